@@ -1,0 +1,83 @@
+/**
+ * The scenario document, `vma-scenario/1` (see ../../docs/scenario-format.md).
+ *
+ * These are the types of a scenario *after* `loadScenario` has validated it and
+ * filled in defaults. Nothing outside this folder builds a Scenario from raw
+ * JSON: every input (file, link, paste, CLI) goes through `loadScenario`.
+ *
+ * Units: every `at`, `pages`, `to`, `pgoff`, `brkBase`, `windowPages` is a page
+ * count (4 KiB pages) relative to the scenario window's base.
+ */
+
+export const SCENARIO_FORMAT = 'vma-scenario/1' as const
+
+/** Three characters from r, w, x or '-', in that order: "rw-", "r-x", "---". */
+export type Prot = string
+
+export type Share = 'private' | 'shared'
+
+export type FileSystem = 'ext4' | 'tmpfs' | 'overlayfs'
+export type FileHook = 'mmap' | 'mmap_prepare'
+
+export type Backing =
+  | { kind: 'anon' }
+  | { kind: 'file'; file: string; pgoff: number; fs: FileSystem; hook?: FileHook }
+  | { kind: 'shmem'; file: string; pgoff: number }
+  | { kind: 'device'; file: string; pgoff: number; hook: FileHook; setsFlags: string[] }
+
+export type MapFlag =
+  | 'MAP_NORESERVE'
+  | 'MAP_POPULATE'
+  | 'MAP_LOCKED'
+  | 'MAP_DROPPABLE'
+  | 'MAP_FIXED'
+
+export interface MmapStep {
+  op: 'mmap'
+  name?: string
+  /** Required when the scenario's placement is "fixed". */
+  at?: number
+  pages: number
+  prot: Prot
+  share: Share
+  backing: Backing
+  mapFlags?: MapFlag[]
+}
+export interface MunmapStep { op: 'munmap'; at: number; pages: number }
+export interface MprotectStep { op: 'mprotect'; at: number; pages: number; prot: Prot }
+export interface MadviseStep { op: 'madvise'; at: number; pages: number; advice: 'MADV_MERGEABLE' | 'MADV_UNMERGEABLE' }
+export interface PrctlStep { op: 'prctl'; option: 'PR_SET_MEMORY_MERGE'; value: number }
+export interface BrkStep { op: 'brk'; pages: number }
+export interface TouchStep { op: 'touch'; at: number; pages: number; write: boolean }
+export interface ForkStep { op: 'fork' }
+export interface MremapStep { op: 'mremap'; at: number; pages: number; newPages: number; to?: number; mayMove?: boolean }
+
+export type Step =
+  | MmapStep
+  | MunmapStep
+  | MprotectStep
+  | MadviseStep
+  | PrctlStep
+  | BrkStep
+  | TouchStep
+  | ForkStep
+  | MremapStep
+
+export type StepOp = Step['op']
+
+export interface Scenario {
+  format: typeof SCENARIO_FORMAT
+  title?: string
+  notes?: string
+  /** Default 1024. */
+  windowPages: number
+  /** Default "fixed". */
+  placement: 'fixed' | 'kernel'
+  brkBase?: number
+  /**
+   * Extension (not in the original format text): the process's
+   * vm.max_map_count. Default 65530. Only VMAs inside the window are counted.
+   */
+  maxMapCount?: number
+  steps: Step[]
+}
