@@ -1,0 +1,943 @@
+/*
+ * recorder.c: run a vmascope scenario on the real kernel and print the VMAs
+ * inside the scenario's window after every step.
+ *
+ * Input (stdin): a line-based script that src/fidelity/kernel-recorder.ts
+ * writes from a validated scenario (see README.md for the grammar). Output
+ * (stdout): one "step" line per step, one "vma" line per VMA inside the window
+ * (read from /proc/self/smaps), then "end". Tab-separated.
+ *
+ * The window: windowPages+2 pages are reserved anywhere, the interior is
+ * unmapped, and the two end pages become MAP_SHARED|MAP_ANONYMOUS PROT_NONE
+ * guards (each its own shmem file), so nothing inside the window can merge
+ * with anything outside it. Page k of the scenario is base + k*4096.
+ *
+ * Once the window exists the program must not map anything by itself: no
+ * malloc, no stdio. Output goes through write(2) from static buffers and
+ * smaps is read with open/read into a static buffer.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
+#ifndef MREMAP_FIXED
+#define MREMAP_FIXED 2
+#endif
+#ifndef PR_SET_MM
+#define PR_SET_MM 35
+#endif
+#ifndef PR_SET_MM_START_BRK
+#define PR_SET_MM_START_BRK 6
+#endif
+#ifndef PR_SET_MM_BRK
+#define PR_SET_MM_BRK 7
+#endif
+
+#define PAGE 4096UL
+#define MAX_STEPS 4096
+#define MAX_FILES 64
+#define MAX_VMAS 65536
+#define MAX_WORDS 16
+#define INPUT_SIZE (1 << 20)
+#define SMAPS_SIZE (32 << 20)
+#define OUT_SIZE (1 << 16)
+
+/* ---------- script model ---------- */
+
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_UNSUPPORTED };
+
+struct step {
+	int index;
+	enum op op;
+	long at, pages, new_pages, to, file, pgoff, value;
+	int prot, shared, write, may_move, map_flags;
+	const char *reason; /* OP_UNSUPPORTED, or a file that could not be set up */
+};
+
+enum file_type { F_EXT4, F_TMPFS, F_OVERLAYFS, F_MEMFD, F_DEVZERO };
+
+struct backing_file {
+	enum file_type type;
+	long size_pages;
+	int fd;
+	const char *unavailable; /* why it could not be set up, or NULL */
+};
+
+static char input[INPUT_SIZE];
+static struct step steps[MAX_STEPS];
+static int step_count;
+static struct backing_file files[MAX_FILES];
+static int file_count;
+static long window_pages = -1;
+static long brk_base = -1;
+
+/* ---------- output without stdio ---------- */
+
+static char out[OUT_SIZE];
+static size_t out_len;
+
+static void flush_out(void)
+{
+	size_t done = 0;
+	while (done < out_len) {
+		ssize_t n = write(1, out + done, out_len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(3);
+		}
+		done += (size_t)n;
+	}
+	out_len = 0;
+}
+
+static void put(const char *s)
+{
+	while (*s) {
+		if (out_len == OUT_SIZE)
+			flush_out();
+		out[out_len++] = *s++;
+	}
+}
+
+static void put_n(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (out_len == OUT_SIZE)
+			flush_out();
+		out[out_len++] = s[i];
+	}
+}
+
+static void put_long(long v)
+{
+	char tmp[24];
+	int i = 0;
+	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+	if (v < 0)
+		put("-");
+	do {
+		tmp[i++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (i)
+		put_n(&tmp[--i], 1);
+}
+
+static void put_hex(unsigned long v)
+{
+	char tmp[20];
+	int i = 0;
+	do {
+		tmp[i++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	put("0x");
+	while (i)
+		put_n(&tmp[--i], 1);
+}
+
+static const char *errno_name(int e)
+{
+	const char *name = strerrorname_np(e);
+	return name ? name : "EUNKNOWN";
+}
+
+static void die_setup(const char *what, int e)
+{
+	put("fatal\t");
+	put(what);
+	if (e) {
+		put(": ");
+		put(errno_name(e));
+	}
+	put("\n");
+	flush_out();
+	exit(2);
+}
+
+/* ---------- parsing the script (before the window exists) ---------- */
+
+static int split_words(char *line, char **words)
+{
+	int n = 0;
+	char *p = line;
+	while (*p && n < MAX_WORDS) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = 0;
+	}
+	return n;
+}
+
+static long number(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end)
+		die_setup("bad number in script", 0);
+	return v;
+}
+
+static int parse_prot(const char *s)
+{
+	if (strlen(s) != 3)
+		die_setup("bad prot in script", 0);
+	return (s[0] == 'r' ? PROT_READ : 0) | (s[1] == 'w' ? PROT_WRITE : 0) | (s[2] == 'x' ? PROT_EXEC : 0);
+}
+
+static int parse_map_flag(const char *s)
+{
+	if (!strcmp(s, "MAP_NORESERVE"))
+		return MAP_NORESERVE;
+	if (!strcmp(s, "MAP_POPULATE"))
+		return MAP_POPULATE;
+	if (!strcmp(s, "MAP_LOCKED"))
+		return MAP_LOCKED;
+	if (!strcmp(s, "MAP_DROPPABLE"))
+		return MAP_DROPPABLE;
+	if (!strcmp(s, "MAP_FIXED"))
+		return MAP_FIXED;
+	die_setup("unknown map flag in script", 0);
+	return 0;
+}
+
+static char text_pool[INPUT_SIZE];
+static size_t text_pool_len;
+
+static const char *keep_text(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (text_pool_len + n > sizeof text_pool)
+		die_setup("script text too long", 0);
+	char *copy = memcpy(text_pool + text_pool_len, s, n);
+	text_pool_len += n;
+	return copy;
+}
+
+static void parse_step(char **w, int n, const char *rest_of_line)
+{
+	if (step_count == MAX_STEPS)
+		die_setup("too many steps", 0);
+	struct step *s = &steps[step_count++];
+	memset(s, 0, sizeof *s);
+	s->index = (int)number(w[1]);
+	s->to = -1;
+	s->file = -1;
+	const char *op = w[2];
+	if (!strcmp(op, "mmap") && n >= 9) {
+		s->op = OP_MMAP;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->prot = parse_prot(w[5]);
+		s->shared = !strcmp(w[6], "shared");
+		s->file = number(w[7]);
+		s->pgoff = number(w[8]);
+		for (int i = 9; i < n; i++)
+			s->map_flags |= parse_map_flag(w[i]);
+		if (s->file >= file_count)
+			die_setup("mmap names an unknown file index", 0);
+	} else if (!strcmp(op, "munmap") && n == 5) {
+		s->op = OP_MUNMAP;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+	} else if (!strcmp(op, "mprotect") && n == 6) {
+		s->op = OP_MPROTECT;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->prot = parse_prot(w[5]);
+	} else if (!strcmp(op, "madvise") && n == 6) {
+		s->op = OP_MADVISE;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->value = number(w[5]);
+	} else if (!strcmp(op, "prctl") && n == 5) {
+		s->op = OP_PRCTL;
+		s->at = number(w[3]); /* the option number */
+		s->value = number(w[4]);
+	} else if (!strcmp(op, "brk") && n == 4) {
+		s->op = OP_BRK;
+		s->pages = number(w[3]);
+	} else if (!strcmp(op, "touch") && n == 6) {
+		s->op = OP_TOUCH;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->write = (int)number(w[5]);
+	} else if (!strcmp(op, "fork") && n == 3) {
+		s->op = OP_FORK;
+	} else if (!strcmp(op, "mremap") && n == 8) {
+		s->op = OP_MREMAP;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->new_pages = number(w[5]);
+		s->to = number(w[6]);
+		s->may_move = (int)number(w[7]);
+	} else if (!strcmp(op, "unsupported")) {
+		s->op = OP_UNSUPPORTED;
+		s->reason = rest_of_line;
+	} else {
+		die_setup("bad step line in script", 0);
+	}
+}
+
+static void parse_script(void)
+{
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(0, input + len, INPUT_SIZE - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die_setup("read stdin", errno);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == INPUT_SIZE - 1)
+			die_setup("script too long", 0);
+	}
+	input[len] = 0;
+	char *line = input;
+	while (line && *line) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		char *words[MAX_WORDS];
+		/* "unsupported" keeps the rest of its line as the reason */
+		const char *reason = NULL;
+		char *marker = strstr(line, " unsupported ");
+		if (marker)
+			reason = keep_text(marker + strlen(" unsupported "));
+		int n = split_words(line, words);
+		if (n == 0) {
+			line = next;
+			continue;
+		}
+		if (!strcmp(words[0], "window") && n == 2) {
+			window_pages = number(words[1]);
+		} else if (!strcmp(words[0], "brkbase") && n == 2) {
+			brk_base = number(words[1]);
+		} else if (!strcmp(words[0], "file") && n == 4) {
+			if (file_count == MAX_FILES)
+				die_setup("too many files", 0);
+			struct backing_file *f = &files[file_count++];
+			const char *t = words[1];
+			f->type = !strcmp(t, "ext4") ? F_EXT4 : !strcmp(t, "tmpfs") ? F_TMPFS
+				: !strcmp(t, "overlayfs") ? F_OVERLAYFS : !strcmp(t, "memfd") ? F_MEMFD
+				: !strcmp(t, "devzero") ? F_DEVZERO : (die_setup("unknown file type", 0), F_EXT4);
+			f->size_pages = number(words[2]);
+			f->fd = -1;
+			(void)words[3]; /* a display name; the file itself is named by index */
+		} else if (!strcmp(words[0], "step") && n >= 3) {
+			parse_step(words, n, reason ? reason : "");
+		} else {
+			die_setup("bad line in script", 0);
+		}
+		line = next;
+	}
+	if (window_pages <= 0)
+		die_setup("script has no window line", 0);
+}
+
+/* ---------- backing files ---------- */
+
+static char ext4_dir[256], tmpfs_dir[256], overlay_dir[256], overlay_merged[320];
+static int overlay_mounted;
+
+static int make_temp_dir(char *buf, const char *parent)
+{
+	snprintf(buf, 256, "%s/vmascope-recorder-XXXXXX", parent);
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+static int open_sized(const char *dir, int index, long pages)
+{
+	char path[400];
+	snprintf(path, sizeof path, "%s/file%d", dir, index);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)pages * (off_t)PAGE) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static const char *setup_overlay(void)
+{
+	static char reason[200];
+	char lower[300], upper[300], work[300], options[1000];
+	if (make_temp_dir(overlay_dir, "/tmp") < 0)
+		return "overlayfs: cannot create a temp dir";
+	snprintf(lower, sizeof lower, "%s/lower", overlay_dir);
+	snprintf(upper, sizeof upper, "%s/upper", overlay_dir);
+	snprintf(work, sizeof work, "%s/work", overlay_dir);
+	snprintf(overlay_merged, sizeof overlay_merged, "%s/merged", overlay_dir);
+	if (mkdir(lower, 0700) || mkdir(upper, 0700) || mkdir(work, 0700) || mkdir(overlay_merged, 0700))
+		return "overlayfs: cannot create lower/upper/work/merged";
+	snprintf(options, sizeof options, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	if (mount("overlay", overlay_merged, "overlay", 0, options) < 0) {
+		snprintf(reason, sizeof reason, "overlayfs: mount -t overlay failed: %s", errno_name(errno));
+		return reason;
+	}
+	overlay_mounted = 1;
+	return NULL;
+}
+
+static void setup_files(void)
+{
+	const char *overlay_problem = NULL;
+	int overlay_tried = 0;
+	for (int i = 0; i < file_count; i++) {
+		struct backing_file *f = &files[i];
+		static char reasons[MAX_FILES][160];
+		switch (f->type) {
+		case F_EXT4:
+			if (!ext4_dir[0] && make_temp_dir(ext4_dir, "/tmp") < 0)
+				die_setup("mkdtemp under /tmp", errno);
+			f->fd = open_sized(ext4_dir, i, f->size_pages);
+			break;
+		case F_TMPFS:
+			if (!tmpfs_dir[0] && make_temp_dir(tmpfs_dir, "/dev/shm") < 0)
+				die_setup("mkdtemp under /dev/shm", errno);
+			f->fd = open_sized(tmpfs_dir, i, f->size_pages);
+			break;
+		case F_OVERLAYFS:
+			if (!overlay_tried) {
+				overlay_tried = 1;
+				overlay_problem = setup_overlay();
+			}
+			if (overlay_problem) {
+				f->unavailable = overlay_problem;
+				continue;
+			}
+			f->fd = open_sized(overlay_merged, i, f->size_pages);
+			break;
+		case F_MEMFD: {
+			char name[32];
+			snprintf(name, sizeof name, "vmascope%d", i);
+			f->fd = memfd_create(name, MFD_CLOEXEC);
+			if (f->fd >= 0 && ftruncate(f->fd, (off_t)f->size_pages * (off_t)PAGE) < 0) {
+				close(f->fd);
+				f->fd = -1;
+			}
+			break;
+		}
+		case F_DEVZERO:
+			f->fd = open("/dev/zero", O_RDWR | O_CLOEXEC);
+			break;
+		}
+		if (f->fd < 0) {
+			snprintf(reasons[i], sizeof reasons[i], "cannot open backing file %d: %s", i, errno_name(errno));
+			f->unavailable = reasons[i];
+		}
+	}
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Idempotent: the last process to finish calls it; calling it twice is harmless. */
+static void cleanup(void)
+{
+	for (int i = 0; i < file_count; i++)
+		if (files[i].fd >= 0) {
+			close(files[i].fd);
+			files[i].fd = -1;
+		}
+	if (overlay_mounted) {
+		umount2(overlay_merged, MNT_DETACH);
+		overlay_mounted = 0;
+	}
+	const char *dirs[] = { ext4_dir, tmpfs_dir, overlay_dir };
+	for (int i = 0; i < 3; i++)
+		if (dirs[i][0])
+			nftw(dirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---------- the window and its layout ---------- */
+
+static uintptr_t base; /* address of window page 0 */
+static char smaps[SMAPS_SIZE];
+
+struct vma {
+	long start, end; /* window pages */
+	const char *perms; /* 4 chars, in smaps */
+	const char *offset; size_t offset_len; /* hex, in smaps */
+	const char *path; size_t path_len;
+	const char *flags; size_t flags_len;
+	long anon_kb;
+};
+static struct vma layout[MAX_VMAS];
+static int layout_count;
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static unsigned long parse_hex(const char **p)
+{
+	unsigned long v = 0;
+	while (is_hex(**p)) {
+		char c = **p;
+		v = v * 16 + (unsigned long)(c <= '9' ? c - '0' : c - 'a' + 10);
+		(*p)++;
+	}
+	return v;
+}
+
+static long parse_dec(const char *p)
+{
+	long v = 0;
+	while (*p == ' ')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	return v;
+}
+
+/* Read /proc/self/smaps and keep the VMAs inside the window. */
+static void read_layout(void)
+{
+	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_setup("open /proc/self/smaps", errno);
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, smaps + len, SMAPS_SIZE - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die_setup("read /proc/self/smaps", errno);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == SMAPS_SIZE - 1)
+			die_setup("smaps larger than the buffer", 0);
+	}
+	close(fd);
+	smaps[len] = 0;
+
+	uintptr_t window_end = base + (uintptr_t)window_pages * PAGE;
+	layout_count = 0;
+	struct vma *current = NULL;
+	char *line = smaps;
+	while (*line) {
+		char *eol = strchr(line, '\n');
+		if (eol)
+			*eol = 0;
+		const char *p = line;
+		unsigned long start = parse_hex(&p);
+		if (p != line && *p == '-') {
+			p++;
+			unsigned long end = parse_hex(&p);
+			current = NULL;
+			if (start >= base && end <= window_end) {
+				if (layout_count == MAX_VMAS)
+					die_setup("too many VMAs in the window", 0);
+				current = &layout[layout_count++];
+				current->start = (long)((start - base) / PAGE);
+				current->end = (long)((end - base) / PAGE);
+				p++; /* space */
+				current->perms = p;
+				p += 5;
+				current->offset = p;
+				while (*p && *p != ' ')
+					p++;
+				current->offset_len = (size_t)(p - current->offset);
+				p++;
+				while (*p && *p != ' ') /* dev */
+					p++;
+				p++;
+				while (*p && *p != ' ') /* inode */
+					p++;
+				while (*p == ' ')
+					p++;
+				current->path = p;
+				current->path_len = strlen(p);
+				current->flags = "";
+				current->flags_len = 0;
+				current->anon_kb = 0;
+			}
+		} else if (current && !strncmp(line, "VmFlags:", 8)) {
+			const char *f = line + 8;
+			while (*f == ' ')
+				f++;
+			size_t n = strlen(f);
+			while (n && f[n - 1] == ' ')
+				n--;
+			current->flags = f;
+			current->flags_len = n;
+		} else if (current && !strncmp(line, "Anonymous:", 10)) {
+			current->anon_kb = parse_dec(line + 10);
+		}
+		if (!eol)
+			break;
+		line = eol + 1;
+	}
+}
+
+/* Highest hole of the window (top-down) that fits `pages`; returns its start page or -1. */
+static long highest_hole(long pages)
+{
+	long hole_end = window_pages;
+	for (int i = layout_count - 1; i >= -1; i--) {
+		long hole_start = i >= 0 ? layout[i].end : 0;
+		if (hole_end - hole_start >= pages)
+			return hole_end - pages;
+		if (i >= 0)
+			hole_end = layout[i].start;
+	}
+	return -1;
+}
+
+static void *page_addr(long page)
+{
+	return (void *)(base + (uintptr_t)page * PAGE);
+}
+
+static void setup_window(void)
+{
+	size_t total = (size_t)(window_pages + 2) * PAGE;
+	char *reserve = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (reserve == MAP_FAILED)
+		die_setup("reserve the window", errno);
+	char *end_guard = reserve + (window_pages + 1) * PAGE;
+	if (mmap(reserve, PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ||
+	    mmap(end_guard, PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		die_setup("map the guard pages", errno);
+	if (munmap(reserve + PAGE, (size_t)window_pages * PAGE) < 0)
+		die_setup("unmap the window interior", errno);
+	base = (uintptr_t)(reserve + PAGE);
+}
+
+/* struct prctl_mm_map of <linux/prctl.h>, spelled out to avoid header clashes. */
+struct mm_map {
+	uint64_t start_code, end_code, start_data, end_data, start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t *auxv;
+	uint32_t auxv_size, exe_fd;
+};
+#define SET_MM_MAP 14
+
+/* Fill every field from /proc/self/stat (fields 26-28, 45-51) and the current break. */
+static int read_mm_map(struct mm_map *map)
+{
+	static char stat[4096];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, stat, sizeof stat - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	stat[n] = 0;
+	char *p = strrchr(stat, ')');
+	if (!p)
+		return -1;
+	p += 2; /* field 3, the state letter, starts here */
+	while (*p && *p != ' ')
+		p++;
+	while (*p == ' ')
+		p++;
+	unsigned long field[64] = { 0 };
+	for (int i = 4; i < 64 && *p; i++) {
+		field[i] = strtoul(p, &p, 10);
+		while (*p == ' ')
+			p++;
+	}
+	memset(map, 0, sizeof *map);
+	map->start_code = field[26];
+	map->end_code = field[27];
+	map->start_stack = field[28];
+	map->start_data = field[45];
+	map->end_data = field[46];
+	map->start_brk = field[47];
+	map->arg_start = field[48];
+	map->arg_end = field[49];
+	map->env_start = field[50];
+	map->env_end = field[51];
+	map->brk = (uint64_t)syscall(SYS_brk, 0UL);
+	map->auxv = NULL;
+	map->auxv_size = 0; /* 0 = leave the saved auxv alone */
+	map->exe_fd = (uint32_t)-1;
+	return 0;
+}
+
+/*
+ * Move the program break into the window. The single-field PR_SET_MM forms need
+ * CAP_SYS_RESOURCE; PR_SET_MM_MAP needs only CAP_CHECKPOINT_RESTORE (or
+ * CAP_SYS_ADMIN), which a container's root often has instead.
+ */
+static const char *setup_brk(void)
+{
+	static char reason[200];
+	if (brk_base < 0)
+		return NULL;
+	unsigned long addr = (unsigned long)page_addr(brk_base);
+	/* brk first: start_brk <= brk must hold after each single-field change. */
+	if (prctl(PR_SET_MM, PR_SET_MM_BRK, addr, 0, 0) == 0 &&
+	    prctl(PR_SET_MM, PR_SET_MM_START_BRK, addr, 0, 0) == 0)
+		return NULL;
+	int single_field_errno = errno;
+	struct mm_map map;
+	if (read_mm_map(&map) < 0) {
+		snprintf(reason, sizeof reason, "cannot read /proc/self/stat to move the break");
+		return reason;
+	}
+	map.start_brk = addr;
+	map.brk = addr;
+	if (prctl(PR_SET_MM, SET_MM_MAP, (unsigned long)&map, sizeof map, 0) == 0)
+		return NULL;
+	snprintf(reason, sizeof reason, "cannot move the break: PR_SET_MM_BRK %s, PR_SET_MM_MAP %s",
+		 errno_name(single_field_errno), errno_name(errno));
+	return reason;
+}
+
+/* ---------- running the steps ---------- */
+
+static sigjmp_buf touch_jump;
+static volatile sig_atomic_t touching;
+
+static void on_fault(int sig)
+{
+	if (touching)
+		siglongjmp(touch_jump, sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int run_touch(const struct step *s)
+{
+	volatile char *p = page_addr(s->at);
+	volatile long i;
+	if (sigsetjmp(touch_jump, 1)) {
+		touching = 0;
+		return EFAULT;
+	}
+	touching = 1;
+	for (i = 0; i < s->pages; i++) {
+		if (s->write)
+			p[i * (long)PAGE] = 1;
+		else
+			(void)p[i * (long)PAGE];
+	}
+	touching = 0;
+	return 0;
+}
+
+static int run_mmap(const struct step *s)
+{
+	long at = s->at;
+	if (at < 0) {
+		at = highest_hole(s->pages);
+		if (at < 0)
+			return ENOMEM;
+	}
+	int flags = s->map_flags & ~MAP_FIXED;
+	int type = (s->map_flags & MAP_DROPPABLE) ? MAP_DROPPABLE : s->shared ? MAP_SHARED : MAP_PRIVATE;
+	flags = (flags & ~MAP_DROPPABLE) | type;
+	flags |= (s->map_flags & MAP_FIXED) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	int fd = -1;
+	if (s->file >= 0)
+		fd = files[s->file].fd;
+	else
+		flags |= MAP_ANONYMOUS;
+	void *want = page_addr(at);
+	void *got = mmap(want, (size_t)s->pages * PAGE, s->prot, flags, fd, (off_t)s->pgoff * (off_t)PAGE);
+	if (got == MAP_FAILED)
+		return errno;
+	if (got != want) { /* cannot happen with MAP_FIXED*; never leave a stray mapping */
+		munmap(got, (size_t)s->pages * PAGE);
+		return EEXIST;
+	}
+	return 0;
+}
+
+static int run_brk(const struct step *s)
+{
+	unsigned long want = (unsigned long)page_addr(brk_base + s->pages);
+	unsigned long got = (unsigned long)syscall(SYS_brk, want);
+	return got == want ? 0 : ENOMEM;
+}
+
+static int run_mremap(const struct step *s)
+{
+	void *old = page_addr(s->at);
+	size_t old_size = (size_t)s->pages * PAGE, new_size = (size_t)s->new_pages * PAGE;
+	void *got;
+	if (s->to >= 0) {
+		got = mremap(old, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(s->to));
+	} else {
+		got = mremap(old, old_size, new_size, 0);
+		if (got == MAP_FAILED && errno == ENOMEM && s->may_move) {
+			long to = highest_hole(s->new_pages);
+			if (to < 0)
+				return ENOMEM;
+			got = mremap(old, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(to));
+		}
+	}
+	return got == MAP_FAILED ? errno : 0;
+}
+
+static int run_step(const struct step *s, int *is_child)
+{
+	int r;
+	switch (s->op) {
+	case OP_MMAP:
+		return run_mmap(s);
+	case OP_MUNMAP:
+		return munmap(page_addr(s->at), (size_t)s->pages * PAGE) < 0 ? errno : 0;
+	case OP_MPROTECT:
+		return mprotect(page_addr(s->at), (size_t)s->pages * PAGE, s->prot) < 0 ? errno : 0;
+	case OP_MADVISE:
+		return madvise(page_addr(s->at), (size_t)s->pages * PAGE, (int)s->value) < 0 ? errno : 0;
+	case OP_PRCTL:
+		return prctl((int)s->at, (unsigned long)s->value, 0UL, 0UL, 0UL) < 0 ? errno : 0;
+	case OP_BRK:
+		return run_brk(s);
+	case OP_TOUCH:
+		return run_touch(s);
+	case OP_FORK: {
+		flush_out();
+		pid_t pid = fork();
+		if (pid < 0)
+			return errno;
+		if (pid > 0) {
+			int status = 0;
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				cleanup(); /* the child could not clean up after itself */
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 4);
+		}
+		*is_child = 1;
+		return 0;
+	}
+	case OP_MREMAP:
+		r = run_mremap(s);
+		return r;
+	case OP_UNSUPPORTED:
+		return -1;
+	}
+	return -1;
+}
+
+static void print_layout(void)
+{
+	for (int i = 0; i < layout_count; i++) {
+		const struct vma *v = &layout[i];
+		put("vma\t");
+		put_long(v->start);
+		put("\t");
+		put_long(v->end);
+		put("\t");
+		put_n(v->perms, 4);
+		put("\t");
+		put_n(v->offset, v->offset_len);
+		put("\t");
+		put_long(v->anon_kb);
+		put("\t");
+		put_n(v->flags, v->flags_len);
+		put("\t");
+		put_n(v->path, v->path_len);
+		put("\n");
+	}
+}
+
+int main(void)
+{
+	parse_script();
+
+	struct utsname u;
+	if (uname(&u) < 0)
+		die_setup("uname", errno);
+
+	/* A private mount namespace, so an overlay mount never outlives us. */
+	if (unshare(CLONE_NEWNS) == 0)
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+
+	setup_files();
+	setup_window();
+	const char *brk_problem = setup_brk();
+
+	/* From here on: no malloc, no stdio. */
+	put("kernel\t");
+	put(u.release);
+	put("\nbase\t");
+	put_hex(base);
+	put("\n");
+	flush_out();
+
+	int is_child = 0;
+	for (int i = 0; i < step_count; i++) {
+		const struct step *s = &steps[i];
+		const char *unsupported = s->op == OP_UNSUPPORTED ? s->reason : NULL;
+		if (!unsupported && s->op == OP_MMAP && s->file >= 0)
+			unsupported = files[s->file].unavailable;
+		if (!unsupported && s->op == OP_BRK)
+			unsupported = brk_base < 0 ? "brk needs brkBase" : brk_problem;
+		int err = unsupported ? 0 : run_step(s, &is_child);
+		read_layout();
+		put("step\t");
+		put_long(s->index);
+		put(is_child ? "\tchild\t" : "\tparent\t");
+		if (unsupported) {
+			put("UNSUPPORTED\t");
+			put(unsupported);
+		} else {
+			put(err ? errno_name(err) : "OK");
+		}
+		put("\n");
+		print_layout();
+		put("end\n");
+		flush_out();
+	}
+	put("done\n");
+	flush_out();
+	cleanup();
+	return 0;
+}
