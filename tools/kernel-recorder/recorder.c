@@ -493,6 +493,7 @@ static void cleanup(void)
 /* ---------- the window and its layout ---------- */
 
 static uintptr_t base; /* address of window page 0 */
+static long result_page = -1; /* where the last mmap/mremap put its range, in window pages */
 static char smaps[SMAPS_SIZE];
 
 struct vma {
@@ -787,6 +788,7 @@ static int run_mmap(const struct step *s)
 		munmap(got, (size_t)s->pages * PAGE);
 		return EEXIST;
 	}
+	result_page = at;
 	return 0;
 }
 
@@ -813,7 +815,10 @@ static int run_mremap(const struct step *s)
 			got = mremap(old, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(to));
 		}
 	}
-	return got == MAP_FAILED ? errno : 0;
+	if (got == MAP_FAILED)
+		return errno;
+	result_page = (long)(((uintptr_t)got - base) / PAGE);
+	return 0;
 }
 
 static int run_step(const struct step *s, int *is_child)
@@ -920,6 +925,7 @@ int main(void)
 			unsupported = files[s->file].unavailable;
 		if (!unsupported && s->op == OP_BRK)
 			unsupported = brk_base < 0 ? "brk needs brkBase" : brk_problem;
+		result_page = -1;
 		int err = unsupported ? 0 : run_step(s, &is_child);
 		read_layout();
 		put("step\t");
@@ -930,6 +936,10 @@ int main(void)
 			put(unsupported);
 		} else {
 			put(err ? errno_name(err) : "OK");
+			if (!err && result_page >= 0) {
+				put("\t");
+				put_long(result_page);
+			}
 		}
 		put("\n");
 		print_layout();
