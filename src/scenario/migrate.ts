@@ -1,0 +1,73 @@
+/**
+ * The version switch: every document goes through `migrateToCurrent` before
+ * the schema sees it, so old formats are upgraded in one place.
+ *
+ * Today there is one format, `vma-scenario/1`. When `vma-scenario/2` comes,
+ * add `MIGRATIONS[1]` (a function from a version-1 document to a version-2
+ * one), bump CURRENT_FORMAT_VERSION, and every older file, link and gallery
+ * entry keeps loading. A document from a newer vmascope is refused with a
+ * message that says so, rather than half-read.
+ */
+import { SCENARIO_FORMAT } from './types'
+import type { ScenarioError } from './load'
+import { describeValue } from './describe-value'
+
+export const CURRENT_FORMAT_VERSION = 1
+const FORMAT_PATTERN = /^vma-scenario\/([0-9]+)$/
+
+type JsonObject = Record<string, unknown>
+
+/** Upgrades a document of version N (the key) to version N+1. None yet. */
+const MIGRATIONS: Record<number, (document: JsonObject, warnings: string[]) => JsonObject> = {}
+
+export type MigrationResult =
+  | { ok: true; document: JsonObject; warnings: string[] }
+  | { ok: false; error: ScenarioError }
+
+export function migrateToCurrent(input: unknown): MigrationResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return {
+      ok: false,
+      error: {
+        path: '',
+        message: `expected a scenario object like {"format": "${SCENARIO_FORMAT}", "steps": […]}, got ${describeValue(input)}`,
+      },
+    }
+  }
+  const warnings: string[] = []
+  let document = input as JsonObject
+  let version: number
+  const format = document.format
+  if (format === undefined) {
+    // A looser form: hand-written files often leave the format out.
+    warnings.push(`no "format" field; read as "${SCENARIO_FORMAT}"`)
+    document = { ...document, format: SCENARIO_FORMAT }
+    version = CURRENT_FORMAT_VERSION
+  } else {
+    const match = typeof format === 'string' ? FORMAT_PATTERN.exec(format) : null
+    version = match ? Number(match[1]) : 0
+    if (version > CURRENT_FORMAT_VERSION) {
+      return {
+        ok: false,
+        error: {
+          path: 'format',
+          message: `${describeValue(format)} comes from a newer vmascope; this one reads "${SCENARIO_FORMAT}" and older. Update vmascope to open it`,
+        },
+      }
+    }
+    if (version < 1) {
+      return {
+        ok: false,
+        error: { path: 'format', message: `unknown format ${describeValue(format)}; expected "${SCENARIO_FORMAT}"` },
+      }
+    }
+  }
+  for (; version < CURRENT_FORMAT_VERSION; version++) {
+    const upgrade = MIGRATIONS[version]
+    if (!upgrade) {
+      return { ok: false, error: { path: 'format', message: `no upgrade from vma-scenario/${version}` } }
+    }
+    document = upgrade(document, warnings)
+  }
+  return { ok: true, document, warnings }
+}

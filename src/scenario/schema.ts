@@ -1,0 +1,315 @@
+/**
+ * The zod 4 schema of `vma-scenario/1`: the single description of what a
+ * valid scenario is. `loadScenario` (./load.ts) parses with it; the JSON Schema
+ * in docs/vma-scenario-1.schema.json is generated from it (tools/gen-schema.ts).
+ *
+ * The schema's output type is checked at compile time to be exactly the
+ * `Scenario` of ./types.ts (see `SchemaMatchesScenarioType` at the end).
+ *
+ * Error messages for the fields whose rules are not obvious (page numbers,
+ * prot strings, the op and backing-kind discriminators, flag lists) are set
+ * here, next to the rule. Generic messages (wrong type, not one of a list,
+ * required) come from ./issue-text.ts.
+ */
+import { z } from 'zod'
+import type { Scenario } from './types'
+import { SCENARIO_FORMAT } from './types'
+import { describeValue } from './describe-value'
+
+// ---------------------------------------------------------------- limits
+
+/** Pages in the 47-bit x86-64 user address space (128 TiB / 4 KiB). */
+export const USER_ADDRESS_SPACE_PAGES = 2 ** 35
+/** Largest `at`, `to`, `pages`, `newPages`, `pgoff`, `brkBase` the loader accepts: twice the user address space. */
+export const MAX_PAGE_VALUE = 2 ** 36
+/** Largest `windowPages`: the whole user address space. */
+export const MAX_WINDOW_PAGES = USER_ADDRESS_SPACE_PAGES
+export const MAX_STEPS = 1_000_000
+/** vm.max_map_count is an int sysctl. */
+export const MAX_MAP_COUNT_LIMIT = 2 ** 31 - 1
+
+export const DEFAULT_WINDOW_PAGES = 1024
+export const DEFAULT_MAX_MAP_COUNT = 65530
+
+// ---------------------------------------------------------------- vocabularies
+
+export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap'] as const
+export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device'] as const
+export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED'] as const
+export const FILE_SYSTEMS = ['ext4', 'tmpfs', 'overlayfs'] as const
+export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
+
+/**
+ * The VM_* flags a driver's mmap hook may add to its VMA (`setsFlags`), in
+ * kernel bit order (kernel-merge-spec §3.1). Left out on purpose: the flags
+ * that come from prot/share and the fd's mode (VM_READ … VM_MAYSHARE,
+ * VM_SHARED), the accounting and KSM flags the core sets (VM_ACCOUNT,
+ * VM_MERGEABLE), and those only other syscalls set (userfaultfd VM_UFFD_*,
+ * madvise VM_HUGEPAGE/VM_WIPEONFORK/VM_SEQ_READ…, mlock2 VM_LOCKONFAULT,
+ * mseal VM_SEALED, MAP_GROWSDOWN/MAP_SYNC/MAP_DROPPABLE, pkeys, shadow stack,
+ * soft-dirty tracking).
+ */
+export const HOOK_SETTABLE_FLAGS = [
+  'VM_PFNMAP',
+  'VM_LOCKED',
+  'VM_IO',
+  'VM_DONTCOPY',
+  'VM_DONTEXPAND',
+  'VM_NORESERVE',
+  'VM_HUGETLB',
+  'VM_ARCH_1',
+  'VM_DONTDUMP',
+  'VM_MIXEDMAP',
+] as const
+
+export const PROT_PATTERN = /^[r-][w-][x-]$/
+
+// ---------------------------------------------------------------- field builders
+
+type RawIssue = z.core.$ZodRawIssue
+
+/** Message for a missing field, or undefined to let the caller decide. */
+function requiredOrUndefined(issue: RawIssue): string | undefined {
+  return issue.input === undefined ? 'required' : undefined
+}
+
+/**
+ * A page number or page count: a safe non-negative integer no larger than
+ * MAX_PAGE_VALUE. Whether it lies inside the window is the engine's business
+ * (it answers like the kernel, with an errno), not the loader's.
+ */
+function pageValue(noun: string) {
+  const message = (issue: RawIssue): string => {
+    const required = requiredOrUndefined(issue)
+    if (required) return required
+    const value = issue.input
+    if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value)) {
+      return `expected ${noun} (a whole number ≥ 0), got ${describeValue(value)}`
+    }
+    if (value < 0) return `expected ${noun} ≥ 0, got ${value}`
+    return `${value} is too large: the limit is 2^36 (${MAX_PAGE_VALUE}) pages; the whole 47-bit user address space is 2^35 (${USER_ADDRESS_SPACE_PAGES}) pages`
+  }
+  return z.int({ error: message }).min(0, { error: message }).max(MAX_PAGE_VALUE, { error: message })
+}
+
+/** A plain non-negative integer (prctl's value). */
+function wholeNumber(noun: string, max: number) {
+  const message = (issue: RawIssue): string => {
+    const required = requiredOrUndefined(issue)
+    if (required) return required
+    const value = issue.input
+    if (typeof value === 'number' && Number.isInteger(value) && value > max) {
+      return `${value} is too large for ${noun}; the limit is ${max}`
+    }
+    return `expected ${noun} (a whole number ≥ 0), got ${describeValue(value)}`
+  }
+  return z.int({ error: message }).min(0, { error: message }).max(max, { error: message })
+}
+
+const windowPages = z
+  .int({ error: windowMessage })
+  .min(1, { error: windowMessage })
+  .max(MAX_WINDOW_PAGES, { error: windowMessage })
+
+function windowMessage(issue: RawIssue): string {
+  const required = requiredOrUndefined(issue)
+  if (required) return required
+  const value = issue.input
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    if (value < 1) return `the window must hold at least 1 page, got ${value}`
+    return `${value} pages is larger than the whole 47-bit user address space, 2^35 (${MAX_WINDOW_PAGES}) pages`
+  }
+  return `expected a number of pages (a whole number ≥ 1), got ${describeValue(value)}`
+}
+
+function protMessage(issue: RawIssue): string {
+  return (
+    requiredOrUndefined(issue) ??
+    `expected three characters from r, w, x, - (like "rw-"), got ${describeValue(issue.input)}`
+  )
+}
+const prot = z.string({ error: protMessage }).regex(PROT_PATTERN, { error: protMessage })
+
+/** An enum whose error lists the choices in words. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string, choices = 'one of') {
+  return z.enum(values, {
+    error: (issue) =>
+      requiredOrUndefined(issue) ??
+      `unknown ${what} ${describeValue(issue.input)}; expected ${choices} ${values.join(', ')}`,
+  })
+}
+
+/** A list of known names; an unknown one is named in the message. */
+function flagList<const T extends readonly [string, ...string[]]>(values: T, what: string, choices?: string) {
+  return z.array(oneOf(values, what, choices), {
+    error: (issue) => requiredOrUndefined(issue) ?? `expected a list of ${what}s, got ${describeValue(issue.input)}`,
+  })
+}
+
+/** Error for a discriminated union whose discriminator is missing or unknown. */
+function discriminatorMessage(container: string, key: string, what: string, values: readonly string[]) {
+  return (issue: RawIssue): string | undefined => {
+    const input = issue.input
+    if (issue.code === 'invalid_type') {
+      return requiredOrUndefined(issue) ?? `expected ${container} (an object with the field "${key}"), got ${describeValue(input)}`
+    }
+    if (issue.code !== 'invalid_union') return undefined
+    const value = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[key] : undefined
+    if (value === undefined) return `required; expected one of ${values.join(', ')}`
+    return `unknown ${what} ${describeValue(value)}; expected one of ${values.join(', ')}`
+  }
+}
+
+const fileName = z
+  .string({ error: (issue) => requiredOrUndefined(issue) ?? `expected a file name (text), got ${describeValue(issue.input)}` })
+  .describe('Names the open file: the same name is the same struct file; two names are two opens that never merge.')
+const pgoff = pageValue('a page offset').default(0).describe('Page offset into the file. Default 0.')
+
+// ---------------------------------------------------------------- backing
+
+const backingKind = <const T extends (typeof BACKING_KINDS)[number]>(kind: T) => z.literal(kind)
+
+export const backingSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: backingKind('anon') }).describe('Anonymous memory (MAP_ANONYMOUS).'),
+    z
+      .object({
+        kind: backingKind('file'),
+        file: fileName,
+        pgoff,
+        fs: oneOf(FILE_SYSTEMS, 'file system').default('ext4').describe('File system. Default "ext4".'),
+        hook: oneOf(FILE_HOOKS, 'hook')
+          .optional()
+          .describe('Overrides the hook that fs implies for the chosen kernel (ext4 has .mmap_prepare from 6.17).'),
+      })
+      .describe('A regular file.'),
+    z.object({ kind: backingKind('shmem'), file: fileName, pgoff }).describe('A memfd (shmem file).'),
+    z
+      .object({
+        kind: backingKind('device'),
+        file: fileName,
+        pgoff,
+        hook: oneOf(FILE_HOOKS, 'hook').default('mmap').describe('The driver hook. Default "mmap".'),
+        // types.ts declares setsFlags as string[]; the schema only lets known
+        // names through, and the cast widens its output type to match.
+        setsFlags: flagList(HOOK_SETTABLE_FLAGS, 'VM flag', 'one of the flags a device hook can set:')
+          .default([])
+          .describe('VM_* flags the driver hook adds to the VMA. Default [].') as unknown as z.ZodDefault<
+          z.ZodArray<z.ZodString>
+        >,
+      })
+      .describe('A driver mapping.'),
+  ],
+  { error: discriminatorMessage('a backing', 'kind', 'backing kind', BACKING_KINDS) },
+)
+
+// ---------------------------------------------------------------- steps
+
+const op = <const T extends (typeof STEP_OPS)[number]>(name: T) => z.literal(name)
+const share = oneOf(['private', 'shared'], 'share mode')
+
+export const stepSchema = z.discriminatedUnion(
+  'op',
+  [
+    z
+      .object({
+        op: op('mmap'),
+        name: z
+          .string({ error: (issue) => `expected a label (text), got ${describeValue(issue.input)}` })
+          .optional()
+          .describe('Labels the pages this mapping creates.'),
+        at: pageValue('a page number').optional().describe('First page. Required when placement is "fixed".'),
+        pages: pageValue('a number of pages'),
+        prot,
+        share,
+        backing: backingSchema,
+        mapFlags: flagList(MAP_FLAGS, 'mmap flag').optional().describe('Further mmap flags.'),
+      })
+      .describe('mmap(base+at*4096, pages*4096, prot, share | MAP_FIXED_NOREPLACE | mapFlags…)'),
+    z
+      .object({ op: op('munmap'), at: pageValue('a page number'), pages: pageValue('a number of pages') })
+      .describe('Unmap a range.'),
+    z
+      .object({ op: op('mprotect'), at: pageValue('a page number'), pages: pageValue('a number of pages'), prot })
+      .describe('Change protection.'),
+    z
+      .object({
+        op: op('madvise'),
+        at: pageValue('a page number'),
+        pages: pageValue('a number of pages'),
+        advice: oneOf(['MADV_MERGEABLE', 'MADV_UNMERGEABLE'], 'advice'),
+      })
+      .describe('madvise(MADV_MERGEABLE or MADV_UNMERGEABLE).'),
+    z
+      .object({
+        op: op('prctl'),
+        option: oneOf(['PR_SET_MEMORY_MERGE'], 'prctl option'),
+        value: wholeNumber('a prctl value', Number.MAX_SAFE_INTEGER),
+      })
+      .describe('prctl(PR_SET_MEMORY_MERGE, value); any non-zero value enables.'),
+    z.object({ op: op('brk'), pages: pageValue('a number of pages') }).describe('Set the break to brkBase + pages.'),
+    z
+      .object({
+        op: op('touch'),
+        at: pageValue('a page number'),
+        pages: pageValue('a number of pages'),
+        write: z
+          .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+          .default(false)
+          .describe('Write fault when true. Default false.'),
+      })
+      .describe('Fault the pages in.'),
+    z.object({ op: op('fork') }).describe('The rest of the scenario runs in the child.'),
+    z
+      .object({
+        op: op('mremap'),
+        at: pageValue('a page number'),
+        pages: pageValue('a number of pages'),
+        newPages: pageValue('a number of pages'),
+        to: pageValue('a page number').optional().describe('Move to this page (MREMAP_MAYMOVE|MREMAP_FIXED).'),
+        mayMove: z
+          .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+          .optional()
+          .describe('MREMAP_MAYMOVE without a target.'),
+      })
+      .describe('Resize, or move, a mapping.'),
+  ],
+  { error: discriminatorMessage('a step', 'op', 'operation', STEP_OPS) },
+)
+
+// ---------------------------------------------------------------- scenario
+
+function text(what: string) {
+  return z.string({ error: (issue) => `expected ${what} (text), got ${describeValue(issue.input)}` }).optional()
+}
+
+export const scenarioSchema = z
+  .object({
+    format: z.literal(SCENARIO_FORMAT, {
+      error: (issue) => requiredOrUndefined(issue) ?? `expected "${SCENARIO_FORMAT}", got ${describeValue(issue.input)}`,
+    }),
+    title: text('a title'),
+    notes: text('notes'),
+    windowPages: windowPages.default(DEFAULT_WINDOW_PAGES).describe('Window size in pages. Default 1024.'),
+    placement: oneOf(['fixed', 'kernel'], 'placement')
+      .default('fixed')
+      .describe('"fixed": every mmap names at. "kernel": an mmap without at is placed top-down. Default "fixed".'),
+    brkBase: pageValue('a page number').optional().describe('Page where the program break starts; needed by brk steps.'),
+    maxMapCount: wholeNumber('maxMapCount', MAX_MAP_COUNT_LIMIT)
+      .optional()
+      .describe('vm.max_map_count for the process; default 65530.'),
+    steps: z
+      .array(stepSchema, {
+        error: (issue) => requiredOrUndefined(issue) ?? `expected a list of steps, got ${describeValue(issue.input)}`,
+      })
+      .max(MAX_STEPS, { error: `more than ${MAX_STEPS.toLocaleString('en-US')} steps` }),
+  })
+  .describe('A vmascope scenario: the memory operations one process performs, in order.')
+
+// ---------------------------------------------------------------- the schema matches types.ts
+
+type Equals<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Assert<T extends true> = T
+/** Fails to compile when the schema's output drifts from `Scenario` in ./types.ts. */
+export type SchemaMatchesScenarioType = Assert<Equals<z.output<typeof scenarioSchema>, Scenario>>
