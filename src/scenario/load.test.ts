@@ -4,6 +4,7 @@ import { loadScenario, type LoadResult } from './load'
 import { HOOK_SETTABLE_FLAGS, MAP_FLAGS, MAX_PAGE_VALUE, MAX_STEPS, MAX_WINDOW_PAGES, STEP_OPS } from './schema'
 import { MAX_JSON_BYTES } from './json-text'
 import type { Backing, Scenario, Step } from './types'
+import { HOOK_SETTABLE_FLAGS as ENGINE_HOOK_FLAGS, flagFromName } from '../engine/flags'
 
 const anonMmap = (at: number, pages = 2, extra: Record<string, unknown> = {}) => ({
   op: 'mmap',
@@ -218,6 +219,13 @@ describe('loadScenario: defaults and cross-field rules', () => {
     expectError(loadScenario(doc([device('VM_IO')])), 'steps[0].backing.setsFlags', /expected a list/)
     expectLoaded(loadScenario(doc([anonMmap(0, 1, { mapFlags: [...MAP_FLAGS] })])))
     expectError(loadScenario(doc([anonMmap(0, 1, { mapFlags: ['MAP_SHARED'] })])), 'steps[0].mapFlags[0]', /unknown mmap flag "MAP_SHARED"; expected one of MAP_NORESERVE/)
+  })
+
+  it('accepts only device flags the engine models as set by a hook', () => {
+    for (const flag of HOOK_SETTABLE_FLAGS) {
+      expect(flagFromName(flag), flag).toBeDefined()
+      expect(ENGINE_HOOK_FLAGS, flag).toContain(flag)
+    }
   })
 
   it('drops unknown fields and names them in a warning', () => {

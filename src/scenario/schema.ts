@@ -42,24 +42,27 @@ export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
 /**
  * The VM_* flags a driver's mmap hook may add to its VMA (`setsFlags`), in
  * kernel bit order (kernel-merge-spec §3.1). Left out on purpose: the flags
- * that come from prot/share and the fd's mode (VM_READ … VM_MAYSHARE,
- * VM_SHARED), the accounting and KSM flags the core sets (VM_ACCOUNT,
- * VM_MERGEABLE), and those only other syscalls set (userfaultfd VM_UFFD_*,
- * madvise VM_HUGEPAGE/VM_WIPEONFORK/VM_SEQ_READ…, mlock2 VM_LOCKONFAULT,
- * mseal VM_SEALED, MAP_GROWSDOWN/MAP_SYNC/MAP_DROPPABLE, pkeys, shadow stack,
- * soft-dirty tracking).
+ * that come from prot/share and the fd's mode (VM_READ … VM_MAYSHARE), the
+ * ones the core sets (VM_ACCOUNT, VM_MERGEABLE, VM_SOFTDIRTY), and those only
+ * other system calls set (mseal's VM_SEALED, mlock2's VM_LOCKONFAULT,
+ * MAP_GROWSDOWN, MAP_DROPPABLE, MAP_SYNC, userfaultfd, pkeys, shadow stack).
+ * Every name here is one the engine models (src/engine/flags.ts).
  */
 export const HOOK_SETTABLE_FLAGS = [
   'VM_PFNMAP',
   'VM_LOCKED',
   'VM_IO',
+  'VM_SEQ_READ',
+  'VM_RAND_READ',
   'VM_DONTCOPY',
   'VM_DONTEXPAND',
   'VM_NORESERVE',
   'VM_HUGETLB',
-  'VM_ARCH_1',
+  'VM_WIPEONFORK',
   'VM_DONTDUMP',
   'VM_MIXEDMAP',
+  'VM_HUGEPAGE',
+  'VM_NOHUGEPAGE',
 ] as const
 
 export const PROT_PATTERN = /^[r-][w-][x-]$/
