@@ -772,8 +772,13 @@ static int run_mmap(const struct step *s)
 			return ENOMEM;
 	}
 	int flags = s->map_flags & ~MAP_FIXED;
-	int type = (s->map_flags & MAP_DROPPABLE) ? MAP_DROPPABLE : s->shared ? MAP_SHARED : MAP_PRIVATE;
-	flags = (flags & ~MAP_DROPPABLE) | type;
+	/*
+	 * MAP_DROPPABLE is a map type of its own: a private droppable mapping is
+	 * MAP_DROPPABLE alone; shared + droppable stays MAP_SHARED|MAP_DROPPABLE,
+	 * which the kernel refuses (EINVAL), as it would refuse that call.
+	 */
+	int type = s->shared ? MAP_SHARED : (s->map_flags & MAP_DROPPABLE) ? 0 : MAP_PRIVATE;
+	flags |= type;
 	flags |= (s->map_flags & MAP_FIXED) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
 	int fd = -1;
 	if (s->file >= 0)
