@@ -1,0 +1,105 @@
+/**
+ * Axis ticks for the strip: page numbers on one row, hex addresses on the next.
+ *
+ * Linear axis: d3's "nice" ticks over the viewport. Compressed axis: a tick at
+ * every column boundary in view (the VMA edges), plus nice ticks inside any
+ * column that is zoomed wide enough to need them. Labels always show real page
+ * numbers; they are thinned greedily from the left so none overlap, the
+ * address row more sparsely than the page row because addresses are longer.
+ *
+ * Pure: no DOM.
+ */
+import { ticks as niceTicks } from 'd3'
+import type { Page, PageScale } from './scales'
+import { formatAddress } from './scales'
+
+export type TextAnchor = 'start' | 'middle' | 'end'
+
+export interface AxisLabel {
+  text: string
+  anchor: TextAnchor
+}
+
+export interface AxisTick {
+  page: number
+  x: number
+  pageLabel: AxisLabel | null
+  addressLabel: AxisLabel | null
+}
+
+export interface AxisTickOptions {
+  /** Width of one character of the axis font, in px. */
+  charPx: number
+  /** Free space kept between two labels, in px. */
+  gapPx?: number
+  /** Aim for one page tick per this many px (default 90). */
+  spacingPx?: number
+}
+
+const WIDE_COLUMN_PX = 160
+
+function integerTicks(start: number, end: number, count: number, into: Set<number>): void {
+  for (const page of niceTicks(start, end, Math.max(1, count))) {
+    if (Number.isInteger(page) && page >= start && page <= end) into.add(page)
+  }
+}
+
+/** Candidate tick pages (integers) inside the viewport, ascending. */
+export function tickPages(scale: PageScale, spacingPx = 90): number[] {
+  const { startPage, endPage } = scale.viewport
+  const width = scale.width as number
+  const pages = new Set<number>()
+  if (scale.columns === null) {
+    integerTicks(startPage, endPage, Math.floor(width / spacingPx), pages)
+  } else {
+    const columns = scale.columns
+    for (let i = 0; i < columns.length; i++) {
+      const boundary = columns[i]
+      if (boundary >= startPage && boundary <= endPage) pages.add(boundary)
+      if (i + 1 < columns.length && columns[i + 1] > startPage && boundary < endPage) {
+        const low = Math.max(boundary, startPage)
+        const high = Math.min(columns[i + 1], endPage)
+        const columnPx = (scale.toX(high as Page) as number) - (scale.toX(low as Page) as number)
+        if (columnPx > WIDE_COLUMN_PX) integerTicks(low, high, Math.floor(columnPx / spacingPx), pages)
+      }
+    }
+  }
+  return [...pages].sort((a, b) => a - b)
+}
+
+/** Place a label centred on x, or flush against an edge of [0, width]. */
+function placeLabel(x: number, textPx: number, width: number): { anchor: TextAnchor; left: number; right: number } {
+  if (x - textPx / 2 < 0) return { anchor: 'start', left: x, right: x + textPx }
+  if (x + textPx / 2 > width) return { anchor: 'end', left: x - textPx, right: x }
+  return { anchor: 'middle', left: x - textPx / 2, right: x + textPx / 2 }
+}
+
+export function axisTicks(scale: PageScale, baseAddress: bigint, options: AxisTickOptions): AxisTick[] {
+  const { charPx, gapPx = 10, spacingPx = 90 } = options
+  const width = scale.width as number
+  const result: AxisTick[] = []
+  let pageRowEnd = Number.NEGATIVE_INFINITY
+  let addressRowEnd = Number.NEGATIVE_INFINITY
+  let lastX = Number.NEGATIVE_INFINITY
+  for (const page of tickPages(scale, spacingPx)) {
+    const x = scale.toX(page as Page) as number
+    // At most one tick per pixel: thousands of VMA edges zoomed out stay cheap.
+    if (x - lastX < 1) continue
+    lastX = x
+    const tick: AxisTick = { page, x, pageLabel: null, addressLabel: null }
+    const pageText = String(page)
+    const pagePlace = placeLabel(x, pageText.length * charPx, width)
+    if (pagePlace.left >= pageRowEnd + gapPx) {
+      tick.pageLabel = { text: pageText, anchor: pagePlace.anchor }
+      pageRowEnd = pagePlace.right
+    }
+    const addressText = formatAddress(baseAddress, page)
+    const addressPlace = placeLabel(x, addressText.length * charPx, width)
+    if (addressPlace.left >= addressRowEnd + gapPx * 2) {
+      tick.addressLabel = { text: addressText, anchor: addressPlace.anchor }
+      addressRowEnd = addressPlace.right
+    }
+    result.push(tick)
+  }
+  return result
+}
