@@ -1,0 +1,38 @@
+/**
+ * Steps and VMAs in words, for the step list, the runner and the UI.
+ */
+import type { Backing, Step } from '../scenario/types'
+
+const r = (start: number, end: number): string => `[${start},${end})`
+
+export function describeBacking(b: Backing): string {
+  switch (b.kind) {
+    case 'anon': return 'anon'
+    case 'file': return `file ${b.file}${b.fs !== 'ext4' ? ` on ${b.fs}` : ''} pgoff ${b.pgoff}${b.hook ? ` (.${b.hook})` : ''}`
+    case 'shmem': return `memfd ${b.file} pgoff ${b.pgoff}`
+    case 'device': return `device ${b.file} pgoff ${b.pgoff} (.${b.hook}${b.setsFlags.length ? ` sets ${b.setsFlags.join(' ')}` : ''})`
+  }
+}
+
+/** "mmap B [2,4) rw- anon private". `at` is where the kernel put it when the step did not say. */
+export function describeStep(step: Step, placedAt?: number): string {
+  switch (step.op) {
+    case 'mmap': {
+      const at = step.at ?? placedAt
+      const where = at === undefined ? `${step.pages} pages (kernel-placed)` : r(at, at + step.pages)
+      const extra = step.mapFlags?.length ? ` ${step.mapFlags.join('|')}` : ''
+      return `mmap${step.name ? ` ${step.name}` : ''} ${where} ${step.prot} ${describeBacking(step.backing)} ${step.share}${extra}`
+    }
+    case 'munmap': return `munmap ${r(step.at, step.at + step.pages)}`
+    case 'mprotect': return `mprotect ${r(step.at, step.at + step.pages)} ${step.prot}`
+    case 'madvise': return `madvise ${r(step.at, step.at + step.pages)} ${step.advice}`
+    case 'prctl': return `prctl ${step.option} ${step.value}`
+    case 'brk': return `brk to brkBase+${step.pages}`
+    case 'touch': return `touch ${r(step.at, step.at + step.pages)} ${step.write ? 'write' : 'read'}`
+    case 'fork': return 'fork (continue in the child)'
+    case 'mremap': {
+      const dest = step.to !== undefined ? ` to ${r(step.to, step.to + step.newPages)}` : step.mayMove ? ' may move' : ''
+      return `mremap ${r(step.at, step.at + step.pages)} → ${step.newPages} pages${dest}`
+    }
+  }
+}

@@ -1,0 +1,347 @@
+/**
+ * VMA merging, as mm/vma.c does it (6.16 – 6.18 structure; 6.15 differs only in
+ * the anon_vma rule, which the profile selects).
+ *
+ *   mergeNewRange       ~ vma_merge_new_range()       mmap, brk, mremap/copy_vma
+ *   mergeExistingRange  ~ vma_merge_existing_range()  mprotect, madvise
+ *   vmaModify           ~ vma_modify()                merge, else split
+ *
+ * Every test the kernel makes is written to the step's decision record, in the
+ * kernel's order, with the function it models and the reason in words. A test
+ * the kernel never reaches (short-circuit) is not written.
+ *
+ * Layouts in comments are drawn like tools/testing/vma/tests/merge.c:
+ *
+ *     0123456789
+ *     PPP***NNN      P = prev, * = the range, N = next
+ */
+import { VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from './flags'
+import { rangeText, type StepContext } from './process'
+import type { Page } from './units'
+import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from './vma'
+
+/** struct vma_merge_struct, reduced. */
+export interface MergeState {
+  start: number
+  end: number
+  pgoff: number
+  flags: VmFlags
+  file: FileObject | null
+  /** vmg->anon_vma: the anon_vma the range brings (middle's, or the moved VMA's); 0 for mmap/brk. */
+  anonVma: number
+  /** Fork-child state of the VMA whose anon_vma the range brings (copy_vma), for inheritance. */
+  anonForkChild: boolean
+  /** vmg->middle: the existing VMA being modified (null for a new range). */
+  middle: Vma | null
+  prev: Vma | null
+  next: Vma | null
+  /** vmg->just_expand: brk expands prev only. */
+  justExpand: boolean
+  /** Labels of the new range's pages (new-range merges). */
+  labels: readonly Label[]
+}
+
+export type MergeKind = 'prev' | 'next' | 'both'
+
+const describeFlagDiff = (tgtSide: string, tgt: VmFlags, rangeFlags: VmFlags, rangeName: string): string => {
+  const onlyTgt = flagNames(tgt & ~rangeFlags & ~VM_SOFTDIRTY)
+  const onlyRange = flagNames(rangeFlags & ~tgt & ~VM_SOFTDIRTY)
+  const parts: string[] = []
+  if (onlyTgt.length) parts.push(`${tgtSide} has ${onlyTgt.join(' ')}, ${rangeName} does not`)
+  if (onlyRange.length) parts.push(`${rangeName} has ${onlyRange.join(' ')}, ${tgtSide} does not`)
+  return parts.join('; ')
+}
+
+const fileText = (f: FileObject | null): string => (f ? `file ${f.display}` : 'no file')
+
+/** is_mergeable_vma(): policy, flags (ignoring VM_SOFTDIRTY), file, uffd ctx, anon name. */
+function isMergeableVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'next'): boolean {
+  const tgt = (side === 'prev' ? vmg.prev : vmg.next)!
+  const rangeName = vmg.middle ? 'the modified range' : 'the new range'
+  if ((tgt.flags ^ vmg.flags) & ~VM_SOFTDIRTY) {
+    return ctx.check('is_mergeable_vma', 'flags-equal', false,
+      `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, vmg.flags, rangeName)}`, side, tgt)
+  }
+  if (tgt.file !== vmg.file) {
+    return ctx.check('is_mergeable_vma', 'same-file', false,
+      `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(vmg.file)}`, side, tgt)
+  }
+  return ctx.check('is_mergeable_vma', 'flags-equal', true, `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt)
+}
+
+const forkChild = (v: Vma | null): boolean => v !== null && v.anonVma !== 0 && v.forkChild
+
+/** is_mergeable_anon_vma(): the profile picks the ≤ 6.15 or the 6.16+ rule. */
+function isMergeableAnonVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'next'): boolean {
+  const tgt = (side === 'prev' ? vmg.prev : vmg.next)!
+  const src = vmg.middle
+  const tgtAnon = tgt.anonVma
+  const srcAnon = vmg.anonVma
+  const who = `${side} ${rangeText(tgt)}`
+  if (!tgtAnon && !srcAnon) {
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, `${who}: neither side has an anon_vma yet (unfaulted)`, side, tgt)
+  }
+  if (ctx.profile.anonVmaRule === 'legacy') {
+    // ≤ 6.15: if ((!a1 || !a2) && list_is_singular(&tgt->anon_vma_chain)) return true; return a1 == a2;
+    const singular = tgtAnon !== 0 && !tgt.forkChild
+    if ((!srcAnon || !tgtAnon) && singular) {
+      return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, `${who}: only one side has an anon_vma and ${side}'s chain is singular`, side, tgt)
+    }
+    if (srcAnon === tgtAnon) return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, `${who}: the same anon_vma`, side, tgt)
+    const why = !tgtAnon
+      ? `${side} is unfaulted: its empty anon_vma chain is not "singular", so the old rule (fixed in 6.16 by 879bca0a2c4f) refuses a faulted range`
+      : !srcAnon
+        ? `${side} has an anon_vma inherited across fork() (its chain is not singular)`
+        : 'different anon_vmas'
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', false, `${who}: ${why}`, side, tgt)
+  }
+  // 6.16+ (879bca0a2c4f)
+  if (!tgtAnon && srcAnon) {
+    const ok = !forkChild(src)
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
+      ok ? `${who}: unfaulted; it will take the range's anon_vma` : `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`, side, tgt)
+  }
+  if (tgtAnon && !srcAnon) {
+    const ok = !forkChild(tgt)
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
+      ok ? `${who}: faulted; the range will use its anon_vma` : `${who}: its anon_vma was inherited across fork() (vma_had_uncowed_parents)`, side, tgt)
+  }
+  const ok = srcAnon === tgtAnon
+  return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok, ok ? `${who}: the same anon_vma` : `${who}: a different anon_vma`, side, tgt)
+}
+
+/** can_vma_merge_after(): prev may absorb the range. */
+function canMergeAfter(ctx: StepContext, vmg: MergeState): boolean {
+  const prev = vmg.prev!
+  if (!isMergeableVma(ctx, vmg, 'prev') || !isMergeableAnonVma(ctx, vmg, 'prev')) return false
+  const want = prev.pgoff + vmaPages(prev)
+  return ctx.check('can_vma_merge_after', 'pgoff-contiguous', want === vmg.pgoff,
+    want === vmg.pgoff
+      ? `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, the range's pgoff: contiguous`
+      : `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${vmg.pgoff}`, 'prev', prev)
+}
+
+/** can_vma_merge_before(): next may absorb the range. */
+function canMergeBefore(ctx: StepContext, vmg: MergeState): boolean {
+  const next = vmg.next!
+  if (!isMergeableVma(ctx, vmg, 'next') || !isMergeableAnonVma(ctx, vmg, 'next')) return false
+  const pglen = vmg.end - vmg.start
+  const want = vmg.pgoff + pglen
+  return ctx.check('can_vma_merge_before', 'pgoff-contiguous', next.pgoff === want,
+    next.pgoff === want
+      ? `next ${rangeText(next)}: pgoff ${next.pgoff} follows the range's pgoff ${vmg.pgoff} + ${pglen}: contiguous`
+      : `next ${rangeText(next)}: pgoff ${next.pgoff}, but the range ends at pgoff ${want}`, 'next', next)
+}
+
+/** can_vma_merge_left(). */
+function canMergeLeft(ctx: StepContext, vmg: MergeState): boolean {
+  const prev = vmg.prev
+  if (!prev) return ctx.check('can_vma_merge_left', 'prev-adjacent', false, 'no VMA below the range', 'prev')
+  if (prev.end !== vmg.start) {
+    return ctx.check('can_vma_merge_left', 'prev-adjacent', false, `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${vmg.start}`, 'prev', prev)
+  }
+  return canMergeAfter(ctx, vmg)
+}
+
+/** can_vma_merge_right(). */
+function canMergeRight(ctx: StepContext, vmg: MergeState, canLeft: boolean): boolean {
+  const next = vmg.next
+  if (!next) return ctx.check('can_vma_merge_right', 'next-adjacent', false, 'no VMA above the range', 'next')
+  if (vmg.end !== next.start) {
+    return ctx.check('can_vma_merge_right', 'next-adjacent', false, `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${vmg.end}`, 'next', next)
+  }
+  if (!canMergeBefore(ctx, vmg)) return false
+  if (!canLeft) return true
+  const prev = vmg.prev!
+  const ok = !prev.anonVma || !next.anonVma || prev.anonVma === next.anonVma
+  return ctx.check('can_vma_merge_right', 'prev-next-anon-vma', ok,
+    ok ? 'prev and next have compatible anon_vmas' : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only`, 'next', next)
+}
+
+/** can_merge_remove_vma(): a VMA with vm_ops->close may not be deleted by a merge. */
+const canMergeRemove = (v: Vma): boolean => !v.vmOpsClose
+
+/** The anon_vma (and its fork-child state) the merged target ends up with (dup_anon_vma). */
+function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: number; forkChild: boolean }>): { anonVma: number; forkChild: boolean } {
+  if (target.anonVma) return { anonVma: target.anonVma, forkChild: target.forkChild }
+  for (const s of sources) if (s.anonVma) return { anonVma: s.anonVma, forkChild: s.forkChild }
+  return { anonVma: 0, forkChild: false }
+}
+
+/**
+ * vma_merge_new_range(): try to merge a new range [start, end) with prev and/or next.
+ *
+ *     PPPP****NNNN   →  both: prev grows over range and next; next is deleted
+ *     PPPP****       →  prev: prev grows
+ *         ****NNNN   →  next: next grows downwards, takes the range's pgoff
+ *
+ * Returns the merge kind and the resulting VMA, or null (no merge).
+ */
+export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vma } | null {
+  if (vmg.flags & VM_SPECIAL) {
+    ctx.check('vma_merge_new_range', 'not-special', false, `the range has ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): special VMAs are never merged`, 'new')
+    return null
+  }
+  if (!vmg.prev && !vmg.next) {
+    ctx.check('vma_merge_new_range', 'has-neighbours', false, 'no other VMA in the address space: nothing to merge with', 'new')
+    return null
+  }
+  const left = canMergeLeft(ctx, vmg)
+  let right = !vmg.justExpand && canMergeRight(ctx, vmg, left)
+  if (vmg.justExpand) ctx.note('vma_merge_new_range', 'just-expand', 'brk: expand prev only (just_expand), next is not considered')
+  if (!left && !right) return null
+
+  const prev = vmg.prev
+  const next = vmg.next
+  if (left && right && !canMergeRemove(next!)) {
+    ctx.check('can_merge_remove_vma', 'next-close', false, `next ${rangeText(next!)} has vm_ops->close and may not be deleted: merge with prev only`, 'next', next!)
+    right = false
+  }
+  const mm = ctx.mm
+  if (left && right) {
+    const p = prev!
+    const n = next!
+    const anon = inheritAnon(p, [n, { anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
+    const merged = ctx.derive(p, {
+      end: n.end, ...anon, labels: joinLabels(joinLabels(p.labels, vmg.labels), n.labels),
+    })
+    mm.replace([p, n], [merged])
+    return { kind: 'both', vma: merged }
+  }
+  if (left) {
+    const p = prev!
+    const anon = inheritAnon(p, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
+    const merged = ctx.derive(p, { end: vmg.end as Page, ...anon, labels: joinLabels(p.labels, vmg.labels) })
+    mm.replace([p], [merged])
+    return { kind: 'prev', vma: merged }
+  }
+  const n = next!
+  const anon = inheritAnon(n, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
+  const merged = ctx.derive(n, { start: vmg.start as Page, pgoff: vmg.pgoff, ...anon, labels: joinLabels(vmg.labels, n.labels) })
+  mm.replace([n], [merged])
+  return { kind: 'next', vma: merged }
+}
+
+/**
+ * vma_merge_existing_range(): the range [start, end) of `middle` gets new flags;
+ * can it merge with prev and/or next instead of being split off?
+ *
+ *     PPPP****NNNN   both: prev grows over middle and next
+ *     PPPP****---    left: prev grows over [start,end), middle shrinks (or goes)
+ *     ---****NNNN    right: next grows down over [start,end), middle shrinks (or goes)
+ */
+export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vma } | null {
+  const middle = vmg.middle!
+  const leftSide = vmg.start === middle.start
+  const rightSide = vmg.end === middle.end
+  if (vmg.flags & VM_SPECIAL) {
+    ctx.check('vma_merge_existing_range', 'not-special', false, `the new flags include ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): no merge`, 'middle', middle)
+    return null
+  }
+  if (!leftSide && !rightSide) {
+    ctx.check('vma_merge_existing_range', 'touches-edge', false, `the range ${rangeText(vmg)} is strictly inside ${rangeText(middle)}: it cannot touch a neighbour`, 'middle', middle)
+    return null
+  }
+  const mergeLeft = leftSide ? canMergeLeft(ctx, vmg) : false
+  let mergeRight = false
+  if (rightSide) mergeRight = canMergeRight(ctx, vmg, mergeLeft)
+  if (!mergeLeft && !mergeRight) return null
+  const removeMiddle = leftSide && rightSide
+  if (removeMiddle && !canMergeRemove(middle)) {
+    ctx.check('can_merge_remove_vma', 'middle-close', false, `${rangeText(middle)} has vm_ops->close and would be deleted by the merge: no merge`, 'middle', middle)
+    return null
+  }
+  const prev = vmg.prev
+  const next = vmg.next
+  if (mergeLeft && mergeRight && !canMergeRemove(next!)) {
+    ctx.check('can_merge_remove_vma', 'next-close', false, `next ${rangeText(next!)} has vm_ops->close: merge with prev only`, 'next', next!)
+    mergeRight = false
+  }
+  const mm = ctx.mm
+  const mid = { anonVma: middle.anonVma, forkChild: middle.forkChild }
+  if (mergeLeft && mergeRight) {
+    const p = prev!
+    const n = next!
+    const anon = inheritAnon(p, [n, mid])
+    const merged = ctx.derive(p, {
+      end: n.end, flags: vmg.flags, ...anon, labels: joinLabels(joinLabels(p.labels, middle.labels), n.labels),
+    })
+    mm.replace([p, middle, n], [merged])
+    return { kind: 'both', vma: merged }
+  }
+  if (mergeLeft) {
+    const p = prev!
+    const anon = inheritAnon(p, [mid])
+    const merged = ctx.derive(p, {
+      end: vmg.end as Page, flags: vmg.flags, ...anon,
+      labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, vmg.end as Page)),
+    })
+    if (removeMiddle) mm.replace([p, middle], [merged])
+    else {
+      const rest = ctx.derive(middle, {
+        start: vmg.end as Page, pgoff: middle.pgoff + (vmg.end - middle.start), labels: clipLabels(middle.labels, vmg.end as Page, middle.end),
+      })
+      mm.replace([p, middle], [merged, rest])
+    }
+    return { kind: 'prev', vma: merged }
+  }
+  const n = next!
+  const anon = inheritAnon(n, [mid])
+  const merged = ctx.derive(n, {
+    start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...anon,
+    labels: joinLabels(clipLabels(middle.labels, vmg.start as Page, middle.end), n.labels),
+  })
+  if (removeMiddle) mm.replace([middle, n], [merged])
+  else {
+    const rest = ctx.derive(middle, { end: vmg.start as Page, labels: clipLabels(middle.labels, middle.start, vmg.start as Page) })
+    mm.replace([middle, n], [rest, merged])
+  }
+  return { kind: 'next', vma: merged }
+}
+
+/** split_vma(): refuses when map_count has reached max_map_count. */
+export function splitAllowed(ctx: StepContext, v: Vma): boolean {
+  if (ctx.mm.count >= ctx.maxMapCount) {
+    ctx.check('split_vma', 'map-count', false, `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`, 'middle', v)
+    return false
+  }
+  return true
+}
+
+/** Split `v` at `at`; returns [lower, upper]. Both keep v's flags and anon_vma. */
+export function splitAt(ctx: StepContext, v: Vma, at: number): [Vma, Vma] {
+  const lower = ctx.derive(v, { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) })
+  const upper = ctx.derive(v, { start: at as Page, pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, at as Page, v.end) })
+  ctx.mm.replace([v], [lower, upper])
+  return [lower, upper]
+}
+
+/**
+ * vma_modify() with new flags for [start, end) ⊆ middle: merge if possible,
+ * else split off the range and give it the flags. Returns the VMA now covering
+ * [start, end) (or more, when merged), or an errno.
+ */
+export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
+  const next = ctx.mm.vmas[ctx.mm.indexOf(middle) + 1] ?? null
+  const vmg: MergeState = {
+    start, end, pgoff: middle.pgoff + (start - middle.start), flags, file: middle.file,
+    anonVma: middle.anonVma, anonForkChild: middle.forkChild, middle, prev, next, justExpand: false, labels: [],
+  }
+  const merged = mergeExistingRange(ctx, vmg)
+  if (merged) {
+    ctx.check('vma_merge_existing_range', 'merged', true, `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
+    return { vma: merged.vma, merged: merged.kind }
+  }
+  let vma = middle
+  if (vma.start < start) {
+    if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
+    vma = splitAt(ctx, vma, start)[1]
+  }
+  if (vma.end > end) {
+    if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
+    vma = splitAt(ctx, vma, end)[0]
+  }
+  const changed = ctx.derive(vma, { flags })
+  ctx.mm.replace([vma], [changed])
+  return { vma: changed, merged: null }
+}

@@ -1,0 +1,277 @@
+/**
+ * mmap(): do_mmap() → mmap_region() → __mmap_region(), in the order of steps
+ * of the chosen kernel (see kernel-merge-spec §7). The one thing that differs
+ * between releases is when VM_MERGEABLE is computed for a new mapping under
+ * PR_SET_MEMORY_MERGE:
+ *
+ *   6.15/6.16  flags → merge attempt → new VMA → .mmap hook → ksm_add_vma()         (late)
+ *   v2         can_set_ksm_flags_early? early : late BEFORE the .mmap hook
+ *   6.17/6.18  can_set_ksm_flags_early? early : late AFTER the .mmap hook (cf7e7a3503df)
+ */
+import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
+import {
+  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_HUGETLB, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
+  VM_MAYWRITE, VM_MERGEABLE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
+  flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
+} from '../flags'
+import { ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
+import { mergeExistingRange, mergeNewRange, type MergeState } from '../merge'
+import { rangeText, type StepContext } from '../process'
+import type { Page } from '../units'
+import type { FileObject, Label, Vma } from '../vma'
+import { faultVma } from './fault'
+import { unmapRange } from './unmap'
+
+type Hook = 'mmap' | 'mmap_prepare' | 'none'
+
+/** What the backing gives the mapping: its struct file and the hook its f_op has in this release. */
+interface FileSetup {
+  file: FileObject | null
+  hook: Hook
+  /** Flags the hook adds (device setsFlags). */
+  hookFlags: VmFlags
+  /** The file the .mmap hook leaves in vma->vm_file (overlayfs swaps in the real file). */
+  fileAfterHook: (ctx: StepContext) => FileObject | null
+  /** vma_set_anonymous(): vm_ops stays NULL (anonymous memory, private /dev/zero). */
+  anonymous: boolean
+  /** The hook in words, for the decision record. */
+  hookText: string
+}
+
+function fileFor(ctx: StepContext, key: string, make: () => Omit<FileObject, 'id'>): FileObject {
+  let f = ctx.state.files.get(key)
+  if (!f) {
+    f = ctx.newFile(make())
+    ctx.state.files.set(key, f)
+  }
+  return f
+}
+
+function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'shared'): FileSetup {
+  const p = ctx.profile
+  const resolveHook = (natural: Hook, override?: 'mmap' | 'mmap_prepare'): Hook => {
+    const want = override ?? natural
+    return want === 'mmap_prepare' && !p.hasMmapPrepare ? 'mmap' : want
+  }
+  switch (backing.kind) {
+    case 'anon':
+      if (share === 'shared') {
+        return {
+          file: null, hook: 'none', hookFlags: 0, anonymous: false,
+          fileAfterHook: (c) => c.newFile({ display: 'anon shared (a new shmem file)', kind: 'anon-shmem', fs: 'tmpfs', isShmem: true }),
+          hookText: 'MAP_SHARED|MAP_ANONYMOUS: shmem_zero_setup() gives the VMA a new shmem file of its own',
+        }
+      }
+      return { file: null, hook: 'none', hookFlags: 0, anonymous: true, fileAfterHook: () => null, hookText: 'anonymous: no file, no hook' }
+    case 'file': {
+      const file = fileFor(ctx, `file:${backing.fs}:${backing.file}`, () => ({
+        display: backing.fs === 'ext4' ? backing.file : `${backing.file} (${backing.fs})`, kind: 'file', fs: backing.fs, isShmem: backing.fs === 'tmpfs',
+      }))
+      const natural: Hook = backing.fs === 'ext4' && p.mmapPrepareFs.includes('ext4') ? 'mmap_prepare' : 'mmap'
+      const hook = resolveHook(natural, backing.hook)
+      if (backing.fs === 'overlayfs') {
+        return {
+          file, hook, hookFlags: 0, anonymous: false,
+          fileAfterHook: (c) => fileFor(c, `overlay-real:${backing.file}`, () => ({ display: `${backing.file} (real file under overlayfs)`, kind: 'file', fs: 'ext4', isShmem: false })),
+          hookText: 'overlayfs .mmap (ovl_mmap) replaces vma->vm_file with the real file underneath',
+        }
+      }
+      return {
+        file, hook, hookFlags: 0, anonymous: false, fileAfterHook: () => file,
+        hookText: backing.fs === 'tmpfs' ? 'tmpfs: shmem .mmap (shmem_mmap)' : `${backing.fs} .${hook}`,
+      }
+    }
+    case 'shmem': {
+      const file = fileFor(ctx, `shmem:${backing.file}`, () => ({ display: `memfd:${backing.file}`, kind: 'shmem', fs: 'tmpfs', isShmem: true }))
+      return { file, hook: 'mmap', hookFlags: 0, anonymous: false, fileAfterHook: () => file, hookText: 'memfd: shmem .mmap (shmem_mmap)' }
+    }
+    case 'device': {
+      const file = fileFor(ctx, `device:${backing.file}`, () => ({ display: backing.file, kind: 'device', fs: null, isShmem: false }))
+      const hook = resolveHook(backing.hook)
+      const devZero = backing.file === '/dev/zero'
+      if (devZero && share === 'shared') {
+        return {
+          file, hook, hookFlags: 0, anonymous: false,
+          fileAfterHook: (c) => c.newFile({ display: '/dev/zero (a new shmem file)', kind: 'anon-shmem', fs: 'tmpfs', isShmem: true }),
+          hookText: '/dev/zero .mmap (mmap_zero): MAP_SHARED → shmem_zero_setup(), a new shmem file',
+        }
+      }
+      const hookFlags = flagsFromNames(backing.setsFlags)
+      return {
+        file, hook, hookFlags, anonymous: devZero, fileAfterHook: () => file,
+        hookText: devZero ? '/dev/zero .mmap (mmap_zero): MAP_PRIVATE → vma_set_anonymous()'
+          : `driver .${hook}${hookFlags ? ` adds ${flagNames(hookFlags).join(' ')}` : ''}`,
+      }
+    }
+  }
+}
+
+/** can_set_ksm_flags_early() (6.17, v2): anonymous, .mmap_prepare, or shmem. */
+function canSetKsmFlagsEarly(ctx: StepContext, setup: FileSetup): boolean {
+  const f = setup.file
+  let text: string
+  let early: boolean
+  if (!f) { early = true; text = 'no file (anonymous mapping): safe to set KSM flags before the merge attempt' }
+  else if (setup.hook === 'mmap_prepare') { early = true; text = `${f.display} has .mmap_prepare, which runs before the merge: safe to set KSM flags early` }
+  else if (f.isShmem) { early = true; text = `${f.display} is a shmem file: its .mmap does nothing that affects KSM, so flags are set early` }
+  else { early = false; text = `${f.display} has a .mmap hook that may change the flags after the merge attempt: KSM flags are set late` }
+  ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
+  return early
+}
+
+function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, when: 'early' | 'late', stage: string): VmFlags {
+  if (!ctx.state.mergeAny) return flags
+  if (ksmShouldAdd(file, flags)) {
+    ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
+      when === 'early'
+        ? `VM_MERGEABLE set early (${stage}), before the merge attempt: the new range now matches neighbours that carry it`
+        : `VM_MERGEABLE set late (${stage}), after the merge attempt`, 'new')
+    return flags | VM_MERGEABLE
+  }
+  ctx.check('ksm_compatible', 'ksm-compatible', false, `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
+  return flags
+}
+
+export function doMmap(ctx: StepContext, step: MmapStep): void {
+  const mm = ctx.mm
+  const mapFlags = new Set<MapFlag>(step.mapFlags ?? [])
+  const pages = step.pages
+  let at = step.at
+  if (pages === 0) {
+    ctx.fail('EINVAL', 'do_mmap', 'a mapping of length 0 is invalid')
+    return
+  }
+  if (at === undefined) {
+    const hole = mm.topDownHole(pages, ctx.windowPages as Page)
+    if (hole === null) {
+      ctx.fail('ENOMEM', 'get_unmapped_area', `no free hole of ${pages} pages in the window`)
+      return
+    }
+    at = hole
+    ctx.note('get_unmapped_area', 'placement', `the kernel places it top-down in the highest free hole: ${rangeText({ start: at, end: at + pages })}`)
+  }
+  const start = at
+  const end = at + pages
+  ctx.report.range = [start, end]
+  if (end > ctx.windowPages) {
+    ctx.fail('ENOMEM', 'get_unmapped_area', `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window`)
+    return
+  }
+  const backing = step.backing
+  const droppable = mapFlags.has('MAP_DROPPABLE')
+  if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.has('MAP_LOCKED'))) {
+    ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
+    return
+  }
+  // do_mmap: "Too many mappings?"
+  if (mm.count > ctx.maxMapCount) {
+    ctx.fail('ENOMEM', 'do_mmap', `map_count ${mm.count} exceeds max_map_count ${ctx.maxMapCount}`)
+    return
+  }
+  if (!mapFlags.has('MAP_FIXED') && mm.overlapping(start, end).length > 0) {
+    ctx.fail('EEXIST', 'do_mmap', `MAP_FIXED_NOREPLACE: ${rangeText({ start, end })} overlaps an existing VMA`)
+    return
+  }
+
+  // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
+  let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
+  if (mapFlags.has('MAP_LOCKED')) flags |= VM_LOCKED
+  if (step.share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
+  if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
+  if (mapFlags.has('MAP_NORESERVE')) flags |= VM_NORESERVE
+  let pgoff: number
+  if (backing.kind === 'anon') pgoff = step.share === 'shared' ? 0 : start
+  else pgoff = backing.pgoff
+
+  const setup = setupFile(ctx, backing, step.share)
+
+  // __mmap_prepare(): unmap what MAP_FIXED replaces, then accounting.
+  if (mapFlags.has('MAP_FIXED')) {
+    const err = unmapRange(ctx, start, end)
+    if (err) {
+      ctx.report.error = err
+      return
+    }
+  }
+  if (!(flags & VM_HUGETLB) && (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) flags |= VM_ACCOUNT
+  ctx.note('do_mmap', 'vm-flags', `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
+
+  const profile = ctx.profile
+  const mergeAny = ctx.state.mergeAny
+  if (!mergeAny) ctx.note('ksm', 'merge-any-off', 'MMF_VM_MERGE_ANY is off (no PR_SET_MEMORY_MERGE): KSM does not touch this mapping')
+
+  // 6.17 / v2: decide early or late on the original file.
+  const checkEarly = profile.ksm !== 'late' && mergeAny ? canSetKsmFlagsEarly(ctx, setup) : profile.ksm !== 'late'
+
+  // call_mmap_prepare(): the hook runs before the merge attempt.
+  if (setup.hook === 'mmap_prepare' && setup.hookFlags) {
+    flags |= setup.hookFlags
+    ctx.note('call_mmap_prepare', 'hook-flags', `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
+  }
+  let ksm: 'early' | 'late' | 'none' = 'none'
+  if (checkEarly && mergeAny) {
+    flags = ksmDecision(ctx, setup.file, flags, 'early', 'update_ksm_flags()')
+    if (flags & VM_MERGEABLE) ksm = 'early'
+  } else if (profile.ksm === 'late' && mergeAny) {
+    ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
+  }
+
+  const labels: Label[] = step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : []
+  const vmg: MergeState = {
+    start, end, pgoff, flags, file: setup.file, anonVma: 0, anonForkChild: false, middle: null,
+    prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
+  }
+  const merged = mergeNewRange(ctx, vmg)
+  let result: Vma
+  if (merged) {
+    result = merged.vma
+    ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
+    ctx.check('vma_merge_new_range', 'merged', true, `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
+  } else {
+    // __mmap_new_vma()
+    let vmFlags = flags
+    let vmFile = setup.file
+    if (profile.ksm === 'v2' && !checkEarly && mergeAny) {
+      // v2: update_ksm_flags() before the hook, from the pre-hook flags and file.
+      vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
+    }
+    if (setup.hook !== 'mmap_prepare') {
+      vmFile = setup.fileAfterHook(ctx)
+      if (setup.hookFlags) {
+        vmFlags |= setup.hookFlags
+        ctx.note('mmap_file', 'hook-flags', `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
+      }
+      if (profile.ksm === 'v2' && (vmFlags & VM_MERGEABLE) && (vmFlags & (VM_SPECIAL | VM_HUGETLB))) {
+        ctx.check('ksm_compatible', 'v2-defect', false,
+          `v2 defect: VM_MERGEABLE was decided before the hook added ${flagNames(vmFlags & (VM_SPECIAL | VM_HUGETLB)).join(' ')}, so the VMA is both mergeable and KSM-incompatible (the syzbot report; fixed before 6.17)`, 'new')
+      }
+    }
+    const preKsmFlags = vmFlags
+    if ((profile.ksm === 'late' || (profile.ksm === 'fixed' && !checkEarly)) && mergeAny) {
+      vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
+    }
+    if (!checkEarly && (vmFlags & VM_MERGEABLE)) ksm = 'late'
+    result = ctx.make({
+      start: start as Page, end: end as Page, pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
+      vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
+    })
+    mm.insert(result)
+    ctx.report.outcome = 'new'
+    ctx.check('__mmap_new_vma', 'new-vma', true, `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
+    // ≤ 6.15: "If flags changed, we might be able to merge, so try again."
+    if (profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== flags && !(preKsmFlags & VM_SPECIAL)) {
+      ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
+      const retry = mergeExistingRange(ctx, {
+        start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
+        prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
+      })
+      if (retry) result = retry.vma
+    }
+  }
+  ctx.report.ksm = mergeAny ? ksm : 'none'
+  // __mmap_complete(): MAP_POPULATE / VM_LOCKED fault the pages in.
+  if (mapFlags.has('MAP_POPULATE') || (result.flags & VM_LOCKED)) {
+    const write = (result.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE
+    faultVma(ctx, result, write)
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Operations that change existing VMAs: munmap, mprotect, madvise
+ * (MADV_MERGEABLE / MADV_UNMERGEABLE), touch, prctl(PR_SET_MEMORY_MERGE).
+ */
+import type { MadviseStep, MprotectStep, MunmapStep, PrctlStep, TouchStep } from '../../scenario/types'
+import {
+  VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HIGH_FLAGS, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
+  VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
+} from '../flags'
+import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
+import { vmaModifyFlags, type MergeKind } from '../merge'
+import type { Outcome } from '../api'
+import { rangeText, type StepContext } from '../process'
+import type { Vma } from '../vma'
+import { touchRange } from './fault'
+import { unmapRange } from './unmap'
+
+export function doMunmap(ctx: StepContext, step: MunmapStep): void {
+  const { at, pages } = step
+  ctx.report.range = [at, at + pages]
+  if (pages === 0) {
+    ctx.fail('EINVAL', 'do_vmi_munmap', 'munmap of length 0 is invalid')
+    return
+  }
+  const err = unmapRange(ctx, at, at + pages)
+  if (err) {
+    ctx.report.error = err
+    return
+  }
+  ctx.report.outcome = ctx.store.stepChanges().removed.length ? 'unmapped' : 'unchanged'
+  ctx.note('do_vmi_munmap', 'never-merges', 'munmap never merges the VMAs left on either side')
+}
+
+/** How a walk over several VMAs came out, for the step's outcome. */
+class ModifyOutcome {
+  private merges: MergeKind[] = []
+  private changed = false
+
+  add(r: { merged: MergeKind | null }): void {
+    this.changed = true
+    if (r.merged) this.merges.push(r.merged)
+  }
+
+  /** merged-prev/next/both when exactly one merge happened, else modified / unchanged. */
+  value(): Outcome {
+    if (this.merges.length === 1) return `merged-${this.merges[0]!}` as Outcome
+    return this.changed ? 'modified' : 'unchanged'
+  }
+}
+
+/**
+ * Walk the VMAs of [start, end) the way do_mprotect_pkey() does: stop at the
+ * first hole with ENOMEM (what came before the hole stays changed).
+ */
+export function doMprotect(ctx: StepContext, step: MprotectStep): void {
+  const { at, pages } = step
+  const end = at + pages
+  ctx.report.range = [at, end]
+  if (pages === 0) {
+    ctx.report.outcome = 'unchanged'
+    ctx.note('do_mprotect_pkey', 'zero-length', 'length 0: nothing to do, returns 0')
+    return
+  }
+  const mm = ctx.mm
+  const protFlags = protToFlags(step.prot)
+  let v: Vma | undefined = mm.vmas[mm.indexAfter(at)]
+  if (!v || v.start >= end || v.start > at) {
+    ctx.fail('ENOMEM', 'do_mprotect_pkey', `page ${at} is not mapped`)
+    return
+  }
+  let prev: Vma | null = v.start < at ? v : mm.prevOf(v.start)
+  let tmp = at
+  const outcome = new ModifyOutcome()
+  while (v && v.start < end) {
+    if (v.start !== tmp) {
+      ctx.fail('ENOMEM', 'do_mprotect_pkey', `hole at ${rangeText({ start: tmp, end: v.start })}: the part before it was changed`)
+      break
+    }
+    const nend = Math.min(v.end, end)
+    let newFlags: VmFlags = protFlags | (v.flags & ~VM_ACCESS_FLAGS)
+    // (newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS: each access bit needs its VM_MAY* bit.
+    if ((newFlags & VM_READ && !(newFlags & VM_MAYREAD)) || (newFlags & VM_WRITE && !(newFlags & VM_MAYWRITE)) || (newFlags & VM_EXEC && !(newFlags & VM_MAYEXEC))) {
+      ctx.fail('EACCES', 'do_mprotect_pkey', `${rangeText(v)} lacks the VM_MAY* bit for ${step.prot}`, 'middle', v)
+      break
+    }
+    if (newFlags === v.flags) {
+      ctx.note('mprotect_fixup', 'unchanged', `${rangeText(v)}: flags unchanged, nothing to do (no merge attempt)`, 'middle', v)
+      prev = v
+      tmp = v.end
+    } else {
+      const old = v.flags
+      if (newFlags & VM_WRITE) {
+        if (!(old & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
+          newFlags |= VM_ACCOUNT
+          ctx.note('mprotect_fixup', 'account', `${rangeText(v)} becomes private writable: VM_ACCOUNT is charged`, 'middle', v)
+        }
+      } else if (old & VM_ACCOUNT && v.anonymous && !v.anonVma) {
+        newFlags &= ~VM_ACCOUNT
+        ctx.note('mprotect_fixup', 'account', `${rangeText(v)} is anonymous, unfaulted and no longer writable: VM_ACCOUNT is dropped`, 'middle', v)
+      }
+      ctx.note('mprotect_fixup', 'new-flags', `${rangeText({ start: tmp, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', v)
+      const r = vmaModifyFlags(ctx, prev, v, tmp, nend, newFlags)
+      if ('error' in r) {
+        ctx.report.error = r.error
+        break
+      }
+      outcome.add(r)
+      prev = r.vma
+      tmp = r.vma.end
+    }
+    v = mm.vmas[mm.indexAfter(tmp)]
+  }
+  if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
+  ctx.report.outcome = outcome.value()
+}
+
+/** madvise_walk_vmas(): holes give ENOMEM at the end, but mapped parts are still processed. */
+export function doMadvise(ctx: StepContext, step: MadviseStep): void {
+  const { at, pages } = step
+  let start = at
+  const end = at + pages
+  ctx.report.range = [at, end]
+  if (pages === 0) {
+    ctx.report.outcome = 'unchanged'
+    return
+  }
+  const mm = ctx.mm
+  let v: Vma | undefined = mm.vmas[mm.indexAfter(start)]
+  let prev: Vma | null = v && start > v.start ? v : mm.prevOf(start)
+  let unmapped = false
+  const outcome = new ModifyOutcome()
+  for (;;) {
+    if (!v) {
+      ctx.fail('ENOMEM', 'madvise_walk_vmas', `no VMA at or above page ${start}`)
+      break
+    }
+    if (start < v.start) {
+      unmapped = true
+      start = v.start
+      if (start >= end) break
+    }
+    const tmp = Math.min(v.end, end)
+    // ksm_madvise()
+    let newFlags = v.flags
+    if (step.advice === 'MADV_MERGEABLE') {
+      if (v.flags & VM_MERGEABLE) ctx.note('ksm_madvise', 'already', `${rangeText(v)} already has VM_MERGEABLE`, 'middle', v)
+      else if (!ksmCompatible(v.file, v.flags)) ctx.check('ksm_madvise', 'ksm-compatible', false, `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)}): the advice is silently ignored`, 'middle', v)
+      else {
+        ctx.state.ksmRegistered = true
+        newFlags |= VM_MERGEABLE
+        ctx.note('ksm_madvise', 'ksm-flag-set', `${rangeText({ start, end: tmp })} gets VM_MERGEABLE`, 'middle', v)
+      }
+    } else if (v.flags & VM_MERGEABLE) {
+      newFlags &= ~(VM_MERGEABLE | (ctx.profile.unmergeableClearsHighFlags ? VM_HIGH_FLAGS : 0))
+      ctx.note('ksm_madvise', 'ksm-flag-cleared', `${rangeText({ start, end: tmp })} loses VM_MERGEABLE${ctx.profile.unmergeableClearsHighFlags && v.flags & VM_HIGH_FLAGS ? ' (and, before f04aad36a07c, every flag above bit 31)' : ''}`, 'middle', v)
+    } else {
+      ctx.note('ksm_madvise', 'already', `${rangeText(v)} has no VM_MERGEABLE: nothing to clear`, 'middle', v)
+    }
+    // madvise_update_vma()
+    let after: Vma = v
+    if (newFlags !== v.flags) {
+      const r = vmaModifyFlags(ctx, prev, v, start, tmp, newFlags)
+      if ('error' in r) {
+        ctx.report.error = r.error
+        break
+      }
+      outcome.add(r)
+      after = r.vma
+    }
+    prev = after
+    start = tmp
+    if (start < prev.end) start = prev.end
+    if (start >= end) break
+    v = mm.vmas[mm.indexAfter(prev.end)]
+  }
+  if (!ctx.report.error && unmapped) ctx.fail('ENOMEM', 'madvise_walk_vmas', 'part of the range is not mapped (the mapped parts were still advised)')
+  ctx.report.outcome = outcome.value()
+}
+
+export function doTouch(ctx: StepContext, step: TouchStep): void {
+  ctx.report.range = [step.at, step.at + step.pages]
+  touchRange(ctx, step.at, step.at + step.pages, step.write)
+  ctx.report.outcome = ctx.report.error ? 'failed' : 'unchanged'
+}
+
+/** prctl(PR_SET_MEMORY_MERGE): ksm_enable_merge_any() / ksm_disable_merge_any(). Never merges VMAs. */
+export function doPrctl(ctx: StepContext, step: PrctlStep): void {
+  const mm = ctx.mm
+  const st = ctx.state
+  if (step.value !== 0) {
+    if (st.mergeAny) {
+      ctx.note('ksm_enable_merge_any', 'already', 'MMF_VM_MERGE_ANY is already set: nothing to do')
+      return
+    }
+    st.ksmRegistered = true
+    st.mergeAny = true
+    let marked = 0
+    for (const v of mm.vmas.slice()) {
+      if (ksmShouldAdd(v.file, v.flags)) {
+        mm.replace([v], [ctx.derive(v, { flags: v.flags | VM_MERGEABLE })])
+        marked++
+      } else if (!(v.flags & VM_MERGEABLE)) {
+        ctx.check('ksm_add_vmas', 'ksm-compatible', false, `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)})`, 'middle', v)
+      }
+    }
+    ctx.note('ksm_enable_merge_any', 'merge-any-on', `MMF_VM_MERGE_ANY set; ksm_add_vmas() gave VM_MERGEABLE to ${marked} existing VMA${marked === 1 ? '' : 's'}. No VMA merge is attempted: VMAs that now look alike stay separate`)
+    ctx.report.outcome = marked ? 'modified' : 'unchanged'
+    return
+  }
+  if (!st.mergeAny) {
+    ctx.note('ksm_disable_merge_any', 'already', 'MMF_VM_MERGE_ANY is not set: nothing to do (VM_MERGEABLE from MADV_MERGEABLE stays)')
+    ctx.report.outcome = 'unchanged'
+    return
+  }
+  let cleared = 0
+  for (const v of mm.vmas.slice()) {
+    if (v.flags & VM_MERGEABLE) {
+      mm.replace([v], [ctx.derive(v, { flags: v.flags & ~VM_MERGEABLE })])
+      cleared++
+    }
+  }
+  st.mergeAny = false
+  ctx.note('ksm_disable_merge_any', 'merge-any-off', `ksm_del_vmas() cleared VM_MERGEABLE on ${cleared} VMA${cleared === 1 ? '' : 's'} (also those set by MADV_MERGEABLE); no VMA merge is attempted`)
+  ctx.report.outcome = cleared ? 'modified' : 'unchanged'
+}

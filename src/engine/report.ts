@@ -1,0 +1,57 @@
+/**
+ * The command-line runner's JSON document (scenario-format.md, "What the
+ * runner prints"): the profile, then the state after every step.
+ */
+import type { Check, KernelId, KsmTiming, Outcome, Trace, VmaView } from './api'
+import type { StepOp } from '../scenario/types'
+
+export interface RunnerVma {
+  start: number
+  end: number
+  prot: string
+  share: 'private' | 'shared'
+  mergeable: boolean
+  names: string[]
+  flags: string[]
+  mnemonics: string[]
+  pgoff: number
+  backing: VmaView['backing']
+  file: string | null
+  anonVma: number | null
+}
+
+export interface RunnerStep {
+  index: number
+  op: StepOp
+  process: 'parent' | 'child'
+  error: string | null
+  outcome: Outcome | null
+  ksm: KsmTiming | null
+  summary: string
+  vmas: RunnerVma[]
+  checks: Check[]
+}
+
+export interface RunnerDocument {
+  kernel: KernelId | string
+  steps: RunnerStep[]
+}
+
+export function runnerVma(v: VmaView): RunnerVma {
+  return {
+    start: v.start, end: v.end, prot: v.prot, share: v.share, mergeable: v.mergeable, names: v.names,
+    flags: v.flags, mnemonics: v.mnemonics, pgoff: v.pgoff, backing: v.backing, file: v.file, anonVma: v.anonVma,
+  }
+}
+
+export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
+  const s = trace.steps[i - 1]!
+  return {
+    index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
+    summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), checks: s.checks,
+  }
+}
+
+export function traceToRunnerJson(trace: Trace): RunnerDocument {
+  return { kernel: trace.kernel, steps: trace.steps.map((s) => stepToRunnerJson(trace, s.index)) }
+}

@@ -1,0 +1,39 @@
+/**
+ * Engine records → the plain VmaView objects the UI and the runner see.
+ */
+import type { BackingKind, VmaView } from './api'
+import { VM_MAYSHARE, VM_MERGEABLE, flagMnemonics, flagNames, flagsToProt } from './flags'
+import { HEAP_LABEL } from './ops/brk'
+import { labelNames, type Vma } from './vma'
+
+function backingOf(v: Vma): BackingKind {
+  if (!v.file) return v.labels.some((l) => l.name === HEAP_LABEL) ? 'heap' : 'anon'
+  switch (v.file.kind) {
+    case 'anon-shmem': return v.file.display.startsWith('/dev/zero') ? 'device' : 'anon'
+    case 'shmem': return 'shmem'
+    case 'device': return 'device'
+    case 'file': return v.file.fs === 'tmpfs' ? 'shmem' : 'file'
+  }
+}
+
+export function toView(v: Vma): VmaView {
+  return {
+    id: v.id,
+    start: v.start,
+    end: v.end,
+    pgoff: v.pgoff,
+    prot: flagsToProt(v.flags),
+    // show_map_vma(): 's' when VM_MAYSHARE, else 'p'
+    share: v.flags & VM_MAYSHARE ? 'shared' : 'private',
+    mergeable: (v.flags & VM_MERGEABLE) !== 0,
+    names: labelNames(v.labels),
+    flags: flagNames(v.flags),
+    mnemonics: flagMnemonics(v.flags),
+    backing: backingOf(v),
+    file: v.file ? v.file.display : null,
+    fileId: v.file ? v.file.id : null,
+    anonVma: v.anonVma || null,
+    forkChild: v.anonVma !== 0 && v.forkChild,
+    vmOpsClose: v.vmOpsClose,
+  }
+}

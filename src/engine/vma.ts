@@ -1,0 +1,94 @@
+/**
+ * The engine's VMA record (a `struct vm_area_struct` reduced to what merging
+ * looks at) and the `struct file` it may point to.
+ *
+ * Records are never changed once made, with one exception: `died`, the step at
+ * which the record left the address space, which the trace uses to rebuild the
+ * VMAs of any step. A VMA that grows, shrinks or changes flags is a new record
+ * with a new id, so "what changed in this step" is exact.
+ */
+import type { FileHook, FileSystem } from '../scenario/types'
+import type { VmFlags } from './flags'
+import type { Page } from './units'
+
+/** One `struct file`. The same scenario file name (per kind) is one struct file. */
+export interface FileObject {
+  readonly id: number
+  /** What the UI prints: "F", "memfd:M", "/dev/zero", "F (real file under overlayfs)". */
+  readonly display: string
+  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem'
+  readonly fs: FileSystem | null
+  /** shmem_file(file): tmpfs files, memfds and the shmem file behind MAP_SHARED|MAP_ANONYMOUS. */
+  readonly isShmem: boolean
+}
+
+/** Which scenario mapping put its pages at [start, end). */
+export interface Label {
+  readonly start: Page
+  readonly end: Page
+  readonly name: string
+}
+
+export interface Vma {
+  readonly id: number
+  readonly start: Page
+  readonly end: Page
+  readonly pgoff: number
+  readonly flags: VmFlags
+  readonly file: FileObject | null
+  /** anon_vma identity, 0 when unfaulted. */
+  readonly anonVma: number
+  /** list_is_singular(&vma->anon_vma_chain) is false: the VMA was faulted when fork() copied it. */
+  readonly forkChild: boolean
+  /** vm_ops->close is set: a merge may not delete this VMA (can_merge_remove_vma). */
+  readonly vmOpsClose: boolean
+  /** vma_is_anonymous(): vm_ops == NULL (anonymous memory, and private /dev/zero). */
+  readonly anonymous: boolean
+  /** The hook the file's f_op had when this VMA was mapped (display only). */
+  readonly hook: FileHook | null
+  readonly labels: readonly Label[]
+  /** Step at which this record was made (0 = initial state). */
+  readonly born: number
+  /** Step at which it left the address space; Infinity while alive. */
+  died: number
+}
+
+/** The mutable fields one may change to derive a new record. */
+export type VmaChanges = Partial<Pick<Vma, 'start' | 'end' | 'pgoff' | 'flags' | 'file' | 'anonVma' | 'forkChild' | 'vmOpsClose' | 'anonymous' | 'labels'>>
+
+export const vmaPages = (v: { start: Page; end: Page }): number => v.end - v.start
+
+/** Labels of `labels` clipped to [start, end). */
+export function clipLabels(labels: readonly Label[], start: Page, end: Page): Label[] {
+  const out: Label[] = []
+  for (const l of labels) {
+    const s = l.start > start ? l.start : start
+    const e = l.end < end ? l.end : end
+    if (s < e) out.push(s === l.start && e === l.end ? l : { start: s, end: e, name: l.name })
+  }
+  return out
+}
+
+/** Labels of adjacent VMAs joined, coalescing a name that continues across the seam. */
+export function joinLabels(a: readonly Label[], b: readonly Label[]): Label[] {
+  if (a.length === 0) return b.slice()
+  if (b.length === 0) return a.slice()
+  const last = a[a.length - 1]!
+  const first = b[0]!
+  if (last.name === first.name && last.end === first.start) {
+    return [...a.slice(0, -1), { start: last.start, end: first.end, name: last.name }, ...b.slice(1)]
+  }
+  return [...a, ...b]
+}
+
+/** Labels moved by `delta` pages (mremap). */
+export function shiftLabels(labels: readonly Label[], delta: number): Label[] {
+  return labels.map((l) => ({ start: (l.start + delta) as Page, end: (l.end + delta) as Page, name: l.name }))
+}
+
+/** Distinct names in address order. */
+export function labelNames(labels: readonly Label[]): string[] {
+  const out: string[] = []
+  for (const l of labels) if (!out.includes(l.name)) out.push(l.name)
+  return out
+}
