@@ -154,7 +154,10 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   const end = at + pages
   ctx.report.range = [start, end]
   if (end > ctx.windowPages) {
-    ctx.fail('ENOMEM', 'get_unmapped_area', `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window`)
+    // The window is all the scenario's process has: past its end lies memory the scenario cannot
+    // touch (the recorder keeps a guard mapping there), so MAP_FIXED_NOREPLACE meets an overlap.
+    if (mapFlags.has('MAP_FIXED')) ctx.fail('ENOMEM', 'get_unmapped_area', `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window`)
+    else ctx.fail('EEXIST', 'do_mmap', `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window, into memory outside the scenario`)
     return
   }
   const backing = step.backing

@@ -69,7 +69,9 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
     return
   }
   let prev: Vma | null = v.start < at ? v : mm.prevOf(v.start)
-  let tmp = at
+  // do_mprotect_pkey(): tmp walks VMA starts (it begins at the first VMA's start), nstart the range.
+  let tmp: number = v.start
+  let nstart = at
   const outcome = new ModifyOutcome()
   while (v && v.start < end) {
     if (v.start !== tmp) {
@@ -98,8 +100,8 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
         newFlags &= ~VM_ACCOUNT
         ctx.note('mprotect_fixup', 'account', `${rangeText(v)} is anonymous, unfaulted and no longer writable: VM_ACCOUNT is dropped`, 'middle', v)
       }
-      ctx.note('mprotect_fixup', 'new-flags', `${rangeText({ start: tmp, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', v)
-      const r = vmaModifyFlags(ctx, prev, v, tmp, nend, newFlags)
+      ctx.note('mprotect_fixup', 'new-flags', `${rangeText({ start: nstart, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', v)
+      const r = vmaModifyFlags(ctx, prev, v, nstart, nend, newFlags)
       if ('error' in r) {
         ctx.report.error = r.error
         break
@@ -108,6 +110,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
       prev = r.vma
       tmp = r.vma.end
     }
+    nstart = tmp
     v = mm.vmas[mm.indexAfter(tmp)]
   }
   if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)

@@ -53,13 +53,87 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   if (err) ctx.report.error = err
 }
 
+/**
+ * vma_multi_allowed() (6.17+): a file whose f_op has its own get_unmapped_area
+ * (ext4: thp_get_unmapped_area; /dev/zero) might not obey MREMAP_FIXED, so its
+ * VMAs cannot take part in a multi-VMA move; nor can VM_DONTEXPAND/VM_PFNMAP ones.
+ */
+function multiMoveAllowed(v: Vma): boolean {
+  if (v.flags & (VM_DONTEXPAND | VM_PFNMAP)) return false
+  const f = v.file
+  if (f && !f.isShmem && (f.fs === 'ext4' || f.display === '/dev/zero')) return false
+  return true
+}
+
+/**
+ * remap_move() (6.17, "permit mremap() move of multiple VMAs"): a move with
+ * MREMAP_FIXED and no resize moves every VMA in [at, at+pages), keeping the
+ * gaps between them; no gap is allowed at the start.
+ */
+function remapMove(ctx: StepContext, at: number, pages: number, to: number): void {
+  const end = at + pages
+  const sources = ctx.mm.overlapping(at, end)
+  if (sources.length === 0 || sources[0]!.start > at) {
+    ctx.fail('EFAULT', 'remap_move', `page ${at} is not mapped: no gap is allowed at the start of the range`)
+    return
+  }
+  let target = to
+  let lastEnd = 0
+  let moved = 0
+  for (const [k, src] of sources.entries()) {
+    const vma = ctx.mm.lookup(Math.max(src.start, at)) ?? src
+    const addr = Math.max(src.start, at)
+    const len = Math.min(end, src.end) - addr
+    const offset = k > 0 ? src.start - lastEnd : 0
+    lastEnd = src.end
+    if (!multiMoveAllowed(vma)) {
+      if (k > 0 || src.end < end) {
+        ctx.fail('EFAULT', 'vma_multi_allowed', `${rangeText(src)} cannot be moved together with other VMAs (its file has its own get_unmapped_area, or it is VM_DONTEXPAND/VM_PFNMAP)`, 'middle', src)
+        return
+      }
+    }
+    const dest = target + offset
+    const err = unmapRange(ctx, dest, dest + len)
+    if (err) {
+      ctx.report.error = err
+      return
+    }
+    moveRange(ctx, ctx.mm.lookup(addr)!, addr, len, dest, len)
+    if (ctx.report.error) return
+    moved++
+    target = dest + len
+  }
+  if (moved > 1) ctx.report.outcome = 'moved'
+}
+
 export function doMremap(ctx: StepContext, step: MremapStep): void {
   const mm = ctx.mm
   const { at, pages, newPages } = step
   ctx.report.range = [at, at + pages]
+  // check_mremap_params()
   if (newPages === 0) {
-    ctx.fail('EINVAL', 'mremap', 'new_len is 0')
+    ctx.fail('EINVAL', 'check_mremap_params', 'new_len is 0')
     return
+  }
+  const to = step.to
+  if (to !== undefined) {
+    if (to < at + pages && at < to + newPages) {
+      ctx.fail('EINVAL', 'check_mremap_params', 'the destination overlaps the source')
+      return
+    }
+    if (mm.count + 2 >= ctx.maxMapCount - 3) {
+      ctx.fail('ENOMEM', 'check_mremap_params', `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+      return
+    }
+    if (to + newPages > ctx.windowPages) {
+      ctx.fail('ENOMEM', 'mremap_to', `${rangeText({ start: to, end: to + newPages })} runs past the end of the window`)
+      return
+    }
+    ctx.report.range = [to, to + newPages]
+    if (pages === newPages) {
+      remapMove(ctx, at, pages, to)
+      return
+    }
   }
   const vma = mm.lookup(at)
   if (!vma) {
@@ -67,29 +141,19 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     return
   }
   if (pages === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) {
-    ctx.fail('EINVAL', 'mremap', 'old_len 0 only duplicates shared mappings')
+    ctx.fail('EINVAL', 'check_prep_vma', 'old_len 0 only duplicates shared mappings')
     return
   }
   if (at + pages > vma.end) {
-    ctx.fail('EFAULT', 'mremap', `${rangeText({ start: at, end: at + pages })} runs past the end of its VMA ${rangeText(vma)}`, 'middle', vma)
+    ctx.fail('EFAULT', 'resize_is_valid', `${rangeText({ start: at, end: at + pages })} runs past the end of its VMA ${rangeText(vma)}`, 'middle', vma)
     return
   }
   const grows = newPages > pages
   if (grows && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
-    ctx.fail('EFAULT', 'vma_to_resize', `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot grow`, 'middle', vma)
+    ctx.fail('EFAULT', 'resize_is_valid', `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot grow`, 'middle', vma)
     return
   }
-  if (step.to !== undefined) {
-    const to = step.to
-    ctx.report.range = [to, to + newPages]
-    if (to < at + pages && at < to + newPages) {
-      ctx.fail('EINVAL', 'mremap_to', 'the destination overlaps the source')
-      return
-    }
-    if (to + newPages > ctx.windowPages) {
-      ctx.fail('ENOMEM', 'mremap_to', `${rangeText({ start: to, end: to + newPages })} runs past the end of the window`)
-      return
-    }
+  if (to !== undefined) {
     const err = unmapRange(ctx, to, to + newPages)
     if (err) {
       ctx.report.error = err
