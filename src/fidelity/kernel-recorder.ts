@@ -183,8 +183,8 @@ function labelOfMmap(step: Extract<Step, { op: 'mmap' }>, index: number): PageLa
   switch (b.kind) {
     case 'anon':
       return { name, backing: 'anon', file: null }
-    case 'file':
-      return { name, backing: 'file', file: b.file }
+    case 'file': // a tmpfs file is a shmem file, as the engine reports it
+      return { name, backing: b.fs === 'tmpfs' ? 'shmem' : 'file', file: b.file }
     case 'shmem':
       return { name, backing: 'shmem', file: b.file }
     case 'device':
@@ -208,7 +208,7 @@ function toRunnerVma(raw: RawVma, labels: Map<number, PageLabel>): RunnerVma {
     const label = labels.get(p)
     if (!label) continue
     first ??= label
-    if (names[names.length - 1] !== label.name) names.push(label.name)
+    if (!names.includes(label.name)) names.push(label.name)
   }
   const backing = first?.backing ?? backingFromPath(raw.path)
   const hasFileOffset = backing === 'file' || backing === 'shmem' || backing === 'device'

@@ -10,6 +10,7 @@ export interface RunnerVma {
   prot: string
   share: 'private' | 'shared'
   mergeable: boolean
+  /** Names of the mappings whose pages this VMA holds, each once, in address order of first appearance. */
   names: string[]
   flags: string[]
   /** File page offset; null where smaps shows none (anonymous memory, the heap). */

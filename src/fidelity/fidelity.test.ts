@@ -1,0 +1,111 @@
+/**
+ * Differential ("fidelity") test: every corpus scenario is run on this machine's
+ * real kernel (./kernel-recorder.ts) and through the simulated kernel with the
+ * 6.18 profile. At every step the errno and the VMAs (start, end, prot, share,
+ * mergeable) must agree. A mismatch prints the step, its op and both VMA lists,
+ * with an ASCII strip of the pages when the range is small.
+ *
+ * Runs only where the real kernel can speak for 6.18: Linux >= 6.17 with gcc.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { simulate, traceToRunnerJson } from '../engine'
+import { loadScenario } from '../scenario/load'
+import type { Scenario } from '../scenario/types'
+import { machineSupport, recordScenario } from './kernel-recorder'
+
+const SCENARIO_DIR = join(import.meta.dirname, 'scenarios')
+const MINIMUM_KERNEL: [number, number] = [6, 17]
+const STRIP_MAX_PAGES = 96
+
+/** The fields the comparison looks at. */
+interface ComparedVma {
+  start: number
+  end: number
+  prot: string
+  share: string
+  mergeable: boolean
+}
+interface ComparedStep {
+  error: string | null
+  vmas: ComparedVma[]
+}
+
+const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>): ComparedStep[] =>
+  steps.map((s) => ({
+    error: s.error,
+    vmas: s.vmas.map(({ start, end, prot, share, mergeable }) => ({ start, end, prot, share, mergeable })),
+  }))
+
+const vmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''}`
+
+/** One character per page: a letter per VMA (alternating case at boundaries), '.' for a hole. */
+function strip(vmas: readonly ComparedVma[], from: number, to: number): string {
+  let out = ''
+  for (let p = from; p < to; p++) {
+    const i = vmas.findIndex((v) => v.start <= p && p < v.end)
+    out += i < 0 ? '.' : String.fromCharCode((i % 2 === 0 ? 65 : 97) + (i % 26))
+  }
+  return out
+}
+
+function describeMismatch(scenario: Scenario, index: number, kernel: ComparedStep, engine: ComparedStep): string {
+  const step = scenario.steps[index]!
+  const all = [...kernel.vmas, ...engine.vmas]
+  const lines = [
+    `step ${index + 1} (${step.op} ${JSON.stringify(step).slice(0, 160)})`,
+    `  error   kernel: ${kernel.error ?? 'none'}   engine: ${engine.error ?? 'none'}`,
+    `  kernel: ${kernel.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
+    `  engine: ${engine.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
+  ]
+  if (all.length > 0) {
+    const from = Math.min(...all.map((v) => v.start))
+    const to = Math.max(...all.map((v) => v.end))
+    if (to - from <= STRIP_MAX_PAGES) {
+      lines.push(`  pages ${from}..${to - 1}:`, `    kernel ${strip(kernel.vmas, from, to)}`, `    engine ${strip(engine.vmas, from, to)}`)
+    }
+  }
+  return lines.join('\n')
+}
+
+const support = machineSupport(MINIMUM_KERNEL)
+const corpus = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort()
+const describeFidelity = support.ok ? describe : describe.skip
+if (!support.ok) console.warn(`fidelity tests skipped: ${support.reason}`)
+
+describe('the fidelity corpus', () => {
+  it('has at least 45 scenarios, each valid, with a title and notes', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(45)
+    for (const file of corpus) {
+      const loaded = loadScenario(readFileSync(join(SCENARIO_DIR, file), 'utf8'))
+      if (!loaded.ok) throw new Error(`${file}: ${loaded.text}`)
+      expect(loaded.warnings, file).toEqual([])
+      expect(loaded.scenario.title, file).toBeTruthy()
+      expect(loaded.scenario.notes, file).toBeTruthy()
+    }
+  })
+})
+
+describeFidelity(`simulated 6.18 vs the real kernel (${support.ok ? support.kernel : 'n/a'})`, () => {
+  for (const file of corpus) {
+    it(file, async (context) => {
+      const loaded = loadScenario(readFileSync(join(SCENARIO_DIR, file), 'utf8'))
+      if (!loaded.ok) throw new Error(`${file}: ${loaded.text}`)
+      const recorded = await recordScenario(loaded.scenario)
+      if ('unsupported' in recorded) {
+        context.skip(`cannot record here: ${recorded.unsupported}`)
+        return
+      }
+      const kernel = compared(recorded.steps)
+      const engine = compared(traceToRunnerJson(simulate(loaded.scenario, '6.18')).steps)
+      expect(engine.length).toBe(kernel.length)
+      const mismatches: string[] = []
+      kernel.forEach((k, i) => {
+        const e = engine[i]!
+        if (JSON.stringify(k) !== JSON.stringify(e)) mismatches.push(describeMismatch(loaded.scenario, i, k, e))
+      })
+      if (mismatches.length > 0) throw new Error(`${file}: the engine differs from the real kernel\n${mismatches.join('\n')}`)
+    })
+  }
+})
