@@ -115,7 +115,7 @@ function zoomTransformFor(scale: PageScale) {
 
 type HoverLane = 'strip' | 'ghost'
 interface HoverState {
-  id: number
+  vma: VmaView
   lane: HoverLane
   clientX: number
   clientY: number
@@ -139,7 +139,6 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
 
   const vmas = useMemo(() => sortedByStart(props.vmas), [props.vmas])
   const previousVmas = useMemo(() => sortedByStart(props.previousVmas), [props.previousVmas])
-  const vmaById = useMemo(() => new Map(vmas.map((vma) => [vma.id, vma])), [vmas])
 
   const columns = useMemo(
     () => (axisMode === 'compressed' ? compressedColumns([previousVmas, vmas], windowPages) : null),
@@ -169,7 +168,11 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     const removed = new Set(step.removed)
     return previousVmas.filter((vma) => removed.has(vma.id))
   }, [step, previousVmas])
-  const created = useMemo(() => (step ? step.created.flatMap((id) => vmaById.get(id) ?? []) : []), [step, vmaById])
+  const created = useMemo(() => {
+    if (!step || step.created.length === 0) return []
+    const wanted = new Set(step.created)
+    return vmas.filter((vma) => wanted.has(vma.id))
+  }, [step, vmas])
   const changeToken = CHANGE_TOKEN[changeKindOf(step?.outcome ?? null)]
 
   // ---- d3-zoom as a gesture recogniser --------------------------------------
@@ -283,7 +286,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
       if (hover) setHover(null)
       return
     }
-    setHover({ id: hit.vma.id, lane: hit.lane, clientX: event.clientX, clientY: event.clientY })
+    setHover({ vma: hit.vma, lane: hit.lane, clientX: event.clientX, clientY: event.clientY })
   }
   const onClick = (event: MouseEvent<SVGSVGElement>) => {
     const hit = hitTest(event.clientX, event.clientY)
@@ -291,8 +294,12 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     else if (pinnedVmaId !== null) props.onPinVma(null)
   }
 
-  const hoveredVma = hover ? (hover.lane === 'strip' ? vmaById.get(hover.id) : ghosts.find((g) => g.id === hover.id)) : undefined
-  const pinnedVma = pinnedVmaId === null ? undefined : vmaById.get(pinnedVmaId)
+  // A hover from before a step is stale: show it only while its VMA is still drawn.
+  const hoveredVma = hover && (hover.lane === 'strip' ? vmas : ghosts).includes(hover.vma) ? hover.vma : undefined
+  const pinnedVma = useMemo(
+    () => (pinnedVmaId === null ? undefined : vmas.find((vma) => vma.id === pinnedVmaId)),
+    [vmas, pinnedVmaId],
+  )
   const tooltipVma = hoveredVma ?? pinnedVma
   const getAnchor = (): TooltipAnchor | null => {
     if (hover && hoveredVma) return { clientX: hover.clientX, clientY: hover.clientY }
@@ -587,7 +594,8 @@ function Axis({ ticks, width }: { ticks: ReturnType<typeof axisTicks>; width: nu
     <g className="font-mono" style={{ fontSize: AXIS_FONT_PX, pointerEvents: 'none' }} data-testid="axis">
       <path d={`M0 ${y + 0.5}H${width}`} style={{ stroke: 'var(--border)' }} />
       <path d={marks} style={{ stroke: 'var(--fg-muted)' }} />
-      {ticks.map((tick) => (
+      {ticks.map((tick) =>
+        tick.pageLabel || tick.addressLabel ? (
         <g key={tick.page}>
           {tick.pageLabel && (
             <text x={tick.x} y={y + 16} textAnchor={tick.pageLabel.anchor} style={{ fill: 'var(--fg)' }}>
@@ -600,7 +608,8 @@ function Axis({ ticks, width }: { ticks: ReturnType<typeof axisTicks>; width: nu
             </text>
           )}
         </g>
-      ))}
+        ) : null,
+      )}
     </g>
   )
 }

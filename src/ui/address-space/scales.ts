@@ -160,24 +160,40 @@ export function compressedColumns(
   windowPages: number,
 ): Float64Array {
   assertWindowPages(windowPages)
-  let total = 2
-  for (const list of vmaLists) total += list.length * 2
-  const all = new Float64Array(total)
-  let n = 0
-  all[n++] = 0
-  all[n++] = windowPages
+  // Each list's boundaries, in order. VMA lists from the engine are sorted and
+  // non-overlapping, so these come out non-decreasing and a linear merge does;
+  // any list that is not gets a typed-array sort instead.
+  let merged: Float64Array = new Float64Array([0, windowPages])
   for (const list of vmaLists) {
-    for (const vma of list) {
-      if (vma.start > 0 && vma.start < windowPages) all[n++] = vma.start
-      if (vma.end > 0 && vma.end < windowPages) all[n++] = vma.end
+    const own = new Float64Array(list.length * 2)
+    let n = 0
+    let sorted = true
+    const add = (page: number) => {
+      if (page <= 0 || page >= windowPages) return
+      if (n > 0 && page < own[n - 1]) sorted = false
+      own[n++] = page
     }
+    for (const vma of list) {
+      add(vma.start)
+      add(vma.end)
+    }
+    const boundaries = sorted ? own.subarray(0, n) : own.subarray(0, n).sort()
+    merged = mergeUnique(merged, boundaries)
   }
-  const sorted = all.subarray(0, n).sort()
-  let unique = 0
-  for (let i = 0; i < sorted.length; i++) {
-    if (unique === 0 || sorted[i] !== sorted[unique - 1]) sorted[unique++] = sorted[i]
+  return merged
+}
+
+/** Merge two ascending arrays into one ascending array without repeats. */
+function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length)
+  let i = 0
+  let j = 0
+  let n = 0
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++]
+    if (n === 0 || next !== out[n - 1]) out[n++] = next
   }
-  return sorted.slice(0, unique)
+  return out.slice(0, n)
 }
 
 export interface CompressedScaleOptions {
@@ -231,8 +247,16 @@ export function compressedAxis({
   }
   unitAt[count] = 1
 
-  /** Index i of the column [columns[i], columns[i+1]) holding value v of `keys`. */
+  /**
+   * Index i of the interval [keys[i], keys[i+1]) holding `value`. Callers
+   * mostly walk left to right (drawing VMAs in order), so the last answer and
+   * its neighbour are tried before a binary search.
+   */
+  let hint = 0
   const findColumn = (keys: Float64Array, value: number): number => {
+    if (keys[hint] <= value && (hint === count - 1 || value < keys[hint + 1])) return hint
+    const after = hint + 1
+    if (after < count && keys[after] <= value && (after === count - 1 || value < keys[after + 1])) return (hint = after)
     let low = 0
     let high = count - 1
     while (low < high) {
@@ -240,7 +264,7 @@ export function compressedAxis({
       if (keys[mid] <= value) low = mid
       else high = mid - 1
     }
-    return low
+    return (hint = low)
   }
   const toUnit = (page: number): number => {
     const p = clamp(page, 0, windowPages)

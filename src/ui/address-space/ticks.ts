@@ -44,24 +44,37 @@ function integerTicks(start: number, end: number, count: number, into: Set<numbe
   }
 }
 
-/** Candidate tick pages (integers) inside the viewport, ascending. */
+/** Candidate tick pages (integers) inside the viewport, ascending, at most about one per pixel. */
 export function tickPages(scale: PageScale, spacingPx = 90): number[] {
   const { startPage, endPage } = scale.viewport
   const width = scale.width as number
   const pages = new Set<number>()
   if (scale.columns === null) {
     integerTicks(startPage, endPage, Math.floor(width / spacingPx), pages)
-  } else {
-    const columns = scale.columns
-    for (let i = 0; i < columns.length; i++) {
-      const boundary = columns[i]
-      if (boundary >= startPage && boundary <= endPage) pages.add(boundary)
-      if (i + 1 < columns.length && columns[i + 1] > startPage && boundary < endPage) {
-        const low = Math.max(boundary, startPage)
-        const high = Math.min(columns[i + 1], endPage)
-        const columnPx = (scale.toX(high as Page) as number) - (scale.toX(low as Page) as number)
-        if (columnPx > WIDE_COLUMN_PX) integerTicks(low, high, Math.floor(columnPx / spacingPx), pages)
-      }
+    return [...pages].sort((a, b) => a - b)
+  }
+  const columns = scale.columns
+  // Only the columns in view: binary search for the last boundary <= startPage.
+  let low = 0
+  let high = columns.length - 1
+  while (low < high) {
+    const mid = Math.floor((low + high + 1) / 2)
+    if (columns[mid] <= startPage) low = mid
+    else high = mid - 1
+  }
+  let lastX = Number.NEGATIVE_INFINITY
+  for (let i = low; i < columns.length && columns[i] <= endPage; i++) {
+    const boundary = columns[i]
+    const x = scale.toX(boundary as Page) as number
+    if (boundary >= startPage && x - lastX >= 1) {
+      pages.add(boundary)
+      lastX = x
+    }
+    if (i + 1 < columns.length) {
+      const columnLow = Math.max(boundary, startPage)
+      const columnHigh = Math.min(columns[i + 1], endPage)
+      const columnPx = (scale.toX(columnHigh as Page) as number) - (scale.toX(columnLow as Page) as number)
+      if (columnPx > WIDE_COLUMN_PX) integerTicks(columnLow, columnHigh, Math.floor(columnPx / spacingPx), pages)
     }
   }
   return [...pages].sort((a, b) => a - b)
