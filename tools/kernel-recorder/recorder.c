@@ -633,6 +633,18 @@ static void *page_addr(long page)
 	return (void *)(base + (uintptr_t)page * PAGE);
 }
 
+/*
+ * Nothing outside the window exists for a scenario, and nothing outside it may be
+ * touched (the guards, the process's own mappings). Ranges that leave the window
+ * are answered as the window's edge would answer them (see run_step).
+ */
+static int leaves_window(long at, long pages)
+{
+	return at < 0 || pages < 0 || at > window_pages || pages > window_pages - at;
+}
+
+static const char *step_unsupported; /* set by run_step when it refuses a step */
+
 static void setup_window(void)
 {
 	size_t total = (size_t)(window_pages + 2) * PAGE;
@@ -754,6 +766,10 @@ static int run_touch(const struct step *s)
 	}
 	touching = 1;
 	for (i = 0; i < s->pages; i++) {
+		if (s->at + i >= window_pages) {
+			touching = 0;
+			return EFAULT; /* outside the window: nothing is mapped there */
+		}
 		if (s->write)
 			p[i * (long)PAGE] = 1;
 		else
@@ -770,6 +786,13 @@ static int run_mmap(const struct step *s)
 		at = highest_hole(s->pages);
 		if (at < 0)
 			return ENOMEM;
+	}
+	if (s->pages > 0 && leaves_window(at, s->pages)) {
+		if (s->map_flags & MAP_FIXED) {
+			step_unsupported = "MAP_FIXED range leaves the window";
+			return -1;
+		}
+		return EEXIST; /* the end guard is in the way */
 	}
 	int flags = s->map_flags & ~MAP_FIXED;
 	/*
@@ -809,6 +832,26 @@ static int run_mremap(const struct step *s)
 	void *old = page_addr(s->at);
 	size_t old_size = (size_t)s->pages * PAGE, new_size = (size_t)s->new_pages * PAGE;
 	void *got;
+	if (s->to >= 0 && leaves_window(s->to, s->new_pages)) {
+		step_unsupported = "mremap destination leaves the window";
+		return -1;
+	}
+	if (s->pages > 0 && leaves_window(s->at, s->pages)) {
+		/*
+		 * The part past the window is a hole. A resize needs one VMA, so a hole
+		 * is EFAULT; a same-size MREMAP_FIXED move (6.17+: several VMAs, holes
+		 * allowed) moves the part inside, and the whole destination is freed.
+		 */
+		if (s->to < 0 || s->pages != s->new_pages || s->at >= window_pages)
+			return EFAULT;
+		size_t inside = (size_t)(window_pages - s->at) * PAGE;
+		got = mremap(old, inside, inside, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(s->to));
+		if (got == MAP_FAILED)
+			return errno;
+		munmap((char *)page_addr(s->to) + inside, new_size - inside);
+		result_page = s->to;
+		return 0;
+	}
 	if (s->to >= 0) {
 		got = mremap(old, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(s->to));
 	} else {
@@ -833,11 +876,29 @@ static int run_step(const struct step *s, int *is_child)
 	case OP_MMAP:
 		return run_mmap(s);
 	case OP_MUNMAP:
+		/* Unmapping what does not exist is not an error: clip to the window. */
+		if (s->pages > 0 && leaves_window(s->at, s->pages)) {
+			if (s->at >= window_pages)
+				return 0;
+			return munmap(page_addr(s->at), (size_t)(window_pages - s->at) * PAGE) < 0 ? errno : 0;
+		}
 		return munmap(page_addr(s->at), (size_t)s->pages * PAGE) < 0 ? errno : 0;
 	case OP_MPROTECT:
-		return mprotect(page_addr(s->at), (size_t)s->pages * PAGE, s->prot) < 0 ? errno : 0;
-	case OP_MADVISE:
-		return madvise(page_addr(s->at), (size_t)s->pages * PAGE, (int)s->value) < 0 ? errno : 0;
+	case OP_MADVISE: {
+		/* Past the window is a hole: the part inside is processed, then ENOMEM. */
+		long pages = s->pages;
+		int clipped = s->pages > 0 && leaves_window(s->at, s->pages);
+		if (clipped) {
+			if (s->at >= window_pages)
+				return ENOMEM;
+			pages = window_pages - s->at;
+		}
+		int rc = s->op == OP_MPROTECT ? mprotect(page_addr(s->at), (size_t)pages * PAGE, s->prot)
+					     : madvise(page_addr(s->at), (size_t)pages * PAGE, (int)s->value);
+		if (rc < 0)
+			return errno;
+		return clipped ? ENOMEM : 0;
+	}
 	case OP_PRCTL:
 		return prctl((int)s->at, (unsigned long)s->value, 0UL, 0UL, 0UL) < 0 ? errno : 0;
 	case OP_BRK:
@@ -931,7 +992,10 @@ int main(void)
 		if (!unsupported && s->op == OP_BRK)
 			unsupported = brk_base < 0 ? "brk needs brkBase" : brk_problem;
 		result_page = -1;
+		step_unsupported = NULL;
 		int err = unsupported ? 0 : run_step(s, &is_child);
+		if (step_unsupported)
+			unsupported = step_unsupported;
 		read_layout();
 		put("step\t");
 		put_long(s->index);
