@@ -836,9 +836,10 @@ static int run_mremap(const struct step *s)
 		step_unsupported = "mremap destination leaves the window";
 		return -1;
 	}
-	if (s->pages > 0 && leaves_window(s->at, s->pages)) {
+	if ((s->pages > 0 && leaves_window(s->at, s->pages)) || s->at >= window_pages) {
 		/*
-		 * The part past the window is a hole. A resize needs one VMA, so a hole
+		 * The part past the window is a hole (and an old_len of 0 past the edge
+		 * names nothing). A resize needs one VMA, so a hole
 		 * is EFAULT; a same-size MREMAP_FIXED move (6.17+: several VMAs, holes
 		 * allowed) moves the part inside, and the whole destination is freed.
 		 */
