@@ -35,6 +35,8 @@ export interface KernelProfile {
   readonly mmapPrepareFs: readonly FileSystem[]
   /** MADV_UNMERGEABLE cleared vm_flags bits ≥ 32 until f04aad36a07c (6.18-rc). */
   readonly unmergeableClearsHighFlags: boolean
+  /** mremap(MREMAP_FIXED) without resize moves every VMA in the range (remap_move(), 6.17). */
+  readonly mremapMovesManyVmas: boolean
 }
 
 const P = (p: KernelProfile): KernelProfile => Object.freeze(p)
@@ -43,27 +45,27 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.15': P({
     id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
   }),
   '6.16': P({
     id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
   }),
   v2: P({
     id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
   }),
   '6.17': P({
     id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true,
   }),
   '6.18': P({
     id: '6.18', title: '6.18: as 6.17 (KSM flag set early for anon, shmem and .mmap_prepare)',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true,
   }),
 }
 

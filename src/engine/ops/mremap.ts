@@ -106,6 +106,30 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number): voi
   if (moved > 1) ctx.report.outcome = 'moved'
 }
 
+/** remap_is_valid(): may [at, at+oldPages) of `vma` be moved or resized to newPages? */
+function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, newPages: number): boolean {
+  if (oldPages === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) {
+    ctx.fail('EINVAL', 'remap_is_valid', 'old_len 0 would "duplicate" a private mapping, which mremap refuses')
+    return false
+  }
+  if (oldPages > vma.end - at) {
+    ctx.fail('EFAULT', 'remap_is_valid', `${rangeText({ start: at, end: at + oldPages })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
+    return false
+  }
+  if (newPages !== oldPages && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
+    ctx.fail('EFAULT', 'remap_is_valid', `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`, 'middle', vma)
+    return false
+  }
+  return true
+}
+
+/** The VMA at `at` after an unmap that may have split or removed it. */
+function relookup(ctx: StepContext, at: number): Vma | null {
+  const v = ctx.mm.lookup(at)
+  if (!v) ctx.fail('EFAULT', 'vma_lookup', `page ${at} is no longer mapped`)
+  return v ?? null
+}
+
 export function doMremap(ctx: StepContext, step: MremapStep): void {
   const mm = ctx.mm
   const { at, pages, newPages } = step
@@ -130,35 +154,25 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
       return
     }
     ctx.report.range = [to, to + newPages]
-    if (pages === newPages) {
+    if (pages === newPages && ctx.profile.mremapMovesManyVmas) {
       remapMove(ctx, at, pages, to)
       return
     }
   }
-  const vma = mm.lookup(at)
+  let vma = mm.lookup(at)
   if (!vma) {
     ctx.fail('EFAULT', 'vma_lookup', `page ${at} is not mapped`)
     return
   }
-  if (pages === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) {
-    ctx.fail('EINVAL', 'check_prep_vma', 'old_len 0 only duplicates shared mappings')
-    return
-  }
-  if (at + pages > vma.end) {
-    ctx.fail('EFAULT', 'resize_is_valid', `${rangeText({ start: at, end: at + pages })} runs past the end of its VMA ${rangeText(vma)}`, 'middle', vma)
-    return
-  }
-  const grows = newPages > pages
-  if (grows && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
-    ctx.fail('EFAULT', 'resize_is_valid', `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot grow`, 'middle', vma)
-    return
-  }
   if (to !== undefined) {
+    // mremap_to(): unmap the destination, shrink first if asked, then move.
     const err = unmapRange(ctx, to, to + newPages)
     if (err) {
       ctx.report.error = err
       return
     }
+    let v = relookup(ctx, at)
+    if (!v) return
     let oldPages = pages
     if (pages > newPages) {
       const e2 = unmapRange(ctx, at + newPages, at + pages)
@@ -166,30 +180,37 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
         ctx.report.error = e2
         return
       }
+      v = relookup(ctx, at)
+      if (!v) return
       oldPages = newPages
     }
-    moveRange(ctx, mm.lookup(at)!, at, oldPages, to, newPages)
+    if (!remapIsValid(ctx, v, at, oldPages, newPages)) return
+    moveRange(ctx, v, at, oldPages, to, newPages)
     return
   }
-  if (!grows) {
-    if (newPages < pages) {
-      const err = unmapRange(ctx, at + newPages, at + pages)
-      if (err) ctx.report.error = err
-      else ctx.report.outcome = 'shrunk'
-    } else {
-      ctx.report.outcome = 'unchanged'
-    }
+  // mremap_at()
+  if (newPages === pages) {
+    ctx.report.outcome = 'unchanged'
+    ctx.note('mremap_at', 'no-resize', 'same size and no new address: nothing to do')
     return
   }
-  const newEnd = at + newPages
+  if (newPages < pages) {
+    const err = unmapRange(ctx, at + newPages, at + pages)
+    if (err) ctx.report.error = err
+    else ctx.report.outcome = 'shrunk'
+    return
+  }
+  if (!remapIsValid(ctx, vma, at, pages, newPages)) return
   const next = mm.nextFrom(vma.end)
-  const roomInPlace = at + pages === vma.end && (!next || next.start >= newEnd) && newEnd <= ctx.windowPages
+  const delta = newPages - pages
+  const roomInPlace = at + pages === vma.end && (!next || next.start >= vma.end + delta) && vma.end + delta <= ctx.windowPages
   if (roomInPlace) {
     // vma_merge_extend(): a new range [vm_end, vm_end + delta) with prev = the VMA itself.
+    const grownEnd = vma.end + delta
     const r = mergeNewRange(ctx, {
-      start: vma.end, end: newEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
+      start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
       anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
-      labels: extendLabels(clipLabels(vma.labels, (vma.end - 1) as Page, vma.end), newEnd).map((l) => ({ ...l, start: vma.end })),
+      labels: extendLabels(clipLabels(vma.labels, (vma.end - 1) as Page, vma.end), grownEnd).map((l) => ({ ...l, start: vma!.end })),
     })
     if (r) {
       ctx.report.outcome = 'expanded'
@@ -201,7 +222,7 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   }
   ctx.note('mremap', 'no-room', `no room to grow ${rangeText(vma)} in place`, 'middle', vma)
   if (!step.mayMove) {
-    ctx.fail('ENOMEM', 'mremap', 'no room to grow in place and MREMAP_MAYMOVE is not given')
+    ctx.fail('ENOMEM', 'expand_vma', 'no room to grow in place and MREMAP_MAYMOVE is not given')
     return
   }
   const dest = mm.topDownHole(newPages, ctx.windowPages as Page)
@@ -210,5 +231,6 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     return
   }
   ctx.report.range = [dest, dest + newPages]
+  vma = mm.lookup(at)!
   moveRange(ctx, vma, at, pages, dest, newPages)
 }

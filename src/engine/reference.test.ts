@@ -1,0 +1,95 @@
+/**
+ * Model-based property tests: random scenarios run through the engine under
+ * every kernel profile, compared page by page with the simple reference model
+ * (./testing/page-model.ts) after every step, plus the engine's invariants.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { Backing, Scenario, Step } from '../scenario/types'
+import { KERNEL_IDS, type VmaView } from './api'
+import { simulate } from './simulate'
+import { runPageModel, type PageState } from './testing/page-model'
+
+const W = 24
+/** More runs locally with VMASCOPE_PROPERTY_RUNS=5000. */
+const RUNS = Number(process.env.VMASCOPE_PROPERTY_RUNS ?? 300)
+
+const backingArb: fc.Arbitrary<Backing> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<Backing>({ kind: 'anon' }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file' as const), file: fc.constantFrom('F', 'G'), pgoff: fc.nat(6), fs: fc.constantFrom('ext4' as const, 'tmpfs' as const, 'overlayfs' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('shmem' as const), file: fc.constant('M'), pgoff: fc.nat(6) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('device' as const), file: fc.constantFrom('/dev/zero', '/dev/drv'), pgoff: fc.nat(4),
+      hook: fc.constantFrom('mmap' as const, 'mmap_prepare' as const), setsFlags: fc.constantFrom<string[]>([], ['VM_PFNMAP', 'VM_IO'], ['VM_DONTDUMP']),
+    }),
+  },
+)
+const at = fc.nat(W - 1)
+const len = fc.integer({ min: 0, max: 6 })
+const prot = fc.constantFrom('rw-', 'r--', '---', 'r-x', 'rwx')
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('mmap' as const), name: fc.constantFrom('A', 'B', 'C', 'D'), at, pages: len, prot, share: fc.constantFrom('private' as const, 'private' as const, 'shared' as const), backing: backingArb }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('munmap' as const), at, pages: len }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('mprotect' as const), at, pages: len, prot }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('madvise' as const), at, pages: len, advice: fc.constantFrom('MADV_MERGEABLE' as const, 'MADV_UNMERGEABLE' as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('prctl' as const), option: fc.constant('PR_SET_MEMORY_MERGE' as const), value: fc.constantFrom(0, 1) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('touch' as const), at, pages: len, write: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant<Step>({ op: 'fork' }) },
+)
+const scenarioArb: fc.Arbitrary<Scenario> = fc.array(stepArb, { minLength: 1, maxLength: 14 })
+  .map((steps) => ({ format: 'vma-scenario/1', windowPages: W, placement: 'fixed', steps }))
+
+function pagesOf(vmas: readonly VmaView[], fileKey: (v: VmaView) => string): (PageState | null)[] {
+  const out: (PageState | null)[] = new Array(W).fill(null)
+  for (const v of vmas) {
+    for (let p = v.start; p < v.end; p++) {
+      out[p] = { prot: v.prot, share: v.share, backing: fileKey(v), pgoff: v.pgoff + (p - v.start), mergeable: v.mergeable, ksmIncompatible: false }
+    }
+  }
+  return out
+}
+
+/** The model names backings by scenario identity; the engine by struct file. Compare what both know. */
+const comparable = (p: PageState | null) => p && { prot: p.prot, share: p.share, mergeable: p.mergeable, anon: p.backing === 'anon', pgoff: p.backing.startsWith('anon-shared') ? null : p.pgoff }
+
+describe.each(KERNEL_IDS)('engine vs the page model, kernel %s', (kernel) => {
+  it('agrees page by page after every step, and keeps its invariants', () => {
+    fc.assert(fc.property(scenarioArb, (scenario) => {
+      const trace = simulate(scenario, kernel)
+      const model = runPageModel(scenario, { v2Defect: kernel === 'v2' })
+      for (let i = 1; i <= scenario.steps.length; i++) {
+        const vmas = trace.vmasAt(i)
+        // Invariants: sorted, non-empty, non-overlapping, inside the window, map_count.
+        for (let k = 0; k < vmas.length; k++) {
+          const v = vmas[k]!
+          expect(v.start).toBeLessThan(v.end)
+          expect(v.end).toBeLessThanOrEqual(W)
+          if (k > 0) expect(vmas[k - 1]!.end).toBeLessThanOrEqual(v.start)
+        }
+        expect(trace.steps[i - 1]!.mapCount).toBe(vmas.length)
+        expect(trace.steps[i - 1]!.error).toBe(model[i - 1]!.error)
+        const engine = pagesOf(vmas, (v) => (v.file === null ? 'anon' : v.backing === 'anon' && v.share === 'shared' ? 'anon-shared' : `f${v.fileId}`))
+        expect(engine.map(comparable)).toEqual(model[i - 1]!.pages.map(comparable))
+      }
+    }), { numRuns: RUNS })
+  })
+
+  it('rebuilds any step from the trace exactly as a fresh run of the prefix', () => {
+    fc.assert(fc.property(scenarioArb, fc.nat(), (scenario, pick) => {
+      const trace = simulate(scenario, kernel)
+      const i = 1 + (pick % scenario.steps.length)
+      const prefix = simulate({ ...scenario, steps: scenario.steps.slice(0, i) }, kernel)
+      const strip = (vs: VmaView[]) => vs.map((v) => [v.start, v.end, v.prot, v.mergeable, v.pgoff, v.names.join('+')])
+      expect(strip(trace.vmasAt(i))).toEqual(strip(prefix.vmasAt(i)))
+      expect(trace.steps.slice(0, i)).toEqual(prefix.steps)
+    }), { numRuns: Math.ceil(RUNS / 2) })
+  })
+})
+
+it('is deterministic', () => {
+  fc.assert(fc.property(scenarioArb, (scenario) => {
+    expect(JSON.stringify(simulate(scenario, '6.18').steps)).toBe(JSON.stringify(simulate(scenario, '6.18').steps))
+  }), { numRuns: 50 })
+})
