@@ -47,7 +47,7 @@ import {
 import { BACKING_KINDS, buildStripGeometry, fitText, LABEL_FONT_PX, spanPx, vmaAtX } from './strip-geometry'
 import { stripName } from './smaps'
 import { changeKindOf, describeView } from './summary'
-import { axisTicks } from './ticks'
+import { axisBreaks, axisTicks } from './ticks'
 import { useElementWidth } from './use-element-width'
 import { VmaTooltip, type TooltipAnchor } from './VmaTooltip'
 
@@ -162,6 +162,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
 
   const geometry = useMemo(() => buildStripGeometry(vmas, scale, STRIP_BOX), [vmas, scale])
   const ticks = useMemo(() => axisTicks(scale, baseAddress, { charPx: AXIS_CHAR_PX }), [scale, baseAddress])
+  const breaks = useMemo(() => axisBreaks(scale, vmas), [scale, vmas])
 
   const ghosts = useMemo(() => {
     if (!step || step.removed.length === 0) return []
@@ -325,7 +326,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
       data-testid="address-space-view"
       data-axis-mode={axisMode}
       onKeyDown={onKeyDown}
-      className="flex flex-col gap-2 rounded-lg border border-(--border) bg-(--bg-panel) px-3 pt-2 pb-1 text-(--fg) outline-none focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-(--focus)"
+      className="flex flex-col gap-2 rounded-lg border border-(--border) bg-(--bg-panel) px-3 pt-2 pb-1 text-(--fg) focus-visible:outline-2 focus-visible:outline-solid focus-visible:outline-offset-2 focus-visible:outline-(--focus)"
     >
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
         <div className="flex items-baseline gap-3 text-sm">
@@ -390,11 +391,11 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
               ))}
               <HighlightBracket range={highlight?.prev} name="prev" token="var(--prev-highlight)" scale={scale} />
               <HighlightBracket range={highlight?.next} name="next" token="var(--next-highlight)" scale={scale} />
-              {pinnedVma && <Outline vma={pinnedVma} scale={scale} token="var(--selection)" inset={-3} strokeWidth={3} />}
+              {pinnedVma && <Outline vma={pinnedVma} scale={scale} token="var(--fg)" inset={-3} strokeWidth={3} />}
               {hoveredVma && hover?.lane === 'strip' && hoveredVma !== pinnedVma && (
-                <Outline vma={hoveredVma} scale={scale} token="var(--fg)" inset={-1.5} strokeWidth={1.5} />
+                <Outline vma={hoveredVma} scale={scale} token="var(--fg-muted)" inset={-1.5} strokeWidth={1.5} />
               )}
-              <Axis ticks={ticks} width={width} />
+              <Axis ticks={ticks} breaks={breaks} width={width} />
             </>
           )}
         </svg>
@@ -562,13 +563,8 @@ function HighlightBracket({
   const x1 = span.x + span.width - 1
   return (
     <g data-testid={`highlight-${name}`} style={{ pointerEvents: 'none' }}>
-      <rect
-        x={x0}
-        y={LAYOUT.stripY + 1}
-        width={Math.max(x1 - x0, 1)}
-        height={LAYOUT.stripHeight - 2}
-        style={{ fill: 'none', stroke: token, strokeWidth: 2, strokeDasharray: '6 3' }}
-      />
+      {/* A bar along the strip's bottom edge (not a full outline, which would cross the labels). */}
+      <rect x={x0} y={STRIP_BOTTOM - 4} width={Math.max(x1 - x0, 1)} height={4} style={{ fill: token }} />
       <path d={`M${x0} ${top}V${top + 6}H${x1}V${top}`} style={{ fill: 'none', stroke: token, strokeWidth: 2 }} />
       <text
         x={(x0 + x1) / 2}
@@ -583,17 +579,26 @@ function HighlightBracket({
   )
 }
 
-function Axis({ ticks, width }: { ticks: ReturnType<typeof axisTicks>; width: number }): JSX.Element {
+function Axis({ ticks, breaks, width }: { ticks: ReturnType<typeof axisTicks>; breaks: number[]; width: number }): JSX.Element {
   const y = LAYOUT.axisY
   let marks = ''
   for (const tick of ticks) {
     const x = Math.round(tick.x) + 0.5
     marks += `M${x} ${y}v${tick.pageLabel ? 5 : 3}`
   }
+  // Axis-break signs "//" over squeezed holes on the compressed axis.
+  let breakMarks = ''
+  for (const x of breaks) breakMarks += `M${x - 5} ${y + 4}l4 -8M${x + 1} ${y + 4}l4 -8`
   return (
     <g className="font-mono" style={{ fontSize: AXIS_FONT_PX, pointerEvents: 'none' }} data-testid="axis">
       <path d={`M0 ${y + 0.5}H${width}`} style={{ stroke: 'var(--border)' }} />
       <path d={marks} style={{ stroke: 'var(--fg-muted)' }} />
+      {breakMarks && (
+        <g data-testid="axis-breaks">
+          <path d={breakMarks} style={{ stroke: 'var(--bg-panel)', strokeWidth: 4 }} />
+          <path d={breakMarks} style={{ stroke: 'var(--fg-muted)', strokeWidth: 1.25 }} />
+        </g>
+      )}
       {ticks.map((tick) =>
         tick.pageLabel || tick.addressLabel ? (
         <g key={tick.page}>

@@ -116,3 +116,35 @@ export function axisTicks(scale: PageScale, baseAddress: bigint, options: AxisTi
   }
   return result
 }
+
+const MIN_BREAK_COLUMN_PX = 14
+
+/**
+ * Compressed axis only: the centres (px) of the unmapped columns in view that
+ * the axis has squeezed (drawn narrower than on the linear axis). The view
+ * marks them with an axis-break sign, so nobody reads the widths as sizes.
+ * `vmas` must be sorted by start.
+ */
+export function axisBreaks(scale: PageScale, vmas: ReadonlyArray<{ start: number; end: number }>): number[] {
+  const columns = scale.columns
+  if (!columns) return []
+  const { startPage, endPage } = scale.viewport
+  const width = scale.width as number
+  const linearPxPerPage = width / (endPage - startPage)
+  const breaks: number[] = []
+  let v = 0
+  for (let i = 0; i + 1 < columns.length; i++) {
+    const low = columns[i]
+    const high = columns[i + 1]
+    if (high <= startPage) continue
+    if (low >= endPage) break
+    while (v < vmas.length && vmas[v].end <= low) v++
+    const mapped = v < vmas.length && vmas[v].start < high
+    if (mapped) continue
+    const x0 = scale.toX(Math.max(low, startPage) as Page) as number
+    const x1 = scale.toX(Math.min(high, endPage) as Page) as number
+    const squeezed = x1 - x0 < (Math.min(high, endPage) - Math.max(low, startPage)) * linearPxPerPage
+    if (squeezed && x1 - x0 >= MIN_BREAK_COLUMN_PX) breaks.push((x0 + x1) / 2)
+  }
+  return breaks
+}
