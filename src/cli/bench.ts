@@ -1,0 +1,223 @@
+/**
+ * The engine benchmark: builds a large scenario, times `simulate()` over all of
+ * its steps (trace recording included) and prints µs per operation and the
+ * process's peak RSS. With --vs-kernel it also times the same system calls on
+ * this machine's kernel (tools/kernel-bench/bench.c) and prints the ratio.
+ *
+ *   npm run --silent bench -- --workload mmap-merge --count 60000 --json
+ *   npm run --silent bench -- --all --vs-kernel
+ *
+ * This is a command that prints figures, not a timed test. It refuses to
+ * print figures for a run that did not do the intended work: the final VMA
+ * count must be the workload's (1 for mmap-merge, N for mmap-nomerge, 2N for
+ * mprotect-split) and no step may fail.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
+import { simulate } from '../engine/simulate'
+import type { Scenario, Step } from '../scenario/types'
+import { loadScenario } from '../scenario/load'
+
+export const WORKLOADS = ['mmap-merge', 'mmap-nomerge', 'mprotect-split'] as const
+export type Workload = (typeof WORKLOADS)[number]
+
+/** The sizes the issue asks the engine to handle, used by --all. */
+const TARGET_COUNTS: Record<Workload, number> = { 'mmap-merge': 60000, 'mmap-nomerge': 60000, 'mprotect-split': 30000 }
+
+const USAGE = `Usage: npm run --silent bench -- --workload W --count N [--json] [--vs-kernel] [--kernel ID]
+       npm run --silent bench -- --all [--json] [--vs-kernel]
+
+Times the simulated kernel (simulate(), trace recording included) on a workload:
+  mmap-merge      N one-page anonymous rw- private mappings, each right after the last (1 VMA)
+  mmap-nomerge    the same, prot alternating rw- and r-- (N VMAs)
+  mprotect-split  one 2N-page rw- mapping, then mprotect r-- of pages 1, 3, 5, … (2N VMAs)
+
+Options:
+  --workload W   one of ${WORKLOADS.join(', ')}
+  --count N      size of the workload
+  --all          run the three workloads at ${WORKLOADS.map((w) => `${w} ${TARGET_COUNTS[w]}`).join(', ')}, each in its own process
+  --json         print {"workload","count","usPerOp","peakRssMB"} (an array of them with --all)
+  --vs-kernel    also time the same calls on this machine's kernel (gcc needed); adds kernelUsPerOp and ratio
+  --kernel ID    simulated kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})`
+
+const EXIT_USAGE = 2
+
+export interface BenchResult {
+  workload: Workload
+  count: number
+  usPerOp: number
+  peakRssMB: number
+  kernelUsPerOp?: number
+  ratio?: number
+}
+
+const oneAnonPage = (at: number, prot: string): Step => ({
+  op: 'mmap',
+  at,
+  pages: 1,
+  prot,
+  share: 'private',
+  backing: { kind: 'anon' },
+})
+
+/** The scenario of a workload; its window is 2N+16 pages. */
+export function buildWorkload(workload: Workload, count: number): Scenario {
+  const steps: Step[] = []
+  if (workload === 'mprotect-split') {
+    steps.push({ op: 'mmap', at: 0, pages: 2 * count, prot: 'rw-', share: 'private', backing: { kind: 'anon' } })
+    for (let i = 0; i < count; i++) steps.push({ op: 'mprotect', at: 2 * i + 1, pages: 1, prot: 'r--' })
+  } else {
+    const alternate = workload === 'mmap-nomerge'
+    for (let i = 0; i < count; i++) steps.push(oneAnonPage(i, alternate && i % 2 === 1 ? 'r--' : 'rw-'))
+  }
+  return { format: 'vma-scenario/1', title: `bench ${workload} ${count}`, windowPages: 2 * count + 16, placement: 'fixed', steps }
+}
+
+export function expectedVmaCount(workload: Workload, count: number): number {
+  if (workload === 'mmap-merge') return count > 0 ? 1 : 0
+  return workload === 'mmap-nomerge' ? count : 2 * count
+}
+
+function peakRssMB(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10 // maxRSS is in KiB
+}
+
+/** Runs one workload in this process and checks that it did what it should. */
+export function runEngineBench(workload: Workload, count: number, kernel: KernelId): BenchResult {
+  const built = buildWorkload(workload, count)
+  const loaded = loadScenario(built) // the same door as every other scenario (untimed)
+  if (!loaded.ok) throw new Error(`bench scenario is invalid: ${loaded.text}`)
+  const scenario = loaded.scenario
+
+  const started = process.hrtime.bigint()
+  const trace = simulate(scenario, kernel)
+  const elapsedUs = Number(process.hrtime.bigint() - started) / 1000
+
+  const failed = trace.steps.find((step) => step.error !== null)
+  if (failed) throw new Error(`step ${failed.index} (${failed.summary}) failed with ${failed.error}`)
+  const vmas = trace.vmasAt(trace.steps.length).length
+  const expected = expectedVmaCount(workload, count)
+  if (vmas !== expected) throw new Error(`${workload} ${count} left ${vmas} VMAs, expected ${expected}`)
+
+  const ops = scenario.steps.length
+  return { workload, count, usPerOp: round(elapsedUs / Math.max(ops, 1)), peakRssMB: peakRssMB() }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}
+
+// ---------------------------------------------------------------- the real kernel
+
+const KERNEL_BENCH_DIR = fileURLToPath(new URL('../../tools/kernel-bench/', import.meta.url))
+const KERNEL_BENCH_SOURCE = `${KERNEL_BENCH_DIR}bench.c`
+const KERNEL_BENCH_BINARY = `${KERNEL_BENCH_DIR}build/bench`
+
+/** Compiles tools/kernel-bench/bench.c when the binary is missing or older than the source. */
+function ensureKernelBench(): string {
+  const stale = !existsSync(KERNEL_BENCH_BINARY) || statSync(KERNEL_BENCH_BINARY).mtimeMs < statSync(KERNEL_BENCH_SOURCE).mtimeMs
+  if (stale) {
+    mkdirSync(`${KERNEL_BENCH_DIR}build`, { recursive: true })
+    execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', KERNEL_BENCH_BINARY, KERNEL_BENCH_SOURCE], { stdio: 'inherit' })
+  }
+  return KERNEL_BENCH_BINARY
+}
+
+function runKernelBench(workload: Workload, count: number): number {
+  const run = spawnSync(ensureKernelBench(), [workload, String(count)], { encoding: 'utf8' })
+  if (run.status !== 0) throw new Error(`kernel bench failed: ${run.stderr.trim() || `exit ${run.status}`}`)
+  const result = JSON.parse(run.stdout) as { usPerCall: number; vmas: number }
+  const expected = expectedVmaCount(workload, count)
+  if (result.vmas !== expected) throw new Error(`the real kernel left ${result.vmas} VMAs, expected ${expected}`)
+  return result.usPerCall
+}
+
+// ---------------------------------------------------------------- command line
+
+function formatLine(result: BenchResult): string {
+  let line = `${result.workload.padEnd(15)} count ${String(result.count).padStart(7)}   ${result.usPerOp.toFixed(2).padStart(8)} µs/op   peak RSS ${result.peakRssMB.toFixed(1)} MB`
+  if (result.kernelUsPerOp !== undefined && result.ratio !== undefined) {
+    line += `   real kernel ${result.kernelUsPerOp.toFixed(2)} µs/op   ratio ${result.ratio.toFixed(1)}×`
+  }
+  return line
+}
+
+/** --all: each workload in a fresh process, so peak RSS belongs to that workload alone. */
+function runAllInChildren(passThrough: string[]): BenchResult[] {
+  const script = fileURLToPath(import.meta.url)
+  return WORKLOADS.map((workload) => {
+    const args = [...process.execArgv, script, '--workload', workload, '--count', String(TARGET_COUNTS[workload]), '--json', ...passThrough]
+    const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })
+    if (child.status !== 0) throw new Error(`${workload} failed (exit ${child.status})`)
+    return JSON.parse(child.stdout) as BenchResult
+  })
+}
+
+function main(argv: string[]): number {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        workload: { type: 'string' },
+        count: { type: 'string' },
+        all: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'vs-kernel': { type: 'boolean' },
+        kernel: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
+  const kernel = values.kernel ?? DEFAULT_KERNEL
+  if (!(KERNEL_IDS as readonly string[]).includes(kernel)) {
+    return usageError(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
+  }
+  const vsKernel = values['vs-kernel'] ?? false
+
+  try {
+    if (values.all) {
+      const passThrough = [...(vsKernel ? ['--vs-kernel'] : []), '--kernel', kernel]
+      const results = runAllInChildren(passThrough)
+      process.stdout.write(values.json ? `${JSON.stringify(results)}\n` : `${results.map(formatLine).join('\n')}\n`)
+      return 0
+    }
+    const workload = values.workload
+    if (!workload || !(WORKLOADS as readonly string[]).includes(workload)) {
+      return usageError(workload ? `unknown workload "${workload}"; expected one of ${WORKLOADS.join(', ')}` : 'give --workload or --all')
+    }
+    const count = Number(values.count)
+    if (!values.count || !Number.isSafeInteger(count) || count < 1) {
+      return usageError(`--count must be a whole number ≥ 1, got ${values.count ?? 'nothing'}`)
+    }
+    const result = runEngineBench(workload as Workload, count, kernel as KernelId)
+    if (vsKernel) {
+      result.kernelUsPerOp = runKernelBench(workload as Workload, count)
+      result.ratio = round(result.usPerOp / result.kernelUsPerOp)
+    }
+    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${formatLine(result)}\n`)
+    return 0
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}\n`)
+  return EXIT_USAGE
+}
+
+// Run only as a command, not when a test imports the workload builders.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = main(process.argv.slice(2))
+}

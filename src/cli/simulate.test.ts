@@ -1,0 +1,108 @@
+/**
+ * The command-line runner, run as a user runs it (npx tsx src/cli/simulate.ts).
+ * Its output must be exactly the engine's runner document for the scenario.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { KERNEL_IDS } from '../engine/api'
+import { simulate } from '../engine/simulate'
+import { traceToRunnerJson } from '../engine/report'
+import { loadScenario } from '../scenario/load'
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+const scratch = mkdtempSync(join(tmpdir(), 'vmascope-simulate-'))
+
+const mmapStep = (name: string, at: number, prot = 'rw-') => ({
+  op: 'mmap', name, at, pages: 2, prot, share: 'private', backing: { kind: 'anon' },
+})
+const scenario = {
+  format: 'vma-scenario/1',
+  title: 'PR_SET_MEMORY_MERGE and two adjacent anonymous mappings',
+  windowPages: 64,
+  steps: [{ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value: 1 }, mmapStep('A', 0), mmapStep('B', 2)],
+}
+
+function writeScenario(name: string, value: unknown): string {
+  const file = join(scratch, name)
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2))
+  return file
+}
+
+function runCli(args: string[], input?: string) {
+  const run = spawnSync('npx', ['tsx', 'src/cli/simulate.ts', ...args], { cwd: REPO, input, encoding: 'utf8' })
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr }
+}
+
+function expectedOutput(kernel: (typeof KERNEL_IDS)[number]): string {
+  const loaded = loadScenario(scenario)
+  if (!loaded.ok) throw new Error(loaded.text)
+  return `${JSON.stringify(traceToRunnerJson(simulate(loaded.scenario, kernel)), null, 2)}\n`
+}
+
+describe('simulate CLI', () => {
+  const file = writeScenario('adjacent.json', scenario)
+
+  it('prints the runner document of a valid file for the default kernel (6.18)', () => {
+    const run = runCli([file])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe(expectedOutput('6.18'))
+    const document = JSON.parse(run.stdout) as { kernel: string; steps: Array<{ index: number; op: string }> }
+    expect(document.kernel).toBe('6.18')
+    expect(document.steps.map((step) => [step.index, step.op])).toEqual([[1, 'prctl'], [2, 'mmap'], [3, 'mmap']])
+  })
+
+  it('reads stdin when the file is -, and honours --kernel', () => {
+    const run = runCli(['--kernel', '6.16', '-'], JSON.stringify(scenario))
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe(expectedOutput('6.16'))
+  })
+
+  it('prints one line per step with --compact, the same document', () => {
+    const run = runCli(['--compact', file])
+    expect(run.status).toBe(0)
+    const lines = run.stdout.trimEnd().split('\n')
+    expect(lines).toHaveLength(scenario.steps.length + 2)
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(expectedOutput('6.18')))
+  })
+
+  it('rejects an invalid scenario with the path of the bad field and exit status 2', () => {
+    const bad = writeScenario('bad.json', { ...scenario, steps: [...scenario.steps, mmapStep('C', 8, 'rwz')] })
+    const run = runCli([bad])
+    expect(run.status).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe('steps[3].prot: expected three characters from r, w, x, - (like "rw-"), got "rwz"\n')
+  })
+
+  it('reports a JSON syntax error with its line and column', () => {
+    const run = runCli([writeScenario('broken.json', '{\n  "steps": [,]\n}')])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(/^: invalid JSON at line 2, column 13/)
+  })
+
+  it('rejects an unknown kernel, listing the known ones, with exit status 2', () => {
+    const run = runCli(['--kernel', '5.10', file])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain(`unknown kernel "5.10"; expected one of ${KERNEL_IDS.join(', ')}`)
+    expect(run.stdout).toBe('')
+  })
+
+  it('explains a missing file and shows the usage on --help', () => {
+    const missing = runCli([join(scratch, 'nope.json')])
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(/cannot read .*nope\.json: ENOENT/)
+    const help = runCli(['--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: npm run --silent simulate/)
+  })
+
+  it('prints warnings for ignored fields on stderr and still runs', () => {
+    const run = runCli([writeScenario('extra.json', { ...scenario, author: 'me' })])
+    expect(run.status).toBe(0)
+    expect(run.stderr).toBe('warning: ignored unknown field: author\n')
+  })
+})
