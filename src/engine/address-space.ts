@@ -52,6 +52,12 @@ export class AddressSpace {
     return this.vmas[i + 1] ?? null
   }
 
+  /** Does any VMA intersect [start, end)? (find_vma_intersection) */
+  intersects(start: number, end: number): boolean {
+    const v = this.vmas[this.indexAfter(start)]
+    return v !== undefined && v.start < end
+  }
+
   /** VMAs intersecting [start, end). */
   overlapping(start: number, end: number): Vma[] {
     const out: Vma[] = []

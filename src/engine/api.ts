@@ -115,4 +115,9 @@ export interface Trace {
   steps: StepResult[]
   /** VMAs after step `i` (1-based); 0 gives the state before the first step. */
   vmasAt(i: number): VmaView[]
+  /**
+   * The decision record of step `i` (1-based). `steps[i-1].checks` gives the
+   * same, computed when first read (a full run does not write explanations).
+   */
+  explain(i: number): Check[]
 }

@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/types'
 import { AddressSpace } from './address-space'
 import type { KernelProfile } from './profiles'
 import type { TraceStore } from './trace'
-import type { FileObject, Vma } from './vma'
+import type { FileObject, Vma, VmaChanges, VmaFields } from './vma'
 
 export const DEFAULT_MAX_MAP_COUNT = 65530
 
@@ -34,6 +34,20 @@ export interface StepReport {
   range: [number, number] | null
 }
 
+/** Check text, built only when the decision record is being written. */
+export type Text = string | (() => string)
+
+/** Counters for identities that must come out the same when a step is re-run. */
+export interface IdCounters {
+  anonVma: number
+  file: number
+}
+
+/**
+ * One step's context. With `explain` off (the fast path of a full run) checks
+ * cost a comparison and no text is built; `explain` on (re-running one step
+ * for the "why" panel, see Trace.explain) records every check with its words.
+ */
 export class StepContext {
   readonly checks: Check[] = []
   readonly report: StepReport = { error: null, outcome: null, ksm: null, range: null }
@@ -44,8 +58,19 @@ export class StepContext {
     readonly store: TraceStore,
     readonly scenario: Scenario,
     readonly maxMapCount: number,
-    private readonly ids: { anonVma: number; file: number },
+    private readonly ids: IdCounters,
+    readonly explain: boolean,
   ) {}
+
+  /** Start the next step with the same context (a full run reuses one context). */
+  reset(): void {
+    this.checks.length = 0
+    const r = this.report
+    r.error = null
+    r.outcome = null
+    r.ksm = null
+    r.range = null
+  }
 
   get mm(): AddressSpace {
     return this.state.mm
@@ -55,8 +80,9 @@ export class StepContext {
     return this.scenario.windowPages
   }
 
-  check(fn: string, rule: string, pass: boolean, text: string, subject?: CheckSubject, vma?: { start: number; end: number }): boolean {
-    const c: Check = { fn, rule, pass, text }
+  check(fn: string, rule: string, pass: boolean, text: Text, subject?: CheckSubject, vma?: { start: number; end: number }): boolean {
+    if (!this.explain) return pass
+    const c: Check = { fn, rule, pass, text: typeof text === 'string' ? text : text() }
     if (subject) c.subject = subject
     if (vma) c.range = [vma.start, vma.end]
     this.checks.push(c)
@@ -64,13 +90,13 @@ export class StepContext {
   }
 
   /** A note in the decision record that is not a pass/fail test (always "pass"). */
-  note(fn: string, rule: string, text: string, subject?: CheckSubject, vma?: { start: number; end: number }): void {
+  note(fn: string, rule: string, text: Text, subject?: CheckSubject, vma?: { start: number; end: number }): void {
     this.check(fn, rule, true, text, subject, vma)
   }
 
-  fail(error: string, fn: string, text: string, subject?: CheckSubject, vma?: { start: number; end: number }): void {
+  fail(error: string, fn: string, text: Text, subject?: CheckSubject, vma?: { start: number; end: number }): void {
     this.report.error = error
-    this.check(fn, 'errno', false, `${error}: ${text}`, subject, vma)
+    this.check(fn, 'errno', false, () => `${error}: ${typeof text === 'string' ? text : text()}`, subject, vma)
   }
 
   newAnonVmaId(): number {
@@ -81,14 +107,23 @@ export class StepContext {
     return { ...fields, id: ++this.ids.file }
   }
 
-  /** Make a record derived from `base` with `changes`. */
-  derive(base: Vma, changes: Partial<Omit<Vma, 'id' | 'born' | 'died'>>): Vma {
-    const { id: _id, born: _born, died: _died, ...fields } = base
-    return this.store.add({ ...fields, ...changes })
+  /** A file looked up by key, made (and remembered in creation order) the first time. */
+  fileFor(key: string, make: () => Omit<FileObject, 'id'>): FileObject {
+    let f = this.state.files.get(key)
+    if (!f) {
+      f = this.newFile(make())
+      this.state.files.set(key, f)
+    }
+    return f
   }
 
-  make(fields: Omit<Vma, 'id' | 'born' | 'died'>): Vma {
-    return this.store.add(fields)
+  /** Make a record derived from `base` with `changes`. */
+  derive(base: Vma, changes: VmaChanges): Vma {
+    return this.store.add(base, changes)
+  }
+
+  make(fields: VmaFields): Vma {
+    return this.store.add(fields, null)
   }
 }
 

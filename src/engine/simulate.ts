@@ -1,19 +1,30 @@
 /**
  * simulate(scenario, kernel): run every step of a scenario through the
  * simulated kernel and return the trace. Pure: no DOM, no I/O, deterministic.
+ *
+ * A full run records, per step, a few numbers in columns (outcome, KSM timing,
+ * errno, range, map_count, and the scalars of process state the step started
+ * from); the VMA records live in the trace store (./trace.ts). Step results are
+ * made into objects when first read. The decision record ("why") of a step is
+ * written on demand by re-running that one step from its restored starting
+ * state with explanations on: the engine is deterministic, so the re-run takes
+ * the same decisions, and a 60,000-step run does not pay for 60,000
+ * explanations it will never show.
  */
-import { KERNEL_IDS, type KernelId, type StepResult, type Trace, type VmaView } from './api'
+import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type StepResult, type Trace, type VmaView } from './api'
 import type { Scenario, Step } from '../scenario/types'
+import { AddressSpace } from './address-space'
 import { describeStep } from './describe'
 import { doBrk } from './ops/brk'
 import { doFork } from './ops/fork'
 import { doMmap } from './ops/mmap'
 import { doMadvise, doMprotect, doMunmap, doPrctl, doTouch } from './ops/modify'
 import { doMremap } from './ops/mremap'
-import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess } from './process'
-import { profileFor } from './profiles'
+import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState } from './process'
+import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
+import type { FileObject } from './vma'
 
 export interface SimulateOptions {
   /** vm.max_map_count; default the scenario's `maxMapCount`, else 65530. */
@@ -34,16 +45,114 @@ function runStep(ctx: StepContext, step: Step): void {
   }
 }
 
+const OUTCOMES: readonly (Outcome | null)[] = [null, 'new', 'merged-prev', 'merged-next', 'merged-both', 'failed', 'expanded', 'shrunk', 'unchanged', 'split', 'modified', 'unmapped', 'moved', 'forked']
+const KSM: readonly (KsmTiming | null)[] = [null, 'early', 'late', 'none']
+const BIT_MERGE_ANY = 1
+const BIT_CHILD = 2
+const BIT_START_MERGE_ANY = 4
+const BIT_START_KSM_REGISTERED = 8
+const BIT_START_CHILD = 16
+
+/** Per-step columns: one number (or interned string) per step in each. */
+class StepColumns {
+  readonly outcome: number[] = []
+  readonly ksm: number[] = []
+  readonly error: (string | null)[] = []
+  readonly rangeStart: number[] = []
+  readonly rangeEnd: number[] = []
+  readonly mapCount: number[] = []
+  readonly bits: number[] = []
+  readonly startBrk: number[] = []
+  readonly startAnonVmaId: number[] = []
+  readonly startFileId: number[] = []
+  readonly startFiles: number[] = []
+}
+
 class SimulatedTrace implements Trace {
+  private materialised: StepResult[] | null = null
+
   constructor(
     readonly kernel: KernelId,
     readonly scenario: Scenario,
-    readonly steps: StepResult[],
     private readonly store: TraceStore,
+    private readonly profile: KernelProfile,
+    private readonly maxMapCount: number,
+    private readonly cols: StepColumns,
+    private readonly files: [string, FileObject][],
   ) {}
+
+  get steps(): StepResult[] {
+    if (!this.materialised) {
+      const out: StepResult[] = []
+      for (let i = 1; i <= this.cols.outcome.length; i++) out.push(this.result(i))
+      this.materialised = out
+    }
+    return this.materialised
+  }
+
+  private result(i: number): StepResult {
+    const c = this.cols
+    const k = i - 1
+    const step = this.scenario.steps[k]!
+    const hasRange = !Number.isNaN(c.rangeStart[k]!)
+    const range: [number, number] | null = hasRange ? [c.rangeStart[k]!, c.rangeEnd[k]!] : null
+    const { created, removed } = this.store.stepChanges(i)
+    const result = {
+      index: i,
+      op: step.op,
+      process: c.bits[k]! & BIT_CHILD ? 'child' as const : 'parent' as const,
+      error: c.error[k]!,
+      outcome: OUTCOMES[c.outcome[k]!]!,
+      ksm: KSM[c.ksm[k]!]!,
+      summary: describeStep(step, step.op === 'mmap' && step.at === undefined && range ? range[0] : undefined),
+      created,
+      removed,
+      range,
+      mapCount: c.mapCount[k]!,
+      mergeAny: (c.bits[k]! & BIT_MERGE_ANY) !== 0,
+    }
+    // `checks` explains the step when first read.
+    const explain = (n: number): Check[] => this.explain(n)
+    Object.defineProperty(result, 'checks', {
+      enumerable: true,
+      configurable: true,
+      get(this: StepResult): Check[] {
+        const checks = explain(this.index)
+        Object.defineProperty(this, 'checks', { value: checks, enumerable: true, writable: true, configurable: true })
+        return checks
+      },
+    })
+    return result as StepResult
+  }
 
   vmasAt(i: number): VmaView[] {
     return this.store.vmasAt(i).map(toView)
+  }
+
+  /** The decision record of step i (1-based), written by re-running that step. */
+  explain(i: number): Check[] {
+    const c = this.cols
+    const k = i - 1
+    const step = this.scenario.steps[k]
+    if (!step || k >= c.outcome.length) return []
+    const scratch = new TraceStore(true)
+    scratch.beginStep(i)
+    const mm = new AddressSpace(scratch)
+    mm.vmas = this.store.vmasAt(i - 1)
+    const bits = c.bits[k]!
+    const state: ProcessState = {
+      mm,
+      mergeAny: (bits & BIT_START_MERGE_ANY) !== 0,
+      ksmRegistered: (bits & BIT_START_KSM_REGISTERED) !== 0,
+      brkStart: this.scenario.brkBase ?? null,
+      brk: Number.isNaN(c.startBrk[k]!) ? null : c.startBrk[k]!,
+      process: bits & BIT_START_CHILD ? 'child' : 'parent',
+      files: new Map(this.files.slice(0, c.startFiles[k]!)),
+    }
+    const ids = { anonVma: c.startAnonVmaId[k]!, file: c.startFileId[k]! }
+    const ctx = new StepContext(this.profile, state, scratch, this.scenario, this.maxMapCount, ids, true)
+    runStep(ctx, step)
+    return ctx.checks
   }
 }
 
@@ -55,32 +164,38 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
   const ids = { anonVma: 0, file: 0 }
   const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const steps = scenario.steps
+  const cols = new StepColumns()
+  // Files in creation order, so a step's starting set is a prefix.
+  const files: [string, FileObject][] = []
+  const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids, false)
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!
     const index = i + 1
+    const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
+    cols.startBrk.push(state.brk ?? NaN)
+    cols.startAnonVmaId.push(ids.anonVma)
+    cols.startFileId.push(ids.file)
+    cols.startFiles.push(files.length)
     store.beginStep(index)
-    const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids)
+    const filesBefore = state.files.size
+    ctx.reset()
     runStep(ctx, step)
+    if (state.files.size !== filesBefore) {
+      let n = 0
+      for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
+    }
     const rep = ctx.report
-    if (rep.error && (step.op === 'mmap' || step.op === 'brk')) rep.outcome = 'failed'
-    if (rep.ksm === null && (step.op === 'mmap' || step.op === 'brk')) rep.ksm = 'none'
-    const { created, removed } = store.stepChanges()
-    store.results.push({
-      index,
-      op: step.op,
-      process: state.process,
-      error: rep.error,
-      outcome: rep.outcome,
-      ksm: rep.ksm,
-      summary: describeStep(step, step.op === 'mmap' && step.at === undefined && rep.range ? rep.range[0] : undefined),
-      checks: ctx.checks,
-      created,
-      removed,
-      range: rep.range,
-      mapCount: state.mm.count,
-      mergeAny: state.mergeAny,
-    })
+    const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
+    if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
+    if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
+    cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
+    cols.ksm.push(KSM.indexOf(rep.ksm))
+    cols.error.push(rep.error)
+    cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
+    cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
+    cols.mapCount.push(state.mm.count)
+    cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
     store.endStep(state.mm.vmas)
   }
-  return new SimulatedTrace(kernel, scenario, store.results, store)
+  return new SimulatedTrace(kernel, scenario, store, profile, maxMapCount, cols, files)
 }

@@ -11,8 +11,7 @@
  * and rebuilding step i touches one checkpoint plus the records born after it:
  * O(n log n) for n live VMAs, whatever the length of the trace.
  */
-import type { StepResult } from './api'
-import type { Vma } from './vma'
+import { VmaRecord, type Vma, type VmaChanges, type VmaFields } from './vma'
 
 interface Checkpoint {
   readonly step: number
@@ -28,14 +27,23 @@ export class TraceStore {
   private readonly birthStart: number[] = [0]
   private readonly checkpoints: Checkpoint[] = [{ step: 0, vmas: [] }]
   private bornSinceCheckpoint = 0
-  private killed: Vma[] = []
-  readonly results: StepResult[] = []
+  /** Every death, in order; killStart[s] = index of the first death at step s. */
+  private readonly killed: Vma[] = []
+  private readonly killStart: number[] = [0]
   private nextId = 1
+  /** Number of steps recorded (the last step begun). */
+  stepCount = 0
   step = 0
 
-  /** Record a new VMA, born at the current step. */
-  add<T extends Omit<Vma, 'id' | 'born' | 'died'>>(fields: T): Vma {
-    const v: Vma = { ...fields, id: this.nextId++, born: this.step, died: Infinity }
+  /**
+   * A scratch store (for re-running one step to explain it) makes records
+   * but never marks the trace's own records dead.
+   */
+  constructor(private readonly scratch = false) {}
+
+  /** Record a new VMA, born at the current step: `base` with `changes` applied. */
+  add(base: VmaFields, changes: VmaChanges | null): Vma {
+    const v = new VmaRecord(this.nextId++, this.step, base, changes)
     this.records.push(v)
     this.bornSinceCheckpoint++
     return v
@@ -43,25 +51,38 @@ export class TraceStore {
 
   /** The VMA left the address space at the current step. */
   kill(v: Vma): void {
-    v.died = this.step
+    if (!this.scratch) v.died = this.step
     this.killed.push(v)
   }
 
   beginStep(step: number): void {
     this.step = step
+    this.stepCount = step
     this.birthStart[step] = this.records.length
-    this.killed = []
+    this.killStart[step] = this.killed.length
   }
 
-  /** Ids created and removed in the current step (records that lived only within it are neither). */
-  stepChanges(): { created: number[]; removed: number[] } {
+  /** Whether the current step has removed any VMA that existed before it. */
+  removedAny(): boolean {
+    for (let k = this.killStart[this.step]!; k < this.killed.length; k++) if (this.killed[k]!.born < this.step) return true
+    return false
+  }
+
+  /** Ids created and removed by step s (records that lived only within it are neither). */
+  stepChanges(s: number): { created: number[]; removed: number[] } {
+    const last = this.stepCount
     const created: number[] = []
-    for (let i = this.birthStart[this.step]!; i < this.records.length; i++) {
+    const bEnd = s + 1 <= last ? this.birthStart[s + 1]! : this.records.length
+    for (let i = this.birthStart[s]!; i < bEnd; i++) {
       const r = this.records[i]!
-      if (r.died === Infinity) created.push(r.id)
+      if (r.died > s) created.push(r.id)
     }
     const removed: number[] = []
-    for (const r of this.killed) if (r.born < this.step) removed.push(r.id)
+    const kEnd = s + 1 <= last ? this.killStart[s + 1]! : this.killed.length
+    for (let k = this.killStart[s]!; k < kEnd; k++) {
+      const r = this.killed[k]!
+      if (r.born < s) removed.push(r.id)
+    }
     return { created, removed }
   }
 
@@ -74,7 +95,7 @@ export class TraceStore {
 
   /** Live records after step i (0 = before the first step), sorted by start. */
   vmasAt(i: number): Vma[] {
-    const last = this.results.length
+    const last = this.stepCount
     const step = Math.max(0, Math.min(last, Math.floor(i)))
     // The last checkpoint at or before `step`.
     let lo = 0

@@ -53,8 +53,45 @@ export interface Vma {
   died: number
 }
 
-/** The mutable fields one may change to derive a new record. */
+/** Everything a record holds but its identity and lifetime. */
+export type VmaFields = Omit<Vma, 'id' | 'born' | 'died'>
+
+/** The fields one may change to derive a new record. */
 export type VmaChanges = Partial<Pick<Vma, 'start' | 'end' | 'pgoff' | 'flags' | 'file' | 'anonVma' | 'forkChild' | 'vmOpsClose' | 'anonymous' | 'labels'>>
+
+/**
+ * The record as a class, so that every record has one hidden class (the
+ * engine makes one per change; object spreads were the hot spot of a run).
+ */
+export class VmaRecord implements Vma {
+  readonly start: Page
+  readonly end: Page
+  readonly pgoff: number
+  readonly flags: VmFlags
+  readonly file: FileObject | null
+  readonly anonVma: number
+  readonly forkChild: boolean
+  readonly vmOpsClose: boolean
+  readonly anonymous: boolean
+  readonly hook: FileHook | null
+  readonly labels: readonly Label[]
+  died = Infinity
+
+  constructor(readonly id: number, readonly born: number, base: VmaFields, changes: VmaChanges | null) {
+    const c = changes ?? {}
+    this.start = c.start ?? base.start
+    this.end = c.end ?? base.end
+    this.pgoff = c.pgoff ?? base.pgoff
+    this.flags = c.flags ?? base.flags
+    this.file = c.file !== undefined ? c.file : base.file
+    this.anonVma = c.anonVma ?? base.anonVma
+    this.forkChild = c.forkChild ?? base.forkChild
+    this.vmOpsClose = c.vmOpsClose ?? base.vmOpsClose
+    this.anonymous = c.anonymous ?? base.anonymous
+    this.hook = base.hook
+    this.labels = c.labels ?? base.labels
+  }
+}
 
 export const vmaPages = (v: { start: Page; end: Page }): number => v.end - v.start
 

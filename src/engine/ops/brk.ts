@@ -25,12 +25,12 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
   const newBrk = startBrk + step.pages
   ctx.report.ksm = 'none'
   const refuse = (fn: string, text: string): void => {
-    ctx.fail('ENOMEM', fn, `${text}; brk() returns the old break ${oldBrk} and libc reports ENOMEM`)
+    ctx.fail('ENOMEM', fn, () => `${text}; brk() returns the old break ${oldBrk} and libc reports ENOMEM`)
     ctx.report.outcome = 'failed'
   }
   if (newBrk === oldBrk) {
     ctx.report.outcome = 'unchanged'
-    ctx.note('sys_brk', 'unchanged', `the break is already at ${newBrk}`)
+    ctx.note('sys_brk', 'unchanged', () => `the break is already at ${newBrk}`)
     return
   }
   if (newBrk < oldBrk) {
@@ -74,7 +74,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
   } else if (p.ksm === 'late' && mergeAny) {
     ctx.note('do_brk_flags', 'ksm-late', 'this kernel sets VM_MERGEABLE only on a new heap VMA (ksm_add_vma()), after the expansion attempt', 'new')
   }
-  ctx.note('do_brk_flags', 'vm-flags', `vm_flags = ${flagMnemonics(flags).join(' ')}`, 'new')
+  ctx.note('do_brk_flags', 'vm-flags', () => `vm_flags = ${flagMnemonics(flags).join(' ')}`, 'new')
   if (mm.count > ctx.maxMapCount) {
     refuse('do_brk_flags', `map_count ${mm.count} exceeds max_map_count ${ctx.maxMapCount}`)
     return
@@ -88,11 +88,11 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     if (r) {
       st.brk = newBrk
       ctx.report.outcome = 'expanded'
-      ctx.check('do_brk_flags', 'expanded', true, `the heap VMA expands to ${rangeText(r.vma)}`, 'prev', r.vma)
+      ctx.check('do_brk_flags', 'expanded', true, () => `the heap VMA expands to ${rangeText(r.vma)}`, 'prev', r.vma)
       return
     }
   } else {
-    ctx.note('do_brk_flags', 'no-brkvma', brkVma ? `the VMA below the break ${rangeText(brkVma)} does not end at it` : 'no VMA below the break: a new heap VMA')
+    ctx.note('do_brk_flags', 'no-brkvma', () => (brkVma ? `the VMA below the break ${rangeText(brkVma)} does not end at it` : 'no VMA below the break: a new heap VMA'))
   }
   if (p.ksm === 'late' && mergeAny && ksmShouldAdd(null, flags)) {
     flags |= VM_MERGEABLE
@@ -106,5 +106,5 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
   mm.insert(v)
   st.brk = newBrk
   ctx.report.outcome = 'new'
-  ctx.check('do_brk_flags', 'new-vma', true, `a new heap VMA ${rangeText(v)}`, 'new', v)
+  ctx.check('do_brk_flags', 'new-vma', true, () => `a new heap VMA ${rangeText(v)}`, 'new', v)
 }

@@ -33,7 +33,7 @@ export function faultVma(ctx: StepContext, v: Vma, write: boolean): Vma {
   const faulted = ctx.derive(v, { anonVma, forkChild: false })
   ctx.mm.replace([v], [faulted])
   ctx.note('anon_vma_prepare', 'anon-vma-created',
-    reused ? `${rangeText(v)}: first write fault; reuses the anon_vma of a compatible neighbour (find_mergeable_anon_vma)` : `${rangeText(v)}: first write fault gives the VMA a new anon_vma`, 'middle', v)
+    () => (reused ? `${rangeText(v)}: first write fault; reuses the anon_vma of a compatible neighbour (find_mergeable_anon_vma)` : `${rangeText(v)}: first write fault gives the VMA a new anon_vma`), 'middle', v)
   return faulted
 }
 
@@ -48,11 +48,11 @@ export function touchRange(ctx: StepContext, start: number, end: number, write: 
   while (pos < end) {
     const v = ctx.mm.lookup(pos)
     if (!v) {
-      ctx.fail('EFAULT', 'do_user_addr_fault', `page ${pos} is not mapped: the access raises SIGSEGV`)
+      ctx.fail('EFAULT', 'do_user_addr_fault', () => `page ${pos} is not mapped: the access raises SIGSEGV`)
       return 'EFAULT'
     }
     if (!faultAllowed(v, write)) {
-      ctx.fail('EFAULT', 'access_error', `${rangeText(v)} does not allow a ${write ? 'write' : 'read'}: the access raises SIGSEGV`, 'middle', v)
+      ctx.fail('EFAULT', 'access_error', () => `${rangeText(v)} does not allow a ${write ? 'write' : 'read'}: the access raises SIGSEGV`, 'middle', v)
       return 'EFAULT'
     }
     const after = faultVma(ctx, v, write)

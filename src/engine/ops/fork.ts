@@ -29,5 +29,5 @@ export function doFork(ctx: StepContext): void {
   mm.replace(parent, child)
   ctx.state.process = 'child'
   ctx.report.outcome = 'forked'
-  ctx.note('dup_mmap', 'fork', `the child gets ${copied} VMA${copied === 1 ? '' : 's'}; ${faulted} had an anon_vma and are now fork children (their anon_vma chain is not singular)${ctx.state.mergeAny ? '; MMF_VM_MERGE_ANY is inherited' : ''}`)
+  ctx.note('dup_mmap', 'fork', () => `the child gets ${copied} VMA${copied === 1 ? '' : 's'}; ${faulted} had an anon_vma and are now fork children (their anon_vma chain is not singular)${ctx.state.mergeAny ? '; MMF_VM_MERGE_ANY is inherited' : ''}`)
 }

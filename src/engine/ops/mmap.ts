@@ -17,12 +17,15 @@ import {
 import { ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
 import { mergeExistingRange, mergeNewRange, type MergeState } from '../merge'
 import { rangeText, type StepContext } from '../process'
+import type { KernelProfile } from '../profiles'
 import type { Page } from '../units'
 import type { FileObject, Label, Vma } from '../vma'
 import { faultVma } from './fault'
 import { unmapRange } from './unmap'
 
 type Hook = 'mmap' | 'mmap_prepare' | 'none'
+
+const NO_MAP_FLAGS: readonly MapFlag[] = []
 
 /** What the backing gives the mapping: its struct file and the hook its f_op has in this release. */
 interface FileSetup {
@@ -38,21 +41,20 @@ interface FileSetup {
   hookText: string
 }
 
-function fileFor(ctx: StepContext, key: string, make: () => Omit<FileObject, 'id'>): FileObject {
-  let f = ctx.state.files.get(key)
-  if (!f) {
-    f = ctx.newFile(make())
-    ctx.state.files.set(key, f)
-  }
-  return f
+const fileFor = (ctx: StepContext, key: string, make: () => Omit<FileObject, 'id'>): FileObject => ctx.fileFor(key, make)
+
+/** The hook a file has: `.mmap_prepare` exists only from 6.16; before, such a driver uses `.mmap`. */
+function resolveHook(p: KernelProfile, natural: Hook, override?: 'mmap' | 'mmap_prepare'): Hook {
+  const want = override ?? natural
+  return want === 'mmap_prepare' && !p.hasMmapPrepare ? 'mmap' : want
+}
+
+const ANON_PRIVATE: FileSetup = {
+  file: null, hook: 'none', hookFlags: 0, anonymous: true, fileAfterHook: () => null, hookText: 'anonymous: no file, no hook',
 }
 
 function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'shared'): FileSetup {
   const p = ctx.profile
-  const resolveHook = (natural: Hook, override?: 'mmap' | 'mmap_prepare'): Hook => {
-    const want = override ?? natural
-    return want === 'mmap_prepare' && !p.hasMmapPrepare ? 'mmap' : want
-  }
   switch (backing.kind) {
     case 'anon':
       if (share === 'shared') {
@@ -62,13 +64,13 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
           hookText: 'MAP_SHARED|MAP_ANONYMOUS: shmem_zero_setup() gives the VMA a new shmem file of its own',
         }
       }
-      return { file: null, hook: 'none', hookFlags: 0, anonymous: true, fileAfterHook: () => null, hookText: 'anonymous: no file, no hook' }
+      return ANON_PRIVATE
     case 'file': {
       const file = fileFor(ctx, `file:${backing.fs}:${backing.file}`, () => ({
         display: backing.fs === 'ext4' ? backing.file : `${backing.file} (${backing.fs})`, kind: 'file', fs: backing.fs, isShmem: backing.fs === 'tmpfs',
       }))
       const natural: Hook = backing.fs === 'ext4' && p.mmapPrepareFs.includes('ext4') ? 'mmap_prepare' : 'mmap'
-      const hook = resolveHook(natural, backing.hook)
+      const hook = resolveHook(p, natural, backing.hook)
       if (backing.fs === 'overlayfs') {
         return {
           file, hook, hookFlags: 0, anonymous: false,
@@ -87,7 +89,7 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
     }
     case 'device': {
       const file = fileFor(ctx, `device:${backing.file}`, () => ({ display: backing.file, kind: 'device', fs: null, isShmem: false }))
-      const hook = resolveHook(backing.hook)
+      const hook = resolveHook(p, backing.hook)
       const devZero = backing.file === '/dev/zero'
       if (devZero && share === 'shared') {
         return {
@@ -123,18 +125,18 @@ function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, 
   if (!ctx.state.mergeAny) return flags
   if (ksmShouldAdd(file, flags)) {
     ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
-      when === 'early'
+      () => (when === 'early'
         ? `VM_MERGEABLE set early (${stage}), before the merge attempt: the new range now matches neighbours that carry it`
-        : `VM_MERGEABLE set late (${stage}), after the merge attempt`, 'new')
+        : `VM_MERGEABLE set late (${stage}), after the merge attempt`), 'new')
     return flags | VM_MERGEABLE
   }
-  ctx.check('ksm_compatible', 'ksm-compatible', false, `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
+  ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
   return flags
 }
 
 export function doMmap(ctx: StepContext, step: MmapStep): void {
   const mm = ctx.mm
-  const mapFlags = new Set<MapFlag>(step.mapFlags ?? [])
+  const mapFlags: readonly MapFlag[] = step.mapFlags ?? NO_MAP_FLAGS
   const pages = step.pages
   let at = step.at
   if (pages === 0) {
@@ -144,11 +146,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (at === undefined) {
     const hole = mm.topDownHole(pages, ctx.windowPages as Page)
     if (hole === null) {
-      ctx.fail('ENOMEM', 'get_unmapped_area', `no free hole of ${pages} pages in the window`)
+      ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
       return
     }
     at = hole
-    ctx.note('get_unmapped_area', 'placement', `the kernel places it top-down in the highest free hole: ${rangeText({ start: at, end: at + pages })}`)
+    ctx.note('get_unmapped_area', 'placement', () => `the kernel places it top-down in the highest free hole: ${rangeText({ start: hole, end: hole + pages })}`)
   }
   const start = at
   const end = at + pages
@@ -156,32 +158,32 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (end > ctx.windowPages) {
     // The window is all the scenario's process has: past its end lies memory the scenario cannot
     // touch (the recorder keeps a guard mapping there), so MAP_FIXED_NOREPLACE meets an overlap.
-    if (mapFlags.has('MAP_FIXED')) ctx.fail('ENOMEM', 'get_unmapped_area', `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window`)
-    else ctx.fail('EEXIST', 'do_mmap', `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window, into memory outside the scenario`)
+    if (mapFlags.includes('MAP_FIXED')) ctx.fail('ENOMEM', 'get_unmapped_area', () => `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window`)
+    else ctx.fail('EEXIST', 'do_mmap', () => `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window, into memory outside the scenario`)
     return
   }
   const backing = step.backing
-  const droppable = mapFlags.has('MAP_DROPPABLE')
-  if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.has('MAP_LOCKED'))) {
+  const droppable = mapFlags.includes('MAP_DROPPABLE')
+  if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
     ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
     return
   }
   // do_mmap: "Too many mappings?"
   if (mm.count > ctx.maxMapCount) {
-    ctx.fail('ENOMEM', 'do_mmap', `map_count ${mm.count} exceeds max_map_count ${ctx.maxMapCount}`)
+    ctx.fail('ENOMEM', 'do_mmap', () => `map_count ${mm.count} exceeds max_map_count ${ctx.maxMapCount}`)
     return
   }
-  if (!mapFlags.has('MAP_FIXED') && mm.overlapping(start, end).length > 0) {
-    ctx.fail('EEXIST', 'do_mmap', `MAP_FIXED_NOREPLACE: ${rangeText({ start, end })} overlaps an existing VMA`)
+  if (!mapFlags.includes('MAP_FIXED') && mm.intersects(start, end)) {
+    ctx.fail('EEXIST', 'do_mmap', () => `MAP_FIXED_NOREPLACE: ${rangeText({ start, end })} overlaps an existing VMA`)
     return
   }
 
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
-  if (mapFlags.has('MAP_LOCKED')) flags |= VM_LOCKED
+  if (mapFlags.includes('MAP_LOCKED')) flags |= VM_LOCKED
   if (step.share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
-  if (mapFlags.has('MAP_NORESERVE')) flags |= VM_NORESERVE
+  if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
   let pgoff: number
   if (backing.kind === 'anon') pgoff = step.share === 'shared' ? 0 : start
   else pgoff = backing.pgoff
@@ -189,7 +191,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   const setup = setupFile(ctx, backing, step.share)
 
   // __mmap_prepare(): unmap what MAP_FIXED replaces, then accounting.
-  if (mapFlags.has('MAP_FIXED')) {
+  if (mapFlags.includes('MAP_FIXED')) {
     const err = unmapRange(ctx, start, end)
     if (err) {
       ctx.report.error = err
@@ -197,7 +199,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     }
   }
   if (!(flags & VM_HUGETLB) && (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) flags |= VM_ACCOUNT
-  ctx.note('do_mmap', 'vm-flags', `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
+  ctx.note('do_mmap', 'vm-flags', () => `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
 
   const profile = ctx.profile
   const mergeAny = ctx.state.mergeAny
@@ -209,7 +211,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   // call_mmap_prepare(): the hook runs before the merge attempt.
   if (setup.hook === 'mmap_prepare' && setup.hookFlags) {
     flags |= setup.hookFlags
-    ctx.note('call_mmap_prepare', 'hook-flags', `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
+    ctx.note('call_mmap_prepare', 'hook-flags', () => `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
   }
   let ksm: 'early' | 'late' | 'none' = 'none'
   if (checkEarly && mergeAny) {
@@ -229,7 +231,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (merged) {
     result = merged.vma
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
-    ctx.check('vma_merge_new_range', 'merged', true, `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
+    ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
   } else {
     // __mmap_new_vma()
     let vmFlags = flags
@@ -242,11 +244,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       vmFile = setup.fileAfterHook(ctx)
       if (setup.hookFlags) {
         vmFlags |= setup.hookFlags
-        ctx.note('mmap_file', 'hook-flags', `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
+        ctx.note('mmap_file', 'hook-flags', () => `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
       }
       if (profile.ksm === 'v2' && (vmFlags & VM_MERGEABLE) && (vmFlags & (VM_SPECIAL | VM_HUGETLB))) {
         ctx.check('ksm_compatible', 'v2-defect', false,
-          `v2 defect: VM_MERGEABLE was decided before the hook added ${flagNames(vmFlags & (VM_SPECIAL | VM_HUGETLB)).join(' ')}, so the VMA is both mergeable and KSM-incompatible (the syzbot report; fixed before 6.17)`, 'new')
+          () => `v2 defect: VM_MERGEABLE was decided before the hook added ${flagNames(vmFlags & (VM_SPECIAL | VM_HUGETLB)).join(' ')}, so the VMA is both mergeable and KSM-incompatible (the syzbot report; fixed before 6.17)`, 'new')
       }
     }
     const preKsmFlags = vmFlags
@@ -260,7 +262,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     })
     mm.insert(result)
     ctx.report.outcome = 'new'
-    ctx.check('__mmap_new_vma', 'new-vma', true, `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
+    ctx.check('__mmap_new_vma', 'new-vma', true, () => `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
     // ≤ 6.15: "If flags changed, we might be able to merge, so try again."
     if (profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== flags && !(preKsmFlags & VM_SPECIAL)) {
       ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
@@ -273,7 +275,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   }
   ctx.report.ksm = mergeAny ? ksm : 'none'
   // __mmap_complete(): MAP_POPULATE / VM_LOCKED fault the pages in.
-  if (mapFlags.has('MAP_POPULATE') || (result.flags & VM_LOCKED)) {
+  if (mapFlags.includes('MAP_POPULATE') || (result.flags & VM_LOCKED)) {
     const write = (result.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE
     faultVma(ctx, result, write)
   }

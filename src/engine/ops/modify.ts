@@ -27,7 +27,7 @@ export function doMunmap(ctx: StepContext, step: MunmapStep): void {
     ctx.report.error = err
     return
   }
-  ctx.report.outcome = ctx.store.stepChanges().removed.length ? 'unmapped' : 'unchanged'
+  ctx.report.outcome = ctx.store.removedAny() ? 'unmapped' : 'unchanged'
   ctx.note('do_vmi_munmap', 'never-merges', 'munmap never merges the VMAs left on either side')
 }
 
@@ -65,7 +65,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
   const protFlags = protToFlags(step.prot)
   let v: Vma | undefined = mm.vmas[mm.indexAfter(at)]
   if (!v || v.start >= end || v.start > at) {
-    ctx.fail('ENOMEM', 'do_mprotect_pkey', `page ${at} is not mapped`)
+    ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `page ${at} is not mapped`)
     return
   }
   let prev: Vma | null = v.start < at ? v : mm.prevOf(v.start)
@@ -74,19 +74,21 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
   let nstart = at
   const outcome = new ModifyOutcome()
   while (v && v.start < end) {
-    if (v.start !== tmp) {
-      ctx.fail('ENOMEM', 'do_mprotect_pkey', `hole at ${rangeText({ start: tmp, end: v.start })}: the part before it was changed`)
+    const cur: Vma = v
+    if (cur.start !== tmp) {
+      const holeStart = tmp
+      ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `hole at ${rangeText({ start: holeStart, end: cur.start })}: the part before it was changed`)
       break
     }
     const nend = Math.min(v.end, end)
     let newFlags: VmFlags = protFlags | (v.flags & ~VM_ACCESS_FLAGS)
     // (newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS: each access bit needs its VM_MAY* bit.
     if ((newFlags & VM_READ && !(newFlags & VM_MAYREAD)) || (newFlags & VM_WRITE && !(newFlags & VM_MAYWRITE)) || (newFlags & VM_EXEC && !(newFlags & VM_MAYEXEC))) {
-      ctx.fail('EACCES', 'do_mprotect_pkey', `${rangeText(v)} lacks the VM_MAY* bit for ${step.prot}`, 'middle', v)
+      ctx.fail('EACCES', 'do_mprotect_pkey', () => `${rangeText(cur)} lacks the VM_MAY* bit for ${step.prot}`, 'middle', cur)
       break
     }
     if (newFlags === v.flags) {
-      ctx.note('mprotect_fixup', 'unchanged', `${rangeText(v)}: flags unchanged, nothing to do (no merge attempt)`, 'middle', v)
+      ctx.note('mprotect_fixup', 'unchanged', () => `${rangeText(cur)}: flags unchanged, nothing to do (no merge attempt)`, 'middle', cur)
       prev = v
       tmp = v.end
     } else {
@@ -94,13 +96,13 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
       if (newFlags & VM_WRITE) {
         if (!(old & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
           newFlags |= VM_ACCOUNT
-          ctx.note('mprotect_fixup', 'account', `${rangeText(v)} becomes private writable: VM_ACCOUNT is charged`, 'middle', v)
+          ctx.note('mprotect_fixup', 'account', () => `${rangeText(cur)} becomes private writable: VM_ACCOUNT is charged`, 'middle', cur)
         }
       } else if (old & VM_ACCOUNT && v.anonymous && !v.anonVma) {
         newFlags &= ~VM_ACCOUNT
-        ctx.note('mprotect_fixup', 'account', `${rangeText(v)} is anonymous, unfaulted and no longer writable: VM_ACCOUNT is dropped`, 'middle', v)
+        ctx.note('mprotect_fixup', 'account', () => `${rangeText(cur)} is anonymous, unfaulted and no longer writable: VM_ACCOUNT is dropped`, 'middle', cur)
       }
-      ctx.note('mprotect_fixup', 'new-flags', `${rangeText({ start: nstart, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', v)
+      ctx.note('mprotect_fixup', 'new-flags', () => `${rangeText({ start: nstart, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', cur)
       const r = vmaModifyFlags(ctx, prev, v, nstart, nend, newFlags)
       if ('error' in r) {
         ctx.report.error = r.error
@@ -113,7 +115,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
     nstart = tmp
     v = mm.vmas[mm.indexAfter(tmp)]
   }
-  if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
+  if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
   ctx.report.outcome = outcome.value()
 }
 
@@ -134,7 +136,7 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
   const outcome = new ModifyOutcome()
   for (;;) {
     if (!v) {
-      ctx.fail('ENOMEM', 'madvise_walk_vmas', `no VMA at or above page ${start}`)
+      ctx.fail('ENOMEM', 'madvise_walk_vmas', () => `no VMA at or above page ${start}`)
       break
     }
     if (start < v.start) {
@@ -142,22 +144,23 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
       start = v.start
       if (start >= end) break
     }
+    const cur: Vma = v
     const tmp = Math.min(v.end, end)
     // ksm_madvise()
     let newFlags = v.flags
     if (step.advice === 'MADV_MERGEABLE') {
-      if (v.flags & VM_MERGEABLE) ctx.note('ksm_madvise', 'already', `${rangeText(v)} already has VM_MERGEABLE`, 'middle', v)
-      else if (!ksmCompatible(v.file, v.flags)) ctx.check('ksm_madvise', 'ksm-compatible', false, `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)}): the advice is silently ignored`, 'middle', v)
+      if (v.flags & VM_MERGEABLE) ctx.note('ksm_madvise', 'already', () => `${rangeText(cur)} already has VM_MERGEABLE`, 'middle', cur)
+      else if (!ksmCompatible(v.file, v.flags)) ctx.check('ksm_madvise', 'ksm-compatible', false, () => `${rangeText(cur)} is not KSM-compatible (${ksmIncompatibleReason(cur.flags)}): the advice is silently ignored`, 'middle', cur)
       else {
         ctx.state.ksmRegistered = true
         newFlags |= VM_MERGEABLE
-        ctx.note('ksm_madvise', 'ksm-flag-set', `${rangeText({ start, end: tmp })} gets VM_MERGEABLE`, 'middle', v)
+        ctx.note('ksm_madvise', 'ksm-flag-set', () => `${rangeText({ start, end: tmp })} gets VM_MERGEABLE`, 'middle', cur)
       }
     } else if (v.flags & VM_MERGEABLE) {
       newFlags &= ~(VM_MERGEABLE | (ctx.profile.unmergeableClearsHighFlags ? VM_HIGH_FLAGS : 0))
-      ctx.note('ksm_madvise', 'ksm-flag-cleared', `${rangeText({ start, end: tmp })} loses VM_MERGEABLE${ctx.profile.unmergeableClearsHighFlags && v.flags & VM_HIGH_FLAGS ? ' (and, before f04aad36a07c, every flag above bit 31)' : ''}`, 'middle', v)
+      ctx.note('ksm_madvise', 'ksm-flag-cleared', () => `${rangeText({ start, end: tmp })} loses VM_MERGEABLE${ctx.profile.unmergeableClearsHighFlags && cur.flags & VM_HIGH_FLAGS ? ' (and, before f04aad36a07c, every flag above bit 31)' : ''}`, 'middle', cur)
     } else {
-      ctx.note('ksm_madvise', 'already', `${rangeText(v)} has no VM_MERGEABLE: nothing to clear`, 'middle', v)
+      ctx.note('ksm_madvise', 'already', () => `${rangeText(cur)} has no VM_MERGEABLE: nothing to clear`, 'middle', cur)
     }
     // madvise_update_vma()
     let after: Vma = v
@@ -203,10 +206,10 @@ export function doPrctl(ctx: StepContext, step: PrctlStep): void {
         mm.replace([v], [ctx.derive(v, { flags: v.flags | VM_MERGEABLE })])
         marked++
       } else if (!(v.flags & VM_MERGEABLE)) {
-        ctx.check('ksm_add_vmas', 'ksm-compatible', false, `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)})`, 'middle', v)
+        ctx.check('ksm_add_vmas', 'ksm-compatible', false, () => `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)})`, 'middle', v)
       }
     }
-    ctx.note('ksm_enable_merge_any', 'merge-any-on', `MMF_VM_MERGE_ANY set; ksm_add_vmas() gave VM_MERGEABLE to ${marked} existing VMA${marked === 1 ? '' : 's'}. No VMA merge is attempted: VMAs that now look alike stay separate`)
+    ctx.note('ksm_enable_merge_any', 'merge-any-on', () => `MMF_VM_MERGE_ANY set; ksm_add_vmas() gave VM_MERGEABLE to ${marked} existing VMA${marked === 1 ? '' : 's'}. No VMA merge is attempted: VMAs that now look alike stay separate`)
     ctx.report.outcome = marked ? 'modified' : 'unchanged'
     return
   }
@@ -223,6 +226,6 @@ export function doPrctl(ctx: StepContext, step: PrctlStep): void {
     }
   }
   st.mergeAny = false
-  ctx.note('ksm_disable_merge_any', 'merge-any-off', `ksm_del_vmas() cleared VM_MERGEABLE on ${cleared} VMA${cleared === 1 ? '' : 's'} (also those set by MADV_MERGEABLE); no VMA merge is attempted`)
+  ctx.note('ksm_disable_merge_any', 'merge-any-off', () => `ksm_del_vmas() cleared VM_MERGEABLE on ${cleared} VMA${cleared === 1 ? '' : 's'} (also those set by MADV_MERGEABLE); no VMA merge is attempted`)
   ctx.report.outcome = cleared ? 'modified' : 'unchanged'
 }

@@ -24,15 +24,15 @@ function extendLabels(labels: readonly Label[], newEnd: number): Label[] {
 function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, dest: number, newPages: number): void {
   const mm = ctx.mm
   if (mm.count >= ctx.maxMapCount - 3) {
-    ctx.fail('ENOMEM', 'move_vma', `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+    ctx.fail('ENOMEM', 'move_vma', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
     return
   }
   let pgoff = vma.pgoff + (src - vma.start)
   if (vma.anonymous && !vma.anonVma) {
     pgoff = dest
-    ctx.note('copy_vma', 'pgoff-reset', `the VMA is anonymous and unfaulted: its pgoff becomes the destination's page ${dest}, to increase its chance of merging`, 'middle', vma)
+    ctx.note('copy_vma', 'pgoff-reset', () => `the VMA is anonymous and unfaulted: its pgoff becomes the destination's page ${dest}, to increase its chance of merging`, 'middle', vma)
   } else if (vma.anonVma) {
-    ctx.note('copy_vma', 'pgoff-kept', `the VMA is faulted: it keeps pgoff ${pgoff}, so it merges only where that is linear`, 'middle', vma)
+    ctx.note('copy_vma', 'pgoff-kept', () => `the VMA is faulted: it keeps pgoff ${pgoff}, so it merges only where that is linear`, 'middle', vma)
   }
   let labels = shiftLabels(clipLabels(vma.labels, src as Page, (src + oldPages) as Page), dest - src)
   if (newPages > oldPages) labels = extendLabels(labels, dest + newPages)
@@ -42,12 +42,12 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   })
   if (merged) {
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
-    ctx.check('copy_vma', 'merged', true, `the moved range merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: ${rangeText(merged.vma)}`, 'new', merged.vma)
+    ctx.check('copy_vma', 'merged', true, () => `the moved range merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: ${rangeText(merged.vma)}`, 'new', merged.vma)
   } else {
     const copy = ctx.derive(vma, { start: dest as Page, end: (dest + newPages) as Page, pgoff, labels })
     mm.insert(copy)
     ctx.report.outcome = 'moved'
-    ctx.check('copy_vma', 'new-vma', true, `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)
+    ctx.check('copy_vma', 'new-vma', true, () => `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)
   }
   const err = unmapRange(ctx, src, src + oldPages)
   if (err) ctx.report.error = err
@@ -74,7 +74,7 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number): voi
   const end = at + pages
   const sources = ctx.mm.overlapping(at, end)
   if (sources.length === 0 || sources[0]!.start > at) {
-    ctx.fail('EFAULT', 'remap_move', `page ${at} is not mapped: no gap is allowed at the start of the range`)
+    ctx.fail('EFAULT', 'remap_move', () => `page ${at} is not mapped: no gap is allowed at the start of the range`)
     return
   }
   let target = to
@@ -88,7 +88,7 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number): voi
     lastEnd = src.end
     if (!multiMoveAllowed(vma)) {
       if (k > 0 || src.end < end) {
-        ctx.fail('EFAULT', 'vma_multi_allowed', `${rangeText(src)} cannot be moved together with other VMAs (its file has its own get_unmapped_area, or it is VM_DONTEXPAND/VM_PFNMAP)`, 'middle', src)
+        ctx.fail('EFAULT', 'vma_multi_allowed', () => `${rangeText(src)} cannot be moved together with other VMAs (its file has its own get_unmapped_area, or it is VM_DONTEXPAND/VM_PFNMAP)`, 'middle', src)
         return
       }
     }
@@ -113,11 +113,11 @@ function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, 
     return false
   }
   if (oldPages > vma.end - at) {
-    ctx.fail('EFAULT', 'remap_is_valid', `${rangeText({ start: at, end: at + oldPages })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
+    ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText({ start: at, end: at + oldPages })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
     return false
   }
   if (newPages !== oldPages && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
-    ctx.fail('EFAULT', 'remap_is_valid', `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`, 'middle', vma)
+    ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`, 'middle', vma)
     return false
   }
   return true
@@ -126,7 +126,7 @@ function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, 
 /** The VMA at `at` after an unmap that may have split or removed it. */
 function relookup(ctx: StepContext, at: number): Vma | null {
   const v = ctx.mm.lookup(at)
-  if (!v) ctx.fail('EFAULT', 'vma_lookup', `page ${at} is no longer mapped`)
+  if (!v) ctx.fail('EFAULT', 'vma_lookup', () => `page ${at} is no longer mapped`)
   return v ?? null
 }
 
@@ -146,11 +146,11 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
       return
     }
     if (mm.count + 2 >= ctx.maxMapCount - 3) {
-      ctx.fail('ENOMEM', 'check_mremap_params', `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+      ctx.fail('ENOMEM', 'check_mremap_params', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
       return
     }
     if (to + newPages > ctx.windowPages) {
-      ctx.fail('ENOMEM', 'mremap_to', `${rangeText({ start: to, end: to + newPages })} runs past the end of the window`)
+      ctx.fail('ENOMEM', 'mremap_to', () => `${rangeText({ start: to, end: to + newPages })} runs past the end of the window`)
       return
     }
     ctx.report.range = [to, to + newPages]
@@ -161,7 +161,7 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   }
   let vma = mm.lookup(at)
   if (!vma) {
-    ctx.fail('EFAULT', 'vma_lookup', `page ${at} is not mapped`)
+    ctx.fail('EFAULT', 'vma_lookup', () => `page ${at} is not mapped`)
     return
   }
   if (to !== undefined) {
@@ -214,20 +214,21 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     })
     if (r) {
       ctx.report.outcome = 'expanded'
-      ctx.check('vma_merge_extend', 'expanded', true, `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
+      ctx.check('vma_merge_extend', 'expanded', true, () => `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
       return
     }
     ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')
     return
   }
-  ctx.note('mremap', 'no-room', `no room to grow ${rangeText(vma)} in place`, 'middle', vma)
+  const stuck: Vma = vma
+  ctx.note('mremap', 'no-room', () => `no room to grow ${rangeText(stuck)} in place`, 'middle', stuck)
   if (!step.mayMove) {
     ctx.fail('ENOMEM', 'expand_vma', 'no room to grow in place and MREMAP_MAYMOVE is not given')
     return
   }
   const dest = mm.topDownHole(newPages, ctx.windowPages as Page)
   if (dest === null) {
-    ctx.fail('ENOMEM', 'get_unmapped_area', `no free hole of ${newPages} pages in the window`)
+    ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${newPages} pages in the window`)
     return
   }
   ctx.report.range = [dest, dest + newPages]

@@ -23,6 +23,6 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
     hit[hit.length - 1] = lower
   }
   for (const v of hit) mm.remove(v)
-  ctx.note('vms_gather_munmap_vmas', 'unmapped', `unmapped ${rangeText({ start, end })}: ${hit.length} VMA${hit.length === 1 ? '' : 's'} or parts removed`)
+  ctx.note('vms_gather_munmap_vmas', 'unmapped', () => `unmapped ${rangeText({ start, end })}: ${hit.length} VMA${hit.length === 1 ? '' : 's'} or parts removed`)
   return null
 }
