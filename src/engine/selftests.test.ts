@@ -1,0 +1,71 @@
+/**
+ * The kernel's own selftests, tools/testing/selftests/mm/merge.c, as golden
+ * scenarios (the files live in the fidelity corpus, where the 6.18 profile is
+ * also compared with this machine's kernel). Each assertion is the selftest's
+ * own: "the VMA containing page X is [S,E)", after the last step, with what
+ * each release gives (kernel-merge-spec §9.1): ksm_merge fails before the fix
+ * (6.17), the mprotect_unfaulted_* tests fail before 6.16's anon_vma rule.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadScenario } from '../scenario/load'
+import { KERNEL_IDS, type KernelId } from './api'
+import { simulate } from './simulate'
+
+const DIR = join(import.meta.dirname, '..', 'fidelity', 'scenarios')
+
+function load(name: string) {
+  const r = loadScenario(readFileSync(join(DIR, `selftest-${name}.json`), 'utf8'))
+  if (!r.ok) throw new Error(r.text)
+  return r.scenario
+}
+
+/** [start, end) of the VMA containing `page` after step `at` (default: the last). */
+function containing(name: string, kernel: KernelId, page: number, at?: number): [number, number] | null {
+  const sc = load(name)
+  const v = simulate(sc, kernel).vmasAt(at ?? sc.steps.length).find((x) => x.start <= page && page < x.end)
+  return v ? [v.start, v.end] : null
+}
+
+const fixed = (k: KernelId): boolean => k === 'v2' || k === '6.17' || k === '6.18'
+const newAnonRule = (k: KernelId): boolean => k !== '6.15'
+
+describe.each(KERNEL_IDS)('merge.c under %s', (kernel) => {
+  it('ksm_merge: a new mapping next to an mg one merges only once KSM flags are set early', () => {
+    expect(containing('ksm_merge', kernel, 1, 5)).toEqual(fixed(kernel) ? [1, 3] : [1, 2])
+    expect(containing('ksm_merge', kernel, 1)).toEqual(fixed(kernel) ? [1, 3] : [1, 2])
+  })
+
+  it.each([
+    ['mprotect_unfaulted_left', 1, [1, 11], [1, 6]],
+    ['mprotect_unfaulted_right', 1, [1, 11], [1, 6]],
+    ['mprotect_unfaulted_both', 2, [2, 11], [2, 5]],
+    ['mprotect_faulted_left_unfaulted_right', 2, [2, 11], [2, 8]],
+    ['mprotect_unfaulted_left_faulted_right', 2, [2, 11], [2, 5]],
+  ] as const)('%s: faulted and unfaulted neighbours merge from 6.16', (name, page, merged, legacy) => {
+    expect(containing(name, kernel, page)).toEqual(newAnonRule(kernel) ? merged : legacy)
+  })
+
+  it('forked_target_vma: no merge next to an inherited faulted VMA, in any release', () => {
+    expect(containing('forked_target_vma', kernel, 1)).toEqual([1, 6])
+  })
+
+  it('forked_source_vma: the inherited faulted VMA stays alone, in any release', () => {
+    expect(containing('forked_source_vma', kernel, 6)).toEqual([6, 11])
+  })
+})
+
+describe.each(KERNEL_IDS.filter((k) => k !== '6.15'))('merge.c mremap tests under %s', (kernel) => {
+  it.each([
+    ['mremap_unfaulted_to_faulted', 1, [1, 11]],
+    ['mremap_unfaulted_behind_faulted', 1, [1, 11]],
+    ['mremap_unfaulted_between_faulted', 1, [1, 11]],
+    ['mremap_unfaulted_between_faulted', 11, [11, 16]],
+    ['mremap_unfaulted_between_faulted_unfaulted', 1, [1, 16]],
+    ['mremap_unfaulted_between_correctly_placed_faulted', 1, [1, 16]],
+    ['mremap_correct_placed_faulted', 1, [1, 16]],
+  ] as const)('%s: the VMA at page %i', (name, page, want) => {
+    expect(containing(name, kernel, page)).toEqual(want)
+  })
+})

@@ -1,0 +1,83 @@
+/**
+ * A userland harness for the merge functions, in the spirit of the kernel's
+ * tools/testing/vma/: build an address space VMA by VMA (with anon_vmas and
+ * vm_ops->close where a test needs them), then call mergeNewRange or
+ * vmaModifyFlags directly and look at the result.
+ */
+import type { KernelId } from '../api'
+import { VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE, type VmFlags } from '../flags'
+import { mergeNewRange, vmaModifyFlags, type MergeKind } from '../merge'
+import { StepContext, newProcess } from '../process'
+import { profileFor } from '../profiles'
+import { TraceStore } from '../trace'
+import type { Page } from '../units'
+import type { Vma } from '../vma'
+
+/** The flags tools/testing/vma uses: VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE. */
+export const RW = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE
+
+export interface VmaSpec {
+  pgoff?: number
+  flags?: VmFlags
+  anonVma?: number
+  close?: boolean
+  forkChild?: boolean
+}
+
+export class Harness {
+  readonly store = new TraceStore()
+  readonly ctx: StepContext
+
+  constructor(kernel: KernelId = '6.18') {
+    const scenario = { format: 'vma-scenario/1' as const, windowPages: 4096, placement: 'fixed' as const, steps: [] }
+    this.store.beginStep(1)
+    this.ctx = new StepContext(profileFor(kernel), newProcess(this.store, scenario), this.store, scenario, 65530, { anonVma: 100, file: 0 }, true)
+  }
+
+  get vmas(): readonly Vma[] {
+    return this.ctx.mm.vmas
+  }
+
+  get mapCount(): number {
+    return this.ctx.mm.count
+  }
+
+  /** Add a VMA [start, end), pgoff = start unless given (as vma.c's alloc_and_link_vma). */
+  add(start: number, end: number, spec: VmaSpec = {}): Vma {
+    const v = this.ctx.make({
+      start: start as Page, end: end as Page, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: null,
+      anonVma: spec.anonVma ?? 0, forkChild: spec.forkChild ?? false, vmOpsClose: spec.close ?? false,
+      anonymous: true, hook: null, labels: [],
+    })
+    this.ctx.mm.insert(v)
+    return v
+  }
+
+  at(page: number): Vma | undefined {
+    return this.ctx.mm.lookup(page)
+  }
+
+  /** vma_merge_new_range() for [start, end) with prev/next looked up. */
+  mergeNew(start: number, end: number, spec: VmaSpec & { justExpand?: boolean } = {}): MergeKind | null {
+    const mm = this.ctx.mm
+    const r = mergeNewRange(this.ctx, {
+      start, end, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: null, anonVma: spec.anonVma ?? 0,
+      anonForkChild: false, middle: null, prev: mm.prevOf(start), next: spec.justExpand ? null : mm.nextFrom(end),
+      justExpand: spec.justExpand ?? false, labels: [],
+    })
+    return r ? r.kind : null
+  }
+
+  /** vma_modify_flags() of [start, end) inside `middle`; returns whether it merged. */
+  modify(middle: Vma, start: number, end: number, flags: VmFlags = RW): MergeKind | null | 'error' {
+    const i = this.ctx.mm.indexOf(middle)
+    const r = vmaModifyFlags(this.ctx, i > 0 ? this.ctx.mm.vmas[i - 1]! : null, middle, start, end, flags)
+    if ('error' in r) return 'error'
+    return r.merged
+  }
+
+  /** "[0,3) p0 [5,9) p5" */
+  layout(): string {
+    return this.vmas.map((v) => `[${v.start},${v.end}) p${v.pgoff}`).join(' ')
+  }
+}
