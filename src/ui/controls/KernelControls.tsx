@@ -1,0 +1,63 @@
+/** The "Kernel" select, the "Compare" switch and the "Compare with" select. */
+import { useId } from 'react'
+import { KERNEL_IDS, type KernelId } from '../../engine/api'
+import { isKernelId } from '../../store/explorer-store'
+import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+import { FIELD_LABEL, SELECT } from './control-styles'
+
+const KERNEL_HINTS: Record<KernelId, string> = {
+  '6.15': '6.15: VM_MERGEABLE set late',
+  '6.16': '6.16: VM_MERGEABLE set late',
+  v2: 'v2: the patch as posted in May 2025',
+  '6.17': '6.17: set early (the fix)',
+  '6.18': '6.18: same as 6.17',
+}
+
+/** A label + select pair. The label is a sibling (not a wrapper), so its text is exactly `label`. */
+function KernelSelect({ label, value, onChange }: { label: string; value: KernelId; onChange(kernel: KernelId): void }) {
+  const id = useId()
+  return (
+    <span className={FIELD_LABEL}>
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        className={SELECT}
+        value={value}
+        onChange={(event) => {
+          const chosen = event.currentTarget.value
+          if (isKernelId(chosen)) onChange(chosen)
+        }}
+      >
+        {KERNEL_IDS.map((id) => (
+          <option key={id} value={id} title={KERNEL_HINTS[id]}>
+            {id}
+          </option>
+        ))}
+      </select>
+    </span>
+  )
+}
+
+export function KernelControls() {
+  const store = useExplorerStoreApi()
+  const kernel = useExplorer((s) => s.kernel)
+  const compare = useExplorer((s) => s.compare)
+  const compareKernel = useExplorer((s) => s.compareKernel)
+  const actions = store.getState()
+
+  return (
+    <div className="flex flex-wrap items-center gap-2.5" role="group" aria-label="Kernels">
+      <KernelSelect label="Kernel" value={kernel} onChange={actions.setKernel} />
+      <label className={`${FIELD_LABEL} text-fg`}>
+        <input
+          type="checkbox"
+          checked={compare}
+          onChange={(event) => actions.setCompare(event.currentTarget.checked)}
+          className="size-3.5 accent-[var(--accent)]"
+        />
+        Compare
+      </label>
+      <KernelSelect label="Compare with" value={compareKernel} onChange={actions.setCompareKernel} />
+    </div>
+  )
+}

@@ -1,0 +1,88 @@
+/**
+ * Choosing the scenario: the built-in gallery, "Open scenario file" (through
+ * loadScenario; a broken file shows what is wrong and keeps the current
+ * scenario) and "Download scenario" (the current one as .json).
+ */
+import { useId, useRef } from 'react'
+import { GALLERY, galleryTitle } from '../../scenario/gallery'
+import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+import type { ScenarioSource } from '../../store/explorer-store'
+import type { Scenario } from '../../scenario/types'
+import { FIELD_LABEL, SELECT, TOOL_BUTTON } from './control-styles'
+import { Icon } from '../icons/icons'
+
+const FILE_OPTION = '__file__'
+
+function downloadName(source: ScenarioSource): string {
+  if (source.kind === 'gallery') return `${source.id}.json`
+  const base = source.name.replace(/\.json$/i, '')
+  return `${base || 'scenario'}.json`
+}
+
+function download(scenario: Scenario, source: ScenarioSource): void {
+  const blob = new Blob([`${JSON.stringify(scenario, null, 2)}\n`], { type: 'application/json' })
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = downloadName(source)
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+export function ScenarioControls() {
+  const store = useExplorerStoreApi()
+  const source = useExplorer((s) => s.source)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const selectId = useId()
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return
+    const text = await file.text()
+    store.getState().openScenarioText(text, file.name)
+    if (fileInput.current) fileInput.current.value = '' // opening the same file again fires change again
+  }
+
+  return (
+    <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Scenario">
+      <span className={FIELD_LABEL}>
+        <label htmlFor={selectId}>Scenario</label>
+        <select
+          id={selectId}
+          className={`${SELECT} max-w-72 font-sans`}
+          value={source.kind === 'gallery' ? source.id : FILE_OPTION}
+          onChange={(event) => store.getState().openGalleryScenario(event.currentTarget.value)}
+        >
+          {source.kind === 'file' && <option value={FILE_OPTION}>File: {source.name}</option>}
+          {GALLERY.map((entry) => (
+            <option key={entry.id} value={entry.id}>
+              {galleryTitle(entry)}
+            </option>
+          ))}
+        </select>
+      </span>
+      <label className={`${TOOL_BUTTON} cursor-pointer focus-within:outline-2 focus-within:outline-focus`}>
+        <Icon name="open" />
+        Open scenario file
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          className="sr-only"
+          onChange={(event) => void onFile(event.currentTarget.files?.[0])}
+        />
+      </label>
+      <button
+        type="button"
+        className={TOOL_BUTTON}
+        onClick={() => {
+          const { scenario, source: current } = store.getState()
+          download(scenario, current)
+        }}
+      >
+        <Icon name="download" /> Download scenario
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,263 @@
+/**
+ * The bridge between the store (what the user asked for) and the engine worker
+ * (what the kernel answered). Everything that cannot be serialised lives here,
+ * outside the store: the worker client, the runs it holds, the cache of VMAs
+ * per step.
+ *
+ * - When the scenario or a kernel changes, it re-runs that side in the worker.
+ *   The previous run stays on screen until the new one is ready (including the
+ *   VMAs of the current step), and an answer that a newer request has
+ *   overtaken is dropped (LatestRequest).
+ * - If the engine fails, `failure` says what failed and the last good runs stay.
+ * - VMAs are fetched one step at a time (`loadStep`), kept in a small LRU
+ *   cache, and the neighbours of the shown step are prefetched so that the next
+ *   step can be drawn in the same frame as the key press.
+ */
+import type { KernelId, StepResult, VmaView } from '../../engine/api'
+import type { Scenario } from '../../scenario/types'
+import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
+import { EngineClient, LatestRequest, type EngineRun } from '../../worker/engine-client'
+
+export type Side = 'primary' | 'compare'
+
+export interface SideRun extends EngineRun {
+  scenario: Scenario
+}
+
+/** One step ready to draw: the VMAs after it and before it, from one run. */
+export interface ShownStep {
+  run: SideRun
+  step: number
+  /** The step's result; null for step 0 (the initial state). */
+  result: StepResult | null
+  vmas: VmaView[]
+  previousVmas: VmaView[]
+}
+
+export interface SessionSnapshot {
+  primary: SideRun | null
+  compare: SideRun | null
+  /** Steps whose results differ between the two kernels; null when not comparing (or not known yet). */
+  differing: ReadonlySet<number> | null
+  /** A run is in flight. */
+  busy: boolean
+  /** What failed, in words; null when the last requests succeeded. */
+  failure: string | null
+  /** Bumps whenever more VMAs are cached, so views waiting for a step re-render. */
+  vmaVersion: number
+}
+
+type FailureSlot = Side | 'compare-steps' | 'vmas'
+
+const CACHE_LIMIT = 128
+/** Steps around the shown one that are fetched ahead of time (relative offsets). */
+const PREFETCH_OFFSETS = [1, -1, 2, -2]
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export class EngineSession {
+  private snapshot: SessionSnapshot = { primary: null, compare: null, differing: null, busy: false, failure: null, vmaVersion: 0 }
+  private readonly failures = new Map<FailureSlot, string>()
+  private readonly listeners = new Set<() => void>()
+  private readonly latest: Record<Side, LatestRequest> = { primary: new LatestRequest(), compare: new LatestRequest() }
+  private readonly inFlight: Record<Side, boolean> = { primary: false, compare: false }
+  private readonly wanted: Record<Side, { scenario: Scenario; kernel: KernelId } | null> = { primary: null, compare: null }
+  private readonly latestDiff = new LatestRequest()
+  private readonly vmaCache = new Map<string, VmaView[]>()
+  private readonly vmaLoads = new Map<string, Promise<VmaView[]>>()
+  private readonly shownCache = new Map<string, ShownStep>()
+  private readonly store: ExplorerStore
+  private readonly client: EngineClient
+
+  constructor(store: ExplorerStore, client: EngineClient = new EngineClient()) {
+    this.store = store
+    this.client = client
+  }
+
+  /** Starts following the store; returns a function that stops it. */
+  start(): () => void {
+    this.sync(this.store.getState())
+    const unsubscribe = this.store.subscribe((state, previous) => {
+      if (
+        state.scenario !== previous.scenario ||
+        state.kernel !== previous.kernel ||
+        state.compare !== previous.compare ||
+        state.compareKernel !== previous.compareKernel
+      ) {
+        this.sync(state)
+      }
+    })
+    return () => {
+      unsubscribe()
+      this.client.dispose()
+    }
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getSnapshot = (): SessionSnapshot => this.snapshot
+
+  /** Runs both sides again (after a failure). */
+  retry(): void {
+    this.failures.clear()
+    this.publish({})
+    this.sync(this.store.getState(), true)
+  }
+
+  /** The step, ready to draw, if its VMAs (and the previous step's) are cached; else undefined. */
+  shownStep(run: SideRun, step: number): ShownStep | undefined {
+    const key = `${run.generation}:${run.runId}:${step}`
+    const known = this.shownCache.get(key)
+    if (known) return known
+    const vmas = this.cached(run, step)
+    const previousVmas = step > 0 ? this.cached(run, step - 1) : vmas
+    if (!vmas || !previousVmas) return undefined
+    const shown: ShownStep = { run, step, result: step > 0 ? (run.steps[step - 1] ?? null) : null, vmas, previousVmas }
+    this.remember(this.shownCache, key, shown)
+    return shown
+  }
+
+  /** Fetches what `shownStep(run, step)` needs, then notifies; a failure is reported in the snapshot. */
+  async loadStep(run: SideRun, step: number): Promise<void> {
+    try {
+      await this.fetchStep(run, step)
+      this.setFailure('vmas', null)
+    } catch (error) {
+      this.setFailure('vmas', `Kernel ${run.kernel}, step ${step}: ${describe(error)}`)
+    }
+  }
+
+  private async fetchStep(run: SideRun, step: number): Promise<void> {
+    const needed = step > 0 ? [step, step - 1] : [step]
+    await Promise.all(needed.map((s) => this.vmas(run, s)))
+    this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
+  }
+
+  /** Fetches the neighbours of `step` in the background; failures here are silent (the real load reports them). */
+  prefetchAround(run: SideRun, step: number): void {
+    const last = run.steps.length
+    for (const offset of PREFETCH_OFFSETS) {
+      const s = step + offset
+      if (s >= 0 && s <= last && !this.cached(run, s)) this.vmas(run, s).catch(() => undefined)
+    }
+  }
+
+  // ------------------------------------------------------------------ runs
+
+  private sync(state: ExplorerStoreState, force = false): void {
+    this.want('primary', { scenario: state.scenario, kernel: state.kernel }, force)
+    this.want('compare', state.compare ? { scenario: state.scenario, kernel: state.compareKernel } : null, force)
+  }
+
+  private want(side: Side, wanted: { scenario: Scenario; kernel: KernelId } | null, force: boolean): void {
+    const previous = this.wanted[side]
+    if (!force && previous?.scenario === wanted?.scenario && previous?.kernel === wanted?.kernel) return
+    this.wanted[side] = wanted
+    if (!wanted) {
+      this.latest[side].begin() // drops any answer still on its way
+      this.inFlight[side] = false
+      this.replaceRun(side, null)
+      return
+    }
+    void this.runSide(side, wanted.scenario, wanted.kernel)
+  }
+
+  private async runSide(side: Side, scenario: Scenario, kernel: KernelId): Promise<void> {
+    const request = this.latest[side].begin()
+    this.inFlight[side] = true
+    this.publish({})
+    try {
+      const run: SideRun = { ...(await this.client.run(scenario, kernel)), scenario }
+      // Have the current step ready before the run replaces what is on screen.
+      await this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length))
+      if (!this.latest[side].isCurrent(request)) {
+        this.client.release(run)
+        return
+      }
+      this.inFlight[side] = false
+      this.failures.delete(side)
+      this.replaceRun(side, run)
+    } catch (error) {
+      if (!this.latest[side].isCurrent(request)) return
+      this.inFlight[side] = false
+      this.setFailure(side, `Kernel ${kernel}: ${describe(error)}`)
+    }
+  }
+
+  private replaceRun(side: Side, run: SideRun | null): void {
+    const old = this.snapshot[side]
+    if (old && old !== run) this.client.release(old)
+    if (!run) this.failures.delete(side)
+    this.publish({ [side]: run, differing: null })
+    void this.updateDiffering()
+  }
+
+  private async updateDiffering(): Promise<void> {
+    const request = this.latestDiff.begin()
+    const { primary, compare } = this.snapshot
+    if (!primary || !compare || primary.scenario !== compare.scenario) return
+    try {
+      const differing = new Set(await this.client.differingSteps(primary, compare))
+      if (!this.latestDiff.isCurrent(request)) return
+      this.failures.delete('compare-steps')
+      this.publish({ differing })
+    } catch (error) {
+      if (this.latestDiff.isCurrent(request)) this.setFailure('compare-steps', `Comparing kernels: ${describe(error)}`)
+    }
+  }
+
+  // ------------------------------------------------------------------ VMAs
+
+  private cached(run: SideRun, step: number): VmaView[] | undefined {
+    return this.vmaCache.get(`${run.generation}:${run.runId}:${step}`)
+  }
+
+  private vmas(run: SideRun, step: number): Promise<VmaView[]> {
+    const key = `${run.generation}:${run.runId}:${step}`
+    const cached = this.vmaCache.get(key)
+    if (cached) return Promise.resolve(cached)
+    const loading = this.vmaLoads.get(key)
+    if (loading) return loading
+    const load = (async () => {
+      try {
+        const vmas = await this.client.stepVmas(run, step)
+        this.remember(this.vmaCache, key, vmas)
+        return vmas
+      } finally {
+        this.vmaLoads.delete(key)
+      }
+    })()
+    this.vmaLoads.set(key, load)
+    return load
+  }
+
+  private remember<T>(cache: Map<string, T>, key: string, value: T): void {
+    cache.delete(key)
+    cache.set(key, value)
+    while (cache.size > CACHE_LIMIT) {
+      const oldest = cache.keys().next().value
+      if (oldest === undefined) break
+      cache.delete(oldest)
+    }
+  }
+
+  // ------------------------------------------------------------------ listeners
+
+  private setFailure(slot: FailureSlot, message: string | null): void {
+    if (message === null && !this.failures.has(slot)) return
+    if (message === null) this.failures.delete(slot)
+    else this.failures.set(slot, message)
+    this.publish({})
+  }
+
+  private publish(change: Partial<SessionSnapshot>): void {
+    const failure = this.failures.size > 0 ? [...this.failures.values()].join(' · ') : null
+    this.snapshot = { ...this.snapshot, ...change, failure, busy: this.inFlight.primary || this.inFlight.compare }
+    for (const listener of this.listeners) listener()
+  }
+}

@@ -1,0 +1,42 @@
+/** React access to the EngineSession: its snapshot, and the step of a run that is ready to draw. */
+import { createContext, useContext, useEffect, useRef, useSyncExternalStore } from 'react'
+import type { EngineSession, SessionSnapshot, ShownStep, SideRun } from './engine-session'
+
+export const EngineSessionContext = createContext<EngineSession | null>(null)
+
+export function useEngineSession(): EngineSession {
+  const session = useContext(EngineSessionContext)
+  if (!session) throw new Error('useEngineSession must be used inside <EngineSessionContext.Provider>')
+  return session
+}
+
+export function useSessionSnapshot(): SessionSnapshot {
+  const session = useEngineSession()
+  return useSyncExternalStore(session.subscribe, session.getSnapshot)
+}
+
+/**
+ * The step to draw for one run. When the requested step's VMAs are not cached
+ * yet, it returns the step shown last (so the screen never goes blank) and
+ * fetches them; once they arrive, the component re-renders with the new step.
+ */
+export function useShownStep(run: SideRun | null, step: number): ShownStep | null {
+  const session = useEngineSession()
+  useSessionSnapshot() // re-render when more VMAs are cached
+  const lastShown = useRef<ShownStep | null>(null)
+  const clampedStep = run ? Math.min(step, run.steps.length) : 0
+  const ready = run ? session.shownStep(run, clampedStep) : undefined
+
+  useEffect(() => {
+    if (!run) return
+    if (!ready) void session.loadStep(run, clampedStep)
+    else session.prefetchAround(run, clampedStep)
+  }, [session, run, clampedStep, ready])
+
+  useEffect(() => {
+    if (ready) lastShown.current = ready
+  }, [ready])
+
+  if (!run) return null
+  return ready ?? lastShown.current
+}

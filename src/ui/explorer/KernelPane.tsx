@@ -1,0 +1,80 @@
+/**
+ * Everything shown for one kernel at the current step: the address-space view,
+ * the "Why" panel and the VMA table. Compare mode puts two panes side by side;
+ * they share the step, the viewport and the view options from the store.
+ */
+import { useMemo } from 'react'
+import type { KernelId } from '../../engine/api'
+import { baseAddressValue } from '../../store/base-address'
+import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+import type { ShownStep } from '../engine-session/engine-session'
+import { VmaTable } from '../vma-table/VmaTable'
+import { WhyPanel } from '../why/WhyPanel'
+import { AddressSpaceView } from '../address-space'
+
+interface KernelPaneProps {
+  shown: ShownStep
+  kernel: KernelId
+  /** Accessible name of the VMA table. */
+  tableName: string
+  /** Shown above the pane in compare mode. */
+  label: string | null
+  id: string
+}
+
+const SECTION_TITLE = 'text-[12px] font-semibold tracking-wide text-muted uppercase'
+const NO_IDS: ReadonlySet<number> = new Set()
+
+export function KernelPane({ shown, kernel, tableName, label, id }: KernelPaneProps) {
+  const store = useExplorerStoreApi()
+  const axisMode = useExplorer((s) => s.axisMode)
+  const baseAddressText = useExplorer((s) => s.baseAddress)
+  const viewport = useExplorer((s) => s.viewport)
+  const highlight = useExplorer((s) => s.highlight)
+  const pinnedVmaId = useExplorer((s) => s.pinnedVmaId)
+  const baseAddress = useMemo(() => baseAddressValue(baseAddressText), [baseAddressText])
+  const created = useMemo(() => (shown.result ? new Set(shown.result.created) : NO_IDS), [shown.result])
+  const actions = store.getState()
+
+  return (
+    <section aria-label={label ? `Kernel ${kernel}` : undefined} className="flex min-w-0 flex-col gap-2" data-kernel={kernel} data-pane={id}>
+      {label && (
+        <h2 className="font-mono text-[13px] font-semibold">
+          <span className="text-muted">kernel</span> {label}
+        </h2>
+      )}
+      <div className="rounded border border-line bg-panel p-2">
+        <AddressSpaceView
+          vmas={shown.vmas}
+          previousVmas={shown.previousVmas}
+          step={shown.result}
+          windowPages={shown.run.scenario.windowPages}
+          baseAddress={baseAddress}
+          axisMode={axisMode}
+          viewport={viewport}
+          onViewportChange={actions.setViewport}
+          highlight={highlight}
+          pinnedVmaId={pinnedVmaId}
+          onPinVma={actions.pinVma}
+          label={label ?? undefined}
+        />
+      </div>
+      <div className="rounded border border-line bg-panel p-2">
+        <WhyPanel shown={shown} kernel={kernel} onHighlight={actions.setHighlight} headingId={`${id}-why`} />
+      </div>
+      <div className="rounded border border-line bg-panel py-1.5">
+        <h3 className={`${SECTION_TITLE} px-2 pb-1`} aria-hidden="true">
+          VMAs · {kernel} · {shown.vmas.length} {shown.vmas.length === 1 ? 'VMA' : 'VMAs'}
+        </h3>
+        <VmaTable
+          name={tableName}
+          vmas={shown.vmas}
+          created={created}
+          baseAddress={baseAddress}
+          pinnedVmaId={pinnedVmaId}
+          onPinVma={actions.pinVma}
+        />
+      </div>
+    </section>
+  )
+}

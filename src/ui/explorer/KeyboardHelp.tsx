@@ -1,0 +1,58 @@
+/** The "?" dialog listing the keyboard shortcuts. A native modal <dialog>: focus is trapped, Escape closes it. */
+import { useEffect, useRef } from 'react'
+
+const SHORTCUTS: Array<[string, string]> = [
+  ['→', 'Next step'],
+  ['←', 'Previous step'],
+  ['Home', 'First step (the initial state)'],
+  ['End', 'Last step'],
+  ['?', 'This help'],
+  ['Tab / Shift+Tab', 'Move between controls, steps, checks and table rows'],
+  ['Enter / Space', 'Activate the focused button, step or pin a VMA'],
+  ['Focus a check', 'Highlight the VMA it looked at in the view'],
+  ['Esc', 'Close this dialog'],
+]
+
+export function KeyboardHelp({ open, onClose }: { open: boolean; onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    const element = dialog.current
+    if (!element) return
+    if (open && !element.open) element.showModal()
+    if (!open && element.open) element.close()
+  }, [open])
+
+  return (
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      aria-labelledby="keyboard-help-title"
+      className="m-auto w-[26rem] max-w-[92vw] rounded border border-line bg-raised p-0 text-fg shadow-xl backdrop:bg-black/40"
+    >
+      <div className="flex items-center justify-between border-b border-line px-3 py-2">
+        <h2 id="keyboard-help-title" className="text-[13px] font-semibold">
+          Keyboard shortcuts
+        </h2>
+        <button type="button" onClick={onClose} className="rounded border border-line px-2 text-[12px] hover:bg-selection">
+          Close
+        </button>
+      </div>
+      <table className="m-3 text-[12.5px]">
+        <tbody>
+          {SHORTCUTS.map(([keys, action]) => (
+            <tr key={keys}>
+              <th scope="row" className="pr-4 pb-1 text-left align-top font-normal">
+                <kbd className="rounded border border-line bg-panel px-1 font-mono text-[11.5px]">{keys}</kbd>
+              </th>
+              <td className="pb-1">{action}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="border-t border-line px-3 py-2 text-[12px] text-muted">
+        The step keys work anywhere except while typing in a field. When the address-space view has focus, its own keys
+        (zoom and pan) apply.
+      </p>
+    </dialog>
+  )
+}

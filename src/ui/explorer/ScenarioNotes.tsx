@@ -1,0 +1,36 @@
+/** The current scenario's title and notes (what to look at), beside the step list, and a broken file's error. */
+import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+
+export function ScenarioNotes() {
+  const scenario = useExplorer((s) => s.scenario)
+  const source = useExplorer((s) => s.source)
+  const scenarioError = useExplorer((s) => s.scenarioError)
+  const store = useExplorerStoreApi()
+
+  return (
+    <section aria-labelledby="scenario-title" className="space-y-1.5 border-b border-line px-3 py-2">
+      {scenarioError && (
+        <div role="alert" className="rounded border border-fail bg-raised px-2 py-1.5 text-[12.5px]">
+          <p className="font-semibold text-fail">Could not open the scenario</p>
+          <p className="font-mono text-[12px] break-words">{scenarioError}</p>
+          <p className="text-[12px] text-muted">The current scenario stays open.</p>
+          <button
+            type="button"
+            onClick={() => store.getState().dismissScenarioError()}
+            className="mt-1 rounded border border-line px-2 text-[12px] hover:bg-selection"
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      <h2 id="scenario-title" className="text-[13.5px] leading-snug font-semibold">
+        {scenario.title || (source.kind === 'file' ? source.name : 'Untitled scenario')}
+      </h2>
+      <p className="font-mono text-[11px] text-muted">
+        {source.kind === 'gallery' ? `built-in: ${source.id}` : `file: ${source.name}`} · {scenario.steps.length} steps ·
+        window {scenario.windowPages} pages
+      </p>
+      {scenario.notes && <p className="text-[12.5px] leading-relaxed whitespace-pre-line" data-testid="scenario-notes">{scenario.notes}</p>}
+    </section>
+  )
+}

@@ -1,0 +1,99 @@
+/**
+ * The list of steps, each in words (the engine's summary) with its outcome,
+ * KSM timing and error. Step 0 is the initial state. In compare mode every
+ * step whose result differs between the two kernels is marked (a visible ≠
+ * and data-differs="true"), and the second kernel's badges are shown under it.
+ */
+import { memo, useEffect, useRef } from 'react'
+import type { KernelId, StepResult } from '../../engine/api'
+import { StepBadges } from './StepBadges'
+
+interface StepListProps {
+  steps: StepResult[]
+  compareSteps: StepResult[] | null
+  compareKernel: KernelId | null
+  kernel: KernelId
+  current: number
+  differing: ReadonlySet<number> | null
+  onSelect(step: number): void
+}
+
+interface StepItemProps {
+  index: number
+  result: StepResult | null
+  compareResult: StepResult | null
+  kernel: KernelId
+  compareKernel: KernelId | null
+  selected: boolean
+  differs: boolean
+  onSelect(step: number): void
+}
+
+const StepItem = memo(function StepItem(props: StepItemProps) {
+  const { index, result, compareResult, selected, differs } = props
+  return (
+    <li data-step={index} data-differs={differs ? 'true' : undefined} className="border-b border-line/60">
+      <button
+        type="button"
+        aria-current={selected ? 'step' : undefined}
+        onClick={() => props.onSelect(index)}
+        className={`flex w-full items-start gap-2 px-2 py-1 text-left hover:bg-selection/60 ${
+          selected ? 'bg-selection shadow-[inset_3px_0_0_var(--accent)]' : ''
+        }`}
+      >
+        <span className="w-7 shrink-0 text-right font-mono text-[11px] leading-5 text-muted">{index}</span>
+        <span className="min-w-0 flex-1">
+          <span className="block font-mono text-[12px] leading-5 break-words">
+            {result ? result.summary : 'initial state'}
+            {result?.process === 'child' && <span className="ml-1 text-muted">(child)</span>}
+          </span>
+          {result && (
+            <span className="flex flex-wrap items-center gap-1 pb-0.5">
+              {props.compareKernel && <span className="font-mono text-[10px] text-muted">{props.kernel}</span>}
+              <StepBadges result={result} />
+            </span>
+          )}
+          {compareResult && props.compareKernel && (
+            <span className="flex flex-wrap items-center gap-1 pb-0.5">
+              <span className="font-mono text-[10px] text-muted">{props.compareKernel}</span>
+              <StepBadges result={compareResult} />
+            </span>
+          )}
+        </span>
+        {differs && (
+          <span className="shrink-0 font-mono text-[13px] leading-5 font-bold text-accent" title="The two kernels differ at this step">
+            ≠<span className="sr-only"> differs between kernels</span>
+          </span>
+        )}
+      </button>
+    </li>
+  )
+})
+
+export function StepList(props: StepListProps) {
+  const listRef = useRef<HTMLOListElement>(null)
+
+  useEffect(() => {
+    const item = listRef.current?.querySelector(`li[data-step="${props.current}"]`)
+    item?.scrollIntoView({ block: 'nearest' })
+  }, [props.current])
+
+  const rows = [null, ...props.steps]
+  return (
+    <ol ref={listRef} aria-label="Steps" className="text-fg">
+      {rows.map((result, index) => (
+        <StepItem
+          key={index}
+          index={index}
+          result={result}
+          compareResult={index > 0 ? (props.compareSteps?.[index - 1] ?? null) : null}
+          kernel={props.kernel}
+          compareKernel={props.compareKernel}
+          selected={index === props.current}
+          differs={props.differing?.has(index) ?? false}
+          onSelect={props.onSelect}
+        />
+      ))}
+    </ol>
+  )
+}

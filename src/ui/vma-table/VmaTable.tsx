@@ -1,0 +1,138 @@
+/**
+ * The accessible mirror of the address-space drawing: one <tbody> row per VMA
+ * of the shown step, with its range, size, protection, sharing, backing,
+ * names, pgoff, anon_vma and flags. Each row carries data-start / data-end
+ * (pages), data-prot and data-mergeable for tests and scripts.
+ *
+ * Rows are memoised by VMA id (a changed VMA gets a new id), so stepping
+ * through a scenario with a thousand VMAs re-renders only what changed.
+ */
+import { memo } from 'react'
+import type { VmaView } from '../../engine/api'
+import { formatRange } from '../why/ksm-explanation'
+
+interface VmaTableProps {
+  /** The accessible name: "VMAs" for the main kernel. */
+  name: string
+  vmas: VmaView[]
+  /** Ids of VMAs created by the shown step (marked as new). */
+  created: ReadonlySet<number>
+  baseAddress: bigint
+  pinnedVmaId: number | null
+  onPinVma(id: number | null): void
+}
+
+const PAGE_SIZE = 4096n
+
+function hexAddress(base: bigint, page: number): string {
+  return (base + BigInt(page) * PAGE_SIZE).toString(16).padStart(12, '0')
+}
+
+function sizeText(pages: number): string {
+  const kib = pages * 4
+  if (kib < 1024) return `${kib} KiB`
+  const mib = kib / 1024
+  if (mib < 1024) return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`
+  return `${(mib / 1024).toFixed(1)} GiB`
+}
+
+function backingText(vma: VmaView): string {
+  return vma.file ? `${vma.backing} · ${vma.file}` : vma.backing
+}
+
+interface RowProps {
+  vma: VmaView
+  isNew: boolean
+  pinned: boolean
+  baseAddress: bigint
+  onPinVma(id: number | null): void
+}
+
+const CELL = 'px-2 py-0.5 align-top whitespace-nowrap'
+
+const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma }: RowProps) {
+  return (
+    <tr
+      data-start={vma.start}
+      data-end={vma.end}
+      data-prot={vma.prot}
+      data-mergeable={vma.mergeable ? 'true' : 'false'}
+      data-vma-id={vma.id}
+      data-pinned={pinned ? "true" : undefined}
+      className={`border-b border-line/60 ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
+    >
+      <td className={CELL}>
+        <button
+          type="button"
+          aria-pressed={pinned}
+          title={pinned ? 'Unpin this VMA' : 'Pin this VMA in the view'}
+          onClick={() => onPinVma(pinned ? null : vma.id)}
+          className="font-mono text-[12px] text-fg hover:text-accent"
+        >
+          {formatRange(vma)}
+        </button>
+        {isNew && <span className="ml-1 font-mono text-[10px] text-muted">new</span>}
+        <span className="block font-mono text-[10.5px] text-muted">
+          {hexAddress(baseAddress, vma.start)}-{hexAddress(baseAddress, vma.end)}
+        </span>
+      </td>
+      <td className={`${CELL} text-right font-mono text-[12px]`}>
+        {vma.end - vma.start} p<span className="block text-[10.5px] text-muted">{sizeText(vma.end - vma.start)}</span>
+      </td>
+      <td className={`${CELL} font-mono text-[12px]`}>{vma.prot}</td>
+      <td className={`${CELL} text-[12px]`}>{vma.share}</td>
+      <td className={`${CELL} max-w-56 truncate text-[12px]`} title={backingText(vma)}>
+        {backingText(vma)}
+      </td>
+      <td className={`${CELL} font-mono text-[12px]`}>{vma.names.join(' ') || '—'}</td>
+      <td className={`${CELL} text-right font-mono text-[12px]`}>{vma.pgoff}</td>
+      <td className={`${CELL} font-mono text-[12px]`}>
+        {vma.anonVma === null ? '—' : `#${vma.anonVma}`}
+        {vma.forkChild && <span className="text-muted"> (fork)</span>}
+      </td>
+      <td className={`${CELL} font-mono text-[12px]`} title={vma.flags.join(' ')}>
+        {vma.mnemonics.map((m, i) => (
+          <span key={i} className={m === 'mg' ? 'font-bold text-mergeable' : undefined}>
+            {i > 0 ? ' ' : ''}
+            {m}
+          </span>
+        ))}
+      </td>
+    </tr>
+  )
+})
+
+export function VmaTable({ name, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
+  return (
+    <div className="overflow-x-auto">
+      <table aria-label={name} className="w-full border-collapse text-left">
+        <thead className="text-[11px] text-muted">
+          <tr className="border-b border-line">
+            <th scope="col" className={CELL}>range (pages)</th>
+            <th scope="col" className={`${CELL} text-right`}>size</th>
+            <th scope="col" className={CELL}>prot</th>
+            <th scope="col" className={CELL}>share</th>
+            <th scope="col" className={CELL}>backing / file</th>
+            <th scope="col" className={CELL}>names</th>
+            <th scope="col" className={`${CELL} text-right`}>pgoff</th>
+            <th scope="col" className={CELL}>anon_vma</th>
+            <th scope="col" className={CELL}>flags</th>
+          </tr>
+        </thead>
+        <tbody>
+          {vmas.map((vma) => (
+            <VmaRow
+              key={vma.id}
+              vma={vma}
+              isNew={created.has(vma.id)}
+              pinned={vma.id === pinnedVmaId}
+              baseAddress={baseAddress}
+              onPinVma={onPinVma}
+            />
+          ))}
+        </tbody>
+      </table>
+      {vmas.length === 0 && <p className="px-2 py-1 text-[12px] text-muted">No VMA in the window.</p>}
+    </div>
+  )
+}

@@ -1,0 +1,111 @@
+/**
+ * "Why": the engine's decision record for the shown step, check by check
+ * (pass or fail as an icon and a word, the kernel function, the reason), and
+ * for new mappings under PR_SET_MEMORY_MERGE a sentence on what the timing of
+ * VM_MERGEABLE did. Hovering or focusing a check highlights the VMA it looked
+ * at in the address-space view.
+ */
+import type { Check, KernelId } from '../../engine/api'
+import type { Highlight } from '../../store/explorer-store'
+import type { ShownStep } from '../engine-session/engine-session'
+import { StepBadges } from '../steps/StepBadges'
+import { formatRange, ksmTimingSentence } from './ksm-explanation'
+
+interface WhyPanelProps {
+  shown: ShownStep
+  kernel: KernelId
+  onHighlight(highlight: Highlight | null): void
+  headingId: string
+}
+
+/** The check's range as a highlight: prev-side checks in the prev colour, everything else in the next colour. */
+export function checkHighlight(check: Check): Highlight | null {
+  if (!check.range) return null
+  return check.subject === 'prev' ? { prev: check.range } : { next: check.range }
+}
+
+function CheckItem({ check, onHighlight }: { check: Check; onHighlight(h: Highlight | null): void }) {
+  const highlight = checkHighlight(check)
+  const on = () => onHighlight(highlight)
+  const off = () => onHighlight(null)
+  return (
+    <li
+      tabIndex={0}
+      data-pass={check.pass ? 'true' : 'false'}
+      data-rule={check.rule}
+      onMouseEnter={on}
+      onMouseLeave={off}
+      onFocus={on}
+      onBlur={off}
+      className="grid grid-cols-[3.75rem_minmax(0,1fr)] gap-x-2 rounded-sm px-1.5 py-0.5 hover:bg-selection/60 focus-visible:bg-selection/60 xl:grid-cols-[3.75rem_15rem_minmax(0,1fr)]"
+    >
+      <span className={`font-mono text-[12px] font-semibold ${check.pass ? 'text-pass' : 'text-fail'}`}>
+        <span aria-hidden="true">{check.pass ? '✓' : '✗'}</span> {check.pass ? 'pass' : 'fail'}
+      </span>
+      <span className="min-w-0 truncate" title={check.fn}>
+        <code className="font-mono text-[12px] text-accent">{check.fn}</code>
+        {check.subject && check.range && (
+          <span className="ml-1.5 font-mono text-[11px] text-muted">
+            {check.subject} {formatRange(check.range)}
+          </span>
+        )}
+      </span>
+      <span className="col-start-2 text-[12.5px] xl:col-start-3">{check.text}</span>
+    </li>
+  )
+}
+
+export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProps) {
+  const { result } = shown
+  if (!result) {
+    return (
+      <section aria-labelledby={headingId} className="space-y-1" data-testid="why-panel">
+        <h3 id={headingId} className="text-[12px] font-semibold tracking-wide text-muted uppercase">
+          Why · {kernel}
+        </h3>
+        <p>
+          Initial state, before any step: {shown.vmas.length === 0 ? 'the window holds no VMA.' : `${shown.vmas.length} VMA(s) in the window.`}{' '}
+          Step forward to see what each call did and why.
+        </p>
+      </section>
+    )
+  }
+  const scenarioStep = shown.run.scenario.steps[result.index - 1]
+  const sentence = scenarioStep
+    ? ksmTimingSentence({ kernel, result, step: scenarioStep, previousVmas: shown.previousVmas, vmas: shown.vmas })
+    : null
+
+  return (
+    <section aria-labelledby={headingId} className="space-y-1.5" data-testid="why-panel">
+      <h3 id={headingId} className="text-[12px] font-semibold tracking-wide text-muted uppercase">
+        Why · {kernel}
+      </h3>
+      <p className="flex flex-wrap items-center gap-1.5">
+        <span className="font-mono text-[12.5px]">
+          {result.index}. {result.summary}
+        </span>
+        <StepBadges result={result} />
+        {result.process === 'child' && <span className="text-[12px] text-muted">in the child process</span>}
+      </p>
+      {result.error && (
+        <p className="text-[12.5px]">
+          The call failed with <code className="font-mono font-semibold text-fail">{result.error}</code>.
+        </p>
+      )}
+      {sentence && (
+        <p className="rounded-sm border-l-3 border-accent bg-raised px-2 py-1 text-[12.5px]" data-testid="ksm-sentence">
+          {sentence}
+        </p>
+      )}
+      {result.checks.length > 0 ? (
+        <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5">
+          {result.checks.map((check, i) => (
+            <CheckItem key={i} check={check} onHighlight={onHighlight} />
+          ))}
+        </ol>
+      ) : (
+        <p className="text-[12.5px] text-muted">The engine recorded no merge decisions for this step.</p>
+      )}
+    </section>
+  )
+}
