@@ -20,6 +20,13 @@ export interface FileObject {
   readonly fs: FileSystem | null
   /** shmem_file(file): tmpfs files, memfds and the shmem file behind MAP_SHARED|MAP_ANONYMOUS. */
   readonly isShmem: boolean
+  /**
+   * Size in pages when it is bounded by the mapping: the shmem file that
+   * shmem_zero_setup() makes is exactly as long as the mapping, so an access
+   * past its end (a pgoff > 0, or after mremap grew the mapping) is SIGBUS.
+   * Scenario files are as long as the scenario needs (undefined).
+   */
+  readonly sizePages?: number
 }
 
 /** Which scenario mapping put its pages at [start, end). */

@@ -12,62 +12,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { simulate, traceToRunnerJson } from '../engine'
 import { loadScenario } from '../scenario/load'
-import type { Scenario } from '../scenario/types'
+import { compared, describeMismatch } from './compare'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
 const SCENARIO_DIR = join(import.meta.dirname, 'scenarios')
 const MINIMUM_KERNEL: [number, number] = [6, 17]
-const STRIP_MAX_PAGES = 96
-
-/** The fields the comparison looks at. */
-interface ComparedVma {
-  start: number
-  end: number
-  prot: string
-  share: string
-  mergeable: boolean
-}
-interface ComparedStep {
-  error: string | null
-  vmas: ComparedVma[]
-}
-
-const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>): ComparedStep[] =>
-  steps.map((s) => ({
-    error: s.error,
-    vmas: s.vmas.map(({ start, end, prot, share, mergeable }) => ({ start, end, prot, share, mergeable })),
-  }))
-
-const vmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''}`
-
-/** One character per page: a letter per VMA (alternating case at boundaries), '.' for a hole. */
-function strip(vmas: readonly ComparedVma[], from: number, to: number): string {
-  let out = ''
-  for (let p = from; p < to; p++) {
-    const i = vmas.findIndex((v) => v.start <= p && p < v.end)
-    out += i < 0 ? '.' : String.fromCharCode((i % 2 === 0 ? 65 : 97) + (i % 26))
-  }
-  return out
-}
-
-function describeMismatch(scenario: Scenario, index: number, kernel: ComparedStep, engine: ComparedStep): string {
-  const step = scenario.steps[index]!
-  const all = [...kernel.vmas, ...engine.vmas]
-  const lines = [
-    `step ${index + 1} (${step.op} ${JSON.stringify(step).slice(0, 160)})`,
-    `  error   kernel: ${kernel.error ?? 'none'}   engine: ${engine.error ?? 'none'}`,
-    `  kernel: ${kernel.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
-    `  engine: ${engine.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
-  ]
-  if (all.length > 0) {
-    const from = Math.min(...all.map((v) => v.start))
-    const to = Math.max(...all.map((v) => v.end))
-    if (to - from <= STRIP_MAX_PAGES) {
-      lines.push(`  pages ${from}..${to - 1}:`, `    kernel ${strip(kernel.vmas, from, to)}`, `    engine ${strip(engine.vmas, from, to)}`)
-    }
-  }
-  return lines.join('\n')
-}
 
 const support = machineSupport(MINIMUM_KERNEL)
 const corpus = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort()

@@ -843,13 +843,50 @@ static int run_mremap(const struct step *s)
 		 * is EFAULT; a same-size MREMAP_FIXED move (6.17+: several VMAs, holes
 		 * allowed) moves the part inside, and the whole destination is freed.
 		 */
-		if (s->to < 0 || s->pages != s->new_pages || s->at >= window_pages)
+		/* check_mremap_params() refuses an overlapping destination before it looks at any VMA. */
+		if (s->to >= 0 && s->new_pages > 0 && s->to < s->at + s->pages && s->at < s->to + s->new_pages)
+			return EINVAL;
+		if (s->at >= window_pages)
+			return EFAULT;
+		if (s->to < 0 && s->new_pages <= s->pages) {
+			/*
+			 * Same size or smaller, in place: the kernel only unmaps the tail
+			 * (no boundary check on a shrink), and the tail past the edge is a
+			 * hole. Do the part inside the window.
+			 */
+			size_t inside_old = (size_t)(window_pages - s->at) * PAGE;
+			size_t inside_new = new_size < inside_old ? new_size : inside_old;
+			got = mremap(old, inside_old, inside_new, 0);
+			if (got == MAP_FAILED)
+				return errno;
+			result_page = s->at;
+			return 0;
+		}
+		if (s->to >= 0 && s->new_pages < s->pages) {
+			/*
+			 * A shrink with a move: the kernel unmaps the tail first (a hole past
+			 * the edge), then moves what is left, which must now lie in one VMA.
+			 */
+			size_t inside_old = (size_t)(window_pages - s->at) * PAGE;
+			if (new_size > inside_old)
+				return EFAULT;
+			if (new_size == inside_old) {
+				/* A real call would be a resize (checked as one VMA), a clipped one a multi-VMA move. */
+				step_unsupported = "mremap shrinking to exactly the window's edge while moving";
+				return -1;
+			}
+			got = mremap(old, inside_old, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(s->to));
+			if (got == MAP_FAILED)
+				return errno;
+			result_page = s->to;
+			return 0;
+		}
+		if (s->to < 0 || s->pages != s->new_pages)
 			return EFAULT;
 		size_t inside = (size_t)(window_pages - s->at) * PAGE;
 		got = mremap(old, inside, inside, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(s->to));
 		if (got == MAP_FAILED)
 			return errno;
-		munmap((char *)page_addr(s->to) + inside, new_size - inside);
 		result_page = s->to;
 		return 0;
 	}

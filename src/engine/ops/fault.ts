@@ -55,6 +55,16 @@ export function touchRange(ctx: StepContext, start: number, end: number, write: 
       ctx.fail('EFAULT', 'access_error', () => `${rangeText(v)} does not allow a ${write ? 'write' : 'read'}: the access raises SIGSEGV`, 'middle', v)
       return 'EFAULT'
     }
+    const size = v.file?.sizePages
+    if (size !== undefined) {
+      // Pages whose file offset is at or past the shmem file's end: SIGBUS.
+      const eofPage = v.start + (size - v.pgoff)
+      if (eofPage < Math.min(end, v.end)) {
+        const bad = Math.max(pos, eofPage)
+        ctx.fail('EFAULT', 'shmem_fault', () => `page ${bad} lies past the end of ${v.file!.display} (${size} pages, the mapping's length): the access raises SIGBUS`, 'middle', v)
+        return 'EFAULT'
+      }
+    }
     const after = faultVma(ctx, v, write)
     pos = after.end
   }

@@ -53,14 +53,14 @@ const ANON_PRIVATE: FileSetup = {
   file: null, hook: 'none', hookFlags: 0, anonymous: true, fileAfterHook: () => null, hookText: 'anonymous: no file, no hook',
 }
 
-function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'shared'): FileSetup {
+function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'shared', pages: number): FileSetup {
   const p = ctx.profile
   switch (backing.kind) {
     case 'anon':
       if (share === 'shared') {
         return {
           file: null, hook: 'none', hookFlags: 0, anonymous: false,
-          fileAfterHook: (c) => c.newFile({ display: 'anon shared (a new shmem file)', kind: 'anon-shmem', fs: 'tmpfs', isShmem: true }),
+          fileAfterHook: (c) => c.newFile({ display: 'anon shared (a new shmem file)', kind: 'anon-shmem', fs: 'tmpfs', isShmem: true, sizePages: pages }),
           hookText: 'MAP_SHARED|MAP_ANONYMOUS: shmem_zero_setup() gives the VMA a new shmem file of its own',
         }
       }
@@ -94,7 +94,7 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
       if (devZero && share === 'shared') {
         return {
           file, hook, hookFlags: 0, anonymous: false,
-          fileAfterHook: (c) => c.newFile({ display: '/dev/zero (a new shmem file)', kind: 'anon-shmem', fs: 'tmpfs', isShmem: true }),
+          fileAfterHook: (c) => c.newFile({ display: '/dev/zero (a new shmem file)', kind: 'anon-shmem', fs: 'tmpfs', isShmem: true, sizePages: pages }),
           hookText: '/dev/zero .mmap (mmap_zero): MAP_SHARED → shmem_zero_setup(), a new shmem file',
         }
       }
@@ -188,7 +188,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (backing.kind === 'anon') pgoff = step.share === 'shared' ? 0 : start
   else pgoff = backing.pgoff
 
-  const setup = setupFile(ctx, backing, step.share)
+  const setup = setupFile(ctx, backing, step.share, pages)
 
   // __mmap_prepare(): unmap what MAP_FIXED replaces, then accounting.
   if (mapFlags.includes('MAP_FIXED')) {

@@ -55,14 +55,14 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
 
 /**
  * vma_multi_allowed() (6.17+): a file whose f_op has its own get_unmapped_area
- * (ext4: thp_get_unmapped_area; /dev/zero) might not obey MREMAP_FIXED, so its
- * VMAs cannot take part in a multi-VMA move; nor can VM_DONTEXPAND/VM_PFNMAP ones.
+ * might not obey MREMAP_FIXED, so its VMAs cannot take part in a multi-VMA
+ * move. Of the backings here that is /dev/zero (get_unmapped_area_zero); ext4,
+ * tmpfs, overlayfs and memfd VMAs move together on 6.18 (checked against the
+ * real kernel). VM_DONTEXPAND/VM_PFNMAP VMAs cannot either.
  */
 function multiMoveAllowed(v: Vma): boolean {
   if (v.flags & (VM_DONTEXPAND | VM_PFNMAP)) return false
-  const f = v.file
-  if (f && !f.isShmem && (f.fs === 'ext4' || f.display === '/dev/zero')) return false
-  return true
+  return !(v.file && v.file.display === '/dev/zero')
 }
 
 /**
@@ -106,17 +106,20 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number): voi
   if (moved > 1) ctx.report.outcome = 'moved'
 }
 
-/** remap_is_valid(): may [at, at+oldPages) of `vma` be moved or resized to newPages? */
-function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, newPages: number): boolean {
+/**
+ * check_prep_vma() / remap_is_valid(): may [at, at+checked) of `vma` be moved or
+ * resized from oldPages to newPages? (`checked` is what must lie inside the VMA.)
+ */
+function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, newPages: number, checked = oldPages): boolean {
   if (oldPages === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) {
     ctx.fail('EINVAL', 'remap_is_valid', 'old_len 0 would "duplicate" a private mapping, which mremap refuses')
     return false
   }
-  if (oldPages > vma.end - at) {
-    ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText({ start: at, end: at + oldPages })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
+  if (checked > vma.end - at) {
+    ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText({ start: at, end: at + checked })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
     return false
   }
-  if (newPages !== oldPages && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
+  if (newPages > oldPages && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
     ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`, 'middle', vma)
     return false
   }
@@ -165,15 +168,12 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     return
   }
   if (to !== undefined) {
-    // mremap_to(): unmap the destination, shrink first if asked, then move.
-    const err = unmapRange(ctx, to, to + newPages)
-    if (err) {
-      ctx.report.error = err
-      return
-    }
-    let v = relookup(ctx, at)
-    if (!v) return
-    let oldPages = pages
+    // check_prep_vma() then mremap_to(), in the order 6.18 shows: the checks look at the
+    // length that will be moved (a shrink's tail may run past the VMA, over holes and
+    // other VMAs, and is simply unmapped), then the tail goes, then the destination.
+    const moved = Math.min(pages, newPages)
+    if (!remapIsValid(ctx, vma, at, pages, newPages, moved)) return
+    let v: Vma | null = vma
     if (pages > newPages) {
       const e2 = unmapRange(ctx, at + newPages, at + pages)
       if (e2) {
@@ -182,10 +182,15 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
       }
       v = relookup(ctx, at)
       if (!v) return
-      oldPages = newPages
     }
-    if (!remapIsValid(ctx, v, at, oldPages, newPages)) return
-    moveRange(ctx, v, at, oldPages, to, newPages)
+    const err = unmapRange(ctx, to, to + newPages)
+    if (err) {
+      ctx.report.error = err
+      return
+    }
+    v = relookup(ctx, at)
+    if (!v) return
+    moveRange(ctx, v, at, moved, to, newPages)
     return
   }
   // mremap_at()

@@ -1,0 +1,59 @@
+/**
+ * What the differential tests compare between the real kernel and the engine
+ * (errno, and each VMA's start, end, prot, share, mergeable), and how a
+ * mismatch is printed: both VMA lists and, for small ranges, a page strip.
+ */
+import type { Scenario } from '../scenario/types'
+
+const STRIP_MAX_PAGES = 96
+
+/** The fields the comparison looks at. */
+export interface ComparedVma {
+  start: number
+  end: number
+  prot: string
+  share: string
+  mergeable: boolean
+}
+export interface ComparedStep {
+  error: string | null
+  vmas: ComparedVma[]
+}
+
+export const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>): ComparedStep[] =>
+  steps.map((s) => ({
+    error: s.error,
+    vmas: s.vmas.map(({ start, end, prot, share, mergeable }) => ({ start, end, prot, share, mergeable })),
+  }))
+
+const vmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''}`
+
+/** One character per page: a letter per VMA (alternating case at boundaries), '.' for a hole. */
+function strip(vmas: readonly ComparedVma[], from: number, to: number): string {
+  let out = ''
+  for (let p = from; p < to; p++) {
+    const i = vmas.findIndex((v) => v.start <= p && p < v.end)
+    out += i < 0 ? '.' : String.fromCharCode((i % 2 === 0 ? 65 : 97) + (i % 26))
+  }
+  return out
+}
+
+export function describeMismatch(scenario: Scenario, index: number, kernel: ComparedStep, engine: ComparedStep): string {
+  const step = scenario.steps[index]!
+  const all = [...kernel.vmas, ...engine.vmas]
+  const lines = [
+    `step ${index + 1} (${step.op} ${JSON.stringify(step).slice(0, 160)})`,
+    `  error   kernel: ${kernel.error ?? 'none'}   engine: ${engine.error ?? 'none'}`,
+    `  kernel: ${kernel.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
+    `  engine: ${engine.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
+  ]
+  if (all.length > 0) {
+    const from = Math.min(...all.map((v) => v.start))
+    const to = Math.max(...all.map((v) => v.end))
+    if (to - from <= STRIP_MAX_PAGES) {
+      lines.push(`  pages ${from}..${to - 1}:`, `    kernel ${strip(kernel.vmas, from, to)}`, `    engine ${strip(engine.vmas, from, to)}`)
+    }
+  }
+  return lines.join('\n')
+}
+

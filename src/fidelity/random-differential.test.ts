@@ -1,0 +1,73 @@
+/**
+ * Random differential test: fast-check generates scenarios (every op, every
+ * backing the recorder can run), and each is run on this machine's kernel and
+ * through the 6.18 profile; errno and VMAs must agree at every step.
+ *
+ * The seed is fixed so that CI is reproducible; explore new ground with
+ * VMASCOPE_FUZZ_SEED=<n> VMASCOPE_FUZZ_RUNS=<n> npx vitest run src/fidelity/random
+ * (a failure prints the shrunk scenario and the seed to replay it).
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { simulate, traceToRunnerJson } from '../engine'
+import { loadScenario } from '../scenario/load'
+import type { Scenario } from '../scenario/types'
+import { compared, describeMismatch } from './compare'
+import { machineSupport, recordScenario } from './kernel-recorder'
+
+const W = 24
+const SEED = Number(process.env.VMASCOPE_FUZZ_SEED ?? 0x5eed)
+const RUNS = Number(process.env.VMASCOPE_FUZZ_RUNS ?? 40)
+
+const at = fc.nat(W - 2)
+const len = fc.integer({ min: 0, max: 5 })
+const prot = fc.constantFrom('rw-', 'rw-', 'r--', '---', 'r-x', 'rwx')
+// One name per file system: the same name is one open file.
+const backing = fc.oneof(
+  { weight: 5, arbitrary: fc.constant({ kind: 'anon' }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file'), file: fc.constantFrom('E1', 'E2'), fs: fc.constant('ext4'), pgoff: fc.nat(6) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file'), file: fc.constant('T'), fs: fc.constant('tmpfs'), pgoff: fc.nat(6) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file'), file: fc.constant('O'), fs: fc.constant('overlayfs'), pgoff: fc.nat(6) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('shmem'), file: fc.constant('M'), pgoff: fc.nat(6) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('device'), file: fc.constant('/dev/zero'), pgoff: fc.nat(4) }) },
+)
+const step = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('mmap'), name: fc.constantFrom('A', 'B', 'C'), at, pages: len, prot, share: fc.constantFrom('private', 'private', 'shared'), backing, mapFlags: fc.constantFrom([], [], ['MAP_NORESERVE'], ['MAP_POPULATE'], ['MAP_FIXED']) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('munmap'), at, pages: len }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('mprotect'), at, pages: len, prot }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('madvise'), at, pages: len, advice: fc.constantFrom('MADV_MERGEABLE', 'MADV_UNMERGEABLE') }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('prctl'), option: fc.constant('PR_SET_MEMORY_MERGE'), value: fc.constantFrom(0, 1, 1) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('touch'), at, pages: len, write: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('brk'), pages: fc.nat(4) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap'), at, pages: fc.integer({ min: 1, max: 3 }), newPages: fc.integer({ min: 1, max: 4 }), to: fc.nat(W - 5) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap'), at, pages: fc.integer({ min: 1, max: 3 }), newPages: fc.integer({ min: 1, max: 4 }), mayMove: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'fork' }) },
+)
+const scenarioArb = fc.array(step, { minLength: 1, maxLength: 14 }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: 18, steps }))
+
+const support = machineSupport([6, 17])
+const describeFidelity = support.ok ? describe : describe.skip
+if (!support.ok) console.warn(`random differential test skipped: ${support.reason}`)
+
+describeFidelity(`random scenarios: simulated 6.18 vs the real kernel (seed ${SEED})`, () => {
+  it(`agrees on ${RUNS} random scenarios`, async () => {
+    let recorded = 0
+    await fc.assert(fc.asyncProperty(scenarioArb, async (doc) => {
+      const loaded = loadScenario(doc)
+      if (!loaded.ok) throw new Error(loaded.text)
+      const scenario: Scenario = loaded.scenario
+      const real = await recordScenario(scenario)
+      if ('unsupported' in real) return // e.g. MAP_FIXED past the window: the recorder cannot run it
+      recorded++
+      const kernel = compared(real.steps)
+      const engine = compared(traceToRunnerJson(simulate(scenario, '6.18')).steps)
+      for (let i = 0; i < kernel.length; i++) {
+        if (JSON.stringify(kernel[i]) !== JSON.stringify(engine[i])) {
+          throw new Error(`${describeMismatch(scenario, i, kernel[i]!, engine[i]!)}\nscenario: ${JSON.stringify(doc)}`)
+        }
+      }
+    }), { seed: SEED, numRuns: RUNS, endOnFailure: false })
+    // Most generated scenarios must have been runnable, or this test proves little.
+    expect(recorded).toBeGreaterThan(RUNS * 0.7)
+  }, 300_000)
+})
