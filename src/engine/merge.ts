@@ -59,14 +59,14 @@ function isMergeableVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'next'
   const tgt = (side === 'prev' ? vmg.prev : vmg.next)!
   const rangeName = vmg.middle ? 'the modified range' : 'the new range'
   if ((tgt.flags ^ vmg.flags) & ~VM_SOFTDIRTY) {
-    return ctx.check('is_mergeable_vma', 'flags-equal', false,
-      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, vmg.flags, rangeName)}`, side, tgt)
+    return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', false,
+      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, vmg.flags, rangeName)}`, side, tgt) : false
   }
   if (tgt.file !== vmg.file) {
-    return ctx.check('is_mergeable_vma', 'same-file', false,
-      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(vmg.file)}`, side, tgt)
+    return ctx.explain ? ctx.check('is_mergeable_vma', 'same-file', false,
+      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(vmg.file)}`, side, tgt) : false
   }
-  return ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt)
+  return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt) : true
 }
 
 const forkChild = (v: Vma | null): boolean => v !== null && v.anonVma !== 0 && v.forkChild
@@ -79,35 +79,35 @@ function isMergeableAnonVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'n
   const srcAnon = vmg.anonVma
   const who = `${side} ${rangeText(tgt)}`
   if (!tgtAnon && !srcAnon) {
-    return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: neither side has an anon_vma yet (unfaulted)`, side, tgt)
+    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: neither side has an anon_vma yet (unfaulted)`, side, tgt) : true
   }
   if (ctx.profile.anonVmaRule === 'legacy') {
     // ≤ 6.15: if ((!a1 || !a2) && list_is_singular(&tgt->anon_vma_chain)) return true; return a1 == a2;
     const singular = tgtAnon !== 0 && !tgt.forkChild
     if ((!srcAnon || !tgtAnon) && singular) {
-      return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: only one side has an anon_vma and ${side}'s chain is singular`, side, tgt)
+      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: only one side has an anon_vma and ${side}'s chain is singular`, side, tgt) : true
     }
-    if (srcAnon === tgtAnon) return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: the same anon_vma`, side, tgt)
+    if (srcAnon === tgtAnon) return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: the same anon_vma`, side, tgt) : true
     const why = !tgtAnon
       ? `${side} is unfaulted: its empty anon_vma chain is not "singular", so the old rule (fixed in 6.16 by 879bca0a2c4f) refuses a faulted range`
       : !srcAnon
         ? `${side} has an anon_vma inherited across fork() (its chain is not singular)`
         : 'different anon_vmas'
-    return ctx.check('is_mergeable_anon_vma', 'anon-vma', false, () => `${who}: ${why}`, side, tgt)
+    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false, () => `${who}: ${why}`, side, tgt) : false
   }
   // 6.16+ (879bca0a2c4f)
   if (!tgtAnon && srcAnon) {
     const ok = !forkChild(src)
-    return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
-      () => (ok ? `${who}: unfaulted; it will take the range's anon_vma` : `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt)
+    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
+      () => (ok ? `${who}: unfaulted; it will take the range's anon_vma` : `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt) : ok
   }
   if (tgtAnon && !srcAnon) {
     const ok = !forkChild(tgt)
-    return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
-      () => (ok ? `${who}: faulted; the range will use its anon_vma` : `${who}: its anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt)
+    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
+      () => (ok ? `${who}: faulted; the range will use its anon_vma` : `${who}: its anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt) : ok
   }
   const ok = srcAnon === tgtAnon
-  return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok, () => (ok ? `${who}: the same anon_vma` : `${who}: a different anon_vma`), side, tgt)
+  return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok, () => (ok ? `${who}: the same anon_vma` : `${who}: a different anon_vma`), side, tgt) : ok
 }
 
 /** can_vma_merge_after(): prev may absorb the range. */
@@ -115,10 +115,10 @@ function canMergeAfter(ctx: StepContext, vmg: MergeState): boolean {
   const prev = vmg.prev!
   if (!isMergeableVma(ctx, vmg, 'prev') || !isMergeableAnonVma(ctx, vmg, 'prev')) return false
   const want = prev.pgoff + vmaPages(prev)
-  return ctx.check('can_vma_merge_after', 'pgoff-contiguous', want === vmg.pgoff,
+  return ctx.explain ? ctx.check('can_vma_merge_after', 'pgoff-contiguous', want === vmg.pgoff,
     () => (want === vmg.pgoff
       ? `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, the range's pgoff: contiguous`
-      : `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${vmg.pgoff}`), 'prev', prev)
+      : `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${vmg.pgoff}`), 'prev', prev) : want === vmg.pgoff
 }
 
 /** can_vma_merge_before(): next may absorb the range. */
@@ -127,18 +127,18 @@ function canMergeBefore(ctx: StepContext, vmg: MergeState): boolean {
   if (!isMergeableVma(ctx, vmg, 'next') || !isMergeableAnonVma(ctx, vmg, 'next')) return false
   const pglen = vmg.end - vmg.start
   const want = vmg.pgoff + pglen
-  return ctx.check('can_vma_merge_before', 'pgoff-contiguous', next.pgoff === want,
+  return ctx.explain ? ctx.check('can_vma_merge_before', 'pgoff-contiguous', next.pgoff === want,
     () => (next.pgoff === want
       ? `next ${rangeText(next)}: pgoff ${next.pgoff} follows the range's pgoff ${vmg.pgoff} + ${pglen}: contiguous`
-      : `next ${rangeText(next)}: pgoff ${next.pgoff}, but the range ends at pgoff ${want}`), 'next', next)
+      : `next ${rangeText(next)}: pgoff ${next.pgoff}, but the range ends at pgoff ${want}`), 'next', next) : next.pgoff === want
 }
 
 /** can_vma_merge_left(). */
 function canMergeLeft(ctx: StepContext, vmg: MergeState): boolean {
   const prev = vmg.prev
-  if (!prev) return ctx.check('can_vma_merge_left', 'prev-adjacent', false, 'no VMA below the range', 'prev')
+  if (!prev) return ctx.explain ? ctx.check('can_vma_merge_left', 'prev-adjacent', false, 'no VMA below the range', 'prev') : false
   if (prev.end !== vmg.start) {
-    return ctx.check('can_vma_merge_left', 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${vmg.start}`, 'prev', prev)
+    return ctx.explain ? ctx.check('can_vma_merge_left', 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${vmg.start}`, 'prev', prev) : false
   }
   return canMergeAfter(ctx, vmg)
 }
@@ -146,16 +146,16 @@ function canMergeLeft(ctx: StepContext, vmg: MergeState): boolean {
 /** can_vma_merge_right(). */
 function canMergeRight(ctx: StepContext, vmg: MergeState, canLeft: boolean): boolean {
   const next = vmg.next
-  if (!next) return ctx.check('can_vma_merge_right', 'next-adjacent', false, 'no VMA above the range', 'next')
+  if (!next) return ctx.explain ? ctx.check('can_vma_merge_right', 'next-adjacent', false, 'no VMA above the range', 'next') : false
   if (vmg.end !== next.start) {
-    return ctx.check('can_vma_merge_right', 'next-adjacent', false, () => `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${vmg.end}`, 'next', next)
+    return ctx.explain ? ctx.check('can_vma_merge_right', 'next-adjacent', false, () => `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${vmg.end}`, 'next', next) : false
   }
   if (!canMergeBefore(ctx, vmg)) return false
   if (!canLeft) return true
   const prev = vmg.prev!
   const ok = !prev.anonVma || !next.anonVma || prev.anonVma === next.anonVma
-  return ctx.check('can_vma_merge_right', 'prev-next-anon-vma', ok,
-    () => (ok ? 'prev and next have compatible anon_vmas' : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only`), 'next', next)
+  return ctx.explain ? ctx.check('can_vma_merge_right', 'prev-next-anon-vma', ok,
+    () => (ok ? 'prev and next have compatible anon_vmas' : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only`), 'next', next) : ok
 }
 
 /** can_merge_remove_vma(): a VMA with vm_ops->close may not be deleted by a merge. */
@@ -179,11 +179,11 @@ function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: number; fork
  */
 export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vma } | null {
   if (vmg.flags & VM_SPECIAL) {
-    ctx.check('vma_merge_new_range', 'not-special', false, () => `the range has ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): special VMAs are never merged`, 'new')
+    if (ctx.explain) ctx.check('vma_merge_new_range', 'not-special', false, () => `the range has ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): special VMAs are never merged`, 'new')
     return null
   }
   if (!vmg.prev && !vmg.next) {
-    ctx.check('vma_merge_new_range', 'has-neighbours', false, 'no other VMA in the address space: nothing to merge with', 'new')
+    if (ctx.explain) ctx.check('vma_merge_new_range', 'has-neighbours', false, 'no other VMA in the address space: nothing to merge with', 'new')
     return null
   }
   const left = canMergeLeft(ctx, vmg)
@@ -194,7 +194,7 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
   const prev = vmg.prev
   const next = vmg.next
   if (left && right && !canMergeRemove(next!)) {
-    ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close and may not be deleted: merge with prev only`, 'next', next!)
+    if (ctx.explain) ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close and may not be deleted: merge with prev only`, 'next', next!)
     right = false
   }
   const mm = ctx.mm
@@ -235,11 +235,11 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   const leftSide = vmg.start === middle.start
   const rightSide = vmg.end === middle.end
   if (vmg.flags & VM_SPECIAL) {
-    ctx.check('vma_merge_existing_range', 'not-special', false, () => `the new flags include ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): no merge`, 'middle', middle)
+    if (ctx.explain) ctx.check('vma_merge_existing_range', 'not-special', false, () => `the new flags include ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): no merge`, 'middle', middle)
     return null
   }
   if (!leftSide && !rightSide) {
-    ctx.check('vma_merge_existing_range', 'touches-edge', false, () => `the range ${rangeText(vmg)} is strictly inside ${rangeText(middle)}: it cannot touch a neighbour`, 'middle', middle)
+    if (ctx.explain) ctx.check('vma_merge_existing_range', 'touches-edge', false, () => `the range ${rangeText(vmg)} is strictly inside ${rangeText(middle)}: it cannot touch a neighbour`, 'middle', middle)
     return null
   }
   const mergeLeft = leftSide ? canMergeLeft(ctx, vmg) : false
@@ -248,13 +248,13 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   if (!mergeLeft && !mergeRight) return null
   const removeMiddle = leftSide && rightSide
   if (removeMiddle && !canMergeRemove(middle)) {
-    ctx.check('can_merge_remove_vma', 'middle-close', false, () => `${rangeText(middle)} has vm_ops->close and would be deleted by the merge: no merge`, 'middle', middle)
+    if (ctx.explain) ctx.check('can_merge_remove_vma', 'middle-close', false, () => `${rangeText(middle)} has vm_ops->close and would be deleted by the merge: no merge`, 'middle', middle)
     return null
   }
   const prev = vmg.prev
   const next = vmg.next
   if (mergeLeft && mergeRight && !canMergeRemove(next!)) {
-    ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close: merge with prev only`, 'next', next!)
+    if (ctx.explain) ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close: merge with prev only`, 'next', next!)
     mergeRight = false
   }
   const mm = ctx.mm
@@ -302,7 +302,7 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
 /** split_vma(): refuses when map_count has reached max_map_count. */
 export function splitAllowed(ctx: StepContext, v: Vma): boolean {
   if (ctx.mm.count >= ctx.maxMapCount) {
-    ctx.check('split_vma', 'map-count', false, () => `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`, 'middle', v)
+    if (ctx.explain) ctx.check('split_vma', 'map-count', false, () => `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`, 'middle', v)
     return false
   }
   return true
@@ -329,7 +329,7 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
   }
   const merged = mergeExistingRange(ctx, vmg)
   if (merged) {
-    ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
+    if (ctx.explain) ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
     return { vma: merged.vma, merged: merged.kind }
   }
   // Split off [start, end) and give it the flags: at most three pieces, made at once.
@@ -340,7 +340,7 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
   }
   if (middle.end > end && (pieces.length > 0 ? ctx.mm.count + 1 >= ctx.maxMapCount : ctx.mm.count >= ctx.maxMapCount)) {
     // The first split happened; the second is refused (split_vma's map_count check).
-    ctx.check('split_vma', 'map-count', false, () => `splitting ${rangeText(middle)} at ${end} needs a new VMA, but map_count has reached max_map_count ${ctx.maxMapCount}`, 'middle', middle)
+    if (ctx.explain) ctx.check('split_vma', 'map-count', false, () => `splitting ${rangeText(middle)} at ${end} needs a new VMA, but map_count has reached max_map_count ${ctx.maxMapCount}`, 'middle', middle)
     if (pieces.length > 0) {
       pieces.push(ctx.derive(middle, { start: start as Page, pgoff: middle.pgoff + (start - middle.start), labels: clipLabels(middle.labels, start as Page, middle.end) }))
       ctx.mm.replace([middle], pieces)

@@ -64,7 +64,7 @@ export class StepContext {
 
   /** Start the next step with the same context (a full run reuses one context). */
   reset(): void {
-    this.checks.length = 0
+    if (this.checks.length) this.checks.length = 0
     const r = this.report
     r.error = null
     r.outcome = null

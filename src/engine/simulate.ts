@@ -68,6 +68,48 @@ class StepColumns {
   readonly startFiles: number[] = []
 }
 
+/**
+ * A step result whose `checks` (an own, enumerable property, so that it is
+ * copied by structured clone and JSON) explains the step when first read. All
+ * instances share one accessor, so they keep one hidden class.
+ */
+class LazyStepResult implements StepResult {
+  readonly #trace: { explain(i: number): Check[] }
+  index!: number
+  op!: StepResult['op']
+  process!: StepResult['process']
+  error!: string | null
+  outcome!: Outcome | null
+  ksm!: KsmTiming | null
+  summary!: string
+  declare checks: Check[]
+  created!: number[]
+  removed!: number[]
+  range!: [number, number] | null
+  mapCount!: number
+  mergeAny!: boolean
+
+  constructor(trace: { explain(i: number): Check[] }, fields: Omit<StepResult, 'checks'>) {
+    this.#trace = trace
+    Object.assign(this, fields)
+    Object.defineProperty(this, 'checks', CHECKS_ACCESSOR)
+  }
+
+  static explain(r: LazyStepResult): Check[] {
+    return r.#trace.explain(r.index)
+  }
+}
+
+const CHECKS_ACCESSOR: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LazyStepResult): Check[] {
+    const checks = LazyStepResult.explain(this)
+    Object.defineProperty(this, 'checks', { value: checks, enumerable: true, writable: true, configurable: true })
+    return checks
+  },
+}
+
 class SimulatedTrace implements Trace {
   private materialised: StepResult[] | null = null
 
@@ -97,10 +139,10 @@ class SimulatedTrace implements Trace {
     const hasRange = !Number.isNaN(c.rangeStart[k]!)
     const range: [number, number] | null = hasRange ? [c.rangeStart[k]!, c.rangeEnd[k]!] : null
     const { created, removed } = this.store.stepChanges(i)
-    const result = {
+    return new LazyStepResult(this, {
       index: i,
       op: step.op,
-      process: c.bits[k]! & BIT_CHILD ? 'child' as const : 'parent' as const,
+      process: c.bits[k]! & BIT_CHILD ? 'child' : 'parent',
       error: c.error[k]!,
       outcome: OUTCOMES[c.outcome[k]!]!,
       ksm: KSM[c.ksm[k]!]!,
@@ -110,19 +152,7 @@ class SimulatedTrace implements Trace {
       range,
       mapCount: c.mapCount[k]!,
       mergeAny: (c.bits[k]! & BIT_MERGE_ANY) !== 0,
-    }
-    // `checks` explains the step when first read.
-    const explain = (n: number): Check[] => this.explain(n)
-    Object.defineProperty(result, 'checks', {
-      enumerable: true,
-      configurable: true,
-      get(this: StepResult): Check[] {
-        const checks = explain(this.index)
-        Object.defineProperty(this, 'checks', { value: checks, enumerable: true, writable: true, configurable: true })
-        return checks
-      },
     })
-    return result as StepResult
   }
 
   vmasAt(i: number): VmaView[] {

@@ -117,20 +117,20 @@ function canSetKsmFlagsEarly(ctx: StepContext, setup: FileSetup): boolean {
   else if (setup.hook === 'mmap_prepare') { early = true; text = `${f.display} has .mmap_prepare, which runs before the merge: safe to set KSM flags early` }
   else if (f.isShmem) { early = true; text = `${f.display} is a shmem file: its .mmap does nothing that affects KSM, so flags are set early` }
   else { early = false; text = `${f.display} has a .mmap hook that may change the flags after the merge attempt: KSM flags are set late` }
-  ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
+  if (ctx.explain) ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
   return early
 }
 
 function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, when: 'early' | 'late', stage: string): VmFlags {
   if (!ctx.state.mergeAny) return flags
   if (ksmShouldAdd(file, flags)) {
-    ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
+    if (ctx.explain) ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
       () => (when === 'early'
         ? `VM_MERGEABLE set early (${stage}), before the merge attempt: the new range now matches neighbours that carry it`
         : `VM_MERGEABLE set late (${stage}), after the merge attempt`), 'new')
     return flags | VM_MERGEABLE
   }
-  ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
+  if (ctx.explain) ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
   return flags
 }
 
@@ -150,7 +150,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       return
     }
     at = hole
-    ctx.note('get_unmapped_area', 'placement', () => `the kernel places it top-down in the highest free hole: ${rangeText({ start: hole, end: hole + pages })}`)
+    if (ctx.explain) ctx.note('get_unmapped_area', 'placement', () => `the kernel places it top-down in the highest free hole: ${rangeText({ start: hole, end: hole + pages })}`)
   }
   const start = at
   const end = at + pages
@@ -199,7 +199,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     }
   }
   if (!(flags & VM_HUGETLB) && (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) flags |= VM_ACCOUNT
-  ctx.note('do_mmap', 'vm-flags', () => `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
+  if (ctx.explain) ctx.note('do_mmap', 'vm-flags', () => `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
 
   const profile = ctx.profile
   const mergeAny = ctx.state.mergeAny
@@ -208,22 +208,27 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   // 6.17 / v2: decide early or late on the original file.
   const checkEarly = profile.ksm !== 'late' && mergeAny ? canSetKsmFlagsEarly(ctx, setup) : profile.ksm !== 'late'
 
-  // call_mmap_prepare(): the hook runs before the merge attempt.
-  if (setup.hook === 'mmap_prepare' && setup.hookFlags) {
-    flags |= setup.hookFlags
-    ctx.note('call_mmap_prepare', 'hook-flags', () => `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
+  // call_mmap_prepare(): the hook runs before the merge attempt, and may set flags and
+  // replace the file (a shared /dev/zero's shmem file, overlayfs' real file).
+  let file = setup.file
+  if (setup.hook === 'mmap_prepare') {
+    file = setup.fileAfterHook(ctx)
+    if (setup.hookFlags) {
+      flags |= setup.hookFlags
+      if (ctx.explain) ctx.note('call_mmap_prepare', 'hook-flags', () => `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
+    }
   }
   let ksm: 'early' | 'late' | 'none' = 'none'
   if (checkEarly && mergeAny) {
-    flags = ksmDecision(ctx, setup.file, flags, 'early', 'update_ksm_flags()')
+    flags = ksmDecision(ctx, file, flags, 'early', 'update_ksm_flags()')
     if (flags & VM_MERGEABLE) ksm = 'early'
   } else if (profile.ksm === 'late' && mergeAny) {
-    ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
+    if (ctx.explain) ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
   }
 
   const labels: Label[] = step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : []
   const vmg: MergeState = {
-    start, end, pgoff, flags, file: setup.file, anonVma: 0, anonForkChild: false, middle: null,
+    start, end, pgoff, flags, file, anonVma: 0, anonForkChild: false, middle: null,
     prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
   }
   const merged = mergeNewRange(ctx, vmg)
@@ -231,11 +236,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (merged) {
     result = merged.vma
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
-    ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
+    if (ctx.explain) ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
   } else {
     // __mmap_new_vma()
     let vmFlags = flags
-    let vmFile = setup.file
+    let vmFile = file
     if (profile.ksm === 'v2' && !checkEarly && mergeAny) {
       // v2: update_ksm_flags() before the hook, from the pre-hook flags and file.
       vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
@@ -244,10 +249,10 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       vmFile = setup.fileAfterHook(ctx)
       if (setup.hookFlags) {
         vmFlags |= setup.hookFlags
-        ctx.note('mmap_file', 'hook-flags', () => `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
+        if (ctx.explain) ctx.note('mmap_file', 'hook-flags', () => `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
       }
       if (profile.ksm === 'v2' && (vmFlags & VM_MERGEABLE) && (vmFlags & (VM_SPECIAL | VM_HUGETLB))) {
-        ctx.check('ksm_compatible', 'v2-defect', false,
+        if (ctx.explain) ctx.check('ksm_compatible', 'v2-defect', false,
           () => `v2 defect: VM_MERGEABLE was decided before the hook added ${flagNames(vmFlags & (VM_SPECIAL | VM_HUGETLB)).join(' ')}, so the VMA is both mergeable and KSM-incompatible (the syzbot report; fixed before 6.17)`, 'new')
       }
     }
@@ -262,10 +267,10 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     })
     mm.insert(result)
     ctx.report.outcome = 'new'
-    ctx.check('__mmap_new_vma', 'new-vma', true, () => `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
+    if (ctx.explain) ctx.check('__mmap_new_vma', 'new-vma', true, () => `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
     // ≤ 6.15: "If flags changed, we might be able to merge, so try again."
     if (profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== flags && !(preKsmFlags & VM_SPECIAL)) {
-      ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
+      if (ctx.explain) ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
       const retry = mergeExistingRange(ctx, {
         start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
         prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],

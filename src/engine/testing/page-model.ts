@@ -20,6 +20,12 @@ export interface PageState {
   mergeable: boolean
   /** KSM can never take this page (shared, or a VM_SPECIAL driver mapping). */
   ksmIncompatible: boolean
+  /**
+   * An access raises SIGBUS: the page lies past the end of its file. Only the
+   * shmem file behind a shared /dev/zero mapping is that short (it is exactly
+   * as long as the mapping, whatever the offset asked for).
+   */
+  pastEof?: boolean
 }
 
 export interface ModelStep {
@@ -62,7 +68,8 @@ export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean }
           const mg = mergeAny && (v2Late ? preHookCompatible : ksmCompatiblePage(step.share, b))
           for (let p = at; p < end; p++) {
             const pgoff = b.kind === 'anon' ? (step.share === 'shared' ? p - at : p) : b.pgoff + (p - at)
-            pages[p] = { prot: step.prot, share: step.share, backing: key, pgoff, mergeable: mg, ksmIncompatible: !ksmCompatiblePage(step.share, b) }
+            const pastEof = b.kind === 'device' && b.file === '/dev/zero' && step.share === 'shared' && b.pgoff + (p - at) >= step.pages
+            pages[p] = { prot: step.prot, share: step.share, backing: key, pgoff, mergeable: mg, ksmIncompatible: !ksmCompatiblePage(step.share, b), pastEof }
           }
         }
         break
@@ -102,7 +109,7 @@ export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean }
       case 'touch':
         for (let p = step.at; p < step.at + step.pages; p++) {
           const c = p < w ? pages[p] : null
-          const ok = c && (step.write ? c.prot[1] === 'w' : c.prot !== '---')
+          const ok = c && (step.write ? c.prot[1] === 'w' : c.prot !== '---') && !c.pastEof
           if (!ok) { error = 'EFAULT'; break }
         }
         break
