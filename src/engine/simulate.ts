@@ -24,6 +24,7 @@ import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState } fro
 import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
+import { loadInitialState } from './initial-state'
 import type { FileObject } from './vma'
 
 export interface SimulateOptions {
@@ -196,7 +197,7 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
   const steps = scenario.steps
   const cols = new StepColumns()
   // Files in creation order, so a step's starting set is a prefix.
-  const files: [string, FileObject][] = []
+  const files: [string, FileObject][] = loadInitialState(scenario, state, store, ids)
   const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids, false)
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!

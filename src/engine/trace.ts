@@ -86,6 +86,12 @@ export class TraceStore {
     return { created, removed }
   }
 
+  /** The VMAs before the first step (records added at step 0, see ./initial-state.ts). */
+  setInitial(live: readonly Vma[]): void {
+    this.checkpoints[0] = { step: 0, vmas: live.slice() }
+    this.bornSinceCheckpoint = 0
+  }
+
   endStep(live: readonly Vma[]): void {
     if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.length)) {
       this.checkpoints.push({ step: this.step, vmas: live.slice() })

@@ -10,7 +10,8 @@
  * dropped, and each one is named in a warning.
  */
 import type { Scenario } from './types'
-import { MAX_STEPS, scenarioSchema, stepSchema, backingSchema } from './schema'
+import { MAX_STEPS, scenarioSchema, stepSchema, backingSchema, initialStateSchema, initialVmaSchema } from './schema'
+import { initialStateProblems } from './initial-rules'
 import { parseJsonText } from './json-text'
 import { migrateToCurrent } from './migrate'
 import { comparePaths, formatPath, genericIssueMessage, type IssuePath } from './issue-text'
@@ -81,7 +82,7 @@ function failure(path: string, message: string): LoadResult {
  * the schema's issues.
  */
 function crossFieldProblems(document: Record<string, unknown>): Array<{ path: IssuePath; message: string }> {
-  const problems: Array<{ path: IssuePath; message: string }> = []
+  const problems: Array<{ path: IssuePath; message: string }> = initialStateProblems(document)
   const steps = document.steps
   if (!Array.isArray(steps)) return problems
   const placement = document.placement ?? 'fixed'
@@ -112,6 +113,8 @@ const FIELD_ORDER: Map<string, number> = (() => {
   add(Object.keys(scenarioSchema.shape))
   for (const option of stepSchema.options) add(Object.keys(option.shape))
   for (const option of backingSchema.options) add(Object.keys(option.shape))
+  add(Object.keys(initialStateSchema.shape))
+  add(Object.keys(initialVmaSchema.shape))
   return order
 })()
 

@@ -67,6 +67,21 @@ export const HOOK_SETTABLE_FLAGS = [
 
 export const PROT_PATTERN = /^[r-][w-][x-]$/
 
+/** Backings of an initial VMA (`initial.vmas[i].backing`). */
+export const INITIAL_BACKINGS = ['anon', 'heap', 'file', 'shmem', 'device'] as const
+
+/**
+ * Every VM_* flag the engine models (src/engine/flags.ts), in kernel bit order:
+ * what an initial VMA's `flags` may name. A test checks the two lists agree.
+ */
+export const MODELLED_VM_FLAGS = [
+  'VM_READ', 'VM_WRITE', 'VM_EXEC', 'VM_SHARED', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC', 'VM_MAYSHARE',
+  'VM_GROWSDOWN', 'VM_PFNMAP', 'VM_LOCKED', 'VM_IO', 'VM_SEQ_READ', 'VM_RAND_READ', 'VM_DONTCOPY',
+  'VM_DONTEXPAND', 'VM_LOCKONFAULT', 'VM_ACCOUNT', 'VM_NORESERVE', 'VM_HUGETLB', 'VM_WIPEONFORK',
+  'VM_DONTDUMP', 'VM_SOFTDIRTY', 'VM_MIXEDMAP', 'VM_HUGEPAGE', 'VM_NOHUGEPAGE', 'VM_MERGEABLE',
+  'VM_DROPPABLE', 'VM_SEALED',
+] as const
+
 // ---------------------------------------------------------------- field builders
 
 type RawIssue = z.core.$ZodRawIssue
@@ -281,6 +296,56 @@ export const stepSchema = z.discriminatedUnion(
   { error: discriminatorMessage('a step', 'op', 'operation', STEP_OPS) },
 )
 
+// ---------------------------------------------------------------- initial state
+
+export const initialVmaSchema = z
+  .object({
+    start: pageValue('a page number'),
+    end: pageValue('a page number'),
+    prot,
+    share,
+    backing: oneOf(INITIAL_BACKINGS, 'initial backing'),
+    file: z
+      .string({ error: (issue) => `expected a file name (text), got ${describeValue(issue.input)}` })
+      .optional()
+      .describe('Required for file, shmem and device: the same name (per backing) is the same struct file.'),
+    pgoff: pageValue('a page offset')
+      .optional()
+      .describe('vm_pgoff. Default: start for private anonymous memory and the heap (where the kernel puts it; smaps prints 0), else 0.'),
+    name: z
+      .string({ error: (issue) => `expected a label (text), got ${describeValue(issue.input)}` })
+      .optional()
+      .describe('Labels the VMA\'s pages, e.g. "[stack]" or the file\'s path.'),
+    // types.ts declares flags as string[]; the cast widens the enum output to match.
+    flags: (flagList(MODELLED_VM_FLAGS, 'VM flag', 'one of the flags the engine models:') as unknown as z.ZodArray<z.ZodString>)
+      .optional()
+      .describe('The complete VM_* flag set (as smaps VmFlags gives it). Default: from prot and share, plus VM_MAYREAD|VM_MAYWRITE|VM_MAYEXEC.'),
+    anonVma: z
+      .int({ error: (issue) => `expected an anon_vma number (a whole number ≥ 1), got ${describeValue(issue.input)}` })
+      .min(1, { error: (issue) => `expected an anon_vma number (a whole number ≥ 1), got ${describeValue(issue.input)}` })
+      .max(MAX_PAGE_VALUE, { error: (issue) => `anon_vma number ${describeValue(issue.input)} is too large` })
+      .optional()
+      .describe('anon_vma identity when faulted (the same number is the same anon_vma); absent = unfaulted.'),
+  })
+  .describe('One VMA present before the first step (pages window-relative, end exclusive).')
+
+export const initialStateSchema = z
+  .object({
+    base: z
+      .string({ error: (issue) => `expected a hex address (text like "0x0"), got ${describeValue(issue.input)}` })
+      .regex(/^0x[0-9a-fA-F]{1,16}$/, { error: (issue) => `expected a hex address like "0x7f0000000000", got ${describeValue(issue.input)}` })
+      .optional()
+      .describe('Byte address of page 0, for the explorer\'s axis ("0x0" for an imported process).'),
+    mergeAny: z
+      .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+      .optional()
+      .describe('MMF_VM_MERGE_ANY is already set. Default false.'),
+    vmas: z.array(initialVmaSchema, {
+      error: (issue) => requiredOrUndefined(issue) ?? `expected a list of VMAs, got ${describeValue(issue.input)}`,
+    }),
+  })
+  .describe('Extension: the address space the process starts with (e.g. imported from /proc/PID/smaps).')
+
 // ---------------------------------------------------------------- scenario
 
 function text(what: string) {
@@ -302,6 +367,7 @@ export const scenarioSchema = z
     maxMapCount: wholeNumber('maxMapCount', MAX_MAP_COUNT_LIMIT)
       .optional()
       .describe('vm.max_map_count for the process; default 65530.'),
+    initial: initialStateSchema.optional(),
     steps: z
       .array(stepSchema, {
         error: (issue) => requiredOrUndefined(issue) ?? `expected a list of steps, got ${describeValue(issue.input)}`,

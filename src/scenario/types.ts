@@ -79,5 +79,43 @@ export interface Scenario {
    * vm.max_map_count. Default 65530. Only VMAs inside the window are counted.
    */
   maxMapCount?: number
+  /**
+   * Extension (not in the original format text): the address space the
+   * process starts with (e.g. imported from /proc/PID/smaps). Absent = empty.
+   */
+  initial?: InitialState
   steps: Step[]
+}
+
+/** What backs an initial VMA; "heap" is anonymous memory labelled [heap]. */
+export type InitialBacking = 'anon' | 'heap' | 'file' | 'shmem' | 'device'
+
+/** One VMA present before the first step. Pages are window-relative, end exclusive. */
+export interface InitialVma {
+  start: number
+  end: number
+  prot: Prot
+  share: Share
+  backing: InitialBacking
+  /** Required for file, shmem and device: the same name (per backing) is the same struct file. */
+  file?: string
+  /** vm_pgoff. Default: start for private anonymous memory and the heap (smaps prints 0 for them), else 0. */
+  pgoff?: number
+  /** Labels the VMA's pages (e.g. "[stack]", the file's path). */
+  name?: string
+  /**
+   * The complete set of VM_* flags (as smaps VmFlags gives them). Default: from
+   * prot and share, plus VM_MAYREAD|VM_MAYWRITE|VM_MAYEXEC.
+   */
+  flags?: string[]
+  /** anon_vma identity when faulted (same number = same anon_vma); absent = unfaulted. */
+  anonVma?: number
+}
+
+export interface InitialState {
+  /** Byte address of page 0 as hex ("0x0" for an imported process), for the explorer's axis. */
+  base?: string
+  /** MMF_VM_MERGE_ANY is already set (prctl(PR_SET_MEMORY_MERGE, 1) was called). Default false. */
+  mergeAny?: boolean
+  vmas: InitialVma[]
 }

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadScenario } from '../scenario/load'
+import { simulate } from '../engine/simulate'
+import { parseSmaps } from './smaps'
+import { classifyMapping, importSmapsText } from './to-scenario'
+
+const SAMPLE = [
+  '55d4c2a00000-55d4c2a02000 r--p 00000000 fe:00 260131                     /usr/bin/cat',
+  'Size:                  8 kB',
+  'Anonymous:             0 kB',
+  'VmFlags: rd mr mw me ',
+  '55d4c3e8e000-55d4c3eaf000 rw-p 00000000 00:00 0                          [heap]',
+  'Rss:                  132 kB',
+  'Anonymous:            132 kB',
+  'VmFlags: rd wr mr mw me ac ',
+  '7ffc7d1de000-7ffc7d1ff000 rw-p 00000000 00:00 0                          [stack]',
+  'Anonymous:             12 kB',
+  'VmFlags: rd wr mr mw me gd ac ',
+  'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
+  'VmFlags: ex ',
+].join('\n')
+
+describe('parseSmaps', () => {
+  it('reads ranges as absolute pages, permissions, offsets, paths and VmFlags', () => {
+    const parsed = parseSmaps(SAMPLE)
+    expect(parsed.format).toBe('smaps')
+    expect(parsed.problems).toEqual([])
+    expect(parsed.mappings.map((m) => [m.startPage, m.endPage, m.prot, m.share, m.pathname, m.flags?.join(' '), m.anonymousKiB])).toEqual([
+      [0x55d4c2a00, 0x55d4c2a02, 'r--', 'private', '/usr/bin/cat', 'VM_READ VM_MAYREAD VM_MAYWRITE VM_MAYEXEC', 0],
+      [0x55d4c3e8e, 0x55d4c3eaf, 'rw-', 'private', '[heap]', 'VM_READ VM_WRITE VM_MAYREAD VM_MAYWRITE VM_MAYEXEC VM_ACCOUNT', 132],
+      [0x7ffc7d1de, 0x7ffc7d1ff, 'rw-', 'private', '[stack]', 'VM_READ VM_WRITE VM_MAYREAD VM_MAYWRITE VM_MAYEXEC VM_GROWSDOWN VM_ACCOUNT', 12],
+    ])
+    expect(parsed.skipped).toEqual([{ line: 12, message: '[vsyscall] lies above the 47-bit user address space; left out' }])
+  })
+
+  it('reports every malformed line with its number and loads the rest', () => {
+    const text = [
+      'Size: 4 kB', // 1: before any mapping
+      '00400000-00401000 r-xp 00000000 08:01 42 /bin/true', // 2: fine
+      'VmFlags: rd ex mr mw me zz', // 3: zz is kept as an unmodelled mnemonic, not an error
+      'garbage here', // 4
+      '00401000-00402000 rwzp 00000000 08:01 42 /bin/true', // 5: bad perms
+      'VmFlags: rd', // 6: belongs to the dropped mapping, not reported again
+      '00402800-00403000 rw-p 00000000 00:00 0', // 7: not page-aligned
+      '00403000-00403000 rw-p 00000000 00:00 0', // 8: empty
+      '00500000-00501000 rw-p 00000000 00:00 0', // 9: fine
+      'Anonymous: lots', // 10: bad size; the mapping stays
+      'VmFlags: rd wr mr mw me ac toolong', // 11: bad mnemonic; the mapping keeps the others
+      '00500000-00502000 rw-p 00000000 00:00 0', // 12: overlaps the one above
+      '', // blank lines are fine
+      '00600000-00601000 r--s 00001000 00:05 7 /memfd:pool (deleted)', // 14: fine
+    ].join('\n')
+    const parsed = parseSmaps(text)
+    expect(parsed.problems.map((p) => p.line)).toEqual([1, 4, 5, 7, 8, 10, 11, 12])
+    expect(parsed.problems.find((p) => p.line === 5)!.message).toMatch(/permissions "rwzp"/)
+    expect(parsed.problems.find((p) => p.line === 7)!.message).toMatch(/not page-aligned/)
+    expect(parsed.mappings.map((m) => [m.line, m.startPage, m.endPage])).toEqual([[2, 0x400, 0x401], [9, 0x500, 0x501], [14, 0x600, 0x601]])
+    expect(parsed.mappings[0]!.otherMnemonics).toEqual(['zz'])
+    expect(parsed.mappings[1]!.flags).toEqual(['VM_READ', 'VM_WRITE', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC', 'VM_ACCOUNT'])
+    expect(parsed.mappings[2]).toMatchObject({ share: 'shared', pgoff: 1, pathname: '/memfd:pool (deleted)' })
+  })
+
+  it('reads /proc/PID/maps (no fields) too', () => {
+    const parsed = parseSmaps('00400000-00401000 r-xp 00000000 08:01 42   /bin/with space\n')
+    expect(parsed.format).toBe('maps')
+    expect(parsed.mappings[0]).toMatchObject({ pathname: '/bin/with space', flags: null })
+  })
+})
+
+describe('classifyMapping', () => {
+  it.each([
+    ['[heap]', 'private', 'heap'], ['', 'private', 'anon'], ['[stack]', 'private', 'anon'], ['[anon:jit]', 'private', 'anon'],
+    ['/dev/zero (deleted)', 'shared', 'anon'], ['/memfd:x (deleted)', 'shared', 'shmem'], ['/SYSV00000000 (deleted)', 'shared', 'shmem'],
+    ['/dev/shm/pool', 'shared', 'shmem'], ['[vdso]', 'private', 'device'], ['/dev/dri/card0', 'shared', 'device'],
+    ['anon_inode:[perf_event]', 'shared', 'device'], ['/usr/lib/libc.so.6', 'private', 'file'],
+  ] as const)('%s (%s) is %s', (pathname, share, backing) => {
+    expect(classifyMapping({ pathname, share }).backing).toBe(backing)
+  })
+})
+
+describe('a real process on this machine', () => {
+  let child: ChildProcess
+  beforeAll(async () => {
+    // A small, idle process whose address space does not change while it is read.
+    child = spawn('sleep', ['30'], { stdio: 'ignore' })
+    await new Promise((resolve) => child.once('spawn', resolve))
+  })
+  afterAll(() => {
+    child.kill()
+  })
+
+  it('imports every mapping of /proc/PID/smaps with its range and VmFlags, and the engine starts from it', () => {
+    const smaps = readFileSync(`/proc/${child.pid}/smaps`, 'utf8')
+    const maps = readFileSync(`/proc/${child.pid}/maps`, 'utf8')
+    // The expected ranges and flags, read straight from the text (independently of the parser).
+    const userLines = maps.trim().split('\n').filter((l) => !l.startsWith('ffffffffff600000'))
+    const expectedRanges = userLines.map((l) => l.split(' ')[0]!.split('-').map((h) => Number(BigInt(`0x${h}`) / 4096n)))
+    const expectedMnemonics = smaps.split('\n').filter((l) => l.startsWith('VmFlags:')).map((l) => l.slice(8).trim().split(/\s+/)).slice(0, userLines.length)
+
+    const imported = importSmapsText(smaps, `sleep-${child.pid}.smaps`)
+    expect(imported.problems).toEqual([])
+    const loaded = loadScenario(imported.document)
+    if (!loaded.ok) throw new Error(loaded.text)
+    const vmas = simulate(loaded.scenario, '6.18').vmasAt(0)
+    expect(vmas.map((v) => [v.start, v.end])).toEqual(expectedRanges)
+    expect(vmas.map((v) => v.mnemonics)).toEqual(expectedMnemonics)
+    expect(vmas.some((v) => v.backing === 'file' && v.file === '/usr/bin/sleep')).toBe(true)
+    expect(vmas.find((v) => v.names.includes('[stack]'))).toBeDefined()
+  })
+})
