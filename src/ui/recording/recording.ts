@@ -1,0 +1,110 @@
+/**
+ * A recording made on a real kernel by the project's recorder
+ * (`npm run record -- scenario.json > recording.json`, see src/fidelity) set
+ * beside the simulation of the same scenario: read and check the file, then
+ * find the steps where the two differ.
+ *
+ * What is compared is what the recorder can know: each step's errno, and each
+ * VMA's start, end, prot, share and mergeable (ksm timing, anon_vma identity and
+ * the decision record are not visible from user space). Pure: no DOM, so the
+ * engine worker can run the comparison next to the trace.
+ */
+import { z } from 'zod'
+import type { Scenario } from '../../scenario/types'
+
+const recordedVma = z.object({
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  prot: z.string().regex(/^[r-][w-][x-]$/),
+  share: z.enum(['private', 'shared']),
+  mergeable: z.boolean(),
+  names: z.array(z.string()).optional(),
+  mnemonics: z.array(z.string()).optional(),
+})
+const recordedStep = z.object({
+  index: z.number().int().min(1),
+  op: z.string(),
+  error: z.string().nullable(),
+  vmas: z.array(recordedVma),
+  unsupported: z.string().optional(),
+})
+const recordingSchema = z.object({ kernel: z.string(), steps: z.array(recordedStep) })
+
+export type RecordedVma = z.infer<typeof recordedVma>
+export type RecordedStep = z.infer<typeof recordedStep>
+export type Recording = z.infer<typeof recordingSchema>
+
+export type RecordingResult = { ok: true; recording: Recording } | { ok: false; message: string }
+
+/** The fields a recording and a simulation are compared on. */
+export interface LayoutVma {
+  start: number
+  end: number
+  prot: string
+  share: string
+  mergeable: boolean
+}
+
+/** Reads a recorder document (JSON text); the message names the first bad field. */
+export function parseRecording(text: string): RecordingResult {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    return { ok: false, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` }
+  }
+  const parsed = recordingSchema.safeParse(value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+    return { ok: false, message: `not a recording from \`npm run record\`: ${path || 'the document'}: ${issue.message}` }
+  }
+  return { ok: true, recording: parsed.data }
+}
+
+/** null when the recording is of this scenario (same number of steps, same op at each); else why not. */
+export function recordingMismatch(recording: Recording, scenario: Scenario): string | null {
+  if (recording.steps.length !== scenario.steps.length) {
+    return `the recording has ${recording.steps.length} steps but the scenario has ${scenario.steps.length}; record this scenario with \`npm run record -- scenario.json\``
+  }
+  for (let i = 0; i < recording.steps.length; i++) {
+    const step = recording.steps[i]!
+    if (step.index !== i + 1) return `step ${i + 1} of the recording is numbered ${step.index}`
+    const op = scenario.steps[i]!.op
+    if (step.op !== op) return `step ${i + 1} is ${step.op} in the recording but ${op} in the scenario`
+  }
+  return null
+}
+
+const vmaWords = (v: LayoutVma): string => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''}`
+
+/** What differs at one step, in words (empty when nothing does). */
+export function stepDifferences(recorded: RecordedStep, simulated: { error: string | null; vmas: readonly LayoutVma[] }): string[] {
+  if (recorded.unsupported !== undefined) return []
+  const out: string[] = []
+  if (recorded.error !== simulated.error) out.push(`errno: real kernel ${recorded.error ?? 'none'}, simulation ${simulated.error ?? 'none'}`)
+  const a = recorded.vmas
+  const b = simulated.vmas
+  let same = a.length === b.length
+  for (let i = 0; same && i < a.length; i++) {
+    const x = a[i]!
+    const y = b[i]!
+    same = x.start === y.start && x.end === y.end && x.prot === y.prot && x.share === y.share && x.mergeable === y.mergeable
+  }
+  if (!same) {
+    out.push(`VMAs: real kernel ${a.map(vmaWords).join(' | ') || '(none)'}; simulation ${b.map(vmaWords).join(' | ') || '(none)'}`)
+  }
+  return out
+}
+
+/** The 1-based steps at which the recording and the simulation differ. */
+export function differingRecordedSteps(
+  recording: Recording,
+  simulated: { errorAt(step: number): string | null; vmasAt(step: number): readonly LayoutVma[] },
+): number[] {
+  const out: number[] = []
+  for (const step of recording.steps) {
+    if (stepDifferences(step, { error: simulated.errorAt(step.index), vmas: simulated.vmasAt(step.index) }).length > 0) out.push(step.index)
+  }
+  return out
+}
