@@ -1,0 +1,203 @@
+/**
+ * `npm run --silent bench:ui -- [--json] [--no-build]`: the scale targets,
+ * measured in headless Debian Chromium (playwright-core) against the built app.
+ *
+ *   1. builds the app (vite build, into node_modules/.cache/bench-ui-dist, so a
+ *      concurrent Playwright run's dist/ is left alone) and serves it with
+ *      `vite preview` on a free port (never 4173, which the e2e tests use);
+ *   2. longestTaskMs: opens the built-in `stress-65530` scenario (65,530
+ *      VMAs) and records the longest main-thread task (PerformanceObserver
+ *      "longtask") from navigation until its last step is drawn;
+ *   3. framesP95Ms: scripted wheel zoom and drag pan over the address-space
+ *      view at 65,530 VMAs; frame time = the interval between consecutive
+ *      requestAnimationFrame callbacks with Chromium's frame-rate limit off,
+ *      i.e. how long each frame took to produce;
+ *   4. stepJumpP95Ms: opens `stress-mprotect-sweep` (60,001 steps, up to
+ *      60,000 VMAs) and moves the step slider to random steps; each jump is
+ *      timed from the store's step change (vmascope:step-requested) to the
+ *      first animation frame after the new step is on screen
+ *      (vmascope:step-frame);
+ *   5. bundleGzipKB: the main chunk gzipped (tools/check-bundle.mjs).
+ *
+ * --json prints exactly {"vmas","framesP95Ms","stepJumpP95Ms","longestTaskMs","bundleGzipKB"}
+ * on stdout; progress and the machine/Chromium line go to stderr.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { cpus } from 'node:os'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Page } from 'playwright-core'
+// @ts-expect-error -- a plain .mjs tool without types
+import { mainChunkSize } from './check-bundle.mjs'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const OUT_DIR = fileURLToPath(new URL('../node_modules/.cache/bench-ui-dist', import.meta.url))
+const VITE = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url))
+const EXECUTABLE = process.env.VMASCOPE_CHROMIUM ?? '/usr/bin/chromium'
+const JSON_OUTPUT = process.argv.includes('--json')
+const BUILD = !process.argv.includes('--no-build')
+const STRESS_VMAS = 65530
+const JUMPS = 30
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN
+}
+const round1 = (n: number) => Math.round(n * 10) / 10
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer()
+      server.once('error', reject)
+      server.listen(0, () => {
+        const address = server.address()
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+      })
+    })
+    if (port !== 4173 && port !== 0) return port
+  }
+}
+
+async function serve(port: number): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [VITE, 'preview', '--outDir', OUT_DIR, '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore' })
+  const url = `http://localhost:${port}/`
+  for (let attempt = 0; attempt < 150; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return server
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  server.kill()
+  throw new Error(`vite preview did not answer on ${url}`)
+}
+
+/** Installed before any page script: long tasks and animation-frame intervals, kept on globalThis. */
+const PAGE_PROBES = `
+  globalThis.__bench = { longTasks: [], frames: null }
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) globalThis.__bench.longTasks.push(entry.duration)
+  }).observe({ type: 'longtask', buffered: true })
+  globalThis.__benchFrames = (on) => {
+    if (!on) { const f = globalThis.__bench.frames; globalThis.__bench.frames = null; return f }
+    const frames = []
+    globalThis.__bench.frames = frames
+    let last = performance.now()
+    const tick = (now) => {
+      if (globalThis.__bench.frames !== frames) return
+      frames.push(now - last)
+      last = now
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+    return null
+  }
+`
+
+async function waitForLastStepDrawn(page: Page, vmas: number): Promise<void> {
+  await page.waitForFunction(`document.querySelector('table[aria-label="VMAs"]')?.getAttribute('aria-rowcount') === '${vmas + 1}'`, undefined, { timeout: 120_000 })
+}
+
+async function measureLoadAndFrames(page: Page, baseUrl: string): Promise<{ longestTaskMs: number; framesP95Ms: number }> {
+  await page.goto(`${baseUrl}?scenario=stress-65530`)
+  await waitForLastStepDrawn(page, STRESS_VMAS)
+  await page.waitForTimeout(500)
+  const longTasks = await page.evaluate<number[]>('globalThis.__bench.longTasks.slice()')
+  const longestTaskMs = longTasks.length > 0 ? Math.max(...longTasks) : 0
+
+  const view = page.getByRole('img', { name: /address space/i }).first()
+  const box = await view.boundingBox()
+  if (!box) throw new Error('the address-space view is not on screen')
+  const y = box.y + box.height / 2
+  await page.mouse.move(box.x + box.width / 2, y)
+  await page.evaluate('globalThis.__benchFrames(true)')
+  // Zoom in step by step at a few places, pan by dragging, zoom back out.
+  for (const fraction of [0.5, 0.2, 0.8]) {
+    await page.mouse.move(box.x + box.width * fraction, y)
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.wheel(0, -240)
+      await page.waitForTimeout(16)
+    }
+    await page.mouse.down()
+    for (let i = 0; i < 20; i++) {
+      await page.mouse.move(box.x + box.width * fraction - i * 15, y)
+      await page.waitForTimeout(16)
+    }
+    await page.mouse.up()
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.wheel(0, 240)
+      await page.waitForTimeout(16)
+    }
+  }
+  const frames = await page.evaluate<number[]>('globalThis.__benchFrames(false)')
+  // The first interval includes the script's own start-up.
+  return { longestTaskMs, framesP95Ms: percentile(frames.slice(1), 0.95) }
+}
+
+async function measureStepJumps(page: Page, baseUrl: string): Promise<number> {
+  await page.goto(`${baseUrl}?scenario=stress-mprotect-sweep`)
+  const slider = page.getByRole('slider', { name: 'Step' })
+  await page.waitForFunction(`document.querySelector('input[type=range]')?.max === '60001'`, undefined, { timeout: 120_000 })
+  await page.waitForTimeout(500)
+  // A fixed sequence of "random" steps, the same on every run.
+  let seed = 60001
+  const next = () => (seed = (seed * 48271) % 2147483647)
+  const times: number[] = []
+  for (let i = 0; i < JUMPS; i++) {
+    const step = 1 + (next() % 60001)
+    await page.evaluate(() => performance.clearMarks())
+    await slider.fill(String(step))
+    await page.waitForFunction(
+      (s) => performance.getEntriesByName('vmascope:step-frame').some((e) => (e as { detail?: unknown }).detail === s),
+      step,
+      { timeout: 30_000 },
+    )
+    times.push(await page.evaluate(`(() => {
+      const at = (name) => performance.getEntriesByName(name).filter((e) => e.detail === ${step}).at(-1).startTime
+      return at('vmascope:step-frame') - at('vmascope:step-requested')
+    })()`))
+    await page.waitForTimeout(50)
+  }
+  return percentile(times, 0.95)
+}
+
+async function main(): Promise<void> {
+  if (BUILD) {
+    log('building the app…')
+    execFileSync(process.execPath, [VITE, 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  }
+  const bundleGzipKB = round1((mainChunkSize(OUT_DIR) as { gzipKB: number }).gzipKB)
+  const port = await freePort()
+  const server = await serve(port)
+  const browser = await chromium.launch({ executablePath: EXECUTABLE, args: ['--disable-frame-rate-limit', '--disable-gpu-vsync'] })
+  try {
+    log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; chromium ${browser.version()}; vite preview on port ${port}`)
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    await context.addInitScript(PAGE_PROBES)
+    const page = await context.newPage()
+    const baseUrl = `http://localhost:${port}/`
+    const { longestTaskMs, framesP95Ms } = await measureLoadAndFrames(page, baseUrl)
+    const stepJumpP95Ms = await measureStepJumps(page, baseUrl)
+    const figures = {
+      vmas: STRESS_VMAS,
+      framesP95Ms: round1(framesP95Ms),
+      stepJumpP95Ms: round1(stepJumpP95Ms),
+      longestTaskMs: round1(longestTaskMs),
+      bundleGzipKB,
+    }
+    if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(figures)}\n`)
+    else for (const [key, value] of Object.entries(figures)) process.stdout.write(`${key}: ${value}\n`)
+  } finally {
+    await browser.close()
+    server.kill()
+  }
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error))
+  process.exit(1)
+})
