@@ -33,6 +33,7 @@ import {
 import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3'
 import type { StepResult, VmaView } from '../../engine/api'
 import { BACKING_TOKEN, Legend } from './Legend'
+import { CANVAS_MIN_VMAS, CanvasStrip } from './CanvasStrip'
 import {
   compressedAxis,
   compressedColumns,
@@ -160,7 +161,9 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     [axis, viewportStart, viewportEnd, width],
   )
 
-  const geometry = useMemo(() => buildStripGeometry(vmas, scale, STRIP_BOX), [vmas, scale])
+  // Large address spaces: the fills go to a canvas (CanvasStrip); the SVG keeps labels and marks.
+  const onCanvas = vmas.length >= CANVAS_MIN_VMAS
+  const geometry = useMemo(() => buildStripGeometry(vmas, scale, STRIP_BOX, { paths: !onCanvas }), [vmas, scale, onCanvas])
   const ticks = useMemo(() => axisTicks(scale, baseAddress, { charPx: AXIS_CHAR_PX }), [scale, baseAddress])
   const breaks = useMemo(() => axisBreaks(scale, vmas), [scale, vmas])
 
@@ -339,13 +342,15 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
         <Legend showHighlight={Boolean(highlight?.prev || highlight?.next)} />
       </div>
       <div ref={stripRef} className="relative w-full">
+        {ready && onCanvas && <CanvasStrip vmas={vmas} scale={scale} box={STRIP_BOX} height={LAYOUT.height} />}
         <svg
           ref={svgRef}
           role="img"
           aria-label={summary}
           width={ready ? width : '100%'}
           height={LAYOUT.height}
-          className="block cursor-grab touch-none overflow-visible select-none active:cursor-grabbing"
+          className="relative block cursor-grab touch-none overflow-visible select-none active:cursor-grabbing"
+          data-renderer={onCanvas ? 'canvas' : 'svg'}
           data-vma-count={vmas.length}
           data-visible-vmas={geometry.visibleCount}
           onPointerMove={onPointerMove}
@@ -361,19 +366,23 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
             <>
               <AskedBracket step={step} scale={scale} />
               <GhostLane ghosts={ghosts} scale={scale} />
-              <rect
-                x={0}
-                y={LAYOUT.stripY}
-                width={width}
-                height={LAYOUT.stripHeight}
-                style={{ fill: 'var(--bg)', stroke: 'var(--border)' }}
-              />
-              <path d={geometry.boundaries} style={{ stroke: 'var(--vma-boundary)', strokeWidth: 1 }} />
-              {BACKING_KINDS.map((kind) => (
-                <path key={kind} d={geometry.fills[kind]} data-backing={kind} style={{ fill: BACKING_TOKEN[kind] }} />
-              ))}
-              <path d={geometry.mergeableHatch} style={{ fill: `url(#${CSS.escape(hatchId)})` }} />
-              <path d={geometry.mergeableBand} style={{ fill: 'var(--vma-mergeable)' }} />
+              {!onCanvas && (
+                <>
+                  <rect
+                    x={0}
+                    y={LAYOUT.stripY}
+                    width={width}
+                    height={LAYOUT.stripHeight}
+                    style={{ fill: 'var(--bg)', stroke: 'var(--border)' }}
+                  />
+                  <path d={geometry.boundaries} style={{ stroke: 'var(--vma-boundary)', strokeWidth: 1 }} />
+                  {BACKING_KINDS.map((kind) => (
+                    <path key={kind} d={geometry.fills[kind]} data-backing={kind} style={{ fill: BACKING_TOKEN[kind] }} />
+                  ))}
+                  <path d={geometry.mergeableHatch} style={{ fill: `url(#${CSS.escape(hatchId)})` }} />
+                  <path d={geometry.mergeableBand} style={{ fill: 'var(--vma-mergeable)' }} />
+                </>
+              )}
               <StripLabels labels={geometry.labels} />
               {vmas.length === 0 && (
                 <text

@@ -140,7 +140,12 @@ function extendRun(run: Run, x0: number, x1: number, y: number, height: number):
   run.end = x1
 }
 
-export function buildStripGeometry(vmas: readonly VmaView[], scale: PageScale, box: StripBox): StripGeometry {
+/**
+ * `paths: false` (the canvas renderer, see strip-raster.ts) builds only the
+ * labels and the count, not the path strings the canvas does not need.
+ */
+export function buildStripGeometry(vmas: readonly VmaView[], scale: PageScale, box: StripBox, options: { paths?: boolean } = {}): StripGeometry {
+  const paths = options.paths ?? true
   const { startPage, endPage } = scale.viewport
   const width = scale.width as number
   const runs = {} as Record<BackingKind, Run>
@@ -169,18 +174,20 @@ export function buildStripGeometry(vmas: readonly VmaView[], scale: PageScale, b
     // WIDE_VMA_PX wide leaves its first pixel column to the boundary line
     // drawn underneath; a narrower one covers its boundaries with its colour,
     // so a 1-page VMA zoomed out still shows which backing it has.
-    const x0 = clamp(Math.round(exactX0), -2, width + 2)
-    const x1 = clamp(Math.round(exactX1), -2, width + 2)
-    const wide = x1 - x0 >= WIDE_VMA_PX
-    const fillStart = wide ? x0 + 1 : x0
-    const fillEnd = wide ? x1 : Math.max(x1, x0 + MIN_FILL_PX)
-    extendRun(runs[vma.backing], fillStart, fillEnd, box.y, box.height)
-    if (vma.mergeable) {
-      extendRun(hatchRun, fillStart, fillEnd, box.y, box.height)
-      extendRun(bandRun, fillStart, fillEnd, box.y, box.mergeableBandHeight)
+    if (paths) {
+      const x0 = clamp(Math.round(exactX0), -2, width + 2)
+      const x1 = clamp(Math.round(exactX1), -2, width + 2)
+      const wide = x1 - x0 >= WIDE_VMA_PX
+      const fillStart = wide ? x0 + 1 : x0
+      const fillEnd = wide ? x1 : Math.max(x1, x0 + MIN_FILL_PX)
+      extendRun(runs[vma.backing], fillStart, fillEnd, box.y, box.height)
+      if (vma.mergeable) {
+        extendRun(hatchRun, fillStart, fillEnd, box.y, box.height)
+        extendRun(bandRun, fillStart, fillEnd, box.y, box.mergeableBandHeight)
+      }
+      addBoundary(x0)
+      addBoundary(x1)
     }
-    addBoundary(x0)
-    addBoundary(x1)
 
     const visibleX0 = Math.max(exactX0, 0)
     const visibleX1 = Math.min(exactX1, width)
