@@ -10,6 +10,7 @@
  * engine worker can run the comparison next to the trace.
  */
 import { z } from 'zod'
+import type { VmaView } from '../../engine/api'
 import type { Scenario } from '../../scenario/types'
 
 const recordedVma = z.object({
@@ -19,7 +20,11 @@ const recordedVma = z.object({
   share: z.enum(['private', 'shared']),
   mergeable: z.boolean(),
   names: z.array(z.string()).optional(),
+  flags: z.array(z.string()).optional(),
   mnemonics: z.array(z.string()).optional(),
+  pgoff: z.number().nullable().optional(),
+  backing: z.enum(['anon', 'file', 'shmem', 'device', 'heap']).optional(),
+  file: z.string().nullable().optional(),
 })
 const recordedStep = z.object({
   index: z.number().int().min(1),
@@ -107,4 +112,27 @@ export function differingRecordedSteps(
     if (stepDifferences(step, { error: simulated.errorAt(step.index), vmas: simulated.vmasAt(step.index) }).length > 0) out.push(step.index)
   }
   return out
+}
+
+/** The recorded VMAs of a step as the address-space view draws them (ids are made up: the real kernel shows none). */
+export function recordedVmaViews(step: RecordedStep | undefined): VmaView[] {
+  if (!step) return []
+  return step.vmas.map((v, i) => ({
+    id: step.index * 1_000_000 + i,
+    start: v.start,
+    end: v.end,
+    pgoff: v.pgoff ?? 0,
+    prot: v.prot,
+    share: v.share,
+    mergeable: v.mergeable,
+    names: v.names ?? [],
+    flags: v.flags ?? [],
+    mnemonics: v.mnemonics ?? [],
+    backing: v.backing ?? 'anon',
+    file: v.file ?? null,
+    fileId: null,
+    anonVma: null,
+    forkChild: false,
+    vmOpsClose: false,
+  }))
 }
