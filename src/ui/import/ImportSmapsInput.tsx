@@ -4,7 +4,8 @@
  * is loaded on first use, so it costs the main bundle nothing. Lines that
  * could not be read are listed with their line numbers; the rest still loads.
  */
-import { useId, useState, type ChangeEvent, type JSX } from 'react'
+import { useState, type ChangeEvent, type JSX } from 'react'
+import { FileInputWithAlert } from './FileInputWithAlert'
 import type { SmapsProblem } from '../../import/smaps'
 
 export interface ImportSmapsInputProps {
@@ -22,7 +23,6 @@ interface ImportReport {
 const MAX_LISTED = 50
 
 export function ImportSmapsInput({ onImport }: ImportSmapsInputProps): JSX.Element {
-  const inputId = useId()
   const [report, setReport] = useState<ImportReport | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
 
@@ -49,15 +49,7 @@ export function ImportSmapsInput({ onImport }: ImportSmapsInputProps): JSX.Eleme
 
   return (
     <div className="flex flex-col gap-1" data-testid="smaps-import">
-      <label htmlFor={inputId} className="flex items-center gap-1.5 text-[12.5px]">
-        <span>Import smaps file</span>
-        <input id={inputId} type="file" accept=".txt,.smaps,.maps,text/plain,*/*" onChange={onChange} className="max-w-48 text-[12px]" />
-      </label>
-      {failure && (
-        <p role="alert" className="text-[12px] text-(--check-fail)">
-          {failure}
-        </p>
-      )}
+      <FileInputWithAlert label="Import smaps file" accept=".txt,.smaps,.maps,text/plain,*/*" onChange={onChange} alert={failure} />
       {report && (report.problems.length > 0 || report.skipped.length > 0) && (
         <div role="status" aria-label="Import report" className="max-h-40 overflow-y-auto text-[12px]">
           <p>

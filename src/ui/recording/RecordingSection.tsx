@@ -9,10 +9,11 @@
  * are of small scenarios: the recorder runs each step as a real system call);
  * the engine and the recording reader are loaded on first use only.
  */
-import { useEffect, useId, useMemo, useState, type ChangeEvent, type JSX } from 'react'
+import { useEffect, useMemo, useState, type ChangeEvent, type JSX } from 'react'
 import type { KernelId, VmaView } from '../../engine/api'
 import type { Scenario } from '../../scenario/types'
 import { AddressSpaceView } from '../address-space'
+import { FileInputWithAlert } from '../import/FileInputWithAlert'
 import type { Recording } from './recording'
 
 interface Comparison {
@@ -56,7 +57,6 @@ async function compare(text: string, scenario: Scenario, kernel: KernelId): Prom
 
 export function RecordingSection(props: RecordingSectionProps): JSX.Element {
   const { scenario, kernel, step } = props
-  const inputId = useId()
   const [file, setFile] = useState<{ name: string; text: string } | null>(null)
   const [comparison, setComparison] = useState<Comparison | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
@@ -97,15 +97,7 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
 
   return (
     <section aria-label="Recording" className="flex min-w-0 flex-col gap-2" data-testid="recording-section">
-      <label htmlFor={inputId} className="flex items-center gap-1.5 text-[12.5px]">
-        <span>Open recording</span>
-        <input id={inputId} type="file" accept=".json,application/json" onChange={onChange} className="max-w-48 text-[12px]" />
-      </label>
-      {problem && (
-        <p role="alert" className="text-[12px] text-(--check-fail)">
-          {problem}
-        </p>
-      )}
+      <FileInputWithAlert label="Open recording" accept=".json,application/json" onChange={onChange} alert={problem} />
       {comparison && (
         <div className="rounded border border-line bg-panel p-2" data-kernel={comparison.recording.kernel}>
           <p className="pb-1 text-[12.5px]" data-testid="recording-summary">
