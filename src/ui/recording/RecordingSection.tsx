@@ -131,7 +131,7 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
             {comparison.recording.steps.map((s) => {
               const differs = comparison.differing.has(s.index)
               return (
-                <li key={s.index} data-step={s.index} data-differs={differs ? 'true' : undefined}>
+                <li key={s.index} data-recorded-step={s.index} data-differs={differs ? 'true' : undefined}>
                   <button
                     type="button"
                     aria-current={s.index === step ? 'step' : undefined}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rowWindow } from './use-row-window'
+import { rowWindow } from './row-window'
 
 describe('rowWindow', () => {
   it('covers the rows in view plus the overscan, within the list', () => {

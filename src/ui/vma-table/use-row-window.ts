@@ -3,24 +3,11 @@
  * near) the scroll container's view. Only those are rendered; spacers above
  * and below keep the scroll height, so 65,530 rows cost what 40 do.
  *
- * `rowWindow` is the pure part (tested); `useRowWindow` follows the
+ * `rowWindow` (./row-window.ts) is the pure part; this hook follows the
  * container's scroll position and height.
  */
 import { useEffect, useState, type RefObject } from 'react'
-
-export interface RowWindow {
-  /** First rendered row (0-based). */
-  first: number
-  /** One past the last rendered row. */
-  end: number
-}
-
-export function rowWindow(total: number, rowHeight: number, scrollTop: number, viewportHeight: number, overscan: number): RowWindow {
-  if (total <= 0) return { first: 0, end: 0 }
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan)
-  const end = Math.min(total, Math.ceil((scrollTop + viewportHeight) / rowHeight) + overscan)
-  return { first: Math.min(first, Math.max(0, end - 1)), end: Math.max(end, Math.min(total, first + 1)) }
-}
+import { rowWindow, type RowWindow } from './row-window'
 
 export function useRowWindow(container: RefObject<HTMLElement | null>, total: number, rowHeight: number, overscan = 8): RowWindow {
   const [view, setView] = useState({ scrollTop: 0, height: 600 })

@@ -1,0 +1,57 @@
+/**
+ * "Open recording": a scenario recorded on this machine's kernel with the
+ * project's recorder (`npm run record`, run here by the test) opens beside its
+ * simulation; the steps where they differ are marked data-differs="true".
+ * This machine runs 6.18, so the 6.18 profile agrees at every step and the
+ * 6.16 profile (VM_MERGEABLE set late) does not.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { expect, test } from '@playwright/test'
+import { vmaTable } from './explorer-helpers.js'
+
+const SCENARIO = 'src/fidelity/scenarios/K01-prctl-then-two-mappings.json'
+
+function record(): string {
+  return execFileSync('npx', ['tsx', 'src/cli/record.ts', SCENARIO], { encoding: 'utf8', timeout: 120_000 })
+}
+
+test('a real-kernel recording beside its simulation, with differing steps marked', async ({ page }) => {
+  let recording: string
+  try {
+    recording = record()
+  } catch (error) {
+    test.skip(true, `this machine cannot record: ${String(error).slice(0, 200)}`)
+    return
+  }
+  await page.goto('./')
+  await expect(vmaTable(page)).toBeVisible()
+  await page.getByLabel('Open scenario file').setInputFiles({ name: 'K01.json', mimeType: 'application/json', buffer: readFileSync(SCENARIO) })
+  await page.getByLabel('Kernel', { exact: true }).selectOption('6.18')
+  await page.getByLabel('Open recording').setInputFiles({ name: 'K01.recording.json', mimeType: 'application/json', buffer: Buffer.from(recording) })
+
+  const section = page.getByTestId('recording-section')
+  const kernel = JSON.parse(recording).kernel as string
+  await expect(section.getByTestId('recording-summary')).toContainText(`Real kernel ${kernel} against the simulation of 6.18: no step differs.`)
+  const steps = section.getByRole('list', { name: 'Recorded steps' }).locator('li')
+  await expect(steps).toHaveCount(3)
+  await expect(section.locator('li[data-differs="true"]')).toHaveCount(0)
+  // The real kernel's address space is drawn beside the simulated one.
+  await expect(section.getByTestId('address-space-view')).toBeVisible()
+
+  await page.getByLabel('Kernel', { exact: true }).selectOption('6.16')
+  await expect(section.getByTestId('recording-summary')).toContainText(/steps? differ/)
+  const marked = section.locator('li[data-differs="true"]')
+  expect(await marked.count()).toBeGreaterThan(0)
+  await marked.first().getByRole('button').click()
+  await expect(section.getByRole('list', { name: 'Differences at this step' })).toContainText('VMAs: real kernel')
+  await page.screenshot({ path: 'test-results/recording-beside-simulation.png', fullPage: true })
+})
+
+test('a recording of another scenario is refused with the reason', async ({ page }) => {
+  await page.goto('./?scenario=seed')
+  await expect(vmaTable(page)).toBeVisible()
+  const other = JSON.stringify({ kernel: 'real:6.18', steps: [{ index: 1, op: 'fork', error: null, vmas: [] }] })
+  await page.getByLabel('Open recording').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(other) })
+  await expect(page.getByTestId('recording-section').getByRole('alert')).toContainText(/other\.json: the recording has 1 steps but the scenario has \d+/)
+})

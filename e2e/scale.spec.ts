@@ -1,0 +1,46 @@
+/**
+ * Scale: the built-in 65,530-VMA stress scenario drawn on canvas with the
+ * virtualised table (aria-rowcount gives the total), zoomed out and in; and
+ * `npm run bench:ui` runs and prints its figures.
+ */
+import { execFileSync } from 'node:child_process'
+import { expect, test } from '@playwright/test'
+import { vmaTable } from './explorer-helpers.js'
+
+test('65,530 VMAs: canvas view, virtualised table, zoom in and out', async ({ page }) => {
+  await page.goto('./?scenario=stress-65530')
+  const table = vmaTable(page)
+  await expect(table).toHaveAttribute('aria-rowcount', '65531', { timeout: 60_000 })
+  // Only the rows near the scroll position are in the DOM.
+  expect(await table.locator('tbody tr').count()).toBeLessThan(200)
+  const first = table.locator('tbody tr').first()
+  await expect(first).toHaveAttribute('data-start', '0')
+  await expect(first).toHaveAttribute('aria-rowindex', '2')
+
+  const svg = page.getByTestId('address-space-view').first().locator('svg')
+  await expect(svg).toHaveAttribute('data-renderer', 'canvas')
+  await expect(svg).toHaveAttribute('data-vma-count', '65530')
+  await page.screenshot({ path: 'test-results/scale-65530-zoomed-out.png' })
+
+  const view = page.getByTestId('address-space-view').first()
+  await view.focus()
+  for (let i = 0; i < 24; i++) await page.keyboard.press('+')
+  await expect(svg).not.toHaveAttribute('data-visible-vmas', '65530')
+  const visible = Number(await svg.getAttribute('data-visible-vmas'))
+  expect(visible).toBeLessThan(200)
+  await page.screenshot({ path: 'test-results/scale-65530-zoomed-in.png' })
+
+  // Scrolling the table far down brings those rows in.
+  await table.locator('xpath=..').evaluate((el) => (el.scrollTop = 35 * 40000))
+  await expect(table.locator('tbody tr[data-start="40000"]')).toHaveCount(1)
+})
+
+test('npm run bench:ui prints its figures', async () => {
+  test.setTimeout(600_000)
+  const out = execFileSync('npm', ['run', '--silent', 'bench:ui', '--', '--json'], { encoding: 'utf8', timeout: 590_000 })
+  const figures = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>
+  expect(Object.keys(figures)).toEqual(['vmas', 'framesP95Ms', 'stepJumpP95Ms', 'longestTaskMs', 'bundleGzipKB'])
+  expect(figures.vmas).toBe(65530)
+  for (const value of Object.values(figures)) expect(Number.isFinite(value)).toBe(true)
+  console.log(`bench:ui ${JSON.stringify(figures)}`)
+})
