@@ -1,0 +1,418 @@
+/**
+ * The scenario editor: forms that know each operation's fields (add, edit,
+ * remove, reorder steps), a JSON view of the same scenario with the error at
+ * its line, undo and redo (buttons, Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y).
+ *
+ * Every change goes through loadScenario as it is typed. A change that loads
+ * becomes the store's scenario (the engine re-runs it and the view moves to
+ * the edited step); one that does not stays in the editor's draft, with the
+ * loader's message next to the field (or the JSON line) it names.
+ */
+import { useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { loadScenario, type LoadResult } from '../../scenario/load'
+import type { Scenario, StepOp } from '../../scenario/types'
+import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
+import { editHistoryFor } from './edit-history'
+import { lineInMessage, lineOfPath } from './json-locate'
+import {
+  OPS,
+  STEP_FIELDS,
+  addStep,
+  draftOf,
+  getField,
+  isStepOp,
+  moveStep,
+  numberFromInput,
+  removeStep,
+  setScenarioField,
+  setStepField,
+  type Draft,
+  type DraftStep,
+  type FieldSpec,
+} from './scenario-draft'
+
+interface DraftState {
+  /** The store scenario this draft was made from (or committed as). */
+  base: Scenario
+  draft: Draft
+  /** The JSON view's text while it differs from the draft (being typed). */
+  json: string | null
+}
+
+const INPUT = 'h-7 w-full min-w-0 rounded border border-line bg-raised px-1.5 font-mono text-[12px] text-fg aria-invalid:border-fail aria-invalid:outline aria-invalid:outline-fail'
+const SMALL_BUTTON = 'inline-flex h-6 min-w-6 items-center justify-center rounded border border-line bg-raised px-1 text-[12px] hover:bg-selection disabled:opacity-40'
+
+type ErrorAt = { path: string; message: string } | null
+
+function errorOf(result: LoadResult): ErrorAt {
+  return result.ok ? null : result.error
+}
+
+export function ScenarioEditor({ onClose }: { onClose(): void }) {
+  const store = useExplorerStoreApi()
+  const scenario = useExplorer((s) => s.scenario)
+  const history = editHistoryFor(store)
+  useSyncExternalStore(history.subscribe, history.getVersion)
+  const [state, setState] = useState<DraftState>(() => ({ base: scenario, draft: draftOf(scenario), json: null }))
+  const [view, setView] = useState<'form' | 'json'>('form')
+  const [addOp, setAddOp] = useState<StepOp>('mmap')
+
+  // A scenario changed from outside (undo, gallery, link) replaces the draft.
+  const current: DraftState = state.base === scenario ? state : { base: scenario, draft: draftOf(scenario), json: null }
+  const validation = useMemo(() => loadScenario(current.json ?? current.draft), [current.json, current.draft])
+  const error = errorOf(validation)
+
+  const change = useCallback(
+    (draft: Draft, options: { groupKey?: string; step?: number } = {}) => {
+      const loaded = loadScenario(draft)
+      if (loaded.ok) {
+        history.commit(loaded.scenario, options)
+        setState({ base: store.getState().scenario, draft, json: null })
+      } else {
+        setState({ base: store.getState().scenario, draft, json: null })
+      }
+    },
+    [history, store],
+  )
+  const changeJson = (text: string) => {
+    const loaded = loadScenario(text)
+    if (loaded.ok) {
+      history.commit(loaded.scenario, { groupKey: 'json' })
+      setState({ base: store.getState().scenario, draft: JSON.parse(text) as Draft, json: text })
+    } else {
+      setState({ ...current, json: text })
+    }
+  }
+
+  // Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, anywhere while the editor is open.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return
+      const key = event.key.toLowerCase()
+      const redo = (key === 'z' && event.shiftKey) || (key === 'y' && !event.shiftKey)
+      const undo = key === 'z' && !event.shiftKey
+      if (!undo && !redo) return
+      event.preventDefault()
+      if (undo) history.undo()
+      else history.redo()
+    }
+    document.addEventListener('keydown', onKeyDown)
+    return () => document.removeEventListener('keydown', onKeyDown)
+  }, [history])
+
+  const draft = current.draft
+  const stepFor = (index: number) => index + 1
+
+  return (
+    <section aria-labelledby="scenario-editor-title" className="flex min-h-0 flex-col border-l border-line bg-panel" data-testid="scenario-editor">
+      <div className="flex flex-wrap items-center gap-1.5 border-b border-line px-3 py-1.5">
+        <h2 id="scenario-editor-title" className="mr-auto text-[13px] font-semibold">
+          Scenario editor
+        </h2>
+        <button type="button" className={TOOL_BUTTON} onClick={() => history.undo()} disabled={!history.canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z Meta+Z">
+          Undo
+        </button>
+        <button type="button" className={TOOL_BUTTON} onClick={() => history.redo()} disabled={!history.canRedo} title="Redo (Ctrl+Shift+Z)" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y">
+          Redo
+        </button>
+        <div role="group" aria-label="Editor view" className="flex">
+          <button type="button" className={`${TOOL_BUTTON} rounded-r-none aria-pressed:bg-selection`} aria-pressed={view === 'form'} onClick={() => setView('form')}>
+            Form
+          </button>
+          <button type="button" className={`${TOOL_BUTTON} rounded-l-none aria-pressed:bg-selection`} aria-pressed={view === 'json'} onClick={() => setView('json')}>
+            JSON
+          </button>
+        </div>
+        <button type="button" className={TOOL_BUTTON} onClick={onClose} aria-label="Close the scenario editor">
+          Close
+        </button>
+      </div>
+      <p role="status" data-testid="editor-status" className={`border-b border-line px-3 py-1 text-[12px] ${error ? 'text-fail' : 'text-muted'}`}>
+        {error ? `Not applied: ${error.path ? `${error.path}: ` : ''}${error.message}` : `Applied · ${draft.steps.length} step${draft.steps.length === 1 ? '' : 's'}`}
+      </p>
+      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2">
+        {view === 'json' ? (
+          <JsonView text={current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`} error={error} onChange={changeJson} />
+        ) : (
+          <div className="space-y-3">
+            <ScenarioFields draft={draft} error={error} onChange={(next) => change(next, { groupKey: 'scenario' })} />
+            <ol className="space-y-2" aria-label="Steps of the scenario">
+              {draft.steps.map((step, index) => (
+                <li key={index}>
+                  <StepForm
+                    step={step}
+                    index={index}
+                    count={draft.steps.length}
+                    error={error && error.path.startsWith(`steps[${index}]`) ? error : null}
+                    onField={(key, value) => change(setStepField(draft, index, key, value), { groupKey: `${index}.${key}`, step: stepFor(index) })}
+                    onMove={(by) => change(moveStep(draft, index, by), { step: stepFor(index + by) })}
+                    onRemove={() => change(removeStep(draft, index), { step: Math.min(store.getState().step, draft.steps.length - 1) })}
+                  />
+                </li>
+              ))}
+            </ol>
+            <div className="flex items-center gap-1.5">
+              <label className="flex items-center gap-1.5 text-[12px] text-muted">
+                New step
+                <select className={SELECT} value={addOp} onChange={(e) => isStepOp(e.currentTarget.value) && setAddOp(e.currentTarget.value)}>
+                  {OPS.map((op) => (
+                    <option key={op} value={op}>
+                      {op}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="button" className={TOOL_BUTTON} onClick={() => change(addStep(draft, addOp), { step: draft.steps.length + 1 })}>
+                Add step
+              </button>
+            </div>
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function FieldError({ id, error }: { id: string; error: ErrorAt }) {
+  if (!error) return null
+  return (
+    <p id={id} className="col-span-2 text-[11.5px] text-fail">
+      {error.message}
+    </p>
+  )
+}
+
+function Row({ label, htmlFor, children }: { label: string; htmlFor: string; children: ReactNode }) {
+  return (
+    <>
+      <label htmlFor={htmlFor} className="self-center text-[12px] text-muted">
+        {label}
+      </label>
+      {children}
+    </>
+  )
+}
+
+function ScenarioFields({ draft, error, onChange }: { draft: Draft; error: ErrorAt; onChange(next: Draft): void }) {
+  const id = useId()
+  const at = (key: string) => (error && (error.path === key || (key === '' && error.path === '')) ? error : null)
+  const text = (key: string) => (typeof draft[key] === 'string' || typeof draft[key] === 'number' ? String(draft[key]) : '')
+  return (
+    <fieldset className="grid grid-cols-[7rem_minmax(0,1fr)] gap-x-2 gap-y-1 rounded border border-line p-2">
+      <legend className="px-1 text-[12px] font-semibold">Scenario</legend>
+      <Row label="Title" htmlFor={`${id}-title`}>
+        <input id={`${id}-title`} className={`${INPUT} font-sans`} value={text('title')} onChange={(e) => onChange(setScenarioField(draft, 'title', e.currentTarget.value || undefined))} />
+      </Row>
+      <Row label="Window pages" htmlFor={`${id}-window`}>
+        <input
+          id={`${id}-window`}
+          className={INPUT}
+          inputMode="numeric"
+          aria-invalid={at('windowPages') !== null}
+          value={text('windowPages')}
+          onChange={(e) => onChange(setScenarioField(draft, 'windowPages', numberFromInput(e.currentTarget.value)))}
+        />
+      </Row>
+      <FieldError id={`${id}-window-error`} error={at('windowPages')} />
+      <Row label="Placement" htmlFor={`${id}-placement`}>
+        <select id={`${id}-placement`} className={SELECT} value={text('placement') || 'fixed'} onChange={(e) => onChange(setScenarioField(draft, 'placement', e.currentTarget.value))}>
+          <option value="fixed">fixed (every mmap names its page)</option>
+          <option value="kernel">kernel (top-down placement)</option>
+        </select>
+      </Row>
+      <Row label="brk base (page)" htmlFor={`${id}-brk`}>
+        <input
+          id={`${id}-brk`}
+          className={INPUT}
+          inputMode="numeric"
+          aria-invalid={at('brkBase') !== null}
+          value={text('brkBase')}
+          onChange={(e) => onChange(setScenarioField(draft, 'brkBase', numberFromInput(e.currentTarget.value)))}
+        />
+      </Row>
+      <FieldError id={`${id}-brk-error`} error={at('brkBase')} />
+      {error && !error.path.startsWith('steps[') && !['windowPages', 'brkBase'].includes(error.path) && <FieldError id={`${id}-error`} error={error} />}
+    </fieldset>
+  )
+}
+
+interface StepFormProps {
+  step: DraftStep
+  index: number
+  count: number
+  error: ErrorAt
+  onField(key: string, value: unknown): void
+  onMove(by: -1 | 1): void
+  onRemove(): void
+}
+
+function StepForm({ step, index, count, error, onField, onMove, onRemove }: StepFormProps) {
+  const id = useId()
+  const n = index + 1
+  const fields = isStepOp(step.op) ? STEP_FIELDS[step.op] : []
+  const backingKind = getField(step, 'backing.kind')
+  const errorFor = (key: string) => (error && error.path === `steps[${index}].${key}` ? error : null)
+  const shown = fields.filter((field) => !field.backing || field.backing.includes(String(backingKind)))
+  const stepLevelError = error && !shown.some((field) => errorFor(field.key)) ? error : null
+
+  return (
+    <fieldset aria-label={`Step ${n}: ${step.op}`} className="rounded border border-line bg-bg p-2" data-testid="editor-step">
+      <legend className="flex w-full items-center gap-1 px-1">
+        <span className="mr-auto font-mono text-[12px] font-semibold">
+          {n}. {step.op}
+        </span>
+        <button type="button" className={SMALL_BUTTON} aria-label={`Move step ${n} up`} title="Move up" disabled={index === 0} onClick={() => onMove(-1)}>
+          ↑
+        </button>
+        <button type="button" className={SMALL_BUTTON} aria-label={`Move step ${n} down`} title="Move down" disabled={index === count - 1} onClick={() => onMove(1)}>
+          ↓
+        </button>
+        <button type="button" className={SMALL_BUTTON} aria-label={`Remove step ${n}`} title="Remove" onClick={onRemove}>
+          ✕
+        </button>
+      </legend>
+      <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-x-2 gap-y-1">
+        {shown.map((field) => (
+          <StepField key={field.key} id={`${id}-${field.key}`} field={field} step={step} n={n} error={errorFor(field.key)} onField={onField} />
+        ))}
+        {shown.length === 0 && <p className="col-span-2 text-[12px] text-muted">No fields: the rest of the scenario runs in the child.</p>}
+        <FieldError id={`${id}-error`} error={stepLevelError && { path: stepLevelError.path, message: `${stepLevelError.path.replace(/^steps\[\d+\]\.?/, '') || 'step'}: ${stepLevelError.message}` }} />
+      </div>
+    </fieldset>
+  )
+}
+
+function StepField({ id, field, step, n, error, onField }: { id: string; field: FieldSpec; step: DraftStep; n: number; error: ErrorAt; onField(key: string, value: unknown): void }) {
+  const value = getField(step, field.key)
+  const errorId = `${id}-error`
+  const common = { id, 'aria-invalid': error !== null, 'aria-describedby': error ? errorId : undefined, 'aria-label': `Step ${n} ${field.label}` }
+  let control: ReactNode
+  switch (field.kind) {
+    case 'page':
+    case 'count':
+    case 'optional-page':
+    case 'number':
+      control = (
+        <input
+          {...common}
+          className={INPUT}
+          inputMode="numeric"
+          placeholder={field.hint}
+          value={value === undefined || value === null ? '' : String(value)}
+          onChange={(e) => onField(field.key, numberFromInput(e.currentTarget.value))}
+        />
+      )
+      break
+    case 'text':
+      control = <input {...common} className={INPUT} value={typeof value === 'string' ? value : ''} placeholder={field.hint} onChange={(e) => onField(field.key, e.currentTarget.value)} />
+      break
+    case 'enum':
+      control = (
+        <select {...common} className={SELECT} value={String(value ?? '')} onChange={(e) => onField(field.key, e.currentTarget.value || undefined)}>
+          {value === undefined && <option value="">(default)</option>}
+          {(field.options ?? []).map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      )
+      break
+    case 'bool':
+      control = <input {...common} type="checkbox" className="justify-self-start" checked={value === true} onChange={(e) => onField(field.key, e.currentTarget.checked)} />
+      break
+    case 'prot': {
+      const prot = typeof value === 'string' && value.length === 3 ? value : '---'
+      control = (
+        <span role="group" aria-label={`Step ${n} prot`} className="flex items-center gap-2 font-mono text-[12px]" data-prot={prot}>
+          {(['r', 'w', 'x'] as const).map((letter, i) => (
+            <label key={letter} className="flex items-center gap-0.5">
+              <input
+                type="checkbox"
+                checked={prot[i] === letter}
+                onChange={(e) => onField(field.key, prot.slice(0, i) + (e.currentTarget.checked ? letter : '-') + prot.slice(i + 1))}
+              />
+              {letter}
+            </label>
+          ))}
+        </span>
+      )
+      break
+    }
+    case 'flags': {
+      const list = Array.isArray(value) ? (value as string[]) : []
+      control = (
+        <span role="group" aria-label={`Step ${n} ${field.label}`} className="flex flex-wrap gap-x-2 gap-y-0.5 font-mono text-[11px]">
+          {(field.options ?? []).map((flag) => (
+            <label key={flag} className="flex items-center gap-0.5">
+              <input
+                type="checkbox"
+                checked={list.includes(flag)}
+                onChange={(e) => {
+                  const next = e.currentTarget.checked ? [...list, flag] : list.filter((f) => f !== flag)
+                  onField(field.key, next.length === 0 && field.key === 'mapFlags' ? undefined : next)
+                }}
+              />
+              {flag.replace(/^(MAP_|VM_)/, '')}
+            </label>
+          ))}
+        </span>
+      )
+      break
+    }
+  }
+  return (
+    <>
+      <label htmlFor={id} className="self-center text-[12px] text-muted">
+        {field.label}
+      </label>
+      {control}
+      <FieldError id={errorId} error={error} />
+    </>
+  )
+}
+
+function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onChange(text: string): void }) {
+  const id = useId()
+  const lines = text.split('\n').length
+  const errorLine = error ? (lineInMessage(error.message) ?? lineOfPath(text, error.path)) : null
+  const [scrollTop, setScrollTop] = useState(0)
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="text-[12px] text-muted">
+        Scenario JSON (vma-scenario/1)
+      </label>
+      <div className="relative flex overflow-hidden rounded border border-line bg-raised font-mono text-[12px] leading-[18px]">
+        <div aria-hidden="true" className="shrink-0 overflow-hidden border-r border-line bg-panel px-1.5 py-1 text-right text-muted select-none" style={{ height: '60vh' }}>
+          <div style={{ transform: `translateY(${-scrollTop}px)` }}>
+            {Array.from({ length: lines }, (_, i) => (
+              <div key={i} className={i + 1 === errorLine ? 'bg-fail font-bold text-bg' : ''} data-error-line={i + 1 === errorLine ? 'true' : undefined}>
+                {i + 1}
+              </div>
+            ))}
+          </div>
+        </div>
+        <textarea
+          id={id}
+          spellCheck={false}
+          aria-invalid={error !== null}
+          aria-describedby={error ? `${id}-error` : undefined}
+          value={text}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onChange={(e) => onChange(e.currentTarget.value)}
+          className="min-w-0 flex-1 resize-none bg-transparent px-2 py-1 whitespace-pre text-fg outline-none"
+          style={{ height: '60vh' }}
+          wrap="off"
+        />
+      </div>
+      {error && (
+        <p id={`${id}-error`} className="text-[12px] text-fail" data-testid="json-error">
+          {errorLine !== null ? `Line ${errorLine}: ` : ''}
+          {error.path ? `${error.path}: ` : ''}
+          {error.message}
+        </p>
+      )}
+    </div>
+  )
+}

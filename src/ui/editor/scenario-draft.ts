@@ -1,0 +1,189 @@
+/**
+ * The editor's working copy of a scenario ("draft"): plain JSON-like data in
+ * which a field may hold what the user is typing (text in a number field),
+ * plus what each operation's form shows. Every change goes through
+ * loadScenario; only a draft that loads becomes the store's scenario.
+ * Pure: no DOM, no React.
+ */
+import type { Scenario, StepOp } from '../../scenario/types'
+import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS, STEP_OPS } from '../../scenario/schema'
+
+export type DraftStep = Record<string, unknown> & { op: string }
+export type Draft = Record<string, unknown> & { steps: DraftStep[] }
+
+export type FieldKind = 'page' | 'count' | 'optional-page' | 'number' | 'prot' | 'enum' | 'bool' | 'text' | 'flags'
+
+export interface FieldSpec {
+  /** Path inside the step: "pages", "backing.file". */
+  key: string
+  label: string
+  kind: FieldKind
+  options?: readonly string[]
+  /** Shown only for these backing kinds (mmap). */
+  backing?: readonly string[]
+  hint?: string
+}
+
+const AT: FieldSpec = { key: 'at', label: 'at (page)', kind: 'page' }
+const PAGES: FieldSpec = { key: 'pages', label: 'pages', kind: 'count' }
+const PROT: FieldSpec = { key: 'prot', label: 'prot', kind: 'prot' }
+
+export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
+  mmap: [
+    { key: 'name', label: 'name', kind: 'text', hint: 'labels the pages' },
+    { key: 'at', label: 'at (page)', kind: 'optional-page', hint: 'empty: the kernel places it (placement "kernel")' },
+    PAGES,
+    PROT,
+    { key: 'share', label: 'share', kind: 'enum', options: ['private', 'shared'] },
+    { key: 'backing.kind', label: 'backing', kind: 'enum', options: ['anon', 'file', 'shmem', 'device'] },
+    { key: 'backing.file', label: 'file', kind: 'text', backing: ['file', 'shmem', 'device'] },
+    { key: 'backing.fs', label: 'file system', kind: 'enum', options: FILE_SYSTEMS, backing: ['file'] },
+    { key: 'backing.pgoff', label: 'pgoff (page)', kind: 'page', backing: ['file', 'shmem', 'device'] },
+    { key: 'backing.hook', label: 'hook', kind: 'enum', options: FILE_HOOKS, backing: ['device'] },
+    { key: 'backing.setsFlags', label: 'driver sets', kind: 'flags', options: HOOK_SETTABLE_FLAGS, backing: ['device'] },
+    { key: 'mapFlags', label: 'mmap flags', kind: 'flags', options: MAP_FLAGS },
+  ],
+  munmap: [AT, PAGES],
+  mprotect: [AT, PAGES, PROT],
+  madvise: [AT, PAGES, { key: 'advice', label: 'advice', kind: 'enum', options: ['MADV_MERGEABLE', 'MADV_UNMERGEABLE'] }],
+  prctl: [{ key: 'value', label: 'value', kind: 'number', hint: 'PR_SET_MEMORY_MERGE: 1 on, 0 off' }],
+  brk: [{ key: 'pages', label: 'break at brkBase + (pages)', kind: 'count' }],
+  touch: [AT, PAGES, { key: 'write', label: 'write fault', kind: 'bool' }],
+  fork: [],
+  mremap: [
+    AT,
+    PAGES,
+    { key: 'newPages', label: 'new pages', kind: 'count' },
+    { key: 'to', label: 'move to (page)', kind: 'optional-page', hint: 'empty: resize in place' },
+    { key: 'mayMove', label: 'may move', kind: 'bool' },
+  ],
+}
+
+export const OPS: readonly StepOp[] = STEP_OPS
+
+export function draftOf(scenario: Scenario): Draft {
+  return JSON.parse(JSON.stringify(scenario)) as Draft
+}
+
+export function getField(step: DraftStep, key: string): unknown {
+  let value: unknown = step
+  for (const part of key.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined
+  return value
+}
+
+/** Text typed into a number field: a whole number becomes a number, anything else stays text (loadScenario names it). */
+export function numberFromInput(text: string): unknown {
+  const trimmed = text.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed)
+  return trimmed === '' ? undefined : trimmed
+}
+
+function setIn(target: Record<string, unknown>, parts: string[], value: unknown): Record<string, unknown> {
+  const [head, ...rest] = parts
+  const out = { ...target }
+  if (head === undefined) return out
+  if (rest.length === 0) {
+    if (value === undefined) delete out[head]
+    else out[head] = value
+  } else {
+    const inner = out[head]
+    out[head] = setIn(inner && typeof inner === 'object' ? (inner as Record<string, unknown>) : {}, rest, value)
+  }
+  return out
+}
+
+/** Backing fields a kind has (so switching kind keeps only what fits). */
+const BACKING_DEFAULTS: Record<string, Record<string, unknown>> = {
+  anon: { kind: 'anon' },
+  file: { kind: 'file', file: 'data.bin', pgoff: 0, fs: 'ext4' },
+  shmem: { kind: 'shmem', file: 'memfd', pgoff: 0 },
+  device: { kind: 'device', file: '/dev/driver', pgoff: 0, hook: 'mmap', setsFlags: [] },
+}
+
+export function setStepField(draft: Draft, index: number, key: string, value: unknown): Draft {
+  const steps = draft.steps.slice()
+  const step = steps[index]
+  if (!step) return draft
+  if (key === 'backing.kind' && typeof value === 'string') {
+    const old = (step.backing ?? {}) as Record<string, unknown>
+    const fresh = { ...(BACKING_DEFAULTS[value] ?? { kind: value }) }
+    for (const field of Object.keys(fresh)) if (field !== 'kind' && old[field] !== undefined) fresh[field] = old[field]
+    steps[index] = { ...step, backing: fresh }
+  } else {
+    steps[index] = setIn(step, key.split('.'), value) as DraftStep
+  }
+  return { ...draft, steps }
+}
+
+export function setScenarioField(draft: Draft, key: string, value: unknown): Draft {
+  return setIn(draft, [key], value) as Draft
+}
+
+/** The first page after the highest mapping the draft makes (where a new mmap fits). */
+function freePage(draft: Draft): number {
+  let end = 0
+  for (const step of draft.steps) {
+    if (step.op !== 'mmap') continue
+    const at = typeof step.at === 'number' ? step.at : 0
+    const pages = typeof step.pages === 'number' ? step.pages : 0
+    end = Math.max(end, at + pages)
+  }
+  return end
+}
+
+function nextName(draft: Draft): string {
+  const used = new Set(draft.steps.map((s) => s.name).filter((n): n is string => typeof n === 'string'))
+  for (let code = 65; code < 91; code++) if (!used.has(String.fromCharCode(code))) return String.fromCharCode(code)
+  return `M${draft.steps.length + 1}`
+}
+
+export function newStep(op: StepOp, draft: Draft): DraftStep {
+  switch (op) {
+    case 'mmap':
+      return { op, name: nextName(draft), at: freePage(draft), pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }
+    case 'munmap':
+      return { op, at: 0, pages: 1 }
+    case 'mprotect':
+      return { op, at: 0, pages: 1, prot: 'r--' }
+    case 'madvise':
+      return { op, at: 0, pages: 1, advice: 'MADV_MERGEABLE' }
+    case 'prctl':
+      return { op, option: 'PR_SET_MEMORY_MERGE', value: 1 }
+    case 'brk':
+      return { op, pages: 1 }
+    case 'touch':
+      return { op, at: 0, pages: 1, write: true }
+    case 'fork':
+      return { op }
+    case 'mremap':
+      return { op, at: 0, pages: 1, newPages: 2, mayMove: true }
+  }
+}
+
+/** Adds a step at the end; a first brk also gets the scenario a brkBase. */
+export function addStep(draft: Draft, op: StepOp): Draft {
+  const next: Draft = { ...draft, steps: [...draft.steps, newStep(op, draft)] }
+  if (op === 'brk' && draft.brkBase === undefined) {
+    const window = typeof draft.windowPages === 'number' ? draft.windowPages : 1024
+    next.brkBase = Math.floor(window / 2)
+  }
+  return next
+}
+
+export function removeStep(draft: Draft, index: number): Draft {
+  return { ...draft, steps: draft.steps.filter((_, i) => i !== index) }
+}
+
+export function moveStep(draft: Draft, index: number, by: -1 | 1): Draft {
+  const to = index + by
+  if (to < 0 || to >= draft.steps.length) return draft
+  const steps = draft.steps.slice()
+  const [moved] = steps.splice(index, 1)
+  steps.splice(to, 0, moved!)
+  return { ...draft, steps }
+}
+
+/** Is `op` one of the scenario operations? */
+export function isStepOp(op: string): op is StepOp {
+  return (OPS as readonly string[]).includes(op)
+}
