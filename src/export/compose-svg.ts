@@ -109,7 +109,7 @@ export function composeExportSvg(input: ExportLayoutInput): { svg: string; width
   for (const [name, token] of LEGEND) {
     parts.push(`<rect x="${x}" y="${y}" width="16" height="11" rx="2" style="fill: var(${token}); stroke: var(--vma-boundary); stroke-width: 0.75"/>`)
     parts.push(textElement(x + 21, y + 10, 12, 'var(--fg-muted)', name))
-    x += 21 + name.length * 7 + 16
+    x += 21 + name.length * 7.5 + 14
   }
   parts.push(`<rect x="${x}" y="${y}" width="16" height="4" style="fill: var(--vma-mergeable)"/>`)
   parts.push(textElement(x + 21, y + 10, 12, 'var(--fg-muted)', 'VM_MERGEABLE (smaps “mg”)'))
@@ -127,7 +127,7 @@ export function composeExportSvg(input: ExportLayoutInput): { svg: string; width
 
   const columns = Math.max(1, input.explanation.length)
   const columnWidth = (width - 2 * MARGIN - (columns - 1) * 24) / columns
-  const maxChars = Math.max(20, Math.floor(columnWidth / (TEXT_SIZE * 0.52)))
+  const maxChars = Math.max(20, Math.floor(columnWidth / (TEXT_SIZE * 0.6)))
   const maxLines = input.maxLines ?? Number.POSITIVE_INFINITY
   let bottom = y
   input.explanation.forEach((lines, column) => {

@@ -204,6 +204,9 @@ function ScenarioFields({ draft, error, onChange }: { draft: Draft; error: Error
       <Row label="Title" htmlFor={`${id}-title`}>
         <input id={`${id}-title`} className={`${INPUT} font-sans`} value={text('title')} onChange={(e) => onChange(setScenarioField(draft, 'title', e.currentTarget.value || undefined))} />
       </Row>
+      <Row label="Notes" htmlFor={`${id}-notes`}>
+        <textarea id={`${id}-notes`} rows={2} className={`${INPUT} h-auto font-sans`} value={text('notes')} onChange={(e) => onChange(setScenarioField(draft, 'notes', e.currentTarget.value || undefined))} />
+      </Row>
       <Row label="Window pages" htmlFor={`${id}-window`}>
         <input
           id={`${id}-window`}

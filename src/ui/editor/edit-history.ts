@@ -86,7 +86,7 @@ export class EditHistory {
     const state = this.store.getState()
     this.expected = scenario
     const wanted = step ?? state.step
-    const source = state.source.kind === 'file' && state.source.name.endsWith('(edited)') ? state.source : { kind: 'file' as const, name: `${scenario.title ?? 'scenario'} (edited)` }
+    const source = { kind: 'file' as const, name: `${scenario.title ?? 'scenario'} (edited)` }
     this.store.setState({
       scenario,
       source,

@@ -119,7 +119,7 @@ export function PresentView({ mode }: { mode: Exclude<PageMode, 'explore'> }) {
       className="flex h-full flex-col bg-bg text-fg"
       data-testid={presenting ? 'presentation' : 'embed'}
       data-page-mode={mode}
-      style={{ zoom: presenting ? 1.7 : 1 }}
+      style={{ zoom: presenting ? 1.5 : 1 }}
     >
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 pt-3 pb-2">
         {title && <h1 className="text-[16px] font-semibold">{title}</h1>}

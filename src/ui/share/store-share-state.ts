@@ -68,12 +68,8 @@ export function restoreFromHash(store: ExplorerStore, hash: string): 'restored' 
     return 'restored'
   }
   if (decoded.kind === 'empty') return 'empty'
-  store.setState({ scenarioError: `This link could not be opened, so the default scenario is shown. ${capitalise(decoded.message)}.`.replace(/\.\.$/, '.') })
+  store.setState({ scenarioError: `This link could not be opened, so the default scenario is shown: ${decoded.message.replace(/\.$/, '')}.` })
   return 'rejected'
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 export function hashOfStore(state: ExplorerState): string {

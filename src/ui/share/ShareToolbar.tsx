@@ -1,0 +1,25 @@
+/** The toolbar group of this feature: Edit scenario, Share, Present, and the export buttons. */
+import { useState } from 'react'
+import { TOOL_BUTTON } from '../controls/control-styles'
+import { setEditorOpen, useEditorOpen } from '../editor/editor-panel'
+import { ExportButtons } from '../export/ExportButtons'
+import { PresentButton } from '../present/PresentButton'
+import { ShareDialog } from './ShareDialog'
+
+export function ShareToolbar() {
+  const editorOpen = useEditorOpen()
+  const [shareOpen, setShareOpen] = useState(false)
+  return (
+    <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Edit, share and present">
+      <button type="button" className={`${TOOL_BUTTON} aria-pressed:border-accent aria-pressed:bg-selection`} aria-pressed={editorOpen} onClick={() => setEditorOpen(!editorOpen)}>
+        Edit scenario
+      </button>
+      <button type="button" className={TOOL_BUTTON} onClick={() => setShareOpen(true)}>
+        Share
+      </button>
+      <PresentButton />
+      <ExportButtons />
+      <ShareDialog open={shareOpen} onClose={() => setShareOpen(false)} />
+    </div>
+  )
+}

@@ -1,0 +1,17 @@
+/**
+ * Called once by main.tsx after the store exists: the page mode from
+ * ?present=1 / ?embed=1, the state from a #v1. hash (it wins over the older
+ * ?scenario= options), and from then on the address follows the store and
+ * the mode.
+ */
+import type { ExplorerStore } from '../../store/explorer-store'
+import { modeFromSearch, modeSearch, pageModeStore, setPageMode } from '../present/present-mode'
+import { followStoreInHash, scheduleAddressUpdate } from './hash-sync'
+import { restoreFromHash } from './store-share-state'
+
+export function startUrlState(store: ExplorerStore): void {
+  setPageMode(modeFromSearch(window.location.search))
+  restoreFromHash(store, window.location.hash)
+  followStoreInHash(store, () => modeSearch())
+  pageModeStore.subscribe(() => scheduleAddressUpdate(store))
+}
