@@ -143,8 +143,7 @@ export function CanvasStrip({ vmas, scale, box, height }: CanvasStripProps): JSX
       ref={canvasRef}
       aria-hidden="true"
       data-testid="address-space-canvas"
-      className="pointer-events-none absolute top-0 left-0"
-      style={{ width, height }}
+      style={{ position: 'absolute', top: 0, left: 0, width, height, pointerEvents: 'none' }}
     />
   )
 }
