@@ -4,7 +4,7 @@
  * are folded into pixel columns by StripRaster (typed buffers kept across
  * frames), and painted as runs of fillRect:
  *   - each column in its majority backing's colour;
- *   - a 6 px stripe along the bottom where a rarer backing is also present;
+ *   - a 10 px stripe along the bottom where a rarer backing is also present;
  *   - the VM_MERGEABLE hatch and top band over every column holding a
  *     mergeable VMA, however small it is;
  *   - boundary lines where at most two VMAs meet in a column (denser columns
@@ -21,7 +21,9 @@ import { COLUMN_BOUNDARY, COLUMN_MERGEABLE, StripRaster } from './strip-raster'
 
 /** From this many VMAs on, the view draws its strip on canvas. */
 export const CANVAS_MIN_VMAS = 1500
-const MINORITY_STRIPE_PX = 6
+const MINORITY_STRIPE_PX = 10
+/** A rare backing or a mergeable VMA in one column is drawn this wide. */
+const MARK_MIN_PX = 3
 
 interface Palette {
   bg: string
@@ -59,16 +61,22 @@ function readPalette(element: Element, ctx: CanvasRenderingContext2D): Palette {
   }
 }
 
-/** Paints runs of consecutive columns for which `colourOf(c)` gives the same non-null value. */
-function paintRuns(ctx: CanvasRenderingContext2D, width: number, y: number, height: number, colourOf: (c: number) => number, styles: ReadonlyArray<string | CanvasPattern>): void {
+/**
+ * Paints runs of consecutive columns for which `colourOf(c)` gives the same
+ * value ≥ 0; a run narrower than `minWidth` is widened about its centre, so a
+ * single marked column stays visible.
+ */
+function paintRuns(ctx: CanvasRenderingContext2D, width: number, y: number, height: number, colourOf: (c: number) => number, styles: ReadonlyArray<string | CanvasPattern>, minWidth = 1): void {
   let runStart = 0
   let runKind = -1
   for (let c = 0; c <= width; c++) {
     const kind = c < width ? colourOf(c) : -1
     if (kind === runKind) continue
     if (runKind >= 0) {
+      const runWidth = c - runStart
+      const grow = runWidth < minWidth ? (minWidth - runWidth) / 2 : 0
       ctx.fillStyle = styles[runKind]!
-      ctx.fillRect(runStart, y, c - runStart, height)
+      ctx.fillRect(runStart - grow, y, runWidth + 2 * grow, height)
     }
     runStart = c
     runKind = kind
@@ -109,9 +117,9 @@ export function CanvasStrip({ vmas, scale, box, height }: CanvasStripProps): JSX
       ctx.fillRect(0, box.y, width, box.height)
       const { majority, minority, flags, counts } = raster
       paintRuns(ctx, width, box.y, box.height, (c) => majority[c]!, palette.kinds)
-      paintRuns(ctx, width, box.y + box.height - MINORITY_STRIPE_PX, MINORITY_STRIPE_PX, (c) => minority[c]!, palette.kinds)
-      if (palette.hatch) paintRuns(ctx, width, box.y, box.height, (c) => (flags[c]! & COLUMN_MERGEABLE ? 0 : -1), [palette.hatch])
-      paintRuns(ctx, width, box.y, box.mergeableBandHeight, (c) => (flags[c]! & COLUMN_MERGEABLE ? 0 : -1), [palette.mergeable])
+      if (palette.hatch) paintRuns(ctx, width, box.y, box.height, (c) => (flags[c]! & COLUMN_MERGEABLE ? 0 : -1), [palette.hatch], MARK_MIN_PX)
+      paintRuns(ctx, width, box.y + box.height - MINORITY_STRIPE_PX, MINORITY_STRIPE_PX, (c) => minority[c]!, palette.kinds, MARK_MIN_PX)
+      paintRuns(ctx, width, box.y, box.mergeableBandHeight, (c) => (flags[c]! & COLUMN_MERGEABLE ? 0 : -1), [palette.mergeable], MARK_MIN_PX)
       ctx.fillStyle = palette.boundary
       for (let c = 0; c < width; c++) if (flags[c]! & COLUMN_BOUNDARY && counts[c]! <= 2) ctx.fillRect(c, box.y, 1, box.height)
       ctx.strokeStyle = palette.border
