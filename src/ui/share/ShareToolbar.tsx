@@ -5,10 +5,13 @@ import { setEditorOpen, useEditorOpen } from '../editor/editor-panel'
 import { ExportButtons } from '../export/ExportButtons'
 import { PresentButton } from '../present/PresentButton'
 import { ShareDialog } from './ShareDialog'
+import { useScenarioFileDrop } from '../export/use-file-drop'
+import { useExplorerStoreApi } from '../../store/use-explorer-store'
 
 export function ShareToolbar() {
   const editorOpen = useEditorOpen()
   const [shareOpen, setShareOpen] = useState(false)
+  useScenarioFileDrop(useExplorerStoreApi())
   return (
     <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Edit, share and present">
       <button type="button" className={`${TOOL_BUTTON} aria-pressed:border-accent aria-pressed:bg-selection`} aria-pressed={editorOpen} onClick={() => setEditorOpen(!editorOpen)}>

@@ -1,0 +1,40 @@
+/**
+ * Dropping a file anywhere on the explorer opens it like "Open scenario
+ * file": a scenario .json, or an .svg/.png that vmascope exported.
+ * Only drops that carry files are taken; anything else (text dragged within
+ * the page) is left alone.
+ */
+import { useEffect } from 'react'
+import { openScenarioBytes } from '../../export/open-exported-file'
+import { scenarioErrorText, type ExplorerStore } from '../../store/explorer-store'
+
+export async function openScenarioFile(store: ExplorerStore, file: File): Promise<boolean> {
+  const opened = openScenarioBytes(new Uint8Array(await file.arrayBuffer()))
+  if (opened.ok) return store.getState().openScenarioText(JSON.stringify(opened.scenario), file.name)
+  store.setState({ scenarioError: `${file.name}: ${scenarioErrorText(opened.error)}` })
+  return false
+}
+
+const carriesFiles = (event: DragEvent) => Boolean(event.dataTransfer?.types.includes('Files'))
+
+export function useScenarioFileDrop(store: ExplorerStore): void {
+  useEffect(() => {
+    const onDragOver = (event: DragEvent) => {
+      if (!carriesFiles(event)) return
+      event.preventDefault()
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy'
+    }
+    const onDrop = (event: DragEvent) => {
+      if (!carriesFiles(event)) return
+      event.preventDefault()
+      const file = event.dataTransfer?.files[0]
+      if (file) void openScenarioFile(store, file)
+    }
+    document.addEventListener('dragover', onDragOver)
+    document.addEventListener('drop', onDrop)
+    return () => {
+      document.removeEventListener('dragover', onDragOver)
+      document.removeEventListener('drop', onDrop)
+    }
+  }, [store])
+}
