@@ -31,6 +31,14 @@ test.describe('the seed scenario (two adjacent anonymous mappings under PR_SET_M
       "VM_MERGEABLE was set late, after the merge attempt: the new mapping's flags lacked VM_MERGEABLE while prev [0,2) had it, so they did not merge. Fixed in 6.17",
     )
     await expect(why.locator('li[data-pass="false"]').first()).toContainText('fail')
+    // Hovering or focusing a check that looked at prev [0,2) highlights that range in the view.
+    const prevCheck = why.locator('li', { hasText: 'prev [0,2)' }).first()
+    await prevCheck.hover()
+    await expect(page.getByTestId('highlight-prev')).toBeVisible()
+    await page.locator('h1').hover()
+    await expect(page.getByTestId('highlight-prev')).toHaveCount(0)
+    await prevCheck.focus()
+    await expect(page.getByTestId('highlight-prev')).toBeVisible()
     await page.screenshot({ path: 'test-results/seed-6.16-step3.png', fullPage: true })
   })
 
@@ -194,7 +202,7 @@ test('an unknown ?scenario= says so and opens the seed', async ({ page }) => {
 for (const theme of ['light', 'dark'] as const) {
   test(`no serious or critical accessibility violations (${theme} theme)`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: theme })
-    await openScenario(page, 'seed', '6.16')
+    await openScenario(page, 'seed', '6.18')
     await page.getByLabel('Compare', { exact: true }).check()
     await expect(page.getByRole('table', { name: 'Compared kernel 6.16: mappings' })).toBeVisible()
     const pressed = theme === 'dark' ? 'true' : 'false'

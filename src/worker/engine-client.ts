@@ -11,9 +11,9 @@
  *   job: see `LatestRequest`.
  */
 import * as Comlink from 'comlink'
-import type { KernelId, VmaView } from '../engine/api'
+import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import type { EngineWorkerApi, RunSummary } from './engine-protocol'
+import type { EngineWorkerApi, RunSummary, StepDifferences } from './engine-protocol'
 
 export class EngineFailure extends Error {
   override name = 'EngineFailure'
@@ -65,7 +65,12 @@ export class EngineClient {
     return this.call(`reading the VMAs of step ${step}`, (remote) => remote.stepVmas(run.runId, step))
   }
 
-  differingSteps(a: EngineRun, b: EngineRun): Promise<number[]> {
+  stepChecks(run: EngineRun, step: number): Promise<Check[]> {
+    this.checkGeneration(run)
+    return this.call(`explaining step ${step}`, (remote) => remote.stepChecks(run.runId, step))
+  }
+
+  differingSteps(a: EngineRun, b: EngineRun): Promise<StepDifferences> {
     this.checkGeneration(a)
     this.checkGeneration(b)
     return this.call('comparing two kernels', (remote) => remote.differingSteps(a.runId, b.runId))

@@ -2,21 +2,35 @@
  * What the engine worker offers the main thread, shared by the worker
  * (engine.worker.ts) and its typed client (engine-client.ts).
  *
- * The worker keeps each Trace it computed under a run id. The main thread only
- * receives the step list once per run and asks for the VMAs of the one or two
- * steps it draws (`stepVmas`), so a scenario with thousands of steps and VMAs
- * never crosses the worker boundary in one piece.
+ * The worker keeps each Trace it computed under a run id. The main thread
+ * receives the step list once per run (without the decision records, which
+ * the engine writes on demand) and asks for the VMAs and the checks of the one
+ * or two steps it draws, so a scenario with thousands of steps and VMAs never
+ * crosses the worker boundary in one piece.
  */
-import type { KernelId, StepResult, VmaView } from '../engine/api'
+import type { Check, KernelId, StepResult, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
 
+/** A step's result without its decision record (ask `stepChecks` for that). */
+export type StepSummary = Omit<StepResult, 'checks'>
+
 export interface RunSummary {
-  /** Handle of the trace kept in the worker; pass it to stepVmas / differingSteps. */
+  /** Handle of the trace kept in the worker; pass it to stepVmas / stepChecks / differingSteps. */
   runId: number
   kernel: KernelId
-  steps: StepResult[]
+  steps: StepSummary[]
   /** Milliseconds the simulation took inside the worker. */
   simulateMs: number
+}
+
+export interface StepDifferences {
+  /** Step indices (1-based) whose results differ. */
+  steps: number[]
+  /**
+   * true when the scenario was too big to compare every VMA of every step; the
+   * VMAs were then compared by count only (outcome, ksm and error always fully).
+   */
+  vmasByCountOnly: boolean
 }
 
 export interface EngineWorkerApi {
@@ -24,11 +38,13 @@ export interface EngineWorkerApi {
   run(scenario: Scenario, kernel: KernelId): RunSummary
   /** The VMAs after step `step` (0 = before the first step) of a kept run. */
   stepVmas(runId: number, step: number): VmaView[]
+  /** The decision record of step `step` (1-based) of a kept run. */
+  stepChecks(runId: number, step: number): Check[]
   /**
-   * Step indices (1-based) whose result differs between two runs of the same
-   * scenario: outcome, ksm, error, or the VMAs compared by (start, end, prot, mergeable).
+   * The steps whose result differs between two runs of the same scenario:
+   * outcome, ksm, error, or the VMAs compared by (start, end, prot, mergeable).
    */
-  differingSteps(runIdA: number, runIdB: number): number[]
+  differingSteps(runIdA: number, runIdB: number): StepDifferences
   /** Forgets a run the main thread no longer shows. */
   release(runId: number): void
 }

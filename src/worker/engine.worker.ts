@@ -1,15 +1,18 @@
 /**
  * The Web Worker that runs the simulated kernel, so a long scenario never
- * blocks the page. It holds the traces (a Trace rebuilds any step's VMAs on
- * demand) and answers through comlink; see engine-protocol.ts for the API.
+ * blocks the page. It holds the traces (a Trace rebuilds any step's VMAs and
+ * writes any step's checks on demand) and answers through comlink; see
+ * engine-protocol.ts for the API.
  */
 import * as Comlink from 'comlink'
-import type { Trace, VmaView } from '../engine/api'
+import type { StepResult, Trace, VmaView } from '../engine/api'
 import { simulate } from '../engine/simulate'
-import type { EngineWorkerApi, RunSummary } from './engine-protocol'
+import type { EngineWorkerApi, RunSummary, StepDifferences, StepSummary } from './engine-protocol'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing. */
 const MAX_KEPT_RUNS = 8
+/** Above this many (steps × VMAs), differingSteps compares VMA counts instead of every VMA. */
+const FULL_COMPARISON_BUDGET = 20_000_000
 
 const runs = new Map<number, Trace>()
 let nextRunId = 1
@@ -18,6 +21,12 @@ function keptTrace(runId: number): Trace {
   const trace = runs.get(runId)
   if (!trace) throw new Error(`run ${runId} is no longer kept in the engine worker`)
   return trace
+}
+
+/** Copies a step result without reading `checks` (the engine writes those lazily, at a cost). */
+function summarise(step: StepResult): StepSummary {
+  const { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny } = step
+  return { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny }
 }
 
 function sameLayout(a: VmaView[], b: VmaView[]): boolean {
@@ -30,10 +39,30 @@ function sameLayout(a: VmaView[], b: VmaView[]): boolean {
   return true
 }
 
+function differences(a: Trace, b: Trace): StepDifferences {
+  const count = Math.min(a.steps.length, b.steps.length)
+  let largestMap = 0
+  for (let i = 0; i < count; i++) largestMap = Math.max(largestMap, a.steps[i].mapCount, b.steps[i].mapCount)
+  const vmasByCountOnly = count * largestMap > FULL_COMPARISON_BUDGET
+  const steps: number[] = []
+  for (let i = 1; i <= count; i++) {
+    const sa = a.steps[i - 1]
+    const sb = b.steps[i - 1]
+    const differs =
+      sa.outcome !== sb.outcome ||
+      sa.ksm !== sb.ksm ||
+      sa.error !== sb.error ||
+      (vmasByCountOnly ? sa.mapCount !== sb.mapCount : !sameLayout(a.vmasAt(i), b.vmasAt(i)))
+    if (differs) steps.push(i)
+  }
+  return { steps, vmasByCountOnly }
+}
+
 const api: EngineWorkerApi = {
   run(scenario, kernel): RunSummary {
     const started = performance.now()
     const trace = simulate(scenario, kernel)
+    const steps = trace.steps.map(summarise)
     const simulateMs = performance.now() - started
     const runId = nextRunId++
     runs.set(runId, trace)
@@ -42,30 +71,18 @@ const api: EngineWorkerApi = {
       if (oldest === undefined) break
       runs.delete(oldest)
     }
-    return { runId, kernel, steps: trace.steps, simulateMs }
+    return { runId, kernel, steps, simulateMs }
   },
 
-  stepVmas(runId, step) {
-    return keptTrace(runId).vmasAt(step)
+  stepVmas: (runId, step) => keptTrace(runId).vmasAt(step),
+
+  stepChecks(runId, step) {
+    const result = keptTrace(runId).steps[step - 1]
+    if (!result) throw new Error(`run ${runId} has no step ${step}`)
+    return result.checks
   },
 
-  differingSteps(runIdA, runIdB) {
-    const a = keptTrace(runIdA)
-    const b = keptTrace(runIdB)
-    const count = Math.min(a.steps.length, b.steps.length)
-    const differing: number[] = []
-    for (let i = 1; i <= count; i++) {
-      const sa = a.steps[i - 1]
-      const sb = b.steps[i - 1]
-      const differs =
-        sa.outcome !== sb.outcome ||
-        sa.ksm !== sb.ksm ||
-        sa.error !== sb.error ||
-        !sameLayout(a.vmasAt(i), b.vmasAt(i))
-      if (differs) differing.push(i)
-    }
-    return differing
-  },
+  differingSteps: (runIdA, runIdB) => differences(keptTrace(runIdA), keptTrace(runIdB)),
 
   release(runId) {
     runs.delete(runId)

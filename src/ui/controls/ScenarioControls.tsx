@@ -50,7 +50,7 @@ export function ScenarioControls() {
         <label htmlFor={selectId}>Scenario</label>
         <select
           id={selectId}
-          className={`${SELECT} max-w-72 font-sans`}
+          className={`${SELECT} w-80 max-w-[40vw] font-sans`}
           value={source.kind === 'gallery' ? source.id : FILE_OPTION}
           onChange={(event) => store.getState().openGalleryScenario(event.currentTarget.value)}
         >

@@ -1,5 +1,5 @@
 /** View options that feed the address-space view: the base address (hex) and the axis mode (Linear / Compressed). */
-import { useEffect, useId, useState } from 'react'
+import { useId, useState } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import type { AxisMode } from '../../store/explorer-store'
 import { FIELD_LABEL } from './control-styles'
@@ -15,7 +15,12 @@ function BaseAddressInput() {
   const [text, setText] = useState(baseAddress)
   const [problem, setProblem] = useState<string | null>(null)
   const problemId = useId()
-  useEffect(() => setText(baseAddress), [baseAddress])
+  // When the store's address changes (a commit, a reset), the field shows it.
+  const [shownBase, setShownBase] = useState(baseAddress)
+  if (shownBase !== baseAddress) {
+    setShownBase(baseAddress)
+    setText(baseAddress)
+  }
 
   const commit = () => setProblem(store.getState().setBaseAddress(text))
 

@@ -13,10 +13,11 @@
  *   cache, and the neighbours of the shown step are prefetched so that the next
  *   step can be drawn in the same frame as the key press.
  */
-import type { KernelId, StepResult, VmaView } from '../../engine/api'
+import type { Check, KernelId, StepResult, VmaView } from '../../engine/api'
 import type { Scenario } from '../../scenario/types'
 import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
 import { EngineClient, LatestRequest, type EngineRun } from '../../worker/engine-client'
+import type { StepDifferences } from '../../worker/engine-protocol'
 
 export type Side = 'primary' | 'compare'
 
@@ -28,7 +29,7 @@ export interface SideRun extends EngineRun {
 export interface ShownStep {
   run: SideRun
   step: number
-  /** The step's result; null for step 0 (the initial state). */
+  /** The step's result with its checks; null for step 0 (the initial state). */
   result: StepResult | null
   vmas: VmaView[]
   previousVmas: VmaView[]
@@ -39,6 +40,8 @@ export interface SessionSnapshot {
   compare: SideRun | null
   /** Steps whose results differ between the two kernels; null when not comparing (or not known yet). */
   differing: ReadonlySet<number> | null
+  /** The comparison looked at VMA counts only (a very large scenario). */
+  differingByCountOnly: boolean
   /** A run is in flight. */
   busy: boolean
   /** What failed, in words; null when the last requests succeeded. */
@@ -58,7 +61,7 @@ function describe(error: unknown): string {
 }
 
 export class EngineSession {
-  private snapshot: SessionSnapshot = { primary: null, compare: null, differing: null, busy: false, failure: null, vmaVersion: 0 }
+  private snapshot: SessionSnapshot = { primary: null, compare: null, differing: null, differingByCountOnly: false, busy: false, failure: null, vmaVersion: 0 }
   private readonly failures = new Map<FailureSlot, string>()
   private readonly listeners = new Set<() => void>()
   private readonly latest: Record<Side, LatestRequest> = { primary: new LatestRequest(), compare: new LatestRequest() }
@@ -67,6 +70,8 @@ export class EngineSession {
   private readonly latestDiff = new LatestRequest()
   private readonly vmaCache = new Map<string, VmaView[]>()
   private readonly vmaLoads = new Map<string, Promise<VmaView[]>>()
+  private readonly checksCache = new Map<string, Check[]>()
+  private readonly checksLoads = new Map<string, Promise<Check[]>>()
   private readonly shownCache = new Map<string, ShownStep>()
   private readonly store: ExplorerStore
   private readonly client: EngineClient
@@ -116,8 +121,11 @@ export class EngineSession {
     if (known) return known
     const vmas = this.cached(run, step)
     const previousVmas = step > 0 ? this.cached(run, step - 1) : vmas
-    if (!vmas || !previousVmas) return undefined
-    const shown: ShownStep = { run, step, result: step > 0 ? (run.steps[step - 1] ?? null) : null, vmas, previousVmas }
+    const summary = step > 0 ? run.steps[step - 1] : undefined
+    const checks = summary ? this.checksCache.get(key) : []
+    if (!vmas || !previousVmas || !checks) return undefined
+    const result: StepResult | null = summary ? { ...summary, checks } : null
+    const shown: ShownStep = { run, step, result, vmas, previousVmas }
     this.remember(this.shownCache, key, shown)
     return shown
   }
@@ -133,8 +141,9 @@ export class EngineSession {
   }
 
   private async fetchStep(run: SideRun, step: number): Promise<void> {
-    const needed = step > 0 ? [step, step - 1] : [step]
-    await Promise.all(needed.map((s) => this.vmas(run, s)))
+    const loads: Promise<unknown>[] = [this.vmas(run, step)]
+    if (step > 0) loads.push(this.vmas(run, step - 1), this.checks(run, step))
+    await Promise.all(loads)
     this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
   }
 
@@ -143,7 +152,9 @@ export class EngineSession {
     const last = run.steps.length
     for (const offset of PREFETCH_OFFSETS) {
       const s = step + offset
-      if (s >= 0 && s <= last && !this.cached(run, s)) this.vmas(run, s).catch(() => undefined)
+      if (s < 0 || s > last) continue
+      if (!this.cached(run, s)) this.vmas(run, s).catch(() => undefined)
+      if (s > 0) this.checks(run, s).catch(() => undefined)
     }
   }
 
@@ -202,10 +213,10 @@ export class EngineSession {
     const { primary, compare } = this.snapshot
     if (!primary || !compare || primary.scenario !== compare.scenario) return
     try {
-      const differing = new Set(await this.client.differingSteps(primary, compare))
+      const found: StepDifferences = await this.client.differingSteps(primary, compare)
       if (!this.latestDiff.isCurrent(request)) return
       this.failures.delete('compare-steps')
-      this.publish({ differing })
+      this.publish({ differing: new Set(found.steps), differingByCountOnly: found.vmasByCountOnly })
     } catch (error) {
       if (this.latestDiff.isCurrent(request)) this.setFailure('compare-steps', `Comparing kernels: ${describe(error)}`)
     }
@@ -218,21 +229,30 @@ export class EngineSession {
   }
 
   private vmas(run: SideRun, step: number): Promise<VmaView[]> {
+    return this.loadOnce(this.vmaCache, this.vmaLoads, run, step, () => this.client.stepVmas(run, step))
+  }
+
+  private checks(run: SideRun, step: number): Promise<Check[]> {
+    return this.loadOnce(this.checksCache, this.checksLoads, run, step, () => this.client.stepChecks(run, step))
+  }
+
+  /** One request per (run, step) at a time; answers go into an LRU cache. */
+  private loadOnce<T>(cache: Map<string, T>, loads: Map<string, Promise<T>>, run: SideRun, step: number, fetch: () => Promise<T>): Promise<T> {
     const key = `${run.generation}:${run.runId}:${step}`
-    const cached = this.vmaCache.get(key)
+    const cached = cache.get(key)
     if (cached) return Promise.resolve(cached)
-    const loading = this.vmaLoads.get(key)
+    const loading = loads.get(key)
     if (loading) return loading
     const load = (async () => {
       try {
-        const vmas = await this.client.stepVmas(run, step)
-        this.remember(this.vmaCache, key, vmas)
-        return vmas
+        const value = await fetch()
+        this.remember(cache, key, value)
+        return value
       } finally {
-        this.vmaLoads.delete(key)
+        loads.delete(key)
       }
     })()
-    this.vmaLoads.set(key, load)
+    loads.set(key, load)
     return load
   }
 

@@ -1,5 +1,5 @@
 /** React access to the EngineSession: its snapshot, and the step of a run that is ready to draw. */
-import { createContext, useContext, useEffect, useRef, useSyncExternalStore } from 'react'
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
 import type { EngineSession, SessionSnapshot, ShownStep, SideRun } from './engine-session'
 
 export const EngineSessionContext = createContext<EngineSession | null>(null)
@@ -23,7 +23,7 @@ export function useSessionSnapshot(): SessionSnapshot {
 export function useShownStep(run: SideRun | null, step: number): ShownStep | null {
   const session = useEngineSession()
   useSessionSnapshot() // re-render when more VMAs are cached
-  const lastShown = useRef<ShownStep | null>(null)
+  const [lastShown, setLastShown] = useState<ShownStep | null>(null)
   const clampedStep = run ? Math.min(step, run.steps.length) : 0
   const ready = run ? session.shownStep(run, clampedStep) : undefined
 
@@ -33,10 +33,10 @@ export function useShownStep(run: SideRun | null, step: number): ShownStep | nul
     else session.prefetchAround(run, clampedStep)
   }, [session, run, clampedStep, ready])
 
-  useEffect(() => {
-    if (ready) lastShown.current = ready
-  }, [ready])
+  // Remember the last step that was ready (React's "information from previous renders" pattern:
+  // the update re-runs this component before anything is committed).
+  if (ready && ready !== lastShown) setLastShown(ready)
 
   if (!run) return null
-  return ready ?? lastShown.current
+  return ready ?? lastShown
 }

@@ -55,6 +55,12 @@ export function ExplorerApp() {
         <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
           <ScenarioNotes />
           <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
+          {comparing && (
+            <p className="px-3 pb-1 text-[11.5px] text-muted">
+              ≠ marks the steps whose outcome, KSM timing, error or VMAs differ between the kernels
+              {snapshot.differingByCountOnly ? ' (VMAs compared by count only: the scenario is very large)' : ''}.
+            </p>
+          )}
           <nav aria-label="Step list" className="min-h-0 flex-1 overflow-y-auto">
             {snapshot.primary ? (
               <StepList
@@ -71,8 +77,8 @@ export function ExplorerApp() {
             )}
           </nav>
         </aside>
-        <main className="min-h-0 overflow-y-auto px-3 py-2">
-          <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg/95 px-3 pb-2 backdrop-blur">
+        <main className="min-h-0 scroll-pt-24 overflow-y-auto px-3 py-2">
+          <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2">
             <StepControls />
             <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} />
           </div>

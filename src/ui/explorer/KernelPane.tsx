@@ -3,7 +3,7 @@
  * the "Why" panel and the VMA table. Compare mode puts two panes side by side;
  * they share the step, the viewport and the view options from the store.
  */
-import { useMemo } from 'react'
+import { useMemo, useRef } from 'react'
 import type { KernelId } from '../../engine/api'
 import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -11,13 +11,14 @@ import type { ShownStep } from '../engine-session/engine-session'
 import { VmaTable } from '../vma-table/VmaTable'
 import { WhyPanel } from '../why/WhyPanel'
 import { AddressSpaceView } from '../address-space'
+import { useSteadyHeight } from './use-steady-height'
 
 interface KernelPaneProps {
   shown: ShownStep
   kernel: KernelId
   /** Accessible name of the VMA table. */
   tableName: string
-  /** Shown above the pane in compare mode. */
+  /** The kernel's name on the view in compare mode; null when one kernel is shown. */
   label: string | null
   id: string
 }
@@ -35,15 +36,12 @@ export function KernelPane({ shown, kernel, tableName, label, id }: KernelPanePr
   const baseAddress = useMemo(() => baseAddressValue(baseAddressText), [baseAddressText])
   const created = useMemo(() => (shown.result ? new Set(shown.result.created) : NO_IDS), [shown.result])
   const actions = store.getState()
+  const viewBox = useRef<HTMLDivElement>(null)
+  useSteadyHeight(viewBox)
 
   return (
     <section aria-label={label ? `Kernel ${kernel}` : undefined} className="flex min-w-0 flex-col gap-2" data-kernel={kernel} data-pane={id}>
-      {label && (
-        <h2 className="font-mono text-[13px] font-semibold">
-          <span className="text-muted">kernel</span> {label}
-        </h2>
-      )}
-      <div className="rounded border border-line bg-panel p-2">
+      <div ref={viewBox} className="rounded border border-line bg-panel p-2">
         <AddressSpaceView
           vmas={shown.vmas}
           previousVmas={shown.previousVmas}
@@ -68,6 +66,7 @@ export function KernelPane({ shown, kernel, tableName, label, id }: KernelPanePr
         </h3>
         <VmaTable
           name={tableName}
+          runKey={`${shown.run.generation}:${shown.run.runId}`}
           vmas={shown.vmas}
           created={created}
           baseAddress={baseAddress}

@@ -10,6 +10,8 @@ const SHORTCUTS: Array<[string, string]> = [
   ['Tab / Shift+Tab', 'Move between controls, steps, checks and table rows'],
   ['Enter / Space', 'Activate the focused button, step or pin a VMA'],
   ['Focus a check', 'Highlight the VMA it looked at in the view'],
+  ['+ / − / 0', 'Address-space view (when focused): zoom in, out, whole window'],
+  ['Shift+← / Shift+→', 'Address-space view (when focused): pan'],
   ['Esc', 'Close this dialog'],
 ]
 
@@ -50,8 +52,8 @@ export function KeyboardHelp({ open, onClose }: { open: boolean; onClose(): void
         </tbody>
       </table>
       <p className="border-t border-line px-3 py-2 text-[12px] text-muted">
-        The step keys work anywhere except while typing in a field. When the address-space view has focus, its own keys
-        (zoom and pan) apply.
+        The step keys work anywhere except while typing in a field; with the address-space view focused they still
+        step, and its own keys zoom and pan.
       </p>
     </dialog>
   )

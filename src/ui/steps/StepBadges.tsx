@@ -1,9 +1,9 @@
 /** The small labelled chips of a step: outcome, KSM timing, error. Text, not colour alone, carries the meaning. */
-import type { StepResult } from '../../engine/api'
+import type { StepSummary } from '../../worker/engine-protocol'
 
 const CHIP = 'inline-flex items-center rounded-sm border px-1 font-mono text-[11px] leading-4 whitespace-nowrap'
 
-export function StepBadges({ result }: { result: StepResult }) {
+export function StepBadges({ result }: { result: Pick<StepSummary, 'outcome' | 'ksm' | 'error'> }) {
   return (
     <>
       {result.outcome && (

@@ -5,12 +5,13 @@
  * and data-differs="true"), and the second kernel's badges are shown under it.
  */
 import { memo, useEffect, useRef } from 'react'
-import type { KernelId, StepResult } from '../../engine/api'
+import type { KernelId } from '../../engine/api'
+import type { StepSummary } from '../../worker/engine-protocol'
 import { StepBadges } from './StepBadges'
 
 interface StepListProps {
-  steps: StepResult[]
-  compareSteps: StepResult[] | null
+  steps: StepSummary[]
+  compareSteps: StepSummary[] | null
   compareKernel: KernelId | null
   kernel: KernelId
   current: number
@@ -20,8 +21,8 @@ interface StepListProps {
 
 interface StepItemProps {
   index: number
-  result: StepResult | null
-  compareResult: StepResult | null
+  result: StepSummary | null
+  compareResult: StepSummary | null
   kernel: KernelId
   compareKernel: KernelId | null
   selected: boolean
@@ -32,7 +33,11 @@ interface StepItemProps {
 const StepItem = memo(function StepItem(props: StepItemProps) {
   const { index, result, compareResult, selected, differs } = props
   return (
-    <li data-step={index} data-differs={differs ? 'true' : undefined} className="border-b border-line/60">
+    <li
+      data-step={index}
+      data-differs={differs ? 'true' : undefined}
+      className="border-b border-line/60 [contain-intrinsic-size:auto_44px] [content-visibility:auto]"
+    >
       <button
         type="button"
         aria-current={selected ? 'step' : undefined}
@@ -72,11 +77,23 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
 
 export function StepList(props: StepListProps) {
   const listRef = useRef<HTMLOListElement>(null)
+  const { current } = props
 
+  // Keep the current step in view. Deferred until after the frame is painted: scrolling
+  // needs a clean layout, and forcing one inside the commit would delay the step's frame.
   useEffect(() => {
-    const item = listRef.current?.querySelector(`li[data-step="${props.current}"]`)
-    item?.scrollIntoView({ block: 'nearest' })
-  }, [props.current])
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        const item = listRef.current?.querySelector(`li[data-step="${current}"]`)
+        item?.scrollIntoView({ block: 'nearest' })
+      }, 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+    }
+  }, [current])
 
   const rows = [null, ...props.steps]
   return (

@@ -14,6 +14,8 @@ import { formatRange } from '../why/ksm-explanation'
 interface VmaTableProps {
   /** The accessible name: "VMAs" for the main kernel. */
   name: string
+  /** Identifies the engine run the VMAs come from: VMA ids are unique within one run only. */
+  runKey: string
   vmas: VmaView[]
   /** Ids of VMAs created by the shown step (marked as new). */
   created: ReadonlySet<number>
@@ -41,6 +43,7 @@ function backingText(vma: VmaView): string {
 }
 
 interface RowProps {
+  runKey: string
   vma: VmaView
   isNew: boolean
   pinned: boolean
@@ -48,20 +51,31 @@ interface RowProps {
   onPinVma(id: number | null): void
 }
 
-const CELL = 'px-2 py-0.5 align-top whitespace-nowrap'
+const CELL = 'min-w-0 px-2 py-0.5 whitespace-nowrap overflow-hidden text-ellipsis'
+/** The columns: range, size, prot, share, backing/file, names, pgoff, anon_vma, flags. */
+const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5rem_5.5rem_minmax(8rem,1fr)]'
+
+/**
+ * Within one run a VMA's id changes whenever its contents change, so equal ids of the same run
+ * mean an equal row (the objects themselves are new on every fetch from the worker).
+ */
+function sameRow(a: RowProps, b: RowProps): boolean {
+  return a.runKey === b.runKey && a.vma.id === b.vma.id && a.isNew === b.isNew && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma
+}
 
 const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma }: RowProps) {
   return (
     <tr
+      role="row"
       data-start={vma.start}
       data-end={vma.end}
       data-prot={vma.prot}
       data-mergeable={vma.mergeable ? 'true' : 'false'}
       data-vma-id={vma.id}
       data-pinned={pinned ? "true" : undefined}
-      className={`border-b border-line/60 ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
+      className={`${ROW_GRID} border-b border-line/60 [contain-intrinsic-size:auto_35px] [content-visibility:auto] ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
     >
-      <td className={CELL}>
+      <td role="cell" className={CELL}>
         <button
           type="button"
           aria-pressed={pinned}
@@ -76,21 +90,23 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma 
           {hexAddress(baseAddress, vma.start)}-{hexAddress(baseAddress, vma.end)}
         </span>
       </td>
-      <td className={`${CELL} text-right font-mono text-[12px]`}>
+      <td role="cell" className={`${CELL} text-right font-mono text-[12px]`}>
         {vma.end - vma.start} p<span className="block text-[10.5px] text-muted">{sizeText(vma.end - vma.start)}</span>
       </td>
-      <td className={`${CELL} font-mono text-[12px]`}>{vma.prot}</td>
-      <td className={`${CELL} text-[12px]`}>{vma.share}</td>
-      <td className={`${CELL} max-w-56 truncate text-[12px]`} title={backingText(vma)}>
+      <td role="cell" className={`${CELL} font-mono text-[12px]`}>{vma.prot}</td>
+      <td role="cell" className={`${CELL} text-[12px]`}>{vma.share}</td>
+      <td role="cell" className={`${CELL} text-[12px]`} title={backingText(vma)}>
         {backingText(vma)}
       </td>
-      <td className={`${CELL} font-mono text-[12px]`}>{vma.names.join(' ') || '—'}</td>
-      <td className={`${CELL} text-right font-mono text-[12px]`}>{vma.pgoff}</td>
-      <td className={`${CELL} font-mono text-[12px]`}>
+      <td role="cell" className={`${CELL} font-mono text-[12px]`} title={vma.names.join(' ')}>
+        {vma.names.join(' ') || '—'}
+      </td>
+      <td role="cell" className={`${CELL} text-right font-mono text-[12px]`}>{vma.pgoff}</td>
+      <td role="cell" className={`${CELL} font-mono text-[12px]`}>
         {vma.anonVma === null ? '—' : `#${vma.anonVma}`}
         {vma.forkChild && <span className="text-muted"> (fork)</span>}
       </td>
-      <td className={`${CELL} font-mono text-[12px]`} title={vma.flags.join(' ')}>
+      <td role="cell" className={`${CELL} font-mono text-[12px]`} title={vma.flags.join(' ')}>
         {vma.mnemonics.map((m, i) => (
           <span key={i} className={m === 'mg' ? 'font-bold text-mergeable' : undefined}>
             {i > 0 ? ' ' : ''}
@@ -100,29 +116,33 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma 
       </td>
     </tr>
   )
-})
+}, sameRow)
 
-export function VmaTable({ name, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
+export function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
   return (
     <div className="overflow-x-auto">
-      <table aria-label={name} className="w-full border-collapse text-left">
-        <thead className="text-[11px] text-muted">
-          <tr className="border-b border-line">
-            <th scope="col" className={CELL}>range (pages)</th>
-            <th scope="col" className={`${CELL} text-right`}>size</th>
-            <th scope="col" className={CELL}>prot</th>
-            <th scope="col" className={CELL}>share</th>
-            <th scope="col" className={CELL}>backing / file</th>
-            <th scope="col" className={CELL}>names</th>
-            <th scope="col" className={`${CELL} text-right`}>pgoff</th>
-            <th scope="col" className={CELL}>anon_vma</th>
-            <th scope="col" className={CELL}>flags</th>
+      {/* The table is laid out as a grid of rows, with its roles spelled out, so that each row can
+          use content-visibility: rows scrolled out of sight cost no layout and no paint, and a step
+          over a thousand VMAs redraws within a frame. A CSS table would lay out every row again. */}
+      <table aria-label={name} role="table" className="block min-w-[62rem] text-left">
+        <thead role="rowgroup" className="block text-[11px] text-muted">
+          <tr role="row" className={`${ROW_GRID} border-b border-line`}>
+            <th role="columnheader" scope="col" className={CELL}>range (pages)</th>
+            <th role="columnheader" scope="col" className={`${CELL} text-right`}>size</th>
+            <th role="columnheader" scope="col" className={CELL}>prot</th>
+            <th role="columnheader" scope="col" className={CELL}>share</th>
+            <th role="columnheader" scope="col" className={CELL}>backing / file</th>
+            <th role="columnheader" scope="col" className={CELL}>names</th>
+            <th role="columnheader" scope="col" className={`${CELL} text-right`}>pgoff</th>
+            <th role="columnheader" scope="col" className={CELL}>anon_vma</th>
+            <th role="columnheader" scope="col" className={CELL}>flags</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup" className="block">
           {vmas.map((vma) => (
             <VmaRow
               key={vma.id}
+              runKey={runKey}
               vma={vma}
               isNew={created.has(vma.id)}
               pinned={vma.id === pinnedVmaId}

@@ -37,7 +37,7 @@ function CheckItem({ check, onHighlight }: { check: Check; onHighlight(h: Highli
       onMouseLeave={off}
       onFocus={on}
       onBlur={off}
-      className="grid grid-cols-[3.75rem_minmax(0,1fr)] gap-x-2 rounded-sm px-1.5 py-0.5 hover:bg-selection/60 focus-visible:bg-selection/60 xl:grid-cols-[3.75rem_15rem_minmax(0,1fr)]"
+      className="grid grid-cols-[3.75rem_minmax(0,1fr)] gap-x-2 rounded-sm px-1.5 py-0.5 hover:bg-selection/60 focus-visible:bg-selection/60 @3xl:grid-cols-[3.75rem_14rem_minmax(0,1fr)]"
     >
       <span className={`font-mono text-[12px] font-semibold ${check.pass ? 'text-pass' : 'text-fail'}`}>
         <span aria-hidden="true">{check.pass ? '✓' : '✗'}</span> {check.pass ? 'pass' : 'fail'}
@@ -50,7 +50,7 @@ function CheckItem({ check, onHighlight }: { check: Check; onHighlight(h: Highli
           </span>
         )}
       </span>
-      <span className="col-start-2 text-[12.5px] xl:col-start-3">{check.text}</span>
+      <span className="col-start-2 text-[12.5px] @3xl:col-start-3">{check.text}</span>
     </li>
   )
 }
@@ -76,7 +76,7 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
     : null
 
   return (
-    <section aria-labelledby={headingId} className="space-y-1.5" data-testid="why-panel">
+    <section aria-labelledby={headingId} className="@container space-y-1.5" data-testid="why-panel">
       <h3 id={headingId} className="text-[12px] font-semibold tracking-wide text-muted uppercase">
         Why · {kernel}
       </h3>
