@@ -4,13 +4,21 @@ import { ExplorerStoreContext } from './store/use-explorer-store'
 import type { EngineSession } from './ui/engine-session/engine-session'
 import { EngineSessionContext } from './ui/engine-session/use-engine-session'
 import { ExplorerApp } from './ui/explorer/ExplorerApp'
+import { PresentView } from './ui/present/PresentView'
+import { usePageMode } from './ui/present/use-page-mode'
 
 export function App({ store, session }: { store: ExplorerStore; session: EngineSession }) {
   return (
     <ExplorerStoreContext.Provider value={store}>
       <EngineSessionContext.Provider value={session}>
-        <ExplorerApp />
+        <PageForMode />
       </EngineSessionContext.Provider>
     </ExplorerStoreContext.Provider>
   )
+}
+
+/** The explorer, or presentation mode / the embed (?present=1, ?embed=1). */
+function PageForMode() {
+  const mode = usePageMode()
+  return mode === 'explore' ? <ExplorerApp /> : <PresentView mode={mode} />
 }

@@ -1,6 +1,7 @@
 /**
  * Entry point: creates the store, applies the URL's options (?scenario=, &kernel=,
- * &compare=, &step=), starts the engine session (the worker) and renders.
+ * &compare=, &step=), then a #v1. share state and ?present=1 / ?embed=1 (src/ui/share),
+ * starts the engine session (the worker) and renders.
  */
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -8,12 +9,13 @@ import './index.css'
 import { App } from './App'
 import { createExplorerStore } from './store/explorer-store'
 import { EngineSession } from './ui/engine-session/engine-session'
-import { applyUrlOptions, followStoreInUrl } from './ui/explorer/url-options'
+import { applyUrlOptions } from './ui/explorer/url-options'
+import { startUrlState } from './ui/share/start-url-state'
 import { markStepRequests } from './ui/explorer/perf-marks'
 
 const store = createExplorerStore()
 applyUrlOptions(store, window.location.search)
-followStoreInUrl(store)
+startUrlState(store) // #v1. share state, ?present=1 / ?embed=1; the address follows the store
 markStepRequests(store)
 const session = new EngineSession(store)
 session.start()

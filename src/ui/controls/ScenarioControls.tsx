@@ -1,6 +1,6 @@
 /**
- * Choosing the scenario: the built-in gallery, "Open scenario file" (through
- * loadScenario; a broken file shows what is wrong and keeps the current
+ * Choosing the scenario: the built-in gallery, "Open scenario file" (a .json, or an
+ * .svg/.png vmascope exported; through loadScenario; a broken file shows what is wrong and keeps the current
  * scenario) and "Download scenario" (the current one as .json).
  */
 import { useId, useRef } from 'react'
@@ -10,6 +10,7 @@ import type { ScenarioSource } from '../../store/explorer-store'
 import type { Scenario } from '../../scenario/types'
 import { FIELD_LABEL, SELECT, TOOL_BUTTON } from './control-styles'
 import { Icon } from '../icons/icons'
+import { openScenarioFile } from '../export/use-file-drop'
 
 const FILE_OPTION = '__file__'
 
@@ -39,8 +40,7 @@ export function ScenarioControls() {
 
   const onFile = async (file: File | undefined) => {
     if (!file) return
-    const text = await file.text()
-    store.getState().openScenarioText(text, file.name)
+    await openScenarioFile(store, file) // a .json, or an .svg/.png that vmascope exported
     if (fileInput.current) fileInput.current.value = '' // opening the same file again fires change again
   }
 
@@ -68,7 +68,7 @@ export function ScenarioControls() {
         <input
           ref={fileInput}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.svg,.png,application/json,image/svg+xml,image/png"
           className="sr-only"
           onChange={(event) => void onFile(event.currentTarget.files?.[0])}
         />

@@ -11,6 +11,8 @@ import { AppHeader } from '../header/AppHeader'
 import { KernelControls } from '../controls/KernelControls'
 import { ScenarioControls } from '../controls/ScenarioControls'
 import { ViewControls } from '../controls/ViewControls'
+import { ShareToolbar } from '../share/ShareToolbar'
+import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
 import { StepList } from '../steps/StepList'
 import { usePlayback } from '../steps/use-playback'
@@ -50,8 +52,9 @@ export function ExplorerApp() {
         <ScenarioControls />
         <KernelControls />
         <ViewControls />
+        <ShareToolbar />
       </div>
-      <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)]">
+      <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
         <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
           <ScenarioNotes />
           <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
@@ -99,6 +102,7 @@ export function ExplorerApp() {
             !snapshot.failure && <p className="text-muted">Running the scenario in the engine…</p>
           )}
         </main>
+        <EditorColumn />
       </div>
       <StepAnnouncer shown={primary} />
       <KeyboardHelp open={helpOpen} onClose={closeHelp} />

@@ -1,0 +1,145 @@
+/**
+ * Exports and the whole "done when" journey: build a five-step scenario in the
+ * editor without JSON, send it as a link, present it, export the slides; an
+ * exported SVG and PNG reopen to the same scenario; the PDF has one page per step.
+ */
+import { expect, test, type Download, type Page } from '@playwright/test'
+import { writeFile } from 'node:fs/promises'
+import { PDFDocument } from 'pdf-lib'
+import { openScenario, tableLayout, vmaTable } from './explorer-helpers.js'
+
+async function bytesOf(download: Download): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+async function exportFile(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const download = page.waitForEvent('download', { timeout: 60_000 })
+  await page.getByRole('button', { name: button }).click()
+  const file = await download
+  return { name: file.suggestedFilename(), bytes: await bytesOf(file) }
+}
+
+async function reopen(page: Page, name: string, bytes: Buffer, mimeType: string) {
+  await openScenario(page, 'brk')
+  await page.getByLabel('Open scenario file').setInputFiles({ name, mimeType, buffer: bytes })
+}
+
+test('an exported SVG and PNG reopen to the same scenario', async ({ page }) => {
+  await openScenario(page, 'ksm_merge', '6.18')
+  const title = await page.locator('#scenario-title').textContent()
+  const layout = await tableLayout(vmaTable(page))
+
+  const svg = await exportFile(page, 'Export SVG')
+  expect(svg.name).toMatch(/\.svg$/)
+  const text = svg.bytes.toString('utf8')
+  expect(text).toContain('<metadata><vmascope:scenario')
+  expect(text).not.toContain('var(--')
+  await reopen(page, svg.name, svg.bytes, 'image/svg+xml')
+  await expect(page.locator('#scenario-title')).toHaveText(title ?? '')
+  await expect.poll(() => tableLayout(vmaTable(page))).toEqual(layout)
+
+  await openScenario(page, 'ksm_merge', '6.18')
+  const png = await exportFile(page, 'Export PNG')
+  expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
+  await writeFile('test-results/exported.png', png.bytes)
+  const width = png.bytes.readUInt32BE(16)
+  const cssWidth = await page.locator('[data-pane] [data-testid="address-space-view"] svg[role="img"]').first().evaluate((el) => el.getBoundingClientRect().width)
+  expect(width).toBeGreaterThanOrEqual(2 * cssWidth)
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await reopen(page, png.name, png.bytes, 'image/png')
+  await expect(page.locator('#scenario-title')).toHaveText(title ?? '')
+  await expect.poll(() => tableLayout(vmaTable(page))).toEqual(layout)
+})
+
+test('a picture without a scenario is refused with a message', async ({ page }) => {
+  await openScenario(page, 'seed')
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><script>window.__pwned=1</script></svg>'
+  await page.getByLabel('Open scenario file').setInputFiles({ name: 'plain.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) })
+  await expect(page.getByRole('alert')).toContainText('plain.svg: this SVG holds no vmascope scenario')
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+})
+
+test('a scenario file dropped on the page opens', async ({ page }) => {
+  await openScenario(page, 'seed')
+  const scenario = { format: 'vma-scenario/1', title: 'Dropped', windowPages: 8, steps: [{ op: 'mmap', at: 1, pages: 3, prot: 'r--', share: 'private', backing: { kind: 'anon' } }] }
+  await page.evaluate((text) => {
+    const data = new DataTransfer()
+    data.items.add(new File([text], 'dropped.json', { type: 'application/json' }))
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }))
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+  }, JSON.stringify(scenario))
+  await expect(page.locator('#scenario-title')).toHaveText('Dropped')
+  await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 1, end: 4, mergeable: false }])
+})
+
+test('build five steps in the editor, share, present and export the slides', async ({ page, browser }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1500, height: 950 })
+  await openScenario(page, 'seed', '6.18')
+  await page.getByRole('button', { name: 'Edit scenario' }).click()
+  const editor = page.getByTestId('scenario-editor')
+  await expect(editor).toBeVisible()
+  // Start from an empty scenario: remove the seed's steps.
+  while ((await editor.getByTestId('editor-step').count()) > 0) await editor.getByRole('button', { name: 'Remove step 1' }).click()
+  await editor.getByLabel('Title').fill('Five steps by hand')
+
+  const add = async (op: string) => {
+    await editor.getByLabel('New step').selectOption(op)
+    await editor.getByRole('button', { name: 'Add step' }).click()
+  }
+  await add('mmap') // A at 0, 2 pages
+  await add('prctl')
+  await add('mmap') // B at 2
+  await add('mmap') // C at 4
+  await add('touch')
+  await expect(editor.getByTestId('editor-step')).toHaveCount(5)
+
+  // Typing is checked as you type: a bad value is named and not applied.
+  const pages = editor.getByLabel('Step 3 pages')
+  await pages.fill('3x')
+  await expect(pages).toHaveAttribute('aria-invalid', 'true')
+  await expect(editor.getByTestId('editor-status')).toContainText('Not applied: steps[2].pages')
+  await pages.fill('3')
+  await expect(editor.getByTestId('editor-status')).toContainText('Applied · 5 steps')
+  await editor.getByLabel('Step 4 at (page)').fill('5')
+  await editor.getByRole('button', { name: 'Move step 2 up' }).click()
+  await expect(editor.getByTestId('editor-step').first()).toHaveAttribute('aria-label', 'Step 1: prctl')
+  await page.keyboard.press('Control+z')
+  await expect(editor.getByTestId('editor-step').first()).toHaveAttribute('aria-label', 'Step 1: mmap')
+  await editor.getByRole('button', { name: 'Redo' }).click()
+  await expect(editor.getByTestId('editor-step').first()).toHaveAttribute('aria-label', 'Step 1: prctl')
+
+  // The JSON view shows the same scenario, and an error at its line.
+  await editor.getByRole('button', { name: 'JSON' }).click()
+  const json = editor.getByLabel('Scenario JSON (vma-scenario/1)')
+  const text = await json.inputValue()
+  expect(JSON.parse(text).title).toBe('Five steps by hand')
+  await json.fill(text.replace('"rw-"', '"rwq"'))
+  await expect(editor.getByTestId('json-error')).toContainText(/^Line \d+: steps\[\d\]\.prot:/)
+  await page.screenshot({ path: 'test-results/editor-json.png' })
+  await json.fill(text)
+  await editor.getByRole('button', { name: 'Form' }).click()
+  await page.screenshot({ path: 'test-results/editor.png' })
+
+  await page.getByRole('button', { name: 'Last step' }).click()
+  const layout = await tableLayout(vmaTable(page))
+  expect(layout.length).toBeGreaterThan(0)
+  await page.getByRole('button', { name: 'Share', exact: true }).click()
+  await page.getByLabel('Open in presentation mode').check()
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue()
+  await page.screenshot({ path: 'test-results/share-dialog.png' })
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+  const receiver = await context.newPage()
+  await receiver.goto(link)
+  await expect(receiver.getByTestId('presentation')).toBeVisible()
+  await expect(receiver.getByTestId('present-step')).toHaveText(/^Step 5 of 5/)
+  await receiver.keyboard.press('Escape')
+  const slides = await exportFile(receiver, 'Export slides')
+  expect(slides.name).toBe('five-steps-by-hand-slides.pdf')
+  const pdf = await PDFDocument.load(slides.bytes)
+  expect(pdf.getPageCount()).toBe(5)
+  await context.close()
+})
