@@ -32,7 +32,7 @@ const backing = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('device'), file: fc.constant('/dev/zero'), pgoff: fc.nat(4) }) },
 )
 const step = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('mmap'), name: fc.constantFrom('A', 'B', 'C'), at, pages: len, prot, share: fc.constantFrom('private', 'private', 'shared'), backing, mapFlags: fc.constantFrom([], [], ['MAP_NORESERVE'], ['MAP_POPULATE'], ['MAP_FIXED']) }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('mmap'), name: fc.constantFrom('A', 'B', 'C'), at, pages: len, prot, share: fc.constantFrom('private', 'private', 'shared'), backing, mapFlags: fc.constantFrom([], [], ['MAP_NORESERVE'], ['MAP_POPULATE'], ['MAP_FIXED'], ['MAP_LOCKED'], ['MAP_DROPPABLE']) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('munmap'), at, pages: len }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('mprotect'), at, pages: len, prot }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('madvise'), at, pages: len, advice: fc.constantFrom('MADV_MERGEABLE', 'MADV_UNMERGEABLE') }) },

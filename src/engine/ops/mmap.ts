@@ -163,11 +163,6 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     return
   }
   const backing = step.backing
-  const droppable = mapFlags.includes('MAP_DROPPABLE')
-  if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
-    ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
-    return
-  }
   // do_mmap: "Too many mappings?"
   if (mm.count > ctx.maxMapCount) {
     ctx.fail('ENOMEM', 'do_mmap', () => `map_count ${mm.count} exceeds max_map_count ${ctx.maxMapCount}`)
@@ -175,6 +170,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   }
   if (!mapFlags.includes('MAP_FIXED') && mm.intersects(start, end)) {
     ctx.fail('EEXIST', 'do_mmap', () => `MAP_FIXED_NOREPLACE: ${rangeText({ start, end })} overlaps an existing VMA`)
+    return
+  }
+  // do_mmap's switch on the map type comes after the overlap check.
+  const droppable = mapFlags.includes('MAP_DROPPABLE')
+  if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
+    ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
     return
   }
 
