@@ -15,7 +15,8 @@ import type { Scenario } from '../scenario/types'
 import { compared, describeMismatch } from './compare'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
-const W = 24
+const W = Number(process.env.VMASCOPE_FUZZ_WINDOW ?? 24)
+const MAX_STEPS = Number(process.env.VMASCOPE_FUZZ_STEPS ?? 14)
 const SEED = Number(process.env.VMASCOPE_FUZZ_SEED ?? 0x5eed)
 const RUNS = Number(process.env.VMASCOPE_FUZZ_RUNS ?? 40)
 
@@ -43,7 +44,7 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap'), at, pages: fc.integer({ min: 1, max: 3 }), newPages: fc.integer({ min: 1, max: 4 }), mayMove: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'fork' }) },
 )
-const scenarioArb = fc.array(step, { minLength: 1, maxLength: 14 }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: 18, steps }))
+const scenarioArb = fc.array(step, { minLength: 1, maxLength: MAX_STEPS }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: W - 6, steps }))
 
 const support = machineSupport([6, 17])
 const describeFidelity = support.ok ? describe : describe.skip
