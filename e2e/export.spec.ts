@@ -129,7 +129,7 @@ test('build five steps in the editor, share, present and export the slides', asy
   await page.getByRole('button', { name: 'Share', exact: true }).click()
   await page.getByLabel('Open in presentation mode').check()
   const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue()
-  await page.screenshot({ path: 'test-results/share-dialog.png' })
+  await page.screenshot({ path: 'test-results/share-dialog-present.png' })
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   const receiver = await context.newPage()

@@ -1,5 +1,6 @@
 /** Presentation mode and the embed: the button and P, arrows step, Escape leaves, ?present=1 and ?embed=1 links. */
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
 import { expectStep, openScenario } from './explorer-helpers.js'
 import { hashAfter } from './share-helpers.js'
 
@@ -62,3 +63,27 @@ test('?embed=1 shows the chrome-less view with step buttons and a link to the ex
   await expect(page.getByTestId('present-step')).toHaveText(/^Step 1 of 3/)
   await expect(embed.getByRole('link', { name: 'Open in vmascope' })).toHaveAttribute('href', /#v1\./)
 })
+
+async function blockingViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the Share dialog, the editor and presentation mode pass axe (${theme} theme)`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: theme })
+    await openScenario(page, 'seed', '6.18')
+    await page.getByRole('button', { name: 'Edit scenario' }).click()
+    await expect(page.getByTestId('scenario-editor')).toBeVisible()
+    expect(await blockingViolations(page)).toEqual([])
+    await page.getByRole('button', { name: 'Share', exact: true }).click()
+    await expect(page.getByRole('textbox', { name: 'Share link' })).toBeVisible()
+    expect(await blockingViolations(page)).toEqual([])
+    await page.keyboard.press('Escape')
+    await page.getByRole('button', { name: 'Present' }).click()
+    await expect(page.getByTestId('presentation')).toBeVisible()
+    expect(await blockingViolations(page)).toEqual([])
+  })
+}

@@ -10,12 +10,13 @@ import { expectStep, openScenario, tableLayout, vmaTable } from './explorer-help
 import { serveDist, type StaticSite } from './static-server.js'
 import { hashAfter } from './share-helpers.js'
 
-async function shareLink(page: Page): Promise<string> {
+async function shareLink(page: Page, screenshot?: string): Promise<string> {
   await page.getByRole('button', { name: 'Share', exact: true }).click()
   const box = page.getByRole('textbox', { name: 'Share link' })
   await expect(box).toBeVisible()
   const link = await box.inputValue()
   await expect(page.getByTestId('share-link-length')).toHaveText(`${link.length.toLocaleString('en-US')} characters`)
+  if (screenshot) await page.screenshot({ path: screenshot })
   await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
   return link
 }
@@ -27,9 +28,8 @@ test('a share link opened in a fresh browser context shows the same VMAs, step a
   await page.getByRole('button', { name: 'Next step' }).click()
   await expectStep(page, 2)
   const layout = await tableLayout(vmaTable(page))
-  const link = await shareLink(page)
+  const link = await shareLink(page, 'test-results/share-dialog.png')
   expect(link).toMatch(/#v1\./)
-  await page.screenshot({ path: 'test-results/share-dialog.png' })
 
   const context = await browser.newContext()
   const other = await context.newPage()

@@ -83,7 +83,7 @@ export function ShareDialog({ open, onClose }: { open: boolean; onClose(): void 
             <label htmlFor={linkId} className="font-semibold">
               Share link
             </label>
-            <textarea id={linkId} readOnly rows={3} value={links.link} className={`${FIELD} resize-none break-all`} onFocus={(e) => e.currentTarget.select()} />
+            <textarea id={linkId} readOnly rows={4} value={links.link} className={`${FIELD} resize-none break-all`} onFocus={(e) => e.currentTarget.select()} />
             <div className="flex flex-wrap items-center gap-2">
               <span data-testid="share-link-length" className={tooLong ? 'font-semibold text-fail' : length > LINK_LENGTH_WARNING ? 'text-fg' : 'text-muted'}>
                 {length.toLocaleString('en-US')} characters
