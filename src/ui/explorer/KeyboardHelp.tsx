@@ -7,6 +7,8 @@ const SHORTCUTS: Array<[string, string]> = [
   ['Home', 'First step (the initial state)'],
   ['End', 'Last step'],
   ['?', 'This help'],
+  ['P', 'Presentation mode (there: ← → step, F full screen, Esc leaves)'],
+  ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo a change in the scenario editor'],
   ['Tab / Shift+Tab', 'Move between controls, steps, checks and table rows'],
   ['Enter / Space', 'Activate the focused button, step or pin a VMA'],
   ['Focus a check', 'Highlight the VMA it looked at in the view'],
