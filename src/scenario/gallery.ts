@@ -7,6 +7,7 @@
  * `title` and `notes` say what it shows and what to look at.
  */
 import { loadScenario, type LoadResult } from './load'
+import { STRESS_SCENARIOS, findStressScenario } from './stress'
 import seed from './gallery/seed.json'
 import ksmMerge from './gallery/ksm_merge.json'
 import brk from './gallery/brk.json'
@@ -50,8 +51,11 @@ export function findGalleryEntry(id: string): GalleryEntry | undefined {
 /** Loads a gallery scenario through the one scenario loader. Unknown ids give a LoadResult error too. */
 export function loadGalleryScenario(id: string): LoadResult {
   const entry = findGalleryEntry(id)
+  // The stress scenarios are generated, already in loaded form (see ./stress.ts).
+  const stress = entry ? undefined : findStressScenario(id)
+  if (stress) return { ok: true, scenario: stress.build(), warnings: [] }
   if (!entry) {
-    const known = GALLERY.map((e) => e.id).join(', ')
+    const known = [...GALLERY, ...STRESS_SCENARIOS].map((e) => e.id).join(', ')
     const message = `no built-in scenario "${id}" (known: ${known})`
     return { ok: false, error: { path: '', message }, text: `: ${message}` }
   }

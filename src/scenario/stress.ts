@@ -105,11 +105,24 @@ function mprotectSweep(pages = 60_000): Scenario {
   }
 }
 
+/** Scenarios built here, by id: the worker client sends the id, not 65,530 steps. */
+const builtIds = new WeakMap<Scenario, string>()
+const registered = (id: string, build: () => Scenario) => (): Scenario => {
+  const scenario = build()
+  builtIds.set(scenario, id)
+  return scenario
+}
+
 export const STRESS_SCENARIOS: readonly StressEntry[] = [
-  { id: 'stress-65530', title: 'Stress: 65,530 alternating mappings', build: () => alternatingMappings() },
-  { id: 'stress-fragmented-heap', title: 'Stress: a fragmented heap', build: () => fragmentedHeap() },
-  { id: 'stress-mprotect-sweep', title: 'Stress: a long mprotect sweep (60,001 steps)', build: () => mprotectSweep() },
+  { id: 'stress-65530', title: 'Stress: 65,530 alternating mappings', build: registered('stress-65530', () => alternatingMappings()) },
+  { id: 'stress-fragmented-heap', title: 'Stress: a fragmented heap', build: registered('stress-fragmented-heap', () => fragmentedHeap()) },
+  { id: 'stress-mprotect-sweep', title: 'Stress: a long mprotect sweep (60,001 steps)', build: registered('stress-mprotect-sweep', () => mprotectSweep()) },
 ]
+
+/** The stress id of a scenario object this module built (unchanged since), else undefined. */
+export function stressIdOf(scenario: Scenario): string | undefined {
+  return builtIds.get(scenario)
+}
 
 export function findStressScenario(id: string): StressEntry | undefined {
   return STRESS_SCENARIOS.find((entry) => entry.id === id)

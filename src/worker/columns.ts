@@ -85,9 +85,21 @@ export function encodeVmas(vmas: readonly VmaView[]): VmaColumns {
 }
 
 export function decodeVmas(columns: VmaColumns): VmaView[] {
+  const out: VmaView[] = new Array(columns.count)
+  for (const _ of decodeVmasInChunks(columns, out, Infinity)) {
+    // one chunk: everything
+  }
+  return out
+}
+
+/**
+ * Decodes into `out`, yielding after every `chunk` VMAs, so the caller can
+ * give the event loop a turn between chunks (no long task on the main thread).
+ */
+export function* decodeVmasInChunks(columns: VmaColumns, out: VmaView[], chunk: number): Generator<void> {
   const { count, numbers, codes, prots, files, nameLists, flagLists } = columns
-  const out: VmaView[] = new Array(count)
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % chunk === 0) yield
     const o = i * NUMBERS
     const c = i * CODES
     const bits = codes[c + 1]!
@@ -114,7 +126,6 @@ export function decodeVmas(columns: VmaColumns): VmaView[] {
       vmOpsClose: (bits & BIT_VM_OPS_CLOSE) !== 0,
     }
   }
-  return out
 }
 
 /** The buffers to list as transferables when posting `columns`. */
@@ -173,11 +184,20 @@ export function encodeSteps(steps: readonly StepSummary[]): StepColumns {
 }
 
 export function decodeSteps(columns: StepColumns): StepSummary[] {
+  const out: StepSummary[] = new Array(columns.count)
+  for (const _ of decodeStepsInChunks(columns, out, Infinity)) {
+    // one chunk: everything
+  }
+  return out
+}
+
+/** As decodeVmasInChunks, for steps. */
+export function* decodeStepsInChunks(columns: StepColumns, out: StepSummary[], chunk: number): Generator<void> {
   const { count, numbers, codes, ids, idCounts, words, summaries } = columns
-  const out: StepSummary[] = new Array(count)
   const word = (i: number) => (i < 0 ? null : words[i]!)
   let at = 0
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % chunk === 0) yield
     const c = i * 6
     const created: number[] = new Array(idCounts[i * 2]!)
     for (let k = 0; k < created.length; k++) created[k] = ids[at++]!
@@ -199,7 +219,6 @@ export function decodeSteps(columns: StepColumns): StepSummary[] {
       mergeAny: codes[c + 5] === 1,
     }
   }
-  return out
 }
 
 export const stepTransferables = (columns: StepColumns): ArrayBuffer[] =>

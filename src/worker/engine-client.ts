@@ -13,7 +13,23 @@
 import * as Comlink from 'comlink'
 import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import type { EngineWorkerApi, RunSummary, StepDifferences } from './engine-protocol'
+import type { EngineWorkerApi, RunSummary, StepDifferences, StepSummary } from './engine-protocol'
+import { stressIdOf } from '../scenario/stress'
+import { decodeStepsInChunks, decodeVmasInChunks } from './columns'
+
+/** Decoding gives the event loop a turn after this many objects (no long task on the main thread). */
+const DECODE_CHUNK = 6000
+
+/** Runs a chunked decoder, yielding to the event loop between chunks (a message, not a clamped timer). */
+async function drain(chunks: Generator<void>): Promise<void> {
+  for (const _ of chunks) {
+    await new Promise<void>((resolve) => {
+      const channel = new MessageChannel()
+      channel.port1.onmessage = () => resolve()
+      channel.port2.postMessage(null)
+    })
+  }
+}
 
 export class EngineFailure extends Error {
   override name = 'EngineFailure'
@@ -56,13 +72,20 @@ export class EngineClient {
 
   async run(scenario: Scenario, kernel: KernelId): Promise<EngineRun> {
     const generation = this.ensureWorker().generation
-    const summary = await this.call(`simulating on kernel ${kernel}`, (remote) => remote.run(scenario, kernel))
+    const stress = stressIdOf(scenario)
+    const columns = await this.call(`simulating on kernel ${kernel}`, (remote) => remote.run(stress ? { stress } : scenario, kernel))
+    const steps: StepSummary[] = new Array(columns.steps.count)
+    await drain(decodeStepsInChunks(columns.steps, steps, DECODE_CHUNK))
+    const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs }
     return { ...summary, generation }
   }
 
-  stepVmas(run: EngineRun, step: number): Promise<VmaView[]> {
+  async stepVmas(run: EngineRun, step: number): Promise<VmaView[]> {
     this.checkGeneration(run)
-    return this.call(`reading the VMAs of step ${step}`, (remote) => remote.stepVmas(run.runId, step))
+    const columns = await this.call(`reading the VMAs of step ${step}`, (remote) => remote.stepVmas(run.runId, step))
+    const vmas: VmaView[] = new Array(columns.count)
+    await drain(decodeVmasInChunks(columns, vmas, DECODE_CHUNK))
+    return vmas
   }
 
   stepChecks(run: EngineRun, step: number): Promise<Check[]> {

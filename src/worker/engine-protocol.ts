@@ -8,8 +8,20 @@
  * or two steps it draws, so a scenario with thousands of steps and VMAs never
  * crosses the worker boundary in one piece.
  */
-import type { Check, KernelId, StepResult, VmaView } from '../engine/api'
+import type { Check, KernelId, StepResult } from '../engine/api'
 import type { Scenario } from '../scenario/types'
+import type { StepColumns, VmaColumns } from './columns'
+
+/** A scenario, or the id of a built-in stress scenario (generated in the worker: 65,530 steps need not be copied). */
+export type ScenarioInput = Scenario | { stress: string }
+
+/** What `run` sends back: the step list as columns (see columns.ts); the client decodes it into a RunSummary. */
+export interface RunColumns {
+  runId: number
+  kernel: KernelId
+  steps: StepColumns
+  simulateMs: number
+}
 
 /** A step's result without its decision record (ask `stepChecks` for that). */
 export type StepSummary = Omit<StepResult, 'checks'>
@@ -35,9 +47,9 @@ export interface StepDifferences {
 
 export interface EngineWorkerApi {
   /** Simulates the scenario under one kernel and keeps the trace. */
-  run(scenario: Scenario, kernel: KernelId): RunSummary
+  run(scenario: ScenarioInput, kernel: KernelId): RunColumns
   /** The VMAs after step `step` (0 = before the first step) of a kept run. */
-  stepVmas(runId: number, step: number): VmaView[]
+  stepVmas(runId: number, step: number): VmaColumns
   /** The decision record of step `step` (1-based) of a kept run. */
   stepChecks(runId: number, step: number): Check[]
   /**

@@ -7,7 +7,10 @@
 import * as Comlink from 'comlink'
 import type { StepResult, Trace, VmaView } from '../engine/api'
 import { simulate } from '../engine/simulate'
-import type { EngineWorkerApi, RunSummary, StepDifferences, StepSummary } from './engine-protocol'
+import type { Scenario } from '../scenario/types'
+import { findStressScenario } from '../scenario/stress'
+import { encodeSteps, encodeVmas, stepTransferables, vmaTransferables } from './columns'
+import type { EngineWorkerApi, RunColumns, StepDifferences, StepSummary } from './engine-protocol'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing. */
 const MAX_KEPT_RUNS = 8
@@ -59,10 +62,16 @@ function differences(a: Trace, b: Trace): StepDifferences {
 }
 
 const api: EngineWorkerApi = {
-  run(scenario, kernel): RunSummary {
+  run(input, kernel): RunColumns {
     const started = performance.now()
-    const trace = simulate(scenario, kernel)
-    const steps = trace.steps.map(summarise)
+    let scenario = input
+    if ('stress' in input) {
+      const entry = findStressScenario(input.stress)
+      if (!entry) throw new Error(`no stress scenario "${input.stress}"`)
+      scenario = entry.build()
+    }
+    const trace = simulate(scenario as Scenario, kernel)
+    const steps = encodeSteps(trace.steps.map(summarise))
     const simulateMs = performance.now() - started
     const runId = nextRunId++
     runs.set(runId, trace)
@@ -71,10 +80,13 @@ const api: EngineWorkerApi = {
       if (oldest === undefined) break
       runs.delete(oldest)
     }
-    return { runId, kernel, steps, simulateMs }
+    return Comlink.transfer({ runId, kernel, steps, simulateMs }, stepTransferables(steps))
   },
 
-  stepVmas: (runId, step) => keptTrace(runId).vmasAt(step),
+  stepVmas(runId, step) {
+    const columns = encodeVmas(keptTrace(runId).vmasAt(step))
+    return Comlink.transfer(columns, vmaTransferables(columns))
+  },
 
   stepChecks(runId, step) {
     const result = keptTrace(runId).steps[step - 1]

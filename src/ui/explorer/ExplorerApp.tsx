@@ -12,6 +12,8 @@ import { KernelControls } from '../controls/KernelControls'
 import { ScenarioControls } from '../controls/ScenarioControls'
 import { ViewControls } from '../controls/ViewControls'
 import { ShareToolbar } from '../share/ShareToolbar'
+import { ImportSmapsControl } from '../import/ImportSmapsControl'
+import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
 import { StepList } from '../steps/StepList'
@@ -52,6 +54,7 @@ export function ExplorerApp() {
         <ScenarioControls />
         <KernelControls />
         <ViewControls />
+        <ImportSmapsControl />
         <ShareToolbar />
       </div>
       <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
@@ -101,6 +104,9 @@ export function ExplorerApp() {
           ) : (
             !snapshot.failure && <p className="text-muted">Running the scenario in the engine…</p>
           )}
+          <div className="mt-3">
+            <RecordingPane />
+          </div>
         </main>
         <EditorColumn />
       </div>

@@ -4,7 +4,8 @@
  * step whose result differs between the two kernels is marked (a visible ≠
  * and data-differs="true"), and the second kernel's badges are shown under it.
  */
-import { memo, useEffect, useRef } from 'react'
+import { memo, useEffect, useLayoutEffect, useRef } from 'react'
+import { useRowWindow } from '../vma-table/use-row-window'
 import type { KernelId } from '../../engine/api'
 import type { StepSummary } from '../../worker/engine-protocol'
 import { StepBadges } from './StepBadges'
@@ -19,7 +20,13 @@ interface StepListProps {
   onSelect(step: number): void
 }
 
+/** From this many steps on the list is virtualised (see StepList). */
+const WINDOWED_MIN_STEPS = 2000
+const WINDOWED_ROW_PX = 44
+
 interface StepItemProps {
+  /** Fixed height in px when the list is virtualised. */
+  height?: number
   index: number
   result: StepSummary | null
   compareResult: StepSummary | null
@@ -37,6 +44,7 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
       data-step={index}
       data-differs={differs ? 'true' : undefined}
       className="border-b border-line/60 [contain-intrinsic-size:auto_44px] [content-visibility:auto]"
+      style={props.height === undefined ? undefined : { height: props.height, overflow: 'hidden' }}
     >
       <button
         type="button"
@@ -77,6 +85,11 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
 
 export function StepList(props: StepListProps) {
   const listRef = useRef<HTMLOListElement>(null)
+  /** The scrolling parent (the step list's <nav>), which the virtualised list follows. */
+  const scrollerRef = useRef<HTMLElement | null>(null)
+  useLayoutEffect(() => {
+    scrollerRef.current = listRef.current?.parentElement ?? null
+  }, [])
   const { current } = props
 
   // Keep the current step in view. Deferred until after the frame is painted: scrolling
@@ -86,7 +99,8 @@ export function StepList(props: StepListProps) {
     const frame = requestAnimationFrame(() => {
       timer = setTimeout(() => {
         const item = listRef.current?.querySelector(`li[data-step="${current}"]`)
-        item?.scrollIntoView({ block: 'nearest' })
+        if (item) item.scrollIntoView({ block: 'nearest' })
+        else if (scrollerRef.current) scrollerRef.current.scrollTop = Math.max(0, current * WINDOWED_ROW_PX - scrollerRef.current.clientHeight / 2)
       }, 0)
     })
     return () => {
@@ -95,12 +109,26 @@ export function StepList(props: StepListProps) {
     }
   }, [current])
 
-  const rows = [null, ...props.steps]
+  // Long lists (the stress scenarios) are virtualised: only the items near the
+  // scroll position are in the DOM, each WINDOWED_ROW_PX high.
+  const total = props.steps.length + 1
+  const windowed = total >= WINDOWED_MIN_STEPS
+  const { first, end } = useRowWindow(scrollerRef, windowed ? total : 0, WINDOWED_ROW_PX)
+  const from = windowed ? first : 0
+  const rows = windowed ? (from === 0 ? [null, ...props.steps.slice(0, end - 1)] : props.steps.slice(from - 1, end - 1)) : [null, ...props.steps]
   return (
-    <ol ref={listRef} aria-label="Steps" className="text-fg">
-      {rows.map((result, index) => (
+    <ol
+      ref={listRef}
+      aria-label="Steps"
+      className="text-fg"
+      style={windowed ? { paddingTop: first * WINDOWED_ROW_PX, paddingBottom: (total - end) * WINDOWED_ROW_PX } : undefined}
+    >
+      {rows.map((result, i) => {
+        const index = from + i
+        return (
         <StepItem
           key={index}
+          height={windowed ? WINDOWED_ROW_PX : undefined}
           index={index}
           result={result}
           compareResult={index > 0 ? (props.compareSteps?.[index - 1] ?? null) : null}
@@ -110,7 +138,8 @@ export function StepList(props: StepListProps) {
           differs={props.differing?.has(index) ?? false}
           onSelect={props.onSelect}
         />
-      ))}
+        )
+      })}
     </ol>
   )
 }

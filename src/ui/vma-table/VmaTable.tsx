@@ -6,8 +6,14 @@
  *
  * Rows are memoised by VMA id (a changed VMA gets a new id), so stepping
  * through a scenario with a thousand VMAs re-renders only what changed.
+ *
+ * From WINDOWED_MIN_ROWS rows on the table is virtualised: it scrolls in a
+ * box of its own and only the rows in (or near) view are in the DOM, each
+ * ROW_PX high, with padding standing in for the others; aria-rowcount gives
+ * the total and each row its aria-rowindex (the header row is 1).
  */
-import { memo } from 'react'
+import { memo, useRef } from 'react'
+import { useRowWindow } from './use-row-window'
 import type { VmaView } from '../../engine/api'
 import { formatRange } from '../why/ksm-explanation'
 
@@ -44,6 +50,10 @@ function backingText(vma: VmaView): string {
 
 interface RowProps {
   runKey: string
+  /** aria-rowindex: 2 for the first VMA (the header row is 1). */
+  rowIndex: number
+  /** Fixed height in px when the table is virtualised. */
+  height: number | undefined
   vma: VmaView
   isNew: boolean
   pinned: boolean
@@ -60,13 +70,15 @@ const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5r
  * mean an equal row (the objects themselves are new on every fetch from the worker).
  */
 function sameRow(a: RowProps, b: RowProps): boolean {
-  return a.runKey === b.runKey && a.vma.id === b.vma.id && a.isNew === b.isNew && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma
+  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.isNew === b.isNew && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma
 }
 
-const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma }: RowProps) {
+const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma, rowIndex, height }: RowProps) {
   return (
     <tr
       role="row"
+      aria-rowindex={rowIndex}
+      style={height === undefined ? undefined : { height }}
       data-start={vma.start}
       data-end={vma.end}
       data-prot={vma.prot}
@@ -118,15 +130,24 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma 
   )
 }, sameRow)
 
-export function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
+/** From this many rows on, the table is virtualised. */
+export const WINDOWED_MIN_ROWS = 400
+const ROW_PX = 35
+
+export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const windowed = vmas.length >= WINDOWED_MIN_ROWS
+  const { first, end } = useRowWindow(scrollRef, windowed ? vmas.length : 0, ROW_PX)
+  const shown = windowed ? vmas.slice(first, end) : vmas
+  const offset = windowed ? first : 0
   return (
-    <div className="overflow-x-auto">
+    <div ref={scrollRef} className={windowed ? 'max-h-[28rem] overflow-auto' : 'overflow-x-auto'} data-windowed={windowed ? 'true' : undefined}>
       {/* The table is laid out as a grid of rows, with its roles spelled out, so that each row can
           use content-visibility: rows scrolled out of sight cost no layout and no paint, and a step
           over a thousand VMAs redraws within a frame. A CSS table would lay out every row again. */}
-      <table aria-label={name} role="table" className="block min-w-[62rem] text-left">
+      <table aria-label={name} role="table" aria-rowcount={vmas.length + 1} className="block min-w-[62rem] text-left">
         <thead role="rowgroup" className="block text-[11px] text-muted">
-          <tr role="row" className={`${ROW_GRID} border-b border-line`}>
+          <tr role="row" aria-rowindex={1} className={`${ROW_GRID} border-b border-line ${windowed ? 'sticky top-0 z-[1] bg-panel' : ''}`}>
             <th role="columnheader" scope="col" className={CELL}>range (pages)</th>
             <th role="columnheader" scope="col" className={`${CELL} text-right`}>size</th>
             <th role="columnheader" scope="col" className={CELL}>prot</th>
@@ -138,11 +159,17 @@ export function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId
             <th role="columnheader" scope="col" className={CELL}>flags</th>
           </tr>
         </thead>
-        <tbody role="rowgroup" className="block">
-          {vmas.map((vma) => (
+        <tbody
+          role="rowgroup"
+          className="block"
+          style={windowed ? { paddingTop: first * ROW_PX, paddingBottom: (vmas.length - end) * ROW_PX } : undefined}
+        >
+          {shown.map((vma, i) => (
             <VmaRow
               key={vma.id}
               runKey={runKey}
+              rowIndex={offset + i + 2}
+              height={windowed ? ROW_PX : undefined}
               vma={vma}
               isNew={created.has(vma.id)}
               pinned={vma.id === pinnedVmaId}
@@ -155,4 +182,4 @@ export function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId
       {vmas.length === 0 && <p className="px-2 py-1 text-[12px] text-muted">No VMA in the window.</p>}
     </div>
   )
-}
+})

@@ -1,0 +1,23 @@
+/**
+ * The "Import smaps file" input connected to the explorer: the imported
+ * process opens as the scenario (its initial state), on the gap-compressed
+ * axis with page 0 at address 0, so pages and addresses read as in the file.
+ */
+import { useCallback, type JSX } from 'react'
+import { useExplorerStoreApi } from '../../store/use-explorer-store'
+import { ImportSmapsInput } from './ImportSmapsInput'
+
+export function ImportSmapsControl(): JSX.Element {
+  const store = useExplorerStoreApi()
+  const onImport = useCallback(
+    (document: object, fileName: string) => {
+      const actions = store.getState()
+      if (!actions.openScenarioText(JSON.stringify(document), fileName)) return false
+      actions.setAxisMode('compressed')
+      actions.setBaseAddress('0x0')
+      return true
+    },
+    [store],
+  )
+  return <ImportSmapsInput onImport={onImport} />
+}
