@@ -13,12 +13,18 @@ import type { ExplorerStore } from '../../store/explorer-store'
 import { hashOfStore, restoreFromHash } from './store-share-state'
 
 const URL_UPDATE_DELAY_MS = 250
+/** Scenarios with more steps plus initial VMAs than this are not kept in the hash (see update()). */
+const MAX_HASHED_ITEMS = 2000
 
 export function followStoreInHash(store: ExplorerStore, extraSearch: () => string = () => ''): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   let written = window.location.hash.replace(/^#/, '')
 
   const update = () => {
+    // A stress scenario or a large imported process: compressing it on every change would
+    // block the page for a second and more, and the link would be too long to share anyway.
+    const scenario = store.getState().scenario
+    if (scenario.steps.length + (scenario.initial?.vmas.length ?? 0) > MAX_HASHED_ITEMS) return
     const hash = hashOfStore(store.getState())
     const search = extraSearch()
     if (hash === written && search === window.location.search) return
