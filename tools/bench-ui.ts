@@ -120,7 +120,7 @@ async function measureLoadAndFrames(page: Page, baseUrl: string): Promise<{ long
   const longTasks = await page.evaluate<number[]>('globalThis.__bench.longTasks.slice()')
   const longestTaskMs = longTasks.length > 0 ? Math.max(...longTasks) : 0
 
-  const view = page.getByRole('img', { name: /address space/i }).first()
+  const view = page.getByTestId('address-space-view').first().locator('svg')
   const box = await view.boundingBox()
   if (!box) throw new Error('the address-space view is not on screen')
   const y = box.y + box.height / 2

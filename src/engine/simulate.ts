@@ -25,7 +25,7 @@ import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
 import { loadInitialState } from './initial-state'
-import type { FileObject } from './vma'
+import type { FileObject, Vma } from './vma'
 
 export interface SimulateOptions {
   /** vm.max_map_count; default the scenario's `maxMapCount`, else 65530. */
@@ -156,8 +156,22 @@ class SimulatedTrace implements Trace {
     })
   }
 
+  /** One view per record: a record never changes, and neighbouring steps share most records. */
+  private readonly views = new WeakMap<Vma, VmaView>()
+
   vmasAt(i: number): VmaView[] {
-    return this.store.vmasAt(i).map(toView)
+    const records = this.store.vmasAt(i)
+    const out: VmaView[] = new Array(records.length)
+    for (let k = 0; k < records.length; k++) {
+      const record = records[k]!
+      let view = this.views.get(record)
+      if (!view) {
+        view = toView(record)
+        this.views.set(record, view)
+      }
+      out[k] = view
+    }
+    return out
   }
 
   /** The decision record of step i (1-based), written by re-running that step. */

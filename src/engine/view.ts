@@ -16,7 +16,19 @@ function backingOf(v: Vma): BackingKind {
   }
 }
 
+/** flags → [VM_* names, mnemonics], shared by every view with the same flags (views are read-only). */
+const FLAG_LISTS = new Map<number, [string[], string[]]>()
+function flagLists(flags: number): [string[], string[]] {
+  let lists = FLAG_LISTS.get(flags)
+  if (!lists) {
+    lists = [flagNames(flags), flagMnemonics(flags)]
+    FLAG_LISTS.set(flags, lists)
+  }
+  return lists
+}
+
 export function toView(v: Vma): VmaView {
+  const [names, mnemonics] = flagLists(v.flags)
   return {
     id: v.id,
     start: v.start,
@@ -27,8 +39,8 @@ export function toView(v: Vma): VmaView {
     share: v.flags & VM_MAYSHARE ? 'shared' : 'private',
     mergeable: (v.flags & VM_MERGEABLE) !== 0,
     names: labelNames(v.labels),
-    flags: flagNames(v.flags),
-    mnemonics: flagMnemonics(v.flags),
+    flags: names,
+    mnemonics,
     backing: backingOf(v),
     file: v.file ? v.file.display : null,
     fileId: v.file ? v.file.id : null,

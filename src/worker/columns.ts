@@ -24,8 +24,15 @@ const BIT_VM_OPS_CLOSE = 8
 class Interner<T> {
   readonly values: T[] = []
   private readonly index = new Map<string, number>()
-  constructor(private readonly key: (value: T) => string) {}
+  /** Values seen by identity (the engine shares equal flag lists), before keying them. */
+  private readonly byIdentity = new Map<unknown, number>()
+  constructor(private readonly key: (value: T) => string, private readonly identity: (value: T) => unknown = () => undefined) {}
   add(value: T): number {
+    const id = this.identity(value)
+    if (id !== undefined) {
+      const known = this.byIdentity.get(id)
+      if (known !== undefined) return known
+    }
     const k = this.key(value)
     let i = this.index.get(k)
     if (i === undefined) {
@@ -33,6 +40,7 @@ class Interner<T> {
       this.values.push(value)
       this.index.set(k, i)
     }
+    if (id !== undefined) this.byIdentity.set(id, i)
     return i
   }
 }
@@ -62,8 +70,8 @@ export function encodeVmas(vmas: readonly VmaView[]): VmaColumns {
   const codes = new Int32Array(n * CODES)
   const prots = new Interner<string>((s) => s)
   const files = new Interner<string>((s) => s)
-  const names = new Interner<string[]>(listKey)
-  const flags = new Interner<[string[], string[]]>(([f]) => listKey(f))
+  const names = new Interner<string[]>((list) => (list.length === 1 ? list[0]! : listKey(list)))
+  const flags = new Interner<[string[], string[]]>(([f]) => listKey(f), ([f]) => f)
   for (let i = 0; i < n; i++) {
     const v = vmas[i]!
     const o = i * NUMBERS

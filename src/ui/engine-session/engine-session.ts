@@ -55,6 +55,8 @@ type FailureSlot = Side | 'compare-steps' | 'vmas'
 const CACHE_LIMIT = 128
 /** Steps around the shown one that are fetched ahead of time (relative offsets). */
 const PREFETCH_OFFSETS = [1, -1, 2, -2]
+/** Above this many VMAs in the shown step, neighbours' VMAs are not prefetched. */
+const PREFETCH_MAX_VMAS = 4000
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -150,10 +152,13 @@ export class EngineSession {
   /** Fetches the neighbours of `step` in the background; failures here are silent (the real load reports them). */
   prefetchAround(run: SideRun, step: number): void {
     const last = run.steps.length
+    // Tens of thousands of VMAs per step: prefetching four neighbours would keep the worker
+    // busy when the next jump comes (a jump waits behind them); fetch on demand only.
+    const large = (run.steps[Math.max(step, 1) - 1]?.mapCount ?? 0) > PREFETCH_MAX_VMAS
     for (const offset of PREFETCH_OFFSETS) {
       const s = step + offset
       if (s < 0 || s > last) continue
-      if (!this.cached(run, s)) this.vmas(run, s).catch(() => undefined)
+      if (!large && !this.cached(run, s)) this.vmas(run, s).catch(() => undefined)
       if (s > 0) this.checks(run, s).catch(() => undefined)
     }
   }
