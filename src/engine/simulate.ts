@@ -25,7 +25,7 @@ import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
 import { loadInitialState } from './initial-state'
-import type { FileObject, Vma } from './vma'
+import type { FileObject } from './vma'
 
 export interface SimulateOptions {
   /** vm.max_map_count; default the scenario's `maxMapCount`, else 65530. */
@@ -156,18 +156,18 @@ class SimulatedTrace implements Trace {
     })
   }
 
-  /** One view per record: a record never changes, and neighbouring steps share most records. */
-  private readonly views = new WeakMap<Vma, VmaView>()
+  /** One view per record, by record id (ids are dense): a record never changes, and neighbouring steps share most records. */
+  private readonly views: (VmaView | undefined)[] = []
 
   vmasAt(i: number): VmaView[] {
     const records = this.store.vmasAt(i)
     const out: VmaView[] = new Array(records.length)
     for (let k = 0; k < records.length; k++) {
       const record = records[k]!
-      let view = this.views.get(record)
+      let view = this.views[record.id]
       if (!view) {
         view = toView(record)
-        this.views.set(record, view)
+        this.views[record.id] = view
       }
       out[k] = view
     }

@@ -4,10 +4,21 @@
 import type { BackingKind, VmaView } from './api'
 import { VM_MAYSHARE, VM_MERGEABLE, flagMnemonics, flagNames, flagsToProt } from './flags'
 import { HEAP_LABEL } from './ops/brk'
-import { labelNames, type Vma } from './vma'
+import { labelNames, type Label, type Vma } from './vma'
+
+/** labels → [distinct names, holds the heap label]; records derived from one another share their labels array. */
+const LABEL_INFO = new WeakMap<readonly Label[], [string[], boolean]>()
+function labelInfo(labels: readonly Label[]): [string[], boolean] {
+  let info = LABEL_INFO.get(labels)
+  if (!info) {
+    info = [labelNames(labels), labels.some((l) => l.name === HEAP_LABEL)]
+    LABEL_INFO.set(labels, info)
+  }
+  return info
+}
 
 function backingOf(v: Vma): BackingKind {
-  if (!v.file) return v.labels.some((l) => l.name === HEAP_LABEL) ? 'heap' : 'anon'
+  if (!v.file) return labelInfo(v.labels)[1] ? 'heap' : 'anon'
   switch (v.file.kind) {
     case 'anon-shmem': return v.file.display.startsWith('/dev/zero') ? 'device' : 'anon'
     case 'shmem': return 'shmem'
@@ -38,7 +49,7 @@ export function toView(v: Vma): VmaView {
     // show_map_vma(): 's' when VM_MAYSHARE, else 'p'
     share: v.flags & VM_MAYSHARE ? 'shared' : 'private',
     mergeable: (v.flags & VM_MERGEABLE) !== 0,
-    names: labelNames(v.labels),
+    names: labelInfo(v.labels)[0],
     flags: names,
     mnemonics,
     backing: backingOf(v),

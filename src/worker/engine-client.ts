@@ -64,6 +64,8 @@ export class EngineClient {
   private readonly timeoutMs: number
   private readonly createWorker: () => Worker
   generation = 0
+  /** Per run (generation:runId): every VMA view received, by its dense number (see StepVmasAnswer). */
+  private readonly mirrors = new Map<string, { views: VmaView[]; chain: Promise<void> }>()
 
   constructor(options: EngineClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -82,9 +84,28 @@ export class EngineClient {
 
   async stepVmas(run: EngineRun, step: number): Promise<VmaView[]> {
     this.checkGeneration(run)
-    const columns = await this.call(`reading the VMAs of step ${step}`, (remote) => remote.stepVmas(run.runId, step))
-    const vmas: VmaView[] = new Array(columns.count)
-    await drain(decodeVmasInChunks(columns, vmas, DECODE_CHUNK))
+    const answer = await this.call(`reading the VMAs of step ${step}`, (remote) => remote.stepVmas(run.runId, step))
+    const key = `${run.generation}:${run.runId}`
+    let mirror = this.mirrors.get(key)
+    if (!mirror) {
+      mirror = { views: [], chain: Promise.resolve() }
+      this.mirrors.set(key, mirror)
+    }
+    const target = mirror
+    // Answers are decoded in the order the worker numbered their fresh views.
+    const decoded = target.chain.then(async () => {
+      if (answer.freshFrom !== target.views.length) {
+        throw new EngineFailure(`VMA views arrived out of order (${answer.freshFrom}, have ${target.views.length})`)
+      }
+      const fresh: VmaView[] = new Array(answer.fresh.count)
+      await drain(decodeVmasInChunks(answer.fresh, fresh, DECODE_CHUNK))
+      for (const view of fresh) target.views.push(view)
+    })
+    target.chain = decoded.catch(() => undefined)
+    await decoded
+    const { ids } = answer
+    const vmas: VmaView[] = new Array(ids.length)
+    for (let k = 0; k < ids.length; k++) vmas[k] = target.views[ids[k]!]!
     return vmas
   }
 
@@ -100,6 +121,7 @@ export class EngineClient {
   }
 
   release(run: EngineRun): void {
+    this.mirrors.delete(`${run.generation}:${run.runId}`)
     if (run.generation !== this.generation || !this.remote) return
     this.remote.release(run.runId).catch(() => undefined)
   }
@@ -165,6 +187,7 @@ export class EngineClient {
 
   /** Rejects every pending call, terminates the worker and lets the next call start a new one. */
   private fail(failure: EngineFailure): void {
+    this.mirrors.clear()
     const worker = this.worker
     this.worker = null
     this.remote = null

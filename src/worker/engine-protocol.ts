@@ -15,6 +15,19 @@ import type { StepColumns, VmaColumns } from './columns'
 /** A scenario, or the id of a built-in stress scenario (generated in the worker: 65,530 steps need not be copied). */
 export type ScenarioInput = Scenario | { stress: string }
 
+/**
+ * What `stepVmas` sends back. Every VMA view the worker sends gets a dense
+ * number, per run, in the order first sent; an answer lists the step's VMAs by
+ * number and carries only the views this client has not had yet (numbered
+ * from `freshFrom`). Neighbouring steps share most VMAs, so a jump in a
+ * 60,000-VMA scenario moves a list of numbers and a few new VMAs.
+ */
+export interface StepVmasAnswer {
+  ids: Int32Array
+  freshFrom: number
+  fresh: VmaColumns
+}
+
 /** What `run` sends back: the step list as columns (see columns.ts); the client decodes it into a RunSummary. */
 export interface RunColumns {
   runId: number
@@ -49,7 +62,7 @@ export interface EngineWorkerApi {
   /** Simulates the scenario under one kernel and keeps the trace. */
   run(scenario: ScenarioInput, kernel: KernelId): RunColumns
   /** The VMAs after step `step` (0 = before the first step) of a kept run. */
-  stepVmas(runId: number, step: number): VmaColumns
+  stepVmas(runId: number, step: number): StepVmasAnswer
   /** The decision record of step `step` (1-based) of a kept run. */
   stepChecks(runId: number, step: number): Check[]
   /**

@@ -10,7 +10,7 @@ import { simulate } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
 import { encodeSteps, encodeVmas, stepTransferables, vmaTransferables } from './columns'
-import type { EngineWorkerApi, RunColumns, StepDifferences, StepSummary } from './engine-protocol'
+import type { EngineWorkerApi, RunColumns, StepDifferences, StepSummary, StepVmasAnswer } from './engine-protocol'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing. */
 const MAX_KEPT_RUNS = 8
@@ -18,6 +18,8 @@ const MAX_KEPT_RUNS = 8
 const FULL_COMPARISON_BUDGET = 20_000_000
 
 const runs = new Map<number, Trace>()
+/** Per run: the dense number of every VMA view sent to the client (see StepVmasAnswer). */
+const sentViews = new Map<number, { numbers: WeakMap<VmaView, number>; count: number }>()
 let nextRunId = 1
 
 function keptTrace(runId: number): Trace {
@@ -79,13 +81,33 @@ const api: EngineWorkerApi = {
       const oldest = runs.keys().next().value
       if (oldest === undefined) break
       runs.delete(oldest)
+      sentViews.delete(oldest)
     }
     return Comlink.transfer({ runId, kernel, steps, simulateMs }, stepTransferables(steps))
   },
 
-  stepVmas(runId, step) {
-    const columns = encodeVmas(keptTrace(runId).vmasAt(step))
-    return Comlink.transfer(columns, vmaTransferables(columns))
+  stepVmas(runId, step): StepVmasAnswer {
+    const views = keptTrace(runId).vmasAt(step)
+    let sent = sentViews.get(runId)
+    if (!sent) {
+      sent = { numbers: new WeakMap(), count: 0 }
+      sentViews.set(runId, sent)
+    }
+    const freshFrom = sent.count
+    const ids = new Int32Array(views.length)
+    const fresh: VmaView[] = []
+    for (let k = 0; k < views.length; k++) {
+      const view = views[k]!
+      let number = sent.numbers.get(view)
+      if (number === undefined) {
+        number = sent.count++
+        sent.numbers.set(view, number)
+        fresh.push(view)
+      }
+      ids[k] = number
+    }
+    const columns = encodeVmas(fresh)
+    return Comlink.transfer({ ids, freshFrom, fresh: columns }, [ids.buffer as ArrayBuffer, ...vmaTransferables(columns)])
   },
 
   stepChecks(runId, step) {
@@ -98,6 +120,7 @@ const api: EngineWorkerApi = {
 
   release(runId) {
     runs.delete(runId)
+    sentViews.delete(runId)
   },
 }
 
