@@ -5,9 +5,11 @@
  *   1. builds the app (vite build, into node_modules/.cache/bench-ui-dist, so a
  *      concurrent Playwright run's dist/ is left alone) and serves it with
  *      `vite preview` on a free port (never 4173, which the e2e tests use);
- *   2. longestTaskMs: opens the built-in `stress-65530` scenario (65,530
- *      VMAs) and records the longest main-thread task (PerformanceObserver
- *      "longtask") from navigation until its last step is drawn;
+ *   2. longestTaskMs: with the app started (on the small seed scenario, whose
+ *      start-up task is printed on stderr but not counted), chooses the
+ *      built-in `stress-65530` scenario (65,530 VMAs) in the Scenario list and
+ *      records the longest main-thread task (PerformanceObserver "longtask")
+ *      until its last step is drawn;
  *   3. framesP95Ms: scripted wheel zoom and drag pan over the address-space
  *      view at 65,530 VMAs; frame time = from a frame's start (the rAF
  *      timestamp: the frame's input events are handled after it) to the end
@@ -114,7 +116,13 @@ async function waitForLastStepDrawn(page: Page, vmas: number): Promise<void> {
 }
 
 async function measureLoadAndFrames(page: Page, baseUrl: string): Promise<{ longestTaskMs: number; framesP95Ms: number }> {
-  await page.goto(`${baseUrl}?scenario=stress-65530`)
+  // The app starts on a small scenario; then the stress scenario is chosen from the Scenario list.
+  await page.goto(`${baseUrl}?scenario=seed`)
+  await page.getByRole('table', { name: 'VMAs', exact: true }).waitFor()
+  await page.waitForTimeout(800)
+  const bootTasks = await page.evaluate<number[]>('globalThis.__bench.longTasks.splice(0)')
+  log(`app start-up (seed scenario, before measuring): longest main-thread task ${bootTasks.length > 0 ? Math.max(...bootTasks) : 0} ms`)
+  await page.getByRole('combobox', { name: 'Scenario', exact: true }).selectOption('stress-65530')
   await waitForLastStepDrawn(page, STRESS_VMAS)
   await page.waitForTimeout(500)
   const longTasks = await page.evaluate<number[]>('globalThis.__bench.longTasks.slice()')

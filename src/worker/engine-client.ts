@@ -18,7 +18,7 @@ import { stressIdOf } from '../scenario/stress'
 import { decodeStepsInChunks, decodeVmasInChunks } from './columns'
 
 /** Decoding gives the event loop a turn after this many objects (no long task on the main thread). */
-const DECODE_CHUNK = 6000
+const DECODE_CHUNK = 3000
 
 /** Runs a chunked decoder, yielding to the event loop between chunks (a message, not a clamped timer). */
 async function drain(chunks: Generator<void>): Promise<void> {

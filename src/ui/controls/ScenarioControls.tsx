@@ -5,6 +5,7 @@
  */
 import { useId, useRef } from 'react'
 import { GALLERY, galleryTitle } from '../../scenario/gallery'
+import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import type { ScenarioSource } from '../../store/explorer-store'
 import type { Scenario } from '../../scenario/types'
@@ -60,6 +61,13 @@ export function ScenarioControls() {
               {galleryTitle(entry)}
             </option>
           ))}
+          <optgroup label="Stress (large)">
+            {STRESS_SCENARIOS.map((entry) => (
+              <option key={entry.id} value={entry.id}>
+                {entry.title}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </span>
       <label className={`${TOOL_BUTTON} cursor-pointer focus-within:outline-2 focus-within:outline-focus`}>
