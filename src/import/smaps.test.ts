@@ -86,6 +86,14 @@ describe('a real process on this machine', () => {
     // A small, idle process whose address space does not change while it is read.
     child = spawn('sleep', ['30'], { stdio: 'ignore' })
     await new Promise((resolve) => child.once('spawn', resolve))
+    // 'spawn' fires at exec: wait until the dynamic loader has finished mapping the libraries.
+    let previous = ''
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const maps = readFileSync(`/proc/${child.pid}/maps`, 'utf8')
+      if (maps === previous) break
+      previous = maps
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
   })
   afterAll(() => {
     child.kill()
@@ -93,9 +101,8 @@ describe('a real process on this machine', () => {
 
   it('imports every mapping of /proc/PID/smaps with its range and VmFlags, and the engine starts from it', () => {
     const smaps = readFileSync(`/proc/${child.pid}/smaps`, 'utf8')
-    const maps = readFileSync(`/proc/${child.pid}/maps`, 'utf8')
-    // The expected ranges and flags, read straight from the text (independently of the parser).
-    const userLines = maps.trim().split('\n').filter((l) => !l.startsWith('ffffffffff600000'))
+    // The expected ranges and flags, read straight from the same text (independently of the parser).
+    const userLines = smaps.split('\n').filter((l) => /^[0-9a-f]+-[0-9a-f]+ /.test(l) && !l.startsWith('ffffffffff600000'))
     const expectedRanges = userLines.map((l) => l.split(' ')[0]!.split('-').map((h) => Number(BigInt(`0x${h}`) / 4096n)))
     const expectedMnemonics = smaps.split('\n').filter((l) => l.startsWith('VmFlags:')).map((l) => l.slice(8).trim().split(/\s+/)).slice(0, userLines.length)
 
