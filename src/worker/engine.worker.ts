@@ -63,6 +63,31 @@ function differences(a: Trace, b: Trace): StepDifferences {
   return { steps, vmasByCountOnly }
 }
 
+/** Steps between the samples of the warm-up below. */
+const WARM_STRIDE = 1500
+/** Scenarios whose largest step has fewer VMAs than this need no warm-up. */
+const WARM_MIN_VMAS = 5000
+
+/**
+ * After a large run, while the page is idle: rebuild a sample of steps, one
+ * per task, so the engine has made the view of (nearly) every VMA record
+ * before the user jumps there (a first visit makes tens of thousands of views).
+ * Requests that arrive meanwhile run between two samples.
+ */
+function warmViews(runId: number, trace: Trace): void {
+  let largest = 0
+  for (const step of trace.steps) if (step.mapCount > largest) largest = step.mapCount
+  if (largest < WARM_MIN_VMAS) return
+  let next = trace.steps.length
+  const tick = () => {
+    if (runs.get(runId) !== trace || next < 0) return
+    trace.vmasAt(next)
+    next -= WARM_STRIDE
+    setTimeout(tick, 0)
+  }
+  setTimeout(tick, 0)
+}
+
 const api: EngineWorkerApi = {
   run(input, kernel): RunColumns {
     const started = performance.now()
@@ -83,6 +108,7 @@ const api: EngineWorkerApi = {
       runs.delete(oldest)
       sentViews.delete(oldest)
     }
+    warmViews(runId, trace)
     return Comlink.transfer({ runId, kernel, steps, simulateMs }, stepTransferables(steps))
   },
 
