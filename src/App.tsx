@@ -4,7 +4,7 @@ import { ExplorerStoreContext } from './store/use-explorer-store'
 import type { EngineSession } from './ui/engine-session/engine-session'
 import { EngineSessionContext } from './ui/engine-session/use-engine-session'
 import { ExplorerApp } from './ui/explorer/ExplorerApp'
-import { PresentView } from './ui/present/PresentView'
+import { Suspense, lazy } from 'react'
 import { usePageMode } from './ui/present/use-page-mode'
 
 export function App({ store, session }: { store: ExplorerStore; session: EngineSession }) {
@@ -17,8 +17,16 @@ export function App({ store, session }: { store: ExplorerStore; session: EngineS
   )
 }
 
+/** Presentation mode and the embed load their code when first used. */
+const PresentView = lazy(() => import('./ui/present/PresentView').then((m) => ({ default: m.PresentView })))
+
 /** The explorer, or presentation mode / the embed (?present=1, ?embed=1). */
 function PageForMode() {
   const mode = usePageMode()
-  return mode === 'explore' ? <ExplorerApp /> : <PresentView mode={mode} />
+  if (mode === 'explore') return <ExplorerApp />
+  return (
+    <Suspense fallback={<p role="status" className="p-6">Loading presentation mode…</p>}>
+      <PresentView mode={mode} />
+    </Suspense>
+  )
 }

@@ -15,7 +15,9 @@ import { markStepRequests } from './ui/explorer/perf-marks'
 
 const store = createExplorerStore()
 applyUrlOptions(store, window.location.search)
-startUrlState(store) // #v1. share state, ?present=1 / ?embed=1; the address follows the store
+// #v1. share state, ?present=1 / ?embed=1; the address follows the store. A link's
+// state is read (its codec fetched) before the first render, so it never flashes the default.
+await startUrlState(store)
 markStepRequests(store)
 const session = new EngineSession(store)
 session.start()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_GALLERY_ID, GALLERY, findGalleryEntry, loadGalleryScenario } from './gallery'
+import { loadScenario } from './load'
 
 describe('built-in scenario gallery', () => {
   it('has unique ids and contains the default scenario', () => {
@@ -14,6 +15,14 @@ describe('built-in scenario gallery', () => {
     expect(loaded.warnings).toEqual([])
     expect(loaded.scenario.title?.length).toBeGreaterThan(10)
     expect(loaded.scenario.notes?.length).toBeGreaterThan(80)
+  })
+
+  it.each(GALLERY.map((entry) => entry.id))('%s is stored in the loader\'s normal form (the page opens it without the validator)', (id) => {
+    const entry = findGalleryEntry(id)!
+    const loaded = loadScenario(entry.document)
+    if (!loaded.ok) throw new Error(loaded.text)
+    expect(loaded.warnings).toEqual([])
+    expect(loaded.scenario).toStrictEqual(entry.document)
   })
 
   it('answers an unknown id with a load error that lists the known ones', () => {

@@ -25,26 +25,26 @@ describe('explorer store', () => {
     expect(store.getState().step).toBe(last)
   })
 
-  it('keeps the current scenario when a file is broken, and says where', () => {
+  it('keeps the current scenario when a file is broken, and says where', async () => {
     const store = createExplorerStore()
     const before = store.getState().scenario
     const text = JSON.stringify({ format: 'vma-scenario/1', steps: [{ op: 'mprotect', at: 0, pages: 1, prot: 'rwz' }] })
-    expect(store.getState().openScenarioText(text, 'bad.json')).toBe(false)
+    expect(await store.getState().openScenarioText(text, 'bad.json')).toBe(false)
     expect(store.getState().scenario).toBe(before)
     expect(store.getState().scenarioError).toMatch(/^bad\.json: steps\[0\]\.prot: /)
   })
 
-  it('reports invalid JSON without a path prefix', () => {
+  it('reports invalid JSON without a path prefix', async () => {
     const store = createExplorerStore()
-    store.getState().openScenarioText('{"format": ', 'cut.json')
+    await store.getState().openScenarioText('{"format": ', 'cut.json')
     expect(store.getState().scenarioError).toMatch(/^cut\.json: invalid JSON at line 1/)
   })
 
-  it('opens a valid file and clears an earlier error', () => {
+  it('opens a valid file and clears an earlier error', async () => {
     const store = createExplorerStore()
-    store.getState().openScenarioText('nonsense', 'x.json')
+    await store.getState().openScenarioText('nonsense', 'x.json')
     const text = JSON.stringify({ format: 'vma-scenario/1', steps: [{ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value: 1 }] })
-    expect(store.getState().openScenarioText(text, 'ok.json')).toBe(true)
+    expect(await store.getState().openScenarioText(text, 'ok.json')).toBe(true)
     expect(store.getState().scenarioError).toBeNull()
     expect(store.getState().source).toEqual({ kind: 'file', name: 'ok.json' })
     expect(store.getState().step).toBe(1)

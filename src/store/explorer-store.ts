@@ -15,7 +15,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import { loadScenario } from '../scenario/load'
 import { DEFAULT_GALLERY_ID, loadGalleryScenario } from '../scenario/gallery'
 import { parseBaseAddress } from './base-address'
 
@@ -63,8 +62,11 @@ export interface ExplorerState {
 export interface ExplorerActions {
   /** Opens a built-in scenario; an unknown id leaves the current one and sets scenarioError. */
   openGalleryScenario(id: string): boolean
-  /** Opens a scenario from a file's text (through loadScenario); a broken file leaves the current one. */
-  openScenarioText(text: string, fileName: string): boolean
+  /**
+   * Opens a scenario from a file's text (through loadScenario, fetched on first
+   * use); a broken file leaves the current one. Resolves to whether it opened.
+   */
+  openScenarioText(text: string, fileName: string): Promise<boolean>
   dismissScenarioError(): void
   setKernel(kernel: KernelId): void
   setCompare(on: boolean): void
@@ -160,7 +162,8 @@ export function createExplorerStore(overrides: Partial<ExplorerState> = {}): Exp
         replaceScenario(loaded.scenario, { kind: 'gallery', id })
         return true
       },
-      openScenarioText(text, fileName) {
+      async openScenarioText(text, fileName) {
+        const { loadScenario } = await import('../scenario/load')
         const loaded = loadScenario(text)
         if (!loaded.ok) {
           set({ scenarioError: `${fileName}: ${scenarioErrorText(loaded.error)}` })

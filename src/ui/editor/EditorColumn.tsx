@@ -1,13 +1,17 @@
-/** The editor as the explorer's right-hand column (nothing when closed). */
-import { ScenarioEditor } from './ScenarioEditor'
+/** The editor as the explorer's right-hand column (nothing when closed; its code loads on first open). */
+import { Suspense, lazy } from 'react'
 import { setEditorOpen, useEditorOpen } from './editor-panel'
+
+const ScenarioEditor = lazy(() => import('./ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })))
 
 export function EditorColumn() {
   const open = useEditorOpen()
   if (!open) return null
   return (
     <div className="flex min-h-0 w-[min(32rem,40vw)] flex-col">
-      <ScenarioEditor onClose={() => setEditorOpen(false)} />
+      <Suspense fallback={<p role="status" className="p-3 text-[13px] text-muted">Loading the editor…</p>}>
+        <ScenarioEditor onClose={() => setEditorOpen(false)} />
+      </Suspense>
     </div>
   )
 }

@@ -5,11 +5,12 @@
  * the page) is left alone.
  */
 import { useEffect } from 'react'
-import { openScenarioBytes } from '../../export/open-exported-file'
 import { scenarioErrorText, type ExplorerStore } from '../../store/explorer-store'
 
 export async function openScenarioFile(store: ExplorerStore, file: File): Promise<boolean> {
-  const opened = openScenarioBytes(new Uint8Array(await file.arrayBuffer()))
+  // The reader (and the scenario validator behind it) is fetched on first use.
+  const [{ openScenarioBytes }, bytes] = await Promise.all([import('../../export/open-exported-file'), file.arrayBuffer()])
+  const opened = openScenarioBytes(new Uint8Array(bytes))
   if (opened.ok) return store.getState().openScenarioText(JSON.stringify(opened.scenario), file.name)
   store.setState({ scenarioError: `${file.name}: ${scenarioErrorText(opened.error)}` })
   return false

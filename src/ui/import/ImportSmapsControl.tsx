@@ -10,9 +10,9 @@ import { ImportSmapsInput } from './ImportSmapsInput'
 export function ImportSmapsControl(): JSX.Element {
   const store = useExplorerStoreApi()
   const onImport = useCallback(
-    (document: object, fileName: string) => {
+    async (document: object, fileName: string) => {
       const actions = store.getState()
-      if (!actions.openScenarioText(JSON.stringify(document), fileName)) return false
+      if (!(await actions.openScenarioText(JSON.stringify(document), fileName))) return false
       actions.setAxisMode('compressed')
       actions.setBaseAddress('0x0')
       return true

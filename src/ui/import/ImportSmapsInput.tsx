@@ -10,7 +10,7 @@ import type { SmapsProblem } from '../../import/smaps'
 
 export interface ImportSmapsInputProps {
   /** Opens the imported scenario document; returns false when the explorer refused it. */
-  onImport(document: object, fileName: string): boolean
+  onImport(document: object, fileName: string): Promise<boolean>
 }
 
 interface ImportReport {
@@ -38,7 +38,7 @@ export function ImportSmapsInput({ onImport }: ImportSmapsInputProps): JSX.Eleme
       if (vmas === 0) setFailure(`${file.name}: no mapping could be read; is it the text of /proc/PID/smaps?`)
       else {
         setFailure(null)
-        onImport(imported.document, file.name)
+        await onImport(imported.document, file.name)
       }
     } catch (error) {
       setFailure(`${file.name}: ${error instanceof Error ? error.message : String(error)}`)

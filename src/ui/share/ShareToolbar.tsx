@@ -1,12 +1,14 @@
 /** The toolbar group of this feature: Edit scenario, Share, Present, and the export buttons. */
-import { useState } from 'react'
+import { Suspense, lazy, useState } from 'react'
 import { TOOL_BUTTON } from '../controls/control-styles'
 import { setEditorOpen, useEditorOpen } from '../editor/editor-panel'
 import { ExportButtons } from '../export/ExportButtons'
 import { PresentButton } from '../present/PresentButton'
-import { ShareDialog } from './ShareDialog'
 import { useScenarioFileDrop } from '../export/use-file-drop'
 import { useExplorerStoreApi } from '../../store/use-explorer-store'
+
+/** The dialog's code (link encoding, lz-string) loads when it is first opened. */
+const ShareDialog = lazy(() => import('./ShareDialog').then((m) => ({ default: m.ShareDialog })))
 
 export function ShareToolbar() {
   const editorOpen = useEditorOpen()
@@ -22,7 +24,11 @@ export function ShareToolbar() {
       </button>
       <PresentButton />
       <ExportButtons />
-      <ShareDialog open={shareOpen} onClose={() => setShareOpen(false)} />
+      {shareOpen && (
+        <Suspense fallback={null}>
+          <ShareDialog open onClose={() => setShareOpen(false)} />
+        </Suspense>
+      )}
     </div>
   )
 }

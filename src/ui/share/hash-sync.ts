@@ -20,12 +20,12 @@ export function followStoreInHash(store: ExplorerStore, extraSearch: () => strin
   let timer: ReturnType<typeof setTimeout> | undefined
   let written = window.location.hash.replace(/^#/, '')
 
-  const update = () => {
+  const update = async () => {
     // A stress scenario or a large imported process: compressing it on every change would
     // block the page for a second and more, and the link would be too long to share anyway.
     const scenario = store.getState().scenario
     if (scenario.steps.length + (scenario.initial?.vmas.length ?? 0) > MAX_HASHED_ITEMS) return
-    const hash = hashOfStore(store.getState())
+    const hash = await hashOfStore(store.getState())
     const search = extraSearch()
     if (hash === written && search === window.location.search) return
     written = hash
@@ -33,13 +33,13 @@ export function followStoreInHash(store: ExplorerStore, extraSearch: () => strin
   }
   const schedule = () => {
     clearTimeout(timer)
-    timer = setTimeout(update, URL_UPDATE_DELAY_MS)
+    timer = setTimeout(() => void update(), URL_UPDATE_DELAY_MS)
   }
   const onHashChange = () => {
     const hash = window.location.hash.replace(/^#/, '')
     if (hash === written) return
     written = hash
-    restoreFromHash(store, hash)
+    void restoreFromHash(store, hash)
   }
 
   const unsubscribe = store.subscribe(schedule)

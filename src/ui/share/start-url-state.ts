@@ -9,9 +9,14 @@ import { modeFromSearch, modeSearch, pageModeStore, setPageMode } from '../prese
 import { followStoreInHash, scheduleAddressUpdate } from './hash-sync'
 import { restoreFromHash } from './store-share-state'
 
-export function startUrlState(store: ExplorerStore): void {
+/**
+ * Resolves once a #v1. hash has been opened (at once when there is none), so
+ * that main.tsx can wait for it before the first render (no flash of the
+ * default scenario) and the address is only rewritten after the link was read.
+ */
+export async function startUrlState(store: ExplorerStore): Promise<void> {
   setPageMode(modeFromSearch(window.location.search))
-  restoreFromHash(store, window.location.hash)
+  await restoreFromHash(store, window.location.hash)
   followStoreInHash(store, () => modeSearch())
   pageModeStore.subscribe(() => scheduleAddressUpdate(store))
 }

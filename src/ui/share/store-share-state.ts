@@ -4,12 +4,13 @@
  * (`applyShareState`). The store is plain zustand, so this needs no new
  * store action: it sets the same fields the store's own actions set.
  */
-import { encodeShareHash, decodeShareHash } from '../../share/share-link'
 import type { ShareState } from '../../share/share-state'
 import type { ExplorerState, ExplorerStore } from '../../store/explorer-store'
 import { GALLERY } from '../../scenario/gallery'
-import { loadScenario } from '../../scenario/load'
 import type { Scenario } from '../../scenario/types'
+
+/** The link codec (lz-string and the scenario validator), fetched on first use. */
+const shareLink = () => import('../../share/share-link')
 
 export function shareStateOf(state: ExplorerState): ShareState {
   return {
@@ -29,10 +30,8 @@ export function shareStateOf(state: ExplorerState): ShareState {
 /** The gallery id whose scenario equals `scenario`, so a shared gallery scenario shows its own name. */
 function galleryIdOf(scenario: Scenario): string | null {
   const text = JSON.stringify(scenario)
-  for (const entry of GALLERY) {
-    const loaded = loadScenario(entry.document)
-    if (loaded.ok && JSON.stringify(loaded.scenario) === text) return entry.id
-  }
+  // Gallery documents are stored in the loader's normal form (see scenario/gallery.ts).
+  for (const entry of GALLERY) if (JSON.stringify(entry.document) === text) return entry.id
   return null
 }
 
@@ -61,8 +60,9 @@ export function applyShareState(store: ExplorerStore, shared: ShareState): void 
  * a link that cannot be read leaves the current (default) scenario and says
  * why in the store's scenarioError, which the page shows as text.
  */
-export function restoreFromHash(store: ExplorerStore, hash: string): 'restored' | 'empty' | 'rejected' {
-  const decoded = decodeShareHash(hash)
+export async function restoreFromHash(store: ExplorerStore, hash: string): Promise<'restored' | 'empty' | 'rejected'> {
+  if (hash === '' || hash === '#') return 'empty'
+  const decoded = (await shareLink()).decodeShareHash(hash)
   if (decoded.ok) {
     applyShareState(store, decoded.state)
     return 'restored'
@@ -72,6 +72,6 @@ export function restoreFromHash(store: ExplorerStore, hash: string): 'restored' 
   return 'rejected'
 }
 
-export function hashOfStore(state: ExplorerState): string {
-  return encodeShareHash(shareStateOf(state))
+export async function hashOfStore(state: ExplorerState): Promise<string> {
+  return (await shareLink()).encodeShareHash(shareStateOf(state))
 }
