@@ -9,7 +9,8 @@
  * taken whenever the records born since the last one outnumber the live VMAs,
  * so checkpoints cost no more memory than the records themselves (amortised),
  * and rebuilding step i touches one checkpoint plus the records born after it:
- * O(n log n) for n live VMAs, whatever the length of the trace.
+ * O(n + k log k) for n live VMAs and k records born since the checkpoint,
+ * whatever the length of the trace.
  */
 import { VmaRecord, type Vma, type VmaChanges, type VmaFields } from './vma'
 
@@ -19,6 +20,7 @@ interface Checkpoint {
 }
 
 const MIN_CHECKPOINT_GAP = 256
+const CHECKPOINT_DENSITY = 8
 
 export class TraceStore {
   /** All records, in birth order. */
@@ -93,7 +95,9 @@ export class TraceStore {
   }
 
   endStep(live: readonly Vma[]): void {
-    if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.length)) {
+    // A checkpoint every live/8 births: at most 8 pointers of checkpoint per record ever made,
+    // and a step is rebuilt from a checkpoint plus at most live/8 newer records.
+    if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.length / CHECKPOINT_DENSITY)) {
       this.checkpoints.push({ step: this.step, vmas: live.slice() })
       this.bornSinceCheckpoint = 0
     }
@@ -112,19 +116,26 @@ export class TraceStore {
       else hi = mid - 1
     }
     const cp = this.checkpoints[lo]!
-    const out: Vma[] = []
-    for (const v of cp.vmas) if (v.died > step) out.push(v)
+    // Survivors of the checkpoint are in address order already; the records born since
+    // are merged in (sorted first, as a step may make its records in any order).
+    const kept: Vma[] = []
+    for (const v of cp.vmas) if (v.died > step) kept.push(v)
     const from = cp.step + 1 <= last ? this.birthStart[cp.step + 1]! : this.records.length
     const to = step + 1 <= last ? this.birthStart[step + 1]! : this.records.length
-    let sorted = true
+    const born: Vma[] = []
     for (let k = from; k < to; k++) {
       const v = this.records[k]!
-      if (v.died > step) {
-        if (out.length > 0 && out[out.length - 1]!.start > v.start) sorted = false
-        out.push(v)
-      }
+      if (v.died > step) born.push(v)
     }
-    if (!sorted) out.sort((a, b) => a.start - b.start)
+    if (born.length === 0) return kept
+    born.sort((a, b) => a.start - b.start)
+    const out: Vma[] = new Array(kept.length + born.length)
+    let a = 0
+    let b = 0
+    let o = 0
+    while (a < kept.length && b < born.length) out[o++] = kept[a]!.start <= born[b]!.start ? kept[a++]! : born[b++]!
+    while (a < kept.length) out[o++] = kept[a++]!
+    while (b < born.length) out[o++] = born[b++]!
     return out
   }
 }
