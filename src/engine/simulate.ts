@@ -183,7 +183,7 @@ class SimulatedTrace implements Trace {
     const scratch = new TraceStore(true)
     scratch.beginStep(i)
     const mm = new AddressSpace(scratch)
-    mm.vmas = this.store.vmasAt(i - 1)
+    mm.vmas = this.store.vmasAt(i - 1).slice() // the re-run changes its copy, never the trace's
     const bits = c.bits[k]!
     const state: ProcessState = {
       mm,

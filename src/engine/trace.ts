@@ -21,6 +21,7 @@ interface Checkpoint {
 
 const MIN_CHECKPOINT_GAP = 256
 const CHECKPOINT_DENSITY = 8
+const RECENT_STEPS = 4
 
 export class TraceStore {
   /** All records, in birth order. */
@@ -103,10 +104,29 @@ export class TraceStore {
     }
   }
 
-  /** Live records after step i (0 = before the first step), sorted by start. */
+  /**
+   * The last few steps rebuilt: a step is usually asked for together with the
+   * one before it (the change highlight) and again to explain it (which starts
+   * from the step before), so a jump rebuilds two steps, not three.
+   */
+  private readonly recent: { step: number; vmas: Vma[] }[] = []
+
+  /** Live records after step i (0 = before the first step), sorted by start. Do not modify the array. */
   vmasAt(i: number): Vma[] {
     const last = this.stepCount
     const step = Math.max(0, Math.min(last, Math.floor(i)))
+    const hit = this.recent.find((r) => r.step === step)
+    if (hit) return hit.vmas
+    const vmas = this.rebuild(step, last)
+    // Read only once the run is over (records stop dying), so a rebuilt step stays valid.
+    if (!this.scratch) {
+      this.recent.unshift({ step, vmas })
+      if (this.recent.length > RECENT_STEPS) this.recent.pop()
+    }
+    return vmas
+  }
+
+  private rebuild(step: number, last: number): Vma[] {
     // The last checkpoint at or before `step`.
     let lo = 0
     let hi = this.checkpoints.length - 1
