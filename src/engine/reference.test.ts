@@ -88,6 +88,19 @@ describe.each(KERNEL_IDS)('engine vs the page model, kernel %s', (kernel) => {
   })
 })
 
+it('gives the same VMAs for a step however the steps are visited (rebuilt, derived from a neighbour, cached)', () => {
+  fc.assert(fc.property(scenarioArb, fc.array(fc.integer({ min: -2, max: 2 }), { maxLength: 30 }), fc.nat(), (scenario, walk, start) => {
+    const n = scenario.steps.length
+    const visited = simulate(scenario, '6.18')
+    const fresh = (i: number) => simulate(scenario, '6.18').vmasAt(i).map((v) => [v.start, v.end, v.prot, v.mergeable, v.pgoff])
+    let i = start % (n + 1)
+    for (const move of walk) {
+      i = Math.max(0, Math.min(n, i + move))
+      expect(visited.vmasAt(i).map((v) => [v.start, v.end, v.prot, v.mergeable, v.pgoff])).toEqual(fresh(i))
+    }
+  }), { numRuns: Math.ceil(RUNS / 3) })
+})
+
 it('is deterministic', () => {
   fc.assert(fc.property(scenarioArb, (scenario) => {
     expect(JSON.stringify(simulate(scenario, '6.18').steps)).toBe(JSON.stringify(simulate(scenario, '6.18').steps))

@@ -117,13 +117,40 @@ export class TraceStore {
     const step = Math.max(0, Math.min(last, Math.floor(i)))
     const hit = this.recent.find((r) => r.step === step)
     if (hit) return hit.vmas
-    const vmas = this.rebuild(step, last)
+    // A neighbour of a step rebuilt lately differs from it by a few records: derive it in O(n).
+    const near = this.recent.find((r) => r.step === step + 1 || r.step === step - 1)
+    const vmas = near ? this.derive(near.vmas, near.step, step, last) : this.rebuild(step, last)
     // Read only once the run is over (records stop dying), so a rebuilt step stays valid.
     if (!this.scratch) {
       this.recent.unshift({ step, vmas })
       if (this.recent.length > RECENT_STEPS) this.recent.pop()
     }
     return vmas
+  }
+
+  /**
+   * The VMAs of `step` from those of the adjacent step `from`: keep the records
+   * alive at `step`, and merge in the few that `from` lacks (born at `step` when
+   * going forward; killed at `from` when going back).
+   */
+  private derive(base: readonly Vma[], from: number, step: number, last: number): Vma[] {
+    const kept: Vma[] = []
+    for (const v of base) if (v.born <= step && v.died > step) kept.push(v)
+    const added: Vma[] = []
+    if (from === step - 1) {
+      const end = step + 1 <= last ? this.birthStart[step + 1]! : this.records.length
+      for (let k = this.birthStart[step]!; k < end; k++) {
+        const v = this.records[k]!
+        if (v.died > step) added.push(v)
+      }
+    } else {
+      const end = from + 1 <= last ? this.killStart[from + 1]! : this.killed.length
+      for (let k = this.killStart[from]!; k < end; k++) {
+        const v = this.killed[k]!
+        if (v.born <= step) added.push(v)
+      }
+    }
+    return mergeByStart(kept, added)
   }
 
   private rebuild(step: number, last: number): Vma[] {
@@ -147,15 +174,20 @@ export class TraceStore {
       const v = this.records[k]!
       if (v.died > step) born.push(v)
     }
-    if (born.length === 0) return kept
-    born.sort((a, b) => a.start - b.start)
-    const out: Vma[] = new Array(kept.length + born.length)
-    let a = 0
-    let b = 0
-    let o = 0
-    while (a < kept.length && b < born.length) out[o++] = kept[a]!.start <= born[b]!.start ? kept[a++]! : born[b++]!
-    while (a < kept.length) out[o++] = kept[a++]!
-    while (b < born.length) out[o++] = born[b++]!
-    return out
+    return mergeByStart(kept, born)
   }
+}
+
+/** `sorted` (in address order) with `extra` (any order, usually few) merged in. */
+function mergeByStart(sorted: Vma[], extra: Vma[]): Vma[] {
+  if (extra.length === 0) return sorted
+  extra.sort((a, b) => a.start - b.start)
+  const out: Vma[] = new Array(sorted.length + extra.length)
+  let a = 0
+  let b = 0
+  let o = 0
+  while (a < sorted.length && b < extra.length) out[o++] = sorted[a]!.start <= extra[b]!.start ? sorted[a++]! : extra[b++]!
+  while (a < sorted.length) out[o++] = sorted[a++]!
+  while (b < extra.length) out[o++] = extra[b++]!
+  return out
 }
