@@ -1,37 +1,23 @@
 /**
- * The runner JSON document (shared/scenario-format.md, "What the runner prints")
- * as the recorder fills it. The engine's report.ts produces the same shape; the
- * recorder adds `unsupported` on steps it could not run (with --allow-unsupported).
+ * The runner JSON document (docs/scenario-format.md, "What the runner prints")
+ * as the recorder fills it: the engine's shape (src/engine/report.ts), with
+ * what a real kernel cannot tell left empty (pgoff of anonymous memory, the
+ * decision record) and `unsupported` on steps it could not run (with
+ * --allow-unsupported).
  */
+import type { RunnerStep as EngineRunnerStep, RunnerVma as EngineRunnerVma } from '../engine/report'
 
-export interface RunnerVma {
-  start: number
-  end: number
-  prot: string
-  share: 'private' | 'shared'
-  mergeable: boolean
-  /** Names of the mappings whose pages this VMA holds, each once, in address order of first appearance. */
-  names: string[]
-  flags: string[]
+export interface RunnerVma extends Omit<EngineRunnerVma, 'pgoff'> {
   /** File page offset; null where smaps shows none (anonymous memory, the heap). */
   pgoff: number | null
-  backing: 'anon' | 'file' | 'shmem' | 'device' | 'heap'
-  file: string | null
-  /** The real kernel does not show anon_vma identity: always null here. */
-  anonVma: number | null
-  mnemonics: string[]
 }
 
-export interface RunnerStep {
-  index: number
+export interface RunnerStep extends Omit<EngineRunnerStep, 'op' | 'outcome' | 'ksm' | 'vmas' | 'checks'> {
   op: string
-  process: 'parent' | 'child'
-  error: string | null
   outcome: string | null
   ksm: string | null
   vmas: RunnerVma[]
   checks: unknown[]
-  summary: string
   /** Recorder only: why this step could not be run on this machine. */
   unsupported?: string
 }
