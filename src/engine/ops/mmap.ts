@@ -41,8 +41,6 @@ interface FileSetup {
   hookText: string
 }
 
-const fileFor = (ctx: StepContext, key: string, make: () => Omit<FileObject, 'id'>): FileObject => ctx.fileFor(key, make)
-
 /** The hook a file has: `.mmap_prepare` exists only from 6.16; before, such a driver uses `.mmap`. */
 function resolveHook(p: KernelProfile, natural: Hook, override?: 'mmap' | 'mmap_prepare'): Hook {
   const want = override ?? natural
@@ -66,7 +64,7 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
       }
       return ANON_PRIVATE
     case 'file': {
-      const file = fileFor(ctx, `file:${backing.fs}:${backing.file}`, () => ({
+      const file = ctx.fileFor(`file:${backing.fs}:${backing.file}`, () => ({
         display: backing.fs === 'ext4' ? backing.file : `${backing.file} (${backing.fs})`, kind: 'file', fs: backing.fs, isShmem: backing.fs === 'tmpfs',
       }))
       const natural: Hook = backing.fs === 'ext4' && p.mmapPrepareFs.includes('ext4') ? 'mmap_prepare' : 'mmap'
@@ -74,7 +72,7 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
       if (backing.fs === 'overlayfs') {
         return {
           file, hook, hookFlags: 0, anonymous: false,
-          fileAfterHook: (c) => fileFor(c, `overlay-real:${backing.file}`, () => ({ display: `${backing.file} (real file under overlayfs)`, kind: 'file', fs: 'ext4', isShmem: false })),
+          fileAfterHook: (c) => c.fileFor(`overlay-real:${backing.file}`, () => ({ display: `${backing.file} (real file under overlayfs)`, kind: 'file', fs: 'ext4', isShmem: false })),
           hookText: 'overlayfs .mmap (ovl_mmap) replaces vma->vm_file with the real file underneath',
         }
       }
@@ -84,11 +82,11 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
       }
     }
     case 'shmem': {
-      const file = fileFor(ctx, `shmem:${backing.file}`, () => ({ display: `memfd:${backing.file}`, kind: 'shmem', fs: 'tmpfs', isShmem: true }))
+      const file = ctx.fileFor(`shmem:${backing.file}`, () => ({ display: `memfd:${backing.file}`, kind: 'shmem', fs: 'tmpfs', isShmem: true }))
       return { file, hook: 'mmap', hookFlags: 0, anonymous: false, fileAfterHook: () => file, hookText: 'memfd: shmem .mmap (shmem_mmap)' }
     }
     case 'device': {
-      const file = fileFor(ctx, `device:${backing.file}`, () => ({ display: backing.file, kind: 'device', fs: null, isShmem: false }))
+      const file = ctx.fileFor(`device:${backing.file}`, () => ({ display: backing.file, kind: 'device', fs: null, isShmem: false }))
       const hook = resolveHook(p, backing.hook)
       const devZero = backing.file === '/dev/zero'
       if (devZero && share === 'shared') {
