@@ -20,8 +20,8 @@
  *   4. stepJumpP95Ms: opens `stress-mprotect-sweep` (60,001 steps, up to
  *      60,000 VMAs) and moves the step slider to random steps; each jump is
  *      timed from the store's step change (vmascope:step-requested) to the
- *      first animation frame after the new step is on screen
- *      (vmascope:step-frame);
+ *      end of the main-thread work (style, layout, paint) of the frame that
+ *      first shows the new step (vmascope:step-frame);
  *   5. bundleGzipKB: the main chunk gzipped (tools/check-bundle.mjs).
  *
  * --json prints exactly {"vmas","framesP95Ms","stepJumpP95Ms","longestTaskMs","bundleGzipKB"}

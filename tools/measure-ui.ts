@@ -7,7 +7,7 @@
  *   2. stepping: for a generated scenario of 1,000 mmaps (1,000 VMAs at the
  *      end), the time from the key press that changes the step
  *      (`vmascope:step-requested`) to React's commit (`vmascope:step-shown`)
- *      and to the next animation frame (`vmascope:step-frame`), plus Event
+ *      and to the end of the frame that paints it (`vmascope:step-frame`), plus Event
  *      Timing entries (key press to next paint) of 16 ms or more;
  *   3. the same stepping in compare mode (two views, two tables).
  *

@@ -116,6 +116,12 @@ export interface Trace {
   /** VMAs after step `i` (1-based); 0 gives the state before the first step. */
   vmasAt(i: number): VmaView[]
   /**
+   * Every VMA the run ever made has an id, 1..recordCount, and one view (the
+   * same object in every `vmasAt` answer it appears in).
+   */
+  readonly recordCount: number
+  viewOf(id: number): VmaView | undefined
+  /**
    * The decision record of step `i` (1-based). `steps[i-1].checks` gives the
    * same, computed when first read (a full run does not write explanations).
    */

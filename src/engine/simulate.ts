@@ -25,7 +25,7 @@ import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
 import { loadInitialState } from './initial-state'
-import type { FileObject } from './vma'
+import type { FileObject, Vma } from './vma'
 
 export interface SimulateOptions {
   /** vm.max_map_count; default the scenario's `maxMapCount`, else 65530. */
@@ -162,16 +162,26 @@ class SimulatedTrace implements Trace {
   vmasAt(i: number): VmaView[] {
     const records = this.store.vmasAt(i)
     const out: VmaView[] = new Array(records.length)
-    for (let k = 0; k < records.length; k++) {
-      const record = records[k]!
-      let view = this.views[record.id]
-      if (!view) {
-        view = toView(record)
-        this.views[record.id] = view
-      }
-      out[k] = view
-    }
+    for (let k = 0; k < records.length; k++) out[k] = this.view(records[k]!)
     return out
+  }
+
+  get recordCount(): number {
+    return this.store.recordCount
+  }
+
+  viewOf(id: number): VmaView | undefined {
+    const record = this.store.record(id)
+    return record ? this.view(record) : undefined
+  }
+
+  private view(record: Vma): VmaView {
+    let view = this.views[record.id]
+    if (!view) {
+      view = toView(record)
+      this.views[record.id] = view
+    }
+    return view
   }
 
   /** The decision record of step i (1-based), written by re-running that step. */

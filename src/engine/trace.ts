@@ -52,6 +52,16 @@ export class TraceStore {
     return v
   }
 
+  /** How many records were made (their ids are 1..recordCount). */
+  get recordCount(): number {
+    return this.records.length
+  }
+
+  /** The record with this id (ids are dense, in birth order). */
+  record(id: number): Vma | undefined {
+    return this.records[id - 1]
+  }
+
   /** The VMA left the address space at the current step. */
   kill(v: Vma): void {
     if (!this.scratch) v.died = this.step

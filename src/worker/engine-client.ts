@@ -15,7 +15,7 @@ import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
 import type { EngineWorkerApi, RunSummary, StepDifferences, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
-import { decodeStepsInChunks, decodeVmasInChunks } from './columns'
+import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
 
 /** Decoding gives the event loop a turn after this many objects (no long task on the main thread). */
 const DECODE_CHUNK = 3000
@@ -30,6 +30,27 @@ async function drain(chunks: Generator<void>): Promise<void> {
     })
   }
 }
+
+/** The views of one run by record id, in a flat array (ids are dense; a sparse array would turn into a hash table). */
+class ViewMirror {
+  private views: (VmaView | undefined)[]
+  constructor(capacity: number) {
+    this.views = new Array<VmaView | undefined>(capacity).fill(undefined)
+  }
+  set(view: VmaView): void {
+    if (view.id >= this.views.length) {
+      const grown = new Array<VmaView | undefined>(Math.max(view.id + 1, this.views.length * 2)).fill(undefined)
+      for (let i = 0; i < this.views.length; i++) grown[i] = this.views[i]
+      this.views = grown
+    }
+    this.views[view.id] = view
+  }
+  get(id: number): VmaView | undefined {
+    return this.views[id]
+  }
+}
+
+const mirrorKey = (run: EngineRun) => `${run.generation}:${run.runId}`
 
 export class EngineFailure extends Error {
   override name = 'EngineFailure'
@@ -64,8 +85,8 @@ export class EngineClient {
   private readonly timeoutMs: number
   private readonly createWorker: () => Worker
   generation = 0
-  /** Per run (generation:runId): every VMA view received, by its dense number (see StepVmasAnswer). */
-  private readonly mirrors = new Map<string, { views: VmaView[]; chain: Promise<void> }>()
+  /** Per run (generation:runId): every VMA view received, by record id (see StepVmasAnswer). */
+  private readonly mirrors = new Map<string, { views: ViewMirror; chain: Promise<void> }>()
 
   constructor(options: EngineClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -78,35 +99,54 @@ export class EngineClient {
     const columns = await this.call(`simulating on kernel ${kernel}`, (remote) => remote.run(stress ? { stress } : scenario, kernel))
     const steps: StepSummary[] = new Array(columns.steps.count)
     await drain(decodeStepsInChunks(columns.steps, steps, DECODE_CHUNK))
-    const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs }
-    return { ...summary, generation }
+    const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs, recordCount: columns.recordCount }
+    const run: EngineRun = { ...summary, generation }
+    this.mirrors.set(mirrorKey(run), { views: new ViewMirror(columns.recordCount + 1), chain: Promise.resolve() })
+    return run
   }
 
-  async stepVmas(run: EngineRun, step: number): Promise<VmaView[]> {
+  /** The VMAs after each of `steps`, in the order asked, in one round trip. */
+  async stepVmas(run: EngineRun, steps: number[]): Promise<VmaView[][]> {
     this.checkGeneration(run)
-    const answer = await this.call(`reading the VMAs of step ${step}`, (remote) => remote.stepVmas(run.runId, step))
-    const key = `${run.generation}:${run.runId}`
-    let mirror = this.mirrors.get(key)
-    if (!mirror) {
-      mirror = { views: [], chain: Promise.resolve() }
-      this.mirrors.set(key, mirror)
-    }
-    const target = mirror
-    // Answers are decoded in the order the worker numbered their fresh views.
-    const decoded = target.chain.then(async () => {
-      if (answer.freshFrom !== target.views.length) {
-        throw new EngineFailure(`VMA views arrived out of order (${answer.freshFrom}, have ${target.views.length})`)
+    const answer = await this.call(`reading the VMAs of step ${steps.join(' and ')}`, (remote) => remote.stepVmas(run.runId, steps))
+    const views = await this.receive(run, answer.fresh)
+    return answer.lists.map((ids) => {
+      const vmas: VmaView[] = new Array(ids.length)
+      for (let k = 0; k < ids.length; k++) {
+        const view = views.get(ids[k]!)
+        if (!view) throw new EngineFailure(`the engine listed VMA ${ids[k]} at step ${steps.join('/')} without sending it`)
+        vmas[k] = view
       }
-      const fresh: VmaView[] = new Array(answer.fresh.count)
-      await drain(decodeVmasInChunks(answer.fresh, fresh, DECODE_CHUNK))
-      for (const view of fresh) target.views.push(view)
+      return vmas
     })
-    target.chain = decoded.catch(() => undefined)
+  }
+
+  /**
+   * Fetches the views of all of a run's VMA records ahead of the steps that
+   * show them, `chunk` records per call (each call and its decoding are short
+   * tasks, so steps asked for meanwhile are answered between two chunks).
+   * Stops early, without failing, when `keepGoing` says so or the run is gone.
+   */
+  async prefetchViews(run: EngineRun, chunk: number, keepGoing: () => boolean): Promise<void> {
+    for (let from = 1; from <= run.recordCount && keepGoing(); from += chunk) {
+      if (run.generation !== this.generation || !this.mirrors.has(mirrorKey(run))) return
+      const fresh = await this.call('reading VMAs ahead', (remote) => remote.recordViews(run.runId, from, chunk))
+      await this.receive(run, fresh)
+    }
+  }
+
+  /** Decodes views the worker sent into the run's mirror, in the order answers arrive (a later answer may list views an earlier one carried). */
+  private async receive(run: EngineRun, columns: VmaColumns): Promise<ViewMirror> {
+    const mirror = this.mirrors.get(mirrorKey(run))
+    if (!mirror) throw new EngineFailure(`kernel ${run.kernel}'s run was released`)
+    const decoded = mirror.chain.then(async () => {
+      const fresh: VmaView[] = new Array(columns.count)
+      await drain(decodeVmasInChunks(columns, fresh, DECODE_CHUNK))
+      for (const view of fresh) mirror.views.set(view)
+    })
+    mirror.chain = decoded.catch(() => undefined)
     await decoded
-    const { ids } = answer
-    const vmas: VmaView[] = new Array(ids.length)
-    for (let k = 0; k < ids.length; k++) vmas[k] = target.views[ids[k]!]!
-    return vmas
+    return mirror.views
   }
 
   stepChecks(run: EngineRun, step: number): Promise<Check[]> {
@@ -121,7 +161,7 @@ export class EngineClient {
   }
 
   release(run: EngineRun): void {
-    this.mirrors.delete(`${run.generation}:${run.runId}`)
+    this.mirrors.delete(mirrorKey(run))
     if (run.generation !== this.generation || !this.remote) return
     this.remote.release(run.runId).catch(() => undefined)
   }

@@ -16,15 +16,16 @@ import type { StepColumns, VmaColumns } from './columns'
 export type ScenarioInput = Scenario | { stress: string }
 
 /**
- * What `stepVmas` sends back. Every VMA view the worker sends gets a dense
- * number, per run, in the order first sent; an answer lists the step's VMAs by
- * number and carries only the views this client has not had yet (numbered
- * from `freshFrom`). Neighbouring steps share most VMAs, so a jump in a
- * 60,000-VMA scenario moves a list of numbers and a few new VMAs.
+ * What `stepVmas` sends back. A VMA record never changes and its id is unique
+ * in its run, so an answer lists each asked step's VMAs by record id and
+ * carries only the views this client has not been sent yet. Neighbouring steps
+ * share most VMAs, so a jump in a 60,000-VMA scenario moves lists of ids and a
+ * few new VMAs.
  */
 export interface StepVmasAnswer {
-  ids: Int32Array
-  freshFrom: number
+  /** Per asked step, in the order asked: the record ids of its VMAs, in address order. */
+  lists: Int32Array[]
+  /** The views (of records in `lists`) not sent to this client before. */
   fresh: VmaColumns
 }
 
@@ -34,6 +35,7 @@ export interface RunColumns {
   kernel: KernelId
   steps: StepColumns
   simulateMs: number
+  recordCount: number
 }
 
 /** A step's result without its decision record (ask `stepChecks` for that). */
@@ -46,6 +48,8 @@ export interface RunSummary {
   steps: StepSummary[]
   /** Milliseconds the simulation took inside the worker. */
   simulateMs: number
+  /** How many VMA records the run made (ids 1..recordCount): what `recordViews` can send. */
+  recordCount: number
 }
 
 export interface StepDifferences {
@@ -61,8 +65,14 @@ export interface StepDifferences {
 export interface EngineWorkerApi {
   /** Simulates the scenario under one kernel and keeps the trace. */
   run(scenario: ScenarioInput, kernel: KernelId): RunColumns
-  /** The VMAs after step `step` (0 = before the first step) of a kept run. */
-  stepVmas(runId: number, step: number): StepVmasAnswer
+  /** The VMAs after each of `steps` (0 = before the first step) of a kept run. */
+  stepVmas(runId: number, steps: number[]): StepVmasAnswer
+  /**
+   * The views of records `fromId`..`fromId + count - 1` not sent to this client
+   * yet (by `stepVmas` or here): lets the client fetch a large run's VMAs ahead
+   * of the steps that show them.
+   */
+  recordViews(runId: number, fromId: number, count: number): VmaColumns
   /** The decision record of step `step` (1-based) of a kept run. */
   stepChecks(runId: number, step: number): Check[]
   /**

@@ -58,6 +58,12 @@ const PREFETCH_OFFSETS = [1, -1, 2, -2]
 /** Above this many VMAs in the shown step, neighbours' VMAs are not prefetched. */
 const PREFETCH_MAX_VMAS = 4000
 
+/** Runs that made this many VMA records have all their VMAs fetched ahead (see replaceRun)… */
+const PREFETCH_ALL_MIN_RECORDS = 5000
+/** …up to this many (about 150 bytes each on the page). */
+const PREFETCH_ALL_MAX_RECORDS = 500_000
+const PREFETCH_ALL_CHUNK = 5000
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -138,14 +144,14 @@ export class EngineSession {
       await this.fetchStep(run, step)
       this.setFailure('vmas', null)
     } catch (error) {
-      this.setFailure('vmas', `Kernel ${run.kernel}, step ${step}: ${describe(error)}`)
+      // A run replaced meanwhile (and released) is no one's concern.
+      if (this.snapshot.primary === run || this.snapshot.compare === run) this.setFailure('vmas', `Kernel ${run.kernel}, step ${step}: ${describe(error)}`)
     }
   }
 
   private async fetchStep(run: SideRun, step: number): Promise<void> {
-    const loads: Promise<unknown>[] = [this.vmas(run, step)]
-    if (step > 0) loads.push(this.vmas(run, step - 1), this.checks(run, step))
-    await Promise.all(loads)
+    // The step and the one before it (for the change highlight) in one round trip.
+    await Promise.all(step > 0 ? [this.vmas(run, [step, step - 1]), this.checks(run, step)] : [this.vmas(run, [step])])
     this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
   }
 
@@ -158,7 +164,7 @@ export class EngineSession {
     for (const offset of PREFETCH_OFFSETS) {
       const s = step + offset
       if (s < 0 || s > last) continue
-      if (!large && !this.cached(run, s)) this.vmas(run, s).catch(() => undefined)
+      if (!large && !this.cached(run, s)) this.vmas(run, [s]).catch(() => undefined)
       if (s > 0) this.checks(run, s).catch(() => undefined)
     }
   }
@@ -211,6 +217,12 @@ export class EngineSession {
     if (!run) this.failures.delete(side)
     this.publish({ [side]: run, differing: null })
     void this.updateDiffering()
+    if (run && run.recordCount >= PREFETCH_ALL_MIN_RECORDS && run.recordCount <= PREFETCH_ALL_MAX_RECORDS) {
+      // A first visit to a far step of a large run would carry tens of thousands of new VMAs:
+      // fetch them all now, in short tasks, while the user looks at the first step.
+      const shown = () => this.snapshot.primary === run || this.snapshot.compare === run
+      this.client.prefetchViews(run, PREFETCH_ALL_CHUNK, shown).catch(() => undefined)
+    }
   }
 
   private async updateDiffering(): Promise<void> {
@@ -233,31 +245,38 @@ export class EngineSession {
     return this.vmaCache.get(`${run.generation}:${run.runId}:${step}`)
   }
 
-  private vmas(run: SideRun, step: number): Promise<VmaView[]> {
-    return this.loadOnce(this.vmaCache, this.vmaLoads, run, step, () => this.client.stepVmas(run, step))
-  }
-
-  private checks(run: SideRun, step: number): Promise<Check[]> {
-    return this.loadOnce(this.checksCache, this.checksLoads, run, step, () => this.client.stepChecks(run, step))
+  /** The VMAs of each of `steps`; those neither cached nor on their way are asked for in one call. */
+  private vmas(run: SideRun, steps: number[]): Promise<VmaView[][]> {
+    const keyOf = (step: number) => `${run.generation}:${run.runId}:${step}`
+    const missing = steps.filter((step) => !this.vmaCache.has(keyOf(step)) && !this.vmaLoads.has(keyOf(step)))
+    if (missing.length > 0) {
+      const batch = this.client.stepVmas(run, missing)
+      missing.forEach((step, i) => {
+        const key = keyOf(step)
+        const load = batch.then(
+          (lists) => {
+            this.remember(this.vmaCache, key, lists[i]!)
+            return lists[i]!
+          },
+        ).finally(() => this.vmaLoads.delete(key))
+        this.vmaLoads.set(key, load)
+      })
+    }
+    return Promise.all(steps.map((step) => this.vmaCache.get(keyOf(step)) ?? this.vmaLoads.get(keyOf(step))!))
   }
 
   /** One request per (run, step) at a time; answers go into an LRU cache. */
-  private loadOnce<T>(cache: Map<string, T>, loads: Map<string, Promise<T>>, run: SideRun, step: number, fetch: () => Promise<T>): Promise<T> {
+  private checks(run: SideRun, step: number): Promise<Check[]> {
     const key = `${run.generation}:${run.runId}:${step}`
-    const cached = cache.get(key)
+    const cached = this.checksCache.get(key)
     if (cached) return Promise.resolve(cached)
-    const loading = loads.get(key)
+    const loading = this.checksLoads.get(key)
     if (loading) return loading
-    const load = (async () => {
-      try {
-        const value = await fetch()
-        this.remember(cache, key, value)
-        return value
-      } finally {
-        loads.delete(key)
-      }
-    })()
-    loads.set(key, load)
+    const load = this.client.stepChecks(run, step).then((checks) => {
+      this.remember(this.checksCache, key, checks)
+      return checks
+    }).finally(() => this.checksLoads.delete(key))
+    this.checksLoads.set(key, load)
     return load
   }
 

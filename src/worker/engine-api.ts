@@ -1,0 +1,158 @@
+/**
+ * What the engine worker does (engine.worker.ts exposes it with comlink): it
+ * holds the traces (a Trace rebuilds any step's VMAs and writes any step's
+ * checks on demand) and answers the calls of engine-protocol.ts. A plain
+ * object with no worker globals, so tests drive it over a MessageChannel.
+ */
+import * as Comlink from 'comlink'
+import type { StepResult, Trace, VmaView } from '../engine/api'
+import { simulate } from '../engine/simulate'
+import type { Scenario } from '../scenario/types'
+import { findStressScenario } from '../scenario/stress'
+import { encodeSteps, encodeVmas, stepTransferables, vmaTransferables } from './columns'
+import type { EngineWorkerApi, RunColumns, StepDifferences, StepSummary, StepVmasAnswer } from './engine-protocol'
+
+/** How many traces the worker keeps; the main thread releases what it stops showing. */
+const MAX_KEPT_RUNS = 8
+/** Above this many (steps × VMAs), differingSteps compares VMA counts instead of every VMA. */
+const FULL_COMPARISON_BUDGET = 20_000_000
+
+/** Per record id (ids are dense, from 1): 1 once the client has been sent its view. */
+class SentViews {
+  private sent = new Uint8Array(1024)
+  /** Marks the view sent; true if it had not been. */
+  mark(id: number): boolean {
+    if (id >= this.sent.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.sent.length * 2))
+      grown.set(this.sent)
+      this.sent = grown
+    }
+    if (this.sent[id] === 1) return false
+    this.sent[id] = 1
+    return true
+  }
+}
+
+/** Copies a step result without reading `checks` (the engine writes those lazily, at a cost). */
+function summarise(step: StepResult): StepSummary {
+  const { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny } = step
+  return { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny }
+}
+
+function sameLayout(a: VmaView[], b: VmaView[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x.start !== y.start || x.end !== y.end || x.prot !== y.prot || x.mergeable !== y.mergeable) return false
+  }
+  return true
+}
+
+function differences(a: Trace, b: Trace): StepDifferences {
+  const count = Math.min(a.steps.length, b.steps.length)
+  let largestMap = 0
+  for (let i = 0; i < count; i++) largestMap = Math.max(largestMap, a.steps[i].mapCount, b.steps[i].mapCount)
+  const vmasByCountOnly = count * largestMap > FULL_COMPARISON_BUDGET
+  const steps: number[] = []
+  for (let i = 1; i <= count; i++) {
+    const sa = a.steps[i - 1]
+    const sb = b.steps[i - 1]
+    const differs =
+      sa.outcome !== sb.outcome ||
+      sa.ksm !== sb.ksm ||
+      sa.error !== sb.error ||
+      (vmasByCountOnly ? sa.mapCount !== sb.mapCount : !sameLayout(a.vmasAt(i), b.vmasAt(i)))
+    if (differs) steps.push(i)
+  }
+  return { steps, vmasByCountOnly }
+}
+
+/** A fresh engine: no runs kept. */
+export function createEngineApi(): EngineWorkerApi {
+  const runs = new Map<number, Trace>()
+  const sentViews = new Map<number, SentViews>()
+  let nextRunId = 1
+
+  const keptTrace = (runId: number): Trace => {
+    const trace = runs.get(runId)
+    if (!trace) throw new Error(`run ${runId} is no longer kept in the engine worker`)
+    return trace
+  }
+
+  const sentTo = (runId: number): SentViews => {
+    let sent = sentViews.get(runId)
+    if (!sent) {
+      sent = new SentViews()
+      sentViews.set(runId, sent)
+    }
+    return sent
+  }
+
+  return {
+    run(input, kernel): RunColumns {
+      const started = performance.now()
+      let scenario = input
+      if ('stress' in input) {
+        const entry = findStressScenario(input.stress)
+        if (!entry) throw new Error(`no stress scenario "${input.stress}"`)
+        scenario = entry.build()
+      }
+      const trace = simulate(scenario as Scenario, kernel)
+      const steps = encodeSteps(trace.steps.map(summarise))
+      const simulateMs = performance.now() - started
+      const runId = nextRunId++
+      runs.set(runId, trace)
+      while (runs.size > MAX_KEPT_RUNS) {
+        const oldest = runs.keys().next().value
+        if (oldest === undefined) break
+        runs.delete(oldest)
+        sentViews.delete(oldest)
+      }
+      return Comlink.transfer({ runId, kernel, steps, simulateMs, recordCount: trace.recordCount }, stepTransferables(steps))
+    },
+
+    stepVmas(runId, steps): StepVmasAnswer {
+      const trace = keptTrace(runId)
+      const sent = sentTo(runId)
+      const fresh: VmaView[] = []
+      const lists = steps.map((step) => {
+        const views = trace.vmasAt(step)
+        const ids = new Int32Array(views.length)
+        for (let k = 0; k < views.length; k++) {
+          const view = views[k]!
+          ids[k] = view.id
+          if (sent.mark(view.id)) fresh.push(view)
+        }
+        return ids
+      })
+      const columns = encodeVmas(fresh)
+      return Comlink.transfer({ lists, fresh: columns }, [...lists.map((ids) => ids.buffer as ArrayBuffer), ...vmaTransferables(columns)])
+    },
+
+    recordViews(runId, fromId, count) {
+      const trace = keptTrace(runId)
+      const sent = sentTo(runId)
+      const fresh: VmaView[] = []
+      const to = Math.min(trace.recordCount, fromId + count - 1)
+      for (let id = Math.max(1, fromId); id <= to; id++) {
+        if (sent.mark(id)) fresh.push(trace.viewOf(id)!)
+      }
+      const columns = encodeVmas(fresh)
+      return Comlink.transfer(columns, vmaTransferables(columns))
+    },
+
+    stepChecks(runId, step) {
+      const result = keptTrace(runId).steps[step - 1]
+      if (!result) throw new Error(`run ${runId} has no step ${step}`)
+      return result.checks
+    },
+
+    differingSteps: (runIdA, runIdB) => differences(keptTrace(runIdA), keptTrace(runIdB)),
+
+    release(runId) {
+      runs.delete(runId)
+      sentViews.delete(runId)
+    },
+  }
+}

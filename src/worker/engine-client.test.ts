@@ -1,0 +1,94 @@
+/**
+ * The main-thread client against the real engine API, over a MessageChannel
+ * (what the browser does with a Worker, minus the thread): whatever order and
+ * overlap of requests, the VMAs the client hands out are the engine's own.
+ */
+import * as Comlink from 'comlink'
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import { simulate } from '../engine/simulate'
+import { stressGenerators } from '../scenario/stress'
+import { createEngineApi } from './engine-api'
+import { EngineClient } from './engine-client'
+
+const ports: MessagePort[] = []
+afterEach(() => {
+  for (const port of ports.splice(0)) port.close()
+})
+
+/** A client whose "worker" is one end of a MessageChannel, with the engine API on the other end. */
+function connectedClient(): EngineClient {
+  return new EngineClient({
+    createWorker: () => {
+      const { port1, port2 } = new MessageChannel()
+      ports.push(port1, port2)
+      Comlink.expose(createEngineApi(), port1)
+      const worker = Object.assign(port2, { terminate: () => port2.close() })
+      return worker as unknown as Worker
+    },
+  })
+}
+
+describe('EngineClient with the engine API', () => {
+  it('gives the VMAs of any steps, asked in any order and any overlap, as the trace has them', async () => {
+    const scenario = stressGenerators.fragmentedHeap(300)
+    const trace = simulate(scenario, '6.18')
+    const last = trace.steps.length
+    const client = connectedClient()
+    const run = await client.run(scenario, '6.18')
+    expect(run.steps).toHaveLength(last)
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.integer({ min: 0, max: last }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), async (batches) => {
+        // All batches in flight at once: a later answer may list views an earlier one carried.
+        const answers = await Promise.all(batches.map((steps) => client.stepVmas(run, steps)))
+        answers.forEach((lists, b) => {
+          expect(lists).toHaveLength(batches[b]!.length)
+          lists.forEach((vmas, k) => expect(vmas).toEqual(trace.vmasAt(batches[b]![k]!)))
+        })
+      }),
+      { numRuns: 60 },
+    )
+    client.dispose()
+  })
+
+  it('sends each VMA view once per run: a neighbouring step costs only its new VMAs', async () => {
+    const scenario = stressGenerators.mprotectSweep(400)
+    const client = connectedClient()
+    const run = await client.run(scenario, '6.18')
+    const [middle] = await client.stepVmas(run, [200])
+    const [next] = await client.stepVmas(run, [201])
+    // The step's unchanged VMAs are the very objects the client already had.
+    const before = new Set(middle)
+    const reused = next!.filter((v) => before.has(v)).length
+    expect(middle!.length).toBeGreaterThan(150)
+    expect(next!.length - reused).toBeLessThanOrEqual(3)
+    client.dispose()
+  })
+
+  it('fetches all of a run’s VMAs ahead, after which a far jump carries no new views', async () => {
+    const scenario = stressGenerators.mprotectSweep(600)
+    const trace = simulate(scenario, '6.18')
+    const client = connectedClient()
+    const run = await client.run(scenario, '6.18')
+    expect(run.recordCount).toBe(trace.recordCount)
+    const [early] = await client.stepVmas(run, [10])
+    await client.prefetchViews(run, 97, () => true)
+    // Every view is now on this side: a far step is made of objects the client already had.
+    const [far, farPrevious] = await client.stepVmas(run, [450, 449])
+    expect(far).toEqual(trace.vmasAt(450))
+    expect(farPrevious).toEqual(trace.vmasAt(449))
+    const [again] = await client.stepVmas(run, [10])
+    expect(again!.every((v, k) => v === early![k])).toBe(true)
+    client.dispose()
+  })
+
+  it('stops fetching ahead when told to', async () => {
+    const scenario = stressGenerators.mprotectSweep(600)
+    const client = connectedClient()
+    const run = await client.run(scenario, '6.18')
+    let calls = 0
+    await client.prefetchViews(run, 50, () => ++calls <= 2)
+    expect(calls).toBe(3)
+    client.dispose()
+  })
+})
