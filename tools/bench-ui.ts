@@ -160,7 +160,13 @@ async function measureLoadAndFrames(page: Page, baseUrl: string): Promise<{ long
 async function measureStepJumps(page: Page, baseUrl: string): Promise<number> {
   await page.goto(`${baseUrl}?scenario=stress-mprotect-sweep`)
   const slider = page.getByRole('slider', { name: 'Step' })
-  await page.waitForFunction(`document.querySelector('input[type=range]')?.max === '60001'`, undefined, { timeout: 120_000 })
+  // The scrubber knows the step count at once; the trace is ready when the kernel's pane shows
+  // and the engine is no longer busy (simulating 60,001 steps takes a few seconds).
+  await page.waitForFunction(
+    `document.querySelector('input[type=range]')?.max === '60001' && document.querySelector('[data-pane="primary"]') !== null && document.querySelector('[data-testid=engine-status]')?.textContent === ''`,
+    undefined,
+    { timeout: 120_000 },
+  )
   await page.waitForTimeout(500)
   // A fixed sequence of "random" steps, the same on every run.
   let seed = 60001

@@ -1,5 +1,5 @@
 /** The "Kernel" select, the "Compare" switch and the "Compare with" select. */
-import { useId } from 'react'
+import { memo, useId } from 'react'
 import { KERNEL_IDS, type KernelId } from '../../engine/api'
 import { isKernelId } from '../../store/explorer-store'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -38,7 +38,7 @@ function KernelSelect({ label, value, onChange }: { label: string; value: Kernel
   )
 }
 
-export function KernelControls() {
+export const KernelControls = memo(function KernelControls() {
   const store = useExplorerStoreApi()
   const kernel = useExplorer((s) => s.kernel)
   const compare = useExplorer((s) => s.compare)
@@ -60,4 +60,4 @@ export function KernelControls() {
       <KernelSelect label="Compare with" value={compareKernel} onChange={actions.setCompareKernel} />
     </div>
   )
-}
+})

@@ -3,7 +3,7 @@
  * .svg/.png vmascope exported; through loadScenario; a broken file shows what is wrong and keeps the current
  * scenario) and "Download scenario" (the current one as .json).
  */
-import { useId, useRef } from 'react'
+import { memo, useId, useRef } from 'react'
 import { GALLERY, galleryTitle } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -33,7 +33,7 @@ function download(scenario: Scenario, source: ScenarioSource): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
-export function ScenarioControls() {
+export const ScenarioControls = memo(function ScenarioControls() {
   const store = useExplorerStoreApi()
   const source = useExplorer((s) => s.source)
   const fileInput = useRef<HTMLInputElement>(null)
@@ -93,4 +93,4 @@ export function ScenarioControls() {
       </button>
     </div>
   )
-}
+})

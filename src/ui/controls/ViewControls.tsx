@@ -1,5 +1,5 @@
 /** View options that feed the address-space view: the base address (hex) and the axis mode (Linear / Compressed). */
-import { useId, useState } from 'react'
+import { memo, useId, useState } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import type { AxisMode } from '../../store/explorer-store'
 import { FIELD_LABEL } from './control-styles'
@@ -55,7 +55,7 @@ function BaseAddressInput() {
   )
 }
 
-export function ViewControls() {
+export const ViewControls = memo(function ViewControls() {
   const store = useExplorerStoreApi()
   const axisMode = useExplorer((s) => s.axisMode)
   return (
@@ -82,4 +82,4 @@ export function ViewControls() {
       </div>
     </div>
   )
-}
+})

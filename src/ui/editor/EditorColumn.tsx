@@ -1,10 +1,10 @@
 /** The editor as the explorer's right-hand column (nothing when closed; its code loads on first open). */
-import { Suspense, lazy } from 'react'
+import { memo, Suspense, lazy } from 'react'
 import { setEditorOpen, useEditorOpen } from './editor-panel'
 
 const ScenarioEditor = lazy(() => import('./ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })))
 
-export function EditorColumn() {
+export const EditorColumn = memo(function EditorColumn() {
   const open = useEditorOpen()
   if (!open) return null
   return (
@@ -14,4 +14,4 @@ export function EditorColumn() {
       </Suspense>
     </div>
   )
-}
+})

@@ -100,6 +100,13 @@ export class EngineSession {
         state.compareKernel !== previous.compareKernel
       ) {
         this.sync(state)
+      } else if (state.step !== previous.step) {
+        // Ask the worker now, not after React has drawn the step change: both then run at once.
+        for (const run of [this.snapshot.primary, this.snapshot.compare]) {
+          if (!run) continue
+          const step = Math.min(state.step, run.steps.length)
+          if (!this.shownStep(run, step)) void this.loadStep(run, step)
+        }
       }
     })
     return () => {

@@ -4,7 +4,7 @@ import type { SessionSnapshot } from '../engine-session/engine-session'
 export function EngineStatus({ snapshot, onRetry }: { snapshot: SessionSnapshot; onRetry(): void }) {
   return (
     <>
-      <span role="status" className="text-[12px] text-muted">
+      <span role="status" data-testid="engine-status" className="text-[12px] text-muted">
         {snapshot.busy ? 'Running the scenario…' : ''}
       </span>
       {snapshot.failure && (

@@ -3,6 +3,10 @@
  * and on the right the step controls and one pane per kernel (two in compare
  * mode). It reads the store for what the user asked and the engine session for
  * what the kernel answered; the panes show the last step that is ready.
+ *
+ * It re-renders on every step and every engine answer, so its children are
+ * memoised (React.memo at their definitions): each re-renders only when its
+ * own props or store slices change.
  */
 import { useCallback, useLayoutEffect, useState } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'

@@ -3,7 +3,7 @@
  * the "Why" panel and the VMA table. Compare mode puts two panes side by side;
  * they share the step, the viewport and the view options from the store.
  */
-import { useMemo, useRef } from 'react'
+import { memo, useMemo, useRef } from 'react'
 import type { KernelId } from '../../engine/api'
 import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -26,7 +26,7 @@ interface KernelPaneProps {
 const SECTION_TITLE = 'text-[12px] font-semibold tracking-wide text-muted uppercase'
 const NO_IDS: ReadonlySet<number> = new Set()
 
-export function KernelPane({ shown, kernel, tableName, label, id }: KernelPaneProps) {
+export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, label, id }: KernelPaneProps) {
   const store = useExplorerStoreApi()
   const axisMode = useExplorer((s) => s.axisMode)
   const baseAddressText = useExplorer((s) => s.baseAddress)
@@ -76,4 +76,4 @@ export function KernelPane({ shown, kernel, tableName, label, id }: KernelPanePr
       </div>
     </section>
   )
-}
+})

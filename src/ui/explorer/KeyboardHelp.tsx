@@ -1,5 +1,5 @@
 /** The "?" dialog listing the keyboard shortcuts. A native modal <dialog>: focus is trapped, Escape closes it. */
-import { useEffect, useRef } from 'react'
+import { memo, useEffect, useRef } from 'react'
 
 const SHORTCUTS: Array<[string, string]> = [
   ['→', 'Next step'],
@@ -17,7 +17,7 @@ const SHORTCUTS: Array<[string, string]> = [
   ['Esc', 'Close this dialog'],
 ]
 
-export function KeyboardHelp({ open, onClose }: { open: boolean; onClose(): void }) {
+export const KeyboardHelp = memo(function KeyboardHelp({ open, onClose }: { open: boolean; onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const element = dialog.current
@@ -59,4 +59,4 @@ export function KeyboardHelp({ open, onClose }: { open: boolean; onClose(): void
       </p>
     </dialog>
   )
-}
+})

@@ -1,7 +1,8 @@
 /** The current scenario's title and notes (what to look at), beside the step list, and a broken file's error. */
+import { memo } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 
-export function ScenarioNotes() {
+export const ScenarioNotes = memo(function ScenarioNotes() {
   const scenario = useExplorer((s) => s.scenario)
   const source = useExplorer((s) => s.source)
   const scenarioError = useExplorer((s) => s.scenarioError)
@@ -33,4 +34,4 @@ export function ScenarioNotes() {
       {scenario.notes && <p className="text-[12.5px] leading-relaxed whitespace-pre-line" data-testid="scenario-notes">{scenario.notes}</p>}
     </section>
   )
-}
+})

@@ -1,4 +1,5 @@
 /** The top bar: product name, what it does in one line, the theme toggle and the keyboard-help button. */
+import { memo } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useTheme } from './use-theme'
 import { Icon } from '../icons/icons'
@@ -6,7 +7,7 @@ import { Icon } from '../icons/icons'
 const HEADER_BUTTON =
   'inline-flex h-7 items-center gap-1 rounded border border-line bg-raised px-2 text-[12px] hover:bg-selection aria-pressed:border-accent'
 
-export function AppHeader({ onOpenHelp }: { onOpenHelp(): void }) {
+export const AppHeader = memo(function AppHeader({ onOpenHelp }: { onOpenHelp(): void }) {
   const theme = useExplorer((s) => s.theme)
   const { dark } = useTheme(theme)
   const store = useExplorerStoreApi()
@@ -31,4 +32,4 @@ export function AppHeader({ onOpenHelp }: { onOpenHelp(): void }) {
       </button>
     </header>
   )
-}
+})

@@ -3,11 +3,11 @@
  * process opens as the scenario (its initial state), on the gap-compressed
  * axis with page 0 at address 0, so pages and addresses read as in the file.
  */
-import { useCallback, type JSX } from 'react'
+import { memo, useCallback, type JSX } from 'react'
 import { useExplorerStoreApi } from '../../store/use-explorer-store'
 import { ImportSmapsInput } from './ImportSmapsInput'
 
-export function ImportSmapsControl(): JSX.Element {
+export const ImportSmapsControl = memo(function ImportSmapsControl(): JSX.Element {
   const store = useExplorerStoreApi()
   const onImport = useCallback(
     async (document: object, fileName: string) => {
@@ -20,4 +20,4 @@ export function ImportSmapsControl(): JSX.Element {
     [store],
   )
   return <ImportSmapsInput onImport={onImport} />
-}
+})

@@ -1,10 +1,10 @@
 /** The recording section connected to the explorer's store (scenario, kernel, step, view options). */
-import { useMemo, type JSX } from 'react'
+import { memo, useMemo, type JSX } from 'react'
 import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { RecordingSection } from './RecordingSection'
 
-export function RecordingPane(): JSX.Element {
+export const RecordingPane = memo(function RecordingPane(): JSX.Element {
   const store = useExplorerStoreApi()
   const scenario = useExplorer((s) => s.scenario)
   const kernel = useExplorer((s) => s.kernel)
@@ -26,4 +26,4 @@ export function RecordingPane(): JSX.Element {
       onViewportChange={actions.setViewport}
     />
   )
-}
+})

@@ -1,5 +1,5 @@
 /** The toolbar group of this feature: Edit scenario, Share, Present, and the export buttons. */
-import { Suspense, lazy, useState } from 'react'
+import { memo, Suspense, lazy, useState } from 'react'
 import { TOOL_BUTTON } from '../controls/control-styles'
 import { setEditorOpen, useEditorOpen } from '../editor/editor-panel'
 import { ExportButtons } from '../export/ExportButtons'
@@ -10,7 +10,7 @@ import { useExplorerStoreApi } from '../../store/use-explorer-store'
 /** The dialog's code (link encoding, lz-string) loads when it is first opened. */
 const ShareDialog = lazy(() => import('./ShareDialog').then((m) => ({ default: m.ShareDialog })))
 
-export function ShareToolbar() {
+export const ShareToolbar = memo(function ShareToolbar() {
   const editorOpen = useEditorOpen()
   const [shareOpen, setShareOpen] = useState(false)
   useScenarioFileDrop(useExplorerStoreApi())
@@ -31,4 +31,4 @@ export function ShareToolbar() {
       )}
     </div>
   )
-}
+})

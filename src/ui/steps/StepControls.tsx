@@ -2,13 +2,14 @@
  * First / Previous / Play / Next / Last, the scrubber and "i / n". The buttons stay
  * enabled at the ends (they just do nothing there) so keyboard focus never falls off them.
  */
+import { memo } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { Icon } from '../icons/icons'
 
 const BUTTON =
   'inline-flex h-7 min-w-7 items-center justify-center gap-1 rounded border border-line bg-raised px-1.5 text-[13px] hover:bg-selection data-[edge=true]:text-muted'
 
-export function StepControls() {
+export const StepControls = memo(function StepControls() {
   const step = useExplorer((s) => s.step)
   const stepCount = useExplorer((s) => s.scenario.steps.length)
   const playing = useExplorer((s) => s.playing)
@@ -58,4 +59,4 @@ export function StepControls() {
       </span>
     </div>
   )
-}
+})

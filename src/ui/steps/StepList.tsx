@@ -83,7 +83,7 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
   )
 })
 
-export function StepList(props: StepListProps) {
+export const StepList = memo(function StepList(props: StepListProps) {
   const listRef = useRef<HTMLOListElement>(null)
   /** The scrolling parent (the step list's <nav>), which the virtualised list follows. */
   const scrollerRef = useRef<HTMLElement | null>(null)
@@ -127,7 +127,8 @@ export function StepList(props: StepListProps) {
         const index = from + i
         return (
         <StepItem
-          key={index}
+          // Windowed: items are slots, refilled in place when the window moves far.
+          key={windowed ? i : index}
           height={windowed ? WINDOWED_ROW_PX : undefined}
           index={index}
           result={result}
@@ -142,4 +143,4 @@ export function StepList(props: StepListProps) {
       })}
     </ol>
   )
-}
+})

@@ -6,6 +6,7 @@
  *
  * Rows are memoised by VMA id (a changed VMA gets a new id), so stepping
  * through a scenario with a thousand VMAs re-renders only what changed.
+ * Windowed rows are keyed by their slot instead, so a jump refills them in place.
  *
  * From WINDOWED_MIN_ROWS rows on the table is virtualised: it scrolls in a
  * box of its own and only the rows in (or near) view are in the DOM, each
@@ -166,7 +167,9 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, ba
         >
           {shown.map((vma, i) => (
             <VmaRow
-              key={vma.id}
+              // Windowed: rows are slots (a jump to a far step refills them in place rather than
+              // replacing every element); otherwise one row per VMA, so a step re-renders only what changed.
+              key={windowed ? i : vma.id}
               runKey={runKey}
               rowIndex={offset + i + 2}
               height={windowed ? ROW_PX : undefined}
