@@ -121,6 +121,8 @@ export interface Trace {
    */
   readonly recordCount: number
   viewOf(id: number): VmaView | undefined
+  /** The ids of `vmasAt(i)`, in the same order, without making or looking up any view. */
+  idsAt(i: number): Int32Array
   /**
    * The decision record of step `i` (1-based). `steps[i-1].checks` gives the
    * same, computed when first read (a full run does not write explanations).

@@ -166,6 +166,13 @@ class SimulatedTrace implements Trace {
     return out
   }
 
+  idsAt(i: number): Int32Array {
+    const records = this.store.vmasAt(i)
+    const ids = new Int32Array(records.length)
+    for (let k = 0; k < records.length; k++) ids[k] = records[k]!.id
+    return ids
+  }
+
   get recordCount(): number {
     return this.store.recordCount
   }

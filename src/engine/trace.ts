@@ -12,6 +12,7 @@
  * O(n + k log k) for n live VMAs and k records born since the checkpoint,
  * whatever the length of the trace.
  */
+import { mergeByStart } from './by-start'
 import { VmaRecord, type Vma, type VmaChanges, type VmaFields } from './vma'
 
 interface Checkpoint {
@@ -186,18 +187,4 @@ export class TraceStore {
     }
     return mergeByStart(kept, born)
   }
-}
-
-/** `sorted` (in address order) with `extra` (any order, usually few) merged in. */
-function mergeByStart(sorted: Vma[], extra: Vma[]): Vma[] {
-  if (extra.length === 0) return sorted
-  extra.sort((a, b) => a.start - b.start)
-  const out: Vma[] = new Array(sorted.length + extra.length)
-  let a = 0
-  let b = 0
-  let o = 0
-  while (a < sorted.length && b < extra.length) out[o++] = sorted[a]!.start <= extra[b]!.start ? sorted[a++]! : extra[b++]!
-  while (a < sorted.length) out[o++] = sorted[a++]!
-  while (b < extra.length) out[o++] = extra[b++]!
-  return out
 }

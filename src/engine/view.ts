@@ -60,3 +60,4 @@ export function toView(v: Vma): VmaView {
     vmOpsClose: v.vmOpsClose,
   }
 }
+

@@ -7,19 +7,19 @@
  *
  * Runs only where the real kernel can speak for 6.18: Linux >= 6.17 with gcc.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { simulate, traceToRunnerJson } from '../engine'
 import { loadScenario } from '../scenario/load'
 import { compared, describeMismatch } from './compare'
+import { SCENARIO_DIR, corpusFiles } from './corpus'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
-const SCENARIO_DIR = join(import.meta.dirname, 'scenarios')
 const MINIMUM_KERNEL: [number, number] = [6, 17]
 
 const support = machineSupport(MINIMUM_KERNEL)
-const corpus = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort()
+const corpus = corpusFiles()
 const describeFidelity = support.ok ? describe : describe.skip
 if (!support.ok) console.warn(`fidelity tests skipped: ${support.reason}`)
 

@@ -117,13 +117,10 @@ export function createEngineApi(): EngineWorkerApi {
       const sent = sentTo(runId)
       const fresh: VmaView[] = []
       const lists = steps.map((step) => {
-        const views = trace.vmasAt(step)
-        const ids = new Int32Array(views.length)
-        for (let k = 0; k < views.length; k++) {
-          const view = views[k]!
-          ids[k] = view.id
-          if (sent.mark(view.id)) fresh.push(view)
-        }
+        const ids = trace.idsAt(step)
+        for (let k = 0; k < ids.length; k++) if (sent.mark(ids[k]!)) fresh.push(trace.viewOf(ids[k]!)!)
+        // And the VMAs the step removed: with them the client rebuilds the step before (viewsBefore).
+        for (const id of trace.steps[step - 1]?.removed ?? []) if (sent.mark(id)) fresh.push(trace.viewOf(id)!)
         return ids
       })
       const columns = encodeVmas(fresh)

@@ -43,7 +43,13 @@ describe('EngineClient with the engine API', () => {
         const answers = await Promise.all(batches.map((steps) => client.stepVmas(run, steps)))
         answers.forEach((lists, b) => {
           expect(lists).toHaveLength(batches[b]!.length)
-          lists.forEach((vmas, k) => expect(vmas).toEqual(trace.vmasAt(batches[b]![k]!)))
+          lists.forEach((vmas, k) => {
+            const step = batches[b]![k]!
+            expect(vmas).toEqual(trace.vmasAt(step))
+            // The VMAs the step removed came along: the client can rebuild the step before.
+            const removed = step > 0 ? trace.steps[step - 1]!.removed : []
+            expect(client.viewsOf(run, removed)).toEqual(removed.map((id) => trace.viewOf(id)))
+          })
         })
       }),
       { numRuns: 60 },

@@ -122,6 +122,22 @@ export class EngineClient {
   }
 
   /**
+   * Views this client already holds, by record id: those of any step fetched
+   * with `stepVmas`, and of the VMAs such a step removed. undefined if one is missing.
+   */
+  viewsOf(run: EngineRun, ids: readonly number[]): VmaView[] | undefined {
+    const mirror = this.mirrors.get(mirrorKey(run))
+    if (!mirror) return undefined
+    const out: VmaView[] = new Array(ids.length)
+    for (let k = 0; k < ids.length; k++) {
+      const view = mirror.views.get(ids[k]!)
+      if (!view) return undefined
+      out[k] = view
+    }
+    return out
+  }
+
+  /**
    * Fetches the views of all of a run's VMA records ahead of the steps that
    * show them, `chunk` records per call (each call and its decoding are short
    * tasks, so steps asked for meanwhile are answered between two chunks).

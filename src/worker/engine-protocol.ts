@@ -25,7 +25,11 @@ export type ScenarioInput = Scenario | { stress: string }
 export interface StepVmasAnswer {
   /** Per asked step, in the order asked: the record ids of its VMAs, in address order. */
   lists: Int32Array[]
-  /** The views (of records in `lists`) not sent to this client before. */
+  /**
+   * The views not sent to this client before, of the records in `lists` and of
+   * the records each asked step removed (so the client can rebuild the step
+   * before it: engine/by-start.ts viewsBefore).
+   */
   fresh: VmaColumns
 }
 

@@ -14,6 +14,7 @@
  *   step can be drawn in the same frame as the key press.
  */
 import type { Check, KernelId, StepResult, VmaView } from '../../engine/api'
+import { viewsBefore } from '../../engine/by-start'
 import type { Scenario } from '../../scenario/types'
 import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
 import { EngineClient, LatestRequest, type EngineRun } from '../../worker/engine-client'
@@ -135,10 +136,13 @@ export class EngineSession {
     const known = this.shownCache.get(key)
     if (known) return known
     const vmas = this.cached(run, step)
-    const previousVmas = step > 0 ? this.cached(run, step - 1) : vmas
     const summary = step > 0 ? run.steps[step - 1] : undefined
     const checks = summary ? this.checksCache.get(key) : []
-    if (!vmas || !previousVmas || !checks) return undefined
+    if (!vmas || !checks) return undefined
+    // The step before, from this one: the worker sent the views of the VMAs the step removed.
+    const removed = summary ? this.client.viewsOf(run, summary.removed) : []
+    if (!removed) return undefined
+    const previousVmas = summary ? viewsBefore(vmas, summary.created, removed) : vmas
     const result: StepResult | null = summary ? { ...summary, checks } : null
     const shown: ShownStep = { run, step, result, vmas, previousVmas }
     this.remember(this.shownCache, key, shown)
@@ -157,8 +161,7 @@ export class EngineSession {
   }
 
   private async fetchStep(run: SideRun, step: number): Promise<void> {
-    // The step and the one before it (for the change highlight) in one round trip.
-    await Promise.all(step > 0 ? [this.vmas(run, [step, step - 1]), this.checks(run, step)] : [this.vmas(run, [step])])
+    await Promise.all(step > 0 ? [this.vmas(run, [step]), this.checks(run, step)] : [this.vmas(run, [step])])
     this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
   }
 
