@@ -126,7 +126,11 @@ export function CanvasStrip({ vmas, scale, box, height }: CanvasStripProps): JSX
       ctx.lineWidth = 1
       ctx.strokeRect(0.5, box.y + 0.5, width - 1, box.height - 1)
     }
-    drawRef.current()
+    // Drawn at the start of the next frame, not in this commit's task: the frame's own style
+    // pass then covers the palette read, and a first draw of 65,530 VMAs is not added to the
+    // task that rendered them (no long task). Several commits in one frame draw once.
+    const frame = requestAnimationFrame(() => drawRef.current())
+    return () => cancelAnimationFrame(frame)
   }, [vmas, scale, box, height])
 
   // The theme changed: read the colours again and redraw.

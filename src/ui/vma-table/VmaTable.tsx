@@ -62,6 +62,8 @@ interface RowProps {
   onPinVma(id: number | null): void
 }
 
+/** Unwindowed rows out of sight cost no layout or paint; windowed rows are all near the view anyway. */
+const LAZY_ROW = '[contain-intrinsic-size:auto_35px] [content-visibility:auto]'
 const CELL = 'min-w-0 px-2 py-0.5 whitespace-nowrap overflow-hidden text-ellipsis'
 /** The columns: range, size, prot, share, backing/file, names, pgoff, anon_vma, flags. */
 const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5rem_5.5rem_minmax(8rem,1fr)]'
@@ -86,7 +88,7 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma,
       data-mergeable={vma.mergeable ? 'true' : 'false'}
       data-vma-id={vma.id}
       data-pinned={pinned ? "true" : undefined}
-      className={`${ROW_GRID} border-b border-line/60 [contain-intrinsic-size:auto_35px] [content-visibility:auto] ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
+      className={`${ROW_GRID} border-b border-line/60 ${height === undefined ? LAZY_ROW : ''} ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
     >
       <td role="cell" className={CELL}>
         <button
@@ -134,11 +136,13 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma,
 /** From this many rows on, the table is virtualised. */
 export const WINDOWED_MIN_ROWS = 400
 const ROW_PX = 35
+/** Rows rendered beyond each edge of the view: every row costs layout on each jump. */
+const OVERSCAN_ROWS = 4
 
 export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const windowed = vmas.length >= WINDOWED_MIN_ROWS
-  const { first, end } = useRowWindow(scrollRef, windowed ? vmas.length : 0, ROW_PX)
+  const { first, end } = useRowWindow(scrollRef, windowed ? vmas.length : 0, ROW_PX, OVERSCAN_ROWS)
   const shown = windowed ? vmas.slice(first, end) : vmas
   const offset = windowed ? first : 0
   return (
