@@ -187,6 +187,8 @@ async function measureStepJumps(page: Page, baseUrl: string): Promise<number> {
     })()`))
     await page.waitForTimeout(50)
   }
+  log(`step jumps (ms, in order): ${times.map((t) => t.toFixed(1)).join(" ")}`)
+  log(`step jumps (ms, sorted): ${[...times].sort((a, b) => a - b).map((t) => t.toFixed(1)).join(' ')}`)
   return percentile(times, 0.95)
 }
 

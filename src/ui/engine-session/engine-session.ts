@@ -54,6 +54,8 @@ export interface SessionSnapshot {
 type FailureSlot = Side | 'compare-steps' | 'vmas'
 
 const CACHE_LIMIT = 128
+/** VMAs kept in all in a cache of VMA lists: about 16 steps of 60,000 VMAs. */
+const CACHE_VMA_BUDGET = 1_000_000
 /** Steps around the shown one that are fetched ahead of time (relative offsets). */
 const PREFETCH_OFFSETS = [1, -1, 2, -2]
 /** Above this many VMAs in the shown step, neighbours' VMAs are not prefetched. */
@@ -145,7 +147,7 @@ export class EngineSession {
     const previousVmas = summary ? viewsBefore(vmas, summary.created, removed) : vmas
     const result: StepResult | null = summary ? { ...summary, checks } : null
     const shown: ShownStep = { run, step, result, vmas, previousVmas }
-    this.remember(this.shownCache, key, shown)
+    this.remember(this.shownCache, key, shown, (kept) => kept.vmas.length + kept.previousVmas.length)
     return shown
   }
 
@@ -265,7 +267,7 @@ export class EngineSession {
         const key = keyOf(step)
         const load = batch.then(
           (lists) => {
-            this.remember(this.vmaCache, key, lists[i]!)
+            this.remember(this.vmaCache, key, lists[i]!, (kept) => kept.length)
             return lists[i]!
           },
         ).finally(() => this.vmaLoads.delete(key))
@@ -290,12 +292,20 @@ export class EngineSession {
     return load
   }
 
-  private remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  /**
+   * LRU: at most CACHE_LIMIT entries, and for VMA lists at most CACHE_VMA_BUDGET
+   * VMAs in all (each cached list is one more array the garbage collector walks:
+   * 128 steps of 60,000 VMAs would make every major GC slow).
+   */
+  private remember<T>(cache: Map<string, T>, key: string, value: T, weight: (value: T) => number = () => 0): void {
     cache.delete(key)
     cache.set(key, value)
-    while (cache.size > CACHE_LIMIT) {
+    let total = 0
+    for (const kept of cache.values()) total += weight(kept)
+    while (cache.size > CACHE_LIMIT || (cache.size > 1 && total > CACHE_VMA_BUDGET)) {
       const oldest = cache.keys().next().value
       if (oldest === undefined) break
+      total -= weight(cache.get(oldest)!)
       cache.delete(oldest)
     }
   }
