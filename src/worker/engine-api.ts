@@ -6,16 +6,15 @@
  */
 import * as Comlink from 'comlink'
 import type { StepResult, Trace, VmaView } from '../engine/api'
+import { differingSteps } from '../engine/differences'
 import { simulate } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
 import { encodeSteps, encodeVmas, stepTransferables, vmaTransferables } from './columns'
-import type { EngineWorkerApi, RunColumns, StepDifferences, StepSummary, StepVmasAnswer } from './engine-protocol'
+import type { EngineWorkerApi, RunColumns, StepSummary, StepVmasAnswer } from './engine-protocol'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing. */
 const MAX_KEPT_RUNS = 8
-/** Above this many (steps × VMAs), differingSteps compares VMA counts instead of every VMA. */
-const FULL_COMPARISON_BUDGET = 20_000_000
 
 /** Per record id (ids are dense, from 1): 1 once the client has been sent its view. */
 class SentViews {
@@ -37,35 +36,6 @@ class SentViews {
 function summarise(step: StepResult): StepSummary {
   const { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny } = step
   return { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny }
-}
-
-function sameLayout(a: VmaView[], b: VmaView[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]
-    const y = b[i]
-    if (x.start !== y.start || x.end !== y.end || x.prot !== y.prot || x.mergeable !== y.mergeable) return false
-  }
-  return true
-}
-
-function differences(a: Trace, b: Trace): StepDifferences {
-  const count = Math.min(a.steps.length, b.steps.length)
-  let largestMap = 0
-  for (let i = 0; i < count; i++) largestMap = Math.max(largestMap, a.steps[i].mapCount, b.steps[i].mapCount)
-  const vmasByCountOnly = count * largestMap > FULL_COMPARISON_BUDGET
-  const steps: number[] = []
-  for (let i = 1; i <= count; i++) {
-    const sa = a.steps[i - 1]
-    const sb = b.steps[i - 1]
-    const differs =
-      sa.outcome !== sb.outcome ||
-      sa.ksm !== sb.ksm ||
-      sa.error !== sb.error ||
-      (vmasByCountOnly ? sa.mapCount !== sb.mapCount : !sameLayout(a.vmasAt(i), b.vmasAt(i)))
-    if (differs) steps.push(i)
-  }
-  return { steps, vmasByCountOnly }
 }
 
 /** A fresh engine: no runs kept. */
@@ -145,7 +115,7 @@ export function createEngineApi(): EngineWorkerApi {
       return result.checks
     },
 
-    differingSteps: (runIdA, runIdB) => differences(keptTrace(runIdA), keptTrace(runIdB)),
+    differingSteps: (runIdA, runIdB) => differingSteps(keptTrace(runIdA), keptTrace(runIdB)),
 
     release(runId) {
       runs.delete(runId)

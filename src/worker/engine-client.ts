@@ -13,7 +13,7 @@
 import * as Comlink from 'comlink'
 import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import type { EngineWorkerApi, RunSummary, StepDifferences, StepSummary } from './engine-protocol'
+import type { EngineWorkerApi, RunSummary, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
 import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
 
@@ -170,7 +170,7 @@ export class EngineClient {
     return this.call(`explaining step ${step}`, (remote) => remote.stepChecks(run.runId, step))
   }
 
-  differingSteps(a: EngineRun, b: EngineRun): Promise<StepDifferences> {
+  differingSteps(a: EngineRun, b: EngineRun): Promise<number[]> {
     this.checkGeneration(a)
     this.checkGeneration(b)
     return this.call('comparing two kernels', (remote) => remote.differingSteps(a.runId, b.runId))

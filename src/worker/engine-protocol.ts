@@ -56,16 +56,6 @@ export interface RunSummary {
   recordCount: number
 }
 
-export interface StepDifferences {
-  /** Step indices (1-based) whose results differ. */
-  steps: number[]
-  /**
-   * true when the scenario was too big to compare every VMA of every step; the
-   * VMAs were then compared by count only (outcome, ksm and error always fully).
-   */
-  vmasByCountOnly: boolean
-}
-
 export interface EngineWorkerApi {
   /** Simulates the scenario under one kernel and keeps the trace. */
   run(scenario: ScenarioInput, kernel: KernelId): RunColumns
@@ -80,10 +70,11 @@ export interface EngineWorkerApi {
   /** The decision record of step `step` (1-based) of a kept run. */
   stepChecks(runId: number, step: number): Check[]
   /**
-   * The steps whose result differs between two runs of the same scenario:
-   * outcome, ksm, error, or the VMAs compared by (start, end, prot, mergeable).
+   * The steps (1-based) whose result differs between two runs of the same
+   * scenario: outcome, ksm, error, or the VMAs compared by (start, end, prot,
+   * mergeable), exactly, however large (engine/differences.ts).
    */
-  differingSteps(runIdA: number, runIdB: number): StepDifferences
+  differingSteps(runIdA: number, runIdB: number): number[]
   /** Forgets a run the main thread no longer shows. */
   release(runId: number): void
 }

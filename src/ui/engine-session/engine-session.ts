@@ -18,7 +18,6 @@ import { viewsBefore } from '../../engine/by-start'
 import type { Scenario } from '../../scenario/types'
 import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
 import { EngineClient, LatestRequest, type EngineRun } from '../../worker/engine-client'
-import type { StepDifferences } from '../../worker/engine-protocol'
 
 export type Side = 'primary' | 'compare'
 
@@ -41,8 +40,6 @@ export interface SessionSnapshot {
   compare: SideRun | null
   /** Steps whose results differ between the two kernels; null when not comparing (or not known yet). */
   differing: ReadonlySet<number> | null
-  /** The comparison looked at VMA counts only (a very large scenario). */
-  differingByCountOnly: boolean
   /** A run is in flight. */
   busy: boolean
   /** What failed, in words; null when the last requests succeeded. */
@@ -72,7 +69,7 @@ function describe(error: unknown): string {
 }
 
 export class EngineSession {
-  private snapshot: SessionSnapshot = { primary: null, compare: null, differing: null, differingByCountOnly: false, busy: false, failure: null, vmaVersion: 0 }
+  private snapshot: SessionSnapshot = { primary: null, compare: null, differing: null, busy: false, failure: null, vmaVersion: 0 }
   private readonly failures = new Map<FailureSlot, string>()
   private readonly listeners = new Set<() => void>()
   private readonly latest: Record<Side, LatestRequest> = { primary: new LatestRequest(), compare: new LatestRequest() }
@@ -242,10 +239,10 @@ export class EngineSession {
     const { primary, compare } = this.snapshot
     if (!primary || !compare || primary.scenario !== compare.scenario) return
     try {
-      const found: StepDifferences = await this.client.differingSteps(primary, compare)
+      const found = await this.client.differingSteps(primary, compare)
       if (!this.latestDiff.isCurrent(request)) return
       this.failures.delete('compare-steps')
-      this.publish({ differing: new Set(found.steps), differingByCountOnly: found.vmasByCountOnly })
+      this.publish({ differing: new Set(found) })
     } catch (error) {
       if (this.latestDiff.isCurrent(request)) this.setFailure('compare-steps', `Comparing kernels: ${describe(error)}`)
     }

@@ -67,8 +67,7 @@ export function ExplorerApp() {
           <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
           {comparing && (
             <p className="px-3 pb-1 text-[11.5px] text-muted">
-              ≠ marks the steps whose outcome, KSM timing, error or VMAs differ between the kernels
-              {snapshot.differingByCountOnly ? ' (VMAs compared by count only: the scenario is very large)' : ''}.
+              ≠ marks the steps whose outcome, KSM timing, error or VMAs differ between the kernels.
             </p>
           )}
           <nav aria-label="Step list" className="min-h-0 flex-1 overflow-y-auto">
