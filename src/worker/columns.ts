@@ -149,25 +149,29 @@ export interface StepColumns {
   numbers: Float64Array
   /** Per step: op, process, error, outcome, ksm (indices into `words`, -1 = null), mergeAny. */
   codes: Int32Array
-  /** created ids then removed ids of every step, in order; offsets per step below. */
+  /** created ids then removed ids of every step, in order. */
   ids: Float64Array
-  /** Per step: number of created ids, number of removed ids. */
-  idCounts: Int32Array
+  /** Per step: where its ids start in `ids`, then its number of created ids and of removed ids (3 per step). */
+  idIndex: Int32Array
   words: string[]
-  summaries: string[]
+  /** Every step's summary, one after the other, in one string (one string crosses to the page, not 65,530). */
+  summaryText: string
+  /** Per step: where its summary ends in `summaryText` (it starts where the previous one ends). */
+  summaryEnds: Uint32Array
 }
 
 export function encodeSteps(steps: readonly StepSummary[]): StepColumns {
   const n = steps.length
   const numbers = new Float64Array(n * 4)
   const codes = new Int32Array(n * 6)
-  const idCounts = new Int32Array(n * 2)
+  const idIndex = new Int32Array(n * 3)
   let idTotal = 0
   for (const s of steps) idTotal += s.created.length + s.removed.length
   const ids = new Float64Array(idTotal)
   const words = new Interner<string>((s) => s)
   const word = (value: string | null) => (value === null ? -1 : words.add(value))
-  const summaries: string[] = new Array(n)
+  const summaryEnds = new Uint32Array(n)
+  let summaryText = ''
   let at = 0
   for (let i = 0; i < n; i++) {
     const s = steps[i]!
@@ -182,13 +186,89 @@ export function encodeSteps(steps: readonly StepSummary[]): StepColumns {
     codes[c + 3] = word(s.outcome)
     codes[c + 4] = word(s.ksm)
     codes[c + 5] = s.mergeAny ? 1 : 0
-    idCounts[i * 2] = s.created.length
-    idCounts[i * 2 + 1] = s.removed.length
+    idIndex[i * 3] = at
+    idIndex[i * 3 + 1] = s.created.length
+    idIndex[i * 3 + 2] = s.removed.length
     for (const id of s.created) ids[at++] = id
     for (const id of s.removed) ids[at++] = id
-    summaries[i] = s.summary
+    summaryText += s.summary
+    summaryEnds[i] = summaryText.length
   }
-  return { count: n, numbers, codes, ids, idCounts, words: words.values, summaries }
+  return { count: n, numbers, codes, ids, idIndex, words: words.values, summaryText, summaryEnds }
+}
+
+const NO_IDS: readonly number[] = Object.freeze([])
+
+/**
+ * One step read from the columns on demand. A run of 65,530 steps then costs
+ * the page 65,530 small objects instead of 65,530 objects with three arrays
+ * and a string each (20 MB that every garbage collection had to copy). Its
+ * fields are getters: read them, do not spread the object.
+ */
+class ColumnStep implements StepSummary {
+  private createdIds: number[] | undefined
+  private removedIds: number[] | undefined
+  private rangePages: [number, number] | null | undefined
+
+  constructor(private readonly columns: StepColumns, private readonly i: number) {}
+
+  private word(k: number): string | null {
+    const code = this.columns.codes[this.i * 6 + k]!
+    return code < 0 ? null : this.columns.words[code]!
+  }
+  private idList(skip: number, count: number): number[] {
+    if (count === 0) return NO_IDS as number[]
+    const from = this.columns.idIndex[this.i * 3]! + skip
+    return Array.from(this.columns.ids.subarray(from, from + count))
+  }
+
+  get index(): number {
+    return this.columns.numbers[this.i * 4]!
+  }
+  get mapCount(): number {
+    return this.columns.numbers[this.i * 4 + 1]!
+  }
+  get range(): [number, number] | null {
+    if (this.rangePages === undefined) {
+      const start = this.columns.numbers[this.i * 4 + 2]!
+      this.rangePages = Number.isNaN(start) ? null : [start, this.columns.numbers[this.i * 4 + 3]!]
+    }
+    return this.rangePages
+  }
+  get op(): StepSummary['op'] {
+    return this.word(0) as StepSummary['op']
+  }
+  get process(): StepSummary['process'] {
+    return this.word(1) as StepSummary['process']
+  }
+  get error(): string | null {
+    return this.word(2)
+  }
+  get outcome(): StepSummary['outcome'] {
+    return this.word(3) as StepSummary['outcome']
+  }
+  get ksm(): StepSummary['ksm'] {
+    return this.word(4) as StepSummary['ksm']
+  }
+  get mergeAny(): boolean {
+    return this.columns.codes[this.i * 6 + 5] === 1
+  }
+  get summary(): string {
+    const { summaryText, summaryEnds } = this.columns
+    return summaryText.slice(this.i === 0 ? 0 : summaryEnds[this.i - 1]!, summaryEnds[this.i]!)
+  }
+  get created(): number[] {
+    return (this.createdIds ??= this.idList(0, this.columns.idIndex[this.i * 3 + 1]!))
+  }
+  get removed(): number[] {
+    return (this.removedIds ??= this.idList(this.columns.idIndex[this.i * 3 + 1]!, this.columns.idIndex[this.i * 3 + 2]!))
+  }
+}
+
+/** A step's fields as a plain object (e.g. to add its checks, or to compare it). */
+export function plainStep(step: StepSummary): StepSummary {
+  const { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny } = step
+  return { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny }
 }
 
 export function decodeSteps(columns: StepColumns): StepSummary[] {
@@ -199,35 +279,13 @@ export function decodeSteps(columns: StepColumns): StepSummary[] {
   return out
 }
 
-/** As decodeVmasInChunks, for steps. */
+/** As decodeVmasInChunks, for steps (read lazily: see ColumnStep). */
 export function* decodeStepsInChunks(columns: StepColumns, out: StepSummary[], chunk: number): Generator<void> {
-  const { count, numbers, codes, ids, idCounts, words, summaries } = columns
-  const word = (i: number) => (i < 0 ? null : words[i]!)
-  let at = 0
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < columns.count; i++) {
     if (i > 0 && i % chunk === 0) yield
-    const c = i * 6
-    const created: number[] = new Array(idCounts[i * 2]!)
-    for (let k = 0; k < created.length; k++) created[k] = ids[at++]!
-    const removed: number[] = new Array(idCounts[i * 2 + 1]!)
-    for (let k = 0; k < removed.length; k++) removed[k] = ids[at++]!
-    const rangeStart = numbers[i * 4 + 2]!
-    out[i] = {
-      index: numbers[i * 4]!,
-      op: word(codes[c]!) as StepSummary['op'],
-      process: word(codes[c + 1]!) as StepSummary['process'],
-      error: word(codes[c + 2]!),
-      outcome: word(codes[c + 3]!) as StepSummary['outcome'],
-      ksm: word(codes[c + 4]!) as StepSummary['ksm'],
-      summary: summaries[i]!,
-      created,
-      removed,
-      range: Number.isNaN(rangeStart) ? null : [rangeStart, numbers[i * 4 + 3]!],
-      mapCount: numbers[i * 4 + 1]!,
-      mergeAny: codes[c + 5] === 1,
-    }
+    out[i] = new ColumnStep(columns, i)
   }
 }
 
 export const stepTransferables = (columns: StepColumns): ArrayBuffer[] =>
-  [columns.numbers.buffer, columns.codes.buffer, columns.ids.buffer, columns.idCounts.buffer] as ArrayBuffer[]
+  [columns.numbers.buffer, columns.codes.buffer, columns.ids.buffer, columns.idIndex.buffer, columns.summaryEnds.buffer] as ArrayBuffer[]

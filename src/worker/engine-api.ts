@@ -5,13 +5,13 @@
  * object with no worker globals, so tests drive it over a MessageChannel.
  */
 import * as Comlink from 'comlink'
-import type { StepResult, Trace, VmaView } from '../engine/api'
+import type { Trace, VmaView } from '../engine/api'
 import { differingSteps } from '../engine/differences'
 import { simulate } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
-import { encodeSteps, encodeVmas, stepTransferables, vmaTransferables } from './columns'
-import type { EngineWorkerApi, RunColumns, StepSummary, StepVmasAnswer } from './engine-protocol'
+import { encodeSteps, encodeVmas, plainStep, stepTransferables, vmaTransferables } from './columns'
+import type { EngineWorkerApi, RunColumns, StepVmasAnswer } from './engine-protocol'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing. */
 const MAX_KEPT_RUNS = 8
@@ -30,12 +30,6 @@ class SentViews {
     this.sent[id] = 1
     return true
   }
-}
-
-/** Copies a step result without reading `checks` (the engine writes those lazily, at a cost). */
-function summarise(step: StepResult): StepSummary {
-  const { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny } = step
-  return { index, op, process, error, outcome, ksm, summary, created, removed, range, mapCount, mergeAny }
 }
 
 /** A fresh engine: no runs kept. */
@@ -69,7 +63,7 @@ export function createEngineApi(): EngineWorkerApi {
         scenario = entry.build()
       }
       const trace = simulate(scenario as Scenario, kernel)
-      const steps = encodeSteps(trace.steps.map(summarise))
+      const steps = encodeSteps(trace.steps.map(plainStep))
       const simulateMs = performance.now() - started
       const runId = nextRunId++
       runs.set(runId, trace)

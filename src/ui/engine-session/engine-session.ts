@@ -17,6 +17,7 @@ import type { Check, KernelId, StepResult, VmaView } from '../../engine/api'
 import { viewsBefore } from '../../engine/by-start'
 import type { Scenario } from '../../scenario/types'
 import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
+import { plainStep } from '../../worker/columns'
 import { EngineClient, LatestRequest, type EngineRun } from '../../worker/engine-client'
 
 export type Side = 'primary' | 'compare'
@@ -142,7 +143,7 @@ export class EngineSession {
     const removed = summary ? this.client.viewsOf(run, summary.removed) : []
     if (!removed) return undefined
     const previousVmas = summary ? viewsBefore(vmas, summary.created, removed) : vmas
-    const result: StepResult | null = summary ? { ...summary, checks } : null
+    const result: StepResult | null = summary ? { ...plainStep(summary), checks } : null
     const shown: ShownStep = { run, step, result, vmas, previousVmas }
     this.remember(this.shownCache, key, shown, (kept) => kept.vmas.length + kept.previousVmas.length)
     return shown
