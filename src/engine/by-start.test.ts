@@ -15,7 +15,8 @@ describe('a trace read by record id', () => {
       const trace = simulate(scenario, kernel)
       for (let i = 1; i <= trace.steps.length; i++) {
         const { created, removed } = trace.steps[i - 1]!
-        const before = viewsBefore(trace.vmasAt(i), created, removed.map((id) => trace.viewOf(id)!))
+        const view = (id: number) => trace.viewOf(id)!
+        const before = viewsBefore(trace.vmasAt(i), created.map(view), removed.map(view))
         expect(before, `${name} step ${i}`).toEqual(trace.vmasAt(i - 1))
         checked++
       }

@@ -53,10 +53,16 @@ import { useElementWidth } from './use-element-width'
 import { VmaTooltip, type TooltipAnchor } from './VmaTooltip'
 
 export interface AddressSpaceViewProps {
-  /** After the current step. */
+  /** After the current step, in address order (as the engine gives them). */
   vmas: VmaView[]
-  /** Before the current step (for the change highlight). */
+  /** Before the current step (for the change highlight), in address order. */
   previousVmas: VmaView[]
+  /**
+   * The VMAs the step created and removed, when the caller has them (the
+   * explorer's session does); otherwise they are picked out of `vmas` and
+   * `previousVmas` by the step's id lists, one pass over each.
+   */
+  changes?: { created: VmaView[]; removed: VmaView[] }
   /** Current step (null = initial state). */
   step: StepResult | null
   windowPages: number
@@ -92,14 +98,6 @@ const KEY_ZOOM_FACTOR = 1.5
 const KEY_PAN_FRACTION = 0.25
 const HOVER_SLOP_PX = 3
 const CHANGE_TOKEN = { new: 'var(--change-new)', merged: 'var(--change-merged)', split: 'var(--change-split)' } as const
-
-/** VMAs sorted by start; the engine already sorts, so this usually returns the same array. */
-function sortedByStart(vmas: VmaView[]): VmaView[] {
-  for (let i = 1; i < vmas.length; i++) {
-    if (vmas[i].start < vmas[i - 1].start) return [...vmas].sort((a, b) => a.start - b.start)
-  }
-  return vmas
-}
 
 function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): PageRange {
   return normaliseViewport({ startPage: axis.fromUnit(unitStart), endPage: axis.fromUnit(unitEnd) }, axis.windowPages)
@@ -138,8 +136,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     onViewportChangeRef.current = props.onViewportChange
   })
 
-  const vmas = useMemo(() => sortedByStart(props.vmas), [props.vmas])
-  const previousVmas = useMemo(() => sortedByStart(props.previousVmas), [props.previousVmas])
+  const { vmas, previousVmas, changes } = props
 
   const columns = useMemo(
     () => (axisMode === 'compressed' ? compressedColumns([previousVmas, vmas], windowPages) : null),
@@ -168,15 +165,17 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
   const breaks = useMemo(() => axisBreaks(scale, vmas), [scale, vmas])
 
   const ghosts = useMemo(() => {
+    if (changes) return changes.removed
     if (!step || step.removed.length === 0) return []
     const removed = new Set(step.removed)
     return previousVmas.filter((vma) => removed.has(vma.id))
-  }, [step, previousVmas])
+  }, [changes, step, previousVmas])
   const created = useMemo(() => {
+    if (changes) return changes.created
     if (!step || step.created.length === 0) return []
     const wanted = new Set(step.created)
     return vmas.filter((vma) => wanted.has(vma.id))
-  }, [step, vmas])
+  }, [changes, step, vmas])
   const changeToken = CHANGE_TOKEN[changeKindOf(step?.outcome ?? null)]
 
   // ---- d3-zoom as a gesture recogniser --------------------------------------

@@ -34,6 +34,9 @@ export interface ShownStep {
   result: StepResult | null
   vmas: VmaView[]
   previousVmas: VmaView[]
+  /** The VMAs the step created (in `vmas`) and removed (in `previousVmas`), in address order. */
+  created: VmaView[]
+  removed: VmaView[]
 }
 
 export interface SessionSnapshot {
@@ -64,6 +67,9 @@ const PREFETCH_ALL_MIN_RECORDS = 5000
 /** …up to this many (about 150 bytes each on the page). */
 const PREFETCH_ALL_MAX_RECORDS = 500_000
 const PREFETCH_ALL_CHUNK = 5000
+
+const NO_VMAS: VmaView[] = []
+const byStart = (a: VmaView, b: VmaView) => a.start - b.start
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -139,12 +145,14 @@ export class EngineSession {
     const summary = step > 0 ? run.steps[step - 1] : undefined
     const checks = summary ? this.checksCache.get(key) : []
     if (!vmas || !checks) return undefined
-    // The step before, from this one: the worker sent the views of the VMAs the step removed.
-    const removed = summary ? this.client.viewsOf(run, summary.removed) : []
-    if (!removed) return undefined
-    const previousVmas = summary ? viewsBefore(vmas, summary.created, removed) : vmas
+    // The step before, from this one: the worker sent the views of the VMAs the step removed
+    // (those it created are in the step's own list).
+    const removed = summary ? this.client.viewsOf(run, summary.removed)?.sort(byStart) : NO_VMAS
+    const created = summary ? this.client.viewsOf(run, summary.created)?.sort(byStart) : NO_VMAS
+    if (!removed || !created) return undefined
+    const previousVmas = summary ? viewsBefore(vmas, created, removed) : vmas
     const result: StepResult | null = summary ? { ...plainStep(summary), checks } : null
-    const shown: ShownStep = { run, step, result, vmas, previousVmas }
+    const shown: ShownStep = { run, step, result, vmas, previousVmas, created, removed }
     this.remember(this.shownCache, key, shown, (kept) => kept.vmas.length + kept.previousVmas.length)
     return shown
   }

@@ -35,6 +35,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
   const pinnedVmaId = useExplorer((s) => s.pinnedVmaId)
   const baseAddress = useMemo(() => baseAddressValue(baseAddressText), [baseAddressText])
   const created = useMemo(() => (shown.result ? new Set(shown.result.created) : NO_IDS), [shown.result])
+  const changes = useMemo(() => ({ created: shown.created, removed: shown.removed }), [shown])
   const actions = store.getState()
   const viewBox = useRef<HTMLDivElement>(null)
   useSteadyHeight(viewBox)
@@ -45,6 +46,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
         <AddressSpaceView
           vmas={shown.vmas}
           previousVmas={shown.previousVmas}
+          changes={changes}
           step={shown.result}
           windowPages={shown.run.scenario.windowPages}
           baseAddress={baseAddress}

@@ -180,7 +180,13 @@ function PresentPane({ shown, label, id }: { shown: ShownStep; label: string | n
 
 /** What the address-space view draws for one step. */
 function stepViewProps(shown: ShownStep) {
-  return { vmas: shown.vmas, previousVmas: shown.previousVmas, step: shown.result, windowPages: shown.run.scenario.windowPages }
+  return {
+    vmas: shown.vmas,
+    previousVmas: shown.previousVmas,
+    changes: { created: shown.created, removed: shown.removed },
+    step: shown.result,
+    windowPages: shown.run.scenario.windowPages,
+  }
 }
 
 /** The view options the address-space view reads from the store. */
