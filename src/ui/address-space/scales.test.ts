@@ -6,6 +6,7 @@ import {
   formatAddress,
   hexAddress,
   linearScale,
+  linearX,
   normaliseViewport,
   type Page,
   type Px,
@@ -78,6 +79,16 @@ describe('linearScale', () => {
     expect(scale.toX(page(384))).toBe(256)
     expect(scale.toX(page(512))).toBe(512)
     expect(scale.toPage(px(128))).toBe(320)
+  })
+
+  it('linearX gives exactly toX, to the bit, for any viewport, width and page (also outside the window)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1 << 24 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 4000 }), fc.array(fc.double({ min: -10, max: 1.1, noNaN: true }), { maxLength: 20 }), (windowPages, a, b, width, fractions) => {
+        const viewport = { startPage: Math.min(a, b) * windowPages, endPage: Math.max(a, b) * windowPages }
+        const scale = linearScale({ windowPages, viewport, width })
+        for (const f of fractions) expect(linearX(scale.linear!, f * windowPages)).toBe(scale.toX(page(f * windowPages)))
+      }),
+    )
   })
 })
 

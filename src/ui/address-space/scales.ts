@@ -55,6 +55,22 @@ export interface PageScale {
   fromUnit(unit: number): Page
   /** Compressed mode: the column boundaries in pages (sorted, unique, 0 … windowPages). Linear: null. */
   readonly columns: Float64Array | null
+  /**
+   * Linear mode: toX's constants, so a loop over tens of thousands of VMAs can
+   * place them without three calls each (see linearX). Compressed: null.
+   */
+  readonly linear: LinearX | null
+}
+
+export interface LinearX {
+  readonly windowPages: number
+  readonly unitStart: number
+  readonly pxPerUnit: number
+}
+
+/** toX of a linear scale, written out: the same arithmetic, so the same result to the bit. */
+export function linearX(l: LinearX, page: number): number {
+  return ((page < 0 ? 0 : page > l.windowPages ? l.windowPages : page) / l.windowPages - l.unitStart) * l.pxPerUnit
 }
 
 /** Smallest viewport the view allows, in pages (zooming further only blurs). */
@@ -121,6 +137,7 @@ export function scaleFromAxis(axis: UnitAxis, viewport: PageRange | null | undef
     width: width as Px,
     viewport: view,
     columns: axis.columns,
+    linear: axis.mode === 'linear' ? { windowPages: axis.windowPages, unitStart, pxPerUnit } : null,
     toUnit: (page) => toUnit(page),
     fromUnit: (unit) => fromUnit(unit) as Page,
     toX: (page) => ((toUnit(page) - unitStart) * pxPerUnit) as Px,
