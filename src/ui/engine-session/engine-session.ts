@@ -59,7 +59,7 @@ const CACHE_LIMIT = 128
 const CACHE_VMA_BUDGET = 1_000_000
 /** Steps around the shown one that are fetched ahead of time (relative offsets). */
 const PREFETCH_OFFSETS = [1, -1, 2, -2]
-/** Above this many VMAs in the shown step, neighbours' VMAs are not prefetched. */
+/** Above this many VMAs in the shown step, only the next step in the direction of travel is prefetched. */
 const PREFETCH_MAX_VMAS = 4000
 
 /** Runs that made this many VMA records have all their VMAs fetched ahead (see replaceRun)… */
@@ -88,6 +88,8 @@ export class EngineSession {
   private readonly checksCache = new Map<string, Check[]>()
   private readonly checksLoads = new Map<string, Promise<Check[]>>()
   private readonly shownCache = new Map<string, ShownStep>()
+  /** The last change of the store's step (+1 / -1 while the user steps one by one). */
+  private lastMove = 0
   private readonly store: ExplorerStore
   private readonly client: EngineClient
 
@@ -108,6 +110,7 @@ export class EngineSession {
       ) {
         this.sync(state)
       } else if (state.step !== previous.step) {
+        this.lastMove = state.step - previous.step
         // Ask the worker now, not after React has drawn the step change: both then run at once.
         for (const run of [this.snapshot.primary, this.snapshot.compare]) {
           if (!run) continue
@@ -176,13 +179,15 @@ export class EngineSession {
   /** Fetches the neighbours of `step` in the background; failures here are silent (the real load reports them). */
   prefetchAround(run: SideRun, step: number): void {
     const last = run.steps.length
-    // Tens of thousands of VMAs per step: prefetching four neighbours would keep the worker
-    // busy when the next jump comes (a jump waits behind them); fetch on demand only.
+    // Tens of thousands of VMAs per step: only while the user steps one by one, the next step in
+    // that direction (an id list derived from the shown step in the worker: a few ms). More, or
+    // after a jump, would keep the worker busy and make garbage when the next jump comes.
     const large = (run.steps[Math.max(step, 1) - 1]?.mapCount ?? 0) > PREFETCH_MAX_VMAS
-    for (const offset of PREFETCH_OFFSETS) {
+    const offsets = !large ? PREFETCH_OFFSETS : this.lastMove === 1 || this.lastMove === -1 ? [this.lastMove] : []
+    for (const offset of offsets) {
       const s = step + offset
       if (s < 0 || s > last) continue
-      if (!large && !this.cached(run, s)) this.vmas(run, [s]).catch(() => undefined)
+      if (!this.cached(run, s)) this.vmas(run, [s]).catch(() => undefined)
       if (s > 0) this.checks(run, s).catch(() => undefined)
     }
   }
