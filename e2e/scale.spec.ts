@@ -4,7 +4,7 @@
  * `npm run bench:ui` runs and prints its figures.
  */
 import { execFileSync } from 'node:child_process'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Locator } from '@playwright/test'
 import { vmaTable } from './explorer-helpers.js'
 
 test('65,530 VMAs: canvas view, virtualised table, zoom in and out', async ({ page }) => {
@@ -34,6 +34,33 @@ test('65,530 VMAs: canvas view, virtualised table, zoom in and out', async ({ pa
   await table.locator('xpath=..').evaluate((el) => (el.scrollTop = 35 * 40000))
   await expect(table.locator('tbody tr[data-start="40000"]')).toHaveCount(1)
 })
+
+test('a long step list in compare mode shows both kernels for each step, nothing clipped', async ({ page }) => {
+  // 12,955 steps: the step list is virtualised, with fixed-height items.
+  await page.goto('./?scenario=stress-fragmented-heap&kernel=6.18&compare=6.16&step=6000')
+  await expect(page.locator('[data-pane]')).toHaveCount(2, { timeout: 60_000 })
+  const item = page.getByRole('list', { name: 'Steps' }).locator('li[data-step="6000"]')
+  await expect(item).toBeVisible()
+  const lines = item.locator('span.font-mono.text-\\[10px\\]')
+  await expect(lines).toHaveText(['6.18', '6.16'])
+  await expectInside(item, item.locator('button > span > span'))
+
+  // One kernel: each item's summary and badges fit its (shorter) fixed height too.
+  await page.getByRole('checkbox', { name: 'Compare' }).uncheck()
+  await expect(page.locator('[data-pane]')).toHaveCount(1)
+  await expectInside(item, item.locator('button > span > span'))
+})
+
+/** Every element of `parts` ends inside `box` (a fixed-height virtualised item clips what does not). */
+async function expectInside(box: Locator, parts: Locator): Promise<void> {
+  const outer = (await box.boundingBox())!
+  const all = await parts.all()
+  expect(all.length).toBeGreaterThan(1)
+  for (const part of all) {
+    const inner = (await part.boundingBox())!
+    expect(inner.y + inner.height).toBeLessThanOrEqual(outer.y + outer.height)
+  }
+}
 
 test('npm run bench:ui prints its figures', async () => {
   test.setTimeout(600_000)

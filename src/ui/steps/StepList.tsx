@@ -22,7 +22,9 @@ interface StepListProps {
 
 /** From this many steps on the list is virtualised (see StepList). */
 const WINDOWED_MIN_STEPS = 2000
-const WINDOWED_ROW_PX = 44
+const WINDOWED_ROW_PX = 50
+/** In compare mode an item has a second line of badges (the other kernel's). */
+const WINDOWED_COMPARE_ROW_PX = 70
 
 interface StepItemProps {
   /** Fixed height in px when the list is virtualised. */
@@ -39,11 +41,16 @@ interface StepItemProps {
 
 const StepItem = memo(function StepItem(props: StepItemProps) {
   const { index, result, compareResult, selected, differs } = props
+  // A virtualised item has a fixed height: one line for the summary (cut with an ellipsis, whole
+  // in its title) and one for each kernel's badges.
+  const fixed = props.height !== undefined
+  const summary = result ? result.summary : 'initial state'
+  const badgeLine = `flex items-center gap-1 pb-0.5 ${fixed ? 'flex-nowrap overflow-hidden' : 'flex-wrap'}`
   return (
     <li
       data-step={index}
       data-differs={differs ? 'true' : undefined}
-      className="border-b border-line/60 [contain-intrinsic-size:auto_44px] [content-visibility:auto]"
+      className="border-b border-line/60 [contain-intrinsic-size:auto_50px] [content-visibility:auto]"
       style={props.height === undefined ? undefined : { height: props.height, overflow: 'hidden' }}
     >
       <button
@@ -56,18 +63,18 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
       >
         <span className="w-7 shrink-0 text-right font-mono text-[11px] leading-5 text-muted">{index}</span>
         <span className="min-w-0 flex-1">
-          <span className="block font-mono text-[12px] leading-5 break-words">
-            {result ? result.summary : 'initial state'}
+          <span className={`block font-mono text-[12px] leading-5 ${fixed ? 'truncate' : 'break-words'}`} title={fixed ? summary : undefined}>
+            {summary}
             {result?.process === 'child' && <span className="ml-1 text-muted">(child)</span>}
           </span>
           {result && (
-            <span className="flex flex-wrap items-center gap-1 pb-0.5">
+            <span className={badgeLine}>
               {props.compareKernel && <span className="font-mono text-[10px] text-muted">{props.kernel}</span>}
               <StepBadges result={result} />
             </span>
           )}
           {compareResult && props.compareKernel && (
-            <span className="flex flex-wrap items-center gap-1 pb-0.5">
+            <span className={badgeLine}>
               <span className="font-mono text-[10px] text-muted">{props.compareKernel}</span>
               <StepBadges result={compareResult} />
             </span>
@@ -91,6 +98,7 @@ export const StepList = memo(function StepList(props: StepListProps) {
     scrollerRef.current = listRef.current?.parentElement ?? null
   }, [])
   const { current } = props
+  const rowPx = props.compareSteps ? WINDOWED_COMPARE_ROW_PX : WINDOWED_ROW_PX
 
   // Keep the current step in view. Deferred until after the frame is painted: scrolling
   // needs a clean layout, and forcing one inside the commit would delay the step's frame.
@@ -100,20 +108,20 @@ export const StepList = memo(function StepList(props: StepListProps) {
       timer = setTimeout(() => {
         const item = listRef.current?.querySelector(`li[data-step="${current}"]`)
         if (item) item.scrollIntoView({ block: 'nearest' })
-        else if (scrollerRef.current) scrollerRef.current.scrollTop = Math.max(0, current * WINDOWED_ROW_PX - scrollerRef.current.clientHeight / 2)
+        else if (scrollerRef.current) scrollerRef.current.scrollTop = Math.max(0, current * rowPx - scrollerRef.current.clientHeight / 2)
       }, 0)
     })
     return () => {
       cancelAnimationFrame(frame)
       clearTimeout(timer)
     }
-  }, [current])
+  }, [current, rowPx])
 
   // Long lists (the stress scenarios) are virtualised: only the items near the
-  // scroll position are in the DOM, each WINDOWED_ROW_PX high.
+  // scroll position are in the DOM, each rowPx high.
   const total = props.steps.length + 1
   const windowed = total >= WINDOWED_MIN_STEPS
-  const { first, end } = useRowWindow(scrollerRef, windowed ? total : 0, WINDOWED_ROW_PX)
+  const { first, end } = useRowWindow(scrollerRef, windowed ? total : 0, rowPx)
   const from = windowed ? first : 0
   const rows = windowed ? (from === 0 ? [null, ...props.steps.slice(0, end - 1)] : props.steps.slice(from - 1, end - 1)) : [null, ...props.steps]
   return (
@@ -121,7 +129,7 @@ export const StepList = memo(function StepList(props: StepListProps) {
       ref={listRef}
       aria-label="Steps"
       className="text-fg"
-      style={windowed ? { paddingTop: first * WINDOWED_ROW_PX, paddingBottom: (total - end) * WINDOWED_ROW_PX } : undefined}
+      style={windowed ? { paddingTop: first * rowPx, paddingBottom: (total - end) * rowPx } : undefined}
     >
       {rows.map((result, i) => {
         const index = from + i
@@ -129,7 +137,7 @@ export const StepList = memo(function StepList(props: StepListProps) {
         <StepItem
           // Windowed: items are slots, refilled in place when the window moves far.
           key={windowed ? i : index}
-          height={windowed ? WINDOWED_ROW_PX : undefined}
+          height={windowed ? rowPx : undefined}
           index={index}
           result={result}
           compareResult={index > 0 ? (props.compareSteps?.[index - 1] ?? null) : null}
