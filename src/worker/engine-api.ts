@@ -5,7 +5,7 @@
  * object with no worker globals, so tests drive it over a MessageChannel.
  */
 import * as Comlink from 'comlink'
-import type { Trace, VmaView } from '../engine/api'
+import type { Check, Trace, VmaView } from '../engine/api'
 import { differingSteps } from '../engine/differences'
 import { simulate } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
@@ -30,6 +30,12 @@ class SentViews {
     this.sent[id] = 1
     return true
   }
+}
+
+function stepChecks(trace: Trace, runId: number, step: number): Check[] {
+  const result = trace.steps[step - 1]
+  if (!result) throw new Error(`run ${runId} has no step ${step}`)
+  return result.checks
 }
 
 /** A fresh engine: no runs kept. */
@@ -76,7 +82,7 @@ export function createEngineApi(): EngineWorkerApi {
       return Comlink.transfer({ runId, kernel, steps, simulateMs, recordCount: trace.recordCount }, stepTransferables(steps))
     },
 
-    stepVmas(runId, steps): StepVmasAnswer {
+    stepVmas(runId, steps, checksOf): StepVmasAnswer {
       const trace = keptTrace(runId)
       const sent = sentTo(runId)
       const fresh: VmaView[] = []
@@ -88,7 +94,8 @@ export function createEngineApi(): EngineWorkerApi {
         return ids
       })
       const columns = encodeVmas(fresh)
-      return Comlink.transfer({ lists, fresh: columns }, [...lists.map((ids) => ids.buffer as ArrayBuffer), ...vmaTransferables(columns)])
+      const checks = checksOf === undefined ? null : stepChecks(trace, runId, checksOf)
+      return Comlink.transfer({ lists, fresh: columns, checks }, [...lists.map((ids) => ids.buffer as ArrayBuffer), ...vmaTransferables(columns)])
     },
 
     recordViews(runId, fromId, count) {
@@ -103,11 +110,7 @@ export function createEngineApi(): EngineWorkerApi {
       return Comlink.transfer(columns, vmaTransferables(columns))
     },
 
-    stepChecks(runId, step) {
-      const result = keptTrace(runId).steps[step - 1]
-      if (!result) throw new Error(`run ${runId} has no step ${step}`)
-      return result.checks
-    },
+    stepChecks: (runId, step) => stepChecks(keptTrace(runId), runId, step),
 
     differingSteps: (runIdA, runIdB) => differingSteps(keptTrace(runIdA), keptTrace(runIdB)),
 

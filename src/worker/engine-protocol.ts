@@ -31,6 +31,8 @@ export interface StepVmasAnswer {
    * before it: engine/by-start.ts viewsBefore).
    */
   fresh: VmaColumns
+  /** The decision record of step `checksOf`, when asked for in the same call; else null. */
+  checks: Check[] | null
 }
 
 /** What `run` sends back: the step list as columns (see columns.ts); the client decodes it into a RunSummary. */
@@ -59,8 +61,12 @@ export interface RunSummary {
 export interface EngineWorkerApi {
   /** Simulates the scenario under one kernel and keeps the trace. */
   run(scenario: ScenarioInput, kernel: KernelId): RunColumns
-  /** The VMAs after each of `steps` (0 = before the first step) of a kept run. */
-  stepVmas(runId: number, steps: number[]): StepVmasAnswer
+  /**
+   * The VMAs after each of `steps` (0 = before the first step) of a kept run,
+   * and, with `checksOf`, that step's decision record in the same answer (a
+   * jump needs both: one message instead of two).
+   */
+  stepVmas(runId: number, steps: number[], checksOf?: number): StepVmasAnswer
   /**
    * The views of records `fromId`..`fromId + count - 1` not sent to this client
    * yet (by `stepVmas` or here): lets the client fetch a large run's VMAs ahead

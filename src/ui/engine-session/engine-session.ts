@@ -172,7 +172,7 @@ export class EngineSession {
   }
 
   private async fetchStep(run: SideRun, step: number): Promise<void> {
-    await Promise.all(step > 0 ? [this.vmas(run, [step]), this.checks(run, step)] : [this.vmas(run, [step])])
+    await Promise.all(step > 0 ? [this.vmas(run, [step], step), this.checks(run, step)] : [this.vmas(run, [step])])
     this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
   }
 
@@ -187,7 +187,7 @@ export class EngineSession {
     for (const offset of offsets) {
       const s = step + offset
       if (s < 0 || s > last) continue
-      if (!this.cached(run, s)) this.vmas(run, [s]).catch(() => undefined)
+      if (!this.cached(run, s)) this.vmas(run, [s], s > 0 ? s : undefined).catch(() => undefined)
       if (s > 0) this.checks(run, s).catch(() => undefined)
     }
   }
@@ -268,20 +268,31 @@ export class EngineSession {
     return this.vmaCache.get(`${run.generation}:${run.runId}:${step}`)
   }
 
-  /** The VMAs of each of `steps`; those neither cached nor on their way are asked for in one call. */
-  private vmas(run: SideRun, steps: number[]): Promise<VmaView[][]> {
+  /**
+   * The VMAs of each of `steps`; those neither cached nor on their way are asked
+   * for in one call, which also brings the checks of step `checksOf` if they are
+   * neither cached nor on their way (a jump: one message, not two).
+   */
+  private vmas(run: SideRun, steps: number[], checksOf?: number): Promise<VmaView[][]> {
     const keyOf = (step: number) => `${run.generation}:${run.runId}:${step}`
     const missing = steps.filter((step) => !this.vmaCache.has(keyOf(step)) && !this.vmaLoads.has(keyOf(step)))
     if (missing.length > 0) {
-      const batch = this.client.stepVmas(run, missing)
+      const checksKey = checksOf === undefined ? null : keyOf(checksOf)
+      const withChecks = checksKey !== null && !this.checksCache.has(checksKey) && !this.checksLoads.has(checksKey)
+      const batch = this.client.stepVmasAndChecks(run, missing, withChecks ? checksOf : undefined)
+      if (withChecks) {
+        const load = batch.then(({ checks }) => {
+          this.remember(this.checksCache, checksKey, checks!)
+          return checks!
+        }).finally(() => this.checksLoads.delete(checksKey))
+        this.checksLoads.set(checksKey, load)
+      }
       missing.forEach((step, i) => {
         const key = keyOf(step)
-        const load = batch.then(
-          (lists) => {
-            this.remember(this.vmaCache, key, lists[i]!, (kept) => kept.length)
-            return lists[i]!
-          },
-        ).finally(() => this.vmaLoads.delete(key))
+        const load = batch.then(({ lists }) => {
+          this.remember(this.vmaCache, key, lists[i]!, (kept) => kept.length)
+          return lists[i]!
+        }).finally(() => this.vmaLoads.delete(key))
         this.vmaLoads.set(key, load)
       })
     }
