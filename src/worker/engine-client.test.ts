@@ -3,30 +3,23 @@
  * (what the browser does with a Worker, minus the thread): whatever order and
  * overlap of requests, the VMAs the client hands out are the engine's own.
  */
-import * as Comlink from 'comlink'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { simulate } from '../engine/simulate'
 import { stressGenerators } from '../scenario/stress'
-import { createEngineApi } from './engine-api'
-import { EngineClient } from './engine-client'
+import type { EngineClient } from './engine-client'
+import { connectedClient as connectClient } from './testing/connected-client'
 
-const ports: MessagePort[] = []
+const opened: { close(): void }[] = []
 afterEach(() => {
-  for (const port of ports.splice(0)) port.close()
+  for (const connection of opened.splice(0)) connection.close()
 })
 
-/** A client whose "worker" is one end of a MessageChannel, with the engine API on the other end. */
+/** A client wired to the real engine API over a MessageChannel (closed after each test). */
 function connectedClient(): EngineClient {
-  return new EngineClient({
-    createWorker: () => {
-      const { port1, port2 } = new MessageChannel()
-      ports.push(port1, port2)
-      Comlink.expose(createEngineApi(), port1)
-      const worker = Object.assign(port2, { terminate: () => port2.close() })
-      return worker as unknown as Worker
-    },
-  })
+  const connection = connectClient()
+  opened.push(connection)
+  return connection.client
 }
 
 describe('EngineClient with the engine API', () => {
