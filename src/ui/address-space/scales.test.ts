@@ -5,8 +5,8 @@ import {
   compressedScale,
   formatAddress,
   hexAddress,
+  linearAxis,
   linearScale,
-  linearX,
   normaliseViewport,
   type Page,
   type Px,
@@ -81,12 +81,16 @@ describe('linearScale', () => {
     expect(scale.toPage(px(128))).toBe(320)
   })
 
-  it('linearX gives exactly toX, to the bit, for any viewport, width and page (also outside the window)', () => {
+  it('toX, written out for linear axes, is exactly the axis composition (toUnit(page) − toUnit(start)) × px per unit, for any viewport, width and page', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1 << 24 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 4000 }), fc.array(fc.double({ min: -10, max: 1.1, noNaN: true }), { maxLength: 20 }), (windowPages, a, b, width, fractions) => {
         const viewport = { startPage: Math.min(a, b) * windowPages, endPage: Math.max(a, b) * windowPages }
         const scale = linearScale({ windowPages, viewport, width })
-        for (const f of fractions) expect(linearX(scale.linear!, f * windowPages)).toBe(scale.toX(page(f * windowPages)))
+        const { toUnit } = linearAxis(windowPages)
+        const unitStart = toUnit(scale.viewport.startPage)
+        const unitSpan = toUnit(scale.viewport.endPage) - unitStart
+        const pxPerUnit = unitSpan > 0 ? width / unitSpan : 0
+        for (const f of fractions) expect(scale.toX(page(f * windowPages))).toBe((toUnit(f * windowPages) - unitStart) * pxPerUnit)
       }),
     )
   })

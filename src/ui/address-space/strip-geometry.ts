@@ -21,7 +21,7 @@
  * engine's VMA lists are).
  */
 import type { BackingKind, VmaView } from '../../engine/api'
-import { linearX, type Page, type PageScale, type Px } from './scales'
+import type { Page, PageScale, Px } from './scales'
 import { stripName } from './smaps'
 
 export const BACKING_KINDS: readonly BackingKind[] = ['anon', 'file', 'shmem', 'device', 'heap']
@@ -164,16 +164,12 @@ export function buildStripGeometry(vmas: readonly VmaView[], scale: PageScale, b
     boundaries += `M${x + 0.5} ${box.y}V${bottom}`
   }
 
-  // Linear axis: one plain function per page instead of toX's closures (this loop may see 65,530 VMAs).
-  const linear = scale.linear
   for (let i = firstVmaEndingAfter(vmas, startPage); i < vmas.length; i++) {
     const vma = vmas[i]
     if (vma.start >= endPage) break
     visibleCount++
-    const s = vma.start
-    const e = vma.end
-    const exactX0 = linear ? linearX(linear, s) : (scale.toX(s as Page) as number)
-    const exactX1 = linear ? linearX(linear, e) : (scale.toX(e as Page) as number)
+    const exactX0 = scale.toX(vma.start as Page) as number
+    const exactX1 = scale.toX(vma.end as Page) as number
     // Whole pixels, clipped just outside the strip. A VMA at least
     // WIDE_VMA_PX wide leaves its first pixel column to the boundary line
     // drawn underneath; a narrower one covers its boundaries with its colour,

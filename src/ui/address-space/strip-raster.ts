@@ -14,7 +14,7 @@
  * Cost: O(VMAs in view + width). Pure: no DOM.
  */
 import type { BackingKind, VmaView } from '../../engine/api'
-import { linearX, type Page, type PageScale } from './scales'
+import type { Page, PageScale } from './scales'
 import { BACKING_KINDS, firstVmaEndingAfter } from './strip-geometry'
 
 const KIND_COUNT = BACKING_KINDS.length
@@ -58,17 +58,13 @@ export class StripRaster {
     this.flags.fill(0, 0, width)
     this.counts.fill(0, 0, width)
     const { startPage, endPage } = scale.viewport
-    // Linear axis: one plain function per page instead of toX's closures (this loop may see 65,530 VMAs).
-    const linear = scale.linear
     let visible = 0
     for (let i = firstVmaEndingAfter(vmas, startPage); i < vmas.length; i++) {
       const vma = vmas[i]!
       if (vma.start >= endPage) break
       visible++
-      const s = vma.start
-      const e = vma.end
-      const x0 = linear ? linearX(linear, s) : (scale.toX(s as Page) as number)
-      const x1 = linear ? linearX(linear, e) : (scale.toX(e as Page) as number)
+      const x0 = scale.toX(vma.start as Page) as number
+      const x1 = scale.toX(vma.end as Page) as number
       const kind = KIND_INDEX[vma.backing]
       let c0 = Math.floor(x0)
       let c1 = Math.ceil(x1) - 1
