@@ -99,6 +99,13 @@ const KEY_PAN_FRACTION = 0.25
 const HOVER_SLOP_PX = 3
 const CHANGE_TOKEN = { new: 'var(--change-new)', merged: 'var(--change-merged)', split: 'var(--change-split)' } as const
 
+/** The VMAs of `vmas` whose id is in `ids` (none when there are no ids). */
+function withIds(vmas: VmaView[], ids: readonly number[] | undefined): VmaView[] {
+  if (!ids || ids.length === 0) return []
+  const wanted = new Set(ids)
+  return vmas.filter((vma) => wanted.has(vma.id))
+}
+
 function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): PageRange {
   return normaliseViewport({ startPage: axis.fromUnit(unitStart), endPage: axis.fromUnit(unitEnd) }, axis.windowPages)
 }
@@ -164,18 +171,11 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
   const ticks = useMemo(() => axisTicks(scale, baseAddress, { charPx: AXIS_CHAR_PX }), [scale, baseAddress])
   const breaks = useMemo(() => axisBreaks(scale, vmas), [scale, vmas])
 
-  const ghosts = useMemo(() => {
-    if (changes) return changes.removed
-    if (!step || step.removed.length === 0) return []
-    const removed = new Set(step.removed)
-    return previousVmas.filter((vma) => removed.has(vma.id))
-  }, [changes, step, previousVmas])
-  const created = useMemo(() => {
-    if (changes) return changes.created
-    if (!step || step.created.length === 0) return []
-    const wanted = new Set(step.created)
-    return vmas.filter((vma) => wanted.has(vma.id))
-  }, [changes, step, vmas])
+  // The step's removed VMAs (drawn as ghosts) and created ones (outlined).
+  const { removed: ghosts, created } = useMemo(
+    () => changes ?? { removed: withIds(previousVmas, step?.removed), created: withIds(vmas, step?.created) },
+    [changes, step, previousVmas, vmas],
+  )
   const changeToken = CHANGE_TOKEN[changeKindOf(step?.outcome ?? null)]
 
   // ---- d3-zoom as a gesture recogniser --------------------------------------
