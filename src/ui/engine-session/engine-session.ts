@@ -280,20 +280,9 @@ export class EngineSession {
       const checksKey = checksOf === undefined ? null : keyOf(checksOf)
       const withChecks = checksKey !== null && !this.checksCache.has(checksKey) && !this.checksLoads.has(checksKey)
       const batch = this.client.stepVmasAndChecks(run, missing, withChecks ? checksOf : undefined)
-      if (withChecks) {
-        const load = batch.then(({ checks }) => {
-          this.remember(this.checksCache, checksKey, checks!)
-          return checks!
-        }).finally(() => this.checksLoads.delete(checksKey))
-        this.checksLoads.set(checksKey, load)
-      }
+      if (withChecks) this.track(this.checksCache, this.checksLoads, checksKey, batch.then(({ checks }) => checks!))
       missing.forEach((step, i) => {
-        const key = keyOf(step)
-        const load = batch.then(({ lists }) => {
-          this.remember(this.vmaCache, key, lists[i]!, (kept) => kept.length)
-          return lists[i]!
-        }).finally(() => this.vmaLoads.delete(key))
-        this.vmaLoads.set(key, load)
+        this.track(this.vmaCache, this.vmaLoads, keyOf(step), batch.then(({ lists }) => lists[i]!), (kept) => kept.length)
       })
     }
     return Promise.all(steps.map((step) => this.vmaCache.get(keyOf(step)) ?? this.vmaLoads.get(keyOf(step))!))
@@ -304,13 +293,18 @@ export class EngineSession {
     const key = `${run.generation}:${run.runId}:${step}`
     const cached = this.checksCache.get(key)
     if (cached) return Promise.resolve(cached)
-    const loading = this.checksLoads.get(key)
-    if (loading) return loading
-    const load = this.client.stepChecks(run, step).then((checks) => {
-      this.remember(this.checksCache, key, checks)
-      return checks
-    }).finally(() => this.checksLoads.delete(key))
-    this.checksLoads.set(key, load)
+    return this.checksLoads.get(key) ?? this.track(this.checksCache, this.checksLoads, key, this.client.stepChecks(run, step))
+  }
+
+  /** Notes `answer` as on its way for `key` (in `loads`) until it settles, and caches it when it comes. */
+  private track<T>(cache: Map<string, T>, loads: Map<string, Promise<T>>, key: string, answer: Promise<T>, weight?: (value: T) => number): Promise<T> {
+    const load = answer
+      .then((value) => {
+        this.remember(cache, key, value, weight)
+        return value
+      })
+      .finally(() => loads.delete(key))
+    loads.set(key, load)
     return load
   }
 
