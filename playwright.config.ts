@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test'
 // Playwright cannot download its own browsers here: it drives Debian's chromium
 // (installed by .ci/run). VMASCOPE_CHROMIUM overrides the path.
 const executablePath = process.env.VMASCOPE_CHROMIUM ?? '/usr/bin/chromium'
+// VMASCOPE_E2E_PORT lets two checkouts run their browser tests side by side.
+const port = Number(process.env.VMASCOPE_E2E_PORT ?? 4173)
 
 export default defineConfig({
   testDir: './e2e',
@@ -10,13 +12,13 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     launchOptions: { executablePath },
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: 'npm run build && npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: `npm run build && npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}`,
     stdout: 'pipe',
     timeout: 180_000,
   },
