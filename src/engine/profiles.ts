@@ -79,6 +79,16 @@ const RANGE_MERGE = {
   mprotectUnaccountsUnfaulted: true, retryMergeOf: 'inserted-vma',
 } as const
 
+/**
+ * The long-term profiles were read from these trees (top-level Makefile VERSION.PATCHLEVEL.SUBLEVEL):
+ * - 6.1: GrapheneOS/kernel_common-6.1, 6.1.131 (mm/mmap.c vma_merge(), __mmap_region(), do_brk_flags(),
+ *   copy_vma()); checked against Debian's linux-image-6.1.0-57-cloud-amd64 (6.1.192) under QEMU.
+ * - 6.6: GrapheneOS/kernel_common-6.6, 6.6.129 (mm/mmap.c vma_merge() with curr/next and its cases,
+ *   is_mergeable_vma(..., may_remove_vma)).
+ * - 6.12: GrapheneOS/kernel_common-6.12, 6.12.93 (mm/vma.c vma_merge_struct, can_vma_merge_left/right,
+ *   the three-argument is_mergeable_anon_vma()). Its MADV_UNMERGEABLE keeps flags above bit 31:
+ *   f04aad36a07c went to 6.12.55 stable (kernel-merge-spec §11; ksm.c of that tree is not in the index).
+ */
 export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.1': P({
     longTerm: true, id: '6.1', title: '6.1 LTS: no PR_SET_MEMORY_MERGE; the old vma_merge(); MADV_MERGEABLE merges',

@@ -229,6 +229,8 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
   const cols = new StepColumns()
   // Files in creation order, so a step's starting set is a prefix.
   const files: [string, FileObject][] = loadInitialState(scenario, state, store, ids)
+  // Before 6.4 there is no MMF_VM_MERGE_ANY for an imported process to have set.
+  if (!profile.hasMemoryMerge) state.mergeAny = false
   const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids, false)
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!
