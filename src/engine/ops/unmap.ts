@@ -23,10 +23,9 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
     const [lower] = splitVma(ctx, last, end, false)
     hit[hit.length - 1] = lower
   }
-  for (const v of hit) {
-    mm.remove(v)
-    ctx.note('remove_vma', 'vma-freed', () => `${rangeText(v)} is unmapped and freed (vms_complete_munmap_vmas → remove_vma)`, 'middle', v)
-  }
+  mm.replace(hit, []) // one change for the whole range, however many VMAs it held
   ctx.note('vms_gather_munmap_vmas', 'unmapped', () => `unmapped ${rangeText({ start, end })}: ${hit.length} VMA${hit.length === 1 ? '' : 's'} or parts removed`)
+  // vms_complete_munmap_vmas() → remove_vma() → vm_area_free(), for each (the loop only when explaining).
+  if (ctx.explain) for (const v of hit) ctx.note('remove_vma', 'vma-freed', () => `${rangeText(v)} is unmapped and freed (vms_complete_munmap_vmas → remove_vma)`, 'middle', v)
   return null
 }
