@@ -305,7 +305,7 @@ export class Simulation {
       cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
       cols.mapCount.push(state.mm.count)
       cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
-      store.endStep(state.mm.vmas)
+      store.endStep(state.mm)
     }
     this.next = end
     return end
