@@ -8,6 +8,8 @@ import { rangeText, type StepContext } from '../process'
 /** Unmap [start, end). Returns an errno or null. */
 export function unmapRange(ctx: StepContext, start: number, end: number): string | null {
   const mm = ctx.mm
+  // An empty range unmaps nothing (mremap with old_len 0 keeps its source).
+  if (end <= start) return null
   const hit = mm.overlapping(start, end)
   if (hit.length === 0) return null
   const first = hit[0]!
