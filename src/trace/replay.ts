@@ -22,7 +22,7 @@ import type { Trace } from '../engine/api'
 import type { CallEvent, RealVma, TraceDocument } from './format'
 import { pageOf } from './format'
 import { USER_SPACE_PAGES } from '../import/smaps'
-import { replayPlan, type SpaceReplay } from './to-scenario'
+import { replayPlan, type SegmentScenario } from './to-scenario'
 import { syscallText } from './syscall-text'
 
 export interface ComparedVma { start: number; end: number; prot: string; share: 'private' | 'shared'; mergeable: boolean }
@@ -108,22 +108,27 @@ function missedMerge(trace: Trace, stepIndex: number): { neighbour: 'prev' | 'ne
   return null
 }
 
-function simulateSegments(plan: SpaceReplay, kernel: KernelId, problems: string[]): (Trace | null)[] {
-  return plan.segments.map((segment, i) => {
-    const loaded = loadScenario(segment.scenario)
-    if (!loaded.ok) {
-      problems.push(`address space ${plan.space.id}, part ${i + 1}: the converted scenario was refused: ${loaded.error.path ? `${loaded.error.path}: ` : ''}${loaded.error.message}`)
-      return null
-    }
-    return simulate(loaded.scenario, kernel)
-  })
+function simulateSegment(space: number, index: number, scenario: SegmentScenario, kernel: KernelId, problems: string[]): Trace | null {
+  const loaded = loadScenario(scenario)
+  if (!loaded.ok) {
+    problems.push(`address space ${space}, part ${index + 1}: the converted scenario was refused: ${loaded.error.path ? `${loaded.error.path}: ` : ''}${loaded.error.message}`)
+    return null
+  }
+  return simulate(loaded.scenario, kernel)
 }
 
 export function replayTrace(trace: TraceDocument, kernel: KernelId): ReplayResult {
-  const plans = replayPlan(trace)
+  const problems: string[] = []
+  // A segment that ends in a restart is complete when the plan asks for its
+  // simulated end state: that run is the one compared below.
+  const runs = new Map<string, Trace | null>()
+  const plans = replayPlan(trace, (space, index, scenario) => {
+    const run = simulateSegment(space, index, scenario, kernel, problems)
+    runs.set(`${space}:${index}`, run)
+    return run ? run.vmasAt(run.steps.length) : null
+  })
   const verdicts: CallVerdict[] = []
   const missed: MissedMerge[] = []
-  const problems: string[] = []
   const resyncs: ReplayResult['resyncs'] = []
   let realVmasAtEnd = 0
   let simulatedVmasAtEnd = 0
@@ -131,7 +136,10 @@ export function replayTrace(trace: TraceDocument, kernel: KernelId): ReplayResul
   const mainPid = plans[0]?.space.pid
   const mainSpace = plans.filter((p) => p.space.pid === mainPid).pop()
   for (const plan of plans) {
-    const traces = simulateSegments(plan, kernel, problems)
+    const traces = plan.segments.map((segment, i) => {
+      const key = `${plan.space.id}:${i}`
+      return runs.has(key) ? runs.get(key)! : simulateSegment(plan.space.id, i, segment.scenario, kernel, problems)
+    })
     plan.segments.forEach((s, i) => { if (i > 0) resyncs.push({ space: plan.space.id, seq: s.fromSeq, reason: s.reason ?? '' }) })
     // A fork child's first segment starts with its parent's steps and the fork: those are not its calls.
     const stepsSeen = plan.segments.map((s) => s.inheritedSteps)

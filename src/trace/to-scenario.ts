@@ -19,6 +19,7 @@
 import { importSmapsText } from '../import/to-scenario'
 import { USER_SPACE_PAGES } from '../import/smaps'
 import { SCENARIO_FORMAT, type Backing, type InitialVma, type MapFlag, type Step } from '../scenario/types'
+import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
 import { MADVISE_NAMES } from './syscall-text'
 
@@ -252,8 +253,40 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
   }
 }
 
-function segmentScenario(space: TracedSpace, vmas: readonly RealVma[], ctx: Context, index: number, why: string | null): SegmentScenario {
+/**
+ * What smaps does not show, taken from the simulation where it covers the same
+ * pages: an anonymous VMA's vm_pgoff (its address when it was made, kept when
+ * mremap moves it), which anon_vma a VMA shares with the pieces it was split
+ * from, and which struct file a file VMA maps. Pages the simulation does not
+ * cover keep what the smaps importer gives (pgoff = start, an anon_vma of its own).
+ */
+export type SimulatedLayout = readonly Pick<VmaView, 'start' | 'end' | 'pgoff' | 'backing' | 'file' | 'anonVma'>[]
+
+function carryHiddenState(imported: InitialVma[], sim: SimulatedLayout): InitialVma[] {
+  let fresh = Math.max(0, ...sim.map((v) => v.anonVma ?? 0), ...imported.map((v) => v.anonVma ?? 0))
+  let j = 0
+  return imported.map((v) => {
+    while (j < sim.length && sim[j]!.end <= v.start) j++
+    const s = sim[j]
+    if (!s || s.start > v.start) return v.anonVma !== undefined ? { ...v, anonVma: ++fresh } : v
+    const anonymous = v.backing === 'anon' || v.backing === 'heap'
+    const simAnonymous = s.backing === 'anon' || s.backing === 'heap'
+    if (anonymous !== simAnonymous || (!anonymous && v.backing !== s.backing)) return v.anonVma !== undefined ? { ...v, anonVma: ++fresh } : v
+    const out: InitialVma = { ...v }
+    if (anonymous && v.share === 'private') out.pgoff = s.pgoff + (v.start - s.start)
+    if (s.anonVma !== null) out.anonVma = s.anonVma
+    else if (v.anonVma !== undefined) out.anonVma = ++fresh
+    if ((v.backing === 'file' || v.backing === 'shmem') && s.file) {
+      out.file = v.backing === 'shmem' ? s.file.replace(/^memfd:/, '') : s.file
+      out.pgoff = v.pgoff
+    }
+    return out
+  })
+}
+
+function segmentScenario(space: TracedSpace, vmas: readonly RealVma[], ctx: Context, index: number, why: string | null, sim?: SimulatedLayout | null): SegmentScenario {
   const imported = importSmapsText(smapsText(vmas), space.exe)
+  const initialVmas = sim ? carryHiddenState(imported.document.initial.vmas, sim) : imported.document.initial.vmas
   const brkBase = ctx.brkBase ?? imported.document.brkBase
   if (ctx.brkBase === null && brkBase !== undefined) ctx.brkBase = brkBase
   return {
@@ -266,7 +299,7 @@ function segmentScenario(space: TracedSpace, vmas: readonly RealVma[], ctx: Cont
     windowPages: USER_SPACE_PAGES,
     placement: 'fixed',
     ...(brkBase !== undefined ? { brkBase } : {}),
-    initial: { base: '0x0', mergeAny: ctx.mergeAny, vmas: imported.document.initial.vmas },
+    initial: { base: '0x0', mergeAny: ctx.mergeAny, vmas: initialVmas },
     steps: [],
   }
 }
@@ -274,7 +307,12 @@ function segmentScenario(space: TracedSpace, vmas: readonly RealVma[], ctx: Cont
 /** Where a fork child starts: its parent's segment up to the fork, plus the fork. */
 export interface ForkPoint { scenario: SegmentScenario; ctx: Context }
 
-export function replayPlan(trace: TraceDocument): SpaceReplay[] {
+/**
+ * The segments and events of every address space. `simulated(space, k)`, when
+ * given, answers the simulated VMAs at the end of segment k so far: a new
+ * segment then takes what smaps cannot show from it (carryHiddenState).
+ */
+export function replayPlan(trace: TraceDocument, simulated?: (space: number, segment: number, scenario: SegmentScenario) => SimulatedLayout | null): SpaceReplay[] {
   const plans: SpaceReplay[] = []
   const forkPoints = new Map<string, ForkPoint>()
   // parentSeq is the tracer's global event counter when the fork happened: the
@@ -323,7 +361,10 @@ export function replayPlan(trace: TraceDocument): SpaceReplay[] {
       } else if (changed) {
         restart = `the layout changed between two traced calls (seq ${event.seq}: a [stack] grown by a fault, or a mapping no traced call made)`
       }
-      if (restart) segments.push({ fromSeq: event.seq, reason: restart, inheritedSteps: 0, scenario: segmentScenario(space, real, ctx, segments.length, restart) })
+      if (restart) {
+        const sim = simulated ? simulated(space.id, segments.length - 1, segments[segments.length - 1]!.scenario) : null
+        segments.push({ fromSeq: event.seq, reason: restart, inheritedSteps: 0, scenario: segmentScenario(space, real, ctx, segments.length, restart, sim) })
+      }
       events.push({ seq: event.seq, event: index, segment: segments.length - 1, stepsAfter: segments[segments.length - 1]!.scenario.steps.length, status, real })
     })
     remember(Number.POSITIVE_INFINITY)
