@@ -162,15 +162,28 @@ export function replayTrace(trace: TraceDocument, kernel: KernelId): ReplayResul
         verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'unmodellable', reason: ev.status.reason })
         continue
       }
-      if (!sim) {
+      if (!sim || !t) {
         verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'differ', reason: 'the converted scenario could not be simulated', real })
+        continue
+      }
+      if (trace.source === 'strace') {
+        // strace recorded results, not layouts: compare the errno.
+        const call = event as CallEvent
+        if (ev.status?.kind === 'noop') {
+          if (call.errno === null) verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'agree' })
+          else verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'unmodellable', reason: `the engine does not model this call's errors (${call.errno})` })
+          continue
+        }
+        const simError = ev.stepsAfter > 0 ? (t.steps[ev.stepsAfter - 1]?.error ?? null) : null
+        if (simError === call.errno) verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'agree' })
+        else verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'differ', reason: `errno: real ${call.errno ?? 'none'}, simulated ${simError ?? 'none'}` })
         continue
       }
       const simulated = simCompared(sim)
       if (sameVmas(real, simulated)) verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'agree' })
       else verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'differ', real, simulated })
     }
-    if (plan === mainSpace) {
+    if (plan === mainSpace && trace.source === 'ptrace') {
       const lastReal = plan.events.length > 0 ? plan.events[plan.events.length - 1]!.real : plan.space.initial
       realVmasAtEnd = realCompared(lastReal).length
       const t = traces[traces.length - 1]

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define N 3000
+#define N 1200
 
 int main(int argc, char **argv)
 {
