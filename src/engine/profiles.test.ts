@@ -16,7 +16,9 @@ import { PROFILES, type KernelProfile } from './profiles'
 import { simulate } from './simulate'
 import { vmaMerge } from './vma-merge'
 
-type Switch = Exclude<keyof KernelProfile, 'id' | 'title'>
+/** The fields that name or group a profile for the UI and change no result (the Kernel select groups long-term releases). */
+const DISPLAY_ONLY = ['id', 'title', 'longTerm'] as const
+type Switch = Exclude<keyof KernelProfile, (typeof DISPLAY_ONLY)[number]>
 
 /** One value pair of a switch and a scenario that tells them apart. */
 interface Pair<K extends Switch> {
@@ -194,11 +196,12 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
   },
 }
 
-const SWITCH_KEYS = Object.keys(PROFILES['6.18']).filter((k) => k !== 'id' && k !== 'title').sort()
+const isSwitch = (k: string): boolean => !(DISPLAY_ONLY as readonly string[]).includes(k)
+const SWITCH_KEYS = Object.keys(PROFILES['6.18']).filter(isSwitch).sort()
 
 describe('every profile switch is pinned by a scenario', () => {
   it('has a row for every switch of every profile', () => {
-    for (const profile of Object.values(PROFILES)) expect(Object.keys(profile).filter((k) => k !== 'id' && k !== 'title').sort()).toEqual(SWITCH_KEYS)
+    for (const profile of Object.values(PROFILES)) expect(Object.keys(profile).filter(isSwitch).sort()).toEqual(SWITCH_KEYS)
     expect(Object.keys(SWITCHES).sort()).toEqual(SWITCH_KEYS)
   })
 
@@ -222,7 +225,7 @@ describe('every profile switch is pinned by a scenario', () => {
         // Releases that differ from the base in this switch only: their result is read from PROFILES[id][key].
         const base = PROFILES[row.base]
         for (const profile of Object.values(PROFILES)) {
-          const others = (Object.keys(base) as (keyof KernelProfile)[]).filter((k) => k !== 'id' && k !== 'title' && k !== key)
+          const others = (Object.keys(base) as (keyof KernelProfile)[]).filter((k) => isSwitch(k) && k !== key)
           if (others.some((k) => JSON.stringify(profile[k]) !== JSON.stringify(base[k]))) continue
           for (const pair of row.pairs) {
             const i = pair.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(profile[key as Switch]))
