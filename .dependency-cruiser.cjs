@@ -23,8 +23,9 @@ const LAYERS = {
   store: ['engine', 'scenario'],
   share: ['engine', 'scenario', 'store'],
   worker: ['engine', 'scenario'],
+  trace: ['engine', 'import', 'scenario'],
   fidelity: ['engine', 'scenario'],
-  cli: ['engine', 'scenario', 'fidelity', 'import', 'export'],
+  cli: ['engine', 'scenario', 'fidelity', 'import', 'export', 'trace'],
   ui: ['engine', 'scenario', 'import', 'export', 'persist', 'store', 'share', 'worker'],
 }
 
@@ -38,6 +39,7 @@ const PACKAGES = {
   store: ['react', 'zustand'],
   share: ['lz-string'],
   worker: ['comlink'],
+  trace: ['zod'],
   fidelity: [],
   cli: [],
   ui: ['d3', 'react', 'react-dom', 'zod', 'zustand', 'comlink', 'pdf-lib', 'lz-string', 'idb-keyval'],
