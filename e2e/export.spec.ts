@@ -4,7 +4,10 @@
  * exported SVG and PNG reopen to the same scenario; the PDF has one page per step.
  */
 import { expect, test, type Download, type Page } from '@playwright/test'
-import { writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { openScenario, tableLayout, vmaTable } from './explorer-helpers.js'
 
@@ -142,4 +145,30 @@ test('build five steps in the editor, share, present and export the slides', asy
   const pdf = await PDFDocument.load(slides.bytes)
   expect(pdf.getPageCount()).toBe(5)
   await context.close()
+})
+
+test('"Export C program" downloads a C file that compiles and, run on this kernel, reproduces the 6.18 prediction', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openScenario(page, 'ksm_merge', '6.18')
+  const program = await exportFile(page, 'Export C program')
+  expect(program.name).toMatch(/-6\.18\.c$/)
+  const source = program.bytes.toString('utf8')
+  expect(source).toContain(' * Kernel profile: 6.18.')
+  const dir = await mkdtemp(join(tmpdir(), 'vmascope-e2e-c-'))
+  try {
+    await writeFile(join(dir, 'reproducer.c'), program.bytes)
+    const build = spawnSync('gcc', ['-Wall', '-Wextra', '-Werror', '-o', join(dir, 'reproducer'), join(dir, 'reproducer.c')], { encoding: 'utf8' })
+    expect(build.stderr).toBe('')
+    expect(build.status).toBe(0)
+    const run = spawnSync(join(dir, 'reproducer'), { encoding: 'utf8' })
+    expect(run.stdout).toMatch(/^1\.\.\d+$/m)
+    expect(run.stdout).not.toContain('not ok')
+    expect(run.status).toBe(0)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+
+  const ks = await exportFile(page, 'Export kselftest')
+  expect(ks.name).toMatch(/-6\.18-kselftest\.c$/)
+  expect(ks.bytes.toString('utf8')).toMatch(/^TEST_F\(merge, vmascope_[a-z0-9_]+\)$/m)
 })

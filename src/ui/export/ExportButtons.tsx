@@ -1,7 +1,10 @@
 /**
  * "Export SVG", "Export PNG" (what is on screen: the step, each kernel's
  * address space and the explanation, in the current theme, the scenario
- * inside the file) and "Export slides" (a PDF, one page per step).
+ * inside the file), "Export slides" (a PDF, one page per step), and the
+ * scenario as C for the chosen kernel: "Export C program" (a TAP program that
+ * makes the calls for real and checks each step) and "Export kselftest" (the
+ * same checks as a TEST_F for tools/testing/selftests/mm/merge.c).
  */
 import { useState } from 'react'
 import { useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -79,6 +82,36 @@ export function ExportButtons() {
         }
       >
         Export slides
+      </button>
+      <button
+        type="button"
+        className={TOOL_BUTTON}
+        disabled={busy}
+        title="One C file that makes the scenario's calls for real and checks every step against this kernel's prediction (gcc -Wall -Wextra -Werror; prints TAP)"
+        onClick={() =>
+          void run('Export C program', async () => {
+            const { scenario, kernel } = store.getState()
+            const source = await (await loadJobs()).reproducerSource(store, 'program')
+            downloadFile(`${fileStem(scenario.title)}-${kernel}.c`, source, 'text/x-csrc')
+          })
+        }
+      >
+        Export C program
+      </button>
+      <button
+        type="button"
+        className={TOOL_BUTTON}
+        disabled={busy}
+        title="The same checks as a TEST_F to paste into tools/testing/selftests/mm/merge.c"
+        onClick={() =>
+          void run('Export kselftest', async () => {
+            const { scenario, kernel } = store.getState()
+            const source = await (await loadJobs()).reproducerSource(store, 'kselftest')
+            downloadFile(`${fileStem(scenario.title)}-${kernel}-kselftest.c`, source, 'text/x-csrc')
+          })
+        }
+      >
+        Export kselftest
       </button>
       <span role="status" className="text-[12px] text-muted" data-testid="export-status">
         {status}

@@ -68,3 +68,16 @@ export async function currentPng(session: EngineSession, store: ExplorerStore): 
   const picture = await currentPicture(session, store)
   return rasterize(picture.svg, picture.width, picture.height, exportScale(), JSON.stringify(store.getState().scenario))
 }
+
+/** "Export C program" / "Export kselftest": the scenario with the primary kernel's prediction, as C (src/reproducer). */
+export async function reproducerSource(store: ExplorerStore, form: 'program' | 'kselftest'): Promise<string> {
+  const { scenario, kernel } = store.getState()
+  // The engine runs here, once, on the whole scenario: the C needs every step's VMAs, not the ones on screen.
+  const [{ simulate }, { cProgram }, { kselftest }] = await Promise.all([
+    import('../../engine/simulate'),
+    import('../../reproducer/c-program'),
+    import('../../reproducer/kselftest'),
+  ])
+  const trace = simulate(scenario, kernel)
+  return form === 'program' ? cProgram(scenario, trace) : kselftest(scenario, trace)
+}
