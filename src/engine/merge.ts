@@ -322,7 +322,7 @@ export function splitAt(ctx: StepContext, v: Vma, at: number): [Vma, Vma] {
  * [start, end) (or more, when merged), or an errno.
  */
 export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
-  const next = ctx.mm.vmas[ctx.mm.indexOf(middle) + 1] ?? null
+  const next = ctx.mm.at(ctx.mm.indexOf(middle) + 1) ?? null
   const vmg: MergeState = {
     start, end, pgoff: middle.pgoff + (start - middle.start), flags, file: middle.file,
     anonVma: middle.anonVma, anonForkChild: middle.forkChild, middle, prev, next, justExpand: false, labels: [],

@@ -257,7 +257,7 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
     cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
     cols.mapCount.push(state.mm.count)
     cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
-    store.endStep(state.mm.vmas)
+    store.endStep(state.mm)
   }
   return new SimulatedTrace(kernel, scenario, store, profile, maxMapCount, cols, files)
 }

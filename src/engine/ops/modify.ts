@@ -63,7 +63,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
   }
   const mm = ctx.mm
   const protFlags = protToFlags(step.prot)
-  let v: Vma | undefined = mm.vmas[mm.indexAfter(at)]
+  let v: Vma | undefined = mm.firstEndingAfter(at)
   if (!v || v.start >= end || v.start > at) {
     ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `page ${at} is not mapped`)
     return
@@ -113,7 +113,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
       tmp = r.vma.end
     }
     nstart = tmp
-    v = mm.vmas[mm.indexAfter(tmp)]
+    v = mm.firstEndingAfter(tmp)
   }
   if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
   ctx.report.outcome = outcome.value()
@@ -130,7 +130,7 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
     return
   }
   const mm = ctx.mm
-  let v: Vma | undefined = mm.vmas[mm.indexAfter(start)]
+  let v: Vma | undefined = mm.firstEndingAfter(start)
   let prev: Vma | null = v && start > v.start ? v : mm.prevOf(start)
   let unmapped = false
   const outcome = new ModifyOutcome()
@@ -177,7 +177,7 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
     start = tmp
     if (start < prev.end) start = prev.end
     if (start >= end) break
-    v = mm.vmas[mm.indexAfter(prev.end)]
+    v = mm.firstEndingAfter(prev.end)
   }
   if (!ctx.report.error && unmapped) ctx.fail('ENOMEM', 'madvise_walk_vmas', 'part of the range is not mapped (the mapped parts were still advised)')
   ctx.report.outcome = outcome.value()
@@ -201,7 +201,7 @@ export function doPrctl(ctx: StepContext, step: PrctlStep): void {
     st.ksmRegistered = true
     st.mergeAny = true
     let marked = 0
-    for (const v of mm.vmas.slice()) {
+    for (const v of mm.toArray()) {
       if (ksmShouldAdd(v.file, v.flags)) {
         mm.replace([v], [ctx.derive(v, { flags: v.flags | VM_MERGEABLE })])
         marked++
@@ -219,7 +219,7 @@ export function doPrctl(ctx: StepContext, step: PrctlStep): void {
     return
   }
   let cleared = 0
-  for (const v of mm.vmas.slice()) {
+  for (const v of mm.toArray()) {
     if (v.flags & VM_MERGEABLE) {
       mm.replace([v], [ctx.derive(v, { flags: v.flags & ~VM_MERGEABLE })])
       cleared++

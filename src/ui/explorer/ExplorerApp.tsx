@@ -27,6 +27,7 @@ import { EngineStatus } from './EngineStatus'
 import { KernelPane } from './KernelPane'
 import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
+import { MyScenarios } from '../library/MyScenarios'
 import { StepAnnouncer } from './StepAnnouncer'
 import { markStepShown } from './perf-marks'
 
@@ -64,6 +65,7 @@ export function ExplorerApp() {
       <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
         <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
           <ScenarioNotes />
+          <MyScenarios />
           <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
           {comparing && (
             <p className="px-3 pb-1 text-[11.5px] text-muted">
