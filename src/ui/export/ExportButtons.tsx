@@ -1,7 +1,8 @@
 /**
  * "Export SVG", "Export PNG" (what is on screen: the step, each kernel's
  * address space and the explanation, in the current theme, the scenario
- * inside the file), "Export slides" (a PDF, one page per step), and the
+ * inside the file), "Export PNG 16:9" (1920 × 1080), "Export slides" (a
+ * vector PDF, one page per step), and the
  * scenario as C for the chosen kernel: "Export C program" (a TAP program that
  * makes the calls for real and checks each step) and "Export kselftest" (the
  * same checks as a TEST_F for tools/testing/selftests/mm/merge.c).
@@ -52,8 +53,15 @@ const EXPORTS: ExportKind[] = [
     },
   },
   {
+    label: 'Export PNG 16:9',
+    title: 'The step on screen laid out as a 16:9 landscape slide, 1920 × 1080, with the scenario inside',
+    async make({ session, store }) {
+      return { name: `${stepStem(store)}-1920x1080.png`, content: await (await loadJobs()).slidePng(session, store), type: 'image/png' }
+    },
+  },
+  {
     label: 'Export slides',
-    title: 'Every step as one page of a PDF, ready for a talk',
+    title: 'Every step as a 16:9 page of a PDF, ready for a talk: real text you can select and search, and shapes',
     async make({ session, store, progress }) {
       const pdf = await (await loadJobs()).slidesPdf(session, store, progress)
       return { name: `${fileStem(store.getState().scenario.title)}-slides.pdf`, content: pdf, type: 'application/pdf' }
