@@ -8,9 +8,9 @@
  * becomes an `unsupported` line with the reason.
  */
 import type { Scenario, Step } from '../scenario/types'
-import { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects } from '../reproducer/real-objects'
+import { HOST, MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects, type ScriptTarget } from '../reproducer/real-objects'
 
-export { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE }
+export { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, type ScriptTarget }
 
 export interface RecorderScript {
   text: string
@@ -45,8 +45,12 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
   }
 }
 
-export function scenarioToScript(scenario: Scenario): RecorderScript {
-  const { files, fileOfStep, problems } = realObjects(scenario)
+export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST): RecorderScript {
+  const { files, fileOfStep, problems } = realObjects(scenario, target)
+  scenario.steps.forEach((step, i) => {
+    if (step.op === 'mremap' && !target.mremapMovesManyVmas && step.to !== undefined && step.newPages === step.pages && step.at + step.pages > scenario.windowPages && !problems.has(i))
+      problems.set(i, 'a same-size MREMAP_FIXED move whose source runs past the window: the recorder moves the part inside as 6.17\'s multi-VMA move would, which this kernel does not have')
+  })
   const lines = [`window ${scenario.windowPages}`]
   if (scenario.brkBase !== undefined) lines.push(`brkbase ${scenario.brkBase}`)
   for (const f of files) lines.push(`file ${f.type} ${f.sizePages} ${f.displayName.replace(/\s+/g, '_') || '-'}`)

@@ -42,12 +42,30 @@ export const REAL_HOOK: Record<'ext4' | 'tmpfs' | 'overlayfs', 'mmap' | 'mmap_pr
   overlayfs: 'mmap',
 }
 
-function fileKeyAndType(backing: Backing): { key: string; type: RealFileType; name: string } | { problem: string } | null {
+/** What the kernel that will make the calls has. */
+export interface ScriptTarget {
+  /**
+   * file_operations->mmap_prepare exists (6.16+). Without it every file and driver has .mmap,
+   * and the engine reads a scenario's "mmap_prepare" as .mmap too, so any file hook can run.
+   */
+  hasMmapPrepare: boolean
+  /**
+   * mremap(MREMAP_FIXED) without resize moves several VMAs (6.17+). The recorder runs such a
+   * move whose source crosses the window's edge as that move would (the part past the edge is
+   * a gap); a kernel without it needs the source inside one VMA, so there it cannot be shown.
+   */
+  mremapMovesManyVmas: boolean
+}
+
+/** This machine's kind of kernel (6.17+), and what a reproducer is written for. */
+export const HOST: ScriptTarget = { hasMmapPrepare: true, mremapMovesManyVmas: true }
+
+function fileKeyAndType(backing: Backing, target: ScriptTarget): { key: string; type: RealFileType; name: string } | { problem: string } | null {
   switch (backing.kind) {
     case 'anon':
       return null
     case 'file':
-      if (backing.hook !== undefined && backing.hook !== REAL_HOOK[backing.fs])
+      if (target.hasMmapPrepare && backing.hook !== undefined && backing.hook !== REAL_HOOK[backing.fs])
         return { problem: `${backing.fs} files use .${REAL_HOOK[backing.fs]} on this kernel, not .${backing.hook}` }
       return { key: `file:${backing.file}`, type: backing.fs, name: backing.file }
     case 'shmem':
@@ -55,7 +73,7 @@ function fileKeyAndType(backing: Backing): { key: string; type: RealFileType; na
     case 'device':
       if (backing.file !== '/dev/zero')
         return { problem: `device "${backing.file}": only /dev/zero can be mapped for real` }
-      if (backing.hook !== 'mmap' || backing.setsFlags.length > 0)
+      if ((target.hasMmapPrepare && backing.hook !== 'mmap') || backing.setsFlags.length > 0)
         return { problem: '/dev/zero has an .mmap hook that sets no VMA flags (hook "mmap", setsFlags [])' }
       return { key: 'device:/dev/zero', type: 'devzero', name: '/dev/zero' }
   }
@@ -72,7 +90,7 @@ function fileSizePages(scenario: Scenario): number {
   return need + growth
 }
 
-export function realObjects(scenario: Scenario): RealObjects {
+export function realObjects(scenario: Scenario, target: ScriptTarget = HOST): RealObjects {
   const files: RealFile[] = []
   const indexByKey = new Map<string, number>()
   const fsByName = new Map<string, string>()
@@ -81,7 +99,7 @@ export function realObjects(scenario: Scenario): RealObjects {
   const fileOfStep = scenario.steps.map((step, i) => {
     if (step.op === 'brk' && scenario.brkBase === undefined) problems.set(i, 'brk needs the scenario\'s brkBase')
     if (step.op !== 'mmap') return -1
-    const file = fileKeyAndType(step.backing)
+    const file = fileKeyAndType(step.backing, target)
     if (!file) return -1
     if ('problem' in file) {
       problems.set(i, file.problem)
