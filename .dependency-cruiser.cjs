@@ -24,9 +24,10 @@ const LAYERS = {
   share: ['engine', 'scenario', 'store'],
   worker: ['engine', 'scenario'],
   trace: ['engine', 'import', 'scenario'],
-  fidelity: ['engine', 'scenario'],
-  cli: ['engine', 'scenario', 'fidelity', 'import', 'export', 'trace'],
-  ui: ['engine', 'scenario', 'import', 'export', 'persist', 'store', 'share', 'worker'],
+  reproducer: ['engine', 'scenario'],
+  fidelity: ['engine', 'scenario', 'reproducer'],
+  cli: ['engine', 'scenario', 'fidelity', 'import', 'export', 'trace', 'reproducer'],
+  ui: ['engine', 'scenario', 'import', 'export', 'persist', 'store', 'share', 'worker', 'reproducer'],
 }
 
 /** Folder → the npm packages it may reach. */
@@ -40,6 +41,7 @@ const PACKAGES = {
   share: ['lz-string'],
   worker: ['comlink'],
   trace: ['zod'],
+  reproducer: [],
   fidelity: [],
   cli: [],
   ui: ['d3', 'react', 'react-dom', 'zod', 'zustand', 'comlink', 'pdf-lib', 'lz-string', 'idb-keyval'],

@@ -12,6 +12,7 @@ import { KERNEL_IDS } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import { traceToRunnerJson } from '../engine/report'
 import { loadScenario } from '../scenario/load'
+import { cProgram } from '../reproducer/c-program'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'vmascope-simulate-'))
@@ -104,5 +105,28 @@ describe('simulate CLI', () => {
     const run = runCli([writeScenario('extra.json', { ...scenario, author: 'me' })])
     expect(run.status).toBe(0)
     expect(run.stderr).toBe('warning: ignored unknown field: author\n')
+  })
+})
+
+describe('simulate --format c / kselftest', () => {
+  it('prints the C reproducer for the chosen profile, the same text the explorer exports', () => {
+    const file = writeScenario('format-c.json', scenario)
+    const run = runCli(['--format', 'c', '--kernel', '6.16', file])
+    expect(run.status).toBe(0)
+    const loaded = loadScenario(JSON.stringify(scenario))
+    if (!loaded.ok) throw new Error(loaded.text)
+    expect(run.stdout).toBe(cProgram(loaded.scenario, simulate(loaded.scenario, '6.16')))
+    expect(run.stdout).toContain(' * Kernel profile: 6.16.')
+    const ks = runCli(['--format', 'kselftest', file])
+    expect(ks.status).toBe(0)
+    expect(ks.stdout).toContain('TEST_F(merge, vmascope_pr_set_memory_merge_and_two_adjacent_anonymous_m)')
+  })
+
+  it('refuses an unknown format, and --compact with c', () => {
+    const file = writeScenario('format-bad.json', scenario)
+    const bad = runCli(['--format', 'pdf', file])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('unknown format "pdf"; expected one of json, c, kselftest')
+    expect(runCli(['--format', 'c', '--compact', file]).status).toBe(2)
   })
 })

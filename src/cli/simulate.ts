@@ -5,6 +5,7 @@
  *
  *   npm run --silent simulate -- [--kernel 6.18] [--compact] FILE.json
  *   npm run --silent simulate -- --kernel 6.16 - < FILE.json
+ *   npm run --silent simulate -- --format c --kernel 6.16 FILE.json > reproducer.c
  *
  * Exit status: 0 printed; 2 bad usage or invalid scenario (the loader's
  * `path: message` on stderr); 1 the engine failed.
@@ -15,6 +16,8 @@ import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import { traceToRunnerJson } from '../engine/report'
 import { loadScenario } from '../scenario/load'
+import { cProgram } from '../reproducer/c-program'
+import { kselftest } from '../reproducer/kselftest'
 import { MAX_JSON_BYTES } from '../scenario/json-text'
 
 const USAGE = `Usage: npm run --silent simulate -- [options] FILE.json
@@ -26,6 +29,10 @@ kernel and prints the address space after every step as one JSON document.
 Options:
   --kernel ID   kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
   --compact     one line per step instead of indented JSON
+  --format F    json (default): the runner document;
+                c: a C program that makes the calls for real and checks each
+                step against the profile (TAP; gcc -Wall -Wextra -Werror);
+                kselftest: the same checks as a TEST_F for selftests/mm/merge.c
   --help        show this text
 
 Exit status: 0 printed; 2 bad usage or invalid scenario (path: message on stderr);
@@ -35,8 +42,12 @@ const EXIT_USAGE = 2
 
 class UsageError extends Error {}
 
+const FORMATS = ['json', 'c', 'kselftest'] as const
+type Format = (typeof FORMATS)[number]
+
 interface Options {
   kernel: KernelId
+  format: Format
   compact: boolean
   source: string
 }
@@ -50,6 +61,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       options: {
         kernel: { type: 'string' },
         compact: { type: 'boolean' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -62,10 +74,13 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!isKernelId(kernel)) {
     throw new UsageError(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
   }
+  const format = values.format ?? 'json'
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}"; expected one of ${FORMATS.join(', ')}`)
+  if (values.compact && format !== 'json') throw new UsageError(`--compact is for --format json`)
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'no scenario file given (use - for stdin)' : `expected one scenario file, got ${positionals.length}`)
   }
-  return { kernel, compact: values.compact ?? false, source: positionals[0]! }
+  return { kernel, format: format as Format, compact: values.compact ?? false, source: positionals[0]! }
 }
 
 function isKernelId(value: string): value is KernelId {
@@ -148,7 +163,12 @@ function main(argv: string[]): number {
 
   let document
   try {
-    document = traceToRunnerJson(simulate(loaded.scenario, options.kernel))
+    const trace = simulate(loaded.scenario, options.kernel)
+    if (options.format !== 'json') {
+      process.stdout.write((options.format === 'c' ? cProgram : kselftest)(loaded.scenario, trace))
+      return 0
+    }
+    document = traceToRunnerJson(trace)
   } catch (error) {
     process.stderr.write(`simulate: the simulation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     return 1
