@@ -18,7 +18,7 @@ import { ViewControls } from '../controls/ViewControls'
 import { ShareToolbar } from '../share/ShareToolbar'
 import { ImportSmapsControl } from '../import/ImportSmapsControl'
 import { OpenTraceControl } from '../trace/OpenTraceControl'
-import { TracePane } from '../trace/TracePane'
+import { TraceSlot } from '../trace/TraceSlot'
 import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
@@ -115,7 +115,7 @@ export function ExplorerApp() {
           <div className="mt-3">
             <RecordingPane />
           </div>
-          <TracePane />
+          <TraceSlot />
         </main>
         <EditorColumn />
       </div>
