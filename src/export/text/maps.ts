@@ -60,10 +60,17 @@ export function mapsDevInode(vma: Pick<VmaView, 'file'>): string {
   return vma.file === null ? '00:00 0' : NOT_SIMULATED
 }
 
+/** The columns before the name ("7f0000000000-7f0000002000 rw-p 00000000 00:00 0") and the name. */
+export function mapsFields(vma: VmaView, base: bigint): { head: string; name: string } {
+  const head = `${mapsAddress(base, vma.start)}-${mapsAddress(base, vma.end)} ${vma.prot}${vma.share === 'shared' ? 's' : 'p'} ${mapsOffset(vma)} ${mapsDevInode(vma)}`
+  return { head, name: kernelName(vma) }
+}
+
 /** One /proc/PID/maps line, at most `width` columns. */
 export function mapsLine(vma: VmaView, base: bigint, width = TEXT_COLUMNS): string {
-  const head = `${mapsAddress(base, vma.start)}-${mapsAddress(base, vma.end)} ${vma.prot}${vma.share === 'shared' ? 's' : 'p'} ${mapsOffset(vma)} ${mapsDevInode(vma)} `
-  const name = kernelName(vma)
+  const fields = mapsFields(vma, base)
+  const head = `${fields.head} `
+  const name = fields.name
   if (name === '') return head.trimEnd()
   const padded = head.padEnd(NAME_COLUMN - 1, ' ')
   if (padded.length + name.length <= width) return padded + name

@@ -72,6 +72,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
           vmas={shown.vmas}
           created={created}
           baseAddress={baseAddress}
+          realProcess={shown.run.scenario.initial?.base !== undefined}
           pinnedVmaId={pinnedVmaId}
           onPinVma={actions.pinVma}
         />
