@@ -46,7 +46,7 @@ test('"Copy scenario as text" gives every step; the step text has the call, the 
   const step = await clipboardText(page)
   expect(step).toContain('  mmap(0x7f0000002000, 8192, PROT_READ|PROT_WRITE,\n       MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0x7f0000002000\n')
   expect(step).toContain('  outcome: merged-prev\n  KSM: early (VM_MERGEABLE set before the merge attempt)\n')
-  expect(step).toContain('before   AA\nmmap       **\nafter    BBBB\n')
+  expect(step).toContain('before   AA\nmmap       **\nafter    AAAA\n')
   expect(step).toContain('after:\n7f0000000000-7f0000004000 rw-p 00000000 00:00 0\n')
   expect(step).toContain('  8. pass vma_merge_new_range(): merged with prev: now [0,4)\n')
 })

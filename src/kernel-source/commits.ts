@@ -19,10 +19,13 @@ export interface KernelChange {
   landed: string
   /** What it changes in vmascope's terms. */
   effect: string
+  /** Older releases whose stable updates took it too (their profiles model the updated kernel). */
+  alsoIn?: readonly string[]
 }
 
 export const KERNEL_CHANGES: readonly KernelChange[] = [
   { commit: 'd7597f59d1d3', subject: 'mm: add new api to enable ksm per process', landed: '6.4', effect: 'PR_SET_MEMORY_MERGE; VM_MERGEABLE is added to a new VMA only after the merge attempt (the bug)' },
+  { subject: 'mm: avoid using vma_merge() for new VMAs', landed: '6.12', effect: 'a new mapping merges through vma_merge_new_range(), no longer the old vma_merge() cases 1-8' },
   { subject: 'mm: introduce new .mmap_prepare() file callback', landed: '6.16', effect: '.mmap_prepare: a hook that runs before the merge attempt' },
   { subject: 'mm/vma: remove mmap() retry merge', landed: '6.16', effect: 'no second merge attempt after a .mmap hook changed the flags' },
   { commit: '879bca0a2c4f', subject: 'mm/vma: fix incorrectly disallowed anonymous VMA merges', landed: '6.16', effect: 'a faulted range may merge into an unfaulted neighbour' },
@@ -32,7 +35,7 @@ export const KERNEL_CHANGES: readonly KernelChange[] = [
   { commit: '4a1ff347e44c', subject: 'tools/testing/selftests: add VMA merge tests for KSM merge', landed: '6.17', effect: 'the ksm_merge selftest' },
   { subject: 'convert the majority of file systems to mmap_prepare', landed: '6.17', effect: 'ext4 (and most disk file systems) use .mmap_prepare, so their mappings take the early path' },
   { subject: 'mm/mremap: permit mremap() move of multiple VMAs', landed: '6.17', effect: 'mremap(MREMAP_FIXED) without a resize moves every VMA in the range' },
-  { commit: 'f04aad36a07c', subject: 'mm/ksm: fix flag-dropping behavior in ksm_madvise', landed: '6.18', effect: 'MADV_UNMERGEABLE no longer clears flags above bit 31 (also in 6.12.55 stable)' },
+  { commit: 'f04aad36a07c', subject: 'mm/ksm: fix flag-dropping behavior in ksm_madvise', landed: '6.18', effect: 'MADV_UNMERGEABLE no longer clears flags above bit 31', alsoIn: ['6.12'] },
 ]
 
 /** "6.16" → [6, 16], for ordering releases. */
@@ -77,11 +80,8 @@ export function profileChanges(kernel: KernelId | string, all: readonly string[]
   const newest = releases.reduce((a, b) => (compareReleases(a, b) >= 0 ? a : b), release)
   // Changes that landed after the oldest profile and no later than the newest: the ones that tell profiles apart.
   const relevant = KERNEL_CHANGES.filter((c) => compareReleases(c.landed, oldest) > 0 && compareReleases(c.landed, newest) <= 0)
-  const result: ProfileChanges = {
-    release,
-    has: relevant.filter((c) => compareReleases(c.landed, release) <= 0),
-    lacks: relevant.filter((c) => compareReleases(c.landed, release) > 0),
-  }
+  const has = (c: KernelChange) => compareReleases(c.landed, release) <= 0 || (c.alsoIn ?? []).includes(release)
+  const result: ProfileChanges = { release, has: relevant.filter(has), lacks: relevant.filter((c) => !has(c)) }
   if (source.kind === 'patch') {
     result.patch = {
       url: source.url,

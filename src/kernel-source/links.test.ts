@@ -78,6 +78,9 @@ describe('the commits that separate the profiles', () => {
     expect(ids(profileChanges('6.15', all)!.lacks)).toContain('879bca0a2c4f')
     expect(ids(profileChanges('6.18', all)!.has)).toContain('f04aad36a07c')
     expect(ids(profileChanges('6.17', all)!.lacks)).toEqual(['f04aad36a07c'])
+    // 6.12's stable updates took f04aad36a07c (6.12.55), and the profile models them.
+    if ((all as string[]).includes('6.12')) expect(ids(profileChanges('6.12', all)!.has)).toContain('f04aad36a07c')
+    expect(ids(profileChanges('6.12', ['6.12', '6.18'])!.has)).toContain('f04aad36a07c')
   })
 
   it('v2 is the 6.16 cycle plus the patch as posted, and says how it differs from what landed', () => {

@@ -60,7 +60,7 @@ function vmaBlock(title: string, vmas: readonly VmaView[], base: bigint, letters
   const omitted = vmas.length - shown.length
   const lines = [`${title}${omitted > 0 ? ` (${shown.length} near the step; ${omitted} more not shown)` : ''}:`]
   if (shown.length === 0) lines.push('    (no VMA in the window)')
-  for (const v of shown) lines.push(...vmaLines(v, base, letters.get(v.id)))
+  for (const v of shown) lines.push(...vmaLines(v, base, letters.get(v.structId)))
   return lines
 }
 

@@ -8,8 +8,9 @@
  *     mmap       **
  *     after    CCCC
  *
- * One letter per VMA (the same VMA keeps its letter before and after; a new
- * one gets the next letter), `*` for the range the call names, a space for
+ * One letter per vm_area_struct (a VMA the step expanded, shrank or changed
+ * in place keeps its letter, as the kernel keeps the struct; a struct the
+ * step allocated gets the next letter), `*` for the range the call names, a space for
  * no VMA. The ruler is the last digit of each page number. A neighbourhood
  * wider than STRIP_COLUMNS pages is drawn with several pages per column
  * (each column shows the VMA that holds most of its pages).
@@ -35,7 +36,7 @@ export interface StripInput {
 
 export interface Strip {
   lines: string[]
-  /** The letter of each VMA drawn, by VMA id. */
+  /** The letter of each vm_area_struct drawn, by VmaView.structId. */
   letters: Map<number, string>
 }
 
@@ -79,7 +80,7 @@ function row(vmas: readonly VmaView[], letters: Map<number, string>, lo: number,
         bestPages = pages
       }
     }
-    out += best ? letters.get(best.id)! : ' '
+    out += best ? letters.get(best.structId)! : ' '
   }
   return out
 }
@@ -93,7 +94,7 @@ export function drawStrip(input: StripInput): Strip {
   const visible = (v: VmaView) => v.end > lo && v.start < hi
   // The VMAs before the step get letters in address order; the ones the step made, the next letters.
   for (const v of [...input.before.filter(visible), ...input.after.filter(visible)]) {
-    if (!letters.has(v.id)) letters.set(v.id, letterAt(letters.size))
+    if (!letters.has(v.structId)) letters.set(v.structId, letterAt(letters.size))
   }
   let ruler = ''
   for (let c = 0; c < columns; c++) ruler += String(perColumn === 1 ? (lo + c) % 10 : c % 10)

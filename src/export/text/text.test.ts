@@ -77,16 +77,16 @@ describe('golden outputs', () => {
 })
 
 const vma = (start: number, end: number, id: number, extra: Partial<VmaView> = {}): VmaView => ({
-  id, start, end, pgoff: start, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: ['rd', 'wr'],
+  id, structId: extra.structId ?? id, dupOf: null, start, end, pgoff: start, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: ['rd', 'wr'],
   backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, ...extra,
 })
 
 describe('strips, drawn like tools/testing/vma', () => {
-  it('merge both sides: PPP****NNN becomes one VMA', () => {
+  it('merge both sides: PPP****NNN becomes one VMA, prev\'s struct expanded', () => {
     // The comment above test_merge_new() in tools/testing/vma/vma.c draws the same thing.
     const strip = drawStrip({
       before: [vma(1, 4, 1), vma(8, 11, 2)],
-      after: [vma(1, 11, 3)],
+      after: [vma(1, 11, 3, { structId: 1 })],
       range: [4, 8], op: 'mmap', windowPages: 64, base: BASE,
     })
     expect(strip.lines).toEqual([
@@ -94,19 +94,20 @@ describe('strips, drawn like tools/testing/vma', () => {
       '         012345678901',
       'before    AAA    BBB',
       'mmap         ****',
-      'after     CCCCCCCCCC',
+      'after     AAAAAAAAAA',
     ])
   })
-  it('an unchanged VMA keeps its letter; a split gives new ones', () => {
+  it('a struct keeps its letter (the split\'s kept side too); the structs a split allocates get new ones', () => {
     const strip = drawStrip({
       before: [vma(10, 12, 1), vma(14, 20, 2)],
-      after: [vma(10, 12, 1), vma(14, 16, 3), vma(16, 18, 4, { prot: 'r--' }), vma(18, 20, 5)],
+      // __split_vma keeps the struct for [14,16); [16,18) and [18,20) are new vm_area_structs.
+      after: [vma(10, 12, 1), vma(14, 16, 3, { structId: 2 }), vma(16, 18, 4, { prot: 'r--' }), vma(18, 20, 5)],
       range: [16, 18], op: 'mprotect', windowPages: 64, base: BASE,
     })
     expect(strip.lines.slice(2)).toEqual([
       'before    AA  BBBBBB',
       'mprotect        **',
-      'after     AA  CCDDEE',
+      'after     AA  BBCCDD',
     ])
     expect(strip.lines[0]).toBe('         page 9 = 0x7f0000009000, 1 page per column')
   })

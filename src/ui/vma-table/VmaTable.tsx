@@ -13,6 +13,7 @@
  * ROW_PX high, with padding standing in for the others; aria-rowcount gives
  * the total and each row its aria-rowindex (the header row is 1).
  */
+import type { VmaChangeKind } from '../../engine/changes'
 import { memo, useRef } from 'react'
 import { useRowWindow } from './use-row-window'
 import type { VmaView } from '../../engine/api'
@@ -25,8 +26,8 @@ interface VmaTableProps {
   /** Identifies the engine run the VMAs come from: VMA ids are unique within one run only. */
   runKey: string
   vmas: VmaView[]
-  /** Ids of VMAs created by the shown step (marked as new). */
-  created: ReadonlySet<number>
+  /** What the shown step did to the struct of each VMA it made or changed, by VMA id ("new", "expanded", …). */
+  changed: ReadonlyMap<number, VmaChangeKind>
   baseAddress: bigint
   /**
    * A real process is open (imported smaps, a recording): the range reads as
@@ -56,7 +57,7 @@ interface RowProps {
   /** Fixed height in px when the table is virtualised. */
   height: number | undefined
   vma: VmaView
-  isNew: boolean
+  change: VmaChangeKind | undefined
   pinned: boolean
   baseAddress: bigint
   realProcess: boolean
@@ -74,10 +75,10 @@ const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5r
  * mean an equal row (the objects themselves are new on every fetch from the worker).
  */
 function sameRow(a: RowProps, b: RowProps): boolean {
-  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.isNew === b.isNew && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.realProcess === b.realProcess && a.onPinVma === b.onPinVma
+  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.change === b.change && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.realProcess === b.realProcess && a.onPinVma === b.onPinVma
 }
 
-const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, realProcess, onPinVma, rowIndex, height }: RowProps) {
+const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, realProcess, onPinVma, rowIndex, height }: RowProps) {
   // As show_map_vma() prints the range: %08lx-%08lx.
   const maps = `${mapsAddress(baseAddress, vma.start)}-${mapsAddress(baseAddress, vma.end)}`
   return (
@@ -90,8 +91,9 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, realProce
       data-prot={vma.prot}
       data-mergeable={vma.mergeable ? 'true' : 'false'}
       data-vma-id={vma.id}
+      data-change={change}
       data-pinned={pinned ? "true" : undefined}
-      className={`${ROW_GRID} border-b border-line/60 ${height === undefined ? LAZY_ROW : ''} ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
+      className={`${ROW_GRID} border-b border-line/60 ${height === undefined ? LAZY_ROW : ''} ${pinned ? 'bg-selection' : change ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
     >
       <td role="cell" className={CELL}>
         <button
@@ -103,7 +105,7 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, realProce
         >
           {realProcess ? maps : formatRange(vma)}
         </button>
-        {isNew && <span className="ml-1 font-mono text-[10px] text-muted">new</span>}
+        {change && <span className="ml-1 font-mono text-[10px] text-muted">{change}</span>}
         <span className="block font-mono text-[10.5px] text-muted">{realProcess ? `pages ${formatRange(vma)}` : maps}</span>
       </td>
       <td role="cell" className={`${CELL} text-right font-mono text-[12px]`}>
@@ -140,7 +142,7 @@ const ROW_PX = 35
 /** Rows rendered beyond each edge of the view: every row costs layout on each jump. */
 const OVERSCAN_ROWS = 4
 
-export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, baseAddress, realProcess = false, pinnedVmaId, onPinVma }: VmaTableProps) {
+export const VmaTable = memo(function VmaTable({ name, runKey, vmas, changed, baseAddress, realProcess = false, pinnedVmaId, onPinVma }: VmaTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const windowed = vmas.length >= WINDOWED_MIN_ROWS
   const { first, end } = useRowWindow(scrollRef, windowed ? vmas.length : 0, ROW_PX, OVERSCAN_ROWS)
@@ -179,7 +181,7 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, ba
               rowIndex={offset + i + 2}
               height={windowed ? ROW_PX : undefined}
               vma={vma}
-              isNew={created.has(vma.id)}
+              change={changed.get(vma.id)}
               pinned={vma.id === pinnedVmaId}
               baseAddress={baseAddress}
               realProcess={realProcess}
