@@ -48,7 +48,7 @@ test('"Copy scenario as text" gives every step; the step text has the call, the 
   expect(step).toContain('  outcome: merged-prev\n  KSM: early (VM_MERGEABLE set before the merge attempt)\n')
   expect(step).toContain('before   AA\nmmap       **\nafter    AAAA\n')
   expect(step).toContain('after:\n7f0000000000-7f0000004000 rw-p 00000000 00:00 0\n')
-  expect(step).toContain('  8. pass vma_merge_new_range(): merged with prev: now [0,4)\n')
+  expect(step).toContain('  9. pass vma_merge_new_range(): merged with prev: now [0,4)\n')
 })
 
 test('the Why panel links each kernel function to its source at the profile\'s release; v2 to the patch', async ({ page }) => {
