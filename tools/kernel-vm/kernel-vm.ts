@@ -41,7 +41,7 @@ export interface GuestKernel {
   overlayModule: string
 }
 
-export type Ready<T> = { ok: true; value: T } | { ok: false; reason: string }
+export type Ready<T> = { ok: true; value: T } | { ok: false; reason: string; unavailable?: true }
 
 const run = (cmd: string, args: string[], cwd?: string) => spawnSync(cmd, args, { encoding: 'utf8', cwd, maxBuffer: 64 << 20 })
 const has = (cmd: string): boolean => run('sh', ['-c', `command -v ${cmd}`]).status === 0
@@ -114,11 +114,13 @@ export function ensureGuestKernel(): Ready<GuestKernel> {
   return { ok: true, value: { package: name, version: readFileSync(join(root, 'version'), 'utf8').trim(), vmlinuz, overlayModule } }
 }
 
-function buildStatic(source: string, output: string): Ready<string> {
+/** Build a static binary (the guest has no libc); a failure here is a bug, so it throws. */
+function buildStatic(source: string, output: string): string {
   mkdirSync(dirname(output), { recursive: true })
-  if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) return { ok: true, value: output }
+  if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) return output
   const r = run('gcc', ['-static', '-O2', '-Wall', '-o', output, source])
-  return r.status === 0 ? { ok: true, value: output } : { ok: false, reason: `gcc -static ${source} failed:\n${r.stderr}` }
+  if (r.status !== 0) throw new Error(`gcc -static ${source} failed:\n${r.stderr}`)
+  return output
 }
 
 /** One entry of a newc ("070701") cpio archive, the format the kernel unpacks as its initramfs. */
@@ -162,17 +164,19 @@ export interface GuestRun {
   console: string
 }
 
-/** Everything needed to boot: tools, the kernel, both static binaries. */
+/**
+ * Everything needed to boot: tools, the kernel, both static binaries. Not ready (with the
+ * reason) only when QEMU or the kernel image cannot be had here; a build failure throws.
+ */
 export function prepareGuest(): Ready<{ kernel: GuestKernel; recorder: string; init: string }> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return { ok: false, reason: `the guest is x86-64 Linux; this is ${process.platform}/${process.arch}` }
   const tools = ensureHostTools()
   if (!tools.ok) return tools
   const kernel = ensureGuestKernel()
   if (!kernel.ok) return kernel
   const recorder = buildStatic(RECORDER_SOURCE, join(BUILD, 'recorder-static'))
-  if (!recorder.ok) return recorder
   const init = buildStatic(INIT_SOURCE, join(BUILD, 'init'))
-  if (!init.ok) return init
-  return { ok: true, value: { kernel: kernel.value, recorder: recorder.value, init: init.value } }
+  return { ok: true, value: { kernel: kernel.value, recorder, init } }
 }
 
 export function parseConsole(text: string): Pick<GuestRun, 'setup' | 'outputs'> & { finished: boolean } {
@@ -198,9 +202,9 @@ export function parseConsole(text: string): Pick<GuestRun, 'setup' | 'outputs'> 
 }
 
 /** Boot once and run every script; `scripts` maps a script name (sorted = run order) to its text. */
-export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<Ready<GuestRun>> {
+export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<Ready<GuestRun> & { unavailable?: true }> {
   const prepared = prepareGuest()
-  if (!prepared.ok) return prepared
+  if (!prepared.ok) return { ok: false, reason: prepared.reason, unavailable: true }
   const { kernel, recorder, init } = prepared.value
   const work = join(BUILD, `run-${process.pid}`)
   mkdirSync(work, { recursive: true })
@@ -245,4 +249,19 @@ export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<
   const parsed = parseConsole(consoleText)
   if (!parsed.finished) return { ok: false, reason: `the guest did not finish its run; console ends:\n${consoleText.slice(-3000)}` }
   return { ok: true, value: { kernel, setup: parsed.setup, outputs: parsed.outputs, seconds: (Date.now() - started) / 1000, console: consoleText } }
+}
+
+/** `npx tsx tools/kernel-vm/kernel-vm.ts prepare`: install and build everything the guest needs (CI calls it). */
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const what = process.argv[2]
+  if (what !== 'prepare') {
+    process.stderr.write('usage: tsx tools/kernel-vm/kernel-vm.ts prepare\n')
+    process.exit(1)
+  }
+  const ready = prepareGuest()
+  if (!ready.ok) {
+    process.stderr.write(`cannot prepare the 6.1 guest: ${ready.reason}\n`)
+    process.exit(3)
+  }
+  process.stdout.write(`ready: ${ready.value.kernel.package} ${ready.value.kernel.version}\n`)
 }

@@ -32,10 +32,9 @@ const KERNEL_GROUPS: ReadonlyArray<{ label: string; kernels: ReadonlyArray<[Kern
   { label: 'Posted patch', kernels: [['v2', 'the fix as posted in May 2025, with its defect']] },
 ]
 
-const LONG_TERM = new Set<KernelId>(KERNEL_GROUPS[0]!.kernels.map(([id]) => id))
 
 /** "6.12 LTS — VM_MERGEABLE set late: new mappings never merge" */
-export const kernelOptionText = (id: KernelId, note: string): string => `${id}${LONG_TERM.has(id) ? ' LTS' : ''} — ${note}`
+export const kernelOptionText = (id: KernelId, note: string): string => `${id}${PROFILES[id].longTerm ? ' LTS' : ''} — ${note}`
 
 /** A label + select pair. The label is a sibling (not a wrapper), so its text is exactly `label`. */
 function KernelSelect({ label, value, onChange }: { label: string; value: KernelId; onChange(kernel: KernelId): void }) {
