@@ -124,6 +124,10 @@ describe('loadScenario: numbers', () => {
     expectLoaded(loadScenario(doc([anonMmap(62, 2), { op: 'munmap', at: 0, pages: 64 }], { windowPages: 64 })))
   })
 
+  it('says what a hex address in a page field needs', () => {
+    expectError(loadScenario(doc([anonMmap('0x7f0000002010' as unknown as number)])), 'steps[0].at', /got the hex address "0x7f0000002010": a scenario counts pages from the window's base/)
+  })
+
   it('refuses a device path as a file, pointing to the device backing', () => {
     expectError(
       loadScenario(doc([anonMmap(0, 2, { backing: { kind: 'file', file: '/dev/zero' } })])),
