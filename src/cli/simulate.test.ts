@@ -12,6 +12,7 @@ import { KERNEL_IDS } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import { traceToRunnerJson } from '../engine/report'
 import { loadScenario } from '../scenario/load'
+import { cProgram } from '../reproducer/c-program'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'vmascope-simulate-'))
@@ -137,9 +138,32 @@ describe('simulate CLI --format', () => {
   it('refuses an unknown format and a misaligned --base, naming the choices', () => {
     const bad = runCli(['--format', 'yaml', file])
     expect(bad.status).toBe(2)
-    expect(bad.stderr).toContain('unknown format "yaml"; expected one of json, text, maps')
+    expect(bad.stderr).toContain('unknown format "yaml"; expected one of json, text, maps, c, kselftest')
     const misaligned = runCli(['--format', 'text', '--base', '0x1234', file])
     expect(misaligned.status).toBe(2)
     expect(misaligned.stderr).toContain('--base: the base address must be a multiple of the page size (0x1000)')
+  })
+})
+
+describe('simulate --format c / kselftest', () => {
+  it('prints the C reproducer for the chosen profile, the same text the explorer exports', () => {
+    const file = writeScenario('format-c.json', scenario)
+    const run = runCli(['--format', 'c', '--kernel', '6.16', file])
+    expect(run.status).toBe(0)
+    const loaded = loadScenario(JSON.stringify(scenario))
+    if (!loaded.ok) throw new Error(loaded.text)
+    expect(run.stdout).toBe(cProgram(loaded.scenario, simulate(loaded.scenario, '6.16')))
+    expect(run.stdout).toContain(' * Kernel profile: 6.16.')
+    const ks = runCli(['--format', 'kselftest', file])
+    expect(ks.status).toBe(0)
+    expect(ks.stdout).toContain('TEST_F(merge, vmascope_pr_set_memory_merge_and_two_adjacent_anonymous_m)')
+  })
+
+  it('refuses an unknown format, and --compact with c', () => {
+    const file = writeScenario('format-bad.json', scenario)
+    const bad = runCli(['--format', 'pdf', file])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('unknown format "pdf"; expected one of json, text, maps, c, kselftest')
+    expect(runCli(['--format', 'c', '--compact', file]).status).toBe(2)
   })
 })

@@ -5,6 +5,7 @@
  *
  *   npm run --silent simulate -- [--kernel 6.18] [--format json|text|maps] [--compact] FILE.json
  *   npm run --silent simulate -- --kernel 6.16 - < FILE.json
+ *   npm run --silent simulate -- --format c --kernel 6.16 FILE.json > reproducer.c
  *
  * Exit status: 0 printed; 2 bad usage or invalid scenario (the loader's
  * `path: message` on stderr); 1 the engine failed.
@@ -18,6 +19,8 @@ import type { Trace } from '../engine/api'
 import { mapsText, scenarioText } from '../export/text'
 import { parseBaseAddress } from '../store/base-address'
 import { loadScenario } from '../scenario/load'
+import { cProgram } from '../reproducer/c-program'
+import { kselftest } from '../reproducer/kselftest'
 import { MAX_JSON_BYTES } from '../scenario/json-text'
 
 const usage = (): string => `Usage: npm run --silent simulate -- [options] FILE.json
@@ -29,7 +32,7 @@ kernel and prints the address space after every step.
 Options:
   --kernel ID     kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
   --format NAME   what to print (default json):
-${Object.entries(FORMATS).map(([name, f]) => `                    ${name.padEnd(6)}${f.help}`).join('\n')}
+${Object.entries(FORMATS).map(([name, f]) => `                    ${name.padEnd(10)}${f.help}`).join('\n')}
   --base ADDR     text and maps: byte address of page 0 of the window, hex
                   (default the scenario's initial.base, else ${DEFAULT_TEXT_BASE})
   --compact       json: one line per step instead of indented JSON
@@ -64,6 +67,14 @@ const FORMATS = {
   maps: {
     help: 'only the /proc/PID/maps lines after each step',
     print: (trace: Trace, c: FormatContext) => mapsText(trace, { base: c.base }),
+  },
+  c: {
+    help: 'a C program: the calls made for real, each step checked (TAP)',
+    print: (trace: Trace) => cProgram(trace.scenario, trace),
+  },
+  kselftest: {
+    help: 'the same checks as a TEST_F for selftests/mm/merge.c',
+    print: (trace: Trace) => kselftest(trace.scenario, trace),
   },
 } satisfies Record<string, { help: string; print(trace: Trace, c: FormatContext): string }>
 
@@ -111,6 +122,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!isFormatName(format)) {
     throw new UsageError(`unknown format "${format}"; expected one of ${Object.keys(FORMATS).join(', ')}`)
   }
+  if (values.compact && format !== 'json') throw new UsageError(`--compact is for --format json`)
   if (values.base !== undefined) {
     const parsed = parseBaseAddress(values.base)
     if (!parsed.ok) throw new UsageError(`--base: ${parsed.message}`)
@@ -209,7 +221,7 @@ function main(argv: string[]): number {
   try {
     output = FORMATS[options.format].print(simulate(loaded.scenario, options.kernel), { compact: options.compact, base: base.value })
   } catch (error) {
-    if (error instanceof RangeError && options.format !== 'json') {
+    if (error instanceof RangeError && options.format === 'text') {
       process.stderr.write(`simulate: ${error.message}\n`)
       return EXIT_USAGE
     }
