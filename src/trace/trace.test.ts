@@ -193,7 +193,7 @@ describe('an strace log imports with the same meaning', () => {
       ['55d0a0000000', '55d0a0002000', 'r--p', '0', 'fe:00', 12, '/bin/x', 'rd mr mw me', 8, 0],
       ['7f0000000000', '7f0000003000', 'rw-p', '0', '00:00', 0, '', 'rd wr mr mw me ac', 0, 12],
     ])
-    expect(r.problems).toEqual([{ line: 9, message: 'not an smaps line: "bogus line"' }])
+    expect(r.problems).toEqual([{ line: 8, message: 'not an smaps line: "bogus line"' }])
     const imported = importStrace(log, { initial: r.vmas })
     expect(imported.trace.spaces[0]!.initial).toHaveLength(2)
     expect(imported.trace.limits[0]).toMatch(/starts from the smaps snapshot given/)
