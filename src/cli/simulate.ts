@@ -18,6 +18,7 @@ import { traceToRunnerJson } from '../engine/report'
 import { loadScenario } from '../scenario/load'
 import { cProgram } from '../reproducer/c-program'
 import { kselftest } from '../reproducer/kselftest'
+import { ReproducerTooLarge } from '../reproducer/step-plan'
 import { MAX_JSON_BYTES } from '../scenario/json-text'
 
 const USAGE = `Usage: npm run --silent simulate -- [options] FILE.json
@@ -165,7 +166,13 @@ function main(argv: string[]): number {
   try {
     const trace = simulate(loaded.scenario, options.kernel)
     if (options.format !== 'json') {
-      process.stdout.write((options.format === 'c' ? cProgram : kselftest)(loaded.scenario, trace))
+      try {
+        process.stdout.write((options.format === 'c' ? cProgram : kselftest)(loaded.scenario, trace))
+      } catch (error) {
+        if (!(error instanceof ReproducerTooLarge)) throw error
+        process.stderr.write(`simulate: ${error.message}\n`)
+        return EXIT_USAGE
+      }
       return 0
     }
     document = traceToRunnerJson(trace)
