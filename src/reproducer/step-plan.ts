@@ -9,6 +9,7 @@
  * reason: the real address space is then no longer the predicted one.
  */
 import type { KernelId, Trace } from '../engine/api'
+import { profileFor } from '../engine/profiles'
 import type { Scenario, Step } from '../scenario/types'
 import type { RuntimeSection } from './c-runtime'
 import { realObjects, type RealFile, type RealFileType } from './real-objects'
@@ -199,7 +200,9 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
     throw new ReproducerTooLarge(
       `this scenario is too large for a C reproducer: checking each of its ${scenario.steps.length.toLocaleString('en-US')} steps would list ${expected.toLocaleString('en-US')} expected VMAs (at most ${MAX_EXPECTED_VMAS.toLocaleString('en-US')}); export a scenario with fewer steps or VMAs`,
     )
-  const real = realObjects(scenario)
+  // The program is for the chosen kernel: a hook it does not have is no reason to skip.
+  const profile = profileFor(trace.kernel)
+  const real = realObjects(scenario, { hasMmapPrepare: profile.hasMmapPrepare, mremapMovesManyVmas: profile.mremapMovesManyVmas })
   const initialVmas = scenario.initial?.vmas.length ?? 0
   const maxMapCount = scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const skippedAhead: { index: number; reason: string }[] = []
