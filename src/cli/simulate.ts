@@ -1,35 +1,44 @@
 /**
  * The command-line runner: loads a scenario, runs it through the simulated
  * kernel and prints the runner document (docs/scenario-format.md, "What the
- * runner prints") on stdout.
+ * runner prints") on stdout, step by step (never the whole document in memory).
  *
- *   npm run --silent simulate -- [--kernel 6.18] [--compact] FILE.json
+ *   npm run --silent simulate -- [--kernel 6.18] [--format F] [--steps A..B | --final] FILE.json
  *   npm run --silent simulate -- --kernel 6.16 - < FILE.json
  *
- * Exit status: 0 printed; 2 bad usage or invalid scenario (the loader's
- * `path: message` on stderr); 1 the engine failed.
+ * Exit status: 0 printed; 2 bad usage or invalid input (one line on stderr);
+ * 1 the engine failed (one line naming the step; a vmascope defect).
  */
-import { readFileSync, readSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
+import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId, type Trace } from '../engine/api'
 import { simulate } from '../engine/simulate'
-import { traceToRunnerJson } from '../engine/report'
 import { loadScenario } from '../scenario/load'
-import { MAX_JSON_BYTES } from '../scenario/json-text'
+import { FORMAT_NAMES, FORMATS, isFormatName, type FormatName } from './formats'
+import { InputError, readInputText } from './read-input'
+import { engineDefect, Progress, parseStepRange, writeSteps, type StepSelection } from './run-steps'
+import { OutputClosed } from './output'
 
 const USAGE = `Usage: npm run --silent simulate -- [options] FILE.json
        npm run --silent simulate -- [options] - < FILE.json
 
 Runs a vma-scenario/1 scenario (docs/scenario-format.md) through the simulated
-kernel and prints the address space after every step as one JSON document.
+kernel and prints the address space after every step, written step by step.
 
 Options:
-  --kernel ID   kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
-  --compact     one line per step instead of indented JSON
-  --help        show this text
+  --kernel ID       kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
+  --format NAME     output format (default json):
+${FORMAT_NAMES.map((name) => `                      ${name.padEnd(8)} ${FORMATS[name].description}`).join('\n')}
+  --compact         json: one line per step instead of indented JSON
+  --steps FROM..TO  print only steps FROM to TO (1-based, inclusive; "N" is one step, "FROM.." runs to the end)
+  --final           print only the last step
+  --help            show this text
 
-Exit status: 0 printed; 2 bad usage or invalid scenario (path: message on stderr);
-1 the simulation itself failed.`
+Input is read up to 64 MiB (a larger file, a device or an endless pipe is refused).
+A progress line goes to stderr when stderr is a terminal.
+
+Exit status: 0 printed; 2 bad usage or invalid scenario (one line on stderr);
+1 the simulation itself failed (a vmascope defect: the line names the step and
+the file with the scenario to attach to a report).`
 
 const EXIT_USAGE = 2
 
@@ -38,6 +47,8 @@ class UsageError extends Error {}
 interface Options {
   kernel: KernelId
   compact: boolean
+  format: FormatName
+  steps: StepSelection
   source: string
 }
 
@@ -50,6 +61,9 @@ function parseOptions(argv: string[]): Options | 'help' {
       options: {
         kernel: { type: 'string' },
         compact: { type: 'boolean' },
+        format: { type: 'string' },
+        steps: { type: 'string' },
+        final: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -62,65 +76,25 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!isKernelId(kernel)) {
     throw new UsageError(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
   }
+  const format = values.format ?? 'json'
+  if (!isFormatName(format)) throw new UsageError(`unknown format "${format}"; expected one of ${FORMAT_NAMES.join(', ')}`)
+  if (values.compact && format !== 'json') throw new UsageError(`--compact is for --format json; ${format} has one layout`)
+  if (values.final && values.steps !== undefined) throw new UsageError('give --steps or --final, not both')
+  let steps: StepSelection = { kind: 'all' }
+  if (values.final) steps = { kind: 'final' }
+  else if (values.steps !== undefined) {
+    const range = parseStepRange(values.steps)
+    if (typeof range === 'string') throw new UsageError(`--steps: ${range}`)
+    steps = range
+  }
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'no scenario file given (use - for stdin)' : `expected one scenario file, got ${positionals.length}`)
   }
-  return { kernel, compact: values.compact ?? false, source: positionals[0]! }
+  return { kernel, compact: values.compact ?? false, format, steps, source: positionals[0]! }
 }
 
 function isKernelId(value: string): value is KernelId {
   return (KERNEL_IDS as readonly string[]).includes(value)
-}
-
-/** Reads the scenario text, refusing anything over the loader's 64 MiB limit before reading it all. */
-function readScenarioText(source: string): string {
-  if (source === '-') {
-    const chunks: Buffer[] = []
-    let total = 0
-    const buffer = Buffer.alloc(1 << 16)
-    for (;;) {
-      let read: number
-      try {
-        read = readSyncRetrying(buffer)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EOF') break
-        throw error
-      }
-      if (read === 0) break
-      total += read
-      if (total > MAX_JSON_BYTES) throw new UsageError(`stdin: more than 64 MiB; no scenario is that big`)
-      chunks.push(Buffer.from(buffer.subarray(0, read)))
-    }
-    return Buffer.concat(chunks).toString('utf8')
-  }
-  let size: number
-  try {
-    size = statSync(source).size
-  } catch (error) {
-    throw new UsageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-  }
-  if (size > MAX_JSON_BYTES) throw new UsageError(`${source}: ${size} bytes is more than 64 MiB; no scenario is that big`)
-  return readFileSync(source, 'utf8')
-}
-
-/** readSync on fd 0, retrying while a non-blocking stdin has no data yet. */
-function readSyncRetrying(buffer: Buffer): number {
-  for (;;) {
-    try {
-      return readSync(0, buffer)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10)
-    }
-  }
-}
-
-/** The runner document with one line per step (still valid JSON). */
-function compactJson(document: { kernel: string; steps: unknown[] }): string {
-  const { steps, ...head } = document
-  const headText = JSON.stringify(head).slice(0, -1)
-  const stepLines = steps.map((step) => JSON.stringify(step)).join(',\n')
-  return `${headText}${headText.length > 1 ? ',' : ''}"steps":[\n${stepLines}\n]}`
 }
 
 function main(argv: string[]): number {
@@ -132,28 +106,48 @@ function main(argv: string[]): number {
       process.stdout.write(`${USAGE}\n`)
       return 0
     }
-    text = readScenarioText(options.source)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     process.stderr.write(`simulate: ${error.message}\n\n${USAGE}\n`)
     return EXIT_USAGE
   }
+  try {
+    text = readInputText(options.source)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    process.stderr.write(`simulate: ${error.message}\n`)
+    return EXIT_USAGE
+  }
 
   const loaded = loadScenario(text)
+  text = '' // the scenario object is all that is needed from here on
   if (!loaded.ok) {
     process.stderr.write(`${loaded.text}\n`)
     return EXIT_USAGE
   }
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`)
+  const scenario = loaded.scenario
 
-  let document
+  const progress = new Progress('simulate', process.stderr)
+  let trace: Trace
   try {
-    document = traceToRunnerJson(simulate(loaded.scenario, options.kernel))
+    trace = simulate(scenario, options.kernel, { onProgress: (done, total) => progress.show(`step ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, done / total) })
   } catch (error) {
-    process.stderr.write(`simulate: the simulation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    progress.clear()
+    process.stderr.write(`${engineDefect('simulate', scenario, options.kernel, error)}\n`)
     return 1
   }
-  process.stdout.write(`${options.compact ? compactJson(document) : JSON.stringify(document, null, 2)}\n`)
+  progress.clear()
+  try {
+    const failure = writeSteps({ trace, kernel: options.kernel, scenario, format: FORMATS[options.format], compact: options.compact, selection: options.steps, progress })
+    if (failure) {
+      process.stderr.write(`${failure.message}\n`)
+      return failure.exitCode
+    }
+  } catch (error) {
+    if (error instanceof OutputClosed) return 0
+    throw error
+  }
   return 0
 }
 

@@ -45,7 +45,7 @@ export function runnerVma(v: VmaView): RunnerVma {
 }
 
 export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
-  const s = trace.steps[i - 1]!
+  const s = trace.stepAt(i)
   return {
     index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
     summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), checks: s.checks,

@@ -30,6 +30,21 @@ import type { FileObject, Vma } from './vma'
 export interface SimulateOptions {
   /** vm.max_map_count; default the scenario's `maxMapCount`, else 65530. */
   maxMapCount?: number
+  /** Called after every PROGRESS_EVERY steps (and after the last) with the steps done and the total. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export const PROGRESS_EVERY = 4096
+
+/**
+ * The engine itself failed on a step (a defect: a valid scenario never makes
+ * the engine throw). Names the step; `cause` is what was thrown.
+ */
+export class EngineStepError extends Error {
+  constructor(readonly stepIndex: number, cause: unknown) {
+    super(`step ${stepIndex}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause })
+    this.name = 'EngineStepError'
+  }
 }
 
 function runStep(ctx: StepContext, step: Step): void {
@@ -54,19 +69,38 @@ const BIT_START_MERGE_ANY = 4
 const BIT_START_KSM_REGISTERED = 8
 const BIT_START_CHILD = 16
 
-/** Per-step columns: one number (or interned string) per step in each. */
+/**
+ * Per-step columns: one number (or interned string) per step in each, in
+ * typed arrays sized for the scenario's steps (a million steps cost 55 bytes each).
+ */
 class StepColumns {
-  readonly outcome: number[] = []
-  readonly ksm: number[] = []
-  readonly error: (string | null)[] = []
-  readonly rangeStart: number[] = []
-  readonly rangeEnd: number[] = []
-  readonly mapCount: number[] = []
-  readonly bits: number[] = []
-  readonly startBrk: number[] = []
-  readonly startAnonVmaId: number[] = []
-  readonly startFileId: number[] = []
-  readonly startFiles: number[] = []
+  /** Steps recorded so far. */
+  length = 0
+  readonly outcome: Uint8Array
+  readonly ksm: Uint8Array
+  readonly error: (string | null)[]
+  readonly rangeStart: Float64Array
+  readonly rangeEnd: Float64Array
+  readonly mapCount: Int32Array
+  readonly bits: Uint8Array
+  readonly startBrk: Float64Array
+  readonly startAnonVmaId: Float64Array
+  readonly startFileId: Int32Array
+  readonly startFiles: Int32Array
+
+  constructor(steps: number) {
+    this.outcome = new Uint8Array(steps)
+    this.ksm = new Uint8Array(steps)
+    this.error = new Array<string | null>(steps).fill(null)
+    this.rangeStart = new Float64Array(steps)
+    this.rangeEnd = new Float64Array(steps)
+    this.mapCount = new Int32Array(steps)
+    this.bits = new Uint8Array(steps)
+    this.startBrk = new Float64Array(steps)
+    this.startAnonVmaId = new Float64Array(steps)
+    this.startFileId = new Int32Array(steps)
+    this.startFiles = new Int32Array(steps)
+  }
 }
 
 /**
@@ -127,10 +161,15 @@ class SimulatedTrace implements Trace {
   get steps(): StepResult[] {
     if (!this.materialised) {
       const out: StepResult[] = []
-      for (let i = 1; i <= this.cols.outcome.length; i++) out.push(this.result(i))
+      for (let i = 1; i <= this.cols.length; i++) out.push(this.result(i))
       this.materialised = out
     }
     return this.materialised
+  }
+
+  stepAt(i: number): StepResult {
+    if (!Number.isInteger(i) || i < 1 || i > this.cols.length) throw new RangeError(`no step ${i}; the run has ${this.cols.length}`)
+    return this.materialised ? this.materialised[i - 1]! : this.result(i)
   }
 
   private result(i: number): StepResult {
@@ -196,7 +235,7 @@ class SimulatedTrace implements Trace {
     const c = this.cols
     const k = i - 1
     const step = this.scenario.steps[k]
-    if (!step || k >= c.outcome.length) return []
+    if (!step || k >= c.length) return []
     const scratch = new TraceStore(true)
     scratch.beginStep(i)
     const mm = new AddressSpace(scratch)
@@ -226,7 +265,7 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
   const ids = { anonVma: 0, file: 0 }
   const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const steps = scenario.steps
-  const cols = new StepColumns()
+  const cols = new StepColumns(steps.length)
   // Files in creation order, so a step's starting set is a prefix.
   const files: [string, FileObject][] = loadInitialState(scenario, state, store, ids)
   const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids, false)
@@ -234,14 +273,18 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
     const step = steps[i]!
     const index = i + 1
     const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
-    cols.startBrk.push(state.brk ?? NaN)
-    cols.startAnonVmaId.push(ids.anonVma)
-    cols.startFileId.push(ids.file)
-    cols.startFiles.push(files.length)
+    cols.startBrk[i] = state.brk ?? NaN
+    cols.startAnonVmaId[i] = ids.anonVma
+    cols.startFileId[i] = ids.file
+    cols.startFiles[i] = files.length
     store.beginStep(index)
     const filesBefore = state.files.size
     ctx.reset()
-    runStep(ctx, step)
+    try {
+      runStep(ctx, step)
+    } catch (error) {
+      throw new EngineStepError(index, error)
+    }
     if (state.files.size !== filesBefore) {
       let n = 0
       for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
@@ -250,14 +293,16 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
     const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
     if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
     if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
-    cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
-    cols.ksm.push(KSM.indexOf(rep.ksm))
-    cols.error.push(rep.error)
-    cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
-    cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
-    cols.mapCount.push(state.mm.count)
-    cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
+    cols.outcome[i] = OUTCOMES.indexOf(rep.outcome)
+    cols.ksm[i] = KSM.indexOf(rep.ksm)
+    cols.error[i] = rep.error
+    cols.rangeStart[i] = rep.range ? rep.range[0] : NaN
+    cols.rangeEnd[i] = rep.range ? rep.range[1] : NaN
+    cols.mapCount[i] = state.mm.count
+    cols.bits[i] = startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0)
+    cols.length = index
     store.endStep(state.mm)
+    if (options.onProgress && (index % PROGRESS_EVERY === 0 || index === steps.length)) options.onProgress(index, steps.length)
   }
   return new SimulatedTrace(kernel, scenario, store, profile, maxMapCount, cols, files)
 }
