@@ -7,6 +7,7 @@
  */
 import type { Trace } from '../engine/api'
 import type { RunnerStep } from '../engine/report'
+import type { RunnerStep as RecordedStep } from '../fidelity/runner-document'
 import type { Scenario } from '../scenario/types'
 import { writeJson, type Output } from './output'
 
@@ -24,8 +25,8 @@ export interface RunHead {
   compact: boolean
 }
 
-/** A step as the recorder prints it may carry more (or less) than the engine's; formats print what is there. */
-export type AnyRunnerStep = RunnerStep | (Omit<RunnerStep, 'op' | 'outcome' | 'ksm' | 'vmas' | 'checks'> & Record<string, unknown>)
+/** A step of the engine's document, or of a recording (which has less to say); formats print what is there. */
+export type AnyRunnerStep = RunnerStep | RecordedStep
 
 export interface OutputFormat {
   /** One line for --help. */
