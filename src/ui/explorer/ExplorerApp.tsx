@@ -91,7 +91,7 @@ export function ExplorerApp() {
         <main className="min-h-0 scroll-pt-24 overflow-y-auto px-3 py-2">
           <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2">
             <StepControls />
-            <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} />
+            <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} onCancel={() => session.cancel()} />
           </div>
           {primary ? (
             <div className={comparing ? 'grid grid-cols-2 gap-3' : ''}>
