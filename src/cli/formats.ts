@@ -1,13 +1,17 @@
 /**
  * The output formats of `simulate --format NAME` (and of `record`): one entry
- * per format. A format gets the run's head (the kernel, the trace, the
+ * per format. A step format gets the run's head (the kernel, the trace, the
  * scenario), then each chosen step's runner object in order (one at a time:
- * nothing else is kept), then the end. To add a format, add an entry here;
+ * nothing else is kept), then the end. A whole-run format (`wholeRun`) writes
+ * everything from the trace in `begin`. To add a format, add an entry here;
  * `--help`, `--format` checking and the README table read this list.
  */
 import type { Trace } from '../engine/api'
 import type { RunnerStep } from '../engine/report'
+import { mapsText, scenarioText } from '../export/text'
 import type { RunnerStep as RecordedStep } from '../fidelity/runner-document'
+import { cProgram } from '../reproducer/c-program'
+import { kselftest } from '../reproducer/kselftest'
 import type { Scenario } from '../scenario/types'
 import { writeJson, type Output } from './output'
 
@@ -23,6 +27,8 @@ export interface RunHead {
   stepCount: number
   /** --compact */
   compact: boolean
+  /** --base (text and maps): byte address of page 0 of the window. */
+  base: bigint
 }
 
 /** A step of the engine's document, or of a recording (which has less to say); formats print what is there. */
@@ -31,6 +37,11 @@ export type AnyRunnerStep = RunnerStep | RecordedStep
 export interface OutputFormat {
   /** One line for --help. */
   description: string
+  /**
+   * Made from the whole simulated run in `begin` (no `step` calls): --steps and
+   * --final do not apply, and `record` (which has no simulated trace) cannot print it.
+   */
+  wholeRun?: true
   begin(out: Output, head: RunHead): void
   step(out: Output, step: AnyRunnerStep, n: number, head: RunHead): void
   end(out: Output, head: RunHead): void
@@ -81,7 +92,38 @@ const ndjson: OutputFormat = {
   end() {},
 }
 
-export const FORMATS = { json, ndjson } satisfies Record<string, OutputFormat>
+/** The format refuses this run (too long for it, say); one line for the user, exit status 2. */
+export class FormatRefusal extends Error {}
+
+/** A whole-run format: `print` turns the simulated trace into the text written. */
+function wholeRun(description: string, print: (trace: Trace, head: RunHead) => string): OutputFormat {
+  return {
+    description,
+    wholeRun: true,
+    begin(out, head) {
+      if (!head.trace) throw new FormatRefusal('this format is made from a simulated run')
+      let text: string
+      try {
+        text = print(head.trace, head)
+      } catch (error) {
+        if (error instanceof RangeError) throw new FormatRefusal(error.message) // e.g. too many steps for a mail
+        throw error
+      }
+      out.write(text)
+    },
+    step() {},
+    end() {},
+  }
+}
+
+export const FORMATS = {
+  json,
+  ndjson,
+  text: wholeRun('plain text for a mailing list: each call, strip, checks, maps', (trace, head) => scenarioText(trace, { base: head.base })),
+  maps: wholeRun('only the /proc/PID/maps lines after each step', (trace, head) => mapsText(trace, { base: head.base })),
+  c: wholeRun('a C program: the calls made for real, each step checked (TAP)', (trace) => cProgram(trace.scenario, trace)),
+  kselftest: wholeRun('the same checks as a TEST_F for selftests/mm/merge.c', (trace) => kselftest(trace.scenario, trace)),
+} satisfies Record<string, OutputFormat>
 
 export type FormatName = keyof typeof FORMATS
 

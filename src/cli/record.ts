@@ -19,7 +19,7 @@ import { OutputClosed } from './output'
 import { InputError, readInputText } from './read-input'
 import { Progress, parseStepRange, writeSteps, type StepSelection } from './run-steps'
 
-const USAGE = `usage: npm run --silent record -- [--allow-unsupported] [--format ${FORMAT_NAMES.join('|')}] [--compact] [--steps FROM..TO | --final] <scenario.json | ->
+const USAGE = `usage: npm run --silent record -- [--allow-unsupported] [--format ${FORMAT_NAMES.filter((name) => !FORMATS[name].wholeRun).join('|')}] [--compact] [--steps FROM..TO | --final] <scenario.json | ->
 
 Input is read up to 64 MiB; the document is written step by step, as simulate writes it.`
 
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     }
     selection = range
   }
-  if (positionals.length !== 1 || !isFormatName(format) || (values.final && values.steps !== undefined) || (values.compact && format !== 'json')) {
+  if (positionals.length !== 1 || !isFormatName(format) || FORMATS[format].wholeRun || (values.final && values.steps !== undefined) || (values.compact && format !== 'json')) {
     process.stderr.write(`${USAGE}\n`)
     return 1
   }

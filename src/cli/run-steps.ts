@@ -11,7 +11,7 @@ import type { Trace } from '../engine/api'
 import { stepToRunnerJson } from '../engine/report'
 import { EngineStepError } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
-import type { AnyRunnerStep, OutputFormat, RunHead } from './formats'
+import { FormatRefusal, type AnyRunnerStep, type OutputFormat, type RunHead } from './formats'
 import { Output, writeJson } from './output'
 
 export type StepSelection = { kind: 'all' } | { kind: 'final' } | { kind: 'range'; from: number; to: number | null }
@@ -70,6 +70,8 @@ export interface WriteStepsInput {
   scenario: Scenario
   format: OutputFormat
   compact: boolean
+  /** text and maps: byte address of page 0 of the window. */
+  base?: bigint
   selection: StepSelection
   progress: Progress
   /** The simulated run; or, for a recording, its steps. */
@@ -92,11 +94,16 @@ export function writeSteps(input: WriteStepsInput, command = 'simulate'): WriteF
   const count = input.trace ? input.trace.scenario.steps.length : input.steps!.length
   const chosen = resolveSelection(input.selection, count)
   if (typeof chosen === 'string') return { exitCode: 2, message: `${command}: --steps: ${chosen}` }
-  const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact }
+  const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact, base: input.base ?? 0n }
   const out = new Output()
-  input.format.begin(out, head)
+  try {
+    input.format.begin(out, head)
+  } catch (error) {
+    if (!(error instanceof FormatRefusal)) throw error
+    return { exitCode: 2, message: `${command}: ${error.message}` }
+  }
   const total = chosen.last - chosen.first + 1
-  for (let i = chosen.first; i <= chosen.last; i++) {
+  for (let i = chosen.first; i <= chosen.last && !input.format.wholeRun; i++) {
     let step: AnyRunnerStep
     try {
       step = input.trace ? stepToRunnerJson(input.trace, i) : input.steps![i - 1]!

@@ -5,6 +5,7 @@
  *
  *   npm run --silent simulate -- [--kernel 6.18] [--format F] [--steps A..B | --final] FILE.json
  *   npm run --silent simulate -- --kernel 6.16 - < FILE.json
+ *   npm run --silent simulate -- --format c --kernel 6.16 FILE.json > reproducer.c
  *
  * Exit status: 0 printed; 2 bad usage or invalid input (one line on stderr);
  * 1 the engine failed (one line naming the step; a vmascope defect).
@@ -13,10 +14,14 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId, type Trace } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import { loadScenario } from '../scenario/load'
+import { parseBaseAddress } from '../store/base-address'
 import { FORMAT_NAMES, FORMATS, isFormatName, type FormatName } from './formats'
 import { InputError, readInputText } from './read-input'
 import { engineDefect, Progress, parseStepRange, writeSteps, type StepSelection } from './run-steps'
 import { OutputClosed } from './output'
+
+/** The explorer's default base address: page 0 of the window at 0x7f0000000000. */
+const DEFAULT_TEXT_BASE = '0x7f0000000000'
 
 const USAGE = `Usage: npm run --silent simulate -- [options] FILE.json
        npm run --silent simulate -- [options] - < FILE.json
@@ -29,8 +34,11 @@ Options:
   --format NAME     output format (default json):
 ${FORMAT_NAMES.map((name) => `                      ${name.padEnd(8)} ${FORMATS[name].description}`).join('\n')}
   --compact         json: one line per step instead of indented JSON
-  --steps FROM..TO  print only steps FROM to TO (1-based, inclusive; "N" is one step, "FROM.." runs to the end)
-  --final           print only the last step
+  --base ADDR       text and maps: byte address of page 0 of the window, hex
+                    (default the scenario's initial.base, else ${DEFAULT_TEXT_BASE})
+  --steps FROM..TO  json, ndjson: print only steps FROM to TO (1-based, inclusive;
+                    "N" is one step, "FROM.." runs to the end)
+  --final           json, ndjson: print only the last step
   --help            show this text
 
 Input is read up to 64 MiB (a larger file, a device or an endless pipe is refused).
@@ -42,6 +50,7 @@ the file with the scenario to attach to a report).`
 
 const EXIT_USAGE = 2
 
+
 class UsageError extends Error {}
 
 interface Options {
@@ -49,6 +58,8 @@ interface Options {
   compact: boolean
   format: FormatName
   steps: StepSelection
+  /** --base as typed, or undefined for the scenario's own base. */
+  base: string | undefined
   source: string
 }
 
@@ -64,6 +75,7 @@ function parseOptions(argv: string[]): Options | 'help' {
         format: { type: 'string' },
         steps: { type: 'string' },
         final: { type: 'boolean' },
+        base: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -80,6 +92,11 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!isFormatName(format)) throw new UsageError(`unknown format "${format}"; expected one of ${FORMAT_NAMES.join(', ')}`)
   if (values.compact && format !== 'json') throw new UsageError(`--compact is for --format json; ${format} has one layout`)
   if (values.final && values.steps !== undefined) throw new UsageError('give --steps or --final, not both')
+  if ((values.final || values.steps !== undefined) && FORMATS[format].wholeRun) throw new UsageError(`--steps and --final are for json and ndjson; ${format} is made from the whole run`)
+  if (values.base !== undefined) {
+    const parsed = parseBaseAddress(values.base)
+    if (!parsed.ok) throw new UsageError(`--base: ${parsed.message}`)
+  }
   let steps: StepSelection = { kind: 'all' }
   if (values.final) steps = { kind: 'final' }
   else if (values.steps !== undefined) {
@@ -90,7 +107,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'no scenario file given (use - for stdin)' : `expected one scenario file, got ${positionals.length}`)
   }
-  return { kernel, compact: values.compact ?? false, format, steps, source: positionals[0]! }
+  return { kernel, compact: values.compact ?? false, format, steps, base: values.base, source: positionals[0]! }
 }
 
 function isKernelId(value: string): value is KernelId {
@@ -127,6 +144,12 @@ function main(argv: string[]): number {
   }
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`)
   const scenario = loaded.scenario
+  const baseText = options.base ?? scenario.initial?.base ?? DEFAULT_TEXT_BASE
+  const base = parseBaseAddress(baseText)
+  if (!base.ok) {
+    process.stderr.write(`simulate: base address ${baseText}: ${base.message}\n`)
+    return EXIT_USAGE
+  }
 
   const progress = new Progress('simulate', process.stderr)
   let trace: Trace
@@ -139,7 +162,7 @@ function main(argv: string[]): number {
   }
   progress.clear()
   try {
-    const failure = writeSteps({ trace, kernel: options.kernel, scenario, format: FORMATS[options.format], compact: options.compact, selection: options.steps, progress })
+    const failure = writeSteps({ trace, kernel: options.kernel, scenario, format: FORMATS[options.format], compact: options.compact, base: base.value, selection: options.steps, progress })
     if (failure) {
       process.stderr.write(`${failure.message}\n`)
       return failure.exitCode

@@ -16,7 +16,7 @@
  * machines; TCG boots the cloud kernel in a few seconds.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -88,30 +88,43 @@ function newestKernelPackage(): string | null {
   return names.at(-1) ?? null
 }
 
-/** Download and unpack the 6.1 cloud kernel into ./cache (once). */
+/**
+ * Download the 6.1 cloud kernel into ./cache (once): `apt-get download`, `dpkg-deb -x` into a
+ * scratch dir, keep only vmlinuz and overlay.ko (cache/<package>/), drop the rest.
+ */
 export function ensureGuestKernel(): Ready<GuestKernel> {
   mkdirSync(CACHE, { recursive: true })
-  const unpacked = readdirSync(CACHE).filter((d) => KERNEL_PACKAGE.test(d) && existsSync(join(CACHE, d, 'version')))
-  let name = unpacked.sort().at(-1) ?? null
+  const have = (d: string) => existsSync(join(CACHE, d, 'version')) && existsSync(join(CACHE, d, 'vmlinuz'))
+  let name = readdirSync(CACHE).filter((d) => KERNEL_PACKAGE.test(d) && have(d)).sort().at(-1) ?? null
   if (!name) {
     if (!has('apt-get') || !has('dpkg-deb')) return { ok: false, reason: 'no apt-get/dpkg-deb to fetch the Debian 6.1 kernel image' }
     const pkg = newestKernelPackage()
     if (!pkg) return { ok: false, reason: 'apt knows no linux-image-6.1.0-*-cloud-amd64 package' }
-    const dl = run('apt-get', ['download', '-qq', pkg], CACHE)
-    const deb = readdirSync(CACHE).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
-    if (!deb) return { ok: false, reason: `apt-get download ${pkg} failed: ${(dl.stderr || dl.stdout).trim()}` }
-    const x = run('dpkg-deb', ['-x', join(CACHE, deb), join(CACHE, pkg)])
-    if (x.status !== 0) return { ok: false, reason: `dpkg-deb -x ${deb} failed: ${x.stderr.trim()}` }
-    const version = /_([^_]+)_amd64\.deb$/.exec(deb)![1]!.replace(/%3a/gi, ':')
-    writeFileSync(join(CACHE, pkg, 'version'), `${version}\n`)
-    name = pkg
+    const scratch = join(CACHE, `${pkg}.unpack`)
+    rmSync(scratch, { recursive: true, force: true })
+    mkdirSync(scratch, { recursive: true })
+    try {
+      const dl = run('apt-get', ['download', '-qq', pkg], scratch)
+      const deb = readdirSync(scratch).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
+      if (!deb) return { ok: false, reason: `apt-get download ${pkg} failed: ${(dl.stderr || dl.stdout).trim()}` }
+      const x = run('dpkg-deb', ['-x', join(scratch, deb), join(scratch, 'root')])
+      if (x.status !== 0) return { ok: false, reason: `dpkg-deb -x ${deb} failed: ${x.stderr.trim()}` }
+      const release = KERNEL_PACKAGE.exec(pkg)![1]!
+      const vmlinuz = join(scratch, 'root', 'boot', `vmlinuz-${release}-cloud-amd64`)
+      if (!existsSync(vmlinuz)) return { ok: false, reason: `${pkg} has no boot/vmlinuz-${release}-cloud-amd64` }
+      const dest = join(CACHE, pkg)
+      mkdirSync(dest, { recursive: true })
+      copyFileSync(vmlinuz, join(dest, 'vmlinuz'))
+      const overlay = join(scratch, 'root', 'lib', 'modules', `${release}-cloud-amd64`, 'kernel', 'fs', 'overlayfs', 'overlay.ko')
+      if (existsSync(overlay)) copyFileSync(overlay, join(dest, 'overlay.ko'))
+      writeFileSync(join(dest, 'version'), `${/_([^_]+)_amd64\.deb$/.exec(deb)![1]!.replace(/%3a/gi, ':')}\n`)
+      name = pkg
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
   }
   const root = join(CACHE, name)
-  const release = KERNEL_PACKAGE.exec(name)![1]!
-  const vmlinuz = join(root, 'boot', `vmlinuz-${release}-cloud-amd64`)
-  const overlayModule = join(root, 'lib', 'modules', `${release}-cloud-amd64`, 'kernel', 'fs', 'overlayfs', 'overlay.ko')
-  if (!existsSync(vmlinuz)) return { ok: false, reason: `${vmlinuz} is missing from the unpacked package` }
-  return { ok: true, value: { package: name, version: readFileSync(join(root, 'version'), 'utf8').trim(), vmlinuz, overlayModule } }
+  return { ok: true, value: { package: name, version: readFileSync(join(root, 'version'), 'utf8').trim(), vmlinuz: join(root, 'vmlinuz'), overlayModule: join(root, 'overlay.ko') } }
 }
 
 /** Build a static binary (the guest has no libc); a failure here is a bug, so it throws. */
@@ -219,7 +232,10 @@ export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<
   const disk = join(work, 'ext4.img')
   writeFileSync(disk, Buffer.alloc(0))
   const mkfs = run('mkfs.ext4', ['-q', '-F', disk, '64M'])
-  if (mkfs.status !== 0) return { ok: false, reason: `mkfs.ext4 failed: ${mkfs.stderr.trim()}` }
+  if (mkfs.status !== 0) {
+    rmSync(work, { recursive: true, force: true })
+    return { ok: false, reason: `mkfs.ext4 failed: ${mkfs.stderr.trim()}` }
+  }
   const args = [
     '-accel', 'tcg', '-m', '512', '-smp', '1', '-nographic', '-no-reboot', '-monitor', 'none',
     '-kernel', kernel.vmlinuz, '-initrd', initramfs,
@@ -245,6 +261,7 @@ export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<
       else resolve(text)
     })
   })
+  rmSync(work, { recursive: true, force: true })
   if (consoleText instanceof Error) return { ok: false, reason: consoleText.message }
   const parsed = parseConsole(consoleText)
   if (!parsed.finished) return { ok: false, reason: `the guest did not finish its run; console ends:\n${consoleText.slice(-3000)}` }
