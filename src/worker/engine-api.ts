@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink'
 import type { Check, Trace, VmaView } from '../engine/api'
-import { differingSteps } from '../engine/differences'
+import { stepDifferences } from '../engine/differences'
 import { simulate } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
@@ -112,7 +112,7 @@ export function createEngineApi(): EngineWorkerApi {
 
     stepChecks: (runId, step) => stepChecks(keptTrace(runId), runId, step),
 
-    differingSteps: (runIdA, runIdB) => differingSteps(keptTrace(runIdA), keptTrace(runIdB)),
+    differingSteps: (runIdA, runIdB) => stepDifferences(keptTrace(runIdA), keptTrace(runIdB)),
 
     release(runId) {
       runs.delete(runId)

@@ -8,7 +8,7 @@
  * memoised (React.memo at their definitions): each re-renders only when its
  * own props or store slices change.
  */
-import { useCallback, useLayoutEffect, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useEngineSession, useSessionSnapshot, useShownStep } from '../engine-session/use-engine-session'
 import { AppHeader } from '../header/AppHeader'
@@ -21,6 +21,7 @@ import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
 import { StepList } from '../steps/StepList'
+import { DifferenceKey } from '../steps/DifferenceMark'
 import { usePlayback } from '../steps/use-playback'
 import { useStepHotkeys } from '../steps/use-step-hotkeys'
 import { EngineStatus } from './EngineStatus'
@@ -28,8 +29,15 @@ import { KernelPane } from './KernelPane'
 import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
 import { MyScenarios } from '../library/MyScenarios'
+import { findTargets, useFindTargets } from '../find/find-targets'
+import { FindBar } from '../find/FindBar'
+import { StepJumps } from '../find/StepJumps'
+import { StepFilterSelect, useFilteredSteps } from '../find/StepFilterSelect'
 import { StepAnnouncer } from './StepAnnouncer'
 import { markStepShown } from './perf-marks'
+import type { VmaView } from '../../engine/api'
+
+const NO_VMAS: VmaView[] = []
 
 export function ExplorerApp() {
   const store = useExplorerStoreApi()
@@ -51,6 +59,13 @@ export function ExplorerApp() {
   useLayoutEffect(() => {
     if (primary) markStepShown(primary.step)
   }, [primary])
+  const kernelDifferences = comparing ? snapshot.differing : null
+  const primarySteps = snapshot.primary?.steps
+  useEffect(() => {
+    findTargets.setState({ kernelDifferences, ...(primarySteps ? { steps: primarySteps } : {}) })
+  }, [kernelDifferences, primarySteps])
+  const filter = useFindTargets((s) => s.filter)
+  const only = useFilteredSteps(filter, primarySteps ?? null)
 
   return (
     <div className="grid h-full grid-rows-[auto_auto_minmax(0,1fr)] bg-bg text-fg">
@@ -66,12 +81,11 @@ export function ExplorerApp() {
         <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
           <ScenarioNotes />
           <MyScenarios />
-          <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
-          {comparing && (
-            <p className="px-3 pb-1 text-[11.5px] text-muted">
-              ≠ marks the steps whose outcome, KSM timing, error or VMAs differ between the kernels.
-            </p>
-          )}
+          <div className="flex items-center justify-between gap-2 px-3 pt-2 pb-1">
+            <h2 className="text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
+            <StepFilterSelect />
+          </div>
+          {comparing && <DifferenceKey />}
           <nav aria-label="Step list" className="min-h-0 flex-1 overflow-y-auto">
             {snapshot.primary ? (
               <StepList
@@ -81,6 +95,7 @@ export function ExplorerApp() {
                 compareKernel={comparing ? (snapshot.compare?.kernel ?? null) : null}
                 current={step}
                 differing={comparing ? snapshot.differing : null}
+                only={only}
                 onSelect={selectStep}
               />
             ) : (
@@ -91,6 +106,8 @@ export function ExplorerApp() {
         <main className="min-h-0 scroll-pt-24 overflow-y-auto px-3 py-2">
           <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2">
             <StepControls />
+            <StepJumps />
+            <FindBar vmas={primary?.vmas ?? NO_VMAS} />
             <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} />
           </div>
           {primary ? (

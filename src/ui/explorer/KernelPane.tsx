@@ -37,11 +37,19 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
   const created = useMemo(() => (shown.result ? new Set(shown.result.created) : NO_IDS), [shown.result])
   const changes = useMemo(() => ({ created: shown.created, removed: shown.removed }), [shown])
   const actions = store.getState()
+  const mergeable = useMemo(() => shown.vmas.reduce((n, v) => n + (v.mergeable ? 1 : 0), 0), [shown.vmas])
   const viewBox = useRef<HTMLDivElement>(null)
   useSteadyHeight(viewBox)
 
   return (
     <section aria-label={label ? `Kernel ${kernel}` : undefined} className="flex min-w-0 flex-col gap-2" data-kernel={kernel} data-pane={id}>
+      <h2 className="flex flex-wrap items-baseline gap-x-2 px-0.5 text-[13px]" data-testid="pane-header" data-vmas={shown.vmas.length} data-mergeable={mergeable}>
+        <span className="font-mono font-semibold">{kernel}</span>
+        <span>
+          {shown.vmas.length.toLocaleString('en-US')} {shown.vmas.length === 1 ? 'VMA' : 'VMAs'}, {mergeable.toLocaleString('en-US')} mg
+        </span>
+        <span className="text-[11.5px] text-muted">at step {shown.step}</span>
+      </h2>
       <div ref={viewBox} className="rounded border border-line bg-panel p-2">
         <AddressSpaceView
           vmas={shown.vmas}

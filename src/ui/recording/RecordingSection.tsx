@@ -3,7 +3,7 @@
  * the open scenario on someone's real kernel) shown beside the simulation:
  * the real kernel's address space at the current step, what differs there in
  * words, and the list of recorded steps with every differing one marked
- * (data-differs="true", as compare mode marks steps).
+ * (data-differs="error" or "layout", and a DifferenceMark, as compare mode marks steps).
  *
  * The comparison simulates the scenario once more in this thread (recordings
  * are of small scenarios: the recorder runs each step as a real system call);
@@ -15,10 +15,13 @@ import type { Scenario } from '../../scenario/types'
 import { AddressSpaceView } from '../address-space'
 import { FileInputWithAlert } from '../import/FileInputWithAlert'
 import type { Recording } from './recording'
+import type { DifferenceKind } from '../../engine/differences'
+import { DifferenceMark } from '../steps/DifferenceMark'
+import { findTargets } from '../find/find-targets'
 
 interface Comparison {
   recording: Recording
-  differing: ReadonlySet<number>
+  differing: ReadonlyMap<number, DifferenceKind>
   words: (step: number) => string[]
   views: (step: number) => VmaView[]
 }
@@ -35,7 +38,7 @@ export interface RecordingSectionProps {
 }
 
 async function compare(text: string, scenario: Scenario, kernel: KernelId): Promise<Comparison | string> {
-  const [{ parseRecording, recordingMismatch, differingRecordedSteps, stepDifferences, recordedVmaViews }, { simulate }] = await Promise.all([
+  const [{ parseRecording, recordingMismatch, recordedDifferenceKinds, stepDifferences, recordedVmaViews }, { simulate }] = await Promise.all([
     import('./recording'),
     import('../../engine/simulate'),
   ])
@@ -49,7 +52,7 @@ async function compare(text: string, scenario: Scenario, kernel: KernelId): Prom
   const recording = parsed.recording
   return {
     recording,
-    differing: new Set(differingRecordedSteps(recording, { errorAt: (i) => at(i).error, vmasAt: (i) => at(i).vmas })),
+    differing: recordedDifferenceKinds(recording, { errorAt: (i) => at(i).error, vmasAt: (i) => at(i).vmas }),
     words: (i) => (recording.steps[i - 1] ? stepDifferences(recording.steps[i - 1]!, at(i)) : []),
     views: (i) => recordedVmaViews(recording.steps[i - 1]),
   }
@@ -82,6 +85,11 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
       current = false
     }
   }, [file, scenario, kernel])
+  // The differing steps, for "Next difference" and the overview (outside this section).
+  useEffect(() => {
+    findTargets.setState({ recordingDifferences: comparison?.differing ?? null })
+    return () => findTargets.setState({ recordingDifferences: null })
+  }, [comparison])
 
   const onChange = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget
@@ -129,19 +137,19 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
           )}
           <ol aria-label="Recorded steps" className="mt-1 max-h-48 overflow-y-auto text-[12px]">
             {comparison.recording.steps.map((s) => {
-              const differs = comparison.differing.has(s.index)
+              const differs = comparison.differing.get(s.index)
               return (
-                <li key={s.index} data-recorded-step={s.index} data-differs={differs ? 'true' : undefined}>
+                <li key={s.index} data-recorded-step={s.index} data-differs={differs}>
                   <button
                     type="button"
                     aria-current={s.index === step ? 'step' : undefined}
                     onClick={() => props.onSelectStep(s.index)}
                     className={`w-full px-1 text-left font-mono ${s.index === step ? 'bg-selection' : ''}`}
                   >
-                    {differs ? '≠ ' : '  '}
                     {s.index}. {s.op}
                     {s.error ? ` → ${s.error}` : ''}
                     {s.unsupported !== undefined ? ' (not recorded here)' : ''}
+                    {differs && <> <DifferenceMark kind={differs} /></>}
                   </button>
                 </li>
               )
