@@ -31,6 +31,7 @@ import { ScenarioNotes } from './ScenarioNotes'
 import { MyScenarios } from '../library/MyScenarios'
 import { findTargets, useFindTargets } from '../find/find-targets'
 import { FindBar } from '../find/FindBar'
+import { OverviewPanel } from '../overview/OverviewPanel'
 import { StepJumps } from '../find/StepJumps'
 import { StepFilterSelect, useFilteredSteps } from '../find/StepFilterSelect'
 import { StepAnnouncer } from './StepAnnouncer'
@@ -86,6 +87,12 @@ export function ExplorerApp() {
             <StepFilterSelect />
           </div>
           {comparing && <DifferenceKey />}
+          {snapshot.primary && (
+            <OverviewPanel
+              primary={snapshot.primary}
+              compare={comparing && snapshot.compare ? snapshot.compare : null}
+            />
+          )}
           <nav aria-label="Step list" className="min-h-0 flex-1 overflow-y-auto">
             {snapshot.primary ? (
               <StepList

@@ -18,6 +18,8 @@ export interface FindTargets {
   kernelDifferences: ReadonlyMap<number, DifferenceKind> | null
   /** The open recording's differing steps (null when none is open). */
   recordingDifferences: ReadonlyMap<number, DifferenceKind> | null
+  /** The open recording's VMA count after each step (index 0 = before the first), for the overview. */
+  recordingCounts: Int32Array | null
   filter: StepFilter
   /** What the last jump said when there was no step to go to ("No later merge."); null after a move. */
   message: string | null
@@ -25,7 +27,7 @@ export interface FindTargets {
 
 const NO_STEPS: readonly StepSummary[] = []
 
-export const findTargets = createStore<FindTargets>()(() => ({ steps: NO_STEPS, kernelDifferences: null, recordingDifferences: null, filter: 'all', message: null }))
+export const findTargets = createStore<FindTargets>()(() => ({ steps: NO_STEPS, kernelDifferences: null, recordingDifferences: null, recordingCounts: null, filter: 'all', message: null }))
 
 export function useFindTargets<T>(selector: (state: FindTargets) => T): T {
   return useStore(findTargets, selector)

@@ -87,9 +87,10 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
   }, [file, scenario, kernel])
   // The differing steps, for "Next difference" and the overview (outside this section).
   useEffect(() => {
-    findTargets.setState({ recordingDifferences: comparison?.differing ?? null })
-    return () => findTargets.setState({ recordingDifferences: null })
-  }, [comparison])
+    const counts = comparison ? Int32Array.from({ length: comparison.recording.steps.length + 1 }, (_, i) => (i === 0 ? (scenario.initial?.vmas.length ?? 0) : (comparison.recording.steps[i - 1]?.vmas.length ?? 0))) : null
+    findTargets.setState({ recordingDifferences: comparison?.differing ?? null, recordingCounts: counts })
+    return () => findTargets.setState({ recordingDifferences: null, recordingCounts: null })
+  }, [comparison, scenario])
 
   const onChange = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget
