@@ -12,7 +12,7 @@
  */
 import type { Scenario, StepOp } from '../scenario/types'
 
-export const KERNEL_IDS = ['6.15', '6.16', 'v2', '6.17', '6.18'] as const
+export const KERNEL_IDS = ['6.1', '6.6', '6.12', '6.15', '6.16', 'v2', '6.17', '6.18'] as const
 export type KernelId = (typeof KERNEL_IDS)[number]
 export const DEFAULT_KERNEL: KernelId = '6.18'
 

@@ -54,19 +54,27 @@ const describeFlagDiff = (tgtSide: string, tgt: VmFlags, rangeFlags: VmFlags, ra
 
 const fileText = (f: FileObject | null): string => (f ? `file ${f.display}` : 'no file')
 
+/**
+ * is_mergeable_vma()'s flag and file tests, the same in every release from 6.1 to 6.18:
+ * `(vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY` and `vma->vm_file != file`. The old
+ * vma_merge() (./vma-merge.ts) shares it.
+ */
+export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, file: FileObject | null, side: 'prev' | 'next', rangeName: string): boolean {
+  if ((tgt.flags ^ flags) & ~VM_SOFTDIRTY) {
+    return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', false,
+      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, flags, rangeName)}`, side, tgt) : false
+  }
+  if (tgt.file !== file) {
+    return ctx.explain ? ctx.check('is_mergeable_vma', 'same-file', false,
+      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(file)}`, side, tgt) : false
+  }
+  return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt) : true
+}
+
 /** is_mergeable_vma(): policy, flags (ignoring VM_SOFTDIRTY), file, uffd ctx, anon name. */
 function isMergeableVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'next'): boolean {
   const tgt = (side === 'prev' ? vmg.prev : vmg.next)!
-  const rangeName = vmg.middle ? 'the modified range' : 'the new range'
-  if ((tgt.flags ^ vmg.flags) & ~VM_SOFTDIRTY) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', false,
-      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, vmg.flags, rangeName)}`, side, tgt) : false
-  }
-  if (tgt.file !== vmg.file) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'same-file', false,
-      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(vmg.file)}`, side, tgt) : false
-  }
-  return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt) : true
+  return flagsAndFileMatch(ctx, tgt, vmg.flags, vmg.file, side, vmg.middle ? 'the modified range' : 'the new range')
 }
 
 const forkChild = (v: Vma | null): boolean => v !== null && v.anonVma !== 0 && v.forkChild
@@ -162,7 +170,7 @@ function canMergeRight(ctx: StepContext, vmg: MergeState, canLeft: boolean): boo
 const canMergeRemove = (v: Vma): boolean => !v.vmOpsClose
 
 /** The anon_vma (and its fork-child state) the merged target ends up with (dup_anon_vma). */
-function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: number; forkChild: boolean }>): { anonVma: number; forkChild: boolean } {
+export function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: number; forkChild: boolean }>): { anonVma: number; forkChild: boolean } {
   if (target.anonVma) return { anonVma: target.anonVma, forkChild: target.forkChild }
   for (const s of sources) if (s.anonVma) return { anonVma: s.anonVma, forkChild: s.forkChild }
   return { anonVma: 0, forkChild: false }
@@ -322,7 +330,7 @@ export function splitAt(ctx: StepContext, v: Vma, at: number): [Vma, Vma] {
  * [start, end) (or more, when merged), or an errno.
  */
 export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
-  const next = ctx.mm.vmas[ctx.mm.indexOf(middle) + 1] ?? null
+  const next = ctx.mm.at(ctx.mm.indexOf(middle) + 1) ?? null
   const vmg: MergeState = {
     start, end, pgoff: middle.pgoff + (start - middle.start), flags, file: middle.file,
     anonVma: middle.anonVma, anonForkChild: middle.forkChild, middle, prev, next, justExpand: false, labels: [],
@@ -332,6 +340,14 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
     if (ctx.explain) ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
     return { vma: merged.vma, merged: merged.kind }
   }
+  return splitOffWithFlags(ctx, middle, start, end, flags)
+}
+
+/**
+ * No merge: split_vma() at start and/or end and give [start, end) the new flags (the tail
+ * of vma_modify(), and of mprotect_fixup()/madvise_update_vma() before 6.12).
+ */
+export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
   // Split off [start, end) and give it the flags: at most three pieces, made at once.
   const pieces: Vma[] = []
   if (middle.start < start) {

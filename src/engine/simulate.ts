@@ -111,7 +111,7 @@ const CHECKS_ACCESSOR: PropertyDescriptor = {
   },
 }
 
-class SimulatedTrace implements Trace {
+export class SimulatedTrace implements Trace {
   private materialised: StepResult[] | null = null
 
   constructor(
@@ -128,9 +128,21 @@ class SimulatedTrace implements Trace {
     if (!this.materialised) {
       const out: StepResult[] = []
       for (let i = 1; i <= this.cols.outcome.length; i++) out.push(this.result(i))
+      if (out.length < this.scenario.steps.length) return out // a run still going (Simulation): not kept
       this.materialised = out
     }
     return this.materialised
+  }
+
+  /** Steps taken (all of them once the run is over). */
+  get stepCount(): number {
+    return this.cols.outcome.length
+  }
+
+  /** Step i (1-based) as a result object, without making the whole list; undefined past the steps taken. */
+  stepAt(i: number): StepResult | undefined {
+    if (i < 1 || i > this.cols.outcome.length) return undefined
+    return this.materialised ? this.materialised[i - 1] : this.result(i)
   }
 
   private result(i: number): StepResult {
@@ -218,46 +230,99 @@ class SimulatedTrace implements Trace {
   }
 }
 
-export function simulate(scenario: Scenario, kernel: KernelId, options: SimulateOptions = {}): Trace {
-  if (!KERNEL_IDS.includes(kernel)) throw new Error(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
-  const profile = profileFor(kernel)
-  const store = new TraceStore()
-  const state = newProcess(store, scenario)
-  const ids = { anonVma: 0, file: 0 }
-  const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
-  const steps = scenario.steps
-  const cols = new StepColumns()
-  // Files in creation order, so a step's starting set is a prefix.
-  const files: [string, FileObject][] = loadInitialState(scenario, state, store, ids)
-  const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids, false)
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!
-    const index = i + 1
-    const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
-    cols.startBrk.push(state.brk ?? NaN)
-    cols.startAnonVmaId.push(ids.anonVma)
-    cols.startFileId.push(ids.file)
-    cols.startFiles.push(files.length)
-    store.beginStep(index)
-    const filesBefore = state.files.size
-    ctx.reset()
-    runStep(ctx, step)
-    if (state.files.size !== filesBefore) {
-      let n = 0
-      for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
-    }
-    const rep = ctx.report
-    const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
-    if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
-    if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
-    cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
-    cols.ksm.push(KSM.indexOf(rep.ksm))
-    cols.error.push(rep.error)
-    cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
-    cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
-    cols.mapCount.push(state.mm.count)
-    cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
-    store.endStep(state.mm.vmas)
+/**
+ * A run in progress: the steps are taken a batch at a time (`advance`), so a
+ * caller can report progress, stay responsive between batches (the worker
+ * answers a cancel or a step of the run so far), or give up. `trace` reads the
+ * steps taken so far: between two batches every step up to `done` is final
+ * (a record's death only ever sets a later step), so the VMAs after any of
+ * them can be read while the run goes on.
+ */
+export class Simulation {
+  readonly total: number
+  private readonly store = new TraceStore()
+  private readonly state: ProcessState
+  private readonly ids = { anonVma: 0, file: 0 }
+  private readonly cols = new StepColumns()
+  private readonly files: [string, FileObject][]
+  private readonly ctx: StepContext
+  private readonly view: SimulatedTrace
+  private next = 0
+
+  constructor(readonly scenario: Scenario, readonly kernel: KernelId, options: SimulateOptions = {}) {
+    if (!KERNEL_IDS.includes(kernel)) throw new Error(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
+    const profile = profileFor(kernel)
+    const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
+    this.total = scenario.steps.length
+    this.state = newProcess(this.store, scenario)
+    // Files in creation order, so a step's starting set is a prefix.
+    this.files = loadInitialState(scenario, this.state, this.store, this.ids)
+    this.ctx = new StepContext(profile, this.state, this.store, scenario, maxMapCount, this.ids, false)
+    this.view = new SimulatedTrace(kernel, scenario, this.store, profile, maxMapCount, this.cols, this.files)
   }
-  return new SimulatedTrace(kernel, scenario, store, profile, maxMapCount, cols, files)
+
+  /** Steps taken so far. */
+  get done(): number {
+    return this.next
+  }
+
+  /** VMA records made so far (a measure of the run's memory). */
+  get recordCount(): number {
+    return this.store.recordCount
+  }
+
+  /** Takes up to `maxSteps` more steps; returns how many are done. */
+  advance(maxSteps: number): number {
+    const { steps } = this.scenario
+    const { state, store, ctx, cols, files, ids } = this
+    const end = Math.min(steps.length, this.next + maxSteps)
+    for (let i = this.next; i < end; i++) {
+      const step = steps[i]!
+      const index = i + 1
+      // The step that throws (a vmascope defect) is the one callers name.
+      this.next = i
+      const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
+      cols.startBrk.push(state.brk ?? NaN)
+      cols.startAnonVmaId.push(ids.anonVma)
+      cols.startFileId.push(ids.file)
+      cols.startFiles.push(files.length)
+      store.beginStep(index)
+      const filesBefore = state.files.size
+      ctx.reset()
+      runStep(ctx, step)
+      if (state.files.size !== filesBefore) {
+        let n = 0
+        for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
+      }
+      const rep = ctx.report
+      const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
+      if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
+      if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
+      cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
+      cols.ksm.push(KSM.indexOf(rep.ksm))
+      cols.error.push(rep.error)
+      cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
+      cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
+      cols.mapCount.push(state.mm.count)
+      cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
+      store.endStep(state.mm)
+    }
+    this.next = end
+    return end
+  }
+
+  /**
+   * The trace of the steps taken so far. Before the run ends read it only
+   * through `stepAt`, `vmasAt`, `idsAt`, `viewOf` and `explain` (its `steps`
+   * list is the whole run's and is made only once the run is complete).
+   */
+  get trace(): SimulatedTrace {
+    return this.view
+  }
+}
+
+export function simulate(scenario: Scenario, kernel: KernelId, options: SimulateOptions = {}): Trace {
+  const run = new Simulation(scenario, kernel, options)
+  run.advance(Infinity)
+  return run.trace
 }

@@ -106,11 +106,11 @@ export class TraceStore {
     this.bornSinceCheckpoint = 0
   }
 
-  endStep(live: readonly Vma[]): void {
+  endStep(live: { readonly count: number; toArray(): Vma[] }): void {
     // A checkpoint every live/8 births: at most 8 pointers of checkpoint per record ever made,
     // and a step is rebuilt from a checkpoint plus at most live/8 newer records.
-    if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.length / CHECKPOINT_DENSITY)) {
-      this.checkpoints.push({ step: this.step, vmas: live.slice() })
+    if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.count / CHECKPOINT_DENSITY)) {
+      this.checkpoints.push({ step: this.step, vmas: live.toArray() })
       this.bornSinceCheckpoint = 0
     }
   }

@@ -37,7 +37,8 @@ export interface Highlight {
 export type ScenarioSource = { kind: 'gallery'; id: string } | { kind: 'file'; name: string }
 
 export const DEFAULT_BASE_ADDRESS = '0x7f0000000000'
-export const DEFAULT_COMPARE_KERNEL: KernelId = '6.16'
+/** The comparison a production user asks for first: a long-term kernel with the bug (6.12 LTS) beside DEFAULT_KERNEL. */
+export const DEFAULT_COMPARE_KERNEL: KernelId = '6.12'
 
 export interface ExplorerState {
   scenario: Scenario

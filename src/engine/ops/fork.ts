@@ -10,7 +10,7 @@ import type { StepContext } from '../process'
 
 export function doFork(ctx: StepContext): void {
   const mm = ctx.mm
-  const parent = mm.vmas.slice()
+  const parent = mm.toArray()
   let copied = 0
   let faulted = 0
   const child = []

@@ -22,7 +22,7 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
     const [lower] = splitAt(ctx, last, end)
     hit[hit.length - 1] = lower
   }
-  for (const v of hit) mm.remove(v)
+  mm.replace(hit, []) // one change for the whole range, however many VMAs it held
   ctx.note('vms_gather_munmap_vmas', 'unmapped', () => `unmapped ${rangeText({ start, end })}: ${hit.length} VMA${hit.length === 1 ? '' : 's'} or parts removed`)
   return null
 }

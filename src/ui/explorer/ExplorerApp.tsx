@@ -115,7 +115,7 @@ export function ExplorerApp() {
             <StepControls />
             <StepJumps />
             <FindBar vmas={primary?.vmas ?? NO_VMAS} />
-            <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} />
+            <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} onCancel={() => session.cancel()} />
           </div>
           {primary ? (
             <div className={comparing ? 'grid grid-cols-2 gap-3' : ''}>
