@@ -49,7 +49,7 @@ export function Legend({ showHighlight }: LegendProps): JSX.Element {
         mergeable (mg)
       </Item>
       <li aria-hidden="true" className="h-3 w-px bg-(--border)" />
-      <li className="flex items-center gap-1" data-testid="legend-prot">
+      <li className="flex max-w-full min-w-0 flex-wrap items-center gap-x-1.5 gap-y-0.5" data-testid="legend-prot">
         <span>prot lane:</span>
         {PROT_CLASSES.map((k) => (
           <span key={k} className="flex items-center gap-0.5 font-mono">

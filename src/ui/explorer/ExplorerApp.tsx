@@ -69,17 +69,19 @@ export function ExplorerApp() {
   const only = useFilteredSteps(filter, primarySteps ?? null)
 
   return (
-    <div className="grid h-full grid-rows-[auto_auto_minmax(0,1fr)] bg-bg text-fg">
+    // Wide (≥ 1024 px): three columns, each scrolling on its own. Narrow: one column, the page
+    // scrolls down (never sideways), the step list gets a bounded height of its own.
+    <div className="grid min-h-full grid-cols-[minmax(0,1fr)] grid-rows-[auto_auto_auto] bg-bg text-fg lg:h-full lg:grid-rows-[auto_auto_minmax(0,1fr)]">
       <AppHeader onOpenHelp={openHelp} />
-      <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5 border-b border-line bg-panel px-3 py-1.5">
+      <div className="flex min-w-0 flex-wrap items-center gap-x-5 gap-y-1.5 border-b border-line bg-panel px-3 py-1.5 [&>*]:max-w-full [&>*]:min-w-0">
         <ScenarioControls />
         <KernelControls />
         <ViewControls />
         <ImportSmapsControl />
         <ShareToolbar />
       </div>
-      <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
-        <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
+      <div className="grid min-h-0 min-w-0 grid-cols-1 lg:grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
+        <aside aria-label="Scenario and steps" className="flex min-h-0 min-w-0 flex-col border-b border-line bg-panel lg:border-r lg:border-b-0">
           <ScenarioNotes />
           <MyScenarios />
           <div className="flex items-center justify-between gap-2 px-3 pt-2 pb-1">
@@ -93,7 +95,7 @@ export function ExplorerApp() {
               compare={comparing && snapshot.compare ? snapshot.compare : null}
             />
           )}
-          <nav aria-label="Step list" className="min-h-0 flex-1 overflow-y-auto">
+          <nav aria-label="Step list" className="max-h-[45vh] min-h-0 flex-1 overflow-y-auto lg:max-h-none">
             {snapshot.primary ? (
               <StepList
                 steps={snapshot.primary.steps}
@@ -110,15 +112,15 @@ export function ExplorerApp() {
             )}
           </nav>
         </aside>
-        <main className="min-h-0 scroll-pt-24 overflow-y-auto px-3 py-2">
-          <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2">
+        <main className="@container min-h-0 min-w-0 scroll-pt-24 px-3 py-2 lg:overflow-y-auto">
+          <div className="top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2 lg:sticky">
             <StepControls />
             <StepJumps />
             <FindBar vmas={primary?.vmas ?? NO_VMAS} />
             <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} onCancel={() => session.cancel()} />
           </div>
           {primary ? (
-            <div className={comparing ? 'grid grid-cols-2 gap-3' : ''}>
+            <div className={comparing ? 'grid grid-cols-1 gap-3 @3xl:grid-cols-2' : ''}>
               <KernelPane shown={primary} kernel={primary.run.kernel} tableName="VMAs" label={comparing ? primary.run.kernel : null} id="primary" />
               {comparing && second && (
                 <KernelPane

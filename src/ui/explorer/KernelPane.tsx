@@ -9,6 +9,8 @@ import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import type { ShownStep } from '../engine-session/engine-session'
 import { VmaTable } from '../vma-table/VmaTable'
+import { rangeKey, type ImportedFields } from '../vma-table/table-sort'
+import type { InitialVma } from '../../scenario/types'
 import { WhyPanel } from '../why/WhyPanel'
 import { AddressSpaceView } from '../address-space'
 import { useSteadyHeight } from './use-steady-height'
@@ -21,6 +23,14 @@ interface KernelPaneProps {
   /** The kernel's name on the view in compare mode; null when one kernel is shown. */
   label: string | null
   id: string
+}
+
+/** The smaps lines an import gave, by "start:end" (null when the scenario has none). */
+function importedFieldsOf(vmas: readonly InitialVma[] | undefined): ImportedFields | null {
+  if (!vmas?.some((v) => v.smaps)) return null
+  const map = new Map<string, Readonly<Record<string, string>>>()
+  for (const v of vmas) if (v.smaps) map.set(rangeKey(v), v.smaps)
+  return map
 }
 
 const SECTION_TITLE = 'text-[12px] font-semibold tracking-wide text-muted uppercase'
@@ -37,6 +47,8 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
   const created = useMemo(() => (shown.result ? new Set(shown.result.created) : NO_IDS), [shown.result])
   const changes = useMemo(() => ({ created: shown.created, removed: shown.removed }), [shown])
   const actions = store.getState()
+  const initialVmas = shown.run.scenario.initial?.vmas
+  const imported = useMemo(() => importedFieldsOf(initialVmas), [initialVmas])
   const mergeable = useMemo(() => shown.vmas.reduce((n, v) => n + (v.mergeable ? 1 : 0), 0), [shown.vmas])
   const viewBox = useRef<HTMLDivElement>(null)
   useSteadyHeight(viewBox)
@@ -82,6 +94,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
           baseAddress={baseAddress}
           pinnedVmaId={pinnedVmaId}
           onPinVma={actions.pinVma}
+          imported={imported}
         />
       </div>
     </section>

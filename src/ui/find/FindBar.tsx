@@ -110,7 +110,7 @@ export const FindBar = memo(function FindBar({ vmas }: { vmas: readonly VmaView[
             type="search"
             aria-label="Search"
             aria-keyshortcuts="/"
-            aria-controls={resultsId}
+            aria-controls={query.trim() !== '' && results.length > 0 ? resultsId : undefined}
             placeholder="Search VMAs and steps: name, mg, rw-, 0x…, mprotect  ( / )"
             className={`${FIELD} min-w-0 flex-1 font-sans`}
             value={query}

@@ -4,8 +4,9 @@
  * with d3 (scales and areas) over one min/max pair per pixel column, so a
  * 1,000,000-step run is a handful of paths. Differing steps are marked along
  * the top, failed steps along the bottom, the current step by a line. Click
- * or drag to move; it is a slider for keyboards and screen readers
- * (← → Home End as everywhere, Page Up / Page Down a tenth of the run).
+ * or drag to move. For screen readers it is a picture with its numbers in
+ * words; keyboards have the scrubber and the step keys for the same moves
+ * (one slider on the page, not two).
  */
 import { memo, useMemo, useRef, type PointerEvent } from 'react'
 import { area, scaleLinear } from 'd3'
@@ -75,13 +76,9 @@ export const Overview = memo(function Overview({ series, stepCount, current, dif
         ref={box}
         data-testid="overview"
         data-columns={columns}
-        role="slider"
-        tabIndex={0}
-        aria-label="Overview of all steps"
-        aria-valuemin={0}
-        aria-valuemax={stepCount}
-        aria-valuenow={current}
-        aria-valuetext={valueText}
+        role="img"
+        aria-label={`Overview of all steps. ${valueText}`}
+        data-step={current}
         className="relative cursor-pointer touch-none rounded border border-line bg-bg select-none"
         style={{ height: HEIGHT }}
         onPointerDown={(event) => {
@@ -94,13 +91,6 @@ export const Overview = memo(function Overview({ series, stepCount, current, dif
         }}
         onPointerUp={() => {
           dragging.current = false
-        }}
-        onKeyDown={(event) => {
-          const page = Math.max(1, Math.round(stepCount / 10))
-          if (event.key === 'PageDown') onSelect(Math.min(stepCount, current + page))
-          else if (event.key === 'PageUp') onSelect(Math.max(0, current - page))
-          else return
-          event.preventDefault()
         }}
       >
         {drawn && (

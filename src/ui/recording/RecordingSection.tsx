@@ -18,6 +18,7 @@ import type { Recording } from './recording'
 import type { DifferenceKind } from '../../engine/differences'
 import { DifferenceMark } from '../steps/DifferenceMark'
 import { findTargets } from '../find/find-targets'
+import { recordingInbox } from './recording-inbox'
 
 interface Comparison {
   recording: Recording
@@ -64,6 +65,16 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
   const [comparison, setComparison] = useState<Comparison | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
 
+  // A recording dropped or pasted anywhere on the page.
+  useEffect(
+    () =>
+      recordingInbox.subscribe(({ file: dropped }) => {
+        if (!dropped) return
+        setFile(dropped)
+        recordingInbox.setState({ file: null })
+      }),
+    [],
+  )
   // (Re)compare when a recording is opened, or the scenario or kernel changes under it.
   useEffect(() => {
     if (!file) return
