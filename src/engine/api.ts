@@ -45,6 +45,15 @@ export type BackingKind = 'anon' | 'file' | 'shmem' | 'device' | 'heap'
 export interface VmaView {
   /** Stable for the life of this VMA record; a changed VMA gets a new id. */
   id: number
+  /**
+   * The vm_area_struct this is a version of: kept while the kernel changes the
+   * struct in place (vma_expand, vma_shrink, the side of a split that keeps
+   * the struct, flags set in place, an anon_vma attached), new when the kernel
+   * allocates one. Equal to the id of the struct's first record.
+   */
+  structId: number
+  /** On a struct's first record: the struct it was duplicated from (the VMA a split cut it from, copy_vma's or fork's source); else null. */
+  dupOf: number | null
   start: number
   end: number
   pgoff: number

@@ -20,7 +20,7 @@ import { doFork } from './ops/fork'
 import { doMmap } from './ops/mmap'
 import { doMadvise, doMprotect, doMunmap, doPrctl, doTouch } from './ops/modify'
 import { doMremap } from './ops/mremap'
-import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState } from './process'
+import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState, type StepReport } from './process'
 import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
@@ -205,11 +205,21 @@ export class SimulatedTrace implements Trace {
 
   /** The decision record of step i (1-based), written by re-running that step. */
   explain(i: number): Check[] {
+    return this.replay(i)?.checks ?? []
+  }
+
+  /**
+   * Step i (1-based) run again from its restored starting state with the
+   * decision record on: what `explain` shows, with the result the re-run came
+   * to (the tests hold it equal to the recorded step, see replay.test.ts).
+   */
+  replay(i: number, tamper?: (state: ProcessState) => void): Replay | null {
     const c = this.cols
     const k = i - 1
     const step = this.scenario.steps[k]
-    if (!step || k >= c.outcome.length) return []
-    const scratch = new TraceStore(true)
+    if (!step || k < 0 || k >= c.outcome.length) return null
+    // The re-run makes the same record ids as the run did, and never marks the trace's records dead.
+    const scratch = new TraceStore(true, this.store.firstIdOf(i))
     scratch.beginStep(i)
     const mm = new AddressSpace(scratch)
     mm.vmas = this.store.vmasAt(i - 1).slice() // the re-run changes its copy, never the trace's
@@ -224,10 +234,46 @@ export class SimulatedTrace implements Trace {
       files: new Map(this.files.slice(0, c.startFiles[k]!)),
     }
     const ids = { anonVma: c.startAnonVmaId[k]!, file: c.startFileId[k]! }
+    tamper?.(state)
     const ctx = new StepContext(this.profile, state, scratch, this.scenario, this.maxMapCount, ids, true)
     runStep(ctx, step)
-    return ctx.checks
+    finishReport(step, ctx.report)
+    const r = ctx.report
+    return {
+      checks: ctx.checks, outcome: r.outcome, ksm: r.ksm, error: r.error, range: r.range,
+      vmas: mm.vmas.map(toView), mapCount: mm.count, mergeAny: state.mergeAny, process: state.process,
+    }
   }
+}
+
+/** What re-running one step with explanations on came to. */
+export interface Replay {
+  checks: Check[]
+  outcome: Outcome | null
+  ksm: KsmTiming | null
+  error: string | null
+  range: [number, number] | null
+  vmas: VmaView[]
+  mapCount: number
+  mergeAny: boolean
+  process: 'parent' | 'child'
+}
+
+/**
+ * Re-run step i of a trace made by `simulate` with the decision record on (see
+ * SimulatedTrace.replay). `tamper` changes the restored starting state first:
+ * only for the test that shows a wrongly restored state is caught.
+ */
+export function replayStep(trace: Trace, i: number, tamper?: (state: ProcessState) => void): Replay | null {
+  if (!(trace instanceof SimulatedTrace)) throw new Error('replayStep needs a trace made by simulate()')
+  return trace.replay(i, tamper)
+}
+
+/** The outcome and KSM timing every mmap and brk reports, whatever its path. */
+function finishReport(step: Step, rep: StepReport): void {
+  const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
+  if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
+  if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
 }
 
 /**
@@ -257,6 +303,8 @@ export class Simulation {
     this.state = newProcess(this.store, scenario)
     // Files in creation order, so a step's starting set is a prefix.
     this.files = loadInitialState(scenario, this.state, this.store, this.ids)
+    // Before 6.4 there is no MMF_VM_MERGE_ANY for an imported process to have set.
+    if (!profile.hasMemoryMerge) this.state.mergeAny = false
     this.ctx = new StepContext(profile, this.state, this.store, scenario, maxMapCount, this.ids, false)
     this.view = new SimulatedTrace(kernel, scenario, this.store, profile, maxMapCount, this.cols, this.files)
   }
@@ -295,9 +343,7 @@ export class Simulation {
         for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
       }
       const rep = ctx.report
-      const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
-      if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
-      if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
+      finishReport(step, rep)
       cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
       cols.ksm.push(KSM.indexOf(rep.ksm))
       cols.error.push(rep.error)

@@ -50,7 +50,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
     ctx.check('copy_vma', 'merged', true, () => `the moved range merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: ${rangeText(merged.vma)}`, 'new', merged.vma)
   } else {
-    const copy = ctx.derive(vma, { start: dest as Page, end: (dest + newPages) as Page, pgoff, labels })
+    const copy = ctx.dup(vma, { start: dest as Page, end: (dest + newPages) as Page, pgoff, labels })
     mm.insert(copy)
     ctx.report.outcome = 'moved'
     ctx.check('copy_vma', 'new-vma', true, () => `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)

@@ -4,7 +4,7 @@ import { linearScale } from './scales'
 import { FLAGS_CHANGE, paintClass, protClassIndex, protColumns } from './prot-lane'
 
 function vma(start: number, end: number, prot: string, mnemonics = ['rd']): VmaView {
-  return { id: start + 1, start, end, pgoff: 0, prot, share: 'private', mergeable: false, names: [], flags: [], mnemonics, backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false }
+  return { id: start + 1, start, end, pgoff: 0, prot, share: 'private', mergeable: false, names: [], flags: [], mnemonics, backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, structId: start + 1, dupOf: null }
 }
 
 describe('prot lane', () => {

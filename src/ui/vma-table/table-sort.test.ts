@@ -3,7 +3,7 @@ import type { VmaView } from '../../engine/api'
 import { nextSort, rangeKey, sortVmas } from './table-sort'
 
 const vma = (start: number, end: number, prot: string, id = start): VmaView => ({
-  id, start, end, pgoff: 0, prot, share: 'private', mergeable: false, names: [`n${start}`], flags: [], mnemonics: [], backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false,
+  id, start, end, pgoff: 0, prot, share: 'private', mergeable: false, names: [`n${start}`], flags: [], mnemonics: [], backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, structId: id, dupOf: null,
 })
 
 describe('VMA table sorting', () => {
