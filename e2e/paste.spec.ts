@@ -43,6 +43,22 @@ test('pasting /proc/PID/maps or a scenario anywhere opens it; pasting into a fie
   await expect(page.locator('#scenario-title')).toHaveText(title)
 })
 
+test('the page is a drop target for smaps text as well as scenarios', async ({ page }) => {
+  await openScenario(page, 'seed', '6.18')
+  const smaps = readFileSync('/proc/self/smaps', 'utf8')
+  const count = smaps.split('\n').filter((line) => /^[0-9a-f]+-[0-9a-f]+ /.test(line) && !line.includes('[vsyscall]')).length
+  await page.evaluate((text) => {
+    const data = new DataTransfer()
+    data.items.add(new File([text], 'runner.smaps', { type: 'text/plain' }))
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }))
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+  }, smaps)
+  await expect(page.getByText(/file: runner\.smaps ·/)).toBeVisible()
+  await expect.poll(() => vmaTable(page).getAttribute('aria-rowcount')).toBe(String(count + 1))
+  // The smaps fields the kernel printed are columns of the table.
+  await expect(vmaTable(page).getByRole('columnheader', { name: 'Rss', exact: true })).toBeVisible()
+})
+
 test('the file inputs are buttons that say what they open', async ({ page }) => {
   await openScenario(page, 'seed', '6.18')
   for (const name of ['Open scenario file…', 'Import smaps file…', 'Open recording…']) {

@@ -82,8 +82,12 @@ export function ExplorerApp() {
       </div>
       <div className="grid min-h-0 min-w-0 grid-cols-1 lg:grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
         <aside aria-label="Scenario and steps" className="flex min-h-0 min-w-0 flex-col border-b border-line bg-panel lg:border-r lg:border-b-0">
-          <ScenarioNotes />
-          <MyScenarios />
+          {/* The notes and the kept scenarios share at most a third of the column (scrolling on
+              their own when longer), so the step list keeps most of it at any height. */}
+          <div className="shrink-0 lg:max-h-[33%] lg:overflow-y-auto">
+            <ScenarioNotes />
+            <MyScenarios />
+          </div>
           <div className="flex items-center justify-between gap-2 px-3 pt-2 pb-1">
             <h2 className="text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
             <StepFilterSelect />
