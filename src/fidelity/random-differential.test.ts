@@ -13,6 +13,7 @@ import { simulate, traceToRunnerJson } from '../engine'
 import { loadScenario } from '../scenario/load'
 import type { Scenario } from '../scenario/types'
 import { compared, describeMismatch } from './compare'
+import { insideWindow } from '../engine/testing/inside-window'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
 const W = Number(process.env.VMASCOPE_FUZZ_WINDOW ?? 24)
@@ -44,7 +45,8 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap'), at, pages: fc.integer({ min: 1, max: 3 }), newPages: fc.integer({ min: 1, max: 4 }), mayMove: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'fork' }) },
 )
-const scenarioArb = fc.array(step, { minLength: 1, maxLength: MAX_STEPS }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: W - 6, steps }))
+// Every range a step names inside the window (the loader refuses one outside it).
+const scenarioArb = fc.array(step, { minLength: 1, maxLength: MAX_STEPS }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: W - 6, steps: insideWindow(steps, W) }))
 
 const support = machineSupport([6, 17])
 const describeFidelity = support.ok ? describe : describe.skip

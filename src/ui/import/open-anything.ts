@@ -6,7 +6,7 @@
  */
 import type { ExplorerStore } from '../../store/explorer-store'
 import { openScenarioFile } from '../export/use-file-drop'
-import { recordingInbox } from '../recording/recording-inbox'
+import { offerRecording } from '../recording/recording-inbox'
 
 export type TextKind = 'scenario' | 'recording' | 'smaps' | 'unknown'
 
@@ -48,7 +48,7 @@ export async function openText(store: ExplorerStore, text: string, fileName?: st
     case 'scenario':
       return store.getState().openScenarioText(text, name)
     case 'recording':
-      recordingInbox.setState({ file: { name, text } })
+      offerRecording({ name, text })
       return true
     case 'smaps':
       return openSmapsText(store, text, name)

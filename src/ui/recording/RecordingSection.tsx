@@ -18,7 +18,7 @@ import type { Recording } from './recording'
 import type { DifferenceKind } from '../../engine/differences'
 import { DifferenceMark } from '../steps/DifferenceMark'
 import { findTargets } from '../find/find-targets'
-import { recordingInbox } from './recording-inbox'
+import { subscribeRecordings } from './recording-inbox'
 
 interface Comparison {
   recording: Recording
@@ -65,16 +65,15 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
   const [comparison, setComparison] = useState<Comparison | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
 
-  // A recording dropped or pasted anywhere on the page.
-  useEffect(
-    () =>
-      recordingInbox.subscribe(({ file: dropped }) => {
-        if (!dropped) return
-        setFile(dropped)
-        recordingInbox.setState({ file: null })
-      }),
-    [],
-  )
+  // A recording another part of the page made (an opened trace's real VMAs, a dropped or pasted recording).
+  useEffect(() => subscribeRecordings((offered) => {
+    setFile(offered)
+    if (!offered) {
+      setComparison(null)
+      setProblem(null)
+    }
+  }), [])
+
   // (Re)compare when a recording is opened, or the scenario or kernel changes under it.
   useEffect(() => {
     if (!file) return

@@ -19,6 +19,7 @@ import { nextSort, rangeKey, sortVmas, type ImportedFields, type SortKey, type T
 import { useRowWindow } from './use-row-window'
 import type { VmaView } from '../../engine/api'
 import { formatRange } from '../why/ksm-explanation'
+import { mapsAddress } from '../../export/text/maps'
 
 interface VmaTableProps {
   /** The accessible name: "VMAs" for the main kernel. */
@@ -29,16 +30,15 @@ interface VmaTableProps {
   /** What the shown step did to the struct of each VMA it made or changed, by VMA id ("new", "expanded", …). */
   changed: ReadonlyMap<number, VmaChangeKind>
   baseAddress: bigint
+  /**
+   * A real process is open (imported smaps, a recording): the range reads as
+   * /proc/PID/maps prints it, with the pages under it; otherwise pages first.
+   */
+  realProcess?: boolean
   pinnedVmaId: number | null
   onPinVma(id: number | null): void
   /** The smaps lines of an imported process, by "start:end" of its VMAs (shown while a VMA is as imported). */
   imported?: ImportedFields | null
-}
-
-const PAGE_SIZE = 4096n
-
-function hexAddress(base: bigint, page: number): string {
-  return (base + BigInt(page) * PAGE_SIZE).toString(16).padStart(12, '0')
 }
 
 function sizeText(pages: number): string {
@@ -63,6 +63,7 @@ interface RowProps {
   change: VmaChangeKind | undefined
   pinned: boolean
   baseAddress: bigint
+  realProcess: boolean
   onPinVma(id: number | null): void
   /** The imported smaps columns (names) and this VMA's values, when any. */
   smapsColumns: readonly string[]
@@ -81,10 +82,12 @@ const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5r
  * mean an equal row (the objects themselves are new on every fetch from the worker).
  */
 function sameRow(a: RowProps, b: RowProps): boolean {
-  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.change === b.change && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma && a.smapsColumns === b.smapsColumns && a.smaps === b.smaps
+  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.change === b.change && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.realProcess === b.realProcess && a.onPinVma === b.onPinVma && a.smapsColumns === b.smapsColumns && a.smaps === b.smaps
 }
 
-const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, onPinVma, rowIndex, height, smapsColumns, smaps, gridStyle }: RowProps) {
+const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, realProcess, onPinVma, rowIndex, height, smapsColumns, smaps, gridStyle }: RowProps) {
+  // As show_map_vma() prints the range: %08lx-%08lx.
+  const maps = `${mapsAddress(baseAddress, vma.start)}-${mapsAddress(baseAddress, vma.end)}`
   return (
     <tr
       role="row"
@@ -107,12 +110,10 @@ const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, onPinVma
           onClick={() => onPinVma(pinned ? null : vma.id)}
           className="font-mono text-[12px] text-fg hover:text-accent"
         >
-          {formatRange(vma)}
+          {realProcess ? maps : formatRange(vma)}
         </button>
         {change && <span className="ml-1 font-mono text-[10px] text-muted">{change}</span>}
-        <span className="block font-mono text-[10.5px] text-muted">
-          {hexAddress(baseAddress, vma.start)}-{hexAddress(baseAddress, vma.end)}
-        </span>
+        <span className="block font-mono text-[10.5px] text-muted">{realProcess ? `pages ${formatRange(vma)}` : maps}</span>
       </td>
       <td role="cell" className={`${CELL} text-right font-mono text-[12px]`}>
         {vma.end - vma.start} p<span className="block text-[10.5px] text-muted">{sizeText(vma.end - vma.start)}</span>
@@ -164,6 +165,10 @@ const COLUMNS: Array<{ key: SortKey; label: string; right?: boolean }> = [
   { key: 'anonVma', label: 'anon_vma' },
   { key: 'flags', label: 'flags' },
 ]
+/** The range column reads as /proc/PID/maps prints it for a real process. */
+function columnsFor(realProcess: boolean): typeof COLUMNS {
+  return realProcess ? [{ key: 'range', label: 'range (as in /proc/PID/maps)' }, ...COLUMNS.slice(1)] : COLUMNS
+}
 const NO_COLUMNS: readonly string[] = []
 const SMAPS_COLUMN_REM = 6.5
 
@@ -175,7 +180,7 @@ function smapsColumnsOf(imported: ImportedFields | null | undefined): readonly s
   return [...names]
 }
 
-export const VmaTable = memo(function VmaTable({ name, runKey, vmas: unsorted, changed, baseAddress, pinnedVmaId, onPinVma, imported }: VmaTableProps) {
+export const VmaTable = memo(function VmaTable({ name, runKey, vmas: unsorted, changed, baseAddress, realProcess = false, pinnedVmaId, onPinVma, imported }: VmaTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const [sort, setSort] = useState<TableSort | null>(null)
   const vmas = useMemo(() => sortVmas(unsorted, sort, imported ?? null), [unsorted, sort, imported])
@@ -200,7 +205,7 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas: unsorted, c
       <table aria-label={name} role="table" aria-rowcount={vmas.length + 1} className="block min-w-[62rem] text-left" style={minWidth ? { minWidth } : undefined}>
         <thead role="rowgroup" className="block text-[11px] text-muted">
           <tr role="row" aria-rowindex={1} className={`${ROW_GRID} border-b border-line ${windowed ? 'sticky top-0 z-[1] bg-panel' : ''}`} style={gridStyle}>
-            {[...COLUMNS, ...smapsColumns.map((field) => ({ key: `smaps:${field}` as SortKey, label: field, right: true }))].map((column) => {
+            {[...columnsFor(realProcess), ...smapsColumns.map((field) => ({ key: `smaps:${field}` as SortKey, label: field, right: true }))].map((column) => {
               const active = sort?.key === column.key || (!sort && column.key === 'range')
               const descending = active && sort?.descending === true
               return (
@@ -242,6 +247,7 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas: unsorted, c
               change={changed.get(vma.id)}
               pinned={vma.id === pinnedVmaId}
               baseAddress={baseAddress}
+              realProcess={realProcess}
               onPinVma={onPinVma}
               smapsColumns={smapsColumns}
               smaps={imported?.get(rangeKey(vma))}
