@@ -12,9 +12,9 @@ const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search' }
 const pinned = (page: Page) => page.getByTestId('vma-tooltip-pinned').first()
 
 test('search the 65,530-VMA scenario by name, flag, prot and hex address', async ({ page }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(240_000)
   await page.goto('./?scenario=stress-65530')
-  await expect(page.getByTestId('pane-header').first()).toHaveAttribute('data-vmas', '65530', { timeout: 60_000 })
+  await expect(page.getByTestId('pane-header').first()).toHaveAttribute('data-vmas', '65530', { timeout: 150_000 })
   // `/` focuses the search box from anywhere.
   await page.locator('body').click({ position: { x: 5, y: 5 } })
   await page.keyboard.press('/')
@@ -24,7 +24,7 @@ test('search the 65,530-VMA scenario by name, flag, prot and hex address', async
   await searchBox(page).fill('m1234')
   await expect(page.getByTestId('search-status')).toContainText('result')
   await searchBox(page).press('Enter')
-  await expect(pinned(page)).toContainText('[m1234]')
+  await expect(pinned(page)).toContainText(/names\s*m1234(?!\d)/)
   // The view moved there, zoomed in: a 1-page VMA is a twentieth of the view.
   await expect(page.getByTestId('address-space-viewport').first()).toHaveText('pages 1225–1245 of 65530')
 
@@ -35,9 +35,9 @@ test('search the 65,530-VMA scenario by name, flag, prot and hex address', async
   await expect(pinned(page)).toContainText('r--p')
   await searchBox(page).press('Enter')
   await expect(page.getByTestId('search-status')).toContainText('2 of 32,765')
-  await expect(pinned(page)).toContainText('[m3]')
+  await expect(pinned(page)).toContainText(/names\s*m3(?!\d)/)
   await searchBox(page).press('Shift+Enter')
-  await expect(pinned(page)).toContainText('[m1]')
+  await expect(pinned(page)).toContainText(/names\s*m1(?!\d)/)
 
   // By flag: the writable half has "wr" in VmFlags; VM_WRITE names the same flag.
   await searchBox(page).fill('wr')
@@ -51,7 +51,7 @@ test('search the 65,530-VMA scenario by name, flag, prot and hex address', async
   await searchBox(page).fill('0x7f0000100000')
   await expect(page.getByTestId('search-status')).toContainText('1 result')
   await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click()
-  await expect(pinned(page)).toContainText('[m256]')
+  await expect(pinned(page)).toContainText(/names\s*m256(?!\d)/)
   await expect(pinned(page)).toContainText('7f0000100000-7f0000101000 rw-p')
 
   // Steps by operation: every step is an mmap.

@@ -48,9 +48,9 @@ async function tokenColour(page: Page, token: string): Promise<string> {
 }
 
 test('the prot lane tells alternating rw-/r-- VMAs apart, zoomed out and zoomed in', async ({ page }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(240_000)
   await page.goto('./?scenario=stress-65530')
-  await expect(page.getByTestId('pane-header').first()).toHaveAttribute('data-vmas', '65530', { timeout: 60_000 })
+  await expect(page.getByTestId('pane-header').first()).toHaveAttribute('data-vmas', '65530', { timeout: 150_000 })
   await expect(page.getByTestId('legend-prot').first()).toContainText('rw-')
   const lane = page.getByTestId('prot-lane').first()
   const rw = await tokenColour(page, '--prot-rw')
