@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url'
 import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
 import { readTraceDocument } from '../trace/format'
 import { replayTrace, type ReplayResult } from '../trace/replay'
-import { importStrace } from '../trace/strace'
+import { importStrace, smapsAsRealVmas } from '../trace/strace'
+import type { RealVma } from '../trace/format'
 import { mainPart, openPart } from '../trace/to-recording'
 
 const USAGE = `Usage: npm run --silent replay -- [--kernel K] [--json] TRACE_FILE
@@ -27,7 +28,8 @@ const USAGE = `Usage: npm run --silent replay -- [--kernel K] [--json] TRACE_FIL
   --scenario FILE     write one part of one address space as a scenario (default: the
                       traced command's own process after its last execve, part 1)
   --recording FILE    and the real kernel's recording of the same steps, for "Open recording"
-  --strace            TRACE_FILE is an strace log (strace -f -y -e trace=%memory,execve,clone,clone3,fork,vfork,prctl)`
+  --strace            TRACE_FILE is an strace log (strace -f -y -e trace=%memory,execve,clone,clone3,fork,vfork,prctl)
+  --initial SMAPS     with --strace: the first process's VMAs at the start of the log (a /proc/PID/smaps)`
 /** A trace of 100,000 calls is tens of MB; this bounds what is read. */
 const MAX_TRACE_BYTES = 1 << 30
 
@@ -86,12 +88,21 @@ function fail(message: string): number {
 }
 
 /** An strace log, read with the same size cap as a trace. */
-function readStraceFile(path: string): ReturnType<typeof readTraceDocument> {
+function readStraceFile(path: string, initialPath: string | null): ReturnType<typeof readTraceDocument> {
   try {
-    const st = statSync(path)
-    if (!st.isFile()) return { ok: false, message: `${path} is not a regular file` }
-    if (st.size > MAX_TRACE_BYTES) return { ok: false, message: `${path} is ${st.size} bytes; a log may be at most ${MAX_TRACE_BYTES} bytes` }
-    const imported = importStrace(readFileSync(path, 'utf8'))
+    for (const p of [path, ...(initialPath ? [initialPath] : [])]) {
+      const st = statSync(p)
+      if (!st.isFile()) return { ok: false, message: `${p} is not a regular file` }
+      if (st.size > MAX_TRACE_BYTES) return { ok: false, message: `${p} is ${st.size} bytes; a log may be at most ${MAX_TRACE_BYTES} bytes` }
+    }
+    let initial: RealVma[] | undefined
+    if (initialPath) {
+      const smaps = smapsAsRealVmas(readFileSync(initialPath, 'utf8'))
+      for (const p of smaps.problems.slice(0, 20)) process.stderr.write(`replay: ${initialPath}:${p.line}: ${p.message}\n`)
+      if (smaps.vmas.length === 0) return { ok: false, message: `${initialPath} has no mapping lines: not an smaps or maps file` }
+      initial = smaps.vmas
+    }
+    const imported = importStrace(readFileSync(path, 'utf8'), { initial })
     for (const p of imported.problems.slice(0, 20)) process.stderr.write(`replay: ${path}:${p.line}: ${p.message}\n`)
     if (imported.problems.length > 20) process.stderr.write(`replay: … and ${imported.problems.length - 20} more lines that could not be read\n`)
     return { ok: true, trace: imported.trace }
@@ -104,6 +115,7 @@ function main(argv: string[]): number {
   let kernel: KernelId = DEFAULT_KERNEL
   let json = false
   let strace = false
+  let initial: string | null = null
   let scenarioOut: string | null = null
   let recordingOut: string | null = null
   let space: number | null = null
@@ -113,6 +125,10 @@ function main(argv: string[]): number {
     const a = argv[i]!
     if (a === '--json') json = true
     else if (a === '--strace') strace = true
+    else if (a === '--initial') {
+      initial = argv[++i] ?? null
+      if (!initial) return fail('--initial needs an smaps file')
+    }
     else if (a === '--scenario' || a === '--recording') {
       const f = argv[++i]
       if (!f) return fail(`${a} needs a file name`)
@@ -143,7 +159,8 @@ function main(argv: string[]): number {
     process.stderr.write(`replay: expected one trace file\n${USAGE}\n`)
     return 2
   }
-  const read = strace ? readStraceFile(files[0]!) : readTraceFile(files[0]!)
+  if (initial && !strace) return fail('--initial goes with --strace (a trace has the VMAs at execve already)')
+  const read = strace ? readStraceFile(files[0]!, initial) : readTraceFile(files[0]!)
   if (!read.ok) {
     process.stderr.write(`replay: ${read.message}\n`)
     return 2
