@@ -14,6 +14,7 @@ import type { Scenario, StepOp } from '../../scenario/types'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
+import { pasteTooLarge } from '../import/read-capped'
 import { editHistoryFor } from './edit-history'
 import { lineInMessage, lineOfPath } from './json-locate'
 import {
@@ -429,6 +430,7 @@ function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onC
   const lines = text.split('\n').length
   const errorLine = error ? (lineInMessage(error.message) ?? lineOfPath(text, error.path)) : null
   const [scrollTop, setScrollTop] = useState(0)
+  const [pasteProblem, setPasteProblem] = useState<string | null>(null)
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="text-[12px] text-muted">
@@ -451,12 +453,24 @@ function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onC
           aria-describedby={error ? `${id}-error` : undefined}
           value={text}
           onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onPaste={(e) => {
+            // The 64 MiB cap holds for a paste too: refused before it reaches the text, the draft or the parser.
+            const area = e.currentTarget
+            const problem = pasteTooLarge(area.value, area.selectionEnd - area.selectionStart, e.clipboardData.getData('text/plain'))
+            if (problem) e.preventDefault()
+            setPasteProblem(problem)
+          }}
           onChange={(e) => onChange(e.currentTarget.value)}
           className="min-w-0 flex-1 resize-none bg-transparent px-2 py-1 whitespace-pre text-fg outline-none"
           style={{ height: '60vh' }}
           wrap="off"
         />
       </div>
+      {pasteProblem && (
+        <p role="alert" className="text-[12px] text-fail" data-testid="paste-error">
+          {pasteProblem}
+        </p>
+      )}
       {error && (
         <p id={`${id}-error`} className="text-[12px] text-fail" data-testid="json-error">
           {errorLine !== null ? `Line ${errorLine}: ` : ''}

@@ -9,11 +9,20 @@
 import { useEffect } from 'react'
 import { scenarioErrorText, type ExplorerStore } from '../../store/explorer-store'
 import { isTextField } from '../present/typing-target'
+import { InputTooLarge, readBytesCapped } from '../import/read-capped'
 
 export async function openScenarioFile(store: ExplorerStore, file: File): Promise<boolean> {
   // The reader (and the scenario validator behind it) is fetched on first use.
-  const [{ openScenarioBytes }, bytes] = await Promise.all([import('../../export/open-exported-file'), file.arrayBuffer()])
-  const opened = openScenarioBytes(new Uint8Array(bytes))
+  let loaded
+  try {
+    loaded = await Promise.all([import('../../export/open-exported-file'), readBytesCapped(file)])
+  } catch (error) {
+    if (!(error instanceof InputTooLarge)) throw error
+    store.setState({ scenarioError: `${file.name}: ${error.message}` })
+    return false
+  }
+  const [{ openScenarioBytes }, bytes] = loaded
+  const opened = openScenarioBytes(bytes)
   if (opened.ok) return store.getState().openScenarioText(JSON.stringify(opened.scenario), file.name)
   store.setState({ scenarioError: `${file.name}: ${scenarioErrorText(opened.error)}` })
   return false

@@ -7,6 +7,7 @@
 import type { ExplorerStore } from '../../store/explorer-store'
 import { openScenarioFile } from '../export/use-file-drop'
 import { offerRecording } from '../recording/recording-inbox'
+import { InputTooLarge, readTextCapped } from './read-capped'
 
 export type TextKind = 'scenario' | 'recording' | 'smaps' | 'unknown'
 
@@ -63,7 +64,14 @@ export async function openAnyFile(store: ExplorerStore, file: File): Promise<boo
   const head = new Uint8Array(await file.slice(0, 8).arrayBuffer())
   const isPng = head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47
   if (isPng) return openScenarioFile(store, file)
-  const text = await file.text()
+  let text: string
+  try {
+    text = await readTextCapped(file) // the 64 MiB cap, enforced while reading
+  } catch (error) {
+    if (!(error instanceof InputTooLarge)) throw error
+    store.setState({ scenarioError: `${file.name}: ${error.message}` })
+    return false
+  }
   if (/^\s*<(\?xml|svg)/i.test(text)) return openScenarioFile(store, file)
   const kind = classifyText(text)
   if (kind === 'scenario') return openScenarioFile(store, file)

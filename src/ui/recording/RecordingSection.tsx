@@ -14,6 +14,7 @@ import type { KernelId, VmaView } from '../../engine/api'
 import type { Scenario } from '../../scenario/types'
 import { AddressSpaceView } from '../address-space'
 import { FileInputWithAlert } from '../import/FileInputWithAlert'
+import { InputTooLarge, readTextCapped } from '../import/read-capped'
 import type { Recording } from './recording'
 import type { DifferenceKind } from '../../engine/differences'
 import { DifferenceMark } from '../steps/DifferenceMark'
@@ -106,8 +107,13 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
     const input = event.currentTarget
     const chosen = input.files?.[0]
     if (!chosen) return
-    setFile({ name: chosen.name, text: await chosen.text() })
     input.value = ''
+    try {
+      setFile({ name: chosen.name, text: await readTextCapped(chosen) })
+    } catch (error) {
+      if (!(error instanceof InputTooLarge)) throw error
+      setProblem(`${chosen.name}: ${error.message}`) // the recording shown so far stays
+    }
   }
 
   const recordedVmas = useMemo(() => (comparison ? comparison.views(step) : []), [comparison, step])

@@ -74,6 +74,8 @@ interface RowProps {
 /** Unwindowed rows out of sight cost no layout or paint; windowed rows are all near the view anyway. */
 const LAZY_ROW = '[contain-intrinsic-size:auto_35px] [content-visibility:auto]'
 const CELL = 'min-w-0 px-2 py-0.5 whitespace-nowrap overflow-hidden text-ellipsis'
+/** A file's path is never cut to "/usr/li…": it wraps (two lines fit a row; the title holds all of it). */
+const PATH_CELL = 'min-w-0 px-2 py-0.5 overflow-hidden break-all leading-[15px] line-clamp-2'
 /** The columns: range, size, prot, share, backing/file, names, pgoff, anon_vma, flags. */
 const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5rem_5.5rem_minmax(8rem,1fr)]'
 
@@ -120,10 +122,10 @@ const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, realProc
       </td>
       <td role="cell" className={`${CELL} font-mono text-[12px]`}>{vma.prot}</td>
       <td role="cell" className={`${CELL} text-[12px]`}>{vma.share}</td>
-      <td role="cell" className={`${CELL} text-[12px]`} title={backingText(vma)}>
+      <td role="cell" className={`${PATH_CELL} text-[12px]`} title={backingText(vma)}>
         {backingText(vma)}
       </td>
-      <td role="cell" className={`${CELL} font-mono text-[12px]`} title={vma.names.join(' ')}>
+      <td role="cell" className={`${PATH_CELL} font-mono text-[11px]`} title={vma.names.join(' ')}>
         {vma.names.join(' ') || '—'}
       </td>
       <td role="cell" className={`${CELL} text-right font-mono text-[12px]`}>{vma.pgoff}</td>
