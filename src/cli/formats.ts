@@ -12,6 +12,7 @@ import { mapsText, scenarioText } from '../export/text'
 import type { RunnerStep as RecordedStep } from '../fidelity/runner-document'
 import { cProgram } from '../reproducer/c-program'
 import { kselftest } from '../reproducer/kselftest'
+import { ReproducerTooLarge } from '../reproducer/step-plan'
 import type { Scenario } from '../scenario/types'
 import { writeJson, type Output } from './output'
 
@@ -107,6 +108,7 @@ function wholeRun(description: string, print: (trace: Trace, head: RunHead) => s
         text = print(head.trace, head)
       } catch (error) {
         if (error instanceof RangeError) throw new FormatRefusal(error.message) // e.g. too many steps for a mail
+        if (error instanceof ReproducerTooLarge) throw new FormatRefusal(error.message) // a C file of gigabytes
         throw error
       }
       out.write(text)
