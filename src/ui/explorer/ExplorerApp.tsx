@@ -8,7 +8,7 @@
  * memoised (React.memo at their definitions): each re-renders only when its
  * own props or store slices change.
  */
-import { useCallback, useEffect, useLayoutEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useEngineSession, useSessionSnapshot, useShownStep } from '../engine-session/use-engine-session'
 import { AppHeader } from '../header/AppHeader'
@@ -30,11 +30,12 @@ import { EngineStatus } from './EngineStatus'
 import { KernelPane } from './KernelPane'
 import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
-import { MyScenarios } from '../library/MyScenarios'
 import { findTargets, useFindTargets } from '../find/find-targets'
-import { FindBar } from '../find/FindBar'
-import { OverviewPanel } from '../overview/OverviewPanel'
-import { StepJumps } from '../find/StepJumps'
+// The overview (d3 area, its own chunk) and the saved-scenarios list come after the first view.
+const FindBar = lazy(() => import('../find/FindBar').then((m) => ({ default: m.FindBar })))
+const StepJumps = lazy(() => import('../find/StepJumps').then((m) => ({ default: m.StepJumps })))
+const MyScenarios = lazy(() => import('../library/MyScenarios').then((m) => ({ default: m.MyScenarios })))
+const OverviewPanel = lazy(() => import('../overview/OverviewPanel').then((m) => ({ default: m.OverviewPanel })))
 import { StepFilterSelect, useFilteredSteps } from '../find/StepFilterSelect'
 import { StepAnnouncer } from './StepAnnouncer'
 import { markStepShown } from './perf-marks'
@@ -89,7 +90,9 @@ export function ExplorerApp() {
               their own when longer), so the step list keeps most of it at any height. */}
           <div className="shrink-0 lg:max-h-[33%] lg:overflow-y-auto">
             <ScenarioNotes />
-            <MyScenarios />
+            <Suspense fallback={null}>
+              <MyScenarios />
+            </Suspense>
           </div>
           <div className="flex items-center justify-between gap-2 px-3 pt-2 pb-1">
             <h2 className="text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
@@ -97,10 +100,12 @@ export function ExplorerApp() {
           </div>
           {comparing && <DifferenceKey />}
           {snapshot.primary && (
-            <OverviewPanel
-              primary={snapshot.primary}
-              compare={comparing && snapshot.compare ? snapshot.compare : null}
-            />
+            <Suspense fallback={null}>
+              <OverviewPanel
+                primary={snapshot.primary}
+                compare={comparing && snapshot.compare ? snapshot.compare : null}
+              />
+            </Suspense>
           )}
           <nav aria-label="Step list" className="max-h-[45vh] min-h-0 flex-1 overflow-y-auto lg:max-h-none">
             {snapshot.primary ? (
@@ -122,8 +127,12 @@ export function ExplorerApp() {
         <main className="@container min-h-0 min-w-0 scroll-pt-24 px-3 py-2 lg:overflow-y-auto">
           <div className="top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2 lg:sticky">
             <StepControls />
-            <StepJumps />
-            <FindBar vmas={primary?.vmas ?? NO_VMAS} />
+            <Suspense fallback={null}>
+              <StepJumps />
+            </Suspense>
+            <Suspense fallback={null}>
+              <FindBar vmas={primary?.vmas ?? NO_VMAS} />
+            </Suspense>
             <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} onCancel={() => session.cancel()} />
           </div>
           {primary ? (

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react'
 import { TOOL_BUTTON } from '../controls/control-styles'
 import { isTypingTarget } from './typing-target'
 import { setPageMode } from './present-mode'
-import { enterFullscreen } from './PresentView'
+import { enterFullscreen } from './fullscreen'
 
 /**
  * Set while presentation mode runs after being opened from the explorer: the

@@ -24,14 +24,8 @@ import { setPageMode, type PageMode } from './present-mode'
 import './present.css'
 
 
-export function enterFullscreen(): void {
-  const root = document.documentElement
-  if (!document.fullscreenElement && root.requestFullscreen) root.requestFullscreen().catch(() => undefined)
-}
-
-function exitFullscreen(): void {
-  if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => undefined)
-}
+import { enterFullscreen, exitFullscreen } from './fullscreen'
+export { enterFullscreen } from './fullscreen'
 
 export function leavePresentation(): void {
   exitFullscreen()

@@ -2,8 +2,6 @@
 import { memo, useState, type ChangeEvent, type JSX } from 'react'
 import { useExplorerStoreApi } from '../../store/use-explorer-store'
 import { FileInputWithAlert } from '../import/FileInputWithAlert'
-import { openTracePart } from './open-trace'
-import { openTraceText, traceStore } from './trace-client'
 
 /** A trace of 100,000 calls is tens of megabytes; more than this is refused before reading. */
 const MAX_TRACE_BYTES = 512 * 1024 * 1024
@@ -21,6 +19,8 @@ export const OpenTraceControl = memo(function OpenTraceControl(): JSX.Element {
       return
     }
     setProblem(null)
+    // The trace client and its worker load on first use.
+    const [{ openTraceText, traceStore }, { openTracePart }] = await Promise.all([import('./trace-client'), import('./open-trace')])
     const part = await openTraceText(await file.text(), file.name)
     if (!part) {
       setProblem(traceStore.getState().problem)

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink'
 import { createStore } from 'zustand/vanilla'
 import type { OpenedTrace, TraceApi, TracePart } from '../../trace/trace-api'
+import { setTraceOpen } from './trace-presence'
 
 let worker: Comlink.Remote<TraceApi> | null = null
 function api(): Comlink.Remote<TraceApi> {
@@ -24,6 +25,7 @@ export interface TraceState {
 }
 
 export const traceStore = createStore<TraceState>(() => ({ name: null, trace: null, chosen: null, part: null, busy: false, problem: null }))
+traceStore.subscribe((s) => setTraceOpen(s.trace !== null))
 
 /** Read a trace file (or an strace log) in the worker; the main part opens. */
 export async function openTraceText(text: string, name: string): Promise<TracePart | null> {
