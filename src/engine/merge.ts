@@ -33,6 +33,11 @@ export interface MergeState {
   anonForkChild: boolean
   /** vmg->middle: the existing VMA being modified (null for a new range). */
   middle: Vma | null
+  /**
+   * vmg->copied_from: the VMA an mremap move copies (vma_merge_copied_range(), 6.18.8 stable /
+   * 6.19); null for every other merge.
+   */
+  copiedFrom?: Vma | null
   prev: Vma | null
   next: Vma | null
   /** vmg->just_expand: brk expands prev only. */
@@ -97,9 +102,20 @@ function isMergeableAnonVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'n
   }
   // 6.16+ (879bca0a2c4f)
   if (!tgtAnon && srcAnon) {
-    const ok = !forkChild(src)
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
-      () => (ok ? `${who}: unfaulted; it will take the range's anon_vma` : `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt) : ok
+    if (forkChild(src)) {
+      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
+        () => `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`, side, tgt) : false
+    }
+    // 6.18.8 stable e96ecd36c329 (upstream 3b617fd3d317): also the VMA an mremap copies from.
+    const copied = vmg.copiedFrom ?? null
+    if (ctx.profile.copiedFromForkCheck && forkChild(copied)) {
+      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
+        () => `${who}: unfaulted, and the moved range was copied from ${rangeText(copied!)}, a fork child (vma_is_fork_child(vmg->copied_from), 6.18.8 stable): no faulted-into-unfaulted merge`, side, tgt) : false
+    }
+    if (ctx.explain && copied && forkChild(copied)) {
+      ctx.note('is_mergeable_anon_vma', 'copied-from-unchecked', () => `the moved range was copied from ${rangeText(copied)}, a fork child; this kernel does not check vmg->copied_from (added in 6.18.8 stable, e96ecd36c329)`, side, tgt)
+    }
+    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: unfaulted; it will take the range's anon_vma`, side, tgt) : true
   }
   if (tgtAnon && !srcAnon) {
     const ok = !forkChild(tgt)
@@ -308,6 +324,22 @@ export function splitAllowed(ctx: StepContext, v: Vma): boolean {
   return true
 }
 
+/**
+ * __split_vma(): "if (vma->vm_ops && vma->vm_ops->may_split) { err = vma->vm_ops->may_split(vma, addr); … }".
+ * Of the VMAs here only perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always).
+ */
+export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
+  if (v.file?.kind !== 'perf') return true
+  if (ctx.explain) ctx.check('perf_mmap_may_split', 'may-split', false, () => `${rangeText(v)} is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`, 'middle', v)
+  return false
+}
+
+/** split_vma(): the map_count check, then __split_vma()'s may_split. Returns an errno or null. */
+export function splitRefusal(ctx: StepContext, v: Vma, at: number): string | null {
+  if (!splitAllowed(ctx, v)) return 'ENOMEM'
+  return maySplit(ctx, v, at) ? null : 'EINVAL'
+}
+
 /** Split `v` at `at`; returns [lower, upper]. Both keep v's flags and anon_vma. */
 export function splitAt(ctx: StepContext, v: Vma, at: number): [Vma, Vma] {
   const lower = ctx.derive(v, { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) })
@@ -335,7 +367,8 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
   // Split off [start, end) and give it the flags: at most three pieces, made at once.
   const pieces: Vma[] = []
   if (middle.start < start) {
-    if (!splitAllowed(ctx, middle)) return { error: 'ENOMEM' }
+    const refused = splitRefusal(ctx, middle, start)
+    if (refused) return { error: refused }
     pieces.push(ctx.derive(middle, { end: start as Page, labels: clipLabels(middle.labels, middle.start, start as Page) }))
   }
   if (middle.end > end && (pieces.length > 0 ? ctx.mm.count + 1 >= ctx.maxMapCount : ctx.mm.count >= ctx.maxMapCount)) {
@@ -347,6 +380,7 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
     }
     return { error: 'ENOMEM' }
   }
+  if (middle.end > end && middle.start >= start && !maySplit(ctx, middle, end)) return { error: 'EINVAL' }
   const changed = ctx.derive(middle, {
     start: start as Page, end: end as Page, pgoff: middle.pgoff + (start - middle.start), flags,
     labels: clipLabels(middle.labels, start as Page, end as Page),

@@ -37,6 +37,13 @@ export interface KernelProfile {
   readonly unmergeableClearsHighFlags: boolean
   /** mremap(MREMAP_FIXED) without resize moves every VMA in the range (remap_move(), 6.17). */
   readonly mremapMovesManyVmas: boolean
+  /**
+   * A range copied by mremap (copy_vma → vma_merge_copied_range) is refused by an unfaulted
+   * neighbour when the VMA it was copied from is a fork child: is_mergeable_anon_vma() also
+   * checks vmg->copied_from. 6.18.8 stable, e96ecd36c329 ("mm/vma: enforce VMA fork limit on
+   * unfaulted,faulted mremap merge too", upstream 3b617fd3d317); 6.19 mainline.
+   */
+  readonly copiedFromForkCheck: boolean
 }
 
 const P = (p: KernelProfile): KernelProfile => Object.freeze(p)
@@ -45,27 +52,28 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.15': P({
     id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, copiedFromForkCheck: false,
   }),
   '6.16': P({
     id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, copiedFromForkCheck: false,
   }),
   v2: P({
     id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, copiedFromForkCheck: false,
   }),
   '6.17': P({
     id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, copiedFromForkCheck: false,
   }),
   '6.18': P({
-    id: '6.18', title: '6.18: as 6.17 (KSM flag set early for anon, shmem and .mmap_prepare)',
+    // The 6.18 stable release as of 6.18.8 and later (this machine runs 6.18.44).
+    id: '6.18', title: '6.18 stable (≥ 6.18.8): as 6.17, and mremap merges check the copied-from VMA for fork state',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, copiedFromForkCheck: true,
   }),
 }
 

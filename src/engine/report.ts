@@ -2,7 +2,7 @@
  * The command-line runner's JSON document (scenario-format.md, "What the
  * runner prints"): the profile, then the state after every step.
  */
-import type { Check, KernelId, KsmTiming, Outcome, Trace, VmaView } from './api'
+import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, Trace, VmaView } from './api'
 import type { StepOp } from '../scenario/types'
 
 export interface RunnerVma {
@@ -30,10 +30,14 @@ export interface RunnerStep {
   summary: string
   vmas: RunnerVma[]
   checks: Check[]
+  /** Why the real result of this step cannot be predicted (absent when it can). */
+  unpredictable?: string
 }
 
 export interface RunnerDocument {
   kernel: KernelId | string
+  /** The window base and machine properties the run assumed (a recording: what the machine had). */
+  machine?: RunAssumptions
   steps: RunnerStep[]
 }
 
@@ -49,9 +53,10 @@ export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
   return {
     index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
     summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), checks: s.checks,
+    ...(s.unpredictable ? { unpredictable: s.unpredictable } : {}),
   }
 }
 
 export function traceToRunnerJson(trace: Trace): RunnerDocument {
-  return { kernel: trace.kernel, steps: trace.steps.map((s) => stepToRunnerJson(trace, s.index)) }
+  return { kernel: trace.kernel, machine: trace.assumptions, steps: trace.steps.map((s) => stepToRunnerJson(trace, s.index)) }
 }

@@ -11,7 +11,8 @@
  * the same decisions, and a 60,000-step run does not pay for 60,000
  * explanations it will never show.
  */
-import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type StepResult, type Trace, type VmaView } from './api'
+import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type RunAssumptions, type StepResult, type Trace, type VmaView } from './api'
+import { machineAssumptions } from './machine'
 import type { Scenario, Step } from '../scenario/types'
 import { AddressSpace } from './address-space'
 import { describeStep } from './describe'
@@ -67,6 +68,8 @@ class StepColumns {
   readonly startAnonVmaId: number[] = []
   readonly startFileId: number[] = []
   readonly startFiles: number[] = []
+  /** Steps whose real result cannot be predicted, and why (few, so a map). */
+  readonly unpredictable = new Map<number, string>()
 }
 
 /**
@@ -113,6 +116,7 @@ const CHECKS_ACCESSOR: PropertyDescriptor = {
 
 class SimulatedTrace implements Trace {
   private materialised: StepResult[] | null = null
+  readonly assumptions: RunAssumptions
 
   constructor(
     readonly kernel: KernelId,
@@ -122,7 +126,10 @@ class SimulatedTrace implements Trace {
     private readonly maxMapCount: number,
     private readonly cols: StepColumns,
     private readonly files: [string, FileObject][],
-  ) {}
+  ) {
+    const m = machineAssumptions(scenario)
+    this.assumptions = { base: m.baseText, baseKnown: m.baseKnown, protectionKeys: m.protectionKeys, protectionKeysKnown: m.protectionKeysKnown }
+  }
 
   get steps(): StepResult[] {
     if (!this.materialised) {
@@ -153,6 +160,7 @@ class SimulatedTrace implements Trace {
       range,
       mapCount: c.mapCount[k]!,
       mergeAny: (c.bits[k]! & BIT_MERGE_ANY) !== 0,
+      ...(c.unpredictable.has(k) ? { unpredictable: c.unpredictable.get(k)! } : {}),
     })
   }
 
@@ -256,6 +264,7 @@ export function simulate(scenario: Scenario, kernel: KernelId, options: Simulate
     cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
     cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
     cols.mapCount.push(state.mm.count)
+    if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
     cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
     store.endStep(state.mm.vmas)
   }

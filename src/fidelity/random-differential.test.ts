@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { simulate, traceToRunnerJson } from '../engine'
 import { loadScenario } from '../scenario/load'
 import type { Scenario } from '../scenario/types'
-import { compared, describeMismatch } from './compare'
+import { compared, describeMismatch, scenarioAsRecorded } from './compare'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
 const W = Number(process.env.VMASCOPE_FUZZ_WINDOW ?? 24)
@@ -61,7 +61,7 @@ describeFidelity(`random scenarios: simulated 6.18 vs the real kernel (seed ${SE
       if ('unsupported' in real) return // e.g. MAP_FIXED past the window: the recorder cannot run it
       recorded++
       const kernel = compared(real.steps)
-      const engine = compared(traceToRunnerJson(simulate(scenario, '6.18')).steps)
+      const engine = compared(traceToRunnerJson(simulate(scenarioAsRecorded(scenario, real.machine), '6.18')).steps)
       for (let i = 0; i < kernel.length; i++) {
         if (JSON.stringify(kernel[i]) !== JSON.stringify(engine[i])) {
           throw new Error(`${describeMismatch(scenario, i, kernel[i]!, engine[i]!)}\nscenario: ${JSON.stringify(doc)}`)

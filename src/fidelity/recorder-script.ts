@@ -13,7 +13,7 @@ export const PR_SET_MEMORY_MERGE = 67
 export const MADV_MERGEABLE = 12
 export const MADV_UNMERGEABLE = 13
 
-type RecorderFileType = 'ext4' | 'tmpfs' | 'overlayfs' | 'memfd' | 'devzero'
+type RecorderFileType = 'ext4' | 'tmpfs' | 'overlayfs' | 'memfd' | 'devzero' | 'secretmem' | 'perf' | 'io_uring'
 
 interface RecorderFile {
   key: string
@@ -51,6 +51,10 @@ function fileKeyAndType(backing: Backing): { key: string; type: RecorderFileType
       if (backing.hook !== 'mmap' || backing.setsFlags.length > 0)
         return { problem: '/dev/zero has an .mmap hook that sets no VMA flags (hook "mmap", setsFlags [])' }
       return { key: 'device:/dev/zero', type: 'devzero', name: '/dev/zero' }
+    case 'secretmem': // memfd_secret(2)
+    case 'perf': // perf_event_open(2): a software dummy event on this process
+    case 'io_uring': // io_uring_setup(2)
+      return { key: `${backing.kind}:${backing.file}`, type: backing.kind, name: backing.file }
   }
 }
 
@@ -100,6 +104,10 @@ export function scenarioToScript(scenario: Scenario): RecorderScript {
   const sizePages = fileSizePages(scenario)
   const lines = [`window ${scenario.windowPages}`]
   if (scenario.brkBase !== undefined) lines.push(`brkbase ${scenario.brkBase}`)
+  // The scenario's base is where the real window goes; without one the recorder picks a 2 MiB-aligned one.
+  const base = scenario.base ?? scenario.initial?.base
+  if (base !== undefined) lines.push(`base ${base.slice(2)}`)
+  if (scenario.maxMapCount !== undefined) lines.push(`maxmapcount ${scenario.maxMapCount}`)
 
   const stepLines: string[] = []
   scenario.steps.forEach((step, i) => {
