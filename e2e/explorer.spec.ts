@@ -49,7 +49,13 @@ test.describe('the seed scenario (two adjacent anonymous mappings under PR_SET_M
     await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }])
     const row = vmaTable(page).locator('tbody tr').first()
     await expect(row).toHaveAttribute('data-prot', 'rw-')
+    // vma_expand() grew A's struct in place: the row says "expanded", the view draws no removed ghost,
+    // and the strip's description (what a screen reader reads) says so in words.
+    await expect(row).toHaveAttribute('data-change', 'expanded')
+    await expect(page.getByTestId('removed-ghosts')).toHaveCount(0)
+    await expect(page.locator('[role="img"][aria-label*="merged-prev ([0,2) expanded to [0,4))"]')).toHaveCount(1)
     const why = whyPanel(page)
+    await expect(why).toContainText('vma_expand')
     await expect(why).toContainText('merged-prev')
     await expect(why).toContainText('KSM early')
     await expect(why.getByTestId('ksm-sentence')).toContainText('VM_MERGEABLE was set early, before the merge attempt')
@@ -204,7 +210,7 @@ for (const theme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: theme })
     await openScenario(page, 'seed', '6.18')
     await page.getByLabel('Compare', { exact: true }).check()
-    await expect(page.getByRole('table', { name: 'Compared kernel 6.16: mappings' })).toBeVisible()
+    await expect(page.getByRole('table', { name: 'Compared kernel 6.12: mappings' })).toBeVisible()
     const pressed = theme === 'dark' ? 'true' : 'false'
     await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', pressed)
     const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()

@@ -6,12 +6,16 @@ import { EngineSessionContext } from './ui/engine-session/use-engine-session'
 import { ExplorerApp } from './ui/explorer/ExplorerApp'
 import { Suspense, lazy } from 'react'
 import { usePageMode } from './ui/present/use-page-mode'
+import type { Persistence } from './persist/persistence'
+import { PersistenceContext } from './persist/use-persistence'
 
-export function App({ store, session }: { store: ExplorerStore; session: EngineSession }) {
+export function App({ store, session, persistence }: { store: ExplorerStore; session: EngineSession; persistence: Persistence }) {
   return (
     <ExplorerStoreContext.Provider value={store}>
       <EngineSessionContext.Provider value={session}>
-        <PageForMode />
+        <PersistenceContext.Provider value={persistence}>
+          <PageForMode />
+        </PersistenceContext.Provider>
       </EngineSessionContext.Provider>
     </ExplorerStoreContext.Provider>
   )

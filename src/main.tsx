@@ -1,6 +1,7 @@
 /**
  * Entry point: creates the store, applies the URL's options (?scenario=, &kernel=,
- * &compare=, &step=), then a #v1. share state and ?present=1 / ?embed=1 (src/ui/share),
+ * &compare=, &step=), then a #v1. share state and ?present=1 / ?embed=1 (src/ui/share)
+ * or the saved work (src/persist),
  * starts the engine session (the worker) and renders.
  */
 import { StrictMode } from 'react'
@@ -12,12 +13,15 @@ import { EngineSession } from './ui/engine-session/engine-session'
 import { applyUrlOptions } from './ui/explorer/url-options'
 import { startUrlState } from './ui/share/start-url-state'
 import { markStepRequests } from './ui/explorer/perf-marks'
+import { createPersistence } from './persist/persistence'
 
 const store = createExplorerStore()
-applyUrlOptions(store, window.location.search)
-// #v1. share state, ?present=1 / ?embed=1; the address follows the store. A link's
-// state is read (its codec fetched) before the first render, so it never flashes the default.
-await startUrlState(store)
+const queryOpened = applyUrlOptions(store, window.location.search)
+// #v1. share state, ?present=1 / ?embed=1, the saved work (src/persist); the address follows
+// the store. A link's state is read (its codec fetched) before the first render, so it never
+// flashes the default.
+const persistence = createPersistence()
+await startUrlState(store, persistence, queryOpened)
 markStepRequests(store)
 const session = new EngineSession(store)
 session.start()
@@ -26,6 +30,6 @@ const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 createRoot(root).render(
   <StrictMode>
-    <App store={store} session={session} />
+    <App store={store} session={session} persistence={persistence} />
   </StrictMode>,
 )

@@ -12,7 +12,7 @@
  */
 import type { Scenario, StepOp } from '../scenario/types'
 
-export const KERNEL_IDS = ['6.15', '6.16', 'v2', '6.17', '6.18'] as const
+export const KERNEL_IDS = ['6.1', '6.6', '6.12', '6.15', '6.16', 'v2', '6.17', '6.18'] as const
 export type KernelId = (typeof KERNEL_IDS)[number]
 export const DEFAULT_KERNEL: KernelId = '6.18'
 
@@ -45,6 +45,15 @@ export type BackingKind = 'anon' | 'file' | 'shmem' | 'device' | 'heap'
 export interface VmaView {
   /** Stable for the life of this VMA record; a changed VMA gets a new id. */
   id: number
+  /**
+   * The vm_area_struct this is a version of: kept while the kernel changes the
+   * struct in place (vma_expand, vma_shrink, the side of a split that keeps
+   * the struct, flags set in place, an anon_vma attached), new when the kernel
+   * allocates one. Equal to the id of the struct's first record.
+   */
+  structId: number
+  /** On a struct's first record: the struct it was duplicated from (the VMA a split cut it from, copy_vma's or fork's source); else null. */
+  dupOf: number | null
   start: number
   end: number
   pgoff: number

@@ -55,5 +55,8 @@ export function viewsBefore(after: readonly VmaView[], created: readonly VmaView
     else from = edit.at + 1
   }
   parts.push(after.slice(from))
-  return ([] as VmaView[]).concat(...parts)
+  // One array by pushes: a step that removes 200,000 VMAs makes 200,000 parts, too many to spread as arguments.
+  const out: VmaView[] = []
+  for (const part of parts) for (const v of part) out.push(v)
+  return out
 }

@@ -59,19 +59,27 @@ const describeFlagDiff = (tgtSide: string, tgt: VmFlags, rangeFlags: VmFlags, ra
 
 const fileText = (f: FileObject | null): string => (f ? `file ${f.display}` : 'no file')
 
+/**
+ * is_mergeable_vma()'s flag and file tests, the same in every release from 6.1 to 6.18:
+ * `(vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY` and `vma->vm_file != file`. The old
+ * vma_merge() (./vma-merge.ts) shares it.
+ */
+export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, file: FileObject | null, side: 'prev' | 'next', rangeName: string): boolean {
+  if ((tgt.flags ^ flags) & ~VM_SOFTDIRTY) {
+    return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', false,
+      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, flags, rangeName)}`, side, tgt) : false
+  }
+  if (tgt.file !== file) {
+    return ctx.explain ? ctx.check('is_mergeable_vma', 'same-file', false,
+      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(file)}`, side, tgt) : false
+  }
+  return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt) : true
+}
+
 /** is_mergeable_vma(): policy, flags (ignoring VM_SOFTDIRTY), file, uffd ctx, anon name. */
 function isMergeableVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'next'): boolean {
   const tgt = (side === 'prev' ? vmg.prev : vmg.next)!
-  const rangeName = vmg.middle ? 'the modified range' : 'the new range'
-  if ((tgt.flags ^ vmg.flags) & ~VM_SOFTDIRTY) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', false,
-      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, vmg.flags, rangeName)}`, side, tgt) : false
-  }
-  if (tgt.file !== vmg.file) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'same-file', false,
-      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(vmg.file)}`, side, tgt) : false
-  }
-  return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt) : true
+  return flagsAndFileMatch(ctx, tgt, vmg.flags, vmg.file, side, vmg.middle ? 'the modified range' : 'the new range')
 }
 
 const forkChild = (v: Vma | null): boolean => v !== null && v.anonVma !== 0 && v.forkChild
@@ -178,7 +186,7 @@ function canMergeRight(ctx: StepContext, vmg: MergeState, canLeft: boolean): boo
 const canMergeRemove = (v: Vma): boolean => !v.vmOpsClose
 
 /** The anon_vma (and its fork-child state) the merged target ends up with (dup_anon_vma). */
-function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: number; forkChild: boolean }>): { anonVma: number; forkChild: boolean } {
+export function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: number; forkChild: boolean }>): { anonVma: number; forkChild: boolean } {
   if (target.anonVma) return { anonVma: target.anonVma, forkChild: target.forkChild }
   for (const s of sources) if (s.anonVma) return { anonVma: s.anonVma, forkChild: s.forkChild }
   return { anonVma: 0, forkChild: false }
@@ -221,21 +229,43 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
     const merged = ctx.derive(p, {
       end: n.end, ...anon, labels: joinLabels(joinLabels(p.labels, vmg.labels), n.labels),
     })
+    noteExpand(ctx, 'vma_expand', 'prev', p, merged)
     mm.replace([p, n], [merged])
+    noteFreed(ctx, 'next', n, 'merged into prev')
     return { kind: 'both', vma: merged }
   }
   if (left) {
     const p = prev!
     const anon = inheritAnon(p, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
     const merged = ctx.derive(p, { end: vmg.end as Page, ...anon, labels: joinLabels(p.labels, vmg.labels) })
+    noteExpand(ctx, 'vma_expand', 'prev', p, merged)
     mm.replace([p], [merged])
     return { kind: 'prev', vma: merged }
   }
   const n = next!
   const anon = inheritAnon(n, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
   const merged = ctx.derive(n, { start: vmg.start as Page, pgoff: vmg.pgoff, ...anon, labels: joinLabels(vmg.labels, n.labels) })
+  noteExpand(ctx, 'vma_expand', 'next', n, merged)
   mm.replace([n], [merged])
   return { kind: 'next', vma: merged }
+}
+
+/**
+ * vma_expand() / commit_merge(): the target VMA is the same vm_area_struct,
+ * given its new range (vma_set_range()); no new VMA is allocated.
+ */
+function noteExpand(ctx: StepContext, fn: 'vma_expand' | 'commit_merge', side: 'prev' | 'next' | 'middle', before: Vma, after: Vma): void {
+  ctx.note(fn, 'expanded', () => `${side} ${rangeText(before)} grows in place to ${rangeText(after)}: the same vm_area_struct`, side, after)
+}
+
+/** commit_merge() shrinking middle in place (vmg->__adjust_middle_start, or middle as the target of a right merge). */
+function noteShrink(ctx: StepContext, before: Vma, after: Vma): void {
+  ctx.note('commit_merge', 'shrunk', () => `${rangeText(before)} shrinks in place to ${rangeText(after)}: the same vm_area_struct`, 'middle', after)
+}
+
+/** vma_complete(): a VMA the merge removed (vp->remove) is freed with vm_area_free(). */
+function noteFreed(ctx: StepContext, side: 'next' | 'middle', v: Vma, why: string): void {
+  ctx.note('vma_complete', 'vma-freed', () => `${side === 'next' ? 'next ' : ''}${rangeText(v)} is removed and freed (vm_area_free): ${why}`, side, v)
 }
 
 /**
@@ -276,119 +306,136 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   const mm = ctx.mm
   const mid = { anonVma: middle.anonVma, forkChild: middle.forkChild }
   if (mergeLeft && mergeRight) {
+    // prev extend, middle delete, next delete
     const p = prev!
     const n = next!
     const anon = inheritAnon(p, [n, mid])
     const merged = ctx.derive(p, {
       end: n.end, flags: vmg.flags, ...anon, labels: joinLabels(joinLabels(p.labels, middle.labels), n.labels),
     })
+    noteExpand(ctx, 'commit_merge', 'prev', p, merged)
     mm.replace([p, middle, n], [merged])
+    noteFreed(ctx, 'middle', middle, 'merged into prev')
+    noteFreed(ctx, 'next', n, 'merged into prev')
     return { kind: 'both', vma: merged }
   }
   if (mergeLeft) {
+    // prev extend, middle shrink or delete
     const p = prev!
     const anon = inheritAnon(p, [mid])
     const merged = ctx.derive(p, {
       end: vmg.end as Page, flags: vmg.flags, ...anon,
       labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, vmg.end as Page)),
     })
-    if (removeMiddle) mm.replace([p, middle], [merged])
-    else {
+    noteExpand(ctx, 'commit_merge', 'prev', p, merged)
+    if (removeMiddle) {
+      mm.replace([p, middle], [merged])
+      noteFreed(ctx, 'middle', middle, 'merged into prev')
+    } else {
       const rest = ctx.derive(middle, {
         start: vmg.end as Page, pgoff: middle.pgoff + (vmg.end - middle.start), labels: clipLabels(middle.labels, vmg.end as Page, middle.end),
       })
+      noteShrink(ctx, middle, rest)
       mm.replace([p, middle], [merged, rest])
     }
     return { kind: 'prev', vma: merged }
   }
+  // middle shrink or delete, next extend (downwards)
   const n = next!
   const anon = inheritAnon(n, [mid])
   const merged = ctx.derive(n, {
     start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...anon,
     labels: joinLabels(clipLabels(middle.labels, vmg.start as Page, middle.end), n.labels),
   })
-  if (removeMiddle) mm.replace([middle, n], [merged])
-  else {
+  if (removeMiddle) {
+    noteExpand(ctx, 'commit_merge', 'next', n, merged)
+    mm.replace([middle, n], [merged])
+    noteFreed(ctx, 'middle', middle, 'merged into next')
+  } else {
     const rest = ctx.derive(middle, { end: vmg.start as Page, labels: clipLabels(middle.labels, middle.start, vmg.start as Page) })
+    noteShrink(ctx, middle, rest)
+    noteExpand(ctx, 'commit_merge', 'next', n, merged)
     mm.replace([middle, n], [rest, merged])
   }
   return { kind: 'next', vma: merged }
 }
 
-/** split_vma(): refuses when map_count has reached max_map_count. */
-export function splitAllowed(ctx: StepContext, v: Vma): boolean {
-  if (ctx.mm.count >= ctx.maxMapCount) {
-    if (ctx.explain) ctx.check('split_vma', 'map-count', false, () => `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`, 'middle', v)
-    return false
-  }
-  return true
+/** split_vma(): refuses when map_count has reached max_map_count, else __split_vma(). */
+export function splitAllowed(ctx: StepContext, v: Vma, fn = 'split_vma'): boolean {
+  const ok = ctx.mm.count < ctx.maxMapCount
+  return ctx.check(fn, 'map-count', ok, () => (ok
+    ? `splitting ${rangeText(v)} needs a new VMA: map_count ${ctx.mm.count} is below max_map_count ${ctx.maxMapCount}`
+    : `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`), 'middle', v)
 }
 
+/**
 /**
  * __split_vma(): "if (vma->vm_ops && vma->vm_ops->may_split) { err = vma->vm_ops->may_split(vma, addr); … }".
  * Of the VMAs here only perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always).
  */
 export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
   if (v.file?.kind !== 'perf') return true
-  if (ctx.explain) ctx.check('perf_mmap_may_split', 'may-split', false, () => `${rangeText(v)} is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`, 'middle', v)
+  ctx.check('perf_mmap_may_split', 'may-split', false, () => `${rangeText(v)} is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`, 'middle', v)
   return false
 }
 
-/** split_vma(): the map_count check, then __split_vma()'s may_split. Returns an errno or null. */
-export function splitRefusal(ctx: StepContext, v: Vma, at: number): string | null {
-  if (!splitAllowed(ctx, v)) return 'ENOMEM'
-  return maySplit(ctx, v, at) ? null : 'EINVAL'
-}
-
-/** Split `v` at `at`; returns [lower, upper]. Both keep v's flags and anon_vma. */
-export function splitAt(ctx: StepContext, v: Vma, at: number): [Vma, Vma] {
-  const lower = ctx.derive(v, { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) })
-  const upper = ctx.derive(v, { start: at as Page, pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, at as Page, v.end) })
+/**
+ * __split_vma(vma, addr, new_below): vm_area_dup() makes a new struct for the
+ * side below `at` (new_below) or above it; `v`'s struct keeps the other side.
+ * Returns [lower, upper]. Both keep v's flags and anon_vma (anon_vma_clone()).
+ */
+export function splitVma(ctx: StepContext, v: Vma, at: number, newBelow: boolean): [Vma, Vma] {
+  // Callers ask maySplit() first (perf's ring buffer refuses every split).
+  ctx.check('__split_vma', 'may-split', true, () => `${rangeText(v)} at ${at}: no vm_ops->may_split refuses it, so the split may go ahead`, 'middle', v)
+  const below = { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) }
+  const above = { start: at as Page, pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, at as Page, v.end) }
+  const lower = newBelow ? ctx.dup(v, below) : ctx.derive(v, below)
+  const upper = newBelow ? ctx.derive(v, above) : ctx.dup(v, above)
   ctx.mm.replace([v], [lower, upper])
+  ctx.note('__split_vma', 'split', () => `${rangeText(v)} split at ${at}: a new vm_area_struct ${rangeText(newBelow ? lower : upper)} (vm_area_dup); the VMA keeps ${rangeText(newBelow ? upper : lower)}`, 'middle', newBelow ? upper : lower)
   return [lower, upper]
 }
 
 /**
  * vma_modify() with new flags for [start, end) ⊆ middle: merge if possible,
- * else split off the range and give it the flags. Returns the VMA now covering
+ * else split off the range (split_vma() below, then above: the middle keeps
+ * its struct) and give it the flags in place. Returns the VMA now covering
  * [start, end) (or more, when merged), or an errno.
  */
 export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
-  const next = ctx.mm.vmas[ctx.mm.indexOf(middle) + 1] ?? null
+  const next = ctx.mm.at(ctx.mm.indexOf(middle) + 1) ?? null
   const vmg: MergeState = {
     start, end, pgoff: middle.pgoff + (start - middle.start), flags, file: middle.file,
     anonVma: middle.anonVma, anonForkChild: middle.forkChild, middle, prev, next, justExpand: false, labels: [],
   }
   const merged = mergeExistingRange(ctx, vmg)
   if (merged) {
-    if (ctx.explain) ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
+    ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
     return { vma: merged.vma, merged: merged.kind }
   }
-  // Split off [start, end) and give it the flags: at most three pieces, made at once.
-  const pieces: Vma[] = []
-  if (middle.start < start) {
-    const refused = splitRefusal(ctx, middle, start)
-    if (refused) return { error: refused }
-    pieces.push(ctx.derive(middle, { end: start as Page, labels: clipLabels(middle.labels, middle.start, start as Page) }))
+  return splitOffWithFlags(ctx, middle, start, end, flags)
+}
+
+/**
+ * No merge: split_vma() at start (new_below), then at end, and give [start, end)
+ * the new flags in place: the middle keeps its struct (the tail of vma_modify(),
+ * and of mprotect_fixup()/madvise_update_vma() before 6.12).
+ */
+export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
+  let vma = middle
+  if (vma.start < start) {
+    if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
+    if (!maySplit(ctx, vma, start)) return { error: 'EINVAL' }
+    vma = splitVma(ctx, vma, start, true)[1]
   }
-  if (middle.end > end && (pieces.length > 0 ? ctx.mm.count + 1 >= ctx.maxMapCount : ctx.mm.count >= ctx.maxMapCount)) {
-    // The first split happened; the second is refused (split_vma's map_count check).
-    if (ctx.explain) ctx.check('split_vma', 'map-count', false, () => `splitting ${rangeText(middle)} at ${end} needs a new VMA, but map_count has reached max_map_count ${ctx.maxMapCount}`, 'middle', middle)
-    if (pieces.length > 0) {
-      pieces.push(ctx.derive(middle, { start: start as Page, pgoff: middle.pgoff + (start - middle.start), labels: clipLabels(middle.labels, start as Page, middle.end) }))
-      ctx.mm.replace([middle], pieces)
-    }
-    return { error: 'ENOMEM' }
+  if (vma.end > end) {
+    // A refusal here leaves the first split in place, as the kernel does.
+    if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
+    if (!maySplit(ctx, vma, end)) return { error: 'EINVAL' }
+    vma = splitVma(ctx, vma, end, false)[0]
   }
-  if (middle.end > end && middle.start >= start && !maySplit(ctx, middle, end)) return { error: 'EINVAL' }
-  const changed = ctx.derive(middle, {
-    start: start as Page, end: end as Page, pgoff: middle.pgoff + (start - middle.start), flags,
-    labels: clipLabels(middle.labels, start as Page, end as Page),
-  })
-  pieces.push(changed)
-  if (middle.end > end) {
-    pieces.push(ctx.derive(middle, { start: end as Page, pgoff: middle.pgoff + (end - middle.start), labels: clipLabels(middle.labels, end as Page, middle.end) }))
-  }
-  ctx.mm.replace([middle], pieces)
+  // The flags are set on the VMA in place (vm_flags_reset()).
+  const changed = ctx.derive(vma, { flags })
+  ctx.mm.replace([vma], [changed])
   return { vma: changed, merged: null }
 }

@@ -132,11 +132,21 @@ export class StepContext {
     return f
   }
 
-  /** Make a record derived from `base` with `changes`. */
+  /**
+   * The same struct changed in place (vma_expand(), vma_shrink(), the side of a
+   * split that keeps the struct, vm_flags set in place, an anon_vma attached):
+   * a new record of `base`'s struct.
+   */
   derive(base: Vma, changes: VmaChanges): Vma {
-    return this.store.add(base, changes)
+    return this.store.add(base, changes, base.structId)
   }
 
+  /** vm_area_dup(): a new struct copied from `base` (the new side of __split_vma(), copy_vma(), dup_mmap()). */
+  dup(base: Vma, changes: VmaChanges): Vma {
+    return this.store.add(base, changes, 0, base.structId)
+  }
+
+  /** vm_area_alloc(): a new struct. */
   make(fields: VmaFields): Vma {
     return this.store.add(fields, null)
   }

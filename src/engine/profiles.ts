@@ -38,42 +38,100 @@ export interface KernelProfile {
   /** mremap(MREMAP_FIXED) without resize moves every VMA in the range (remap_move(), 6.17). */
   readonly mremapMovesManyVmas: boolean
   /**
+   * The merge code: 'vma_merge' is mm/mmap.c vma_merge() with its numbered cases (and
+   * __mmap_region()'s own expand attempt), up to 6.11 (./vma-merge.ts); 'vma_merge_range' is
+   * mm/vma.c vma_merge_new_range()/vma_merge_existing_range() (./merge.ts), from 6.12
+   * (the series "mm: remove vma_merge()", Lorenzo Stoakes, Aug 2024).
+   */
+  readonly mergeCode: 'vma_merge' | 'vma_merge_range'
+  /**
+   * vma_merge(): is_mergeable_vma() refuses any neighbour with vm_ops->close ('any-neighbour',
+   * 6.1), or only one the merge would remove ('removed-only', 714965ca8252 "mm/mmap: start
+   * distinguishing if vma can be removed in mergeability test", 6.5).
+   */
+  readonly vmaMergeCloseRule: 'any-neighbour' | 'removed-only'
+  /** prctl(PR_SET_MEMORY_MERGE) exists (d7597f59d1d3 "mm: add new api to enable ksm per process", 6.4); before, EINVAL. */
+  readonly hasMemoryMerge: boolean
+  /** MAP_DROPPABLE exists (9651fcedf7b9 "mm: add MAP_DROPPABLE for designating always lazily freeable mappings", 6.11); before, do_mmap()'s map-type switch answers EINVAL. */
+  readonly hasMapDroppable: boolean
+  /**
+   * mprotect_fixup() drops VM_ACCOUNT when an unfaulted anonymous VMA stops being writable
+   * ("mm/mprotect: allow unfaulted VMAs to be unaccounted on mprotect()", Lorenzo Stoakes, 6.7).
+   */
+  readonly mprotectUnaccountsUnfaulted: boolean
+  /**
+   * The retry merge after a .mmap hook changed the flags (when retryMergeAfterMmapHook):
+   * 'new-range' merges the not-yet-inserted VMA as a new range, only when it has a prev
+   * (mmap_region(), ≤ 6.12: `vm_flags != vma->vm_flags && prev`); 'inserted-vma' merges the
+   * inserted VMA with vma_merge_existing_range() (__mmap_region() after "mm: refactor
+   * __mmap_region()", 6.13 – 6.15).
+   */
+  readonly retryMergeOf: 'new-range' | 'inserted-vma'
+  /**
    * A range copied by mremap (copy_vma → vma_merge_copied_range) is refused by an unfaulted
    * neighbour when the VMA it was copied from is a fork child: is_mergeable_anon_vma() also
    * checks vmg->copied_from. 6.18.8 stable, e96ecd36c329 ("mm/vma: enforce VMA fork limit on
-   * unfaulted,faulted mremap merge too", upstream 3b617fd3d317); 6.19 mainline.
+   * unfaulted,faulted mremap merge too", upstream 3b617fd3d317); 6.19 mainline. Releases with
+   * the legacy anon_vma rule never allowed that merge anyway.
    */
   readonly copiedFromForkCheck: boolean
 }
 
 const P = (p: KernelProfile): KernelProfile => Object.freeze(p)
 
+/** What 6.13 – 6.18 share beyond the fields each release sets. */
+const RANGE_MERGE = {
+  mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
+  mprotectUnaccountsUnfaulted: true, retryMergeOf: 'inserted-vma',
+} as const
+
 export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
+  '6.1': P({
+    id: '6.1', title: '6.1 LTS: no PR_SET_MEMORY_MERGE; the old vma_merge(); MADV_MERGEABLE merges',
+    ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
+    mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false,
+  }),
+  '6.6': P({
+    id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
+    ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
+    mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false,
+  }),
+  '6.12': P({
+    id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
+    ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
+    mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
+    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false,
+  }),
   '6.15': P({
     id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, copiedFromForkCheck: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   '6.16': P({
     id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, copiedFromForkCheck: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   v2: P({
     id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, copiedFromForkCheck: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   '6.17': P({
     id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, copiedFromForkCheck: false,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
+  // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
-    // The 6.18 stable release as of 6.18.8 and later (this machine runs 6.18.44).
     id: '6.18', title: '6.18 stable (≥ 6.18.8): as 6.17, and mremap merges check the copied-from VMA for fork state',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, copiedFromForkCheck: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true,
   }),
 }
 

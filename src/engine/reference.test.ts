@@ -5,41 +5,16 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Backing, Scenario, Step } from '../scenario/types'
 import { KERNEL_IDS, type VmaView } from './api'
 import { simulate } from './simulate'
 import { runPageModel, type PageState } from './testing/page-model'
+import { scenarioArb as scenariosIn } from './testing/scenario-arb'
 
 const W = 24
 /** More runs locally with VMASCOPE_PROPERTY_RUNS=5000. */
 const RUNS = Number(process.env.VMASCOPE_PROPERTY_RUNS ?? 300)
 
-const backingArb: fc.Arbitrary<Backing> = fc.oneof(
-  { weight: 4, arbitrary: fc.constant<Backing>({ kind: 'anon' }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file' as const), file: fc.constantFrom('F', 'G'), pgoff: fc.nat(6), fs: fc.constantFrom('ext4' as const, 'tmpfs' as const, 'overlayfs' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('shmem' as const), file: fc.constant('M'), pgoff: fc.nat(6) }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('device' as const), file: fc.constantFrom('/dev/zero', '/dev/drv'), pgoff: fc.nat(4),
-      hook: fc.constantFrom('mmap' as const, 'mmap_prepare' as const), setsFlags: fc.constantFrom<string[]>([], ['VM_PFNMAP', 'VM_IO'], ['VM_DONTDUMP']),
-    }),
-  },
-)
-const at = fc.nat(W - 1)
-const len = fc.integer({ min: 0, max: 6 })
-const prot = fc.constantFrom('rw-', 'r--', '---', 'r-x', 'rwx')
-const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('mmap' as const), name: fc.constantFrom('A', 'B', 'C', 'D'), at, pages: len, prot, share: fc.constantFrom('private' as const, 'private' as const, 'shared' as const), backing: backingArb }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('munmap' as const), at, pages: len }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('mprotect' as const), at, pages: len, prot }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('madvise' as const), at, pages: len, advice: fc.constantFrom('MADV_MERGEABLE' as const, 'MADV_UNMERGEABLE' as const) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('prctl' as const), option: fc.constant('PR_SET_MEMORY_MERGE' as const), value: fc.constantFrom(0, 1) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('touch' as const), at, pages: len, write: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.constant<Step>({ op: 'fork' }) },
-)
-const scenarioArb: fc.Arbitrary<Scenario> = fc.array(stepArb, { minLength: 1, maxLength: 14 })
-  .map((steps) => ({ format: 'vma-scenario/1', windowPages: W, placement: 'fixed', steps }))
+const scenarioArb = scenariosIn(W)
 
 function pagesOf(vmas: readonly VmaView[], fileKey: (v: VmaView) => string): (PageState | null)[] {
   const out: (PageState | null)[] = new Array(W).fill(null)
@@ -58,7 +33,7 @@ describe.each(KERNEL_IDS)('engine vs the page model, kernel %s', (kernel) => {
   it('agrees page by page after every step, and keeps its invariants', () => {
     fc.assert(fc.property(scenarioArb, (scenario) => {
       const trace = simulate(scenario, kernel)
-      const model = runPageModel(scenario, { v2Defect: kernel === 'v2' })
+      const model = runPageModel(scenario, { v2Defect: kernel === 'v2', noMemoryMerge: kernel === '6.1' })
       for (let i = 1; i <= scenario.steps.length; i++) {
         const vmas = trace.vmasAt(i)
         // Invariants: sorted, non-empty, non-overlapping, inside the window, map_count.

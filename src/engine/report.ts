@@ -4,6 +4,7 @@
  */
 import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, Trace, VmaView } from './api'
 import type { StepOp } from '../scenario/types'
+import { changeText, traceChanges, type VmaChangeKind } from './changes'
 
 export interface RunnerVma {
   start: number
@@ -29,9 +30,20 @@ export interface RunnerStep {
   ksm: KsmTiming | null
   summary: string
   vmas: RunnerVma[]
+  /** What the step did to each vm_area_struct it made, changed or freed, by address (./changes.ts). */
+  changes: RunnerChange[]
   checks: Check[]
   /** Why the real result of this step cannot be predicted (absent when it can). */
   unpredictable?: string
+}
+
+export interface RunnerChange {
+  kind: VmaChangeKind
+  /** The VMA's range before the step (null when new) and after it (null when removed). */
+  before: [number, number] | null
+  after: [number, number] | null
+  /** "[0,2) expanded to [0,4)". */
+  text: string
 }
 
 export interface RunnerDocument {
@@ -52,9 +64,16 @@ export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
   const s = trace.steps[i - 1]!
   return {
     index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
-    summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), checks: s.checks,
+    summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), changes: runnerChanges(trace, i), checks: s.checks,
     ...(s.unpredictable ? { unpredictable: s.unpredictable } : {}),
   }
+}
+
+function runnerChanges(trace: Trace, i: number): RunnerChange[] {
+  const changes = traceChanges(trace, i)
+  const op = trace.steps[i - 1]!.op
+  const range = (v: VmaView | null): [number, number] | null => (v ? [v.start, v.end] : null)
+  return changes.map((c) => ({ kind: c.kind, before: range(c.before), after: range(c.after), text: changeText(c, changes, op) }))
 }
 
 export function traceToRunnerJson(trace: Trace): RunnerDocument {

@@ -21,7 +21,7 @@ import { doFork } from './ops/fork'
 import { doMmap } from './ops/mmap'
 import { doMadvise, doMprotect, doMunmap, doPrctl, doTouch } from './ops/modify'
 import { doMremap } from './ops/mremap'
-import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState } from './process'
+import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState, type StepReport } from './process'
 import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
 import { toView } from './view'
@@ -114,7 +114,7 @@ const CHECKS_ACCESSOR: PropertyDescriptor = {
   },
 }
 
-class SimulatedTrace implements Trace {
+export class SimulatedTrace implements Trace {
   private materialised: StepResult[] | null = null
   readonly assumptions: RunAssumptions
 
@@ -135,9 +135,21 @@ class SimulatedTrace implements Trace {
     if (!this.materialised) {
       const out: StepResult[] = []
       for (let i = 1; i <= this.cols.outcome.length; i++) out.push(this.result(i))
+      if (out.length < this.scenario.steps.length) return out // a run still going (Simulation): not kept
       this.materialised = out
     }
     return this.materialised
+  }
+
+  /** Steps taken (all of them once the run is over). */
+  get stepCount(): number {
+    return this.cols.outcome.length
+  }
+
+  /** Step i (1-based) as a result object, without making the whole list; undefined past the steps taken. */
+  stepAt(i: number): StepResult | undefined {
+    if (i < 1 || i > this.cols.outcome.length) return undefined
+    return this.materialised ? this.materialised[i - 1] : this.result(i)
   }
 
   private result(i: number): StepResult {
@@ -201,11 +213,21 @@ class SimulatedTrace implements Trace {
 
   /** The decision record of step i (1-based), written by re-running that step. */
   explain(i: number): Check[] {
+    return this.replay(i)?.checks ?? []
+  }
+
+  /**
+   * Step i (1-based) run again from its restored starting state with the
+   * decision record on: what `explain` shows, with the result the re-run came
+   * to (the tests hold it equal to the recorded step, see replay.test.ts).
+   */
+  replay(i: number, tamper?: (state: ProcessState) => void): Replay | null {
     const c = this.cols
     const k = i - 1
     const step = this.scenario.steps[k]
-    if (!step || k >= c.outcome.length) return []
-    const scratch = new TraceStore(true)
+    if (!step || k < 0 || k >= c.outcome.length) return null
+    // The re-run makes the same record ids as the run did, and never marks the trace's records dead.
+    const scratch = new TraceStore(true, this.store.firstIdOf(i))
     scratch.beginStep(i)
     const mm = new AddressSpace(scratch)
     mm.vmas = this.store.vmasAt(i - 1).slice() // the re-run changes its copy, never the trace's
@@ -220,53 +242,140 @@ class SimulatedTrace implements Trace {
       files: new Map(this.files.slice(0, c.startFiles[k]!)),
     }
     const ids = { anonVma: c.startAnonVmaId[k]!, file: c.startFileId[k]! }
+    tamper?.(state)
     const ctx = new StepContext(this.profile, state, scratch, this.scenario, this.maxMapCount, ids, true)
     runStep(ctx, step)
-    return ctx.checks
+    finishReport(step, ctx.report)
+    const r = ctx.report
+    return {
+      checks: ctx.checks, outcome: r.outcome, ksm: r.ksm, error: r.error, range: r.range,
+      vmas: mm.vmas.map(toView), mapCount: mm.count, mergeAny: state.mergeAny, process: state.process,
+    }
+  }
+}
+
+/** What re-running one step with explanations on came to. */
+export interface Replay {
+  checks: Check[]
+  outcome: Outcome | null
+  ksm: KsmTiming | null
+  error: string | null
+  range: [number, number] | null
+  vmas: VmaView[]
+  mapCount: number
+  mergeAny: boolean
+  process: 'parent' | 'child'
+}
+
+/**
+ * Re-run step i of a trace made by `simulate` with the decision record on (see
+ * SimulatedTrace.replay). `tamper` changes the restored starting state first:
+ * only for the test that shows a wrongly restored state is caught.
+ */
+export function replayStep(trace: Trace, i: number, tamper?: (state: ProcessState) => void): Replay | null {
+  if (!(trace instanceof SimulatedTrace)) throw new Error('replayStep needs a trace made by simulate()')
+  return trace.replay(i, tamper)
+}
+
+/** The outcome and KSM timing every mmap and brk reports, whatever its path. */
+function finishReport(step: Step, rep: StepReport): void {
+  const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
+  if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
+  if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
+}
+
+/**
+ * A run in progress: the steps are taken a batch at a time (`advance`), so a
+ * caller can report progress, stay responsive between batches (the worker
+ * answers a cancel or a step of the run so far), or give up. `trace` reads the
+ * steps taken so far: between two batches every step up to `done` is final
+ * (a record's death only ever sets a later step), so the VMAs after any of
+ * them can be read while the run goes on.
+ */
+export class Simulation {
+  readonly total: number
+  private readonly store = new TraceStore()
+  private readonly state: ProcessState
+  private readonly ids = { anonVma: 0, file: 0 }
+  private readonly cols = new StepColumns()
+  private readonly files: [string, FileObject][]
+  private readonly ctx: StepContext
+  private readonly view: SimulatedTrace
+  private next = 0
+
+  constructor(readonly scenario: Scenario, readonly kernel: KernelId, options: SimulateOptions = {}) {
+    if (!KERNEL_IDS.includes(kernel)) throw new Error(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
+    const profile = profileFor(kernel)
+    const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
+    this.total = scenario.steps.length
+    this.state = newProcess(this.store, scenario)
+    // Files in creation order, so a step's starting set is a prefix.
+    this.files = loadInitialState(scenario, this.state, this.store, this.ids)
+    this.ctx = new StepContext(profile, this.state, this.store, scenario, maxMapCount, this.ids, false)
+    this.view = new SimulatedTrace(kernel, scenario, this.store, profile, maxMapCount, this.cols, this.files)
+  }
+
+  /** Steps taken so far. */
+  get done(): number {
+    return this.next
+  }
+
+  /** VMA records made so far (a measure of the run's memory). */
+  get recordCount(): number {
+    return this.store.recordCount
+  }
+
+  /** Takes up to `maxSteps` more steps; returns how many are done. */
+  advance(maxSteps: number): number {
+    const { steps } = this.scenario
+    const { state, store, ctx, cols, files, ids } = this
+    const end = Math.min(steps.length, this.next + maxSteps)
+    for (let i = this.next; i < end; i++) {
+      const step = steps[i]!
+      const index = i + 1
+      // The step that throws (a vmascope defect) is the one callers name.
+      this.next = i
+      const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
+      cols.startBrk.push(state.brk ?? NaN)
+      cols.startAnonVmaId.push(ids.anonVma)
+      cols.startFileId.push(ids.file)
+      cols.startFiles.push(files.length)
+      store.beginStep(index)
+      const filesBefore = state.files.size
+      ctx.reset()
+      runStep(ctx, step)
+      if (state.files.size !== filesBefore) {
+        let n = 0
+        for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
+      }
+      const rep = ctx.report
+      finishReport(step, rep)
+      cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
+      cols.ksm.push(KSM.indexOf(rep.ksm))
+      cols.error.push(rep.error)
+      cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
+      cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
+      cols.mapCount.push(state.mm.count)
+      if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
+      cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
+      store.endStep(state.mm)
+    }
+    this.next = end
+    return end
+  }
+
+  /**
+   * The trace of the steps taken so far. Before the run ends read it only
+   * through `stepAt`, `vmasAt`, `idsAt`, `viewOf` and `explain` (its `steps`
+   * list is the whole run's and is made only once the run is complete).
+   */
+  get trace(): SimulatedTrace {
+    return this.view
   }
 }
 
 export function simulate(scenario: Scenario, kernel: KernelId, options: SimulateOptions = {}): Trace {
-  if (!KERNEL_IDS.includes(kernel)) throw new Error(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
-  const profile = profileFor(kernel)
-  const store = new TraceStore()
-  const state = newProcess(store, scenario)
-  const ids = { anonVma: 0, file: 0 }
-  const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
-  const steps = scenario.steps
-  const cols = new StepColumns()
-  // Files in creation order, so a step's starting set is a prefix.
-  const files: [string, FileObject][] = loadInitialState(scenario, state, store, ids)
-  const ctx = new StepContext(profile, state, store, scenario, maxMapCount, ids, false)
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!
-    const index = i + 1
-    const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
-    cols.startBrk.push(state.brk ?? NaN)
-    cols.startAnonVmaId.push(ids.anonVma)
-    cols.startFileId.push(ids.file)
-    cols.startFiles.push(files.length)
-    store.beginStep(index)
-    const filesBefore = state.files.size
-    ctx.reset()
-    runStep(ctx, step)
-    if (state.files.size !== filesBefore) {
-      let n = 0
-      for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
-    }
-    const rep = ctx.report
-    const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
-    if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
-    if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
-    cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
-    cols.ksm.push(KSM.indexOf(rep.ksm))
-    cols.error.push(rep.error)
-    cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
-    cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
-    cols.mapCount.push(state.mm.count)
-    if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
-    cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
-    store.endStep(state.mm.vmas)
-  }
-  return new SimulatedTrace(kernel, scenario, store, profile, maxMapCount, cols, files)
+  const run = new Simulation(scenario, kernel, options)
+  run.advance(Infinity)
+  return run.trace
 }

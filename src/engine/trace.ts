@@ -34,7 +34,7 @@ export class TraceStore {
   /** Every death, in order; killStart[s] = index of the first death at step s. */
   private readonly killed: Vma[] = []
   private readonly killStart: number[] = [0]
-  private nextId = 1
+  private nextId: number
   /** Number of steps recorded (the last step begun). */
   stepCount = 0
   step = 0
@@ -43,14 +43,24 @@ export class TraceStore {
    * A scratch store (for re-running one step to explain it) makes records
    * but never marks the trace's own records dead.
    */
-  constructor(private readonly scratch = false) {}
+  constructor(private readonly scratch = false, firstId = 1) {
+    this.nextId = firstId
+  }
 
-  /** Record a new VMA, born at the current step: `base` with `changes` applied. */
-  add(base: VmaFields, changes: VmaChanges | null): Vma {
-    const v = new VmaRecord(this.nextId++, this.step, base, changes)
+  /**
+   * Record a new VMA, born at the current step: `base` with `changes` applied;
+   * a version of struct `structId`, or (0) a new struct duplicated from `dupOf` (0: none).
+   */
+  add(base: VmaFields, changes: VmaChanges | null, structId = 0, dupOf = 0): Vma {
+    const v = new VmaRecord(this.nextId++, this.step, base, changes, structId, dupOf)
     this.records.push(v)
     this.bornSinceCheckpoint++
     return v
+  }
+
+  /** The id of the first record step s (1..stepCount) made: a re-run of step s makes the same ids. */
+  firstIdOf(s: number): number {
+    return this.birthStart[s]! + 1
   }
 
   /** How many records were made (their ids are 1..recordCount). */
@@ -106,11 +116,11 @@ export class TraceStore {
     this.bornSinceCheckpoint = 0
   }
 
-  endStep(live: readonly Vma[]): void {
+  endStep(live: { readonly count: number; toArray(): Vma[] }): void {
     // A checkpoint every live/8 births: at most 8 pointers of checkpoint per record ever made,
     // and a step is rebuilt from a checkpoint plus at most live/8 newer records.
-    if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.length / CHECKPOINT_DENSITY)) {
-      this.checkpoints.push({ step: this.step, vmas: live.slice() })
+    if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.count / CHECKPOINT_DENSITY)) {
+      this.checkpoints.push({ step: this.step, vmas: live.toArray() })
       this.bornSinceCheckpoint = 0
     }
   }

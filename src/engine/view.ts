@@ -45,6 +45,8 @@ export function toView(v: Vma): VmaView {
   const [names, mnemonics] = flagLists(v.flags)
   return {
     id: v.id,
+    structId: v.structId,
+    dupOf: v.dupOf || null,
     start: v.start,
     end: v.end,
     pgoff: v.pgoff,

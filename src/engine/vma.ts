@@ -6,6 +6,15 @@
  * which the record left the address space, which the trace uses to rebuild the
  * VMAs of any step. A VMA that grows, shrinks or changes flags is a new record
  * with a new id, so "what changed in this step" is exact.
+ *
+ * A record is one version of a `struct vm_area_struct`. `structId` names the
+ * struct: a change the kernel makes to the struct in place (vma_expand(),
+ * vma_shrink(), the side of a __split_vma() that keeps the struct, vm_flags
+ * changed in place, anon_vma_prepare() attaching an anon_vma) gives a new
+ * record with the same `structId`; a struct the kernel allocates
+ * (vm_area_alloc() for a new mapping, vm_area_dup() for the new side of a
+ * split, copy_vma() and dup_mmap()) starts a new `structId`, equal to the id
+ * of its first record.
  */
 import type { FileHook, FileSystem } from '../scenario/types'
 import type { VmFlags } from './flags'
@@ -50,6 +59,14 @@ export interface Label {
 
 export interface Vma {
   readonly id: number
+  /** The vm_area_struct this record is a version of: the id of its first record. */
+  readonly structId: number
+  /**
+   * On a struct's first record: the struct it was duplicated from (vm_area_dup():
+   * the new side of __split_vma(), copy_vma(), dup_mmap()); 0 for one made fresh
+   * (vm_area_alloc()) and on every later record.
+   */
+  readonly dupOf: number
   readonly start: Page
   readonly end: Page
   readonly pgoff: number
@@ -73,7 +90,7 @@ export interface Vma {
 }
 
 /** Everything a record holds but its identity and lifetime. */
-export type VmaFields = Omit<Vma, 'id' | 'born' | 'died'>
+export type VmaFields = Omit<Vma, 'id' | 'structId' | 'dupOf' | 'born' | 'died'>
 
 /** The fields one may change to derive a new record. */
 export type VmaChanges = Partial<Pick<Vma, 'start' | 'end' | 'pgoff' | 'flags' | 'file' | 'anonVma' | 'forkChild' | 'vmOpsClose' | 'anonymous' | 'labels'>>
@@ -95,8 +112,11 @@ export class VmaRecord implements Vma {
   readonly hook: FileHook | null
   readonly labels: readonly Label[]
   died = Infinity
+  readonly structId: number
 
-  constructor(readonly id: number, readonly born: number, base: VmaFields, changes: VmaChanges | null) {
+  /** `structId` 0: a new struct (this record is its first); `dupOf`: the struct it was duplicated from. */
+  constructor(readonly id: number, readonly born: number, base: VmaFields, changes: VmaChanges | null, structId: number, readonly dupOf: number) {
+    this.structId = structId || id
     const c = changes ?? {}
     this.start = c.start ?? base.start
     this.end = c.end ?? base.end

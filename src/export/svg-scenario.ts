@@ -18,7 +18,7 @@ export const VMASCOPE_XML_NAMESPACE = 'https://github.com/vmascope/vmascope/scen
 export const THEME_TOKENS = [
   '--bg', '--bg-panel', '--bg-raised', '--fg', '--fg-muted', '--border', '--accent', '--focus', '--selection',
   '--vma-anon', '--vma-file', '--vma-shmem', '--vma-device', '--vma-heap', '--vma-boundary', '--vma-mergeable',
-  '--change-new', '--change-merged', '--change-split', '--change-removed',
+  '--change-new', '--change-merged', '--change-split', '--change-modified', '--change-removed',
   '--check-pass', '--check-fail', '--prev-highlight', '--next-highlight',
 ] as const
 

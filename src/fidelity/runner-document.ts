@@ -12,7 +12,8 @@ export interface RunnerVma extends Omit<EngineRunnerVma, 'pgoff'> {
   pgoff: number | null
 }
 
-export interface RunnerStep extends Omit<EngineRunnerStep, 'op' | 'outcome' | 'ksm' | 'vmas' | 'checks'> {
+/** A real kernel shows no struct identities: the recorder prints no `changes`. */
+export interface RunnerStep extends Omit<EngineRunnerStep, 'op' | 'outcome' | 'ksm' | 'vmas' | 'checks' | 'changes'> {
   op: string
   outcome: string | null
   ksm: string | null

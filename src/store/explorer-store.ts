@@ -37,7 +37,8 @@ export interface Highlight {
 export type ScenarioSource = { kind: 'gallery'; id: string } | { kind: 'file'; name: string }
 
 export const DEFAULT_BASE_ADDRESS = '0x7f0000000000'
-export const DEFAULT_COMPARE_KERNEL: KernelId = '6.16'
+/** The comparison a production user asks for first: a long-term kernel with the bug (6.12 LTS) beside DEFAULT_KERNEL. */
+export const DEFAULT_COMPARE_KERNEL: KernelId = '6.12'
 
 export interface ExplorerState {
   scenario: Scenario
@@ -57,6 +58,10 @@ export interface ExplorerState {
   theme: ThemeChoice
   pinnedVmaId: number | null
   highlight: Highlight | null
+  /** The scenario was changed in the editor since it was opened or kept. */
+  edited: boolean
+  /** The "My scenarios" entry this scenario is (src/persist); edits are saved into it. Null when not kept. */
+  workId: string | null
 }
 
 export interface ExplorerActions {
@@ -67,6 +72,8 @@ export interface ExplorerActions {
    * use); a broken file leaves the current one. Resolves to whether it opened.
    */
   openScenarioText(text: string, fileName: string): Promise<boolean>
+  /** Opens a validated scenario (a kept one from "My scenarios", a paste, an import) as a new scenario. */
+  openScenario(scenario: Scenario, source: ScenarioSource, workId?: string | null): void
   dismissScenarioError(): void
   setKernel(kernel: KernelId): void
   setCompare(on: boolean): void
@@ -122,6 +129,8 @@ export function initialExplorerState(): ExplorerState {
     theme: 'system',
     pinnedVmaId: null,
     highlight: null,
+    edited: false,
+    workId: null,
   }
 }
 
@@ -133,8 +142,10 @@ export function scenarioErrorText(error: { path: string; message: string }): str
 export function createExplorerStore(overrides: Partial<ExplorerState> = {}): ExplorerStore {
   return createStore<ExplorerStoreState>()((set, get) => {
     /** A new scenario starts on its last step, with the whole window in view and nothing pinned. */
-    const replaceScenario = (scenario: Scenario, source: ScenarioSource) =>
+    const replaceScenario = (scenario: Scenario, source: ScenarioSource, workId: string | null = null) =>
       set({
+        edited: false,
+        workId,
         scenario,
         source,
         scenarioError: null,
@@ -172,6 +183,7 @@ export function createExplorerStore(overrides: Partial<ExplorerState> = {}): Exp
         replaceScenario(loaded.scenario, { kind: 'file', name: fileName })
         return true
       },
+      openScenario: (scenario, source, workId = null) => replaceScenario(scenario, source, workId),
       dismissScenarioError: () => set({ scenarioError: null }),
 
       setKernel: (kernel) => set({ kernel }),

@@ -49,7 +49,7 @@ const listKey = (list: readonly string[]) => list.join('\u0000')
 
 export interface VmaColumns {
   count: number
-  /** id, start, end, pgoff, fileId (-1 = null), anonVma (0 = null): 6 numbers per VMA. */
+  /** id, start, end, pgoff, fileId (-1 = null), anonVma (0 = null), structId, dupOf (0 = null): 8 numbers per VMA. */
   numbers: Float64Array
   /** Per VMA: backing index, bit set, prot index, names-list index, flags-list index, file-name index (-1 = null). */
   codes: Int32Array
@@ -61,7 +61,7 @@ export interface VmaColumns {
   flagLists: [string[], string[]][]
 }
 
-const NUMBERS = 6
+const NUMBERS = 8
 const CODES = 6
 
 export function encodeVmas(vmas: readonly VmaView[]): VmaColumns {
@@ -81,6 +81,8 @@ export function encodeVmas(vmas: readonly VmaView[]): VmaColumns {
     numbers[o + 3] = v.pgoff
     numbers[o + 4] = v.fileId ?? -1
     numbers[o + 5] = v.anonVma ?? 0
+    numbers[o + 6] = v.structId
+    numbers[o + 7] = v.dupOf ?? 0
     const c = i * CODES
     codes[c] = BACKINGS.indexOf(v.backing)
     codes[c + 1] = (v.share === 'shared' ? BIT_SHARED : 0) | (v.mergeable ? BIT_MERGEABLE : 0) | (v.forkChild ? BIT_FORK_CHILD : 0) | (v.vmOpsClose ? BIT_VM_OPS_CLOSE : 0)
@@ -113,10 +115,13 @@ export function* decodeVmasInChunks(columns: VmaColumns, out: VmaView[], chunk: 
     const bits = codes[c + 1]!
     const fileId = numbers[o + 4]!
     const anonVma = numbers[o + 5]!
+    const dupOf = numbers[o + 7]!
     const fileIndex = codes[c + 5]!
     const [flags, mnemonics] = flagLists[codes[c + 4]!]!
     out[i] = {
       id: numbers[o]!,
+      structId: numbers[o + 6]!,
+      dupOf: dupOf === 0 ? null : dupOf,
       start: numbers[o + 1]!,
       end: numbers[o + 2]!,
       pgoff: numbers[o + 3]!,

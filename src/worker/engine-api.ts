@@ -5,16 +5,77 @@
  * object with no worker globals, so tests drive it over a MessageChannel.
  */
 import * as Comlink from 'comlink'
-import type { Check, Trace, VmaView } from '../engine/api'
+import type { Check, KernelId, Trace, VmaView } from '../engine/api'
 import { differingSteps } from '../engine/differences'
-import { simulate } from '../engine/simulate'
+import { Simulation, type SimulatedTrace } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
 import { encodeSteps, encodeVmas, plainStep, stepTransferables, vmaTransferables } from './columns'
-import type { EngineWorkerApi, RunColumns, StepVmasAnswer } from './engine-protocol'
+import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, ScenarioInput, StepSummary, StepVmasAnswer } from './engine-protocol'
 
-/** How many traces the worker keeps; the main thread releases what it stops showing. */
-const MAX_KEPT_RUNS = 8
+/** How many traces the worker keeps; the main thread releases what it stops showing (two sides, and one in flight each). */
+const MAX_KEPT_RUNS = 4
+
+/** A run goes this long between two turns of the worker's event loop (a cancel, a step's VMAs are answered in between). */
+const SLICE_MS = 20
+/** Steps taken between two looks at the clock. */
+const STEPS_PER_LOOK = 32
+/** A progress report at most this often. */
+const PROGRESS_MS = 250
+
+/**
+ * What a run holds in the worker, estimated from what it made: measured in
+ * Node and Chromium on the stress scenarios (145–220 bytes per step for its
+ * columns, 310–450 per VMA record with its view), rounded up.
+ */
+const BYTES_PER_STEP = 250
+const BYTES_PER_RECORD = 600
+/** The most one run may hold (estimated): a run that would need more is stopped with a message, the worker lives on. */
+export const RUN_BYTE_BUDGET = 1_000_000_000
+
+/** The most all kept runs may hold together: older runs are forgotten first. */
+export const KEPT_BYTE_BUDGET = 1_200_000_000
+
+const estimateBytes = (steps: number, records: number) => steps * BYTES_PER_STEP + records * BYTES_PER_RECORD
+const megabytes = (bytes: number) => `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`
+
+/** Gives the event loop a turn (a message, not a timer: nested timers are clamped to 4 ms). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => {
+      channel.port1.close()
+      resolve()
+    }
+    channel.port2.postMessage(null)
+  })
+}
+
+function runEnd(name: RunEnd, message: string): Error {
+  const error = new Error(message)
+  error.name = name
+  return error
+}
+
+/** A kept run: its simulation (which may still be going) and what its client has been sent. */
+interface KeptRun {
+  simulation: Simulation
+  trace: SimulatedTrace
+  sent: SentViews
+  bytes: number
+}
+
+/** The step's removed VMA ids, without making the whole step list (a run in progress has none). */
+function removedAt(trace: SimulatedTrace, step: number): number[] {
+  return trace.stepAt(step)?.removed ?? []
+}
+
+/** Steps from..to (1-based, inclusive) as columns, made one at a time (no list of a million result objects). */
+function stepColumns(trace: SimulatedTrace, from: number, to: number) {
+  const steps: StepSummary[] = []
+  for (let i = from; i <= to; i++) steps.push(plainStep(trace.stepAt(i)!))
+  return encodeSteps(steps)
+}
 
 /** Per record id (ids are dense, from 1): 1 once the client has been sent its view. */
 class SentViews {
@@ -33,64 +94,119 @@ class SentViews {
 }
 
 function stepChecks(trace: Trace, runId: number, step: number): Check[] {
-  const result = trace.steps[step - 1]
-  if (!result) throw new Error(`run ${runId} has no step ${step}`)
-  return result.checks
+  if (step < 1 || step > (trace as SimulatedTrace).stepCount) throw new Error(`run ${runId} has no step ${step}`)
+  return trace.explain(step)
 }
 
 /** A fresh engine: no runs kept. */
-export function createEngineApi(): EngineWorkerApi {
-  const runs = new Map<number, Trace>()
-  const sentViews = new Map<number, SentViews>()
+export function createEngineApi(options: { runByteBudget?: number } = {}): EngineWorkerApi {
+  const runByteBudget = options.runByteBudget ?? RUN_BYTE_BUDGET
+  const runs = new Map<number, KeptRun>()
+  const cancelled = new Set<number>()
   let nextRunId = 1
+  /** Runs take turns: one simulates at a time (a superseded one is cancelled by its client first). */
+  let queue: Promise<unknown> = Promise.resolve()
 
-  const keptTrace = (runId: number): Trace => {
-    const trace = runs.get(runId)
-    if (!trace) throw new Error(`run ${runId} is no longer kept in the engine worker`)
-    return trace
+  const kept = (runId: number): KeptRun => {
+    const run = runs.get(runId)
+    if (!run) throw new Error(`run ${runId} is no longer kept in the engine worker`)
+    return run
   }
 
-  const sentTo = (runId: number): SentViews => {
-    let sent = sentViews.get(runId)
-    if (!sent) {
-      sent = new SentViews()
-      sentViews.set(runId, sent)
+  /** Forgets the oldest runs until at most MAX_KEPT_RUNS are kept and they fit KEPT_BYTE_BUDGET (never `keep`). */
+  const evict = (keep: number) => {
+    let total = 0
+    for (const run of runs.values()) total += run.bytes
+    for (const [runId, run] of runs) {
+      if (runs.size <= MAX_KEPT_RUNS && total <= KEPT_BYTE_BUDGET) break
+      if (runId === keep) continue
+      runs.delete(runId)
+      total -= run.bytes
     }
-    return sent
+  }
+
+  async function simulateInSlices(input: ScenarioInput, kernel: KernelId, ticket: number, onProgress?: (progress: RunProgress) => void): Promise<RunColumns> {
+    const started = performance.now()
+    let scenario: Scenario
+    if ('stress' in input) {
+      const entry = findStressScenario(input.stress)
+      if (!entry) throw new Error(`no stress scenario "${input.stress}"`)
+      scenario = entry.build()
+    } else {
+      scenario = input
+    }
+    const simulation = new Simulation(scenario, kernel)
+    const runId = nextRunId++
+    const run: KeptRun = { simulation, trace: simulation.trace, sent: new SentViews(), bytes: 0 }
+    runs.set(runId, run)
+    let reported = 0
+    let lastReport = performance.now()
+    const columnsSince = () => {
+      const from = reported + 1
+      const steps = stepColumns(run.trace, from, simulation.done)
+      reported = simulation.done
+      return { runId, kernel, from, steps, simulateMs: performance.now() - started, recordCount: simulation.recordCount }
+    }
+    try {
+      while (simulation.done < simulation.total) {
+        if (cancelled.has(ticket)) throw runEnd('cancelled', `the run of kernel ${kernel} was cancelled`)
+        const sliceEnd = performance.now() + SLICE_MS
+        do {
+          try {
+            simulation.advance(STEPS_PER_LOOK)
+          } catch (error) {
+            throw defect(scenario, simulation.done + 1, error)
+          }
+        } while (simulation.done < simulation.total && performance.now() < sliceEnd)
+        run.bytes = estimateBytes(simulation.done, simulation.recordCount)
+        const budget = runByteBudget
+        if (run.bytes > budget) {
+          throw runEnd(
+            'too-large',
+            `this scenario does not fit in the explorer's memory: after ${simulation.done.toLocaleString('en-US')} of ${simulation.total.toLocaleString('en-US')} steps on kernel ${kernel} it holds ${simulation.recordCount.toLocaleString('en-US')} VMA records (about ${megabytes(run.bytes)}; one run may hold ${megabytes(budget)}). Run it with \`npm run simulate\`, which streams its output, or shorten it`,
+          )
+        }
+        if (onProgress && performance.now() - lastReport >= PROGRESS_MS) {
+          lastReport = performance.now()
+          const progress: RunProgress = { ...columnsSince(), done: simulation.done, total: simulation.total, bytes: run.bytes }
+          void onProgress(Comlink.transfer(progress, stepTransferables(progress.steps)))
+        }
+        await nextTurn()
+      }
+    } catch (error) {
+      runs.delete(runId)
+      throw error
+    } finally {
+      cancelled.delete(ticket)
+      // The callback is a comlink proxy: releasing it closes its port.
+      ;(onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.()
+    }
+    run.bytes = estimateBytes(simulation.done, simulation.recordCount)
+    evict(runId)
+    const answer = columnsSince()
+    return Comlink.transfer(answer, stepTransferables(answer.steps))
   }
 
   return {
-    run(input, kernel): RunColumns {
-      const started = performance.now()
-      let scenario = input
-      if ('stress' in input) {
-        const entry = findStressScenario(input.stress)
-        if (!entry) throw new Error(`no stress scenario "${input.stress}"`)
-        scenario = entry.build()
-      }
-      const trace = simulate(scenario as Scenario, kernel)
-      const steps = encodeSteps(trace.steps.map(plainStep))
-      const simulateMs = performance.now() - started
-      const runId = nextRunId++
-      runs.set(runId, trace)
-      while (runs.size > MAX_KEPT_RUNS) {
-        const oldest = runs.keys().next().value
-        if (oldest === undefined) break
-        runs.delete(oldest)
-        sentViews.delete(oldest)
-      }
-      return Comlink.transfer({ runId, kernel, steps, simulateMs, recordCount: trace.recordCount }, stepTransferables(steps))
+    run(input, kernel, ticket, onProgress) {
+      const turn = queue.then(() => simulateInSlices(input, kernel, ticket, onProgress))
+      queue = turn.catch(() => undefined)
+      return turn
+    },
+
+    cancel(ticket) {
+      cancelled.add(ticket)
     },
 
     stepVmas(runId, steps, checksOf): StepVmasAnswer {
-      const trace = keptTrace(runId)
-      const sent = sentTo(runId)
+      const { trace, sent, simulation } = kept(runId)
       const fresh: VmaView[] = []
       const lists = steps.map((step) => {
+        if (step > simulation.done) throw new Error(`kernel ${trace.kernel} has not reached step ${step} yet`)
         const ids = trace.idsAt(step)
         for (let k = 0; k < ids.length; k++) if (sent.mark(ids[k]!)) fresh.push(trace.viewOf(ids[k]!)!)
         // And the VMAs the step removed: with them the client rebuilds the step before (viewsBefore).
-        for (const id of trace.steps[step - 1]?.removed ?? []) if (sent.mark(id)) fresh.push(trace.viewOf(id)!)
+        for (const id of removedAt(trace, step)) if (sent.mark(id)) fresh.push(trace.viewOf(id)!)
         return ids
       })
       const columns = encodeVmas(fresh)
@@ -99,10 +215,9 @@ export function createEngineApi(): EngineWorkerApi {
     },
 
     recordViews(runId, fromId, count) {
-      const trace = keptTrace(runId)
-      const sent = sentTo(runId)
+      const { trace, sent, simulation } = kept(runId)
       const fresh: VmaView[] = []
-      const to = Math.min(trace.recordCount, fromId + count - 1)
+      const to = Math.min(simulation.recordCount, fromId + count - 1)
       for (let id = Math.max(1, fromId); id <= to; id++) {
         if (sent.mark(id)) fresh.push(trace.viewOf(id)!)
       }
@@ -110,13 +225,26 @@ export function createEngineApi(): EngineWorkerApi {
       return Comlink.transfer(columns, vmaTransferables(columns))
     },
 
-    stepChecks: (runId, step) => stepChecks(keptTrace(runId), runId, step),
+    stepChecks: (runId, step) => stepChecks(kept(runId).trace, runId, step),
 
-    differingSteps: (runIdA, runIdB) => differingSteps(keptTrace(runIdA), keptTrace(runIdB)),
+    differingSteps: (runIdA, runIdB) => differingSteps(kept(runIdA).trace, kept(runIdB).trace),
 
     release(runId) {
       runs.delete(runId)
-      sentViews.delete(runId)
     },
   }
+}
+
+/**
+ * An exception out of the simulated kernel on a valid scenario is a bug in
+ * vmascope, never the kernel's behaviour: one line that names the step and
+ * says so (the page shows it; the scenario stays for a report).
+ */
+function defect(scenario: Scenario, step: number, error: unknown): Error {
+  const op = scenario.steps[step - 1]?.op ?? 'step'
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return runEnd(
+    'defect',
+    `step ${step.toLocaleString('en-US')} (${op}) made the simulated kernel fail (${what.split('\n')[0]}). This is a vmascope defect, not kernel behaviour: please report it with the scenario (Download scenario)`,
+  )
 }

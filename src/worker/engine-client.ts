@@ -2,18 +2,23 @@
  * Typed main-thread client of the engine worker (engine.worker.ts).
  *
  * - Every call goes through comlink and returns a promise.
- * - If the worker dies (an uncaught error, a message that cannot be read, or no
- *   answer within `timeoutMs`), every pending call is rejected with an
- *   `EngineFailure` that says what failed, the worker is terminated, and the
- *   next call starts a fresh one. Run ids of the dead worker are then invalid;
- *   `generation` tells callers which worker a run id belongs to.
+ * - A run reports its progress (`onProgress`, with the steps taken so far, so
+ *   the page can show them before the run ends) and can be cancelled.
+ * - The watchdog watches the worker, not each call: while anything is
+ *   pending, the worker must be heard from (an answer or a run's progress
+ *   report) at least every `timeoutMs`. A worker that falls silent that long,
+ *   throws, sends an unreadable message or dies (out of memory) is
+ *   terminated; every pending call is rejected with an `EngineFailure` that
+ *   says what failed, and the next call starts a fresh one. Run ids of the
+ *   dead worker are then invalid; `generation` tells callers which worker a
+ *   run id belongs to.
  * - Choosing between concurrent answers (dropping stale ones) is the caller's
  *   job: see `LatestRequest`.
  */
 import * as Comlink from 'comlink'
 import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import type { EngineWorkerApi, RunSummary, StepSummary } from './engine-protocol'
+import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
 import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
 
@@ -50,16 +55,37 @@ class ViewMirror {
   }
 }
 
-const mirrorKey = (run: EngineRun) => `${run.generation}:${run.runId}`
+const mirrorKey = (run: { generation: number; runId: number }) => `${run.generation}:${run.runId}`
 
 export class EngineFailure extends Error {
   override name = 'EngineFailure'
+  /**
+   * Why a run ended without a trace, when it did not fail: cancelled, or too
+   * large for the explorer's memory; a defect of the simulated kernel. Null
+   * when the worker itself failed (it was replaced).
+   */
+  readonly end: RunEnd | null
+  constructor(message: string, end: RunEnd | null = null) {
+    super(message)
+    this.end = end
+  }
 }
 
 export interface EngineRun extends RunSummary {
   /** Which worker holds the trace; bumps each time the worker is replaced. */
   generation: number
+  /** While the run is still going (a progress report): steps taken and the scenario's total. */
+  partial?: { done: number; total: number; bytes: number }
 }
+
+export interface RunOptions {
+  /** Hears from the run every few hundred ms, with the steps taken so far (a run whose steps up to `done` can be shown). */
+  onProgress?(run: EngineRun): void
+  /** Aborting it cancels the run; `run` then rejects with an EngineFailure whose `end` is 'cancelled'. */
+  signal?: AbortSignal
+}
+
+const RUN_ENDS: readonly string[] = ['cancelled', 'too-large', 'defect'] satisfies RunEnd[]
 
 export interface EngineClientOptions {
   /** How long one call may take before the worker is declared hung and replaced. */
@@ -82,6 +108,10 @@ export class EngineClient {
   private worker: Worker | null = null
   private remote: Comlink.Remote<EngineWorkerApi> | null = null
   private readonly pending = new Set<(failure: EngineFailure) => void>()
+  private tickets = 0
+  /** When the worker was last heard from (any message), for the watchdog. */
+  private lastHeard = 0
+  private watchdog: ReturnType<typeof setInterval> | undefined
   private readonly timeoutMs: number
   private readonly createWorker: () => Worker
   generation = 0
@@ -93,16 +123,56 @@ export class EngineClient {
     this.createWorker = options.createWorker ?? createEngineWorker
   }
 
-  async run(scenario: Scenario, kernel: KernelId): Promise<EngineRun> {
-    const generation = this.ensureWorker().generation
+  async run(scenario: Scenario, kernel: KernelId, options: RunOptions = {}): Promise<EngineRun> {
+    const { remote, generation } = this.ensureWorker()
     const stress = stressIdOf(scenario)
-    const columns = await this.call(`simulating on kernel ${kernel}`, (remote) => remote.run(stress ? { stress } : scenario, kernel))
-    const steps: StepSummary[] = new Array(columns.steps.count)
-    await drain(decodeStepsInChunks(columns.steps, steps, DECODE_CHUNK))
-    const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs, recordCount: columns.recordCount }
-    const run: EngineRun = { ...summary, generation }
-    this.mirrors.set(mirrorKey(run), { views: new ViewMirror(columns.recordCount + 1), chain: Promise.resolve() })
-    return run
+    const ticket = ++this.tickets
+    const steps: StepSummary[] = []
+    let recordCount = 0
+    // Reports are decoded in the order they came, each in short chunks.
+    let decoded = Promise.resolve()
+    const append = (columns: RunColumns) => {
+      decoded = decoded.then(async () => {
+        recordCount = columns.recordCount
+        const chunk: StepSummary[] = new Array(columns.steps.count)
+        await drain(decodeStepsInChunks(columns.steps, chunk, DECODE_CHUNK))
+        for (let i = 0; i < chunk.length; i++) steps[columns.from - 1 + i] = chunk[i]!
+      })
+      return decoded
+    }
+    const onProgress = Comlink.proxy((progress: RunProgress) => {
+      void append(progress).then(() => {
+        if (options.signal?.aborted || generation !== this.generation) return
+        this.mirrorFor({ generation, runId: progress.runId }, progress.recordCount)
+        options.onProgress?.({
+          runId: progress.runId,
+          kernel,
+          steps: steps.slice(),
+          simulateMs: progress.simulateMs,
+          recordCount: progress.recordCount,
+          generation,
+          partial: { done: progress.done, total: progress.total, bytes: progress.bytes },
+        })
+      })
+    })
+    const onAbort = () => void remote.cancel(ticket).catch(() => undefined)
+    options.signal?.addEventListener('abort', onAbort)
+    try {
+      const columns = await this.call(`simulating on kernel ${kernel}`, () => remote.run(stress ? { stress } : scenario, kernel, ticket, onProgress))
+      await append(columns)
+      const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs, recordCount }
+      const run: EngineRun = { ...summary, generation }
+      this.mirrorFor(run, recordCount)
+      return run
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** The run's view mirror, made on first use (a run in progress gets one with its first report). */
+  private mirrorFor(run: { generation: number; runId: number }, recordCount: number): void {
+    const key = mirrorKey(run)
+    if (!this.mirrors.has(key)) this.mirrors.set(key, { views: new ViewMirror(recordCount + 1), chain: Promise.resolve() })
   }
 
   /** The VMAs after each of `steps`, in the order asked, in one round trip. */
@@ -208,6 +278,9 @@ export class EngineClient {
       worker.addEventListener('messageerror', () => {
         this.fail(new EngineFailure('the engine worker sent a message that could not be read'))
       })
+      worker.addEventListener('message', () => {
+        this.lastHeard = performance.now()
+      })
       this.worker = worker
       this.remote = Comlink.wrap<EngineWorkerApi>(worker)
     }
@@ -216,11 +289,12 @@ export class EngineClient {
 
   private call<T>(what: string, invoke: (remote: Comlink.Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
     const { remote } = this.ensureWorker()
+    if (this.pending.size === 0) this.lastHeard = performance.now()
+    this.startWatchdog()
     return new Promise<T>((resolve, reject) => {
       let settled = false
       const settle = () => {
         settled = true
-        clearTimeout(timer)
         this.pending.delete(onFailure)
       }
       const onFailure = (failure: EngineFailure) => {
@@ -228,10 +302,10 @@ export class EngineClient {
         settle()
         reject(failure)
       }
-      const timer = setTimeout(() => {
-        this.fail(new EngineFailure(`the engine did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${what}; it was stopped`))
-      }, this.timeoutMs)
-      this.pending.add(onFailure)
+      const silence = () => {
+        this.fail(new EngineFailure(`the engine did not answer for ${Math.round(this.timeoutMs / 1000)} s while ${what}; it was stopped`))
+      }
+      this.pending.add(Object.assign(onFailure, { silence }))
       invoke(remote).then(
         (value) => {
           if (settled) return
@@ -241,10 +315,27 @@ export class EngineClient {
         (error: unknown) => {
           if (settled) return
           settle()
-          reject(new EngineFailure(`the engine failed while ${what}: ${describeError(error)}`))
+          const end = error instanceof Error && RUN_ENDS.includes(error.name) ? (error.name as RunEnd) : null
+          reject(new EngineFailure(end ? describeError(error) : `the engine failed while ${what}: ${describeError(error)}`, end))
         },
       )
     })
+  }
+
+  /** Checks once a second that a worker with calls pending has been heard from within timeoutMs. */
+  private startWatchdog(): void {
+    if (this.watchdog !== undefined) return
+    this.watchdog = setInterval(() => {
+      if (this.pending.size === 0) {
+        clearInterval(this.watchdog)
+        this.watchdog = undefined
+        return
+      }
+      if (performance.now() - this.lastHeard > this.timeoutMs) {
+        const first = this.pending.values().next().value as ((failure: EngineFailure) => void) & { silence?(): void }
+        first.silence?.()
+      }
+    }, Math.min(1000, this.timeoutMs / 2))
   }
 
   /** Rejects every pending call, terminates the worker and lets the next call start a new one. */

@@ -35,14 +35,32 @@ export interface StepVmasAnswer {
   checks: Check[] | null
 }
 
-/** What `run` sends back: the step list as columns (see columns.ts); the client decodes it into a RunSummary. */
+/**
+ * What `run` sends back, and what each progress report carries: the steps
+ * taken since the last report, as columns (see columns.ts), starting at step
+ * `from` (1-based). The client appends them into one step list.
+ */
 export interface RunColumns {
   runId: number
   kernel: KernelId
+  /** The steps from..from + steps.count - 1. */
+  from: number
   steps: StepColumns
   simulateMs: number
   recordCount: number
 }
+
+/** A report on a run in progress (at most every few hundred ms), with the steps taken since the last one. */
+export interface RunProgress extends RunColumns {
+  /** Steps taken so far, of `total`. */
+  done: number
+  total: number
+  /** What the run holds in the worker so far, estimated (bytes). */
+  bytes: number
+}
+
+/** Why a run ended without a trace: the `name` of the Error `run` rejects with (its message is one line for the page). */
+export type RunEnd = 'cancelled' | 'too-large' | 'defect'
 
 /** A step's result without its decision record (ask `stepChecks` for that). */
 export type StepSummary = Omit<StepResult, 'checks'>
@@ -59,8 +77,17 @@ export interface RunSummary {
 }
 
 export interface EngineWorkerApi {
-  /** Simulates the scenario under one kernel and keeps the trace. */
-  run(scenario: ScenarioInput, kernel: KernelId): RunColumns
+  /**
+   * Simulates the scenario under one kernel and keeps the trace. The run goes
+   * a slice of about 20 ms at a time, so the worker answers other calls (a
+   * cancel, the VMAs of a step already taken) in between; `onProgress` hears
+   * from it every few hundred ms. `ticket` names the run for `cancel`. It
+   * rejects with an Error named by a RunEnd whose message is one line for
+   * the page.
+   */
+  run(scenario: ScenarioInput, kernel: KernelId, ticket: number, onProgress?: (progress: RunProgress) => void): Promise<RunColumns>
+  /** Stops the run of `ticket` before its next slice; its `run` rejects as 'cancelled'. */
+  cancel(ticket: number): void
   /**
    * The VMAs after each of `steps` (0 = before the first step) of a kept run,
    * and, with `checksOf`, that step's decision record in the same answer (a

@@ -8,8 +8,10 @@ import type { BrkStep } from '../../scenario/types'
 import { VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_MERGEABLE, VM_READ, VM_WRITE, flagMnemonics } from '../flags'
 import { ksmShouldAdd } from '../ksm'
 import { mergeNewRange } from '../merge'
+import { brkCanExpand } from '../vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
+import { joinLabels } from '../vma'
 import { unmapRange } from './unmap'
 
 /** VM_DATA_DEFAULT_FLAGS on x86-64 (no READ_IMPLIES_EXEC). */
@@ -80,7 +82,17 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     return
   }
   const labels = [{ start: oldBrk as Page, end: newBrk as Page, name: HEAP_LABEL }]
-  if (brkVma && brkVma.end === oldBrk) {
+  if (brkVma && brkVma.end === oldBrk && p.mergeCode === 'vma_merge') {
+    // ≤ 6.11: "Expand the existing vma if possible; Note that singular lists do not occur after forking."
+    if (brkCanExpand(ctx, brkVma, oldBrk, newBrk, flags)) {
+      const grown = ctx.derive(brkVma, { end: newBrk as Page, labels: joinLabels(brkVma.labels, labels) })
+      mm.replace([brkVma], [grown])
+      st.brk = newBrk
+      ctx.report.outcome = 'expanded'
+      ctx.check('do_brk_flags', 'expanded', true, () => `the heap VMA expands to ${rangeText(grown)}`, 'prev', grown)
+      return
+    }
+  } else if (brkVma && brkVma.end === oldBrk) {
     const r = mergeNewRange(ctx, {
       start: oldBrk, end: newBrk, pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, anonForkChild: false,
       middle: null, prev: brkVma, next: null, justExpand: true, labels,

@@ -18,9 +18,9 @@ function anonVmaCompatible(a: Vma, b: Vma): boolean {
 /** find_mergeable_anon_vma(): try next first, then prev; only a singular chain is reused. */
 function findMergeableAnonVma(ctx: StepContext, v: Vma): number {
   const i = ctx.mm.indexOf(v)
-  const next = ctx.mm.vmas[i + 1]
+  const next = ctx.mm.at(i + 1)
   if (next && anonVmaCompatible(v, next) && next.anonVma && !next.forkChild) return next.anonVma
-  const prev = ctx.mm.vmas[i - 1]
+  const prev = ctx.mm.at(i - 1)
   if (prev && anonVmaCompatible(prev, v) && prev.anonVma && !prev.forkChild) return prev.anonVma
   return 0
 }

@@ -10,7 +10,7 @@ import type { StepContext } from '../process'
 
 export function doFork(ctx: StepContext): void {
   const mm = ctx.mm
-  const parent = mm.vmas.slice()
+  const parent = mm.toArray()
   let copied = 0
   let faulted = 0
   const child = []
@@ -18,7 +18,7 @@ export function doFork(ctx: StepContext): void {
     if (v.flags & VM_DONTCOPY) continue
     const wipe = (v.flags & VM_WIPEONFORK) !== 0
     const anon = !wipe && v.anonVma !== 0
-    child.push(ctx.derive(v, {
+    child.push(ctx.dup(v, {
       flags: v.flags & ~(VM_LOCKED | VM_LOCKONFAULT),
       anonVma: anon ? ctx.newAnonVmaId() : 0,
       forkChild: anon,

@@ -16,6 +16,7 @@ import {
 } from '../flags'
 import { ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
 import { mergeExistingRange, mergeNewRange, type MergeState } from '../merge'
+import { mmapRegionExpand, vmaMerge } from '../vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { KernelProfile } from '../profiles'
 import type { Page } from '../units'
@@ -209,6 +210,10 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   }
   // do_mmap's switch on the map type comes after the overlap check.
   const droppable = mapFlags.includes('MAP_DROPPABLE')
+  if (droppable && !ctx.profile.hasMapDroppable) {
+    ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE (0x08) is not a map type this release knows (it came in 6.11, 9651fcedf7b9): the switch on flags & MAP_TYPE answers EINVAL')
+    return
+  }
   if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
     ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
     return
@@ -284,12 +289,13 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     start, end, pgoff, flags, file, anonVma: 0, anonForkChild: false, middle: null,
     prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
   }
-  const merged = mergeNewRange(ctx, vmg)
+  // Up to 6.11 __mmap_region() expands a neighbour itself (vma_expand()); from 6.12 it calls vma_merge_new_range().
+  const merged = profile.mergeCode === 'vma_merge' ? mmapRegionExpand(ctx, { ...vmg, anonVma: 0, anonForkChild: false }, vmg.next) : mergeNewRange(ctx, vmg)
   let result: Vma
   if (merged) {
     result = merged.vma
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
-    if (ctx.explain) ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
+    if (ctx.explain && profile.mergeCode === 'vma_merge_range') ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
   } else {
     // __mmap_new_vma()
     let vmFlags = flags
@@ -315,6 +321,34 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       }
     }
     const preKsmFlags = vmFlags
+    const retry = profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== flags && !(preKsmFlags & VM_SPECIAL)
+    const prevForRetry = mm.prevOf(start)
+    if (retry && profile.retryMergeOf === 'new-range' && prevForRetry) {
+      // ≤ 6.12 mmap_region(): "If vm_flags changed after mmap_file(), we should try merge vma
+      // again as we may succeed this time" — before the VMA is inserted, and only with a prev.
+      if (ctx.explain) ctx.note('mmap_region', 'retry-merge', 'the .mmap hook changed the flags and there is a prev: try the merge again with the new flags, before inserting the VMA')
+      const again = { start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, labels }
+      const r = profile.mergeCode === 'vma_merge'
+        ? vmaMerge(ctx, { ...again, prev: prevForRetry })
+        : mergeNewRange(ctx, { ...again, middle: null, prev: prevForRetry, next: mm.nextFrom(end), justExpand: false })
+      if (r) {
+        // goto unmap_writable: ksm_add_vma() still runs on the merged VMA.
+        let merged = r.vma
+        if (profile.ksm === 'late' && mergeAny) {
+          const withKsm = ksmDecision(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
+          if (withKsm !== merged.flags) {
+            const marked = ctx.derive(merged, { flags: withKsm })
+            mm.replace([merged], [marked])
+            merged = marked
+            ksm = 'late'
+          }
+        }
+        result = merged
+        ctx.report.outcome = r.kind === 'prev' ? 'merged-prev' : r.kind === 'next' ? 'merged-next' : 'merged-both'
+        finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none', start, end)
+        return
+      }
+    }
     if ((profile.ksm === 'late' || (profile.ksm === 'fixed' && !checkEarly)) && mergeAny) {
       vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
     }
@@ -326,20 +360,27 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     mm.insert(result)
     ctx.report.outcome = 'new'
     if (ctx.explain) ctx.check('__mmap_new_vma', 'new-vma', true, () => `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
-    // ≤ 6.15: "If flags changed, we might be able to merge, so try again."
-    if (profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== flags && !(preKsmFlags & VM_SPECIAL)) {
+    // 6.13 – 6.15: "If flags changed, we might be able to merge, so try again."
+    if (retry && profile.retryMergeOf === 'inserted-vma') {
       if (ctx.explain) ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
-      const retry = mergeExistingRange(ctx, {
+      const again = mergeExistingRange(ctx, {
         start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
         prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
       })
-      if (retry) result = retry.vma
+      if (again) result = again.vma
     }
   }
-  ctx.report.ksm = mergeAny ? ksm : 'none'
-  // do_mmap(): "if ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
-  // *populate = len;" then vm_mmap_pgoff() → mm_populate(). vm_flags is do_mmap()'s own copy:
-  // a VM_LOCKED that a driver's hook adds (secretmem, a device) does not populate.
+  finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none', start, end)
+}
+
+/**
+ * __mmap_complete() and vm_mmap_pgoff(): the step's KSM timing, then populate. do_mmap():
+ * "if ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+ * *populate = len;" then mm_populate(). vm_flags is do_mmap()'s own copy: a VM_LOCKED that a
+ * driver's hook adds (secretmem, a device) does not populate.
+ */
+function finishMmap(ctx: StepContext, mapFlags: readonly MapFlag[], result: Vma, ksm: 'early' | 'late' | 'none', start: number, end: number): void {
+  ctx.report.ksm = ksm
   if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED')) {
     ctx.note('vm_mmap_pgoff', 'populate', () => `${mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : 'MAP_POPULATE'}: mm_populate() faults the pages in`, 'new', result)
     populateRange(ctx, start, end)

@@ -9,6 +9,7 @@ import {
 } from '../flags'
 import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
 import { vmaModifyFlags, type MergeKind } from '../merge'
+import { vmaMergeModifyFlags } from '../vma-merge'
 import type { Outcome } from '../api'
 import { rangeText, type StepContext } from '../process'
 import type { Vma } from '../vma'
@@ -48,6 +49,10 @@ class ModifyOutcome {
   }
 }
 
+/** mprotect_fixup()/madvise_update_vma(): vma_merge() then split (≤ 6.11), or vma_modify_flags() (6.12+). */
+const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags) =>
+  (ctx.profile.mergeCode === 'vma_merge' ? vmaMergeModifyFlags : vmaModifyFlags)(ctx, prev, middle, start, end, flags)
+
 /**
  * Walk the VMAs of [start, end) the way do_mprotect_pkey() does: stop at the
  * first hole with ENOMEM (what came before the hole stays changed).
@@ -63,7 +68,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
   }
   const mm = ctx.mm
   const protFlags = protToFlags(step.prot)
-  let v: Vma | undefined = mm.vmas[mm.indexAfter(at)]
+  let v: Vma | undefined = mm.firstEndingAfter(at)
   if (!v || v.start >= end || v.start > at) {
     ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `page ${at} is not mapped`)
     return
@@ -98,12 +103,12 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
           newFlags |= VM_ACCOUNT
           ctx.note('mprotect_fixup', 'account', () => `${rangeText(cur)} becomes private writable: VM_ACCOUNT is charged`, 'middle', cur)
         }
-      } else if (old & VM_ACCOUNT && v.anonymous && !v.anonVma) {
+      } else if (old & VM_ACCOUNT && v.anonymous && !v.anonVma && ctx.profile.mprotectUnaccountsUnfaulted) {
         newFlags &= ~VM_ACCOUNT
         ctx.note('mprotect_fixup', 'account', () => `${rangeText(cur)} is anonymous, unfaulted and no longer writable: VM_ACCOUNT is dropped`, 'middle', cur)
       }
       ctx.note('mprotect_fixup', 'new-flags', () => `${rangeText({ start: nstart, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', cur)
-      const r = vmaModifyFlags(ctx, prev, v, nstart, nend, newFlags)
+      const r = modifyFlags(ctx, prev, v, nstart, nend, newFlags)
       if ('error' in r) {
         ctx.report.error = r.error
         break
@@ -122,7 +127,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
       tmp = after.end
     }
     nstart = tmp
-    v = mm.vmas[mm.indexAfter(tmp)]
+    v = mm.firstEndingAfter(tmp)
   }
   if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
   ctx.report.outcome = outcome.value()
@@ -139,7 +144,7 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
     return
   }
   const mm = ctx.mm
-  let v: Vma | undefined = mm.vmas[mm.indexAfter(start)]
+  let v: Vma | undefined = mm.firstEndingAfter(start)
   let prev: Vma | null = v && start > v.start ? v : mm.prevOf(start)
   let unmapped = false
   const outcome = new ModifyOutcome()
@@ -174,7 +179,7 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
     // madvise_update_vma()
     let after: Vma = v
     if (newFlags !== v.flags) {
-      const r = vmaModifyFlags(ctx, prev, v, start, tmp, newFlags)
+      const r = modifyFlags(ctx, prev, v, start, tmp, newFlags)
       if ('error' in r) {
         ctx.report.error = r.error
         break
@@ -186,7 +191,7 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
     start = tmp
     if (start < prev.end) start = prev.end
     if (start >= end) break
-    v = mm.vmas[mm.indexAfter(prev.end)]
+    v = mm.firstEndingAfter(prev.end)
   }
   if (!ctx.report.error && unmapped) ctx.fail('ENOMEM', 'madvise_walk_vmas', 'part of the range is not mapped (the mapped parts were still advised)')
   ctx.report.outcome = outcome.value()
@@ -202,6 +207,12 @@ export function doTouch(ctx: StepContext, step: TouchStep): void {
 export function doPrctl(ctx: StepContext, step: PrctlStep): void {
   const mm = ctx.mm
   const st = ctx.state
+  if (!ctx.profile.hasMemoryMerge) {
+    // kernel/sys.c before d7597f59d1d3 (6.4): option 67 falls to the switch's default.
+    ctx.fail('EINVAL', 'sys_prctl', 'PR_SET_MEMORY_MERGE (67) does not exist in this release (it came in 6.4, d7597f59d1d3): prctl answers EINVAL. MADV_MERGEABLE is the way to ask for KSM here')
+    ctx.report.outcome = 'failed'
+    return
+  }
   if (step.value !== 0) {
     if (st.mergeAny) {
       ctx.note('ksm_enable_merge_any', 'already', 'MMF_VM_MERGE_ANY is already set: nothing to do')
@@ -210,7 +221,7 @@ export function doPrctl(ctx: StepContext, step: PrctlStep): void {
     st.ksmRegistered = true
     st.mergeAny = true
     let marked = 0
-    for (const v of mm.vmas.slice()) {
+    for (const v of mm.toArray()) {
       if (ksmShouldAdd(v.file, v.flags)) {
         mm.replace([v], [ctx.derive(v, { flags: v.flags | VM_MERGEABLE })])
         marked++
@@ -228,7 +239,7 @@ export function doPrctl(ctx: StepContext, step: PrctlStep): void {
     return
   }
   let cleared = 0
-  for (const v of mm.vmas.slice()) {
+  for (const v of mm.toArray()) {
     if (v.flags & VM_MERGEABLE) {
       mm.replace([v], [ctx.derive(v, { flags: v.flags & ~VM_MERGEABLE })])
       cleared++

@@ -9,7 +9,8 @@
 import type { MremapStep } from '../../scenario/types'
 import { VM_DONTEXPAND, VM_LOCKED, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from '../flags'
 import { populateRange } from './fault'
-import { maySplit, mergeNewRange } from '../merge'
+import { maySplit, mergeNewRange, type MergeKind, type MergeState } from '../merge'
+import { vmaMerge } from '../vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
 import { clipLabels, shiftLabels, type Label, type Vma } from '../vma'
@@ -21,6 +22,11 @@ function extendLabels(labels: readonly Label[], newEnd: number): Label[] {
   if (labels.length === 0) return []
   const last = labels[labels.length - 1]!
   return [...labels.slice(0, -1), { start: last.start, end: newEnd as Page, name: last.name }]
+}
+
+/** A new range at the destination or the growth: vma_merge() (≤ 6.11) or vma_merge_new_range() (6.12+). */
+function mergeNew(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vma } | null {
+  return ctx.profile.mergeCode === 'vma_merge' ? vmaMerge(ctx, vmg) : mergeNewRange(ctx, vmg)
 }
 
 function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, dest: number, newPages: number, fixed = true): void {
@@ -49,7 +55,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   }
   let labels = shiftLabels(clipLabels(vma.labels, src as Page, (src + oldPages) as Page), dest - src)
   if (newPages > oldPages) labels = extendLabels(labels, dest + newPages)
-  const merged = mergeNewRange(ctx, {
+  const merged = mergeNew(ctx, {
     start: dest, end: dest + newPages, pgoff, flags: vma.flags, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
     middle: null, copiedFrom: vma, prev: mm.prevOf(dest), next: mm.nextFrom(dest + newPages), justExpand: false, labels,
   })
@@ -57,7 +63,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
     ctx.check('copy_vma', 'merged', true, () => `the moved range merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: ${rangeText(merged.vma)}`, 'new', merged.vma)
   } else {
-    const copy = ctx.derive(vma, { start: dest as Page, end: (dest + newPages) as Page, pgoff, labels })
+    const copy = ctx.dup(vma, { start: dest as Page, end: (dest + newPages) as Page, pgoff, labels })
     mm.insert(copy)
     ctx.report.outcome = 'moved'
     ctx.check('copy_vma', 'new-vma', true, () => `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)
@@ -244,7 +250,7 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   if (roomInPlace) {
     // vma_merge_extend(): a new range [vm_end, vm_end + delta) with prev = the VMA itself.
     const grownEnd = vma.end + delta
-    const r = mergeNewRange(ctx, {
+    const r = mergeNew(ctx, {
       start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
       anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
       labels: extendLabels(clipLabels(vma.labels, (vma.end - 1) as Page, vma.end), grownEnd).map((l) => ({ ...l, start: vma!.end })),

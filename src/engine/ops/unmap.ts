@@ -2,7 +2,7 @@
  * Unmapping a range: munmap(), and the parts of mmap(MAP_FIXED), mremap() and
  * brk() that unmap (do_vmi_munmap → vms_gather_munmap_vmas). Never merges.
  */
-import { maySplit, splitAllowed, splitAt } from '../merge'
+import { maySplit, splitAllowed, splitVma } from '../merge'
 import { rangeText, type StepContext } from '../process'
 
 /** Unmap [start, end). Returns an errno or null. */
@@ -14,19 +14,22 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
   const first = hit[0]!
   if (start > first.start) {
     // "Make sure that map_count on return from munmap() will not exceed its limit"
-    if (end < first.end && !splitAllowed(ctx, first)) return 'ENOMEM'
+    if (end < first.end && !splitAllowed(ctx, first, 'vms_gather_munmap_vmas')) return 'ENOMEM'
     if (!maySplit(ctx, first, start)) return 'EINVAL'
-    const [, upper] = splitAt(ctx, first, start)
+    const [, upper] = splitVma(ctx, first, start, true)
     hit[0] = upper
   }
   const last = hit[hit.length - 1]!
   if (end < last.end) {
-    // The end split comes after the start split: that one stays done (vms_gather_munmap_vmas → end_split_failed).
+    // No map_count check: munmap may go over the limit for a moment (vms_gather_munmap_vmas()).
+    // The end split comes after the start split: that one stays done (end_split_failed).
     if (!maySplit(ctx, last, end)) return 'EINVAL'
-    const [lower] = splitAt(ctx, last, end)
+    const [lower] = splitVma(ctx, last, end, false)
     hit[hit.length - 1] = lower
   }
-  for (const v of hit) mm.remove(v)
+  mm.replace(hit, []) // one change for the whole range, however many VMAs it held
   ctx.note('vms_gather_munmap_vmas', 'unmapped', () => `unmapped ${rangeText({ start, end })}: ${hit.length} VMA${hit.length === 1 ? '' : 's'} or parts removed`)
+  // vms_complete_munmap_vmas() → remove_vma() → vm_area_free(), for each (the loop only when explaining).
+  if (ctx.explain) for (const v of hit) ctx.note('remove_vma', 'vma-freed', () => `${rangeText(v)} is unmapped and freed (vms_complete_munmap_vmas → remove_vma)`, 'middle', v)
   return null
 }

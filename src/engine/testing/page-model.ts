@@ -45,8 +45,9 @@ const pageCompatible = (p: PageState): boolean => !p.ksmIncompatible
 /**
  * `v2Defect`: model the posted v2 patch, whose late path decides VM_MERGEABLE
  * before a driver's .mmap hook adds VM_SPECIAL flags (so such pages get it).
+ * `noMemoryMerge`: model a release without prctl(PR_SET_MEMORY_MERGE) (6.1).
  */
-export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean } = {}): ModelStep[] {
+export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean; noMemoryMerge?: boolean } = {}): ModelStep[] {
   const w = scenario.windowPages
   // Anonymous vm_pgoff is the absolute page (addr >> PAGE_SHIFT): the window's base plus the page.
   const basePage = machineAssumptions(scenario).basePage
@@ -101,7 +102,9 @@ export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean }
         break
       }
       case 'prctl':
-        if (step.value !== 0 && !mergeAny) {
+        // `noMemoryMerge`: a release before PR_SET_MEMORY_MERGE (6.1): the option is EINVAL.
+        if (options.noMemoryMerge) error = 'EINVAL'
+        else if (step.value !== 0 && !mergeAny) {
           mergeAny = true
           for (let p = 0; p < w; p++) { const c = pages[p]; if (c && pageCompatible(c)) pages[p] = { ...c, mergeable: true } }
         } else if (step.value === 0 && mergeAny) {

@@ -47,7 +47,8 @@ import {
 } from './scales'
 import { BACKING_KINDS, buildStripGeometry, fitText, LABEL_FONT_PX, spanPx, vmaAtX } from './strip-geometry'
 import { stripName } from './smaps'
-import { changeKindOf, describeView } from './summary'
+import { vmaChanges, type VmaChange } from '../../engine/changes'
+import { changeNote, changeTokenOf, describeView } from './summary'
 import { axisBreaks, axisTicks } from './ticks'
 import { useElementWidth } from './use-element-width'
 import { VmaTooltip, type TooltipAnchor } from './VmaTooltip'
@@ -97,7 +98,7 @@ const AXIS_CHAR_PX = AXIS_FONT_PX * 0.62
 const KEY_ZOOM_FACTOR = 1.5
 const KEY_PAN_FRACTION = 0.25
 const HOVER_SLOP_PX = 3
-const CHANGE_TOKEN = { new: 'var(--change-new)', merged: 'var(--change-merged)', split: 'var(--change-split)' } as const
+const CHANGE_TOKEN = { new: 'var(--change-new)', merged: 'var(--change-merged)', split: 'var(--change-split)', modified: 'var(--change-modified)' } as const
 
 /** The VMAs of `vmas` whose id is in `ids` (none when there are no ids). */
 function withIds(vmas: VmaView[], ids: readonly number[] | undefined): VmaView[] {
@@ -171,12 +172,19 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
   const ticks = useMemo(() => axisTicks(scale, baseAddress, { charPx: AXIS_CHAR_PX }), [scale, baseAddress])
   const breaks = useMemo(() => axisBreaks(scale, vmas), [scale, vmas])
 
-  // The step's removed VMAs (drawn as ghosts) and created ones (outlined).
-  const { removed: ghosts, created } = useMemo(
+  // What the step did to each struct: those it freed are drawn as ghosts; those it
+  // made or changed in place are outlined where they are now.
+  const { removed: previous, created } = useMemo(
     () => changes ?? { removed: withIds(previousVmas, step?.removed), created: withIds(vmas, step?.created) },
     [changes, step, previousVmas, vmas],
   )
-  const changeToken = CHANGE_TOKEN[changeKindOf(step?.outcome ?? null)]
+  const lifetimes = useMemo(() => vmaChanges(created, previous, step?.op), [created, previous, step?.op])
+  const ghosts = useMemo(() => lifetimes.flatMap((c) => (c.kind === 'removed' ? [c.before!] : [])), [lifetimes])
+  const changeOf = useMemo(() => {
+    const byId = new Map<number, VmaChange>()
+    for (const c of lifetimes) byId.set((c.after ?? c.before)!.id, c)
+    return byId
+  }, [lifetimes])
 
   // ---- d3-zoom as a gesture recogniser --------------------------------------
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null)
@@ -315,7 +323,8 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     return { clientX: rect.left + centre, clientY: rect.top + STRIP_BOTTOM }
   }
 
-  const summary = describeView({ vmas, windowPages, viewport: scale.viewport, step, axisMode, label })
+  const summary = describeView({ vmas, windowPages, viewport: scale.viewport, step, changes: lifetimes, axisMode, label })
+  const tooltipChange = tooltipVma ? changeOf.get(tooltipVma.id) : undefined
   const ready = width > 0
 
   return (
@@ -394,8 +403,8 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
                   nothing mapped in this window
                 </text>
               )}
-              {created.map((vma) => (
-                <Outline key={`created-${vma.id}`} vma={vma} scale={scale} token={changeToken} inset={1.5} strokeWidth={2.5} />
+              {lifetimes.map((c) => c.after && (
+                <Outline key={`created-${c.after.id}`} vma={c.after} scale={scale} token={CHANGE_TOKEN[changeTokenOf(c.kind)]} inset={1.5} strokeWidth={2.5} change={c.kind} />
               ))}
               <HighlightBracket range={highlight?.prev} name="prev" token="var(--prev-highlight)" scale={scale} />
               <HighlightBracket range={highlight?.next} name="next" token="var(--next-highlight)" scale={scale} />
@@ -415,7 +424,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
           baseAddress={baseAddress}
           getAnchor={getAnchor}
           pinned={!hoveredVma && Boolean(pinnedVma)}
-          note={hover?.lane === 'ghost' ? 'removed by this step (state before it)' : undefined}
+          note={tooltipChange ? changeNote(tooltipChange, lifetimes, step) : undefined}
         />
       )}
     </div>
@@ -462,12 +471,15 @@ function Outline({
   token,
   inset,
   strokeWidth,
+  change,
 }: {
   vma: VmaView
   scale: PageScale
   token: string
   inset: number
   strokeWidth: number
+  /** What the step did to this VMA's struct (for the outline of a changed VMA). */
+  change?: string
 }): JSX.Element | null {
   const span = spanPx(scale, vma.start, vma.end, 3 + 2 * Math.max(inset, 0))
   if (span.width <= 0) return null
@@ -478,6 +490,7 @@ function Outline({
       width={Math.max(span.width - 2 * inset, 1)}
       height={LAYOUT.stripHeight - 2 * inset}
       style={{ fill: 'none', stroke: token, strokeWidth, pointerEvents: 'none' }}
+      data-change={change}
     />
   )
 }

@@ -49,8 +49,9 @@ export function Legend({ showHighlight }: LegendProps): JSX.Element {
       </Item>
       <li aria-hidden="true" className="h-3 w-px bg-(--border)" />
       <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-new)' }}>new</Item>
-      <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-merged)' }}>merged</Item>
-      <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-split)' }}>split</Item>
+      <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-merged)' }}>expanded</Item>
+      <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-split)' }}>split / shrunk</Item>
+      <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-modified)' }}>modified</Item>
       <Item swatch={`${swatchBase} border border-dashed`} style={{ borderColor: 'var(--change-removed)' }}>
         removed
       </Item>

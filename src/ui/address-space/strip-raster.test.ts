@@ -5,7 +5,7 @@ import { COLUMN_BOUNDARY, COLUMN_MERGEABLE, StripRaster, kindAt } from './strip-
 
 function vma(start: number, end: number, fields: Partial<VmaView> = {}): VmaView {
   return {
-    id: start + 1, start, end, pgoff: 0, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: [],
+    id: start + 1, structId: start + 1, dupOf: null, start, end, pgoff: 0, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: [],
     backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, ...fields,
   }
 }

@@ -1,27 +1,45 @@
 /**
- * The sentence the strip's role="img" aria-label reads out, and the colour
- * role of a step's created VMAs. Pure: no DOM.
+ * The sentence the strip's role="img" aria-label reads out, the colour role
+ * of each VMA a step changed, and the note its tooltip shows, all from the
+ * step's struct lifetimes (../../engine/changes.ts). Pure: no DOM.
  */
-import type { Outcome, StepResult, VmaView } from '../../engine/api'
+import type { StepResult, VmaView } from '../../engine/api'
+import { changeCounts, changeText, type VmaChange, type VmaChangeKind } from '../../engine/changes'
 import type { PageRange } from './scales'
 
-/** Which --change-* token outlines the VMAs a step created. */
-export type ChangeKind = 'new' | 'merged' | 'split'
+/** Which --change-* token outlines a VMA the step changed. */
+export type ChangeToken = 'new' | 'merged' | 'split' | 'modified'
 
-export function changeKindOf(outcome: Outcome | null): ChangeKind {
-  switch (outcome) {
-    case 'merged-prev':
-    case 'merged-next':
-    case 'merged-both':
+export function changeTokenOf(kind: VmaChangeKind): ChangeToken {
+  switch (kind) {
     case 'expanded':
       return 'merged'
     case 'split':
     case 'shrunk':
-    case 'unmapped':
       return 'split'
+    case 'modified':
+      return 'modified'
     default:
       return 'new'
   }
+}
+
+/** The tooltip's line about what the step did to this VMA's struct. */
+export function changeNote(change: VmaChange, all: readonly VmaChange[], step: Pick<StepResult, 'op'> | null): string {
+  const text = changeText(change, all, step?.op)
+  if (change.kind === 'removed') return `${text} by this step: the vm_area_struct is freed (state before the step)`
+  if (change.kind === 'new') return `${text}: a vm_area_struct this step allocated`
+  return `${text} by this step: the same vm_area_struct`
+}
+
+/** At most this many changes are read out one by one; more are counted. */
+const CHANGES_SPOKEN = 4
+
+/** "[0,2) expanded to [0,4); [4,6) removed", or counts when the step changed many VMAs. */
+export function describeChanges(changes: readonly VmaChange[], step: Pick<StepResult, 'op'> | null): string {
+  if (changes.length === 0) return ''
+  if (changes.length > CHANGES_SPOKEN) return changeCounts(changes)
+  return changes.map((c) => changeText(c, changes, step?.op)).join('; ')
 }
 
 function plural(count: number, word: string): string {
@@ -33,23 +51,22 @@ export interface ViewSummaryInput {
   windowPages: number
   viewport: PageRange
   step: StepResult | null
+  /** What the step did to each struct (vmaChanges of its created and removed VMAs). */
+  changes: readonly VmaChange[]
   axisMode: 'linear' | 'compressed'
   label?: string
 }
 
-/** "6.18: 12 VMAs in a 1024-page window, 3 mergeable (mg). Step 4, mmap B [2,4) …: merged-prev. Showing pages 0–1024." */
-export function describeView({ vmas, windowPages, viewport, step, axisMode, label }: ViewSummaryInput): string {
+/** "6.18: 12 VMAs in a 1024-page window, 3 mergeable (mg). Step 4, mmap B [2,4) …: merged-prev ([0,2) expanded to [0,4)). Showing pages 0–1024." */
+export function describeView({ vmas, windowPages, viewport, step, changes, axisMode, label }: ViewSummaryInput): string {
   const mergeable = vmas.reduce((count, vma) => count + (vma.mergeable ? 1 : 0), 0)
   const parts = [
     `${label ? label + ': ' : ''}${plural(vmas.length, 'VMA')} in a ${windowPages}-page window, ${mergeable} mergeable (mg).`,
   ]
   if (step) {
     const outcome = step.error ? `failed with ${step.error}` : (step.outcome ?? 'done')
-    const changes = [
-      step.created.length > 0 ? `${plural(step.created.length, 'VMA')} created` : '',
-      step.removed.length > 0 ? `${plural(step.removed.length, 'VMA')} removed` : '',
-    ].filter(Boolean)
-    parts.push(`Step ${step.index}, ${step.summary}: ${outcome}${changes.length > 0 ? ` (${changes.join(', ')})` : ''}.`)
+    const said = describeChanges(changes, step)
+    parts.push(`Step ${step.index}, ${step.summary}: ${outcome}${said ? ` (${said})` : ''}.`)
   } else {
     parts.push('Initial state.')
   }

@@ -15,6 +15,8 @@ const BACKING_BY_LETTER: Record<string, BackingKind> = { a: 'anon', f: 'file', s
 export function testVma(start: number, end: number, backing: BackingKind, mergeable: boolean, id: number): VmaView {
   return {
     id,
+    structId: id,
+    dupOf: null,
     start,
     end,
     pgoff: 0,

@@ -95,6 +95,7 @@ export class EditHistory {
       playing: false,
       highlight: null,
       pinnedVmaId: null,
+      edited: true,
     })
     this.expected = null
     this.changed()

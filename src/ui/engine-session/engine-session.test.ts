@@ -54,7 +54,7 @@ describe('EngineSession', () => {
     const trace = simulate(scenario, '6.18')
     const last = trace.steps.length
     const { store, session } = startSession({ scenario, step: last })
-    const run = (await until(session, (s) => s.primary !== null)).primary!
+    const run = (await until(session, (s) => s.primary !== null && !s.primary.partial)).primary!
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(fc.integer({ min: 0, max: last }), fc.constantFrom(-1, 1)), { minLength: 1, maxLength: 8 }), async (moves) => {
         for (const move of moves) {

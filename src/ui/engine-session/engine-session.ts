@@ -5,10 +5,15 @@
  * per step.
  *
  * - When the scenario or a kernel changes, it re-runs that side in the worker.
- *   The previous run stays on screen until the new one is ready (including the
- *   VMAs of the current step), and an answer that a newer request has
- *   overtaken is dropped (LatestRequest).
- * - If the engine fails, `failure` says what failed and the last good runs stay.
+ *   One run per side at a time: a new request cancels the one in flight. The
+ *   previous run stays on screen until the new one is ready (including the
+ *   VMAs of the current step); a long run of a new scenario is shown as it
+ *   goes (the steps taken so far), with its progress, and can be cancelled.
+ * - If a run fails or is cancelled, the last good run comes back on screen
+ *   and the store is set back to it (scenario, kernel, step), so what the
+ *   page shows is always one run; `failure` says what failed, naming the
+ *   kernel. If the worker itself died, the last good runs are run again in a
+ *   fresh one, so stepping works again.
  * - VMAs are fetched one step at a time (`loadStep`), kept in a small LRU
  *   cache, and the neighbours of the shown step are prefetched so that the next
  *   step can be drawn in the same frame as the key press.
@@ -18,7 +23,7 @@ import { viewsBefore } from '../../engine/by-start'
 import type { Scenario } from '../../scenario/types'
 import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
 import { plainStep } from '../../worker/columns'
-import { EngineClient, LatestRequest, type EngineRun } from '../../worker/engine-client'
+import { EngineClient, EngineFailure, LatestRequest, type EngineRun } from '../../worker/engine-client'
 
 export type Side = 'primary' | 'compare'
 
@@ -39,9 +44,24 @@ export interface ShownStep {
   removed: VmaView[]
 }
 
+/** A run in flight, for the progress bar. */
+export interface RunStatus {
+  side: Side
+  kernel: KernelId
+  title: string
+  /** Steps taken so far, of `total` (null until the first report). */
+  done: number | null
+  total: number
+}
+
 export interface SessionSnapshot {
+  /** The run shown on each side: the last good one, or a new scenario's run in progress (its `partial` says so). */
   primary: SideRun | null
   compare: SideRun | null
+  /** Runs in flight (at most one per side). */
+  running: RunStatus[]
+  /** A note on what just happened that is not a failure (a cancelled run); null when none. */
+  notice: string | null
   /** Steps whose results differ between the two kernels; null when not comparing (or not known yet). */
   differing: ReadonlySet<number> | null
   /** A run is in flight. */
@@ -68,6 +88,9 @@ const PREFETCH_ALL_MIN_RECORDS = 5000
 const PREFETCH_ALL_MAX_RECORDS = 500_000
 const PREFETCH_ALL_CHUNK = 5000
 
+/** A new scenario's run in progress is shown (the steps taken so far) at most this often. */
+const PARTIAL_SHOW_MS = 1000
+
 const NO_VMAS: VmaView[] = []
 const byStart = (a: VmaView, b: VmaView) => a.start - b.start
 
@@ -76,11 +99,16 @@ function describe(error: unknown): string {
 }
 
 export class EngineSession {
-  private snapshot: SessionSnapshot = { primary: null, compare: null, differing: null, busy: false, failure: null, vmaVersion: 0 }
+  private snapshot: SessionSnapshot = { primary: null, compare: null, running: [], notice: null, differing: null, busy: false, failure: null, vmaVersion: 0 }
   private readonly failures = new Map<FailureSlot, string>()
   private readonly listeners = new Set<() => void>()
   private readonly latest: Record<Side, LatestRequest> = { primary: new LatestRequest(), compare: new LatestRequest() }
-  private readonly inFlight: Record<Side, boolean> = { primary: false, compare: false }
+  /** The run in flight on each side: cancelling it aborts the worker's run. */
+  private readonly inFlight: Record<Side, { controller: AbortController; status: RunStatus } | null> = { primary: null, compare: null }
+  /** The last complete run of each side: kept in the worker while a newer one is in flight, shown again if that fails. */
+  private readonly good: Record<Side, SideRun | null> = { primary: null, compare: null }
+  /** Where the user was in the scenario of the good primary run (its source and step), to go back there after a failure. */
+  private goodPlace: { source: ExplorerStoreState['source']; step: number } | null = null
   private readonly wanted: Record<Side, { scenario: Scenario; kernel: KernelId } | null> = { primary: null, compare: null }
   private readonly latestDiff = new LatestRequest()
   private readonly vmaCache = new Map<string, VmaView[]>()
@@ -102,6 +130,7 @@ export class EngineSession {
   start(): () => void {
     this.sync(this.store.getState())
     const unsubscribe = this.store.subscribe((state, previous) => {
+      if (this.good.primary && previous.scenario === this.good.primary.scenario) this.goodPlace = { source: previous.source, step: previous.step }
       if (
         state.scenario !== previous.scenario ||
         state.kernel !== previous.kernel ||
@@ -135,8 +164,13 @@ export class EngineSession {
   /** Runs both sides again (after a failure). */
   retry(): void {
     this.failures.clear()
-    this.publish({})
+    this.publish({ notice: null })
     this.sync(this.store.getState(), true)
+  }
+
+  /** Cancels the runs in flight; the last good runs stay (the store goes back to them). */
+  cancel(): void {
+    for (const side of ['primary', 'compare'] as const) this.inFlight[side]?.controller.abort()
   }
 
   /** The step, ready to draw, if its VMAs (and the previous step's) are cached; else undefined. */
@@ -144,6 +178,7 @@ export class EngineSession {
     const key = `${run.generation}:${run.runId}:${step}`
     const known = this.shownCache.get(key)
     if (known) return known
+    if (step > run.steps.length) return undefined // past the steps a run in progress has taken
     const vmas = this.cached(run, step)
     const summary = step > 0 ? run.steps[step - 1] : undefined
     const checks = summary ? this.checksCache.get(key) : []
@@ -203,55 +238,158 @@ export class EngineSession {
     const previous = this.wanted[side]
     if (!force && previous?.scenario === wanted?.scenario && previous?.kernel === wanted?.kernel) return
     this.wanted[side] = wanted
+    // One run per side: whatever was in flight is cancelled (its answer is dropped).
+    this.latest[side].begin()
+    this.stopInFlight(side)
+    const good = this.good[side]
     if (!wanted) {
-      this.latest[side].begin() // drops any answer still on its way
-      this.inFlight[side] = false
       this.replaceRun(side, null)
+      return
+    }
+    const alive = good !== null && good.generation === this.client.generation
+    if (!force && alive && good.scenario === wanted.scenario && good.kernel === wanted.kernel) {
+      // Back to what the last good run shows (after a revert, or an undo): nothing to run.
+      if (this.snapshot[side] !== good) this.replaceRun(side, good)
+      this.publish({})
       return
     }
     void this.runSide(side, wanted.scenario, wanted.kernel)
   }
 
-  private async runSide(side: Side, scenario: Scenario, kernel: KernelId): Promise<void> {
+  /** Aborts the side's run in flight; a run in progress shown on screen gives way to the last good run. */
+  private stopInFlight(side: Side): void {
+    const flight = this.inFlight[side]
+    if (!flight) return
+    flight.controller.abort()
+    this.inFlight[side] = null
+    this.dropPartial(side)
+  }
+
+  /** A run in progress shown on the side gives way to the last good run (its trace is gone from the worker). */
+  private dropPartial(side: Side): void {
+    const shown = this.snapshot[side]
+    if (!shown?.partial) return
+    this.client.release(shown)
+    this.publish({ [side]: this.good[side] })
+  }
+
+  private async runSide(side: Side, scenario: Scenario, kernel: KernelId, recovering = false): Promise<void> {
     const request = this.latest[side].begin()
-    this.inFlight[side] = true
-    this.publish({})
+    const controller = new AbortController()
+    const status: RunStatus = { side, kernel, title: scenario.title ?? 'the scenario', done: null, total: scenario.steps.length }
+    this.inFlight[side] = { controller, status }
+    this.publish({ notice: null })
+    const current = () => this.latest[side].isCurrent(request) && !controller.signal.aborted
+    let lastPartial = 0
+    const onProgress = (partial: EngineRun) => {
+      if (!current()) return
+      status.done = partial.partial?.done ?? null
+      // A new scenario's long run is shown as it goes (a kernel switch keeps the last good run until done).
+      const shown = this.snapshot[side]
+      const newScenario = !shown || (shown.partial ? shown.scenario === scenario : shown.scenario !== scenario)
+      const now = performance.now()
+      if (newScenario && partial.steps.length > 0 && now - lastPartial >= PARTIAL_SHOW_MS) {
+        lastPartial = now
+        const run: SideRun = { ...partial, scenario }
+        void this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length)).then(
+          () => current() && this.publish({ [side]: run }),
+          () => undefined,
+        )
+      }
+      this.publish({})
+    }
     try {
-      const run: SideRun = { ...(await this.client.run(scenario, kernel)), scenario }
+      const run: SideRun = { ...(await this.client.run(scenario, kernel, { onProgress, signal: controller.signal })), scenario }
       // Have the current step ready before the run replaces what is on screen.
       await this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length))
-      if (!this.latest[side].isCurrent(request)) {
+      if (!current()) {
         this.client.release(run)
         return
       }
-      this.inFlight[side] = false
+      this.inFlight[side] = null
       this.failures.delete(side)
       this.replaceRun(side, run)
     } catch (error) {
       if (!this.latest[side].isCurrent(request)) return
-      this.inFlight[side] = false
-      this.setFailure(side, `Kernel ${kernel}: ${describe(error)}`)
+      this.inFlight[side] = null
+      this.runFailed(side, kernel, error, recovering)
     }
   }
 
+  /**
+   * After a run failed or was cancelled: the last good run is shown, the store
+   * goes back to it, and the page is told in one line naming the kernel. If
+   * the worker died with it, the last good runs are run again in a new one.
+   */
+  private runFailed(side: Side, kernel: KernelId, error: unknown, recovering: boolean): void {
+    const end = error instanceof EngineFailure ? error.end : null
+    const good = this.good[side]
+    const workerDied = good !== null && good.generation !== this.client.generation
+    this.dropPartial(side)
+    this.revertStore()
+    const keeps = good ? ` The explorer shows kernel ${good.kernel} on ${good.scenario.title ? `“${good.scenario.title}”` : 'the previous scenario'} again${workerDied ? ' (run again in a fresh engine)' : ''}; stepping works.` : ''
+    if (end === 'cancelled') {
+      this.failures.delete(side)
+      this.publish({ notice: `Cancelled the run on kernel ${kernel}.${keeps}` })
+    } else {
+      const what = end === 'too-large' ? 'Does not fit' : 'Failed'
+      this.setFailure(side, `${what}: kernel ${kernel}: ${describe(error)}.${keeps}`)
+    }
+    if (workerDied && !recovering) {
+      // The good run's trace died with the worker: run it again, so stepping works.
+      for (const s of ['primary', 'compare'] as const) {
+        const lost = this.good[s]
+        if (lost && lost.generation !== this.client.generation && !this.inFlight[s]) void this.runSide(s, lost.scenario, lost.kernel, true)
+      }
+    }
+  }
+
+  /** Sets the store back to what the good runs show (scenario, where the user was in it, kernels, compare). */
+  private revertStore(): void {
+    const { primary, compare } = this.good
+    if (!primary) return
+    const state = this.store.getState()
+    const change: Partial<ExplorerStoreState> = {}
+    if (state.scenario !== primary.scenario) {
+      change.scenario = primary.scenario
+      if (this.goodPlace) {
+        change.source = this.goodPlace.source
+        change.step = Math.min(this.goodPlace.step, primary.steps.length)
+      } else change.step = Math.min(state.step, primary.steps.length)
+      change.playing = false
+      change.viewport = null
+      change.pinnedVmaId = null
+      change.highlight = null
+    }
+    if (state.kernel !== primary.kernel) change.kernel = primary.kernel
+    if (state.compare && !compare && !this.inFlight.compare) change.compare = false
+    if (compare && state.compareKernel !== compare.kernel) change.compareKernel = compare.kernel
+    if (Object.keys(change).length > 0) this.store.setState(change)
+  }
+
   private replaceRun(side: Side, run: SideRun | null): void {
-    const old = this.snapshot[side]
-    if (old && old !== run) this.client.release(old)
+    const old = this.good[side]
+    const shown = this.snapshot[side]
+    for (const gone of [old, shown]) {
+      if (gone && gone !== run && !(run && gone.runId === run.runId && gone.generation === run.generation)) this.client.release(gone)
+    }
+    this.good[side] = run
     if (!run) this.failures.delete(side)
+    if (side === 'primary' && run) this.goodPlace = null
     this.publish({ [side]: run, differing: null })
     void this.updateDiffering()
     if (run && run.recordCount >= PREFETCH_ALL_MIN_RECORDS && run.recordCount <= PREFETCH_ALL_MAX_RECORDS) {
       // A first visit to a far step of a large run would carry tens of thousands of new VMAs:
       // fetch them all now, in short tasks, while the user looks at the first step.
-      const shown = () => this.snapshot.primary === run || this.snapshot.compare === run
-      this.client.prefetchViews(run, PREFETCH_ALL_CHUNK, shown).catch(() => undefined)
+      const showing = () => this.snapshot.primary === run || this.snapshot.compare === run
+      this.client.prefetchViews(run, PREFETCH_ALL_CHUNK, showing).catch(() => undefined)
     }
   }
 
   private async updateDiffering(): Promise<void> {
     const request = this.latestDiff.begin()
     const { primary, compare } = this.snapshot
-    if (!primary || !compare || primary.scenario !== compare.scenario) return
+    if (!primary || !compare || primary.scenario !== compare.scenario || primary.partial || compare.partial) return
     try {
       const found = await this.client.differingSteps(primary, compare)
       if (!this.latestDiff.isCurrent(request)) return
@@ -337,7 +475,8 @@ export class EngineSession {
 
   private publish(change: Partial<SessionSnapshot>): void {
     const failure = this.failures.size > 0 ? [...this.failures.values()].join(' · ') : null
-    this.snapshot = { ...this.snapshot, ...change, failure, busy: this.inFlight.primary || this.inFlight.compare }
+    const running = (['primary', 'compare'] as const).flatMap((side) => (this.inFlight[side] ? [{ ...this.inFlight[side].status }] : []))
+    this.snapshot = { ...this.snapshot, ...change, failure, running, busy: running.length > 0 }
     for (const listener of this.listeners) listener()
   }
 }

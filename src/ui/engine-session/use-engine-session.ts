@@ -1,5 +1,7 @@
 /** React access to the EngineSession: its snapshot, and the step of a run that is ready to draw. */
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
+import type { Scenario } from '../../scenario/types'
+import { useExplorer } from '../../store/use-explorer-store'
 import type { EngineSession, SessionSnapshot, ShownStep, SideRun } from './engine-session'
 
 export const EngineSessionContext = createContext<EngineSession | null>(null)
@@ -39,4 +41,17 @@ export function useShownStep(run: SideRun | null, step: number): ShownStep | nul
 
   if (!run) return null
   return ready ?? lastShown
+}
+
+/**
+ * The scenario the page shows: the primary run's (so title, notes, the step
+ * count and the slider come from the same run as the steps and VMAs), or the
+ * store's before any run is ready. `stepCount` is the run's steps (those
+ * taken so far while a new scenario's run is in progress).
+ */
+export function useShownScenario(): { scenario: Scenario; stepCount: number; sameAsStore: boolean } {
+  const storeScenario = useExplorer((s) => s.scenario)
+  const { primary } = useSessionSnapshot()
+  const scenario = primary?.scenario ?? storeScenario
+  return { scenario, stepCount: primary ? primary.steps.length : storeScenario.steps.length, sameAsStore: scenario === storeScenario }
 }

@@ -27,6 +27,7 @@ import { EngineStatus } from './EngineStatus'
 import { KernelPane } from './KernelPane'
 import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
+import { MyScenarios } from '../library/MyScenarios'
 import { StepAnnouncer } from './StepAnnouncer'
 import { markStepShown } from './perf-marks'
 
@@ -64,6 +65,7 @@ export function ExplorerApp() {
       <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
         <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
           <ScenarioNotes />
+          <MyScenarios />
           <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
           {comparing && (
             <p className="px-3 pb-1 text-[11.5px] text-muted">
@@ -89,7 +91,7 @@ export function ExplorerApp() {
         <main className="min-h-0 scroll-pt-24 overflow-y-auto px-3 py-2">
           <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2">
             <StepControls />
-            <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} />
+            <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} onCancel={() => session.cancel()} />
           </div>
           {primary ? (
             <div className={comparing ? 'grid grid-cols-2 gap-3' : ''}>

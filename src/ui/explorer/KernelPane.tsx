@@ -3,6 +3,7 @@
  * the "Why" panel and the VMA table. Compare mode puts two panes side by side;
  * they share the step, the viewport and the view options from the store.
  */
+import { vmaChanges, type VmaChangeKind } from '../../engine/changes'
 import { memo, useMemo, useRef } from 'react'
 import type { KernelId } from '../../engine/api'
 import { baseAddressValue } from '../../store/base-address'
@@ -24,7 +25,6 @@ interface KernelPaneProps {
 }
 
 const SECTION_TITLE = 'text-[12px] font-semibold tracking-wide text-muted uppercase'
-const NO_IDS: ReadonlySet<number> = new Set()
 
 export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, label, id }: KernelPaneProps) {
   const store = useExplorerStoreApi()
@@ -34,8 +34,13 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
   const highlight = useExplorer((s) => s.highlight)
   const pinnedVmaId = useExplorer((s) => s.pinnedVmaId)
   const baseAddress = useMemo(() => baseAddressValue(baseAddressText), [baseAddressText])
-  const created = useMemo(() => (shown.result ? new Set(shown.result.created) : NO_IDS), [shown.result])
   const changes = useMemo(() => ({ created: shown.created, removed: shown.removed }), [shown])
+  // What the step did to each struct it made or kept (a merge into prev is "expanded", not "new").
+  const changed = useMemo(() => {
+    const byId = new Map<number, VmaChangeKind>()
+    for (const c of vmaChanges(shown.created, shown.removed, shown.result?.op)) if (c.after) byId.set(c.after.id, c.kind)
+    return byId
+  }, [shown])
   const actions = store.getState()
   const viewBox = useRef<HTMLDivElement>(null)
   useSteadyHeight(viewBox)
@@ -70,7 +75,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
           name={tableName}
           runKey={`${shown.run.generation}:${shown.run.runId}`}
           vmas={shown.vmas}
-          created={created}
+          changed={changed}
           baseAddress={baseAddress}
           pinnedVmaId={pinnedVmaId}
           onPinVma={actions.pinVma}

@@ -1,9 +1,11 @@
 /** The current scenario's title and notes (what to look at), beside the step list, and a broken file's error. */
 import { memo } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+import { useShownScenario } from '../engine-session/use-engine-session'
 
 export const ScenarioNotes = memo(function ScenarioNotes() {
-  const scenario = useExplorer((s) => s.scenario)
+  // The shown run's scenario: title and notes always match the steps and VMAs on screen.
+  const { scenario, stepCount, sameAsStore } = useShownScenario()
   const source = useExplorer((s) => s.source)
   const scenarioError = useExplorer((s) => s.scenarioError)
   const store = useExplorerStoreApi()
@@ -25,10 +27,11 @@ export const ScenarioNotes = memo(function ScenarioNotes() {
         </div>
       )}
       <h2 id="scenario-title" className="text-[13.5px] leading-snug font-semibold">
-        {scenario.title || (source.kind === 'file' ? source.name : 'Untitled scenario')}
+        {scenario.title || (sameAsStore && source.kind === 'file' ? source.name : 'Untitled scenario')}
       </h2>
       <p className="font-mono text-[11px] text-muted">
-        {source.kind === 'gallery' ? `built-in: ${source.id}` : `file: ${source.name}`} · {scenario.steps.length} steps ·
+        {sameAsStore ? (source.kind === 'gallery' ? `built-in: ${source.id} · ` : `file: ${source.name} · `) : ''}
+        {stepCount.toLocaleString('en-US')} steps{stepCount < scenario.steps.length ? ` of ${scenario.steps.length.toLocaleString('en-US')} so far` : ''} ·
         window {scenario.windowPages} pages
       </p>
       {scenario.notes && <p className="text-[12.5px] leading-relaxed whitespace-pre-line" data-testid="scenario-notes">{scenario.notes}</p>}

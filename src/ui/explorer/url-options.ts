@@ -9,7 +9,8 @@
  */
 import { isKernelId, type ExplorerStore } from '../../store/explorer-store'
 
-export function applyUrlOptions(store: ExplorerStore, search: string): void {
+/** Returns whether the query chose a scenario (a link, which wins over the saved work). */
+export function applyUrlOptions(store: ExplorerStore, search: string): boolean {
   const params = new URLSearchParams(search)
   const actions = store.getState()
   const scenarioId = params.get('scenario')
@@ -23,4 +24,5 @@ export function applyUrlOptions(store: ExplorerStore, search: string): void {
   }
   const step = params.get('step')
   if (step !== null && /^\d+$/.test(step)) actions.goToStep(Number(step))
+  return Boolean(scenarioId)
 }

@@ -6,7 +6,9 @@
 import { createElement } from 'react'
 import { createRoot } from 'react-dom/client'
 import { flushSync } from 'react-dom'
+import { vmaChanges } from '../../engine/changes'
 import { AddressSpaceView } from '../address-space'
+import { describeChanges } from '../address-space/summary'
 import type { ShownStep } from '../engine-session/engine-session'
 import { ksmTimingSentence } from '../why/ksm-explanation'
 import { composeExportSvg, type ExplanationLine } from '../../export/compose-svg'
@@ -73,6 +75,8 @@ export function explanationLines(shown: ShownStep): ExplanationLine[] {
   }
   if (result.outcome) lines.push({ text: `Outcome: ${result.outcome}${result.ksm ? ` · KSM flag ${result.ksm}` : ''}`, tone: 'plain' })
   if (result.error) lines.push({ text: `The call failed with ${result.error}.`, tone: 'fail' })
+  const lifetimes = vmaChanges(shown.created, shown.removed, result.op)
+  if (lifetimes.length > 0) lines.push({ text: `VMAs: ${describeChanges(lifetimes, result)}`, tone: 'plain' })
   const scenarioStep = shown.run.scenario.steps[result.index - 1]
   const sentence = scenarioStep ? ksmTimingSentence({ kernel, result, step: scenarioStep, previousVmas: shown.previousVmas, vmas: shown.vmas }) : null
   if (sentence) lines.push({ text: sentence, tone: 'note' })

@@ -15,7 +15,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import type { ExplorerActions } from '../../store/explorer-store'
 import { baseAddressValue } from '../../store/base-address'
-import { useSessionSnapshot, useShownStep } from '../engine-session/use-engine-session'
+import { useSessionSnapshot, useShownScenario, useShownStep } from '../engine-session/use-engine-session'
 import type { ShownStep } from '../engine-session/engine-session'
 import { AddressSpaceView } from '../address-space'
 import { WhyPanel } from '../why/WhyPanel'
@@ -64,9 +64,11 @@ function toggleFullscreen(): void {
 export function PresentView({ mode }: { mode: Exclude<PageMode, 'explore'> }) {
   const store = useExplorerStoreApi()
   const snapshot = useSessionSnapshot()
-  const step = useExplorer((s) => s.step)
-  const stepCount = useExplorer((s) => s.scenario.steps.length)
-  const title = useExplorer((s) => s.scenario.title)
+  const storeStep = useExplorer((s) => s.step)
+  const shownScenario = useShownScenario()
+  const stepCount = shownScenario.stepCount
+  const title = shownScenario.scenario.title
+  const step = Math.min(storeStep, stepCount)
   const compare = useExplorer((s) => s.compare)
   const primary = useShownStep(snapshot.primary, step)
   const second = useShownStep(compare ? snapshot.compare : null, step)

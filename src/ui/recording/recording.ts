@@ -119,6 +119,8 @@ export function recordedVmaViews(step: RecordedStep | undefined): VmaView[] {
   if (!step) return []
   return step.vmas.map((v, i) => ({
     id: step.index * 1_000_000 + i,
+    structId: step.index * 1_000_000 + i,
+    dupOf: null,
     start: v.start,
     end: v.end,
     pgoff: v.pgoff ?? 0,

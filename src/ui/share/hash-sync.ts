@@ -5,50 +5,101 @@
  * - every change rewrites the hash with history.replaceState, 250 ms after the
  *   last change (no new history entry per step, no flood of replaceState,
  *   which browsers throttle);
- * - a hash changed by hand (or by a pasted link in the same tab) is opened.
+ * - opening another scenario (not an edit) is a new history entry
+ *   (pushState), so Back returns to the previous scenario; an entry carries
+ *   the scenario's reference in history.state, so a scenario too large for
+ *   the hash (a stress scenario, a kept one) comes back on Back too;
+ * - a hash changed by hand (or by a pasted link in the same tab), or Back and
+ *   Forward, open the entry's state.
  * The query keeps only ?present=1 / ?embed=1 (from `extraSearch`); the older
  * ?scenario=, ?kernel=, ?compare=, ?step= are read once and then live in the hash.
  */
-import type { ExplorerStore } from '../../store/explorer-store'
+import type { ExplorerState, ExplorerStore } from '../../store/explorer-store'
+import { loadGalleryScenario } from '../../scenario/gallery'
 import { hashOfStore, restoreFromHash } from './store-share-state'
+
+/** What a history entry remembers besides its hash: enough to reopen a scenario the hash cannot carry. */
+export interface EntryState {
+  vmascope: { gallery?: string; workId?: string | null; edited?: boolean }
+}
+
+/** Opens a kept scenario by id (src/persist), for Back to an entry whose scenario is not in the hash. */
+export type OpenKept = (id: string) => Promise<boolean>
+
+function entryStateOf(state: ExplorerState): EntryState {
+  const gallery = state.source.kind === 'gallery' && !state.edited ? state.source.id : undefined
+  return { vmascope: { ...(gallery ? { gallery } : {}), workId: state.workId, edited: state.edited } }
+}
+
+function isEntryState(value: unknown): value is EntryState {
+  return typeof value === 'object' && value !== null && typeof (value as EntryState).vmascope === 'object'
+}
 
 const URL_UPDATE_DELAY_MS = 250
 /** Scenarios with more steps plus initial VMAs than this are not kept in the hash (see update()). */
 const MAX_HASHED_ITEMS = 2000
 
-export function followStoreInHash(store: ExplorerStore, extraSearch: () => string = () => ''): () => void {
+export function followStoreInHash(store: ExplorerStore, extraSearch: () => string = () => '', openKept?: OpenKept): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   let written = window.location.hash.replace(/^#/, '')
+  /** The scenario of the current history entry: another one (not an edit) means a new entry. */
+  let entryScenario = store.getState().scenario
 
   const update = async () => {
+    const state = store.getState()
+    const scenario = state.scenario
+    const newEntry = scenario !== entryScenario && !state.edited
+    entryScenario = scenario
+    const search = extraSearch()
     // A stress scenario or a large imported process: compressing it on every change would
     // block the page for a second and more, and the link would be too long to share anyway.
-    const scenario = store.getState().scenario
-    if (scenario.steps.length + (scenario.initial?.vmas.length ?? 0) > MAX_HASHED_ITEMS) return
-    const hash = await hashOfStore(store.getState())
-    const search = extraSearch()
-    if (hash === written && search === window.location.search) return
+    if (scenario.steps.length + (scenario.initial?.vmas.length ?? 0) > MAX_HASHED_ITEMS) {
+      if (newEntry) {
+        written = ''
+        window.history.pushState(entryStateOf(state), '', `${window.location.pathname}${search}`)
+      }
+      return
+    }
+    const hash = await hashOfStore(state)
+    if (store.getState().scenario !== scenario) return // changed again while encoding; the next update writes it
+    if (!newEntry && hash === written && search === window.location.search) return
     written = hash
-    window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}#${hash}`)
+    const url = `${window.location.pathname}${search}#${hash}`
+    if (newEntry) window.history.pushState(entryStateOf(state), '', url)
+    else window.history.replaceState(entryStateOf(state), '', url)
   }
   const schedule = () => {
     clearTimeout(timer)
     timer = setTimeout(() => void update(), URL_UPDATE_DELAY_MS)
   }
-  const onHashChange = () => {
+  /** Back, Forward, or a hash typed by hand: open what the entry holds. */
+  const onNavigate = async () => {
     const hash = window.location.hash.replace(/^#/, '')
-    if (hash === written) return
+    const entry = isEntryState(window.history.state) ? window.history.state.vmascope : null
+    if (hash === written && hash !== '') return
     written = hash
-    void restoreFromHash(store, hash)
+    clearTimeout(timer)
+    if (hash !== '') {
+      await restoreFromHash(store, hash)
+      if (entry?.workId) store.setState({ workId: entry.workId, edited: entry.edited ?? false })
+    } else if (entry?.workId && openKept) {
+      await openKept(entry.workId)
+    } else if (entry?.gallery && loadGalleryScenario(entry.gallery).ok) {
+      store.getState().openGalleryScenario(entry.gallery)
+    } else return
+    entryScenario = store.getState().scenario
   }
+  const onPopState = () => void onNavigate()
 
   const unsubscribe = store.subscribe(schedule)
-  window.addEventListener('hashchange', onHashChange)
+  window.addEventListener('popstate', onPopState)
+  window.addEventListener('hashchange', onPopState)
   schedule()
   return () => {
     clearTimeout(timer)
     unsubscribe()
-    window.removeEventListener('hashchange', onHashChange)
+    window.removeEventListener('popstate', onPopState)
+    window.removeEventListener('hashchange', onPopState)
   }
 }
 

@@ -52,6 +52,8 @@ export function applyShareState(store: ExplorerStore, shared: ShareState): void 
     viewport: view.viewport,
     pinnedVmaId: view.pinnedVmaId,
     highlight: null,
+    edited: false,
+    workId: null,
   })
 }
 

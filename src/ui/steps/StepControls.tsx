@@ -5,13 +5,15 @@
 import { memo } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { Icon } from '../icons/icons'
+import { useShownScenario } from '../engine-session/use-engine-session'
 
 const BUTTON =
   'inline-flex h-7 min-w-7 items-center justify-center gap-1 rounded border border-line bg-raised px-1.5 text-[13px] hover:bg-selection data-[edge=true]:text-muted'
 
 export const StepControls = memo(function StepControls() {
-  const step = useExplorer((s) => s.step)
-  const stepCount = useExplorer((s) => s.scenario.steps.length)
+  // The slider and "i / n" are the shown run's (the store's step, clamped to it).
+  const { stepCount } = useShownScenario()
+  const step = Math.min(useExplorer((s) => s.step), stepCount)
   const playing = useExplorer((s) => s.playing)
   const { firstStep, previousStep, nextStep, lastStep, goToStep, setPlaying } = useExplorerStoreApi().getState()
   const atStart = step <= 0

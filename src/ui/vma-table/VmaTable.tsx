@@ -13,6 +13,7 @@
  * ROW_PX high, with padding standing in for the others; aria-rowcount gives
  * the total and each row its aria-rowindex (the header row is 1).
  */
+import type { VmaChangeKind } from '../../engine/changes'
 import { memo, useRef } from 'react'
 import { useRowWindow } from './use-row-window'
 import type { VmaView } from '../../engine/api'
@@ -24,8 +25,8 @@ interface VmaTableProps {
   /** Identifies the engine run the VMAs come from: VMA ids are unique within one run only. */
   runKey: string
   vmas: VmaView[]
-  /** Ids of VMAs created by the shown step (marked as new). */
-  created: ReadonlySet<number>
+  /** What the shown step did to the struct of each VMA it made or changed, by VMA id ("new", "expanded", …). */
+  changed: ReadonlyMap<number, VmaChangeKind>
   baseAddress: bigint
   pinnedVmaId: number | null
   onPinVma(id: number | null): void
@@ -56,7 +57,7 @@ interface RowProps {
   /** Fixed height in px when the table is virtualised. */
   height: number | undefined
   vma: VmaView
-  isNew: boolean
+  change: VmaChangeKind | undefined
   pinned: boolean
   baseAddress: bigint
   onPinVma(id: number | null): void
@@ -73,10 +74,10 @@ const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5r
  * mean an equal row (the objects themselves are new on every fetch from the worker).
  */
 function sameRow(a: RowProps, b: RowProps): boolean {
-  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.isNew === b.isNew && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma
+  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.change === b.change && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma
 }
 
-const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma, rowIndex, height }: RowProps) {
+const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, onPinVma, rowIndex, height }: RowProps) {
   return (
     <tr
       role="row"
@@ -87,8 +88,9 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma,
       data-prot={vma.prot}
       data-mergeable={vma.mergeable ? 'true' : 'false'}
       data-vma-id={vma.id}
+      data-change={change}
       data-pinned={pinned ? "true" : undefined}
-      className={`${ROW_GRID} border-b border-line/60 ${height === undefined ? LAZY_ROW : ''} ${pinned ? 'bg-selection' : isNew ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
+      className={`${ROW_GRID} border-b border-line/60 ${height === undefined ? LAZY_ROW : ''} ${pinned ? 'bg-selection' : change ? 'bg-[color-mix(in_oklab,var(--change-new)_10%,transparent)]' : ''}`}
     >
       <td role="cell" className={CELL}>
         <button
@@ -100,7 +102,7 @@ const VmaRow = memo(function VmaRow({ vma, isNew, pinned, baseAddress, onPinVma,
         >
           {formatRange(vma)}
         </button>
-        {isNew && <span className="ml-1 font-mono text-[10px] text-muted">new</span>}
+        {change && <span className="ml-1 font-mono text-[10px] text-muted">{change}</span>}
         <span className="block font-mono text-[10.5px] text-muted">
           {hexAddress(baseAddress, vma.start)}-{hexAddress(baseAddress, vma.end)}
         </span>
@@ -139,7 +141,7 @@ const ROW_PX = 35
 /** Rows rendered beyond each edge of the view: every row costs layout on each jump. */
 const OVERSCAN_ROWS = 4
 
-export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
+export const VmaTable = memo(function VmaTable({ name, runKey, vmas, changed, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const windowed = vmas.length >= WINDOWED_MIN_ROWS
   const { first, end } = useRowWindow(scrollRef, windowed ? vmas.length : 0, ROW_PX, OVERSCAN_ROWS)
@@ -178,7 +180,7 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas, created, ba
               rowIndex={offset + i + 2}
               height={windowed ? ROW_PX : undefined}
               vma={vma}
-              isNew={created.has(vma.id)}
+              change={changed.get(vma.id)}
               pinned={vma.id === pinnedVmaId}
               baseAddress={baseAddress}
               onPinVma={onPinVma}
