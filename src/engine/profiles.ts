@@ -75,6 +75,8 @@ export interface KernelProfile {
    * the legacy anon_vma rule never allowed that merge anyway.
    */
   readonly copiedFromForkCheck: boolean
+  /** Listed as a long-term release on kernel.org (www.kernel.org/category/releases.html). Display only: the Kernel select groups by it. */
+  readonly longTerm: boolean
 }
 
 const P = (p: KernelProfile): KernelProfile => Object.freeze(p)
@@ -85,51 +87,61 @@ const RANGE_MERGE = {
   mprotectUnaccountsUnfaulted: true, retryMergeOf: 'inserted-vma',
 } as const
 
+/**
+ * The long-term profiles were read from these trees (top-level Makefile VERSION.PATCHLEVEL.SUBLEVEL):
+ * - 6.1: GrapheneOS/kernel_common-6.1, 6.1.131 (mm/mmap.c vma_merge(), __mmap_region(), do_brk_flags(),
+ *   copy_vma()); checked against Debian's linux-image-6.1.0-57-cloud-amd64 (6.1.192) under QEMU.
+ * - 6.6: GrapheneOS/kernel_common-6.6, 6.6.129 (mm/mmap.c vma_merge() with curr/next and its cases,
+ *   is_mergeable_vma(..., may_remove_vma)).
+ * - 6.12: GrapheneOS/kernel_common-6.12, 6.12.93 (mm/vma.c vma_merge_struct, can_vma_merge_left/right,
+ *   the three-argument is_mergeable_anon_vma()). Its MADV_UNMERGEABLE keeps flags above bit 31:
+ *   f04aad36a07c went to 6.12.55 stable (kernel-merge-spec §11; ksm.c of that tree is not in the index).
+ */
 export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.1': P({
-    id: '6.1', title: '6.1 LTS: no PR_SET_MEMORY_MERGE; the old vma_merge(); MADV_MERGEABLE merges',
+    longTerm: true, id: '6.1', title: '6.1 LTS: no PR_SET_MEMORY_MERGE; the old vma_merge(); MADV_MERGEABLE merges',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false,
   }),
   '6.6': P({
-    id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
+    longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false,
   }),
   '6.12': P({
-    id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
+    longTerm: true, id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
     mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false,
   }),
   '6.15': P({
-    id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
+    longTerm: false, id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   '6.16': P({
-    id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
+    longTerm: false, id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   v2: P({
-    id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
+    longTerm: false, id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   '6.17': P({
-    id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
+    longTerm: false, id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
     mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false,
   }),
   // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
-    id: '6.18', title: '6.18 stable (≥ 6.18.8): as 6.17, and mremap merges check the copied-from VMA for fork state',
+    longTerm: true, id: '6.18', title: '6.18 stable (≥ 6.18.8): as 6.17, and mremap merges check the copied-from VMA for fork state',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
     mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true,
   }),

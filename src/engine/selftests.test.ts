@@ -78,3 +78,23 @@ describe.each(KERNEL_IDS.filter(newAnonRule))('merge.c mremap tests under %s', (
     expect(containing(name, kernel, page)).toEqual(want)
   })
 })
+
+/**
+ * Selftests every long-term release has (tools/testing/selftests/mm/, selftests/vm/ in 6.1):
+ * map_fixed_noreplace.c and mremap_test.c's mremap_expand_merge, with the same results from
+ * 6.1 to 6.18 (also checked on the real 6.18 and the real 6.1 kernel, as corpus scenarios).
+ */
+describe.each(KERNEL_IDS)('selftests common to 6.1 – 6.18 under %s', (kernel) => {
+  it('map_fixed_noreplace: every overlap is EEXIST; the adjacent pages merge into [0,5)', () => {
+    const sc = load('map_fixed_noreplace')
+    const t = simulate(sc, kernel)
+    expect(t.steps.map((s) => s.error)).toEqual([null, null, null, 'EEXIST', 'EEXIST', 'EEXIST', 'EEXIST', null, null, null])
+    expect(containing('map_fixed_noreplace', kernel, 0, 9)).toEqual([0, 5])
+    expect(t.vmasAt(10)).toEqual([])
+  })
+
+  it('mremap_expand_merge: the grown VMA merges with the one after the hole', () => {
+    expect(containing('mremap_expand_merge', kernel, 0, 2)).toEqual([0, 1])
+    expect(containing('mremap_expand_merge', kernel, 0)).toEqual([0, 3])
+  })
+})

@@ -311,6 +311,8 @@ export class Simulation {
     this.state = newProcess(this.store, scenario)
     // Files in creation order, so a step's starting set is a prefix.
     this.files = loadInitialState(scenario, this.state, this.store, this.ids)
+    // Before 6.4 there is no MMF_VM_MERGE_ANY for an imported process to have set.
+    if (!profile.hasMemoryMerge) this.state.mergeAny = false
     this.ctx = new StepContext(profile, this.state, this.store, scenario, maxMapCount, this.ids, false)
     this.view = new SimulatedTrace(kernel, scenario, this.store, profile, maxMapCount, this.cols, this.files)
   }

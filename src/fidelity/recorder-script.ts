@@ -35,12 +35,29 @@ const REAL_HOOK: Record<'ext4' | 'tmpfs' | 'overlayfs', 'mmap' | 'mmap_prepare'>
   overlayfs: 'mmap',
 }
 
-function fileKeyAndType(backing: Backing): { key: string; type: RecorderFileType; name: string } | { problem: string } | null {
+/** What the kernel that will run the script has. */
+export interface ScriptTarget {
+  /**
+   * file_operations->mmap_prepare exists (6.16+). Without it every file and driver has .mmap,
+   * and the engine reads a scenario's "mmap_prepare" as .mmap too, so any file hook can run.
+   */
+  hasMmapPrepare: boolean
+  /**
+   * mremap(MREMAP_FIXED) without resize moves several VMAs (6.17+). The recorder runs such a
+   * move whose source crosses the window's edge as that move would (the part past the edge is
+   * a gap); a kernel without it needs the source inside one VMA, so there it cannot be shown.
+   */
+  mremapMovesManyVmas: boolean
+}
+
+const HOST: ScriptTarget = { hasMmapPrepare: true, mremapMovesManyVmas: true }
+
+function fileKeyAndType(backing: Backing, target: ScriptTarget): { key: string; type: RecorderFileType; name: string } | { problem: string } | null {
   switch (backing.kind) {
     case 'anon':
       return null
     case 'file':
-      if (backing.hook !== undefined && backing.hook !== REAL_HOOK[backing.fs])
+      if (target.hasMmapPrepare && backing.hook !== undefined && backing.hook !== REAL_HOOK[backing.fs])
         return { problem: `${backing.fs} files use .${REAL_HOOK[backing.fs]} on this kernel, not .${backing.hook}` }
       return { key: `file:${backing.file}`, type: backing.fs, name: backing.file }
     case 'shmem':
@@ -48,7 +65,7 @@ function fileKeyAndType(backing: Backing): { key: string; type: RecorderFileType
     case 'device':
       if (backing.file !== '/dev/zero')
         return { problem: `device "${backing.file}": only /dev/zero can be mapped for real` }
-      if (backing.hook !== 'mmap' || backing.setsFlags.length > 0)
+      if ((target.hasMmapPrepare && backing.hook !== 'mmap') || backing.setsFlags.length > 0)
         return { problem: '/dev/zero has an .mmap hook that sets no VMA flags (hook "mmap", setsFlags [])' }
       return { key: 'device:/dev/zero', type: 'devzero', name: '/dev/zero' }
     case 'secretmem': // memfd_secret(2)
@@ -96,7 +113,7 @@ function stepLine(step: Step, index: number, fileIndex: (backing: Backing) => nu
   }
 }
 
-export function scenarioToScript(scenario: Scenario): RecorderScript {
+export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST): RecorderScript {
   const files: RecorderFile[] = []
   const indexByKey = new Map<string, number>()
   const fsByName = new Map<string, string>()
@@ -116,7 +133,7 @@ export function scenarioToScript(scenario: Scenario): RecorderScript {
     let fileIndex = -1
     if (step.op === 'brk' && scenario.brkBase === undefined) problem = 'brk needs the scenario\'s brkBase'
     if (step.op === 'mmap') {
-      const file = fileKeyAndType(step.backing)
+      const file = fileKeyAndType(step.backing, target)
       if (file && 'problem' in file) problem = file.problem
       else if (file) {
         const earlier = fsByName.get(file.key)
@@ -134,6 +151,8 @@ export function scenarioToScript(scenario: Scenario): RecorderScript {
         }
       }
     }
+    if (step.op === 'mremap' && !target.mremapMovesManyVmas && step.to !== undefined && step.newPages === step.pages && step.at + step.pages > scenario.windowPages)
+      problem = 'a same-size MREMAP_FIXED move whose source runs past the window: the recorder moves the part inside as 6.17\'s multi-VMA move would, which this kernel does not have'
     if (problem !== undefined) {
       unsupported.set(i, problem)
       stepLines.push(`step ${index} unsupported ${problem.replace(/\s+/g, ' ')}`)

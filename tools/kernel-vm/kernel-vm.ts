@@ -16,7 +16,7 @@
  * machines; TCG boots the cloud kernel in a few seconds.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -41,7 +41,7 @@ export interface GuestKernel {
   overlayModule: string
 }
 
-export type Ready<T> = { ok: true; value: T } | { ok: false; reason: string }
+export type Ready<T> = { ok: true; value: T } | { ok: false; reason: string; unavailable?: true }
 
 const run = (cmd: string, args: string[], cwd?: string) => spawnSync(cmd, args, { encoding: 'utf8', cwd, maxBuffer: 64 << 20 })
 const has = (cmd: string): boolean => run('sh', ['-c', `command -v ${cmd}`]).status === 0
@@ -88,37 +88,52 @@ function newestKernelPackage(): string | null {
   return names.at(-1) ?? null
 }
 
-/** Download and unpack the 6.1 cloud kernel into ./cache (once). */
+/**
+ * Download the 6.1 cloud kernel into ./cache (once): `apt-get download`, `dpkg-deb -x` into a
+ * scratch dir, keep only vmlinuz and overlay.ko (cache/<package>/), drop the rest.
+ */
 export function ensureGuestKernel(): Ready<GuestKernel> {
   mkdirSync(CACHE, { recursive: true })
-  const unpacked = readdirSync(CACHE).filter((d) => KERNEL_PACKAGE.test(d) && existsSync(join(CACHE, d, 'version')))
-  let name = unpacked.sort().at(-1) ?? null
+  const have = (d: string) => existsSync(join(CACHE, d, 'version')) && existsSync(join(CACHE, d, 'vmlinuz'))
+  let name = readdirSync(CACHE).filter((d) => KERNEL_PACKAGE.test(d) && have(d)).sort().at(-1) ?? null
   if (!name) {
     if (!has('apt-get') || !has('dpkg-deb')) return { ok: false, reason: 'no apt-get/dpkg-deb to fetch the Debian 6.1 kernel image' }
     const pkg = newestKernelPackage()
     if (!pkg) return { ok: false, reason: 'apt knows no linux-image-6.1.0-*-cloud-amd64 package' }
-    const dl = run('apt-get', ['download', '-qq', pkg], CACHE)
-    const deb = readdirSync(CACHE).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
-    if (!deb) return { ok: false, reason: `apt-get download ${pkg} failed: ${(dl.stderr || dl.stdout).trim()}` }
-    const x = run('dpkg-deb', ['-x', join(CACHE, deb), join(CACHE, pkg)])
-    if (x.status !== 0) return { ok: false, reason: `dpkg-deb -x ${deb} failed: ${x.stderr.trim()}` }
-    const version = /_([^_]+)_amd64\.deb$/.exec(deb)![1]!.replace(/%3a/gi, ':')
-    writeFileSync(join(CACHE, pkg, 'version'), `${version}\n`)
-    name = pkg
+    const scratch = join(CACHE, `${pkg}.unpack`)
+    rmSync(scratch, { recursive: true, force: true })
+    mkdirSync(scratch, { recursive: true })
+    try {
+      const dl = run('apt-get', ['download', '-qq', pkg], scratch)
+      const deb = readdirSync(scratch).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
+      if (!deb) return { ok: false, reason: `apt-get download ${pkg} failed: ${(dl.stderr || dl.stdout).trim()}` }
+      const x = run('dpkg-deb', ['-x', join(scratch, deb), join(scratch, 'root')])
+      if (x.status !== 0) return { ok: false, reason: `dpkg-deb -x ${deb} failed: ${x.stderr.trim()}` }
+      const release = KERNEL_PACKAGE.exec(pkg)![1]!
+      const vmlinuz = join(scratch, 'root', 'boot', `vmlinuz-${release}-cloud-amd64`)
+      if (!existsSync(vmlinuz)) return { ok: false, reason: `${pkg} has no boot/vmlinuz-${release}-cloud-amd64` }
+      const dest = join(CACHE, pkg)
+      mkdirSync(dest, { recursive: true })
+      copyFileSync(vmlinuz, join(dest, 'vmlinuz'))
+      const overlay = join(scratch, 'root', 'lib', 'modules', `${release}-cloud-amd64`, 'kernel', 'fs', 'overlayfs', 'overlay.ko')
+      if (existsSync(overlay)) copyFileSync(overlay, join(dest, 'overlay.ko'))
+      writeFileSync(join(dest, 'version'), `${/_([^_]+)_amd64\.deb$/.exec(deb)![1]!.replace(/%3a/gi, ':')}\n`)
+      name = pkg
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
   }
   const root = join(CACHE, name)
-  const release = KERNEL_PACKAGE.exec(name)![1]!
-  const vmlinuz = join(root, 'boot', `vmlinuz-${release}-cloud-amd64`)
-  const overlayModule = join(root, 'lib', 'modules', `${release}-cloud-amd64`, 'kernel', 'fs', 'overlayfs', 'overlay.ko')
-  if (!existsSync(vmlinuz)) return { ok: false, reason: `${vmlinuz} is missing from the unpacked package` }
-  return { ok: true, value: { package: name, version: readFileSync(join(root, 'version'), 'utf8').trim(), vmlinuz, overlayModule } }
+  return { ok: true, value: { package: name, version: readFileSync(join(root, 'version'), 'utf8').trim(), vmlinuz: join(root, 'vmlinuz'), overlayModule: join(root, 'overlay.ko') } }
 }
 
-function buildStatic(source: string, output: string): Ready<string> {
+/** Build a static binary (the guest has no libc); a failure here is a bug, so it throws. */
+function buildStatic(source: string, output: string): string {
   mkdirSync(dirname(output), { recursive: true })
-  if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) return { ok: true, value: output }
+  if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) return output
   const r = run('gcc', ['-static', '-O2', '-Wall', '-o', output, source])
-  return r.status === 0 ? { ok: true, value: output } : { ok: false, reason: `gcc -static ${source} failed:\n${r.stderr}` }
+  if (r.status !== 0) throw new Error(`gcc -static ${source} failed:\n${r.stderr}`)
+  return output
 }
 
 /** One entry of a newc ("070701") cpio archive, the format the kernel unpacks as its initramfs. */
@@ -162,17 +177,19 @@ export interface GuestRun {
   console: string
 }
 
-/** Everything needed to boot: tools, the kernel, both static binaries. */
+/**
+ * Everything needed to boot: tools, the kernel, both static binaries. Not ready (with the
+ * reason) only when QEMU or the kernel image cannot be had here; a build failure throws.
+ */
 export function prepareGuest(): Ready<{ kernel: GuestKernel; recorder: string; init: string }> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return { ok: false, reason: `the guest is x86-64 Linux; this is ${process.platform}/${process.arch}` }
   const tools = ensureHostTools()
   if (!tools.ok) return tools
   const kernel = ensureGuestKernel()
   if (!kernel.ok) return kernel
   const recorder = buildStatic(RECORDER_SOURCE, join(BUILD, 'recorder-static'))
-  if (!recorder.ok) return recorder
   const init = buildStatic(INIT_SOURCE, join(BUILD, 'init'))
-  if (!init.ok) return init
-  return { ok: true, value: { kernel: kernel.value, recorder: recorder.value, init: init.value } }
+  return { ok: true, value: { kernel: kernel.value, recorder, init } }
 }
 
 export function parseConsole(text: string): Pick<GuestRun, 'setup' | 'outputs'> & { finished: boolean } {
@@ -198,9 +215,9 @@ export function parseConsole(text: string): Pick<GuestRun, 'setup' | 'outputs'> 
 }
 
 /** Boot once and run every script; `scripts` maps a script name (sorted = run order) to its text. */
-export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<Ready<GuestRun>> {
+export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<Ready<GuestRun> & { unavailable?: true }> {
   const prepared = prepareGuest()
-  if (!prepared.ok) return prepared
+  if (!prepared.ok) return { ok: false, reason: prepared.reason, unavailable: true }
   const { kernel, recorder, init } = prepared.value
   const work = join(BUILD, `run-${process.pid}`)
   mkdirSync(work, { recursive: true })
@@ -215,7 +232,10 @@ export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<
   const disk = join(work, 'ext4.img')
   writeFileSync(disk, Buffer.alloc(0))
   const mkfs = run('mkfs.ext4', ['-q', '-F', disk, '64M'])
-  if (mkfs.status !== 0) return { ok: false, reason: `mkfs.ext4 failed: ${mkfs.stderr.trim()}` }
+  if (mkfs.status !== 0) {
+    rmSync(work, { recursive: true, force: true })
+    return { ok: false, reason: `mkfs.ext4 failed: ${mkfs.stderr.trim()}` }
+  }
   const args = [
     '-accel', 'tcg', '-m', '512', '-smp', '1', '-nographic', '-no-reboot', '-monitor', 'none',
     '-kernel', kernel.vmlinuz, '-initrd', initramfs,
@@ -241,8 +261,24 @@ export async function runInGuest(scripts: ReadonlyMap<string, string>): Promise<
       else resolve(text)
     })
   })
+  rmSync(work, { recursive: true, force: true })
   if (consoleText instanceof Error) return { ok: false, reason: consoleText.message }
   const parsed = parseConsole(consoleText)
   if (!parsed.finished) return { ok: false, reason: `the guest did not finish its run; console ends:\n${consoleText.slice(-3000)}` }
   return { ok: true, value: { kernel, setup: parsed.setup, outputs: parsed.outputs, seconds: (Date.now() - started) / 1000, console: consoleText } }
+}
+
+/** `npx tsx tools/kernel-vm/kernel-vm.ts prepare`: install and build everything the guest needs (CI calls it). */
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const what = process.argv[2]
+  if (what !== 'prepare') {
+    process.stderr.write('usage: tsx tools/kernel-vm/kernel-vm.ts prepare\n')
+    process.exit(1)
+  }
+  const ready = prepareGuest()
+  if (!ready.ok) {
+    process.stderr.write(`cannot prepare the 6.1 guest: ${ready.reason}\n`)
+    process.exit(3)
+  }
+  process.stdout.write(`ready: ${ready.value.kernel.package} ${ready.value.kernel.version}\n`)
 }

@@ -2,7 +2,7 @@
  * A userland harness for the merge functions, in the spirit of the kernel's
  * tools/testing/vma/: build an address space VMA by VMA (with anon_vmas and
  * vm_ops->close where a test needs them), then call mergeNewRange or
- * vmaModifyFlags directly and look at the result.
+ * vmaModifyFlags (6.12+), or vmaMerge (6.1 – 6.11), directly and look at the result.
  */
 import type { KernelId } from '../api'
 import { VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE, type VmFlags } from '../flags'
@@ -10,6 +10,7 @@ import { mergeNewRange, vmaModifyFlags, type MergeKind } from '../merge'
 import { StepContext, newProcess } from '../process'
 import { profileFor } from '../profiles'
 import { TraceStore } from '../trace'
+import { vmaMerge, vmaMergeModifyFlags, type VmaMergeResult } from '../vma-merge'
 import type { Page } from '../units'
 import type { Vma } from '../vma'
 
@@ -74,6 +75,28 @@ export class Harness {
     const r = vmaModifyFlags(this.ctx, i > 0 ? this.ctx.mm.vmas[i - 1]! : null, middle, start, end, flags)
     if ('error' in r) return 'error'
     return r.merged
+  }
+
+  /** vma_merge() (≤ 6.11) of a new range [start, end), prev looked up: the case number, or null. */
+  vmaMerge(start: number, end: number, spec: VmaSpec = {}): VmaMergeResult | null {
+    return vmaMerge(this.ctx, {
+      prev: this.ctx.mm.prevOf(start), start, end, flags: spec.flags ?? RW, anonVma: spec.anonVma ?? 0, anonForkChild: false,
+      file: null, pgoff: spec.pgoff ?? start, labels: [],
+    })
+  }
+
+  /** mprotect_fixup() up to 6.11 on [start, end) ⊆ middle: vma_merge() with *pprev, else split. */
+  vmaMergeModify(middle: Vma, start: number, end: number, flags: VmFlags = RW): MergeKind | null | 'error' {
+    const i = this.ctx.mm.indexOf(middle)
+    const prev = start > middle.start ? middle : i > 0 ? this.ctx.mm.vmas[i - 1]! : null
+    const r = vmaMergeModifyFlags(this.ctx, prev, middle, start, end, flags)
+    if ('error' in r) return 'error'
+    return r.merged
+  }
+
+  /** The kernel functions the decision record names, in order (the last step's checks). */
+  get checkFns(): string[] {
+    return this.ctx.checks.map((c) => `${c.fn}:${c.rule}`)
   }
 
   /** "[0,3) p0 [5,9) p5" */

@@ -3,7 +3,7 @@
  * links to built-in scenarios; the full state travels in the #v1. hash, see
  * src/share):
  *   ?scenario=<gallery id>  open a built-in scenario (default "seed")
- *   &kernel=<id>            the kernel (6.15, 6.16, v2, 6.17, 6.18)
+ *   &kernel=<id>            the kernel (6.1, 6.6, 6.12, 6.15, 6.16, v2, 6.17, 6.18)
  *   &compare=<id>           compare mode with that second kernel
  *   &step=<n>               the step to show (0 = initial state)
  */

@@ -25,6 +25,15 @@ describe('ksmTimingSentence', () => {
     )
   })
 
+  it('on the long-term 6.12 and 6.6 says the fix was not backported; 6.1 has no merge-any to explain', () => {
+    for (const kernel of ['6.12', '6.6'] as const) {
+      expect(sentence('seed', kernel, 3)).toBe(
+        "VM_MERGEABLE was set late, after the merge attempt: the new mapping's flags lacked VM_MERGEABLE while prev [0,2) had it, so they did not merge. Fixed in 6.17, and not backported to this long-term kernel (the fix asked \"please no backport!\").",
+      )
+    }
+    expect(sentence('seed', '6.1', 3)).toBeNull()
+  })
+
   it('explains an early flag that let them merge', () => {
     expect(sentence('seed', '6.18', 3)).toMatch(/^VM_MERGEABLE was set early, before the merge attempt: .* so they merged into \[0,4\)\.$/)
   })

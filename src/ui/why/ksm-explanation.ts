@@ -9,6 +9,7 @@
  * says which kernel changed the behaviour (kernel-merge-spec §7).
  */
 import type { KernelId, StepResult, VmaView } from '../../engine/api'
+import { PROFILES } from '../../engine/profiles'
 import type { Step } from '../../scenario/types'
 
 export interface KsmExplanationInput {
@@ -22,7 +23,8 @@ export interface KsmExplanationInput {
 
 /** VMA flags that make a mapping KSM-incompatible (ksm.c: VM_SHARED, VM_SPECIAL, VM_HUGETLB, …). */
 const KSM_INCOMPATIBLE_FLAGS = ['VM_SHARED', 'VM_MAYSHARE', 'VM_PFNMAP', 'VM_IO', 'VM_DONTEXPAND', 'VM_MIXEDMAP', 'VM_HUGETLB'] as const
-const RELEASES_BEFORE_THE_FIX: readonly KernelId[] = ['6.15', '6.16']
+/** Releases with PR_SET_MEMORY_MERGE that set the flag late (6.4 – 6.16, the LTS 6.6 and 6.12 among them). */
+const beforeTheFix = (kernel: KernelId): boolean => PROFILES[kernel].hasMemoryMerge && PROFILES[kernel].ksm === 'late'
 
 export function formatRange(range: readonly [number, number] | { start: number; end: number }): string {
   const [start, end] = 'start' in range ? [range.start, range.end] : range
@@ -70,7 +72,8 @@ function hookPathNote(step: Step): string {
 /** What a later kernel changed about a late flag, as a sentence (or nothing). */
 function lateFixNote(kernel: KernelId, step: Step): string {
   if (!earlyPathFrom617(step)) return hookPathNote(step)
-  if (!RELEASES_BEFORE_THE_FIX.includes(kernel)) return ''
+  if (!beforeTheFix(kernel)) return ''
+  if (PROFILES[kernel].longTerm) return ' Fixed in 6.17, and not backported to this long-term kernel (the fix asked "please no backport!").'
   return step.op === 'brk' ? ' Fixed in 6.17 (and in v2): brk sets it early there.' : ' Fixed in 6.17.'
 }
 

@@ -1,0 +1,116 @@
+/**
+ * `npm run --silent replay -- [--kernel K] [--json] TRACE_FILE`
+ *
+ * Replays a vma-trace/1 document (from `npm run trace`) on a simulated kernel
+ * (default 6.18) and compares it, call by call, with the real recording it
+ * holds. With --json it prints exactly
+ *
+ *   {"kernel","calls","agree","differ","unmodellable","realVmasAtEnd","simulatedVmasAtEnd","ksmMissedMerges"}
+ *
+ * and without it the same as text, plus each differing call and each
+ * mapping that did not merge only because of VM_MERGEABLE timing.
+ *
+ * Exit status: 0 printed; 2 bad usage or an unreadable trace (the reason on stderr).
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
+import { readTraceDocument } from '../trace/format'
+import { replayTrace, type ReplayResult } from '../trace/replay'
+
+const USAGE = `Usage: npm run --silent replay -- [--kernel K] [--json] TRACE_FILE
+  --kernel K   ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
+  --json       print only the summary object`
+/** A trace of 100,000 calls is tens of MB; this bounds what is read. */
+const MAX_TRACE_BYTES = 1 << 30
+
+export function readTraceFile(path: string): ReturnType<typeof readTraceDocument> {
+  let size: number
+  try {
+    const st = statSync(path)
+    if (!st.isFile()) return { ok: false, message: `${path} is not a regular file` }
+    size = st.size
+  } catch (e) {
+    return { ok: false, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }
+  }
+  if (size > MAX_TRACE_BYTES) return { ok: false, message: `${path} is ${size} bytes; a trace may be at most ${MAX_TRACE_BYTES} bytes` }
+  let value: unknown
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
+    return { ok: false, message: `${path} is not JSON (${(e as Error).message}): a trace cut short?` }
+  }
+  return readTraceDocument(value)
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US')
+
+export function replayText(r: ReplayResult, maxListed = 50): string {
+  const s = r.summary
+  const lines = [
+    `kernel ${s.kernel}: ${fmt(s.calls)} calls: ${fmt(s.agree)} agree, ${fmt(s.differ)} differ, ${fmt(s.unmodellable)} unmodellable`,
+    `VMAs at the end of the main process: real ${fmt(s.realVmasAtEnd)}, simulated ${fmt(s.simulatedVmasAtEnd)}`,
+    `new mappings that did not merge only because of VM_MERGEABLE timing: ${fmt(s.ksmMissedMerges)}`,
+  ]
+  const differing = r.verdicts.filter((v) => v.verdict === 'differ')
+  if (differing.length) {
+    lines.push('', 'differing calls:')
+    for (const v of differing.slice(0, maxListed)) lines.push(`  [${v.space}] #${v.seq} ${v.text}${v.reason ? `: ${v.reason}` : ''}`)
+    if (differing.length > maxListed) lines.push(`  … and ${fmt(differing.length - maxListed)} more`)
+  }
+  const unmodellable = new Map<string, number>()
+  for (const v of r.verdicts) if (v.verdict === 'unmodellable') unmodellable.set(v.reason!, (unmodellable.get(v.reason!) ?? 0) + 1)
+  if (unmodellable.size) {
+    lines.push('', 'unmodellable calls, by reason:')
+    for (const [reason, n] of [...unmodellable].sort((a, b) => b[1] - a[1])) lines.push(`  ${fmt(n)} × ${reason}`)
+  }
+  if (r.missed.length) {
+    lines.push('', 'did not merge only because of VM_MERGEABLE timing:')
+    for (const m of r.missed.slice(0, maxListed)) lines.push(`  [${m.space}] #${m.seq} ${m.text} (with its ${m.neighbour})`)
+  }
+  if (r.resyncs.length) lines.push('', `the simulation restarted from the real VMAs ${fmt(r.resyncs.length)} time(s); the first: ${r.resyncs[0]!.reason}`)
+  for (const p of r.problems) lines.push(`problem: ${p}`)
+  return lines.join('\n')
+}
+
+function main(argv: string[]): number {
+  let kernel: KernelId = DEFAULT_KERNEL
+  let json = false
+  const files: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '--json') json = true
+    else if (a === '--kernel') {
+      const k = argv[++i]
+      if (!k || !(KERNEL_IDS as readonly string[]).includes(k)) {
+        process.stderr.write(`replay: unknown kernel ${JSON.stringify(k ?? '')}; expected one of ${KERNEL_IDS.join(', ')}\n`)
+        return 2
+      }
+      kernel = k as KernelId
+    } else if (a === '--help') {
+      process.stdout.write(`${USAGE}\n`)
+      return 0
+    } else if (a.startsWith('-') && a !== '-') {
+      process.stderr.write(`replay: unknown option ${a}\n${USAGE}\n`)
+      return 2
+    } else files.push(a)
+  }
+  if (files.length !== 1) {
+    process.stderr.write(`replay: expected one trace file\n${USAGE}\n`)
+    return 2
+  }
+  const read = readTraceFile(files[0]!)
+  if (!read.ok) {
+    process.stderr.write(`replay: ${read.message}\n`)
+    return 2
+  }
+  const result = replayTrace(read.trace, kernel)
+  const s = result.summary
+  if (json) {
+    const { kernel: k, calls, agree, differ, unmodellable, realVmasAtEnd, simulatedVmasAtEnd, ksmMissedMerges } = s
+    process.stdout.write(`${JSON.stringify({ kernel: k, calls, agree, differ, unmodellable, realVmasAtEnd, simulatedVmasAtEnd, ksmMissedMerges })}\n`)
+  } else process.stdout.write(`${replayText(result)}\n`)
+  return 0
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main(process.argv.slice(2))

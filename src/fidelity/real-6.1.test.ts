@@ -1,0 +1,84 @@
+/**
+ * The 6.1 profile against a real 6.1 kernel: Debian's linux-image-6.1.0-*-cloud-amd64
+ * booted once under QEMU (TCG) by tools/kernel-vm, with the static recorder as the
+ * guest's workload and the whole fidelity corpus in its initramfs. Every scenario that
+ * 6.1 can run is compared step by step with simulate(scenario, '6.1'): errno, and every
+ * VMA's start, end, prot, sharing and mg. A scenario that cannot run there is named
+ * with its reason, and the count is printed.
+ *
+ * Skips, saying why, only where QEMU or the kernel image cannot be installed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { simulate, traceToRunnerJson } from '../engine'
+import { PROFILES } from '../engine/profiles'
+import { prepareGuest, runInGuest, type GuestRun } from '../../tools/kernel-vm/kernel-vm'
+import { compared, describeMismatch } from './compare'
+import { corpusScenarios } from './corpus'
+import { parseRecorderOutput, recordingToRunnerDocument } from './kernel-recorder'
+import { scenarioToScript } from './recorder-script'
+
+const KERNEL = '6.1'
+const corpus = corpusScenarios()
+const ready = prepareGuest()
+if (!ready.ok) console.warn(`real-6.1 tests skipped: ${ready.reason}`)
+const describeGuest = ready.ok ? describe : describe.skip
+
+/** The recorder script of every corpus scenario 6.1 can run; the others with the reason. */
+const scripts = new Map<string, string>()
+const cannotRun = new Map<string, string>()
+for (const [file, scenario] of corpus) {
+  const script = scenarioToScript(scenario, { hasMmapPrepare: PROFILES[KERNEL].hasMmapPrepare, mremapMovesManyVmas: PROFILES[KERNEL].mremapMovesManyVmas })
+  const first = [...script.unsupported][0]
+  if (first) cannotRun.set(file, `steps[${first[0]}]: ${first[1]}`)
+  else scripts.set(file.replace(/\.json$/, ''), script.text)
+}
+
+describeGuest(`simulated ${KERNEL} vs a real ${ready.ok ? `${ready.value.kernel.package} (${ready.value.kernel.version})` : '6.1'} kernel under QEMU`, () => {
+  let run: GuestRun
+  const compared_: string[] = []
+
+  beforeAll(async () => {
+    const result = await runInGuest(scripts)
+    if (!result.ok) throw new Error(`the 6.1 guest did not run the corpus: ${result.reason}`)
+    run = result.value
+    for (const [what, status] of run.setup) if (status !== 'OK') console.warn(`guest setup: ${what}: ${status}`)
+  }, 20 * 60_000)
+
+  afterAll(() => {
+    const lines = [...cannotRun].map(([file, why]) => `  ${file}: ${why}`)
+    console.log(`real 6.1: ${compared_.length} of ${corpus.length} corpus scenarios compared step by step in one boot (${run ? run.seconds.toFixed(1) : '?'} s); ${cannotRun.size} cannot run on 6.1:\n${lines.join('\n')}`)
+  })
+
+  it('boots the 6.1 kernel and sets up ext4, tmpfs and overlayfs for the recorder', () => {
+    expect(run.setup.get('ext4 /tmp (/dev/nvme0n1)')).toBe('OK')
+    expect(run.setup.get('tmpfs /dev/shm')).toBe('OK')
+    expect(run.setup.get('overlay module')).toBe('OK')
+    expect(run.outputs.size).toBe(scripts.size)
+  })
+
+  it('runs most of the corpus (the rest is named with its reason)', () => {
+    expect(scripts.size).toBeGreaterThanOrEqual(Math.floor(corpus.length * 0.85))
+  })
+
+  for (const [file, scenario] of corpus) {
+    const name = file.replace(/\.json$/, '')
+    if (!scripts.has(name)) continue
+    it(file, () => {
+      const out = run.outputs.get(name)
+      if (!out) throw new Error(`${file}: the guest printed nothing for it`)
+      expect(out.exit, `${file}: the recorder exited with ${out.exit}\n${out.text.slice(-1500)}`).toBe('0')
+      const recording = parseRecorderOutput(out.text)
+      expect(recording.kernel).toMatch(/^6\.1\./)
+      const kernel = compared(recordingToRunnerDocument(scenario, recording).steps)
+      const engine = compared(traceToRunnerJson(simulate(scenario, KERNEL)).steps)
+      expect(engine.length).toBe(kernel.length)
+      const mismatches: string[] = []
+      kernel.forEach((k, i) => {
+        const e = engine[i]!
+        if (JSON.stringify(k) !== JSON.stringify(e)) mismatches.push(describeMismatch(scenario, i, k, e))
+      })
+      if (mismatches.length > 0) throw new Error(`${file}: the 6.1 profile differs from the real 6.1 kernel\n${mismatches.join('\n')}`)
+      compared_.push(file)
+    })
+  }
+})

@@ -1,0 +1,374 @@
+/**
+ * One traced address space → the scenarios that replay it (`vma-scenario/1`,
+ * absolute pages: base "0x0", the whole 47-bit user address space as the
+ * window, every mmap placed where the real kernel placed it).
+ *
+ * Each traced call is classified:
+ * - `step`: it becomes one scenario step (or, for inferred faults, `touch` steps);
+ * - `noop`: the kernel's rule is that it leaves the VMAs alone (madvise
+ *   MADV_DONTNEED and the like, brk(0), a thread's clone, a query), so there is no step;
+ * - `unmodellable`: the engine does not model it (mlock, MAP_STACK's
+ *   VM_NOHUGEPAGE, a file system or device it does not know…), with the reason.
+ *
+ * When an unmodellable call, or a change the tracer saw between calls (a
+ * [stack] grown by a fault), changed the real layout, the simulation can no
+ * longer follow: a new *segment* starts there, whose `initial` state is the
+ * real VMAs at that point. Each segment is an ordinary scenario. An address
+ * space that needs one segment was replayed whole from its exec-time VMAs.
+ */
+import { importSmapsText } from '../import/to-scenario'
+import { USER_SPACE_PAGES } from '../import/smaps'
+import { SCENARIO_FORMAT, type Backing, type InitialVma, type MapFlag, type Step } from '../scenario/types'
+import type { VmaView } from '../engine/api'
+import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
+import { MADVISE_NAMES } from './syscall-text'
+
+export type CallStatus =
+  | { kind: 'step'; steps: Step[] }
+  | { kind: 'noop'; why: string }
+  | { kind: 'unmodellable'; reason: string }
+
+/** The raw scenario document of one segment (open it with loadScenario). */
+export interface SegmentScenario {
+  format: typeof SCENARIO_FORMAT
+  title: string
+  notes: string
+  windowPages: number
+  placement: 'fixed'
+  brkBase?: number
+  initial: { base: string; mergeAny: boolean; vmas: InitialVma[] }
+  steps: Step[]
+}
+
+export interface ReplayEvent {
+  seq: number
+  /** Index into the space's events. */
+  event: number
+  /** The segment this event is replayed in, and the steps of that segment done after it. */
+  segment: number
+  stepsAfter: number
+  status: CallStatus | null
+  /** The real VMAs after the event. */
+  real: RealVma[]
+}
+
+export interface Segment {
+  /** The seq of the event before which it starts (null: from the space's start). */
+  fromSeq: number | null
+  /** Why it starts (null for the first). */
+  reason: string | null
+  /** Steps at its start that are not this space's own: a fork child's parent's steps and the fork. */
+  inheritedSteps: number
+  scenario: SegmentScenario
+}
+
+export interface SpaceReplay {
+  space: TracedSpace
+  segments: Segment[]
+  events: ReplayEvent[]
+}
+
+const PAGE = 4096n
+const big = (hex: string): bigint => BigInt(`0x${hex}`)
+const pagesOf = (length: bigint): number => Number((length + PAGE - 1n) / PAGE)
+const aligned = (hex: string): boolean => big(hex) % PAGE === 0n
+
+/** Advices whose kernel rule is that vm_flags stay as they are (madvise_behavior_valid() … no madvise_update_vma()). */
+const VMA_NEUTRAL_ADVICE = new Set([3, 4, 8, 9, 20, 21, 24, 25, 100, 101, 102, 103])
+/** Advices that fault pages in: a write populate gives a private VMA its anon_vma. */
+const POPULATE_READ = 22
+const POPULATE_WRITE = 23
+
+const FS_BY_MAGIC: Record<string, 'ext4' | 'tmpfs' | 'overlayfs'> = { ef53: 'ext4', '1021994': 'tmpfs', '794c7630': 'overlayfs' }
+const FS_NAMES: Record<string, string> = { '9123683e': 'btrfs', '58465342': 'xfs', '9fa0': 'proc', '62656572': 'sysfs', '958458f6': 'hugetlbfs', '2fc12fc1': 'zfs', '6969': 'nfs', '65735546': 'fuse' }
+
+/** Real VMAs → smaps text, so the one smaps importer (src/import) turns them into initial VMAs. */
+function smapsText(vmas: readonly RealVma[]): string {
+  return vmas
+    .map(([start, end, perms, offset, dev, inode, path, flags, rss, anon]) =>
+      `${start}-${end} ${perms} ${offset.padStart(8, '0')} ${dev} ${inode}${path ? ` ${path}` : ''}\nRss: ${rss} kB\nAnonymous: ${anon} kB\nVmFlags: ${flags}`)
+    .join('\n')
+}
+
+/** The real layout after applying an event's removed/added lists. */
+export function applyChanges(vmas: RealVma[], removed: readonly (readonly [string, string])[] | undefined, added: readonly RealVma[] | undefined): RealVma[] {
+  if ((!removed || removed.length === 0) && (!added || added.length === 0)) return vmas
+  const gone = new Set((removed ?? []).map(([s, e]) => `${s}-${e}`))
+  const kept = vmas.filter(([s, e]) => !gone.has(`${s}-${e}`))
+  const all = kept.concat(added ?? [])
+  all.sort((a, b) => (big(a[0]) < big(b[0]) ? -1 : big(a[0]) > big(b[0]) ? 1 : 0))
+  return all
+}
+
+interface Context {
+  brkBase: number | null
+  mergeAny: boolean
+}
+
+function fileBacking(call: CallEvent, pgoff: number): Backing | string {
+  const fd = call.fd
+  const fdNumber = Number(BigInt.asIntN(32, big(call.args[4]!)))
+  if (!fd) return `mmap of fd ${fdNumber}: the tracer could not see what the fd is`
+  const id = `${fd.path} [fd ${fdNumber}]`
+  if (fd.type === 'chr') {
+    if (fd.path === '/dev/zero') return { kind: 'device', file: '/dev/zero', pgoff, hook: 'mmap', setsFlags: [] }
+    return `a mapping of the device ${fd.path} (${fd.rdev ?? '?'}): its driver's mmap hook is not modelled`
+  }
+  if (fd.type !== 'file') return `a mapping of ${fd.path}, which is a ${fd.type ?? 'special file'}`
+  if (/^\/memfd:/.test(fd.path)) return { kind: 'shmem', file: id, pgoff }
+  const fs = fd.fsMagic ? FS_BY_MAGIC[fd.fsMagic] : undefined
+  if (!fs) {
+    const magic = fd.fsMagic ?? '?'
+    return `a file on ${FS_NAMES[magic] ?? `the file system with magic 0x${magic}`}: its .mmap hook is not modelled`
+  }
+  return { kind: 'file', file: id, pgoff, fs }
+}
+
+function baseName(path: string): string {
+  const i = path.lastIndexOf('/')
+  return i >= 0 ? path.slice(i + 1) : path
+}
+
+/** What one traced call is to the engine. */
+export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
+  const a = call.args
+  const failed = call.ret === -1
+  switch (call.name) {
+    case 'mmap': {
+      const prot = Number(big(a[2]!))
+      const flags = Number(big(a[3]!) & 0xffffffffn)
+      if (prot & ~7) return { kind: 'unmodellable', reason: `mmap with prot 0x${prot.toString(16)} (PROT_SEM, PROT_GROWSDOWN or PROT_GROWSUP)` }
+      const type = flags & 3
+      if (type === 0) return failed ? { kind: 'noop', why: 'mmap without MAP_SHARED or MAP_PRIVATE fails with EINVAL' } : { kind: 'unmodellable', reason: 'mmap without a sharing type' }
+      for (const [bit, name] of [[0x100, 'MAP_GROWSDOWN (VM_GROWSDOWN)'], [0x20000, 'MAP_STACK (VM_NOHUGEPAGE since 6.7)'], [0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'], [0x4000000, 'MAP_UNINITIALIZED']] as const)
+        if (flags & bit) return { kind: 'unmodellable', reason: `mmap with ${name}: not modelled` }
+      const fixed = (flags & 0x10) !== 0
+      const noReplace = (flags & 0x100000) !== 0
+      let at: number
+      if (!failed) at = pageOf(call.ret as string)
+      else if (fixed || noReplace) {
+        if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned MAP_FIXED address fails with EINVAL and changes nothing' }
+        at = pageOf(a[0]!)
+      } else return { kind: 'unmodellable', reason: `the kernel found no place for it (${call.errno}); the simulation cannot know where it looked` }
+      const anonymous = (flags & 0x20) !== 0
+      if (!anonymous && !aligned(a[5]!)) return { kind: 'noop', why: 'a misaligned file offset fails with EINVAL and changes nothing' }
+      let backing: Backing
+      if (anonymous) backing = { kind: 'anon' }
+      else {
+        const b = fileBacking(call, pageOf(a[5]!))
+        if (typeof b === 'string') return { kind: 'unmodellable', reason: b }
+        backing = b
+      }
+      const mapFlags: MapFlag[] = []
+      if (fixed) mapFlags.push('MAP_FIXED')
+      if (flags & 0x4000) mapFlags.push('MAP_NORESERVE')
+      if (flags & 0x8000) mapFlags.push('MAP_POPULATE')
+      if (flags & 0x2000) mapFlags.push('MAP_LOCKED')
+      if (flags & 0x08) mapFlags.push('MAP_DROPPABLE')
+      const step: Step = {
+        op: 'mmap',
+        name: anonymous ? `anon@${failed ? a[0] : call.ret}` : baseName(call.fd!.path),
+        at,
+        pages: pagesOf(big(a[1]!)),
+        prot: `${prot & 1 ? 'r' : '-'}${prot & 2 ? 'w' : '-'}${prot & 4 ? 'x' : '-'}`,
+        share: type === 2 ? 'private' : 'shared',
+        backing,
+        ...(mapFlags.length ? { mapFlags } : {}),
+      }
+      return { kind: 'step', steps: [step] }
+    }
+    case 'munmap':
+    case 'mprotect':
+    case 'pkey_mprotect': {
+      if (call.name === 'pkey_mprotect' && Number(BigInt.asIntN(32, big(a[3]!))) !== -1)
+        return { kind: 'unmodellable', reason: 'pkey_mprotect with a protection key: the pkey bits are not modelled' }
+      if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
+      const at = pageOf(a[0]!)
+      const pages = pagesOf(big(a[1]!))
+      if (call.name === 'munmap') return { kind: 'step', steps: [{ op: 'munmap', at, pages }] }
+      const prot = Number(big(a[2]!))
+      if (prot & ~7) return { kind: 'unmodellable', reason: `mprotect with prot 0x${prot.toString(16)} (PROT_GROWSDOWN/PROT_GROWSUP)` }
+      return { kind: 'step', steps: [{ op: 'mprotect', at, pages, prot: `${prot & 1 ? 'r' : '-'}${prot & 2 ? 'w' : '-'}${prot & 4 ? 'x' : '-'}` }] }
+    }
+    case 'madvise': {
+      const advice = Number(big(a[2]!))
+      const name = MADVISE_NAMES[advice] ?? `advice ${advice}`
+      if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
+      const at = pageOf(a[0]!)
+      const pages = pagesOf(big(a[1]!))
+      if (advice === 12 || advice === 13) return { kind: 'step', steps: [{ op: 'madvise', at, pages, advice: advice === 12 ? 'MADV_MERGEABLE' : 'MADV_UNMERGEABLE' }] }
+      if (VMA_NEUTRAL_ADVICE.has(advice)) return { kind: 'noop', why: `${name} changes no VMA flags` }
+      if (advice === POPULATE_READ || advice === POPULATE_WRITE) {
+        if (failed) return { kind: 'noop', why: `${name} failed (${call.errno})` }
+        return { kind: 'step', steps: [{ op: 'touch', at, pages, write: advice === POPULATE_WRITE }] }
+      }
+      return { kind: 'unmodellable', reason: `madvise(${name}) changes VMA flags the engine does not model yet` }
+    }
+    case 'brk': {
+      const requested = big(a[0]!)
+      if (ctx.brkBase === null && requested === 0n && !failed) {
+        ctx.brkBase = pageOf(call.ret as string)
+        return { kind: 'noop', why: 'brk(0) asks for the break' }
+      }
+      if (requested === 0n) return { kind: 'noop', why: 'brk(0) asks for the break' }
+      if (ctx.brkBase === null) return { kind: 'unmodellable', reason: 'a brk before the tracer learnt where the heap starts (no brk(0) first)' }
+      const base = BigInt(ctx.brkBase) * PAGE
+      if (requested < base) return { kind: 'noop', why: 'a break below the heap start is ignored' }
+      return { kind: 'step', steps: [{ op: 'brk', pages: pagesOf(requested - base) }] }
+    }
+    case 'mremap': {
+      const flags = Number(big(a[3]!))
+      if (flags & 4) return { kind: 'unmodellable', reason: 'MREMAP_DONTUNMAP is not modelled' }
+      if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
+      const at = pageOf(a[0]!)
+      const pages = pagesOf(big(a[1]!))
+      const newPages = pagesOf(big(a[2]!))
+      if (flags & 2) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(a[4]!) }] }
+      if (flags & 1) {
+        if (!failed && pageOf(call.ret as string) !== at) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(call.ret as string) }] }
+        return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, mayMove: true }] }
+      }
+      return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages }] }
+    }
+    case 'prctl': {
+      const option = Number(big(a[0]!))
+      if (option === 67) {
+        const value = Number(big(a[1]!))
+        if (!failed) ctx.mergeAny = value !== 0
+        return { kind: 'step', steps: [{ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value }] }
+      }
+      if (option === 0x53564d41) return { kind: 'unmodellable', reason: 'prctl(PR_SET_VMA) names anonymous VMAs: anon_vma_name is not modelled' }
+      return { kind: 'unmodellable', reason: `prctl option ${option} is not modelled` }
+    }
+    case 'execve':
+    case 'execveat':
+      return failed ? { kind: 'noop', why: `the execve failed (${call.errno})` } : { kind: 'noop', why: 'execve ends this address space; the new image has its own' }
+    case 'clone':
+    case 'clone3':
+    case 'fork':
+    case 'vfork':
+      return { kind: 'noop', why: 'creating a thread or a child leaves this address space\'s VMAs as they are (a child gets its own)' }
+    default:
+      return { kind: 'unmodellable', reason: `${call.name} is not modelled yet` }
+  }
+}
+
+/**
+ * What smaps does not show, taken from the simulation where it covers the same
+ * pages: an anonymous VMA's vm_pgoff (its address when it was made, kept when
+ * mremap moves it), which anon_vma a VMA shares with the pieces it was split
+ * from, and which struct file a file VMA maps. Pages the simulation does not
+ * cover keep what the smaps importer gives (pgoff = start, an anon_vma of its own).
+ */
+export type SimulatedLayout = readonly Pick<VmaView, 'start' | 'end' | 'pgoff' | 'backing' | 'file' | 'anonVma'>[]
+
+function carryHiddenState(imported: InitialVma[], sim: SimulatedLayout): InitialVma[] {
+  let fresh = Math.max(0, ...sim.map((v) => v.anonVma ?? 0), ...imported.map((v) => v.anonVma ?? 0))
+  let j = 0
+  return imported.map((v) => {
+    while (j < sim.length && sim[j]!.end <= v.start) j++
+    const s = sim[j]
+    if (!s || s.start > v.start) return v.anonVma !== undefined ? { ...v, anonVma: ++fresh } : v
+    const anonymous = v.backing === 'anon' || v.backing === 'heap'
+    const simAnonymous = s.backing === 'anon' || s.backing === 'heap'
+    if (anonymous !== simAnonymous || (!anonymous && v.backing !== s.backing)) return v.anonVma !== undefined ? { ...v, anonVma: ++fresh } : v
+    const out: InitialVma = { ...v }
+    if (anonymous && v.share === 'private') out.pgoff = s.pgoff + (v.start - s.start)
+    if (s.anonVma !== null) out.anonVma = s.anonVma
+    else if (v.anonVma !== undefined) out.anonVma = ++fresh
+    if ((v.backing === 'file' || v.backing === 'shmem') && s.file) {
+      out.file = v.backing === 'shmem' ? s.file.replace(/^memfd:/, '') : s.file
+      out.pgoff = v.pgoff
+    }
+    return out
+  })
+}
+
+function segmentScenario(space: TracedSpace, vmas: readonly RealVma[], ctx: Context, index: number, why: string | null, sim?: SimulatedLayout | null): SegmentScenario {
+  const imported = importSmapsText(smapsText(vmas), space.exe)
+  const initialVmas = sim ? carryHiddenState(imported.document.initial.vmas, sim) : imported.document.initial.vmas
+  const brkBase = ctx.brkBase ?? imported.document.brkBase
+  if (ctx.brkBase === null && brkBase !== undefined) ctx.brkBase = brkBase
+  return {
+    format: SCENARIO_FORMAT,
+    title: `${baseName(space.exe)} (pid ${space.pid})${index > 0 ? `, part ${index + 1}` : ''}`,
+    notes: [
+      `Traced from the real kernel: address space ${space.id}, ${space.origin === 'exec' ? 'after execve' : 'a fork child'}.`,
+      why ? `This part starts from the real VMAs because ${why}.` : 'It starts from the VMAs the kernel made at execve.',
+    ].join(' '),
+    windowPages: USER_SPACE_PAGES,
+    placement: 'fixed',
+    ...(brkBase !== undefined ? { brkBase } : {}),
+    initial: { base: '0x0', mergeAny: ctx.mergeAny, vmas: initialVmas },
+    steps: [],
+  }
+}
+
+/** Where a fork child starts: its parent's segment up to the fork, plus the fork. */
+export interface ForkPoint { scenario: SegmentScenario; ctx: Context }
+
+/**
+ * The segments and events of every address space. `simulated(space, k)`, when
+ * given, answers the simulated VMAs at the end of segment k so far: a new
+ * segment then takes what smaps cannot show from it (carryHiddenState).
+ */
+export function replayPlan(trace: TraceDocument, simulated?: (space: number, segment: number, scenario: SegmentScenario) => SimulatedLayout | null): SpaceReplay[] {
+  const plans: SpaceReplay[] = []
+  const forkPoints = new Map<string, ForkPoint>()
+  // parentSeq is the tracer's global event counter when the fork happened: the
+  // child starts from its parent's state after the parent's last event up to it.
+  const wanted = new Map<number, number[]>()
+  for (const s of trace.spaces)
+    if (s.parent !== null && s.parentSeq !== null) wanted.set(s.parent, [...(wanted.get(s.parent) ?? []), s.parentSeq])
+  for (const space of trace.spaces) {
+    const ctx: Context = { brkBase: null, mergeAny: trace.mergeAny }
+    const segments: Segment[] = []
+    let real = space.initial.slice()
+    const fork = space.parent !== null ? forkPoints.get(`${space.parent}:${space.parentSeq}`) : undefined
+    if (fork) {
+      Object.assign(ctx, fork.ctx)
+      segments.push({ fromSeq: null, reason: null, inheritedSteps: fork.scenario.steps.length + 1, scenario: { ...fork.scenario, title: `${baseName(space.exe)} (pid ${space.pid}, forked)`, steps: [...fork.scenario.steps, { op: 'fork' }] } })
+    } else {
+      segments.push({ fromSeq: null, reason: null, inheritedSteps: 0, scenario: segmentScenario(space, real, ctx, 0, null) })
+    }
+    const events: ReplayEvent[] = []
+    const pending = (wanted.get(space.id) ?? []).sort((x, y) => x - y)
+    /** Fork points at or before `seq`: the state now is the state they forked. */
+    const remember = (seq: number): void => {
+      while (pending.length > 0 && pending[0]! < seq) {
+        const current = segments[segments.length - 1]!.scenario
+        forkPoints.set(`${space.id}:${pending.shift()}`, { scenario: { ...current, steps: current.steps.slice() }, ctx: { ...ctx } })
+      }
+    }
+    space.events.forEach((event, index) => {
+      remember(event.seq)
+      const before = real
+      const removed = event.kind === 'faults' ? undefined : event.removed
+      const added = event.kind === 'faults' ? undefined : event.added
+      real = applyChanges(real, removed, added)
+      const changed = real !== before
+      let status: CallStatus | null = null
+      let restart: string | null = null
+      if (event.kind === 'call') {
+        status = classifyCall(event, ctx)
+        const current = segments[segments.length - 1]!.scenario
+        if (ctx.brkBase !== null && current.brkBase === undefined) current.brkBase = ctx.brkBase
+        if (status.kind === 'step') segments[segments.length - 1]!.scenario.steps.push(...status.steps)
+        else if (status.kind === 'unmodellable' && changed) restart = `${event.name} (seq ${event.seq}) is not modelled: ${status.reason}`
+      } else if (event.kind === 'faults') {
+        const steps: Step[] = event.touched.filter(([, , written]) => written).map(([start]) => ({ op: 'touch', at: pageOf(start), pages: 1, write: true }))
+        segments[segments.length - 1]!.scenario.steps.push(...steps)
+      } else if (changed) {
+        restart = `the layout changed between two traced calls (seq ${event.seq}: a [stack] grown by a fault, or a mapping no traced call made)`
+      }
+      if (restart) {
+        const sim = simulated ? simulated(space.id, segments.length - 1, segments[segments.length - 1]!.scenario) : null
+        segments.push({ fromSeq: event.seq, reason: restart, inheritedSteps: 0, scenario: segmentScenario(space, real, ctx, segments.length, restart, sim) })
+      }
+      events.push({ seq: event.seq, event: index, segment: segments.length - 1, stepsAfter: segments[segments.length - 1]!.scenario.steps.length, status, real })
+    })
+    remember(Number.POSITIVE_INFINITY)
+    plans.push({ space, segments, events })
+  }
+  return plans
+}

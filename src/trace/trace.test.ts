@@ -1,0 +1,221 @@
+/**
+ * The tracer and the replay.
+ *
+ * - Pure parts: the strace-style call text, the call classification, the
+ *   event-stream assembly (a cut-short stream is refused).
+ * - Real programs, traced fresh on this machine (nothing recorded elsewhere):
+ *   each is replayed on the 6.18 profile, which must agree with the real
+ *   kernel after every call it models; the figures are printed.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runTracer, TRACER_BINARY } from '../cli/trace'
+import { assembleTrace } from './assemble'
+import { readTraceDocument, type CallEvent, type TraceDocument } from './format'
+import { importStrace } from './strace'
+import { replayTrace } from './replay'
+import { syscallText } from './syscall-text'
+import { classifyCall } from './to-scenario'
+
+const call = (name: string, args: string[], ret: string | -1, errno: string | null = null, extra: Partial<CallEvent> = {}): CallEvent => ({
+  kind: 'call', seq: 1, tid: 1, name, nr: 0, args: [...args, '0', '0', '0', '0', '0', '0'].slice(0, 6), ret, errno, ...extra,
+})
+
+describe('a traced call reads as strace prints it', () => {
+  it('mmap, munmap, mprotect, madvise, mremap, brk, prctl', () => {
+    expect(syscallText(call('mmap', ['0', '2000', '3', '22', 'ffffffff', '0'], '7f0000001000')))
+      .toBe('mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) = 0x7f0000001000')
+    expect(syscallText(call('mmap', ['7f0000000000', '1000', '5', '812', '3', '26000'], '7f0000000000', null, { fd: { path: '/usr/lib/libc.so.6' } })))
+      .toBe('mmap(0x7f0000000000, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3</usr/lib/libc.so.6>, 0x26000) = 0x7f0000000000')
+    expect(syscallText(call('munmap', ['7f0000000001', '1000'], -1, 'EINVAL'))).toBe('munmap(0x7f0000000001, 4096) = -1 EINVAL')
+    expect(syscallText(call('mprotect', ['7f0000000000', '4000', '0'], '0'))).toBe('mprotect(0x7f0000000000, 16384, PROT_NONE) = 0')
+    expect(syscallText(call('madvise', ['7f0000000000', '4000', 'c'], '0'))).toBe('madvise(0x7f0000000000, 16384, MADV_MERGEABLE) = 0')
+    expect(syscallText(call('mremap', ['7f0000000000', '1000', '2000', '3', '7f0000100000'], '7f0000100000')))
+      .toBe('mremap(0x7f0000000000, 4096, 8192, MREMAP_MAYMOVE|MREMAP_FIXED, 0x7f0000100000) = 0x7f0000100000')
+    expect(syscallText(call('brk', ['0'], '55d2dc956000'))).toBe('brk(NULL) = 0x55d2dc956000')
+    expect(syscallText(call('prctl', ['43', '1'], '0'))).toBe('prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) = 0')
+  })
+})
+
+describe('what each call is to the engine', () => {
+  const ctx = () => ({ brkBase: null as number | null, mergeAny: false })
+  it('an anonymous mmap becomes a step at the page the kernel chose', () => {
+    const status = classifyCall(call('mmap', ['0', '2001', '3', '22', 'ffffffff', '0'], '7f0000001000'), ctx())
+    expect(status).toEqual({ kind: 'step', steps: [{ op: 'mmap', name: 'anon@7f0000001000', at: 0x7f0000001, pages: 3, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }] })
+  })
+  it('a file mmap names its struct file by path and fd, on the file system its magic names', () => {
+    const status = classifyCall(call('mmap', ['0', '1000', '1', '2', '3', '2000'], '7f0000001000', null, { fd: { path: '/usr/lib/x.so', type: 'file', fsMagic: 'ef53' } }), ctx())
+    expect(status.kind === 'step' && status.steps[0]).toMatchObject({ backing: { kind: 'file', file: '/usr/lib/x.so [fd 3]', pgoff: 2, fs: 'ext4' }, share: 'private', prot: 'r--' })
+    const xfs = classifyCall(call('mmap', ['0', '1000', '1', '2', '3', '0'], '7f0000001000', null, { fd: { path: '/data/x', type: 'file', fsMagic: '58465342' } }), ctx())
+    expect(xfs).toEqual({ kind: 'unmodellable', reason: 'a file on xfs: its .mmap hook is not modelled' })
+  })
+  it('MADV_DONTNEED leaves the VMAs alone; MADV_MERGEABLE is a step; MAP_STACK is named as not modelled', () => {
+    expect(classifyCall(call('madvise', ['7f0000000000', '1000', '4'], '0'), ctx()).kind).toBe('noop')
+    expect(classifyCall(call('madvise', ['7f0000000000', '1000', 'c'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'madvise', at: 0x7f0000000, pages: 1, advice: 'MADV_MERGEABLE' }] })
+    const stack = classifyCall(call('mmap', ['0', '1000', '3', '20022', 'ffffffff', '0'], '7f0000001000'), ctx())
+    expect(stack.kind === 'unmodellable' && stack.reason).toMatch(/MAP_STACK/)
+  })
+  it('brk learns the heap start from brk(0) and then sets the break in pages from it', () => {
+    const c = ctx()
+    expect(classifyCall(call('brk', ['0'], '555555554000'), c).kind).toBe('noop')
+    expect(c.brkBase).toBe(0x555555554)
+    expect(classifyCall(call('brk', ['555555576000'], '555555576000'), c)).toEqual({ kind: 'step', steps: [{ op: 'brk', pages: 0x22 }] })
+  })
+})
+
+describe('the event stream is whole or refused', () => {
+  const start = '{"ev":"start","format":"vma-trace-events/1","kernel":"6.18.44","machine":"x86_64","pageSize":4096,"mergeAny":false,"time":0,"command":["/bin/true"]}'
+  const space = '{"ev":"space","space":1,"pid":7,"origin":"exec","parent":null,"exe":"/bin/true","vmas":[["1000","3000","r--p","0","fe:00",5,"/bin/true","rd mr mw me",8,0]]}'
+  it('a stream without its end line was cut short', () => {
+    const r = assembleTrace(`${start}\n${space}\n`)
+    expect(r).toEqual({ ok: false, message: 'the tracer\'s output stops after 2 lines without its "end" line: the trace was cut short' })
+  })
+  it('a line cut in the middle is named', () => {
+    expect(assembleTrace(`${start}\n${space.slice(0, 40)}`)).toEqual({ ok: false, message: 'line 2 of the tracer\'s output is cut short: the trace is incomplete' })
+  })
+  it('a whole stream reads back through the document schema', () => {
+    const r = assembleTrace(`${start}\n${space}\n{"ev":"exit","space":1,"pid":7,"how":"exited","code":0}\n{"ev":"end","calls":0,"exitCode":0}\n`)
+    expect(r.ok && r.trace.spaces[0]!.initial.length).toBe(1)
+  })
+  it('a document that is not a trace names what is wrong', () => {
+    expect(readTraceDocument({ format: 'vma-scenario/1' })).toEqual({ ok: false, message: 'not a vmascope trace: expected "format": "vma-trace/1", got "vma-scenario/1"' })
+  })
+})
+
+// ---------------------------------------------------------------- real programs
+
+const gcc = spawnSync('gcc', ['--version'])
+const canTrace = process.platform === 'linux' && !gcc.error && gcc.status === 0
+const why = process.platform !== 'linux' ? 'ptrace tracing needs Linux' : 'gcc is not available to build the tracer'
+
+interface Program { name: string; command: string[]; mergeAny?: boolean }
+
+function corpus(): Program[] {
+  const dir = mkdtempSync(join(tmpdir(), 'vmascope-trace-test-'))
+  const build = join(TRACER_BINARY, '..')
+  mkdirSync(build, { recursive: true })
+  const programs = join(TRACER_BINARY, '..', '..', 'programs')
+  for (const p of ['threads', 'churn']) {
+    const r = spawnSync('gcc', ['-O1', '-Wall', '-pthread', '-o', join(build, p), join(programs, `${p}.c`)], { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`gcc ${p}.c: ${r.stderr}`)
+  }
+  mkdirSync(join(dir, 'tree', 'a', 'b'), { recursive: true })
+  for (const f of ['x', 'a/y', 'a/b/z']) writeFileSync(join(dir, 'tree', f), f)
+  writeFileSync(join(dir, 'small.c'), 'int twice(int x) { return 2 * x; }\n')
+  const nodeScript = 'let s = 0; for (let i = 0; i < 2e6; i++) s += Math.sqrt(i); const a = []; for (let i = 0; i < 1e5; i++) a.push({ i }); console.log(s > 0, a.length)'
+  return [
+    { name: '/bin/true', command: ['/bin/true'] },
+    { name: 'ls -lR', command: ['ls', '-lR', join(dir, 'tree')] },
+    { name: 'python3 imports', command: ['/usr/bin/python3', '-c', 'import json, re, collections, decimal; print(json.dumps([1]))'] },
+    { name: 'python3 imports, merge-any', command: ['/usr/bin/python3', '-c', 'import json, re, collections, decimal; print(json.dumps([1]))'], mergeAny: true },
+    { name: 'node -e (JIT)', command: [process.execPath, '-e', nodeScript] },
+    { name: 'gcc -c', command: ['gcc', '-c', '-o', join(dir, 'small.o'), join(dir, 'small.c')] },
+    { name: 'threads + malloc arenas', command: [join(build, 'threads')] },
+    { name: 'threads, merge-any', command: [join(build, 'threads')], mergeAny: true },
+    { name: 'churn (1,200 regions)', command: [join(build, 'churn')] },
+    { name: 'churn, merge-any', command: [join(build, 'churn')], mergeAny: true },
+    { name: 'perl', command: ['perl', '-e', 'my %h = map { $_ => $_ * 2 } 1..20000; print scalar(keys %h), "\\n"'] },
+    { name: 'sqlite3', command: ['sqlite3', ':memory:', 'create table t(x); insert into t values (1), (2), (3); select sum(x) from t;'] },
+  ]
+}
+
+describe.skipIf(!canTrace)(`real programs traced on this machine and replayed on 6.18${canTrace ? '' : ` (skipped: ${why})`}`, () => {
+  const rows: string[] = []
+  const totals = { calls: 0, unmodellable: 0 }
+  const programs = canTrace ? corpus() : []
+  afterAll(() => {
+    if (rows.length === 0) return
+    console.log(`traced on ${machineKernel()}:\n${rows.join('\n')}\nunmodellable: ${totals.unmodellable} of ${totals.calls} calls (${((100 * totals.unmodellable) / Math.max(1, totals.calls)).toFixed(2)}%)`)
+  })
+  it.each(programs)('$name: 6.18 agrees with the real kernel after every call it models', { timeout: 300_000 }, async (p) => {
+    const missing = spawnSync('sh', ['-c', `command -v '${p.command[0]}'`]).status !== 0
+    if (missing) throw new Error(`${p.command[0]} is not installed: .ci/run installs it`)
+    const run = await runTracer(p.command, { mergeAny: p.mergeAny, stdio: 'ignore' })
+    if (!run.ok) throw new Error(`${p.name}: ${run.message}`)
+    const read = readTraceDocument(JSON.parse(run.document))
+    if (!read.ok) throw new Error(`${p.name}: ${read.message}`)
+    expect(read.trace.mergeAny).toBe(p.mergeAny === true)
+    const r = replayTrace(read.trace, '6.18')
+    const s = r.summary
+    expect(s.calls).toBeGreaterThan(0)
+    expect(s.agree + s.differ + s.unmodellable).toBe(s.calls)
+    expect(r.problems).toEqual([])
+    totals.calls += s.calls
+    totals.unmodellable += s.unmodellable
+    const on616 = p.mergeAny ? replayTrace(read.trace, '6.16').summary : null
+    rows.push(`${p.name.padEnd(28)} ${String(s.calls).padStart(6)} calls ${String(s.agree).padStart(6)} agree ${String(s.differ).padStart(3)} differ ${String(s.unmodellable).padStart(4)} unmodellable  VMAs at end: real ${s.realVmasAtEnd}, 6.18 ${s.simulatedVmasAtEnd}${on616 ? `, 6.16 ${on616.simulatedVmasAtEnd} (${on616.ksmMissedMerges} missed KSM merges)` : ''}`)
+    expect(r.verdicts.filter((x) => x.verdict === 'differ').map((v) => `#${v.seq} ${v.text}`)).toEqual([])
+    expect(s.simulatedVmasAtEnd).toBe(s.realVmasAtEnd)
+  })
+})
+
+function machineKernel(): string {
+  return spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()
+}
+
+describe('an strace log imports with the same meaning', () => {
+  const log = [
+    '100 execve("/bin/x", ["x"], 0x7ffd /* 3 vars */) = 0',
+    '100 brk(NULL)                         = 0x555555560000',
+    '100 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000',
+    '100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_THREAD, child_tid=0x7f, stack=0x7f, stack_size=0x7fff80}, 88) = 101',
+    '101 munmap(0x7f0000010000, 8192 <unfinished ...>',
+    '100 mmap(0x7f0000020000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 3</usr/lib/x.so>, 0x2000 <unfinished ...>',
+    '101 <... munmap resumed>)             = 0',
+    '100 <... mmap resumed>)               = 0x7f0000020000',
+    '100 this is not strace output',
+    '100 mprotect(0x7f0000030000, 4096, PROT_READ) = -1 ENOMEM (Cannot allocate memory)',
+    '100 +++ exited with 0 +++',
+  ].join('\n')
+  it('joins unfinished and resumed calls, follows threads, and reports the line it cannot read', () => {
+    const r = importStrace(log)
+    expect(r.problems).toEqual([{ line: 9, message: 'not a system call line: "this is not strace output"' }])
+    expect(r.trace.spaces).toHaveLength(1)
+    expect(r.trace.spaces[0]!.threads).toBe(2)
+    expect(r.trace.spaces[0]!.events.map((e) => (e.kind === 'call' ? syscallText(e) : e.kind))).toEqual([
+      'brk(NULL) = 0x555555560000',
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) = 0x7f0000010000',
+      'clone3(0x100, 0x0, 0x0, 0x0, 0x0, 0x0) = 101',
+      'munmap(0x7f0000010000, 8192) = 0',
+      'mmap(0x7f0000020000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 3</usr/lib/x.so>, 0x2000) = 0x7f0000020000',
+      'mprotect(0x7f0000030000, 4096, PROT_READ) = -1 ENOMEM',
+    ])
+    expect(r.trace.limits.join(' ')).toMatch(/not the VMAs/)
+    expect(readTraceDocument(JSON.parse(JSON.stringify(r.trace))).ok).toBe(true)
+  })
+  it('the replay compares results: the munmap and mmap agree, the mprotect of nothing fails as the real one did', () => {
+    const r = replayTrace(importStrace(log).trace, '6.18')
+    expect(r.verdicts.map((v) => v.verdict)).toEqual(['agree', 'agree', 'agree', 'agree', 'agree', 'agree'])
+  })
+})
+
+const strace = spawnSync('strace', ['-V'])
+const setarch = spawnSync('setarch', ['--help'])
+const canStrace = canTrace && !strace.error && strace.status === 0 && !setarch.error
+describe.skipIf(!canStrace)(`the strace import of the same run gives the same steps${canStrace ? '' : ' (skipped: strace or setarch is missing)'}`, () => {
+  // Address-space randomisation off (setarch -R), so both runs place every mapping alike.
+  const programs = canStrace ? corpus().filter((p) => ['/bin/true', 'ls -lR', 'sqlite3'].includes(p.name)) : []
+  it.each(programs)('$name', { timeout: 120_000 }, async (p) => {
+    const norandom = ['setarch', 'x86_64', '-R', ...p.command]
+    const run = await runTracer(norandom, { stdio: 'ignore' })
+    if (!run.ok) throw new Error(run.message)
+    const traced = readTraceDocument(JSON.parse(run.document))
+    if (!traced.ok) throw new Error(traced.message)
+    const dir = mkdtempSync(join(tmpdir(), 'vmascope-strace-'))
+    const logFile = join(dir, 'log')
+    const s = spawnSync('strace', ['-f', '-y', '-e', 'trace=%memory,execve,clone,clone3,fork,vfork,prctl', '-o', logFile, ...norandom], { stdio: 'ignore' })
+    expect(s.status).toBe(0)
+    const imported = importStrace(readFileSync(logFile, 'utf8'))
+    expect(imported.problems).toEqual([])
+    const steps = (t: TraceDocument) => t.spaces.filter((sp) => sp.exe !== '/usr/bin/setarch').map((sp) => {
+      const ctx = { brkBase: null as number | null, mergeAny: false }
+      return sp.events.flatMap((e) => (e.kind === 'call' && !['clone', 'clone3', 'fork', 'vfork'].includes(e.name) ? [JSON.stringify(classifyCall(e, ctx))] : []))
+    })
+    const fromTrace = steps(traced.trace)
+    expect(fromTrace.flat().length).toBeGreaterThan(5)
+    expect(steps(imported.trace)).toEqual(fromTrace)
+  })
+})
