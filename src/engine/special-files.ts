@@ -3,10 +3,11 @@
  * (mm/secretmem.c), perf ring buffers (kernel/events/core.c perf_mmap()) and
  * io_uring rings (io_uring/memmap.c io_uring_mmap()). Each mount is noexec
  * (SB_I_NOEXEC), so do_mmap() clears VM_MAYEXEC and refuses PROT_EXEC with
- * EPERM. What each hook checks and which flags it sets, as 6.18 does it
+ * EPERM (the anon_inode mount only from 6.15). What each hook checks and which flags it sets, as 6.18 does it
  * (checked against this machine's 6.18.44: smaps VmFlags "rd wr sh mr mw ms lo dd"
  * for secretmem, "… pf io dc de dd" for perf, "… de mm" for io_uring).
  */
+import type { KernelProfile } from './profiles'
 import { VM_DONTCOPY, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_LOCKED, VM_MIXEDMAP, VM_PFNMAP, type VmFlags } from './flags'
 
 /** IORING_OFF_CQ_RING (0x8000000) and IORING_OFF_SQES (0x10000000) in pages. */
@@ -43,13 +44,18 @@ export function specialHookRefusal(kind: SpecialKind, shared: boolean, pages: nu
   }
 }
 
-/** The VM_* flags each hook sets. */
-export function specialHookFlags(kind: SpecialKind): VmFlags {
+/** The VM_* flags each hook sets (perf: VM_PFNMAP|VM_IO only where it maps the pages at mmap time, 6.15+). */
+export function specialHookFlags(kind: SpecialKind, profile: KernelProfile): VmFlags {
   switch (kind) {
     case 'secretmem': return VM_LOCKED | VM_DONTDUMP // secretmem_mmap_prepare()
-    case 'perf': return VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_PFNMAP | VM_IO // perf_mmap(), map_range() (remap_pfn_range)
+    case 'perf': return VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | (profile.perfMapsInAdvance ? VM_PFNMAP | VM_IO : 0) // perf_mmap(), map_range() (remap_pfn_range)
     case 'io_uring': return VM_DONTEXPAND | VM_MIXEDMAP // io_region_mmap(), vm_insert_pages()
   }
+}
+
+/** path_noexec(): secretmem's mount always; the anon_inode mount (perf, io_uring) from 1ed95281c0c7 (6.15). */
+export function specialNoexec(kind: SpecialKind, profile: KernelProfile): boolean {
+  return kind === 'secretmem' || profile.anonInodeNoexec
 }
 
 export const SPECIAL_DISPLAY: Record<SpecialKind, string> = {

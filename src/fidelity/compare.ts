@@ -24,10 +24,16 @@ export interface ComparedStep {
   vmas: ComparedVma[]
 }
 
-export const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>): ComparedStep[] =>
+/**
+ * `ignoreFlags`: flags a kernel's build sets that the engine does not model, named by the
+ * caller with its reason (Debian's 6.1 has CONFIG_MEM_SOFT_DIRTY: every new VMA is VM_SOFTDIRTY).
+ */
+export const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>, ignoreFlags: readonly string[] = []): ComparedStep[] =>
   steps.map((s) => ({
     error: s.error,
-    vmas: s.vmas.map(({ start, end, prot, share, mergeable, flags }) => ({ start, end, prot, share, mergeable, flags })),
+    vmas: s.vmas.map(({ start, end, prot, share, mergeable, flags }) => ({
+      start, end, prot, share, mergeable, flags: ignoreFlags.length ? flags.filter((f) => !ignoreFlags.includes(f)) : flags,
+    })),
   }))
 
 /**

@@ -23,7 +23,7 @@ import type { Page } from '../units'
 import type { FileObject, Label, Vma } from '../vma'
 import { populateRange } from './fault'
 import { getUnmappedArea } from './unmapped-area'
-import { SPECIAL_DISPLAY, specialHookFlags, specialHookRefusal } from '../special-files'
+import { SPECIAL_DISPLAY, specialHookFlags, specialHookRefusal, specialNoexec } from '../special-files'
 import { unmapRange } from './unmap'
 
 type Hook = 'mmap' | 'mmap_prepare' | 'none'
@@ -113,12 +113,12 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
     case 'io_uring': {
       const kind = backing.kind
       const file = ctx.fileFor(`${kind}:${backing.file}`, () => ({
-        display: SPECIAL_DISPLAY[kind], kind, fs: null, isShmem: false, noexec: true,
+        display: SPECIAL_DISPLAY[kind], kind, fs: null, isShmem: false, noexec: specialNoexec(kind, p),
         unmappedArea: kind === 'io_uring' ? 'io_uring' as const : undefined,
       }))
       // secretmem has .mmap_prepare from 6.16 ("mm: secretmem: convert to .mmap_prepare()"); perf and io_uring keep .mmap.
       const hook: Hook = kind === 'secretmem' ? resolveHook(p, 'mmap_prepare') : 'mmap'
-      const hookFlags = specialHookFlags(kind)
+      const hookFlags = specialHookFlags(kind, p)
       const fn = kind === 'secretmem' ? `secretmem_mmap${hook === 'mmap_prepare' ? '_prepare' : ''}` : kind === 'perf' ? 'perf_mmap' : 'io_uring_mmap'
       return {
         file, hook, hookFlags, anonymous: false, fileAfterHook: () => file,

@@ -36,10 +36,11 @@ export interface AreaRequest {
 }
 
 /** Does __get_unmapped_area() take the thp_get_unmapped_area() path, and with which file offset? */
-function thpOffset(req: AreaRequest): number | null {
+function thpOffset(ctx: StepContext, req: AreaRequest): number | null {
   const f = req.file
   if (!f) {
     if (req.shared) return null // shmem_get_unmapped_area
+    if (!ctx.profile.thpAlignsAnon) return null // before 6.7 (efa7df3e3bb5)
     return req.pages % PMD_PAGES === 0 ? 0 : null
   }
   const thpFile = f.unmappedArea === 'thp' || (f.kind === 'device' && f.display === '/dev/zero' && !req.shared) || (f.kind === 'file' && f.fs === 'ext4')
@@ -57,7 +58,7 @@ const mod = (a: number, m: number): number => ((a % m) + m) % m
 export function getUnmappedArea(ctx: StepContext, req: AreaRequest): number | null {
   const mm = ctx.mm
   const limit = ctx.windowPages as Page
-  const off = thpOffset(req)
+  const off = thpOffset(ctx, req)
   if (off !== null) {
     const padded = mm.topDownHole(req.pages + PMD_PAGES, limit)
     if (padded !== null) {
