@@ -4,7 +4,10 @@
  * exported SVG and PNG reopen to the same scenario; the PDF has one page per step.
  */
 import { expect, test, type Download, type Page } from '@playwright/test'
-import { writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { openScenario, tableLayout, vmaTable } from './explorer-helpers.js'
 
@@ -16,9 +19,27 @@ async function bytesOf(download: Download): Promise<Buffer> {
 
 async function exportFile(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
   const download = page.waitForEvent('download', { timeout: 60_000 })
-  await page.getByRole('button', { name: button }).click()
+  await page.getByRole('button', { name: button, exact: true }).click()
   const file = await download
   return { name: file.suggestedFilename(), bytes: await bytesOf(file) }
+}
+
+/** Each page of a PDF: its text as pdf.js extracts it (as a reader's search or copy would) and how many pictures it paints. */
+async function pdfPages(bytes: Buffer): Promise<Array<{ text: string; images: number }>> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
+  const standardFontDataUrl = `${join(process.cwd(), 'node_modules/pdfjs-dist/standard_fonts')}/`
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(bytes), standardFontDataUrl }).promise
+  const pages = []
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const page = await pdf.getPage(i)
+    const content = await page.getTextContent()
+    const ops = await page.getOperatorList()
+    pages.push({
+      text: content.items.map((item) => ('str' in item ? `${item.str}${item.hasEOL ? '\n' : ''}` : '')).join(''),
+      images: ops.fnArray.filter((fn) => fn === pdfjs.OPS.paintImageXObject || fn === pdfjs.OPS.paintInlineImageXObject).length,
+    })
+  }
+  return pages
 }
 
 async function reopen(page: Page, name: string, bytes: Buffer, mimeType: string) {
@@ -141,5 +162,52 @@ test('build five steps in the editor, share, present and export the slides', asy
   expect(slides.name).toBe('five-steps-by-hand-slides.pdf')
   const pdf = await PDFDocument.load(slides.bytes)
   expect(pdf.getPageCount()).toBe(5)
+  // Vector pages: each page's text can be extracted, and it holds that step's call, as the explorer words it.
+  const pdfText = await pdfPages(slides.bytes)
+  expect(pdfText).toHaveLength(5)
+  const calls = ['prctl PR_SET_MEMORY_MERGE 1', 'mmap A [0,2) rw- anon private', 'mmap', 'mmap', 'touch']
+  pdfText.forEach((page, k) => {
+    expect(page.text).toContain('Five steps by hand')
+    expect(page.text).toContain(`Step ${k + 1} of 5 · ${calls[k]}`)
+    expect(page.images).toBe(0)
+  })
   await context.close()
+})
+
+test('"Export C program" downloads a C file that compiles and, run on this kernel, reproduces the 6.18 prediction', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openScenario(page, 'ksm_merge', '6.18')
+  const program = await exportFile(page, 'Export C program')
+  expect(program.name).toMatch(/-6\.18\.c$/)
+  const source = program.bytes.toString('utf8')
+  expect(source).toContain(' * Kernel profile: 6.18.')
+  const dir = await mkdtemp(join(tmpdir(), 'vmascope-e2e-c-'))
+  try {
+    await writeFile(join(dir, 'reproducer.c'), program.bytes)
+    const build = spawnSync('gcc', ['-Wall', '-Wextra', '-Werror', '-o', join(dir, 'reproducer'), join(dir, 'reproducer.c')], { encoding: 'utf8' })
+    expect(build.stderr).toBe('')
+    expect(build.status).toBe(0)
+    const run = spawnSync(join(dir, 'reproducer'), { encoding: 'utf8' })
+    expect(run.stdout).toMatch(/^1\.\.\d+$/m)
+    expect(run.stdout).not.toContain('not ok')
+    expect(run.status).toBe(0)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+
+  const ks = await exportFile(page, 'Export kselftest')
+  expect(ks.name).toMatch(/-6\.18-kselftest\.c$/)
+  expect(ks.bytes.toString('utf8')).toMatch(/^TEST_F\(merge, vmascope_[a-z0-9_]+\)$/m)
+})
+
+test('"Export PNG 16:9" is a 1920×1080 landscape picture with the scenario inside', async ({ page }) => {
+  await openScenario(page, 'ksm_merge', '6.18')
+  const png = await exportFile(page, 'Export PNG 16:9')
+  expect(png.name).toMatch(/-1920x1080\.png$/)
+  expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
+  expect([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]).toEqual([1920, 1080])
+  await writeFile('test-results/exported-1920x1080.png', png.bytes)
+  const title = await page.locator('#scenario-title').textContent()
+  await reopen(page, png.name, png.bytes, 'image/png')
+  await expect(page.locator('#scenario-title')).toHaveText(title ?? '')
 })

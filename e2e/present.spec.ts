@@ -87,3 +87,44 @@ for (const theme of ['light', 'dark'] as const) {
     expect(await blockingViolations(page)).toEqual([])
   })
 }
+
+for (const { id, compare } of [{ id: 'pfnmap-driver', compare: false }, { id: 'overlayfs-vs-ext4', compare: true }]) {
+  test(`presentation at 1280×720 (${id}${compare ? ', compared with 6.16' : ''}): the strip is readable, the explanation is on the same screen, and nothing moves between steps`, async ({ page }) => {
+    test.setTimeout(90_000)
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await openScenario(page, id, '6.18')
+    if (compare) {
+      await page.getByLabel('Compare with').selectOption('6.16')
+      await page.getByLabel('Compare', { exact: true }).check()
+    }
+    await page.getByRole('button', { name: 'First step' }).click()
+    await page.getByRole('button', { name: 'Present' }).click()
+    await expect(page.getByTestId('presentation')).toBeVisible()
+    const panes = compare ? ['present-primary', 'present-compare'] : ['present-primary']
+    const strips = panes.map((pane) => page.locator(`[data-pane="${pane}"] [data-testid="address-space-view"] svg[role="img"]`))
+    const whys = panes.map((pane) => page.locator(`[data-pane="${pane}"] [data-testid="why-panel"]`))
+    const stepCount = Number((await page.getByTestId('present-step').textContent())?.match(/of (\d+)/)?.[1])
+    expect(stepCount).toBeGreaterThan(1)
+    const boxes: Array<Array<{ x: number; y: number; width: number; height: number }>> = []
+    for (let step = 0; step <= stepCount; step++) {
+      await expect(page.getByTestId('present-step')).toHaveText(new RegExp(`^Step ${step} of ${stepCount}`))
+      const row = []
+      for (let k = 0; k < panes.length; k++) {
+        await expect(strips[k]!).toBeVisible()
+        const box = (await strips[k]!.boundingBox())!
+        row.push(box)
+        // Readable: wide, and tall enough to read from the back of a room.
+        expect(box.width).toBeGreaterThan(compare ? 500 : 1000)
+        expect(box.height).toBeGreaterThanOrEqual(120)
+        // The explanation starts on the same screen, right below the strip.
+        const whyBox = (await whys[k]!.boundingBox())!
+        expect(whyBox.y).toBeGreaterThanOrEqual(box.y + box.height - 1)
+        expect(whyBox.y + 60).toBeLessThan(720)
+      }
+      boxes.push(row)
+      await page.screenshot({ path: `test-results/present-1280x720-${id}-step-${step}.png` })
+      if (step < stepCount) await page.keyboard.press('ArrowRight')
+    }
+    for (const row of boxes) expect(row).toEqual(boxes[0])
+  })
+}

@@ -12,6 +12,7 @@ import { KERNEL_IDS } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import { traceToRunnerJson } from '../engine/report'
 import { loadScenario } from '../scenario/load'
+import { cProgram } from '../reproducer/c-program'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'vmascope-simulate-'))
@@ -104,5 +105,65 @@ describe('simulate CLI', () => {
     const run = runCli([writeScenario('extra.json', { ...scenario, author: 'me' })])
     expect(run.status).toBe(0)
     expect(run.stderr).toBe('warning: ignored unknown field: author\n')
+  })
+})
+
+describe('simulate CLI --format', () => {
+  const file = writeScenario('adjacent-format.json', scenario)
+
+  it('--format maps prints the /proc/PID/maps lines after each step, hex from the default base', () => {
+    const run = runCli(['--format', 'maps', file])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe([
+      '# step 1: prctl',
+      '# step 2: mmap',
+      '7f0000000000-7f0000002000 rw-p 00000000 00:00 0',
+      '# step 3: mmap',
+      '7f0000000000-7f0000004000 rw-p 00000000 00:00 0',
+      '',
+    ].join('\n'))
+  })
+
+  it('--format text on 6.16 shows the call, the late flag and the failed check; --base moves the addresses', () => {
+    const run = runCli(['--format', 'text', '--kernel', '6.16', '--base', '0x555555554000', file])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('  mmap(0x555555556000, 8192, PROT_READ|PROT_WRITE,\n       MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = 0x555555556000\n')
+    expect(run.stdout).toContain('KSM: late (VM_MERGEABLE set after the merge attempt, on the new VMA)')
+    expect(run.stdout).toContain('FAIL is_mergeable_vma(): prev [0,2): flags differ')
+    expect(run.stdout).toContain('555555556000-555555558000 rw-p 00000000 00:00 0\n')
+    for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80)
+  })
+
+  it('refuses an unknown format and a misaligned --base, naming the choices', () => {
+    const bad = runCli(['--format', 'yaml', file])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('unknown format "yaml"; expected one of json, text, maps, c, kselftest')
+    const misaligned = runCli(['--format', 'text', '--base', '0x1234', file])
+    expect(misaligned.status).toBe(2)
+    expect(misaligned.stderr).toContain('--base: the base address must be a multiple of the page size (0x1000)')
+  })
+})
+
+describe('simulate --format c / kselftest', () => {
+  it('prints the C reproducer for the chosen profile, the same text the explorer exports', () => {
+    const file = writeScenario('format-c.json', scenario)
+    const run = runCli(['--format', 'c', '--kernel', '6.16', file])
+    expect(run.status).toBe(0)
+    const loaded = loadScenario(JSON.stringify(scenario))
+    if (!loaded.ok) throw new Error(loaded.text)
+    expect(run.stdout).toBe(cProgram(loaded.scenario, simulate(loaded.scenario, '6.16')))
+    expect(run.stdout).toContain(' * Kernel profile: 6.16.')
+    const ks = runCli(['--format', 'kselftest', file])
+    expect(ks.status).toBe(0)
+    expect(ks.stdout).toContain('TEST_F(merge, vmascope_pr_set_memory_merge_and_two_adjacent_anonymous_m)')
+  })
+
+  it('refuses an unknown format, and --compact with c', () => {
+    const file = writeScenario('format-bad.json', scenario)
+    const bad = runCli(['--format', 'pdf', file])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('unknown format "pdf"; expected one of json, text, maps, c, kselftest')
+    expect(runCli(['--format', 'c', '--compact', file]).status).toBe(2)
   })
 })

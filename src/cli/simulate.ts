@@ -3,8 +3,9 @@
  * kernel and prints the runner document (docs/scenario-format.md, "What the
  * runner prints") on stdout.
  *
- *   npm run --silent simulate -- [--kernel 6.18] [--compact] FILE.json
+ *   npm run --silent simulate -- [--kernel 6.18] [--format json|text|maps] [--compact] FILE.json
  *   npm run --silent simulate -- --kernel 6.16 - < FILE.json
+ *   npm run --silent simulate -- --format c --kernel 6.16 FILE.json > reproducer.c
  *
  * Exit status: 0 printed; 2 bad usage or invalid scenario (the loader's
  * `path: message` on stderr); 1 the engine failed.
@@ -14,30 +15,83 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import { traceToRunnerJson } from '../engine/report'
+import type { Trace } from '../engine/api'
+import { mapsText, scenarioText } from '../export/text'
+import { parseBaseAddress } from '../store/base-address'
 import { loadScenario } from '../scenario/load'
+import { cProgram } from '../reproducer/c-program'
+import { kselftest } from '../reproducer/kselftest'
 import { MAX_JSON_BYTES } from '../scenario/json-text'
 
-const USAGE = `Usage: npm run --silent simulate -- [options] FILE.json
+const usage = (): string => `Usage: npm run --silent simulate -- [options] FILE.json
        npm run --silent simulate -- [options] - < FILE.json
 
 Runs a vma-scenario/1 scenario (docs/scenario-format.md) through the simulated
-kernel and prints the address space after every step as one JSON document.
+kernel and prints the address space after every step.
 
 Options:
-  --kernel ID   kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
-  --compact     one line per step instead of indented JSON
-  --help        show this text
+  --kernel ID     kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})
+  --format NAME   what to print (default json):
+${Object.entries(FORMATS).map(([name, f]) => `                    ${name.padEnd(10)}${f.help}`).join('\n')}
+  --base ADDR     text and maps: byte address of page 0 of the window, hex
+                  (default the scenario's initial.base, else ${DEFAULT_TEXT_BASE})
+  --compact       json: one line per step instead of indented JSON
+  --help          show this text
 
 Exit status: 0 printed; 2 bad usage or invalid scenario (path: message on stderr);
 1 the simulation itself failed.`
 
 const EXIT_USAGE = 2
 
+/** The explorer's default base address: page 0 of the window at 0x7f0000000000. */
+const DEFAULT_TEXT_BASE = '0x7f0000000000'
+
+interface FormatContext {
+  compact: boolean
+  base: bigint
+}
+
+/** The output formats of --format: each turns a trace into what is printed. */
+const FORMATS = {
+  json: {
+    help: 'the runner document (docs/scenario-format.md)',
+    print: (trace: Trace, c: FormatContext) => {
+      const document = traceToRunnerJson(trace)
+      return `${c.compact ? compactJson(document) : JSON.stringify(document, null, 2)}\n`
+    },
+  },
+  text: {
+    help: 'plain text for a mailing list: each call, strip, checks, maps',
+    print: (trace: Trace, c: FormatContext) => scenarioText(trace, { base: c.base }),
+  },
+  maps: {
+    help: 'only the /proc/PID/maps lines after each step',
+    print: (trace: Trace, c: FormatContext) => mapsText(trace, { base: c.base }),
+  },
+  c: {
+    help: 'a C program: the calls made for real, each step checked (TAP)',
+    print: (trace: Trace) => cProgram(trace.scenario, trace),
+  },
+  kselftest: {
+    help: 'the same checks as a TEST_F for selftests/mm/merge.c',
+    print: (trace: Trace) => kselftest(trace.scenario, trace),
+  },
+} satisfies Record<string, { help: string; print(trace: Trace, c: FormatContext): string }>
+
+type FormatName = keyof typeof FORMATS
+
+function isFormatName(value: string): value is FormatName {
+  return Object.hasOwn(FORMATS, value)
+}
+
 class UsageError extends Error {}
 
 interface Options {
   kernel: KernelId
+  format: FormatName
   compact: boolean
+  /** --base as typed, or undefined for the scenario's own base. */
+  base: string | undefined
   source: string
 }
 
@@ -50,6 +104,8 @@ function parseOptions(argv: string[]): Options | 'help' {
       options: {
         kernel: { type: 'string' },
         compact: { type: 'boolean' },
+        format: { type: 'string' },
+        base: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -62,10 +118,19 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!isKernelId(kernel)) {
     throw new UsageError(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
   }
+  const format = values.format ?? 'json'
+  if (!isFormatName(format)) {
+    throw new UsageError(`unknown format "${format}"; expected one of ${Object.keys(FORMATS).join(', ')}`)
+  }
+  if (values.compact && format !== 'json') throw new UsageError(`--compact is for --format json`)
+  if (values.base !== undefined) {
+    const parsed = parseBaseAddress(values.base)
+    if (!parsed.ok) throw new UsageError(`--base: ${parsed.message}`)
+  }
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'no scenario file given (use - for stdin)' : `expected one scenario file, got ${positionals.length}`)
   }
-  return { kernel, compact: values.compact ?? false, source: positionals[0]! }
+  return { kernel, format, compact: values.compact ?? false, base: values.base, source: positionals[0]! }
 }
 
 function isKernelId(value: string): value is KernelId {
@@ -129,13 +194,13 @@ function main(argv: string[]): number {
   try {
     options = parseOptions(argv)
     if (options === 'help') {
-      process.stdout.write(`${USAGE}\n`)
+      process.stdout.write(`${usage()}\n`)
       return 0
     }
     text = readScenarioText(options.source)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`simulate: ${error.message}\n\n${USAGE}\n`)
+    process.stderr.write(`simulate: ${error.message}\n\n${usage()}\n`)
     return EXIT_USAGE
   }
 
@@ -146,14 +211,24 @@ function main(argv: string[]): number {
   }
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`)
 
-  let document
+  const baseText = options.base ?? loaded.scenario.initial?.base ?? DEFAULT_TEXT_BASE
+  const base = parseBaseAddress(baseText)
+  if (!base.ok) {
+    process.stderr.write(`simulate: base address ${baseText}: ${base.message}\n`)
+    return EXIT_USAGE
+  }
+  let output: string
   try {
-    document = traceToRunnerJson(simulate(loaded.scenario, options.kernel))
+    output = FORMATS[options.format].print(simulate(loaded.scenario, options.kernel), { compact: options.compact, base: base.value })
   } catch (error) {
+    if (error instanceof RangeError && options.format === 'text') {
+      process.stderr.write(`simulate: ${error.message}\n`)
+      return EXIT_USAGE
+    }
     process.stderr.write(`simulate: the simulation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     return 1
   }
-  process.stdout.write(`${options.compact ? compactJson(document) : JSON.stringify(document, null, 2)}\n`)
+  process.stdout.write(output)
   return 0
 }
 

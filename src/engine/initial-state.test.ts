@@ -13,6 +13,7 @@ import { MODELLED_VM_FLAGS } from '../scenario/schema'
 import { KERNEL_IDS, type VmaView } from './api'
 import { flagNames } from './flags'
 import { simulate } from './simulate'
+import { insideWindow } from './testing/inside-window'
 
 const W = 24
 const RUNS = Number(process.env.VMASCOPE_PROPERTY_RUNS ?? 150)
@@ -39,7 +40,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('touch' as const), at, pages: len, write: fc.boolean() }) },
 )
 const scenarioArb: fc.Arbitrary<Scenario> = fc.array(stepArb, { minLength: 2, maxLength: 14 })
-  .map((steps) => ({ format: 'vma-scenario/1', windowPages: W, placement: 'fixed', steps }))
+  .map((steps) => ({ format: 'vma-scenario/1', windowPages: W, placement: 'fixed', steps: insideWindow(steps, W) }))
 
 function asInitial(v: VmaView): InitialVma {
   const backing = v.backing === 'heap' ? 'heap' : v.file === null ? 'anon' : v.backing === 'shmem' ? 'shmem' : v.backing === 'device' ? 'device' : 'file'

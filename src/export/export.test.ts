@@ -1,8 +1,10 @@
 import fc from 'fast-check'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { scenarioArbitrary } from '../share/scenario-arbitrary'
 import { openScenarioBytes } from './open-exported-file'
-import { buildSlidesPdf, pdfPageCount } from './pdf-slides'
+import type { ExplanationLine } from './compose-svg'
+import { buildSlidesPdf, pdfPageCount, winAnsi, type Slide, type SlideVma } from './pdf-slides'
 import { SCENARIO_KEYWORD, crc32, readPngChunks, readPngText, withPngText } from './png-text'
 import { embedScenarioInSvg, extractScenarioFromSvg, inlineThemeTokens } from './svg-scenario'
 import { solidPng } from './test-png'
@@ -89,10 +91,68 @@ describe('opening exported files', () => {
 })
 
 describe('PDF slides', () => {
-  it('has one page per slide and carries the scenario', async () => {
-    const slides = [solidPng(32, 18), solidPng(32, 18, [200, 40, 40]), solidPng(64, 36)].map((png) => ({ png }))
-    const bytes = await buildSlidesPdf(slides, { title: 'test', scenarioJson: '{"format":"vma-scenario/1","steps":[]}' })
+  const vma = (start: number, end: number, label: string, extra: Partial<SlideVma> = {}): SlideVma => ({
+    start, end, backing: 'anon', mergeable: false, perms: 'rw-p', label, created: false, ...extra,
+  })
+  const slide = (n: number, explanation: ExplanationLine[]): Slide => ({
+    stepLine: `Step ${n} of 3 · mmap B [2,4) rw- anon private · kernel 6.18`,
+    strips: [{ label: null, vmas: [vma(0, 2, 'A', { mergeable: true }), vma(2, 4, 'B', { created: true, mergeable: true })] }],
+    explanation: [[{ text: 'Why · 6.18', tone: 'heading' }, ...explanation]],
+  })
+  const doc = (slides: Slide[]) => ({ title: 'PR_SET_MEMORY_MERGE → two mappings', range: [0, 8] as [number, number], baseAddress: 0n, slides, scenarioJson: '{"format":"vma-scenario/1","steps":[]}' })
+
+  async function pagesOf(bytes: Uint8Array) {
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
+    const standardFontDataUrl = `${join(import.meta.dirname, '../../node_modules/pdfjs-dist/standard_fonts')}/`
+    const pdf = await pdfjs.getDocument({ data: bytes.slice(), standardFontDataUrl }).promise
+    const pages = []
+    for (let i = 1; i <= pdf.numPages; i++) {
+      const page = await pdf.getPage(i)
+      const content = await page.getTextContent()
+      const ops = await page.getOperatorList()
+      const [, , w, h] = page.view
+      pages.push({
+        text: content.items.map((item) => ('str' in item ? `${item.str}${item.hasEOL ? '\n' : ''}` : '')).join(''),
+        size: [w, h],
+        images: ops.fnArray.filter((fn) => fn === pdfjs.OPS.paintImageXObject || fn === pdfjs.OPS.paintInlineImageXObject).length,
+        paths: ops.fnArray.filter((fn) => fn === pdfjs.OPS.constructPath).length,
+      })
+    }
+    return pages
+  }
+
+  it("draws one 16:9 vector page per step: the step's call as text, the VMAs as shapes, no picture", async () => {
+    const checks: ExplanationLine[] = [
+      { text: '✓ vma_merge_new_range: prev [0,2) ends where the new range starts', tone: 'pass' },
+      { text: '✗ can_vma_merge_after: flags differ in VM_MERGEABLE', tone: 'fail' },
+    ]
+    const bytes = await buildSlidesPdf(doc([slide(1, checks), slide(2, checks), slide(3, checks)]))
     expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe('%PDF-')
     expect(await pdfPageCount(bytes)).toBe(3)
+    const pages = await pagesOf(bytes)
+    pages.forEach((page, k) => {
+      expect(page.size[0] / page.size[1]).toBeCloseTo(16 / 9, 3)
+      expect(page.text).toContain(`Step ${k + 1} of 3 · mmap B [2,4) rw- anon private`)
+      expect(page.text).toContain('PR_SET_MEMORY_MERGE -> two mappings')
+      expect(page.text).toContain('can_vma_merge_after: flags differ in VM_MERGEABLE')
+      expect(page.images).toBe(0)
+      expect(page.paths).toBeGreaterThan(5)
+    })
+  })
+
+  it('wraps a long explanation at words and moves what does not fit to a continuation page, losing nothing', async () => {
+    const sentence = (k: number) => `check ${k}: the new range [${k},${k + 2}) cannot merge with its neighbour because the neighbour's anon_vma differs and the flags differ in VM_MERGEABLE, which the kernel compares first.`
+    const long: ExplanationLine[] = Array.from({ length: 60 }, (_, k) => ({ text: `✗ ${sentence(k)}`, tone: 'fail' }))
+    const pages = await pagesOf(await buildSlidesPdf(doc([slide(1, long)])))
+    expect(pages.length).toBeGreaterThan(1)
+    expect(pages[1]!.text).toContain('Step 1 of 3 · mmap B [2,4) rw- anon private · kernel 6.18 (continued)')
+    const all = pages.map((p) => p.text).join('\n').replace(/\s+/g, ' ')
+    for (let k = 0; k < 60; k++) expect(all).toContain(sentence(k))
+    // Each sentence sits on one page: none starts on one page and ends on the next.
+    for (let k = 0; k < 60; k++) expect(pages.filter((p) => p.text.replace(/\s+/g, ' ').includes(sentence(k))).length).toBe(1)
+  })
+
+  it('writes any text the standard fonts cannot hold in their own spelling', () => {
+    expect(winAnsi('a → b ≤ c ✓ 漢')).toBe('a -> b <= c + ?')
   })
 })

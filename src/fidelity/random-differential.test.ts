@@ -18,6 +18,7 @@ import { simulate, traceToRunnerJson } from '../engine'
 import { loadScenario } from '../scenario/load'
 import type { Scenario } from '../scenario/types'
 import { compared, describeMismatch, scenarioAsRecorded } from './compare'
+import { insideWindow } from '../engine/testing/inside-window'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
 const W = Number(process.env.VMASCOPE_FUZZ_WINDOW ?? 24)
@@ -50,7 +51,8 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap'), at, pages: fc.integer({ min: 1, max: 3 }), newPages: fc.integer({ min: 1, max: 4 }), mayMove: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'fork' }) },
 )
-const scenarioArb = fc.array(step, { minLength: 1, maxLength: MAX_STEPS }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: W - 6, steps }))
+// Every range a step names inside the window (the loader refuses one outside it).
+const scenarioArb = fc.array(step, { minLength: 1, maxLength: MAX_STEPS }).map((steps) => ({ format: 'vma-scenario/1', windowPages: W, brkBase: W - 6, steps: insideWindow(steps, W) }))
 
 const support = machineSupport([6, 17])
 const describeFidelity = support.ok ? describe : describe.skip
@@ -106,15 +108,8 @@ const longScenario = fc.integer({ min: 256, max: 4096 }).chain((w) => {
     { weight: 3, arbitrary: fc.record({ op: fc.constant('mremap'), at, pages: len, newPages: len }) },
     { weight: 1, arbitrary: fc.constant({ op: 'fork' }) },
   )
-  // Ranges stay inside the window (a range past it is the scenario's mistake, not the kernel's answer).
-  const inside = (s: Record<string, unknown>): Record<string, unknown> => {
-    const out = { ...s }
-    if (typeof out.at === 'number' && typeof out.pages === 'number') out.pages = Math.min(out.pages, w - out.at)
-    if (typeof out.to === 'number' && typeof out.newPages === 'number') out.to = Math.min(out.to, w - out.newPages)
-    if (typeof out.to === 'number' && out.to < 0) delete out.to
-    return out
-  }
-  return fc.array(longStep, { minLength: 50, maxLength: 200 }).map((steps) => ({ format: 'vma-scenario/1', windowPages: w, placement: 'kernel', steps: steps.map(inside) }))
+  // Ranges stay inside the window: one past it is a scenario error, not a kernel's answer.
+  return fc.array(longStep, { minLength: 50, maxLength: 200 }).map((steps) => ({ format: 'vma-scenario/1', windowPages: w, placement: 'kernel', steps: insideWindow(steps, w) }))
 })
 
 describeFidelity(`long random scenarios (256–4,096-page windows, kernel placement, 50–200 steps): simulated 6.18 vs the real kernel (seed ${SEED})`, () => {

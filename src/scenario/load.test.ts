@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { loadScenario, type LoadResult } from './load'
 import { HOOK_SETTABLE_FLAGS, MAP_FLAGS, MAX_PAGE_VALUE, MAX_STEPS, MAX_WINDOW_PAGES, STEP_OPS } from './schema'
+import { insideWindow } from '../engine/testing/inside-window'
 import { MAX_JSON_BYTES } from './json-text'
 import type { Backing, Scenario, Step } from './types'
 import { HOOK_SETTABLE_FLAGS as ENGINE_HOOK_FLAGS, flagFromName } from '../engine/flags'
@@ -96,9 +97,10 @@ describe('loadScenario: numbers', () => {
     expect(scenario.steps[0]).toMatchObject({ pages: 0 })
   })
 
-  it('accepts values up to 2^36 pages, outside the window too (not the loader’s business)', () => {
-    const scenario = expectLoaded(loadScenario(doc([anonMmap(MAX_PAGE_VALUE, MAX_PAGE_VALUE)], { windowPages: 16 })))
-    expect(scenario.steps[0]).toMatchObject({ at: 2 ** 36, pages: 2 ** 36 })
+  it('accepts a range up to the end of the largest window (2^35 pages)', () => {
+    const scenario = expectLoaded(loadScenario(doc([anonMmap(MAX_WINDOW_PAGES - 2, 2)], { windowPages: MAX_WINDOW_PAGES })))
+    expect(scenario.steps[0]).toMatchObject({ at: 2 ** 35 - 2, pages: 2 })
+    expectLoaded(loadScenario(doc([{ op: 'brk', pages: MAX_PAGE_VALUE }], { windowPages: 16, brkBase: 4 })))
   })
 
   it('rejects a page count above 2^36 and says how big the address space is', () => {
@@ -109,6 +111,33 @@ describe('loadScenario: numbers', () => {
     )
     expectError(loadScenario(doc([anonMmap(0, 1e300)])), 'steps[0].pages', /2\^35/)
     expectError(loadScenario(doc([{ op: 'mremap', at: 0, pages: 1, newPages: 2, to: 2 ** 37 }])), 'steps[0].to', /too large/)
+  })
+
+  it('refuses a range outside the window as a scenario problem that names the window (not an errno)', () => {
+    expectError(
+      loadScenario(doc([anonMmap(0, 2), anonMmap(64, 1)], { windowPages: 64 })),
+      'steps[1].at',
+      "the range [64,65) runs outside the scenario's window, pages [0,64) (windowPages 64): nothing exists there. Make windowPages at least 65, or keep the range inside the window",
+    )
+    expectError(loadScenario(doc([{ op: 'mprotect', at: 1020, pages: 8, prot: 'r--' }])), 'steps[0].pages', /\[1020,1028\) runs outside the scenario's window, pages \[0,1024\)/)
+    expectError(loadScenario(doc([{ op: 'mremap', at: 0, pages: 1, newPages: 4, to: 62 }], { windowPages: 64 })), 'steps[0].newPages', /the destination \[62,66\)/)
+    expectLoaded(loadScenario(doc([anonMmap(62, 2), { op: 'munmap', at: 0, pages: 64 }], { windowPages: 64 })))
+  })
+
+  it('says what a hex address in a page field needs', () => {
+    expectError(loadScenario(doc([anonMmap('0x7f0000002010' as unknown as number)])), 'steps[0].at', /got the hex address "0x7f0000002010": a scenario counts pages from the window's base/)
+  })
+
+  it('refuses a device path as a file, pointing to the device backing', () => {
+    expectError(
+      loadScenario(doc([anonMmap(0, 2, { backing: { kind: 'file', file: '/dev/zero' } })])),
+      'steps[0].backing.file',
+      '"/dev/zero" is a device, not a regular file: a "file" backing simulates an ext4 file. Use { "kind": "device", "file": "/dev/zero" } (its driver\'s .mmap hook is what the kernel calls)',
+    )
+    expectError(loadScenario(doc([anonMmap(0, 2, { backing: { kind: 'file', file: '/dev/mem', pgoff: 16 } })])), 'steps[0].backing.file', /"kind": "device", "file": "\/dev\/mem", "pgoff": 16/)
+    expectError(loadScenario(doc([], { initial: { vmas: [{ start: 0, end: 1, prot: 'r--', share: 'private', backing: 'file', file: '/dev/fb0' }] } })), 'initial.vmas[0].file', /device/)
+    // Regular files that live under /dev: tmpfs and hugetlbfs mounts.
+    expectLoaded(loadScenario(doc([anonMmap(0, 2, { backing: { kind: 'file', file: '/dev/shm/data', fs: 'tmpfs' } })])))
   })
 
   it('rejects negative, fractional, non-finite and non-numeric values', () => {
@@ -351,6 +380,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .map((scenario) =>
     scenario.steps.some((step) => step.op === 'brk') && scenario.brkBase === undefined ? { ...scenario, brkBase: 0 } : scenario,
   )
+  // Every range a step names inside the window (steps-rules: the loader refuses one outside it).
+  .map((scenario) => ({ ...scenario, steps: insideWindow(scenario.steps, scenario.windowPages) }))
 
 /** fast-check builds records without a prototype; the loader returns plain objects. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T

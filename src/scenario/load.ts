@@ -12,6 +12,7 @@
 import type { Scenario } from './types'
 import { MAX_STEPS, scenarioSchema, stepSchema, backingSchema, initialStateSchema, initialVmaSchema } from './schema'
 import { initialStateProblems } from './initial-rules'
+import { stepProblems } from './step-rules'
 import { parseJsonText } from './json-text'
 import { migrateToCurrent } from './migrate'
 import { comparePaths, formatPath, genericIssueMessage, type IssuePath } from './issue-text'
@@ -82,7 +83,7 @@ function failure(path: string, message: string): LoadResult {
  * the schema's issues.
  */
 function crossFieldProblems(document: Record<string, unknown>): Array<{ path: IssuePath; message: string }> {
-  const problems: Array<{ path: IssuePath; message: string }> = initialStateProblems(document)
+  const problems: Array<{ path: IssuePath; message: string }> = [...initialStateProblems(document), ...stepProblems(document)]
   const steps = document.steps
   if (!Array.isArray(steps)) return problems
   const placement = document.placement ?? 'fixed'

@@ -93,14 +93,17 @@ function requiredOrUndefined(issue: RawIssue): string | undefined {
 
 /**
  * A page number or page count: a safe non-negative integer no larger than
- * MAX_PAGE_VALUE. Whether it lies inside the window is the engine's business
- * (it answers like the kernel, with an errno), not the loader's.
+ * MAX_PAGE_VALUE. Whether a step's range lies inside the window is a
+ * cross-field rule (./step-rules.ts).
  */
 function pageValue(noun: string) {
   const message = (issue: RawIssue): string => {
     const required = requiredOrUndefined(issue)
     if (required) return required
     const value = issue.input
+    if (typeof value === 'string' && /^0x/i.test(value.trim())) {
+      return `expected ${noun} (a whole number ≥ 0), got the hex address ${describeValue(value)}: a scenario counts pages from the window's base (the editor turns a page-aligned address at or above the base into its page)`
+    }
     if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value)) {
       return `expected ${noun} (a whole number ≥ 0), got ${describeValue(value)}`
     }

@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import { loadScenario } from '../scenario/load'
 import { FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS } from '../scenario/schema'
 import type { Scenario } from '../scenario/types'
+import { insideWindow } from '../engine/testing/inside-window'
 
 const page = fc.nat({ max: 4096 })
 const count = fc.integer({ min: 0, max: 64 })
@@ -53,6 +54,8 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
     },
     { requiredKeys: ['format', 'brkBase', 'steps'] },
   )
+  // Every range a step names inside the window (the loader refuses one outside it).
+  .map((raw) => ({ ...raw, steps: insideWindow(raw.steps, raw.windowPages ?? 1024) }))
   .map((raw) => loadScenario(raw))
   .filter((loaded) => loaded.ok)
   .map((loaded) => (loaded as Extract<typeof loaded, { ok: true }>).scenario)

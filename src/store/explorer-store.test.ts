@@ -83,3 +83,15 @@ describe('parseBaseAddress', () => {
     expect(parseBaseAddress('0x200000000000000')).toMatchObject({ ok: false, message: expect.stringContaining('57-bit') })
   })
 })
+
+describe('a scenario that says where its window lies', () => {
+  it('opens at its initial.base (an imported process: 0x0, so addresses are the real ones)', async () => {
+    const store = createExplorerStore()
+    expect(store.getState().baseAddress).toBe(DEFAULT_BASE_ADDRESS)
+    const imported = { format: 'vma-scenario/1', windowPages: 0x7f0000010, initial: { base: '0x0', vmas: [{ start: 0x7f0000000, end: 0x7f0000004, prot: 'r--', share: 'private', backing: 'anon' }] }, steps: [] }
+    expect(await store.getState().openScenarioText(JSON.stringify(imported), 'smaps.json')).toBe(true)
+    expect(store.getState().baseAddress).toBe('0x0')
+    store.getState().openGalleryScenario('seed')
+    expect(store.getState().baseAddress).toBe('0x0') // a scenario without a base keeps the user's choice
+  })
+})

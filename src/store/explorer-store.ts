@@ -142,8 +142,11 @@ export function scenarioErrorText(error: { path: string; message: string }): str
 export function createExplorerStore(overrides: Partial<ExplorerState> = {}): ExplorerStore {
   return createStore<ExplorerStoreState>()((set, get) => {
     /** A new scenario starts on its last step, with the whole window in view and nothing pinned. */
-    const replaceScenario = (scenario: Scenario, source: ScenarioSource, workId: string | null = null) =>
+    const replaceScenario = (scenario: Scenario, source: ScenarioSource, workId: string | null = null) => {
+      // A scenario that says where its window lies (an imported process: "0x0") opens there.
+      const base = scenario.initial?.base === undefined ? null : parseBaseAddress(scenario.initial.base)
       set({
+        ...(base?.ok ? { baseAddress: base.text } : {}),
         edited: false,
         workId,
         scenario,
@@ -155,6 +158,7 @@ export function createExplorerStore(overrides: Partial<ExplorerState> = {}): Exp
         pinnedVmaId: null,
         highlight: null,
       })
+    }
     const moveTo = (step: number) => {
       const next = clampStep(step, get().scenario)
       if (next !== get().step) set({ step: next, highlight: null })

@@ -96,9 +96,10 @@ function onlyTimingKeptApart(n: VmaView, v: VmaView, side: 'prev' | 'next'): boo
   return lo.end === hi.start && hi.pgoff === lo.pgoff + (lo.end - lo.start)
 }
 
-function missedMerge(trace: Trace, stepIndex: number): { neighbour: 'prev' | 'next'; range: [number, number] } | null {
+/** Step `stepIndex` made a new VMA (mmap, or brk) that stayed apart only because its VM_MERGEABLE came late. */
+export function missedMerge(trace: Trace, stepIndex: number): { neighbour: 'prev' | 'next'; range: [number, number] } | null {
   const step = trace.steps[stepIndex - 1]
-  if (!step || step.op !== 'mmap' || step.outcome !== 'new' || step.ksm !== 'late' || step.created.length !== 1) return null
+  if (!step || (step.op !== 'mmap' && step.op !== 'brk') || step.outcome !== 'new' || step.ksm !== 'late' || step.created.length !== 1) return null
   const vmas = trace.vmasAt(stepIndex)
   const i = vmas.findIndex((v) => v.id === step.created[0])
   if (i < 0) return null

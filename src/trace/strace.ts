@@ -86,6 +86,35 @@ function argValue(token: string): bigint | null {
 
 const hex = (v: bigint): string => BigInt.asUintN(64, v).toString(16)
 
+const SMAPS_HEADER = /^([0-9a-f]+)-([0-9a-f]+)\s+([r-][w-][x-][ps])\s+([0-9a-f]+)\s+([0-9a-f]+:[0-9a-f]+)\s+(\d+)\s*(.*)$/i
+
+/**
+ * A /proc/PID/smaps snapshot as a trace's VMAs, for the first address space of
+ * an strace log (strace cannot see the VMAs at execve). Lines that are not a
+ * mapping or one of its Rss, Anonymous and VmFlags fields are passed over.
+ */
+export function smapsAsRealVmas(text: string): { vmas: RealVma[]; problems: StraceProblem[] } {
+  const vmas: RealVma[] = []
+  const problems: StraceProblem[] = []
+  let current: RealVma | null = null
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim()
+    if (line === '') return
+    const h = SMAPS_HEADER.exec(line)
+    if (h) {
+      current = [h[1]!.toLowerCase(), h[2]!.toLowerCase(), h[3]!, h[4]!.toLowerCase().replace(/^0+(?=.)/, ''), h[5]!, Number(h[6]), h[7]!, '', 0, 0]
+      vmas.push(current)
+      return
+    }
+    const f = /^(Rss|Anonymous|VmFlags):\s*(.*)$/.exec(line)
+    if (f && current) {
+      if (f[1] === 'VmFlags') current[7] = f[2]!.trim()
+      else current[f[1] === 'Rss' ? 8 : 9] = Number(/^(\d+)/.exec(f[2]!)?.[1] ?? 0)
+    } else if (!/^[A-Za-z_]+:/.test(line)) problems.push({ line: i + 1, message: `not an smaps line: ${JSON.stringify(line.slice(0, 80))}` })
+  })
+  return { vmas, problems }
+}
+
 export function importStrace(text: string, options: { command?: string[]; initial?: RealVma[] } = {}): ImportedStrace {
   const problems: StraceProblem[] = []
   const unfinished = new Map<number, { head: string; line: number }>()
@@ -205,7 +234,7 @@ export function importStrace(text: string, options: { command?: string[]; initia
       exitCode,
       calls,
       limits: [
-        'strace sees the calls and their results, not the VMAs: no VMAs at execve (unless an smaps snapshot was given), no faults, no VMAs after a call. The replay compares results (errno), not layouts.',
+        options.initial ? 'strace sees the calls and their results, not the VMAs: the first address space starts from the smaps snapshot given; there are no faults and no VMAs after a call. The replay compares results (errno), not layouts.' : 'strace sees the calls and their results, not the VMAs: no VMAs at execve (an smaps snapshot can be given as the start), no faults, no VMAs after a call. The replay compares results (errno), not layouts.',
         'strace does not say which file system a file is on: files are taken as ext4.',
         'strace does not say whether PR_SET_MEMORY_MERGE was set before the log began.',
       ],

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runTracer, TRACER_BINARY } from '../cli/trace'
 import { assembleTrace } from './assemble'
 import { readTraceDocument, type CallEvent, type TraceDocument } from './format'
-import { importStrace } from './strace'
+import { importStrace, smapsAsRealVmas } from './strace'
 import { replayTrace } from './replay'
 import { syscallText } from './syscall-text'
 import { classifyCall } from './to-scenario'
@@ -185,6 +185,18 @@ describe('an strace log imports with the same meaning', () => {
     ])
     expect(r.trace.limits.join(' ')).toMatch(/not the VMAs/)
     expect(readTraceDocument(JSON.parse(JSON.stringify(r.trace))).ok).toBe(true)
+  })
+  it('an smaps snapshot can be the first process\'s VMAs', () => {
+    const smaps = '55d0a0000000-55d0a0002000 r--p 00000000 fe:00 12 /bin/x\nRss: 8 kB\nAnonymous: 0 kB\nVmFlags: rd mr mw me\n7f0000000000-7f0000003000 rw-p 00000000 00:00 0\nAnonymous: 12 kB\nVmFlags: rd wr mr mw me ac\nbogus line\n'
+    const r = smapsAsRealVmas(smaps)
+    expect(r.vmas).toEqual([
+      ['55d0a0000000', '55d0a0002000', 'r--p', '0', 'fe:00', 12, '/bin/x', 'rd mr mw me', 8, 0],
+      ['7f0000000000', '7f0000003000', 'rw-p', '0', '00:00', 0, '', 'rd wr mr mw me ac', 0, 12],
+    ])
+    expect(r.problems).toEqual([{ line: 8, message: 'not an smaps line: "bogus line"' }])
+    const imported = importStrace(log, { initial: r.vmas })
+    expect(imported.trace.spaces[0]!.initial).toHaveLength(2)
+    expect(imported.trace.limits[0]).toMatch(/starts from the smaps snapshot given/)
   })
   it('the replay compares results: the munmap and mmap agree, the mprotect of nothing fails as the real one did', () => {
     const r = replayTrace(importStrace(log).trace, '6.18')

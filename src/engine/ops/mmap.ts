@@ -194,6 +194,8 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (end > ctx.windowPages) {
     // The window is all the scenario's process has: past its end lies memory the scenario cannot
     // touch (the recorder keeps a guard mapping there), so MAP_FIXED_NOREPLACE meets an overlap.
+    // A loaded scenario never gets here (src/scenario/step-rules.ts refuses a range outside the
+    // window); engine-level callers that skip the loader still get the recorder's answer.
     if (mapFlags.includes('MAP_FIXED')) ctx.fail('ENOMEM', 'get_unmapped_area', () => `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window`)
     else ctx.fail('EEXIST', 'do_mmap', () => `${rangeText({ start, end })} runs past the end of the ${ctx.windowPages}-page window, into memory outside the scenario`)
     return

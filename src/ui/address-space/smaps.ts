@@ -4,33 +4,38 @@
  * simulator's own fields. Pure: the tooltip renders these lines as they are.
  */
 import type { VmaView } from '../../engine/api'
-import { hexAddress } from './scales'
+import { mapsFields } from '../../export/text/maps'
 
-/** The /proc/PID/maps pathname column for a VMA. */
-export function mapsName(vma: VmaView): string {
-  if (vma.file) return vma.file
-  if (vma.backing === 'heap') return '[heap]'
-  return vma.names.length > 0 ? `[${vma.names.join('+')}]` : ''
-}
-
-/** The short name drawn inside the strip: "A+B", the file, "[heap]", or "". */
-export function stripName(vma: VmaView): string {
-  if (vma.names.length > 0) return vma.names.join('+')
-  if (vma.backing === 'heap') return '[heap]'
-  return vma.file ?? ''
+/** The last component of a path ("/usr/lib/libc.so.6" → "libc.so.6"); other names as they are. */
+export function baseName(name: string): string {
+  if (!name.includes('/')) return name
+  const trimmed = name.replace(/\/+$/, '')
+  const suffix = / \((?:deleted|tmpfs|overlayfs|real file under overlayfs|a new shmem file)\)$/.exec(trimmed)
+  const path = suffix ? trimmed.slice(0, suffix.index) : trimmed
+  return path.slice(path.lastIndexOf('/') + 1) || trimmed
 }
 
 /**
- * `7f0000000000-7f0000002000 rw-p 00000000 00:00 0  [name]`.
- * The offset column is pgoff in bytes. The simulator has no devices or inodes:
- * dev is 00:00 and the inode column shows the simulated file id (0 for anon).
+ * The short name drawn inside the strip: "A+B", the file's base name,
+ * "[heap]", or "". A path is drawn as its base name ("libc.so.6", not
+ * "/usr/li…"); the tooltip and the table give the full path.
+ */
+export function stripName(vma: VmaView): string {
+  if (vma.names.length > 0) return vma.names.map(baseName).join('+')
+  if (vma.backing === 'heap') return '[heap]'
+  return vma.file ? baseName(vma.file) : ''
+}
+
+/**
+ * `7f0000000000-7f0000002000 rw-p 00000000 00:00 0`, as /proc/PID/maps prints
+ * it (src/export/text/maps.ts): offset 0 for anonymous memory, the kernel's
+ * name column, and `??:?? ?` for a file's device and inode, which the
+ * simulator does not know (it never shows a made-up number). One space before
+ * the name: the tooltip is narrower than the kernel's padding.
  */
 export function mapsHeaderLine(vma: VmaView, baseAddress: bigint): string {
-  const shareFlag = vma.share === 'shared' ? 's' : 'p'
-  const offset = hexAddress(0n, vma.pgoff)
-  const name = mapsName(vma)
-  const inode = vma.fileId ?? 0
-  return `${hexAddress(baseAddress, vma.start)}-${hexAddress(baseAddress, vma.end)} ${vma.prot}${shareFlag} ${offset} 00:00 ${inode}${name ? '  ' + name : ''}`
+  const { head, name } = mapsFields(vma, baseAddress)
+  return name ? `${head} ${name}` : head
 }
 
 /** `Size:                  8 kB`, right-aligned like SEQ_PUT_DEC in show_smap(). */
@@ -56,6 +61,7 @@ export function vmaDetailRows(vma: VmaView): VmaDetailRow[] {
     { label: 'pgoff', value: String(vma.pgoff) },
     { label: 'backing', value: vma.backing },
     { label: 'file', value: vma.file ?? '—' },
+    ...(vma.file !== null ? [{ label: 'dev, inode', value: 'not simulated (??:?? ? above): the simulator opens no real file' }] : []),
     { label: 'anon_vma', value: vma.anonVma === null ? 'none (unfaulted)' : `#${vma.anonVma}` },
     { label: 'fork child', value: vma.forkChild ? 'yes (anon_vma chain not singular)' : 'no' },
     { label: 'names', value: vma.names.length > 0 ? vma.names.join(', ') : '—' },

@@ -12,6 +12,7 @@ import { useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore,
 import { loadScenario, type LoadResult } from '../../scenario/load'
 import type { Scenario, StepOp } from '../../scenario/types'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
+import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
 import { editHistoryFor } from './edit-history'
 import { lineInMessage, lineOfPath } from './json-locate'
@@ -23,6 +24,9 @@ import {
   getField,
   isStepOp,
   moveStep,
+  addressFromInput,
+  addressHint,
+  addressProblem,
   numberFromInput,
   removeStep,
   setScenarioField,
@@ -286,8 +290,14 @@ function StepForm({ step, index, count, error, onField, onMove, onRemove }: Step
   )
 }
 
-function StepField({ id, field, step, n, error, onField }: { id: string; field: FieldSpec; step: DraftStep; n: number; error: ErrorAt; onField(key: string, value: unknown): void }) {
+function StepField({ id, field, step, n, error: loaderError, onField }: { id: string; field: FieldSpec; step: DraftStep; n: number; error: ErrorAt; onField(key: string, value: unknown): void }) {
   const value = getField(step, field.key)
+  const baseText = useExplorer((s) => s.baseAddress)
+  const base = useMemo(() => baseAddressValue(baseText), [baseText])
+  // A hex address the field could not turn into a page gets its own message, not the loader's "expected a page number".
+  const hexProblem = field.address ? addressProblem(value, base) : null
+  const error: ErrorAt = hexProblem !== null ? { path: loaderError?.path ?? field.key, message: hexProblem } : loaderError
+  const hint = field.address && error === null ? addressHint(value, base) : null
   const errorId = `${id}-error`
   const common = { id, 'aria-invalid': error !== null, 'aria-describedby': error ? errorId : undefined, 'aria-label': `Step ${n} ${field.label}` }
   let control: ReactNode
@@ -300,10 +310,11 @@ function StepField({ id, field, step, n, error, onField }: { id: string; field: 
         <input
           {...common}
           className={INPUT}
-          inputMode="numeric"
-          placeholder={field.hint}
+          inputMode={field.address ? 'text' : 'numeric'}
+          placeholder={field.hint ?? (field.address ? 'a page, or a hex address (0x…)' : undefined)}
           value={value === undefined || value === null ? '' : String(value)}
-          onChange={(e) => onField(field.key, numberFromInput(e.currentTarget.value))}
+          onChange={(e) => onField(field.key, field.address ? addressFromInput(e.currentTarget.value, base) : numberFromInput(e.currentTarget.value))}
+          title={field.address ? `A page number, or a hex address such as 0x${(base + 0x2000n).toString(16)} (page-aligned, from the window's base 0x${base.toString(16)})` : undefined}
         />
       )
       break
@@ -371,6 +382,11 @@ function StepField({ id, field, step, n, error, onField }: { id: string; field: 
         {field.label}
       </label>
       {control}
+      {hint && (
+        <span className="col-start-2 -mt-0.5 font-mono text-[10.5px] text-muted" data-testid="address-hint">
+          {hint}
+        </span>
+      )}
       <FieldError id={errorId} error={error} />
     </>
   )

@@ -3,7 +3,7 @@ import { loadScenario } from '../../scenario/load'
 import { createExplorerStore } from '../../store/explorer-store'
 import { EditHistory } from './edit-history'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { addStep, draftOf, moveStep, removeStep, setStepField, numberFromInput, OPS, type Draft } from './scenario-draft'
+import { addStep, addressFromInput, addressHint, addressProblem, draftOf, moveStep, removeStep, setStepField, numberFromInput, OPS, type Draft } from './scenario-draft'
 
 const empty: Draft = { format: 'vma-scenario/1', steps: [] }
 
@@ -77,5 +77,27 @@ describe('edit history', () => {
     store.getState().openGalleryScenario('brk')
     expect(history.canUndo).toBe(false)
     expect(history.undo()).toBe(false)
+  })
+})
+
+describe('address fields: a page number or a hex address from the window base', () => {
+  const base = 0x7f0000000000n
+  it('a page-aligned hex address lands on its page; a page number stays a page number', () => {
+    expect(addressFromInput('0x7f0000012000', base)).toBe(18)
+    expect(addressFromInput(' 0X7F0000000000 ', base)).toBe(0)
+    expect(addressFromInput('0x7f12345000', 0n)).toBe(0x7f12345)
+    expect(addressFromInput('12', base)).toBe(12)
+    expect(addressHint(18, base)).toBe('page 18 = 0x7f0000012000')
+  })
+  it('a misaligned, low or broken address stays text, with a message that says why', () => {
+    expect(addressFromInput('0x7f0000012001', base)).toBe('0x7f0000012001')
+    expect(addressProblem('0x7f0000012001', base)).toBe('0x7f0000012001 is not page-aligned: an address must be a multiple of 0x1000 (4 KiB); the page it falls in starts at 0x7f0000012000')
+    expect(addressProblem('0x1000', base)).toMatch(/^0x1000 lies below the window's base 0x7f0000000000/)
+    expect(addressProblem('0xzz', base)).toMatch(/is not a hex address/)
+    expect(addressProblem(18, base)).toBeNull()
+    // The loader refuses what stays text, at the field.
+    const draft = setStepField(addStep(empty, 'mmap'), 0, 'at', addressFromInput('0x7f0000012001', base))
+    const loaded = loadScenario(draft)
+    expect(loaded.ok ? null : loaded.error.path).toBe('steps[0].at')
   })
 })

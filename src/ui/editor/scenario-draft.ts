@@ -22,16 +22,18 @@ export interface FieldSpec {
   /** Shown only for these backing kinds (mmap). */
   backing?: readonly string[]
   hint?: string
+  /** An address: takes a page number or a hex byte address (0x7f0000002000) from the window's base. */
+  address?: true
 }
 
-const AT: FieldSpec = { key: 'at', label: 'at (page)', kind: 'page' }
+const AT: FieldSpec = { key: 'at', label: 'at (page)', kind: 'page', address: true }
 const PAGES: FieldSpec = { key: 'pages', label: 'pages', kind: 'count' }
 const PROT: FieldSpec = { key: 'prot', label: 'prot', kind: 'prot' }
 
 export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
   mmap: [
     { key: 'name', label: 'name', kind: 'text', hint: 'labels the pages' },
-    { key: 'at', label: 'at (page)', kind: 'optional-page', hint: 'empty: the kernel places it (placement "kernel")' },
+    { key: 'at', label: 'at (page)', kind: 'optional-page', address: true, hint: 'empty: the kernel places it (placement "kernel")' },
     PAGES,
     PROT,
     { key: 'share', label: 'share', kind: 'enum', options: ['private', 'shared'] },
@@ -54,7 +56,7 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
     AT,
     PAGES,
     { key: 'newPages', label: 'new pages', kind: 'count' },
-    { key: 'to', label: 'move to (page)', kind: 'optional-page', hint: 'empty: resize in place' },
+    { key: 'to', label: 'move to (page)', kind: 'optional-page', address: true, hint: 'empty: resize in place' },
     { key: 'mayMove', label: 'may move', kind: 'bool' },
   ],
 }
@@ -76,6 +78,43 @@ export function numberFromInput(text: string): unknown {
   const trimmed = text.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed)
   return trimmed === '' ? undefined : trimmed
+}
+
+const PAGE_BYTES = 4096n
+/** Page numbers above this are refused by the loader (MAX_PAGE_VALUE, 2^36). */
+const MAX_PAGE = 2n ** 36n
+const HEX = /^0x[0-9a-f]+$/i
+
+/**
+ * Text typed into an address field: a page number, or a hex byte address
+ * (0x7f0000002000) that becomes the page it starts, counted from the window's
+ * base. A hex address that is not page-aligned, lies below the base or is not
+ * hex stays text, and `addressProblem` says what is wrong with it.
+ */
+export function addressFromInput(text: string, base: bigint): unknown {
+  const trimmed = text.trim()
+  if (!trimmed.toLowerCase().startsWith('0x')) return numberFromInput(trimmed)
+  return addressProblem(trimmed, base) === null ? Number((BigInt(trimmed) - base) / PAGE_BYTES) : trimmed
+}
+
+/** What is wrong with a typed hex address (null when it is a page-aligned address inside the range). */
+export function addressProblem(value: unknown, base: bigint): string | null {
+  if (typeof value !== 'string' || !value.toLowerCase().startsWith('0x')) return null
+  if (!HEX.test(value)) return `"${value}" is not a hex address (like 0x7f0000002000) or a page number`
+  const address = BigInt(value)
+  const hex = (n: bigint) => `0x${n.toString(16)}`
+  if (address % PAGE_BYTES !== 0n) {
+    return `${value} is not page-aligned: an address must be a multiple of 0x1000 (4 KiB); the page it falls in starts at ${hex(address - (address % PAGE_BYTES))}`
+  }
+  if (address < base) return `${value} lies below the window's base ${hex(base)}: pages count from the base (set "Base address" to where the process maps)`
+  if ((address - base) / PAGE_BYTES > MAX_PAGE) return `${value} is more than 2^36 pages above the window's base ${hex(base)}`
+  return null
+}
+
+/** "page 2 = 0x7f0000002000": what a page number of an address field means. */
+export function addressHint(value: unknown, base: bigint): string | null {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return null
+  return `page ${value} = 0x${(base + BigInt(value) * PAGE_BYTES).toString(16)}`
 }
 
 function setIn(target: Record<string, unknown>, parts: string[], value: unknown): Record<string, unknown> {

@@ -17,6 +17,8 @@ import { ScenarioControls } from '../controls/ScenarioControls'
 import { ViewControls } from '../controls/ViewControls'
 import { ShareToolbar } from '../share/ShareToolbar'
 import { ImportSmapsControl } from '../import/ImportSmapsControl'
+import { OpenTraceControl } from '../trace/OpenTraceControl'
+import { TraceSlot } from '../trace/TraceSlot'
 import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
@@ -60,6 +62,7 @@ export function ExplorerApp() {
         <KernelControls />
         <ViewControls />
         <ImportSmapsControl />
+        <OpenTraceControl />
         <ShareToolbar />
       </div>
       <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
@@ -112,6 +115,7 @@ export function ExplorerApp() {
           <div className="mt-3">
             <RecordingPane />
           </div>
+          <TraceSlot />
         </main>
         <EditorColumn />
       </div>

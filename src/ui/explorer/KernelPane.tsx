@@ -77,6 +77,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
           vmas={shown.vmas}
           changed={changed}
           baseAddress={baseAddress}
+          realProcess={shown.run.scenario.initial?.base !== undefined}
           pinnedVmaId={pinnedVmaId}
           onPinVma={actions.pinVma}
         />

@@ -115,7 +115,29 @@ export function buildPicture(input: PictureInput): { svg: string; width: number;
 }
 
 /** PNG bytes of an SVG document drawn at `scale` × its size, with the scenario in an iTXt chunk. */
-export async function rasterize(svg: string, width: number, height: number, scale: number, scenarioJson: string): Promise<Uint8Array> {
+export function rasterize(svg: string, width: number, height: number, scale: number, scenarioJson: string): Promise<Uint8Array> {
+  return drawToPng(svg, { width: Math.round(width * scale), height: Math.round(height * scale) }, { x: 0, y: 0, width: width * scale, height: height * scale }, scenarioJson)
+}
+
+/**
+ * PNG bytes of exactly `canvas` pixels (1920 × 1080 for a 16:9 slide): the SVG
+ * scaled to fit and centred, the rest filled with the picture's background.
+ */
+export function rasterizeInto(svg: string, width: number, height: number, canvas: { width: number; height: number }, scenarioJson: string): Promise<Uint8Array> {
+  const scale = Math.min(canvas.width / width, canvas.height / height)
+  const w = width * scale
+  const h = height * scale
+  const background = themeTokens()['--bg'] || '#ffffff'
+  return drawToPng(svg, canvas, { x: (canvas.width - w) / 2, y: (canvas.height - h) / 2, width: w, height: h }, scenarioJson, background)
+}
+
+async function drawToPng(
+  svg: string,
+  size: { width: number; height: number },
+  at: { x: number; y: number; width: number; height: number },
+  scenarioJson: string,
+  background?: string,
+): Promise<Uint8Array> {
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }))
   try {
     const image = new Image()
@@ -126,11 +148,15 @@ export async function rasterize(svg: string, width: number, height: number, scal
       image.src = url
     })
     const canvas = document.createElement('canvas')
-    canvas.width = Math.round(width * scale)
-    canvas.height = Math.round(height * scale)
+    canvas.width = size.width
+    canvas.height = size.height
     const context = canvas.getContext('2d')
     if (!context) throw new Error('no 2D canvas')
-    context.drawImage(image, 0, 0, canvas.width, canvas.height)
+    if (background) {
+      context.fillStyle = background
+      context.fillRect(0, 0, size.width, size.height)
+    }
+    context.drawImage(image, at.x, at.y, at.width, at.height)
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'))
     if (!blob) throw new Error('the canvas could not be saved as PNG')
     return withPngText(new Uint8Array(await blob.arrayBuffer()), SCENARIO_KEYWORD, scenarioJson)

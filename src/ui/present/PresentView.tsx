@@ -123,12 +123,13 @@ export function PresentView({ mode }: { mode: Exclude<PageMode, 'explore'> }) {
       data-page-mode={mode}
       style={{ zoom: presenting ? 1.5 : 1 }}
     >
-      <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 pt-3 pb-2">
-        {title && <h1 className="text-[16px] font-semibold">{title}</h1>}
-        <p className="font-mono text-[14px]" data-testid="present-step" aria-live="polite">
-          {step === 0 ? `Step 0 of ${stepCount} · initial state` : `Step ${step} of ${stepCount}${result ? ` · ${result.summary}` : ''}`}
-        </p>
-        <span className="ml-auto flex items-center gap-2 text-[11px] text-muted">
+      {/*
+        Fixed rows, so nothing below moves from one step to the next: the title and the
+        controls share the first row; the step line always has room for two lines.
+      */}
+      <header className="grid grid-cols-[minmax(0,1fr)_auto] items-baseline gap-x-4 gap-y-1 px-4 pt-3 pb-2">
+        <h1 className="col-start-1 row-start-1 text-[16px] font-semibold">{title}</h1>
+        <span className="col-start-2 row-start-1 flex items-center gap-2 text-[11px] text-muted">
           {presenting ? (
             <>
               <span>← → step · F full screen · Esc leaves</span>
@@ -153,6 +154,9 @@ export function PresentView({ mode }: { mode: Exclude<PageMode, 'explore'> }) {
             </>
           )}
         </span>
+        <p className="col-span-2 row-start-2 min-h-[2.8em] font-mono text-[14px] leading-[1.4]" data-testid="present-step" aria-live="polite">
+          {step === 0 ? `Step 0 of ${stepCount} · initial state` : `Step ${step} of ${stepCount}${result ? ` · ${result.summary}` : ''}`}
+        </p>
       </header>
       <main className={`min-h-0 flex-1 overflow-auto px-4 pb-3 ${comparing ? 'grid grid-cols-2 gap-4' : ''}`}>
         {primary ? (

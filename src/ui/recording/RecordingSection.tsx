@@ -15,6 +15,7 @@ import type { Scenario } from '../../scenario/types'
 import { AddressSpaceView } from '../address-space'
 import { FileInputWithAlert } from '../import/FileInputWithAlert'
 import type { Recording } from './recording'
+import { subscribeRecordings } from './recording-inbox'
 
 interface Comparison {
   recording: Recording
@@ -60,6 +61,15 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
   const [file, setFile] = useState<{ name: string; text: string } | null>(null)
   const [comparison, setComparison] = useState<Comparison | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
+
+  // A recording another part of the page made (an opened trace's real VMAs).
+  useEffect(() => subscribeRecordings((offered) => {
+    setFile(offered)
+    if (!offered) {
+      setComparison(null)
+      setProblem(null)
+    }
+  }), [])
 
   // (Re)compare when a recording is opened, or the scenario or kernel changes under it.
   useEffect(() => {

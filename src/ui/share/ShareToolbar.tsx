@@ -1,8 +1,9 @@
-/** The toolbar group of this feature: Edit scenario, Share, Present, and the export buttons. */
+/** The toolbar group of this feature: Edit scenario, Share, Present, the export buttons, Copy as text. */
 import { memo, Suspense, lazy, useState } from 'react'
 import { TOOL_BUTTON } from '../controls/control-styles'
 import { setEditorOpen, useEditorOpen } from '../editor/editor-panel'
 import { ExportButtons } from '../export/ExportButtons'
+import { CopyTextButtons } from '../export/CopyTextButtons'
 import { PresentButton } from '../present/PresentButton'
 import { useScenarioFileDrop } from '../export/use-file-drop'
 import { useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -24,6 +25,7 @@ export const ShareToolbar = memo(function ShareToolbar() {
       </button>
       <PresentButton />
       <ExportButtons />
+      <CopyTextButtons />
       {shareOpen && (
         <Suspense fallback={null}>
           <ShareDialog open onClose={() => setShareOpen(false)} />

@@ -18,6 +18,7 @@ import { memo, useRef } from 'react'
 import { useRowWindow } from './use-row-window'
 import type { VmaView } from '../../engine/api'
 import { formatRange } from '../why/ksm-explanation'
+import { mapsAddress } from '../../export/text/maps'
 
 interface VmaTableProps {
   /** The accessible name: "VMAs" for the main kernel. */
@@ -28,14 +29,13 @@ interface VmaTableProps {
   /** What the shown step did to the struct of each VMA it made or changed, by VMA id ("new", "expanded", …). */
   changed: ReadonlyMap<number, VmaChangeKind>
   baseAddress: bigint
+  /**
+   * A real process is open (imported smaps, a recording): the range reads as
+   * /proc/PID/maps prints it, with the pages under it; otherwise pages first.
+   */
+  realProcess?: boolean
   pinnedVmaId: number | null
   onPinVma(id: number | null): void
-}
-
-const PAGE_SIZE = 4096n
-
-function hexAddress(base: bigint, page: number): string {
-  return (base + BigInt(page) * PAGE_SIZE).toString(16).padStart(12, '0')
 }
 
 function sizeText(pages: number): string {
@@ -60,6 +60,7 @@ interface RowProps {
   change: VmaChangeKind | undefined
   pinned: boolean
   baseAddress: bigint
+  realProcess: boolean
   onPinVma(id: number | null): void
 }
 
@@ -74,10 +75,12 @@ const ROW_GRID = 'grid grid-cols-[13.5rem_4.5rem_3.25rem_4.25rem_11rem_8rem_3.5r
  * mean an equal row (the objects themselves are new on every fetch from the worker).
  */
 function sameRow(a: RowProps, b: RowProps): boolean {
-  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.change === b.change && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.onPinVma === b.onPinVma
+  return a.runKey === b.runKey && a.rowIndex === b.rowIndex && a.height === b.height && a.vma.id === b.vma.id && a.change === b.change && a.pinned === b.pinned && a.baseAddress === b.baseAddress && a.realProcess === b.realProcess && a.onPinVma === b.onPinVma
 }
 
-const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, onPinVma, rowIndex, height }: RowProps) {
+const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, realProcess, onPinVma, rowIndex, height }: RowProps) {
+  // As show_map_vma() prints the range: %08lx-%08lx.
+  const maps = `${mapsAddress(baseAddress, vma.start)}-${mapsAddress(baseAddress, vma.end)}`
   return (
     <tr
       role="row"
@@ -100,12 +103,10 @@ const VmaRow = memo(function VmaRow({ vma, change, pinned, baseAddress, onPinVma
           onClick={() => onPinVma(pinned ? null : vma.id)}
           className="font-mono text-[12px] text-fg hover:text-accent"
         >
-          {formatRange(vma)}
+          {realProcess ? maps : formatRange(vma)}
         </button>
         {change && <span className="ml-1 font-mono text-[10px] text-muted">{change}</span>}
-        <span className="block font-mono text-[10.5px] text-muted">
-          {hexAddress(baseAddress, vma.start)}-{hexAddress(baseAddress, vma.end)}
-        </span>
+        <span className="block font-mono text-[10.5px] text-muted">{realProcess ? `pages ${formatRange(vma)}` : maps}</span>
       </td>
       <td role="cell" className={`${CELL} text-right font-mono text-[12px]`}>
         {vma.end - vma.start} p<span className="block text-[10.5px] text-muted">{sizeText(vma.end - vma.start)}</span>
@@ -141,7 +142,7 @@ const ROW_PX = 35
 /** Rows rendered beyond each edge of the view: every row costs layout on each jump. */
 const OVERSCAN_ROWS = 4
 
-export const VmaTable = memo(function VmaTable({ name, runKey, vmas, changed, baseAddress, pinnedVmaId, onPinVma }: VmaTableProps) {
+export const VmaTable = memo(function VmaTable({ name, runKey, vmas, changed, baseAddress, realProcess = false, pinnedVmaId, onPinVma }: VmaTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const windowed = vmas.length >= WINDOWED_MIN_ROWS
   const { first, end } = useRowWindow(scrollRef, windowed ? vmas.length : 0, ROW_PX, OVERSCAN_ROWS)
@@ -155,7 +156,7 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas, changed, ba
       <table aria-label={name} role="table" aria-rowcount={vmas.length + 1} className="block min-w-[62rem] text-left">
         <thead role="rowgroup" className="block text-[11px] text-muted">
           <tr role="row" aria-rowindex={1} className={`${ROW_GRID} border-b border-line ${windowed ? 'sticky top-0 z-[1] bg-panel' : ''}`}>
-            <th role="columnheader" scope="col" className={CELL}>range (pages)</th>
+            <th role="columnheader" scope="col" className={CELL}>{realProcess ? 'range (as in /proc/PID/maps)' : 'range (pages)'}</th>
             <th role="columnheader" scope="col" className={`${CELL} text-right`}>size</th>
             <th role="columnheader" scope="col" className={CELL}>prot</th>
             <th role="columnheader" scope="col" className={CELL}>share</th>
@@ -183,6 +184,7 @@ export const VmaTable = memo(function VmaTable({ name, runKey, vmas, changed, ba
               change={changed.get(vma.id)}
               pinned={vma.id === pinnedVmaId}
               baseAddress={baseAddress}
+              realProcess={realProcess}
               onPinVma={onPinVma}
             />
           ))}

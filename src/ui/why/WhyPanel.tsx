@@ -10,6 +10,8 @@ import type { Highlight } from '../../store/explorer-store'
 import type { ShownStep } from '../engine-session/engine-session'
 import { StepBadges } from '../steps/StepBadges'
 import { formatRange, ksmTimingSentence } from './ksm-explanation'
+import { functionLink } from '../../kernel-source/links'
+import { KernelChanges } from './KernelChanges'
 
 interface WhyPanelProps {
   shown: ShownStep
@@ -24,7 +26,19 @@ export function checkHighlight(check: Check): Highlight | null {
   return check.subject === 'prev' ? { prev: check.range } : { next: check.range }
 }
 
-function CheckItem({ check, onHighlight }: { check: Check; onHighlight(h: Highlight | null): void }) {
+/** The kernel function as a link to its source at the profile's release (or the v2 patch), when there is one. */
+function FunctionName({ fn, kernel }: { fn: string; kernel: KernelId }) {
+  const link = functionLink(kernel, fn)
+  const code = <code className="font-mono text-[12px] text-accent">{fn}</code>
+  if (!link) return code
+  return (
+    <a href={link.href} target="_blank" rel="noreferrer" title={link.title} className="underline decoration-dotted underline-offset-2 hover:decoration-solid" data-testid="kernel-function-link">
+      {code}
+    </a>
+  )
+}
+
+function CheckItem({ check, kernel, onHighlight }: { check: Check; kernel: KernelId; onHighlight(h: Highlight | null): void }) {
   const highlight = checkHighlight(check)
   const on = () => onHighlight(highlight)
   const off = () => onHighlight(null)
@@ -42,8 +56,8 @@ function CheckItem({ check, onHighlight }: { check: Check; onHighlight(h: Highli
       <span className={`font-mono text-[12px] font-semibold ${check.pass ? 'text-pass' : 'text-fail'}`}>
         <span aria-hidden="true">{check.pass ? '✓' : '✗'}</span> {check.pass ? 'pass' : 'fail'}
       </span>
-      <span className="min-w-0 truncate" title={check.fn}>
-        <code className="font-mono text-[12px] text-accent">{check.fn}</code>
+      <span className="min-w-0 truncate">
+        <FunctionName fn={check.fn} kernel={kernel} />
         {check.subject && check.range && (
           <span className="ml-1.5 font-mono text-[11px] text-muted">
             {check.subject} {formatRange(check.range)}
@@ -100,12 +114,13 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
       {result.checks.length > 0 ? (
         <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5">
           {result.checks.map((check, i) => (
-            <CheckItem key={i} check={check} onHighlight={onHighlight} />
+            <CheckItem key={i} check={check} kernel={kernel} onHighlight={onHighlight} />
           ))}
         </ol>
       ) : (
         <p className="text-[12.5px] text-muted">The engine recorded no merge decisions for this step.</p>
       )}
+      <KernelChanges kernel={kernel} />
     </section>
   )
 }

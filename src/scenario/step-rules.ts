@@ -1,0 +1,81 @@
+/**
+ * Rules of the steps that the per-field schema cannot say, read leniently
+ * from the raw document like the loader's other cross-field rules:
+ *
+ * - Every range a step names lies inside the window. The window is all the
+ *   scenario's process has; past it there is nothing the scenario describes
+ *   (the recorder keeps a guard mapping there), so a range outside it is a
+ *   mistake in the scenario, not something a kernel would answer with an
+ *   errno. Ranges the kernel chooses (placement "kernel", mremap may-move, brk
+ *   growth) are the engine's to answer at step time.
+ * - A `file` backing is a regular file. A name under /dev (other than the
+ *   tmpfs and hugetlbfs mounts /dev/shm, /dev/hugepages) is a device: its
+ *   driver's mmap hook is not a file system's, so the scenario must say
+ *   `"kind": "device"`. Refused, with the backing to write instead.
+ */
+import { DEFAULT_WINDOW_PAGES, MAX_PAGE_VALUE } from './schema'
+import type { IssuePath } from './issue-text'
+
+type Problem = { path: IssuePath; message: string }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isWhole = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0
+
+/** Directories under /dev that hold regular files (tmpfs, hugetlbfs, mqueue), not devices. */
+const FILE_SYSTEMS_UNDER_DEV = ['/dev/shm/', '/dev/hugepages/', '/dev/mqueue/']
+
+/** Whether `name` names a device node (/dev/zero, /dev/mem, /dev/fb0 …). */
+export function isDevicePath(name: string): boolean {
+  return name.startsWith('/dev/') && name.length > 5 && !FILE_SYSTEMS_UNDER_DEV.some((dir) => name.startsWith(dir))
+}
+
+function deviceMessage(file: string, extra: string): string {
+  return `"${file}" is a device, not a regular file: a "file" backing simulates an ext4 file. Use { "kind": "device", "file": "${file}"${extra} } (its driver's .mmap hook is what the kernel calls)`
+}
+
+/** The range [at, at + pages) of a step, when both are whole numbers. */
+function outside(index: number, at: unknown, pages: unknown, atKey: string, pagesKey: string, windowPages: number, what: string): Problem | null {
+  // Values the schema refuses (too large) get the schema's message instead.
+  if (!isWhole(at) || !isWhole(pages) || at > MAX_PAGE_VALUE || pages > MAX_PAGE_VALUE) return null
+  const end = at + pages
+  if (end <= windowPages) return null
+  const field = at >= windowPages ? atKey : pagesKey
+  return {
+    path: ['steps', index, field],
+    message: `${what} [${at},${end}) runs outside the scenario's window, pages [0,${windowPages}) (windowPages ${windowPages}): nothing exists there. Make windowPages at least ${end}, or keep the range inside the window`,
+  }
+}
+
+export function stepProblems(document: Record<string, unknown>): Problem[] {
+  const steps = document.steps
+  if (!Array.isArray(steps)) return []
+  const windowPages = isWhole(document.windowPages) && document.windowPages > 0 ? document.windowPages : DEFAULT_WINDOW_PAGES
+  const problems: Problem[] = []
+  steps.forEach((step, i) => {
+    if (!isRecord(step)) return
+    switch (step.op) {
+      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': {
+        const problem = outside(i, step.at, step.pages, 'at', 'pages', windowPages, 'the range')
+        if (problem) problems.push(problem)
+      }
+    }
+    if (step.op === 'mremap' && step.to !== undefined) {
+      const problem = outside(i, step.to, step.newPages, 'to', 'newPages', windowPages, 'the destination')
+      if (problem) problems.push(problem)
+    }
+    if (step.op === 'mmap' && isRecord(step.backing) && step.backing.kind === 'file' && typeof step.backing.file === 'string' && isDevicePath(step.backing.file)) {
+      const pgoff = isWhole(step.backing.pgoff) && step.backing.pgoff > 0 ? `, "pgoff": ${step.backing.pgoff}` : ''
+      problems.push({ path: ['steps', i, 'backing', 'file'], message: deviceMessage(step.backing.file, pgoff) })
+    }
+  })
+  const initial = document.initial
+  if (isRecord(initial) && Array.isArray(initial.vmas)) {
+    initial.vmas.forEach((vma, i) => {
+      if (isRecord(vma) && vma.backing === 'file' && typeof vma.file === 'string' && isDevicePath(vma.file)) {
+        problems.push({ path: ['initial', 'vmas', i, 'file'], message: `"${vma.file}" is a device, not a regular file: write "backing": "device" for this VMA` })
+      }
+    })
+  }
+  return problems
+}
