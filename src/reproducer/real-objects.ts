@@ -107,6 +107,8 @@ export function realObjects(scenario: Scenario, target: ScriptTarget = HOST): Re
   const fsByName = new Map<string, string>()
   const problems = new Map<number, string>()
   const sizePages = fileSizePages(scenario)
+  if (!target.specialFiles && scenario.base !== undefined && scenario.steps.length > 0)
+    problems.set(0, `the scenario puts its window at ${scenario.base}; the C reproducer does not place its window at a chosen address (the kernel recorder does)`)
   const fileOfStep = scenario.steps.map((step, i) => {
     if (step.op === 'brk' && scenario.brkBase === undefined) problems.set(i, 'brk needs the scenario\'s brkBase')
     if (step.op !== 'mmap') return -1
