@@ -31,6 +31,11 @@ import type { FileObject, Vma } from './vma'
 export interface SimulateOptions {
   /** vm.max_map_count; default the scenario's `maxMapCount`, else 65530. */
   maxMapCount?: number
+  /**
+   * The profile to run under instead of the kernel's own (PROFILES[kernel]): a
+   * test flips one switch of a profile to show what that switch changes.
+   */
+  profile?: KernelProfile
 }
 
 function runStep(ctx: StepContext, step: Step): void {
@@ -305,7 +310,7 @@ export class Simulation {
 
   constructor(readonly scenario: Scenario, readonly kernel: KernelId, options: SimulateOptions = {}) {
     if (!KERNEL_IDS.includes(kernel)) throw new Error(`unknown kernel "${kernel}"; expected one of ${KERNEL_IDS.join(', ')}`)
-    const profile = profileFor(kernel)
+    const profile = options.profile ?? profileFor(kernel)
     const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
     this.total = scenario.steps.length
     this.state = newProcess(this.store, scenario)

@@ -8,6 +8,8 @@ import { rangeText, type StepContext } from '../process'
 /** Unmap [start, end). Returns an errno or null. */
 export function unmapRange(ctx: StepContext, start: number, end: number): string | null {
   const mm = ctx.mm
+  // An empty range unmaps nothing (do_vmi_munmap() refuses it; move_vma() ignores that for an
+  // mremap with old_len 0, which leaves the source as it is).
   if (end <= start) return null
   const hit = mm.overlapping(start, end)
   if (hit.length === 0) return null

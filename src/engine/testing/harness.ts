@@ -8,7 +8,7 @@ import type { KernelId } from '../api'
 import { VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE, type VmFlags } from '../flags'
 import { mergeNewRange, vmaModifyFlags, type MergeKind } from '../merge'
 import { StepContext, newProcess } from '../process'
-import { profileFor } from '../profiles'
+import { profileFor, type KernelProfile } from '../profiles'
 import { TraceStore } from '../trace'
 import { vmaMerge, vmaMergeModifyFlags, type VmaMergeResult } from '../vma-merge'
 import type { Page } from '../units'
@@ -29,10 +29,10 @@ export class Harness {
   readonly store = new TraceStore()
   readonly ctx: StepContext
 
-  constructor(kernel: KernelId = '6.18') {
+  constructor(kernel: KernelId | KernelProfile = '6.18') {
     const scenario = { format: 'vma-scenario/1' as const, windowPages: 4096, placement: 'fixed' as const, steps: [] }
     this.store.beginStep(1)
-    this.ctx = new StepContext(profileFor(kernel), newProcess(this.store, scenario), this.store, scenario, 65530, { anonVma: 100, file: 0 }, true)
+    this.ctx = new StepContext(typeof kernel === 'string' ? profileFor(kernel) : kernel, newProcess(this.store, scenario), this.store, scenario, 65530, { anonVma: 100, file: 0 }, true)
   }
 
   get vmas(): readonly Vma[] {
