@@ -157,7 +157,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   }),
   // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
-    longTerm: true, id: '6.18', title: '6.18 stable (≥ 6.18.8): as 6.17, and mremap merges check the copied-from VMA for fork state',
+    longTerm: true, id: '6.18', title: '6.18 stable (6.18.8+): as 6.17, with the mremap fork-limit fix',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
     mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
