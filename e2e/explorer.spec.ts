@@ -91,11 +91,11 @@ test('compare mode puts 6.16 beside 6.18 and marks the steps that differ', async
     { start: 2, end: 4, mergeable: true },
   ])
   await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }])
-  // prctl (step 1) is the same everywhere; A (step 2) differs in its KSM timing; B (step 3) in outcome and VMAs.
-  await expect(page.locator('li[data-step="2"]')).toHaveAttribute('data-differs', 'true')
-  await expect(page.locator('li[data-step="3"]')).toHaveAttribute('data-differs', 'true')
-  await expect(page.locator('li[data-step="1"]')).not.toHaveAttribute('data-differs', 'true')
-  await expect(page.locator('li[data-step="3"]')).toContainText('≠')
+  // prctl (step 1) is the same everywhere; A (step 2) differs only in its KSM timing; B (step 3) in outcome (and VMAs).
+  await expect(page.locator('li[data-step="2"]')).toHaveAttribute('data-differs', 'ksm')
+  await expect(page.locator('li[data-step="3"]')).toHaveAttribute('data-differs', 'outcome')
+  await expect(page.locator('li[data-step="1"]')).not.toHaveAttribute('data-differs')
+  await expect(page.locator('li[data-step="3"]')).toContainText('≠ outcome')
   await expect(whyPanel(page, '6.16')).toContainText('KSM late')
   await expect(whyPanel(page, '6.18')).toContainText('KSM early')
   // The step is shared: stepping moves both sides.

@@ -45,8 +45,22 @@ test('a real process from this machine: one row per VMA, same ranges and flags',
   await expect(table).toHaveAttribute('aria-rowcount', String(expected.length + 1))
   const rows = await tableLayout(table)
   expect(rows.map((r) => [r.start, r.end])).toEqual(expected.map((m) => [m.start, m.end]))
-  const flags = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.lastElementChild?.textContent?.trim() ?? ''))
+  const flags = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-col="flags"]')?.textContent?.trim() ?? ''))
   expect(flags).toEqual(expected.map((m) => m.mnemonics))
+  // Every other smaps field the file gave is a column, with the kernel's values.
+  const rss = [...smaps.matchAll(/^Rss:\s+(.*)$/gm)].map((m) => m[1]!.trim()).slice(0, expected.length)
+  const rssCells = await table.locator('tbody td[data-smaps="Rss"]').allTextContents()
+  expect(rssCells).toEqual(rss)
+  for (const field of ['Pss', 'Anonymous', 'Swap']) await expect(table.getByRole('columnheader', { name: field, exact: true })).toBeVisible()
+  // Sorted by Rss, largest first; a second click on size sorts by size.
+  await table.getByRole('button', { name: 'Rss', exact: true }).click()
+  await table.getByRole('button', { name: 'Rss', exact: true }).click()
+  await expect(table.getByRole('columnheader', { name: 'Rss' })).toHaveAttribute('aria-sort', 'descending')
+  const sorted = (await table.locator('tbody td[data-smaps="Rss"]').allTextContents()).map((t) => Number.parseInt(t))
+  expect(sorted).toEqual([...sorted].sort((a, b) => b - a))
+  await table.getByRole('button', { name: 'size', exact: true }).click()
+  const sizes = (await tableLayout(table)).map((r) => r.end - r.start)
+  expect(sizes).toEqual([...sizes].sort((a, b) => a - b))
   // The hex addresses are the real ones (page 0 at address 0).
   await expect(table).toContainText(smaps.split('-')[0]!.padStart(12, '0'))
   await expect(page.getByTestId('address-space-view').first()).toHaveAttribute('data-axis-mode', 'compressed')

@@ -106,3 +106,22 @@ test('a /dev/zero typed as a file gets the message that points to the device bac
   await expect(editor.getByText('is a device, not a regular file')).toHaveCount(0)
   await expect(field).toHaveAttribute('aria-invalid', 'false')
 })
+
+test('a real process shows its ranges as /proc/PID/maps does, and its paths whole', async ({ page }) => {
+  // This test runner's own smaps: a real process of this machine.
+  const smaps = readFileSync('/proc/self/smaps', 'utf8')
+  const first = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/m.exec(smaps)!
+  await page.goto('./')
+  await expect(vmaTable(page)).toBeVisible()
+  await page.getByLabel('Import smaps file').setInputFiles({ name: 'self.smaps', mimeType: 'text/plain', buffer: Buffer.from(smaps) })
+  const table = vmaTable(page)
+  await expect(table.getByRole('columnheader', { name: 'range (as in /proc/PID/maps)' })).toBeVisible()
+  // The first row's range reads exactly as the first line of the process's maps.
+  await expect(table.locator('tbody tr').first().getByRole('button')).toHaveText(`${first[1]}-${first[2]}`)
+  // Its path (node's binary, a real file) is in the table whole: wrapped, never cut to "/usr/li…".
+  const path = first[3]!.trim()
+  expect(path).toMatch(/^\//)
+  const cells = table.locator('tbody tr').first().getByRole('cell')
+  await expect(cells.nth(4)).toHaveText(`file · ${path}`)
+  await expect(cells.nth(5)).toHaveText(path)
+})

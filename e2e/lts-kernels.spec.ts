@@ -40,7 +40,7 @@ test('the seed story compares 6.12 LTS with 6.18 by default: two VMAs against on
     { start: 2, end: 4, mergeable: true },
   ])
   await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }])
-  await expect(page.locator('li[data-step="3"]')).toHaveAttribute('data-differs', 'true')
+  await expect(page.locator('li[data-step="3"]')).toHaveAttribute('data-differs', 'outcome')
   await expect(whyPanel(page, '6.12')).toContainText('KSM late')
   await expect(whyPanel(page, '6.12').getByTestId('ksm-sentence')).toContainText('not backported to this long-term kernel')
   await expect(whyPanel(page, '6.18')).toContainText('KSM early')

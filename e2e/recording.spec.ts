@@ -1,7 +1,7 @@
 /**
  * "Open recording": a scenario recorded on this machine's kernel with the
  * project's recorder (`npm run record`, run here by the test) opens beside its
- * simulation; the steps where they differ are marked data-differs="true".
+ * simulation; the steps where they differ are marked data-differs="layout" or "error".
  * This machine runs 6.18, so the 6.18 profile agrees at every step and the
  * 6.16 profile (VM_MERGEABLE set late) does not.
  */
@@ -35,14 +35,21 @@ test('a real-kernel recording beside its simulation, with differing steps marked
   await expect(section.getByTestId('recording-summary')).toContainText(`Real kernel ${kernel} against the simulation of 6.18: no step differs.`)
   const steps = section.getByRole('list', { name: 'Recorded steps' }).locator('li')
   await expect(steps).toHaveCount(3)
-  await expect(section.locator('li[data-differs="true"]')).toHaveCount(0)
+  await expect(section.locator('li[data-differs]')).toHaveCount(0)
   // The real kernel's address space is drawn beside the simulated one.
   await expect(section.getByTestId('address-space-view')).toBeVisible()
 
   await page.getByLabel('Kernel', { exact: true }).selectOption('6.16')
   await expect(section.getByTestId('recording-summary')).toContainText(/steps? differ/)
-  const marked = section.locator('li[data-differs="true"]')
+  const marked = section.locator('li[data-differs]')
   expect(await marked.count()).toBeGreaterThan(0)
+  await expect(marked.first()).toHaveAttribute('data-differs', 'layout')
+  // Next difference goes through the steps where the recording differs (no compare mode needed).
+  const first = Number(await marked.first().getAttribute('data-recorded-step'))
+  await page.getByRole('button', { name: 'First step' }).click()
+  await page.getByRole('button', { name: 'Next difference' }).click()
+  await expect(page.locator(`li[data-step="${first}"] > button`)).toHaveAttribute('aria-current', 'step')
+  await page.getByRole('button', { name: 'First step' }).click()
   await marked.first().getByRole('button').click()
   await expect(section.getByRole('list', { name: 'Differences at this step' })).toContainText('VMAs: real kernel')
   await page.screenshot({ path: 'test-results/recording-beside-simulation.png', fullPage: true })

@@ -20,26 +20,37 @@ import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId } from '../engine/api'
 import { simulate } from '../engine/simulate'
 import type { Scenario, Step } from '../scenario/types'
 import { loadScenario } from '../scenario/load'
+import { Output, OutputClosed, writeJson } from './output'
 
-export const WORKLOADS = ['mmap-merge', 'mmap-nomerge', 'mprotect-split'] as const
+export const WORKLOADS = ['mmap-merge', 'mmap-nomerge', 'mprotect-split', 'million'] as const
 export type Workload = (typeof WORKLOADS)[number]
 
-/** The sizes the issue asks the engine to handle, used by --all. */
-const TARGET_COUNTS: Record<Workload, number> = { 'mmap-merge': 60000, 'mmap-nomerge': 60000, 'mprotect-split': 30000 }
+/** The sizes the issues ask the engine to handle: the default --count, and what --all runs (all but million). */
+const TARGET_COUNTS: Record<Workload, number> = { 'mmap-merge': 60000, 'mmap-nomerge': 60000, 'mprotect-split': 30000, million: 1_000_000 }
+const ALL_WORKLOADS: readonly Workload[] = ['mmap-merge', 'mmap-nomerge', 'mprotect-split']
 
-const USAGE = `Usage: npm run --silent bench -- --workload W --count N [--json] [--vs-kernel] [--kernel ID]
+/** vm.max_map_count's default: the most VMAs the million workload keeps live. */
+const MILLION_LIVE = 65530
+
+const USAGE = `Usage: npm run --silent bench -- --workload W [--count N] [--json] [--vs-kernel] [--kernel ID]
        npm run --silent bench -- --all [--json] [--vs-kernel]
+       npm run --silent bench -- --workload W [--count N] --scenario > W.json
 
 Times the simulated kernel (simulate(), trace recording included) on a workload:
   mmap-merge      N one-page anonymous rw- private mappings, each right after the last (1 VMA)
   mmap-nomerge    the same, prot alternating rw- and r-- (N VMAs)
   mprotect-split  one 2N-page rw- mapping, then mprotect r-- of pages 1, 3, 5, … (2N VMAs)
+  million         N steps (default 1,000,000): ${MILLION_LIVE.toLocaleString('en-US')} one-page mappings, rw- and r-- in turn
+                  (${MILLION_LIVE.toLocaleString('en-US')} live VMAs), then mprotect of one r-- page to rw- (it merges with
+                  both neighbours) and back (it splits again), over and over
 
 Options:
   --workload W   one of ${WORKLOADS.join(', ')}
-  --count N      size of the workload
-  --all          run the three workloads at ${WORKLOADS.map((w) => `${w} ${TARGET_COUNTS[w]}`).join(', ')}, each in its own process
-  --json         print {"workload","count","usPerOp","peakRssMB"} (an array of them with --all)
+  --count N      size of the workload, a plain whole number ≥ 1 (default: ${WORKLOADS.map((w) => `${w} ${TARGET_COUNTS[w]}`).join(', ')})
+  --all          run ${ALL_WORKLOADS.join(', ')} at their default counts, each in its own process
+  --json         print {"workload","count","usPerOp","seconds","peakRssMB"} (an array of them with --all)
+  --scenario     print the workload's scenario (JSON, written step by step) instead of timing it,
+                 e.g. to give the million-step file to the runner
   --vs-kernel    also time the same calls on this machine's kernel (gcc needed); adds kernelUsPerOp and ratio
   --kernel ID    simulated kernel profile: ${KERNEL_IDS.join(', ')} (default ${DEFAULT_KERNEL})`
 
@@ -49,6 +60,8 @@ export interface BenchResult {
   workload: Workload
   count: number
   usPerOp: number
+  /** Wall time of simulate() over all steps. */
+  seconds: number
   peakRssMB: number
   kernelUsPerOp?: number
   ratio?: number
@@ -69,6 +82,15 @@ export function buildWorkload(workload: Workload, count: number): Scenario {
   if (workload === 'mprotect-split') {
     steps.push({ op: 'mmap', at: 0, pages: 2 * count, prot: 'rw-', share: 'private', backing: { kind: 'anon' } })
     for (let i = 0; i < count; i++) steps.push({ op: 'mprotect', at: 2 * i + 1, pages: 1, prot: 'r--' })
+  } else if (workload === 'million') {
+    const live = Math.min(MILLION_LIVE, count)
+    for (let i = 0; i < live; i++) steps.push(oneAnonPage(i, i % 2 === 1 ? 'r--' : 'rw-'))
+    // r-- pages 1, 3, …, each between two rw- pages; the last r-- page with a rw- page above it is live-2 or live-3.
+    const toggled = Math.max(1, Math.floor((live - 1) / 2))
+    for (let k = 0; k < count - live; k++) {
+      const page = 1 + 2 * (Math.floor(k / 2) % toggled)
+      steps.push({ op: 'mprotect', at: page, pages: 1, prot: k % 2 === 0 ? 'rw-' : 'r--' })
+    }
   } else {
     const alternate = workload === 'mmap-nomerge'
     for (let i = 0; i < count; i++) steps.push(oneAnonPage(i, alternate && i % 2 === 1 ? 'r--' : 'rw-'))
@@ -78,6 +100,10 @@ export function buildWorkload(workload: Workload, count: number): Scenario {
 
 export function expectedVmaCount(workload: Workload, count: number): number {
   if (workload === 'mmap-merge') return count > 0 ? 1 : 0
+  if (workload === 'million') {
+    const live = Math.min(MILLION_LIVE, count)
+    return (count - live) % 2 === 1 ? live - 2 : live
+  }
   return workload === 'mmap-nomerge' ? count : 2 * count
 }
 
@@ -111,7 +137,7 @@ export function runEngineBench(workload: Workload, count: number, kernel: Kernel
   if (vmas !== expected) throw new Error(`${workload} ${count} left ${vmas} VMAs, expected ${expected}`)
 
   const ops = scenario.steps.length
-  return { workload, count, usPerOp: round(elapsedUs / Math.max(ops, 1)), peakRssMB: peakRssMB() }
+  return { workload, count, usPerOp: round(elapsedUs / Math.max(ops, 1)), seconds: round(elapsedUs / 1e6), peakRssMB: peakRssMB() }
 }
 
 function round(value: number): number {
@@ -146,7 +172,7 @@ function runKernelBench(workload: Workload, count: number): number {
 // ---------------------------------------------------------------- command line
 
 function formatLine(result: BenchResult): string {
-  let line = `${result.workload.padEnd(15)} count ${String(result.count).padStart(7)}   ${result.usPerOp.toFixed(2).padStart(8)} µs/op   peak RSS ${result.peakRssMB.toFixed(1)} MB`
+  let line = `${result.workload.padEnd(15)} count ${String(result.count).padStart(7)}   ${result.usPerOp.toFixed(2).padStart(8)} µs/op   ${result.seconds.toFixed(2).padStart(7)} s   peak RSS ${result.peakRssMB.toFixed(1)} MB`
   if (result.kernelUsPerOp !== undefined && result.ratio !== undefined) {
     line += `   real kernel ${result.kernelUsPerOp.toFixed(2)} µs/op   ratio ${result.ratio.toFixed(1)}×`
   }
@@ -156,7 +182,7 @@ function formatLine(result: BenchResult): string {
 /** --all: each workload in a fresh process, so peak RSS belongs to that workload alone. */
 function runAllInChildren(passThrough: string[]): BenchResult[] {
   const script = fileURLToPath(import.meta.url)
-  return WORKLOADS.map((workload) => {
+  return ALL_WORKLOADS.map((workload) => {
     const args = [...process.execArgv, script, '--workload', workload, '--count', String(TARGET_COUNTS[workload]), '--json', ...passThrough]
     const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })
     if (child.status !== 0) throw new Error(`${workload} failed (exit ${child.status})`)
@@ -175,6 +201,7 @@ function main(argv: string[]): number {
         all: { type: 'boolean' },
         json: { type: 'boolean' },
         'vs-kernel': { type: 'boolean' },
+        scenario: { type: 'boolean' },
         kernel: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -203,9 +230,12 @@ function main(argv: string[]): number {
     if (!workload || !(WORKLOADS as readonly string[]).includes(workload)) {
       return usageError(workload ? `unknown workload "${workload}"; expected one of ${WORKLOADS.join(', ')}` : 'give --workload or --all')
     }
-    const count = Number(values.count)
-    if (!values.count || !Number.isSafeInteger(count) || count < 1) {
-      return usageError(`--count must be a whole number ≥ 1, got ${values.count ?? 'nothing'}`)
+    const count = values.count === undefined ? TARGET_COUNTS[workload as Workload] : plainCount(values.count)
+    if (count === null) return usageError(`--count must be a plain whole number ≥ 1 (digits only, like 60000), got "${values.count}"`)
+    if (vsKernel && workload === 'million') return usageError('--vs-kernel times mmap-merge, mmap-nomerge and mprotect-split; the real-kernel bench has no million workload')
+    if (values.scenario) {
+      writeScenario(buildWorkload(workload as Workload, count))
+      return 0
     }
     const result = runEngineBench(workload as Workload, count, kernel as KernelId)
     if (vsKernel) {
@@ -217,6 +247,25 @@ function main(argv: string[]): number {
   } catch (error) {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1
+  }
+}
+
+/** "60000" → 60000; anything but plain decimal digits (0x10, 1e3, 1_000, +5, 07, "") → null. */
+export function plainCount(text: string): number | null {
+  if (!/^[1-9][0-9]*$/.test(text)) return null
+  const count = Number(text)
+  return Number.isSafeInteger(count) ? count : null
+}
+
+/** The scenario as compact JSON on stdout, written step by step. */
+function writeScenario(scenario: Scenario): void {
+  const out = new Output()
+  try {
+    writeJson(out, scenario, '')
+    out.write('\n')
+    out.flush()
+  } catch (error) {
+    if (!(error instanceof OutputClosed)) throw error
   }
 }
 

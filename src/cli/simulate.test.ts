@@ -34,7 +34,7 @@ function writeScenario(name: string, value: unknown): string {
 }
 
 function runCli(args: string[], input?: string) {
-  const run = spawnSync('npx', ['tsx', 'src/cli/simulate.ts', ...args], { cwd: REPO, input, encoding: 'utf8' })
+  const run = spawnSync('npx', ['tsx', 'src/cli/simulate.ts', ...args], { cwd: REPO, input, encoding: 'utf8', maxBuffer: 1 << 28 })
   return { status: run.status, stdout: run.stdout, stderr: run.stderr }
 }
 
@@ -95,7 +95,7 @@ describe('simulate CLI', () => {
   it('explains a missing file and shows the usage on --help', () => {
     const missing = runCli([join(scratch, 'nope.json')])
     expect(missing.status).toBe(2)
-    expect(missing.stderr).toMatch(/cannot read .*nope\.json: ENOENT/)
+    expect(missing.stderr).toBe(`simulate: ${join(scratch, 'nope.json')}: no such file (ENOENT)\n`)
     const help = runCli(['--help'])
     expect(help.status).toBe(0)
     expect(help.stdout).toMatch(/^Usage: npm run --silent simulate/)
@@ -105,6 +105,97 @@ describe('simulate CLI', () => {
     const run = runCli([writeScenario('extra.json', { ...scenario, author: 'me' })])
     expect(run.status).toBe(0)
     expect(run.stderr).toBe('warning: ignored unknown field: author\n')
+  })
+
+  // 130 one-page mappings, rw- and r-- in turn: every step from the 33rd on has more VMAs than
+  // the writer puts in one piece, so the streamed document is checked where it is streamed.
+  const alternating = {
+    format: 'vma-scenario/1', windowPages: 130, placement: 'fixed',
+    steps: Array.from({ length: 130 }, (_, i) => ({ op: 'mmap', name: `m${i}`, at: i, pages: 1, prot: i % 2 ? 'r--' : 'rw-', share: 'private', backing: { kind: 'anon' } })),
+  }
+  const alternatingFile = writeScenario('alternating.json', alternating)
+  const alternatingDocument = () => {
+    const loaded = loadScenario(alternating)
+    if (!loaded.ok) throw new Error(loaded.text)
+    return traceToRunnerJson(simulate(loaded.scenario, '6.18'))
+  }
+
+  it('streams exactly the bytes of JSON.stringify(document, null, 2), and of --compact', () => {
+    const document = alternatingDocument()
+    expect(runCli([alternatingFile]).stdout).toBe(`${JSON.stringify(document, null, 2)}\n`)
+    const compact = `{"kernel":"6.18","steps":[\n${document.steps.map((step) => JSON.stringify(step)).join(',\n')}\n]}\n`
+    expect(runCli(['--compact', alternatingFile]).stdout).toBe(compact)
+  })
+
+  it('--format ndjson: the head, then one line per step, each the document\'s step', () => {
+    const document = alternatingDocument()
+    const run = runCli(['--format', 'ndjson', alternatingFile])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe([JSON.stringify({ kernel: '6.18' }), ...document.steps.map((step) => JSON.stringify(step))].join('\n') + '\n')
+  })
+
+  it('--steps FROM..TO, --steps N, --steps FROM.. and --final print only those steps', () => {
+    const { steps } = alternatingDocument()
+    const indices = (args: string[]) => (JSON.parse(runCli([...args, alternatingFile]).stdout) as { steps: { index: number }[] }).steps.map((step) => step.index)
+    expect(indices(['--steps', '40..43'])).toEqual([40, 41, 42, 43])
+    expect(indices(['--steps', '7'])).toEqual([7])
+    expect(indices(['--steps', '128..'])).toEqual([128, 129, 130])
+    const final = JSON.parse(runCli(['--final', alternatingFile]).stdout) as { steps: unknown[] }
+    expect(final).toEqual({ kernel: '6.18', steps: [steps[129]] })
+    expect(runCli(['--final', '--format', 'ndjson', alternatingFile]).stdout).toBe(`{"kernel":"6.18"}\n${JSON.stringify(steps[129])}\n`)
+  })
+
+  it.each([
+    [['--steps', '0..3'], 'simulate: --steps: steps are numbered from 1, got 0'],
+    [['--steps', '0x10'], 'simulate: --steps: FROM must be a step number (a whole number ≥ 1), got "0x10"'],
+    [['--steps', '9..3'], 'simulate: --steps: TO (3) is before FROM (9)'],
+    [['--steps', '120..131'], 'simulate: --steps: the scenario has 130 steps; asked for 120..131'],
+    [['--steps', '1..2', '--final'], 'simulate: give --steps or --final, not both'],
+    [['--format', 'xml'], 'simulate: unknown format "xml"; expected one of json, ndjson, text, maps, c, kselftest'],
+    [['--format', 'text', '--final'], 'simulate: --steps and --final are for json and ndjson; text is made from the whole run'],
+  ])('refuses %j with one line and exit status 2', (args, message) => {
+    const run = runCli([...args, alternatingFile])
+    expect(run.status).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr.split('\n')[0]).toBe(message)
+  })
+})
+
+describe('simulate CLI on input that is not a scenario file', () => {
+  const TOO_BIG = 'more than 64 MiB; no scenario is that big (read stopped there)'
+
+  it('refuses a device (/dev/zero, size 0 on disk) once 64 MiB are read, with one line and exit status 2', () => {
+    const run = runCli(['/dev/zero'])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(`simulate: /dev/zero: ${TOO_BIG}\n`)
+  })
+
+  it('refuses endless standard input the same way', () => {
+    const run = spawnSync('sh', ['-c', 'npx tsx src/cli/simulate.ts - < /dev/zero'], { cwd: REPO, encoding: 'utf8' })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(`simulate: stdin: ${TOO_BIG}\n`)
+  })
+
+  it('refuses a FIFO fed without end', () => {
+    const fifo = join(scratch, 'endless.fifo')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const run = spawnSync('sh', ['-c', `(cat /dev/zero > '${fifo}' 2>/dev/null &) ; npx tsx src/cli/simulate.ts '${fifo}'`], { cwd: REPO, encoding: 'utf8' })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(`simulate: ${fifo}: ${TOO_BIG}\n`)
+  })
+
+  it('refuses a directory with one line, not a stack trace', () => {
+    const run = runCli([scratch])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(`simulate: ${scratch}: is a directory, not a scenario file\n`)
+  })
+
+  it('reads a file just under the cap through to the loader', () => {
+    const file = join(scratch, 'spaces.json')
+    writeFileSync(file, `${JSON.stringify(scenario)}${' '.repeat(64 * 1024 * 1024 - JSON.stringify(scenario).length)}`)
+    const run = runCli(['--final', file])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
   })
 })
 
@@ -138,7 +229,7 @@ describe('simulate CLI --format', () => {
   it('refuses an unknown format and a misaligned --base, naming the choices', () => {
     const bad = runCli(['--format', 'yaml', file])
     expect(bad.status).toBe(2)
-    expect(bad.stderr).toContain('unknown format "yaml"; expected one of json, text, maps, c, kselftest')
+    expect(bad.stderr).toContain('unknown format "yaml"; expected one of json, ndjson, text, maps, c, kselftest')
     const misaligned = runCli(['--format', 'text', '--base', '0x1234', file])
     expect(misaligned.status).toBe(2)
     expect(misaligned.stderr).toContain('--base: the base address must be a multiple of the page size (0x1000)')
@@ -163,7 +254,7 @@ describe('simulate --format c / kselftest', () => {
     const file = writeScenario('format-bad.json', scenario)
     const bad = runCli(['--format', 'pdf', file])
     expect(bad.status).toBe(2)
-    expect(bad.stderr).toContain('unknown format "pdf"; expected one of json, text, maps, c, kselftest')
+    expect(bad.stderr).toContain('unknown format "pdf"; expected one of json, ndjson, text, maps, c, kselftest')
     expect(runCli(['--format', 'c', '--compact', file]).status).toBe(2)
   })
 })

@@ -141,6 +141,8 @@ export interface Trace {
   /** The window base and machine properties this run assumed. */
   assumptions: RunAssumptions
   steps: StepResult[]
+  /** The result of step `i` (1-based) alone, without making every step's result as `steps` does; undefined past the steps taken. */
+  stepAt(i: number): StepResult | undefined
   /** VMAs after step `i` (1-based); 0 gives the state before the first step. */
   vmasAt(i: number): VmaView[]
   /**

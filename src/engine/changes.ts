@@ -110,7 +110,7 @@ export function changeCounts(changes: readonly VmaChange[]): string {
 
 /** The changes of step i (1-based) of a trace. */
 export function traceChanges(trace: Trace, i: number): VmaChange[] {
-  const s = trace.steps[i - 1]
+  const s = trace.stepAt(i) // one step's result, not the whole run's list
   if (!s) return []
   const view = (id: number) => trace.viewOf(id)!
   return vmaChanges(s.created.map(view), s.removed.map(view), s.op)

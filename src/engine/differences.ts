@@ -40,19 +40,47 @@ class LayoutBalance {
   }
 }
 
-/** The 1-based steps (of the steps both traces have) whose result differs. */
-export function differingSteps(a: Trace, b: Trace): number[] {
+/**
+ * What differs at a step, the one that explains most first: the errno (one
+ * kernel failed, or failed otherwise: `error`), else the outcome (`outcome`:
+ * merged on one, new on the other), else the VMAs after it (`layout`: this
+ * step did the same, but the address spaces differ, from an earlier step),
+ * else only the KSM timing (`ksm`: early on one, late on the other, and
+ * nothing else differs).
+ */
+export type DifferenceKind = 'layout' | 'outcome' | 'error' | 'ksm'
+export const DIFFERENCE_KINDS: readonly DifferenceKind[] = ['error', 'outcome', 'layout', 'ksm']
+
+/** The differing steps (1-based, ascending) and, for each, what differs. */
+export interface StepDifferences {
+  steps: number[]
+  kinds: DifferenceKind[]
+}
+
+/** The steps (of the steps both traces have) whose result differs, with what differs. */
+export function stepDifferences(a: Trace, b: Trace): StepDifferences {
   const count = Math.min(a.steps.length, b.steps.length)
   const balance = new LayoutBalance()
   for (const v of a.vmasAt(0)) balance.add(v, 1)
   for (const v of b.vmasAt(0)) balance.add(v, -1)
   const steps: number[] = []
+  const kinds: DifferenceKind[] = []
   for (let i = 1; i <= count; i++) {
     balance.step(a, i, 1)
     balance.step(b, i, -1)
     const sa = a.steps[i - 1]!
     const sb = b.steps[i - 1]!
-    if (sa.outcome !== sb.outcome || sa.ksm !== sb.ksm || sa.error !== sb.error || balance.unbalanced > 0) steps.push(i)
+    const kind: DifferenceKind | null =
+      sa.error !== sb.error ? 'error' : sa.outcome !== sb.outcome ? 'outcome' : balance.unbalanced > 0 ? 'layout' : sa.ksm !== sb.ksm ? 'ksm' : null
+    if (kind) {
+      steps.push(i)
+      kinds.push(kind)
+    }
   }
-  return steps
+  return { steps, kinds }
+}
+
+/** The 1-based steps (of the steps both traces have) whose result differs. */
+export function differingSteps(a: Trace, b: Trace): number[] {
+  return stepDifferences(a, b).steps
 }

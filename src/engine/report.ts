@@ -2,7 +2,7 @@
  * The command-line runner's JSON document (scenario-format.md, "What the
  * runner prints"): the profile, then the state after every step.
  */
-import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, Trace, VmaView } from './api'
+import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, StepResult, Trace, VmaView } from './api'
 import type { StepOp } from '../scenario/types'
 import { changeText, traceChanges, type VmaChangeKind } from './changes'
 
@@ -61,17 +61,17 @@ export function runnerVma(v: VmaView): RunnerVma {
 }
 
 export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
-  const s = trace.steps[i - 1]!
+  const s = trace.stepAt(i)
+  if (!s) throw new RangeError(`no step ${i} in this run`)
   return {
     index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
-    summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), changes: runnerChanges(trace, i), checks: s.checks,
+    summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), changes: runnerChanges(trace, i, s.op), checks: s.checks,
     ...(s.unpredictable ? { unpredictable: s.unpredictable } : {}),
   }
 }
 
-function runnerChanges(trace: Trace, i: number): RunnerChange[] {
+function runnerChanges(trace: Trace, i: number, op: StepResult['op']): RunnerChange[] {
   const changes = traceChanges(trace, i)
-  const op = trace.steps[i - 1]!.op
   const range = (v: VmaView | null): [number, number] | null => (v ? [v.start, v.end] : null)
   return changes.map((c) => ({ kind: c.kind, before: range(c.before), after: range(c.after), text: changeText(c, changes, op) }))
 }

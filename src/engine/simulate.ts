@@ -36,6 +36,21 @@ export interface SimulateOptions {
    * test flips one switch of a profile to show what that switch changes.
    */
   profile?: KernelProfile
+  /** simulate(): called after every PROGRESS_EVERY steps (and after the last) with the steps done and the total. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export const PROGRESS_EVERY = 4096
+
+/**
+ * The engine itself failed on a step (a defect: a valid scenario never makes
+ * the engine throw). Names the step; `cause` is what was thrown.
+ */
+export class EngineStepError extends Error {
+  constructor(readonly stepIndex: number, cause: unknown) {
+    super(`step ${stepIndex}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause })
+    this.name = 'EngineStepError'
+  }
 }
 
 function runStep(ctx: StepContext, step: Step): void {
@@ -60,21 +75,40 @@ const BIT_START_MERGE_ANY = 4
 const BIT_START_KSM_REGISTERED = 8
 const BIT_START_CHILD = 16
 
-/** Per-step columns: one number (or interned string) per step in each. */
+/**
+ * Per-step columns: one number (or interned string) per step in each, in
+ * typed arrays sized for the scenario's steps (a million steps cost 55 bytes each).
+ */
 class StepColumns {
-  readonly outcome: number[] = []
-  readonly ksm: number[] = []
-  readonly error: (string | null)[] = []
-  readonly rangeStart: number[] = []
-  readonly rangeEnd: number[] = []
-  readonly mapCount: number[] = []
-  readonly bits: number[] = []
-  readonly startBrk: number[] = []
-  readonly startAnonVmaId: number[] = []
-  readonly startFileId: number[] = []
-  readonly startFiles: number[] = []
+  /** Steps recorded so far. */
+  length = 0
+  readonly outcome: Uint8Array
+  readonly ksm: Uint8Array
+  readonly error: (string | null)[]
+  readonly rangeStart: Float64Array
+  readonly rangeEnd: Float64Array
+  readonly mapCount: Int32Array
+  readonly bits: Uint8Array
+  readonly startBrk: Float64Array
+  readonly startAnonVmaId: Float64Array
+  readonly startFileId: Int32Array
+  readonly startFiles: Int32Array
   /** Steps whose real result cannot be predicted, and why (few, so a map). */
   readonly unpredictable = new Map<number, string>()
+
+  constructor(steps: number) {
+    this.outcome = new Uint8Array(steps)
+    this.ksm = new Uint8Array(steps)
+    this.error = new Array<string | null>(steps).fill(null)
+    this.rangeStart = new Float64Array(steps)
+    this.rangeEnd = new Float64Array(steps)
+    this.mapCount = new Int32Array(steps)
+    this.bits = new Uint8Array(steps)
+    this.startBrk = new Float64Array(steps)
+    this.startAnonVmaId = new Float64Array(steps)
+    this.startFileId = new Int32Array(steps)
+    this.startFiles = new Int32Array(steps)
+  }
 }
 
 /**
@@ -139,7 +173,7 @@ export class SimulatedTrace implements Trace {
   get steps(): StepResult[] {
     if (!this.materialised) {
       const out: StepResult[] = []
-      for (let i = 1; i <= this.cols.outcome.length; i++) out.push(this.result(i))
+      for (let i = 1; i <= this.cols.length; i++) out.push(this.result(i))
       if (out.length < this.scenario.steps.length) return out // a run still going (Simulation): not kept
       this.materialised = out
     }
@@ -148,12 +182,12 @@ export class SimulatedTrace implements Trace {
 
   /** Steps taken (all of them once the run is over). */
   get stepCount(): number {
-    return this.cols.outcome.length
+    return this.cols.length
   }
 
   /** Step i (1-based) as a result object, without making the whole list; undefined past the steps taken. */
   stepAt(i: number): StepResult | undefined {
-    if (i < 1 || i > this.cols.outcome.length) return undefined
+    if (i < 1 || i > this.cols.length) return undefined
     return this.materialised ? this.materialised[i - 1] : this.result(i)
   }
 
@@ -230,7 +264,7 @@ export class SimulatedTrace implements Trace {
     const c = this.cols
     const k = i - 1
     const step = this.scenario.steps[k]
-    if (!step || k < 0 || k >= c.outcome.length) return null
+    if (!step || k < 0 || k >= c.length) return null
     // The re-run makes the same record ids as the run did, and never marks the trace's records dead.
     const scratch = new TraceStore(true, this.store.firstIdOf(i))
     scratch.beginStep(i)
@@ -302,7 +336,7 @@ export class Simulation {
   private readonly store = new TraceStore()
   private readonly state: ProcessState
   private readonly ids = { anonVma: 0, file: 0 }
-  private readonly cols = new StepColumns()
+  private readonly cols: StepColumns
   private readonly files: [string, FileObject][]
   private readonly ctx: StepContext
   private readonly view: SimulatedTrace
@@ -313,6 +347,7 @@ export class Simulation {
     const profile = options.profile ?? profileFor(kernel)
     const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
     this.total = scenario.steps.length
+    this.cols = new StepColumns(this.total)
     this.state = newProcess(this.store, scenario)
     // Files in creation order, so a step's starting set is a prefix.
     this.files = loadInitialState(scenario, this.state, this.store, this.ids)
@@ -343,10 +378,10 @@ export class Simulation {
       // The step that throws (a vmascope defect) is the one callers name.
       this.next = i
       const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
-      cols.startBrk.push(state.brk ?? NaN)
-      cols.startAnonVmaId.push(ids.anonVma)
-      cols.startFileId.push(ids.file)
-      cols.startFiles.push(files.length)
+      cols.startBrk[i] = state.brk ?? NaN
+      cols.startAnonVmaId[i] = ids.anonVma
+      cols.startFileId[i] = ids.file
+      cols.startFiles[i] = files.length
       store.beginStep(index)
       const filesBefore = state.files.size
       ctx.reset()
@@ -357,14 +392,15 @@ export class Simulation {
       }
       const rep = ctx.report
       finishReport(step, rep)
-      cols.outcome.push(OUTCOMES.indexOf(rep.outcome))
-      cols.ksm.push(KSM.indexOf(rep.ksm))
-      cols.error.push(rep.error)
-      cols.rangeStart.push(rep.range ? rep.range[0] : NaN)
-      cols.rangeEnd.push(rep.range ? rep.range[1] : NaN)
-      cols.mapCount.push(state.mm.count)
+      cols.outcome[i] = OUTCOMES.indexOf(rep.outcome)
+      cols.ksm[i] = KSM.indexOf(rep.ksm)
+      cols.error[i] = rep.error
+      cols.rangeStart[i] = rep.range ? rep.range[0] : NaN
+      cols.rangeEnd[i] = rep.range ? rep.range[1] : NaN
+      cols.mapCount[i] = state.mm.count
       if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
-      cols.bits.push(startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0))
+      cols.bits[i] = startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0)
+      cols.length = index
       store.endStep(state.mm)
     }
     this.next = end
@@ -383,6 +419,13 @@ export class Simulation {
 
 export function simulate(scenario: Scenario, kernel: KernelId, options: SimulateOptions = {}): Trace {
   const run = new Simulation(scenario, kernel, options)
-  run.advance(Infinity)
+  const { onProgress } = options
+  try {
+    if (!onProgress) run.advance(Infinity)
+    else do onProgress(run.advance(PROGRESS_EVERY), run.total)
+    while (run.done < run.total)
+  } catch (error) {
+    throw new EngineStepError(run.done + 1, error) // `done` stays at the step that threw
+  }
   return run.trace
 }

@@ -85,9 +85,16 @@ export interface Vma {
   readonly labels: readonly Label[]
   /** Step at which this record was made (0 = initial state). */
   readonly born: number
-  /** Step at which it left the address space; Infinity while alive. */
+  /** Step at which it left the address space; ALIVE (above any step number) while alive. */
   died: number
 }
+
+/**
+ * `died` of a live record: above any step (the format allows 1,000,000), and a
+ * small integer, so V8 keeps the field untagged instead of boxing Infinity in
+ * a heap number per record (16 bytes each, millions of records in a long run).
+ */
+export const ALIVE = 0x3fff_ffff
 
 /** Everything a record holds but its identity and lifetime. */
 export type VmaFields = Omit<Vma, 'id' | 'structId' | 'dupOf' | 'born' | 'died'>
@@ -111,7 +118,7 @@ export class VmaRecord implements Vma {
   readonly anonymous: boolean
   readonly hook: FileHook | null
   readonly labels: readonly Label[]
-  died = Infinity
+  died = ALIVE
   readonly structId: number
 
   /** `structId` 0: a new struct (this record is its first); `dupOf`: the struct it was duplicated from. */
@@ -134,8 +141,11 @@ export class VmaRecord implements Vma {
 
 export const vmaPages = (v: { start: Page; end: Page }): number => v.end - v.start
 
+const NO_LABELS: readonly Label[] = Object.freeze([])
+
 /** Labels of `labels` clipped to [start, end). */
-export function clipLabels(labels: readonly Label[], start: Page, end: Page): Label[] {
+export function clipLabels(labels: readonly Label[], start: Page, end: Page): readonly Label[] {
+  if (labels.length === 0) return NO_LABELS // unnamed mappings: one shared empty list, not one per record
   const out: Label[] = []
   for (const l of labels) {
     const s = l.start > start ? l.start : start

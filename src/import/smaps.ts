@@ -39,6 +39,8 @@ export interface SmapsMapping {
   flags: string[] | null
   /** VmFlags mnemonics the engine does not model (kept, shown, not simulated). */
   otherMnemonics: string[]
+  /** Every other "Name: value" line of the mapping (Rss, Pss, Swap, KSM…), as the kernel wrote the value ("12 kB"). */
+  fields: Record<string, string>
   /** The smaps "Anonymous:" size in KiB (faulted anonymous pages), null when absent. */
   anonymousKiB: number | null
   /** The smaps "Rss:" size in KiB, null when absent. */
@@ -154,6 +156,7 @@ export function parseSmaps(text: string): ParsedSmaps {
       otherMnemonics: [],
       anonymousKiB: null,
       rssKiB: null,
+      fields: {},
     }
     inDroppedBlock = false
     lastEnd = endPage
@@ -188,5 +191,6 @@ function readField(m: SmapsMapping, name: string, value: string, lineNo: number,
     if (name === 'Anonymous') m.anonymousKiB = Number(kb[1])
     else m.rssKiB = Number(kb[1])
   }
-  // Other fields (Size, Pss, THPeligible, ProtectionKey…) are not needed.
+  // Every field is kept as the kernel wrote it, for the VMA table (Size, Rss, Pss, Swap, KSM…).
+  if (/^[A-Za-z][A-Za-z0-9_]{0,40}$/.test(name) && value.length <= 64) m.fields[name] = value
 }

@@ -77,6 +77,7 @@ export function importSmapsText(text: string, fileName = 'smaps'): ImportedProce
       else problems.push({ line: m.line, message: 'VmFlags disagree with the permissions on this mapping\'s line; the flags are taken from the permissions' })
     }
     if (m.anonymousKiB !== null && m.anonymousKiB > 0) vma.anonVma = ++anonVma
+    if (Object.keys(m.fields).length > 0) vma.smaps = m.fields
     if (kind.backing === 'heap' && brkBase === undefined) brkBase = m.startPage
     vmas.push(vma)
   }

@@ -1,7 +1,7 @@
 /**
  * A scenario in IndexedDB, in pieces: a header (the scenario without its steps
  * and initial VMAs) and chunks of CHUNK_ITEMS steps or VMAs. A 1,000,000-step
- * scenario is 100 puts, each a structured clone of 10,000 small objects (a few
+ * scenario is 200 puts, each a structured clone of 5,000 small objects (a few
  * milliseconds), with the event loop free in between; never one long task.
  *
  * Writes are crash-safe: the chunks of a new version go under a new
@@ -12,7 +12,7 @@
 import type { InitialVma, Scenario, Step } from '../scenario/types'
 import type { WorkDb } from './kv'
 
-export const CHUNK_ITEMS = 10_000
+export const CHUNK_ITEMS = 5_000
 /** Bumped when the stored shape changes; a header with another version is ignored. */
 export const STORED_SCENARIO_VERSION = 1
 
@@ -80,14 +80,16 @@ async function writeScenarioNow(db: WorkDb, key: string, scenario: Scenario): Pr
 export async function readScenario(db: WorkDb, key: string): Promise<Scenario | null> {
   const header = await db.get<ScenarioHeader>(headerKey(key))
   if (!header || header.version !== STORED_SCENARIO_VERSION || header.shell?.format !== 'vma-scenario/1') return null
-  const chunks = await db.getMany<unknown[]>(chunkKeys(key, header))
-  if (chunks.some((chunk) => !Array.isArray(chunk))) return null
+  // One chunk per request, one after another: each answer is deserialised in a task of its own.
   const steps: Step[] = []
   const vmas: InitialVma[] = []
-  chunks.forEach((chunk, index) => {
+  const keys = chunkKeys(key, header)
+  for (let index = 0; index < keys.length; index++) {
+    const chunk = await db.get<unknown[]>(keys[index]!)
+    if (!Array.isArray(chunk)) return null
     const target: unknown[] = index < header.stepChunks ? steps : vmas
-    for (const item of chunk as unknown[]) target.push(item)
-  })
+    for (const item of chunk) target.push(item)
+  }
   const scenario: Scenario = { ...header.shell, steps }
   if (header.shell.initial) scenario.initial = { ...header.shell.initial, vmas }
   return scenario

@@ -12,7 +12,7 @@
 import type { Trace } from '../engine/api'
 import type { Scenario } from '../scenario/types'
 import { C_PRELUDE, runtimeFor } from './c-runtime'
-import { headerComment, planReproducer, setupStatements, wantTables, type PlannedStep } from './step-plan'
+import { bufferDefines, headerComment, planReproducer, setupStatements, wantTables, type PlannedStep } from './step-plan'
 
 /** The TAP reporting the program adds to the shared runtime. */
 const TAP_RUNTIME = String.raw`/* ---------- TAP ---------- */
@@ -153,6 +153,7 @@ export function cProgram(scenario: Scenario, trace: Trace): string {
     headerComment(plan, 'reproducer', build),
     '#define _GNU_SOURCE',
     C_PRELUDE,
+    bufferDefines(plan),
     runtimeFor(plan.needs),
     TAP_RUNTIME,
     '/* ---------- what the profile predicts after each step ---------- */',

@@ -82,8 +82,12 @@ export const C_PRELUDE = String.raw`#include <errno.h>
 
 /** The runtime proper, in sections (see runtimeFor); the scenario's own tables come after it. */
 const C_RUNTIME = String.raw`#define VS_PAGE 4096UL
+#ifndef VS_MAX_VMAS /* the generator sizes these for the scenario */
 #define VS_MAX_VMAS 8192
+#endif
+#ifndef VS_SMAPS_SIZE
 #define VS_SMAPS_SIZE (16 << 20)
+#endif
 #define VS_EXT4_MAGIC 0xEF53
 #define VS_TMPFS_MAGIC 0x01021994
 

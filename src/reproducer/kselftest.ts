@@ -13,7 +13,7 @@
 import type { Trace } from '../engine/api'
 import type { Scenario } from '../scenario/types'
 import { C_PRELUDE, runtimeFor } from './c-runtime'
-import { headerComment, planReproducer, setupStatements, wantTables, type PlannedStep, type ReproducerPlan } from './step-plan'
+import { bufferDefines, headerComment, planReproducer, setupStatements, wantTables, type PlannedStep, type ReproducerPlan } from './step-plan'
 
 const MATCHES = String.raw`/* ---------- the check after each step ---------- */
 
@@ -119,6 +119,7 @@ export function kselftest(scenario: Scenario, trace: Trace): string {
   return [
     headerComment(plan, 'kselftest', build),
     C_PRELUDE,
+    bufferDefines(plan),
     // The TEST_F forks by itself (the parent waits and checks the child), so no vs_fork_and_follow_child.
     runtimeFor(new Set([...plan.needs].filter((n) => n !== 'fork'))),
     MATCHES,

@@ -22,7 +22,8 @@ import { loadScenario } from '../scenario/load'
 import type { Scenario } from '../scenario/types'
 import { cProgram } from './c-program'
 import { kselftest, testName } from './kselftest'
-import { planReproducer } from './step-plan'
+import { planReproducer, ReproducerTooLarge } from './step-plan'
+import { findStressScenario } from '../scenario/stress'
 
 const support = machineSupport([6, 17])
 const describeOnLinux = support.ok ? describe : describe.skip
@@ -134,6 +135,25 @@ describe('the plan of a reproducer', () => {
       "device '/dev/fb0': only /dev/zero can be mapped for real",
       'step 1 was not run, so the address space is no longer the one the profile predicts',
     ])
+  })
+
+  it('refuses a scenario whose checks would be too large to be of use, saying why', () => {
+    const stress = findStressScenario('stress-65530')!.build()
+    const trace = simulate(stress, '6.18')
+    expect(() => cProgram(stress, trace)).toThrow(ReproducerTooLarge)
+    expect(() => kselftest(stress, trace)).toThrow(/too large for a C reproducer: checking each of its 65,530 steps would list 2,147,\d{3},\d{3} expected VMAs \(at most 200,000\)/)
+  })
+
+  it("sizes the program's buffers for the largest layout it checks", () => {
+    const vmas = Array.from({ length: 2000 }, (_, k) => ({ start: 2 * k, end: 2 * k + 1, prot: 'rw-', share: 'private', backing: 'anon' }))
+    const loaded = loadScenario(JSON.stringify({
+      format: 'vma-scenario/1', title: 'many', windowPages: 4000, initial: { vmas },
+      steps: [{ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value: 1 }],
+    }))
+    if (!loaded.ok) throw new Error(loaded.text)
+    const source = cProgram(loaded.scenario, simulate(loaded.scenario, '6.18'))
+    expect(source).toMatch(/^#define VS_MAX_VMAS 4064$/m)
+    expect(source).toContain('step 1: the scenario starts from an address space of its own')
   })
 
   it('names the kselftest after the scenario, as a C identifier', () => {

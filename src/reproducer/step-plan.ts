@@ -9,6 +9,7 @@
  * reason: the real address space is then no longer the predicted one.
  */
 import type { KernelId, Trace } from '../engine/api'
+import { profileFor } from '../engine/profiles'
 import type { Scenario, Step } from '../scenario/types'
 import type { RuntimeSection } from './c-runtime'
 import { realObjects, type RealFile, type RealFileType } from './real-objects'
@@ -58,6 +59,8 @@ export interface ReproducerPlan {
   /** initial.mergeAny with an empty initial address space: prctl(PR_SET_MEMORY_MERGE, 1) before step 1. */
   mergeAnyAtStart: boolean
   steps: PlannedStep[]
+  /** The most VMAs the window holds after any step (sizes the program's buffers). */
+  maxVmas: number
   /** The optional runtime sections the runnable steps use. */
   needs: Set<RuntimeSection>
   /** Steps skipped for a reason known when the file is written (not because an earlier one was). */
@@ -187,8 +190,21 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
 
 const ERRNO_NAME = /^E[A-Z0-9]+$/
 
+/** The most expected VMAs, over all steps, a reproducer lists (each is one line of C). */
+export const MAX_EXPECTED_VMAS = 200_000
+
+/** A scenario whose reproducer would be too large to be of use; the message says why and what to do. */
+export class ReproducerTooLarge extends Error {}
+
 export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan {
-  const real = realObjects(scenario)
+  const expected = trace.steps.reduce((sum, s) => sum + s.mapCount, 0)
+  if (expected > MAX_EXPECTED_VMAS)
+    throw new ReproducerTooLarge(
+      `this scenario is too large for a C reproducer: checking each of its ${scenario.steps.length.toLocaleString('en-US')} steps would list ${expected.toLocaleString('en-US')} expected VMAs (at most ${MAX_EXPECTED_VMAS.toLocaleString('en-US')}); export a scenario with fewer steps or VMAs`,
+    )
+  // The program is for the chosen kernel: a hook it does not have is no reason to skip.
+  const profile = profileFor(trace.kernel)
+  const real = realObjects(scenario, { hasMmapPrepare: profile.hasMmapPrepare, mremapMovesManyVmas: profile.mremapMovesManyVmas })
   const initialVmas = scenario.initial?.vmas.length ?? 0
   const maxMapCount = scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const skippedAhead: { index: number; reason: string }[] = []
@@ -240,6 +256,7 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   })
   return {
     kernel: trace.kernel,
+    maxVmas: steps.reduce((m, s) => Math.max(m, s.want.length), 0),
     needs,
     title: cText(scenario.title ?? 'untitled scenario'),
     notes: cText(scenario.notes ?? ''),
@@ -264,6 +281,17 @@ export function wantTables(plan: ReproducerPlan): { text: string; names: string[
     return name
   })
   return { text: lines.join('\n'), names }
+}
+
+/**
+ * The program's buffers, sized for the scenario: room for every VMA the window
+ * may hold (with headroom, so a kernel that makes more still shows them) and
+ * for /proc/self/smaps (about 1.5 KiB a VMA, plus the process's own).
+ */
+export function bufferDefines(plan: ReproducerPlan): string {
+  const vmas = Math.max(1024, plan.maxVmas * 2 + 64)
+  const smapsBytes = Math.max(16 << 20, (vmas + 512) * 1536)
+  return `#define VS_MAX_VMAS ${vmas}\n#define VS_SMAPS_SIZE ${smapsBytes}\n`
 }
 
 /** The files, the break and KSM at start, as C statements run before the window is used. */

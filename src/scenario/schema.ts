@@ -338,6 +338,14 @@ export const initialVmaSchema = z
       .max(MAX_PAGE_VALUE, { error: (issue) => `anon_vma number ${describeValue(issue.input)} is too large` })
       .optional()
       .describe('anon_vma identity when faulted (the same number is the same anon_vma); absent = unfaulted.'),
+    smaps: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/, { error: 'expected an smaps field name like "Rss"' }),
+        z.string({ error: (issue) => `expected the field's value as text ("12 kB"), got ${describeValue(issue.input)}` }).max(64, { error: 'too long for an smaps value' }),
+        { error: (issue) => `expected the smaps fields as an object ({"Rss": "12 kB"}), got ${describeValue(issue.input)}` },
+      )
+      .optional()
+      .describe('The other smaps lines of an imported process ("Rss": "12 kB", "Swap": "0 kB", "KSM": "0 kB"…), as the kernel wrote them: shown in the VMA table, not simulated.'),
   })
   .describe('One VMA present before the first step (pages window-relative, end exclusive).')
 

@@ -133,6 +133,11 @@ export interface InitialVma {
   flags?: string[]
   /** anon_vma identity when faulted (same number = same anon_vma); absent = unfaulted. */
   anonVma?: number
+  /**
+   * Extension: the other smaps lines of an imported process ("Rss": "12 kB",
+   * "KSM": "0 kB", …), as the kernel wrote them. Shown, never simulated.
+   */
+  smaps?: Record<string, string>
 }
 
 export interface InitialState {

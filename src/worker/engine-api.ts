@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink'
 import type { Check, KernelId, Trace, VmaView } from '../engine/api'
-import { differingSteps } from '../engine/differences'
+import { stepDifferences } from '../engine/differences'
 import { Simulation, type SimulatedTrace } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
@@ -227,7 +227,7 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
 
     stepChecks: (runId, step) => stepChecks(kept(runId).trace, runId, step),
 
-    differingSteps: (runIdA, runIdB) => differingSteps(kept(runIdA).trace, kept(runIdB).trace),
+    differingSteps: (runIdA, runIdB) => stepDifferences(kept(runIdA).trace, kept(runIdB).trace),
 
     release(runId) {
       runs.delete(runId)

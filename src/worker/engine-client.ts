@@ -15,6 +15,7 @@
  * - Choosing between concurrent answers (dropping stale ones) is the caller's
  *   job: see `LatestRequest`.
  */
+import type { StepDifferences } from '../engine/differences'
 import * as Comlink from 'comlink'
 import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
@@ -246,7 +247,7 @@ export class EngineClient {
     return this.call(`explaining step ${step}`, (remote) => remote.stepChecks(run.runId, step))
   }
 
-  differingSteps(a: EngineRun, b: EngineRun): Promise<number[]> {
+  differingSteps(a: EngineRun, b: EngineRun): Promise<StepDifferences> {
     this.checkGeneration(a)
     this.checkGeneration(b)
     return this.call('comparing two kernels', (remote) => remote.differingSteps(a.runId, b.runId))

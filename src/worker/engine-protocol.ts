@@ -9,6 +9,7 @@
  * crosses the worker boundary in one piece.
  */
 import type { Check, KernelId, StepResult } from '../engine/api'
+import type { StepDifferences } from '../engine/differences'
 import type { Scenario } from '../scenario/types'
 import type { StepColumns, VmaColumns } from './columns'
 
@@ -105,9 +106,9 @@ export interface EngineWorkerApi {
   /**
    * The steps (1-based) whose result differs between two runs of the same
    * scenario: outcome, ksm, error, or the VMAs compared by (start, end, prot,
-   * mergeable), exactly, however large (engine/differences.ts).
+   * mergeable), exactly, however large, with what differs at each (engine/differences.ts).
    */
-  differingSteps(runIdA: number, runIdB: number): number[]
+  differingSteps(runIdA: number, runIdB: number): StepDifferences
   /** Forgets a run the main thread no longer shows. */
   release(runId: number): void
 }

@@ -34,6 +34,7 @@ import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 
 import type { StepResult, VmaView } from '../../engine/api'
 import { BACKING_TOKEN, Legend } from './Legend'
 import { CANVAS_MIN_VMAS, CanvasStrip } from './CanvasStrip'
+import { ProtLane } from './ProtLane'
 import {
   compressedAxis,
   compressedColumns,
@@ -351,6 +352,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
       </div>
       <div ref={stripRef} className="relative w-full">
         {ready && onCanvas && <CanvasStrip vmas={vmas} scale={scale} box={STRIP_BOX} height={LAYOUT.height} />}
+        {ready && <ProtLane vmas={vmas} scale={scale} top={STRIP_BOTTOM + 1} />}
         <svg
           ref={svgRef}
           role="img"

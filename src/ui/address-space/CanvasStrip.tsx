@@ -13,7 +13,8 @@
  * theme changes (an attribute of <html>, or the system colour scheme).
  * Labels, outlines, brackets and the axis stay in the SVG drawn on top.
  */
-import { useEffect, useLayoutEffect, useRef, type JSX } from 'react'
+import { useLayoutEffect, useRef, type JSX } from 'react'
+import { useThemeChange } from './use-theme-change'
 import type { VmaView } from '../../engine/api'
 import type { PageScale } from './scales'
 import { BACKING_KINDS, type StripBox } from './strip-geometry'
@@ -134,20 +135,10 @@ export function CanvasStrip({ vmas, scale, box, height }: CanvasStripProps): JSX
   }, [vmas, scale, box, height])
 
   // The theme changed: read the colours again and redraw.
-  useEffect(() => {
-    const refresh = () => {
-      paletteRef.current = null
-      drawRef.current()
-    }
-    const observer = new MutationObserver(refresh)
-    observer.observe(document.documentElement, { attributes: true })
-    const scheme = window.matchMedia('(prefers-color-scheme: dark)')
-    scheme.addEventListener('change', refresh)
-    return () => {
-      observer.disconnect()
-      scheme.removeEventListener('change', refresh)
-    }
-  }, [])
+  useThemeChange(() => {
+    paletteRef.current = null
+    drawRef.current()
+  })
 
   const width = Math.floor(scale.width as number)
   return (

@@ -6,6 +6,7 @@
 import type { CSSProperties, JSX } from 'react'
 import type { BackingKind } from '../../engine/api'
 import { BACKING_KINDS } from './strip-geometry'
+import { PROT_CLASSES, PROT_TOKEN } from './prot-lane'
 
 export const BACKING_TOKEN: Record<BackingKind, string> = {
   anon: 'var(--vma-anon)',
@@ -47,6 +48,24 @@ export function Legend({ showHighlight }: LegendProps): JSX.Element {
       >
         mergeable (mg)
       </Item>
+      <li aria-hidden="true" className="h-3 w-px bg-(--border)" />
+      <li className="flex max-w-full min-w-0 flex-wrap items-center gap-x-1.5 gap-y-0.5" data-testid="legend-prot">
+        <span>prot lane:</span>
+        {PROT_CLASSES.map((k) => (
+          <span key={k} className="flex items-center gap-0.5 font-mono">
+            <span aria-hidden="true" className="inline-block h-1.5 w-3 rounded-[1px]" style={{ background: `var(${PROT_TOKEN[k]})` }} />
+            {k}
+          </span>
+        ))}
+        <span className="flex items-center gap-0.5">
+          <span aria-hidden="true" className="inline-block h-1.5 w-3" style={{ background: 'repeating-linear-gradient(90deg, var(--prot-rw) 0 2px, var(--prot-r) 2px 4px)' }} />
+          mixed
+        </span>
+        <span className="flex items-center gap-0.5">
+          <span aria-hidden="true" className="inline-block h-1.5 w-0.5" style={{ background: 'var(--fg)' }} />
+          flags differ
+        </span>
+      </li>
       <li aria-hidden="true" className="h-3 w-px bg-(--border)" />
       <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-new)' }}>new</Item>
       <Item style={{ boxShadow: 'inset 0 0 0 2px var(--change-merged)' }}>expanded</Item>

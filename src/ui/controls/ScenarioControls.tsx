@@ -3,7 +3,7 @@
  * .svg/.png vmascope exported; through loadScenario; a broken file shows what is wrong and keeps the current
  * scenario) and "Download scenario" (the current one as .json).
  */
-import { memo, useId, useRef } from 'react'
+import { memo, useId } from 'react'
 import { GALLERY, galleryTitle } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -12,6 +12,7 @@ import type { Scenario } from '../../scenario/types'
 import { FIELD_LABEL, SELECT, TOOL_BUTTON } from './control-styles'
 import { Icon } from '../icons/icons'
 import { openScenarioFile } from '../export/use-file-drop'
+import { FileButton } from '../import/FileButton'
 
 const FILE_OPTION = '__file__'
 
@@ -36,13 +37,11 @@ function download(scenario: Scenario, source: ScenarioSource): void {
 export const ScenarioControls = memo(function ScenarioControls() {
   const store = useExplorerStoreApi()
   const source = useExplorer((s) => s.source)
-  const fileInput = useRef<HTMLInputElement>(null)
   const selectId = useId()
 
   const onFile = async (file: File | undefined) => {
     if (!file) return
     await openScenarioFile(store, file) // a .json, or an .svg/.png that vmascope exported
-    if (fileInput.current) fileInput.current.value = '' // opening the same file again fires change again
   }
 
   return (
@@ -51,7 +50,7 @@ export const ScenarioControls = memo(function ScenarioControls() {
         <label htmlFor={selectId}>Scenario</label>
         <select
           id={selectId}
-          className={`${SELECT} w-80 max-w-[40vw] font-sans`}
+          className={`${SELECT} w-80 max-w-[calc(100vw-6rem)] font-sans sm:max-w-[40vw]`}
           value={source.kind === 'gallery' ? source.id : FILE_OPTION}
           onChange={(event) => store.getState().openGalleryScenario(event.currentTarget.value)}
         >
@@ -70,17 +69,16 @@ export const ScenarioControls = memo(function ScenarioControls() {
           </optgroup>
         </select>
       </span>
-      <label className={`${TOOL_BUTTON} cursor-pointer focus-within:outline-2 focus-within:outline-focus`}>
-        <Icon name="open" />
-        Open scenario file
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,.svg,.png,application/json,image/svg+xml,image/png"
-          className="sr-only"
-          onChange={(event) => void onFile(event.currentTarget.files?.[0])}
-        />
-      </label>
+      <FileButton
+        label="Open scenario file"
+        icon={<Icon name="open" />}
+        title="A vmascope scenario (.json), or an .svg/.png vmascope exported; you can also drop or paste one anywhere"
+        accept=".json,.svg,.png,application/json,image/svg+xml,image/png"
+        onChange={(event) => {
+          const input = event.currentTarget
+          void onFile(input.files?.[0]).then(() => (input.value = '')) // opening the same file again fires change again
+        }}
+      />
       <button
         type="button"
         className={TOOL_BUTTON}

@@ -8,7 +8,7 @@ export const EditorColumn = memo(function EditorColumn() {
   const open = useEditorOpen()
   if (!open) return null
   return (
-    <div className="flex min-h-0 w-[min(32rem,40vw)] flex-col">
+    <div className="flex min-h-0 w-full min-w-0 flex-col lg:w-[min(32rem,40vw)]">
       <Suspense fallback={<p role="status" className="p-3 text-[13px] text-muted">Loading the editor…</p>}>
         <ScenarioEditor onClose={() => setEditorOpen(false)} />
       </Suspense>

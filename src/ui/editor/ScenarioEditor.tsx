@@ -8,12 +8,13 @@
  * the edited step); one that does not stays in the editor's draft, with the
  * loader's message next to the field (or the JSON line) it names.
  */
-import { useCallback, useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { loadScenario, type LoadResult } from '../../scenario/load'
 import type { Scenario, StepOp } from '../../scenario/types'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
+import { pasteTooLarge } from '../import/read-capped'
 import { editHistoryFor } from './edit-history'
 import { lineInMessage, lineOfPath } from './json-locate'
 import {
@@ -23,6 +24,8 @@ import {
   draftOf,
   getField,
   isStepOp,
+  duplicateStep,
+  emptyScenarioDocument,
   moveStep,
   addressFromInput,
   addressHint,
@@ -61,6 +64,18 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   const [state, setState] = useState<DraftState>(() => ({ base: scenario, draft: draftOf(scenario), json: null }))
   const [view, setView] = useState<'form' | 'json'>('form')
   const [addOp, setAddOp] = useState<StepOp>('mmap')
+  const section = useRef<HTMLElement>(null)
+  const stepList = useRef<HTMLOListElement>(null)
+  // Focus moves into the editor when it opens (its first field), and to a step just added.
+  useEffect(() => {
+    section.current?.querySelector<HTMLElement>('[data-editor-body] input, [data-editor-body] textarea')?.focus()
+  }, [])
+  const focusStep = (index: number) =>
+    requestAnimationFrame(() => stepList.current?.children[index]?.querySelector<HTMLElement>('input, select, textarea')?.focus())
+  const newEmptyScenario = () => {
+    const loaded = loadScenario(emptyScenarioDocument())
+    if (loaded.ok) store.getState().openScenario(loaded.scenario, { kind: 'file', name: 'New scenario' })
+  }
 
   // A scenario changed from outside (undo, gallery, link) replaces the draft.
   const current: DraftState = state.base === scenario ? state : { base: scenario, draft: draftOf(scenario), json: null }
@@ -109,11 +124,14 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   const stepFor = (index: number) => index + 1
 
   return (
-    <section aria-labelledby="scenario-editor-title" className="flex min-h-0 flex-col border-l border-line bg-panel" data-testid="scenario-editor">
+    <section ref={section} aria-labelledby="scenario-editor-title" className="flex min-h-0 flex-col border-l border-line bg-panel" data-testid="scenario-editor">
       <div className="flex flex-wrap items-center gap-1.5 border-b border-line px-3 py-1.5">
         <h2 id="scenario-editor-title" className="mr-auto text-[13px] font-semibold">
           Scenario editor
         </h2>
+        <button type="button" className={TOOL_BUTTON} onClick={newEmptyScenario} title="Start from nothing (the scenario on screen is kept in My scenarios if you edited it)">
+          New empty scenario
+        </button>
         <button type="button" className={TOOL_BUTTON} onClick={() => history.undo()} disabled={!history.canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z Meta+Z">
           Undo
         </button>
@@ -135,13 +153,13 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       <p role="status" data-testid="editor-status" className={`border-b border-line px-3 py-1 text-[12px] ${error ? 'text-fail' : 'text-muted'}`}>
         {error ? `Not applied: ${error.path ? `${error.path}: ` : ''}${error.message}` : `Applied · ${draft.steps.length} step${draft.steps.length === 1 ? '' : 's'}`}
       </p>
-      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2">
+      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2" data-editor-body>
         {view === 'json' ? (
           <JsonView text={current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`} error={error} onChange={changeJson} />
         ) : (
           <div className="space-y-3">
             <ScenarioFields draft={draft} error={error} onChange={(next) => change(next, { groupKey: 'scenario' })} />
-            <ol className="space-y-2" aria-label="Steps of the scenario">
+            <ol ref={stepList} className="space-y-2" aria-label="Steps of the scenario">
               {draft.steps.map((step, index) => (
                 <li key={index}>
                   <StepForm
@@ -152,6 +170,10 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
                     onField={(key, value) => change(setStepField(draft, index, key, value), { groupKey: `${index}.${key}`, step: stepFor(index) })}
                     onMove={(by) => change(moveStep(draft, index, by), { step: stepFor(index + by) })}
                     onRemove={() => change(removeStep(draft, index), { step: Math.min(store.getState().step, draft.steps.length - 1) })}
+                    onDuplicate={() => {
+                      change(duplicateStep(draft, index), { step: stepFor(index + 1) })
+                      focusStep(index + 1)
+                    }}
                   />
                 </li>
               ))}
@@ -167,7 +189,14 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
                   ))}
                 </select>
               </label>
-              <button type="button" className={TOOL_BUTTON} onClick={() => change(addStep(draft, addOp), { step: draft.steps.length + 1 })}>
+              <button
+                type="button"
+                className={TOOL_BUTTON}
+                onClick={() => {
+                  change(addStep(draft, addOp), { step: draft.steps.length + 1 })
+                  focusStep(draft.steps.length)
+                }}
+              >
                 Add step
               </button>
             </div>
@@ -252,9 +281,10 @@ interface StepFormProps {
   onField(key: string, value: unknown): void
   onMove(by: -1 | 1): void
   onRemove(): void
+  onDuplicate(): void
 }
 
-function StepForm({ step, index, count, error, onField, onMove, onRemove }: StepFormProps) {
+function StepForm({ step, index, count, error, onField, onMove, onRemove, onDuplicate }: StepFormProps) {
   const id = useId()
   const n = index + 1
   const fields = isStepOp(step.op) ? STEP_FIELDS[step.op] : []
@@ -274,6 +304,9 @@ function StepForm({ step, index, count, error, onField, onMove, onRemove }: Step
         </button>
         <button type="button" className={SMALL_BUTTON} aria-label={`Move step ${n} down`} title="Move down" disabled={index === count - 1} onClick={() => onMove(1)}>
           ↓
+        </button>
+        <button type="button" className={SMALL_BUTTON} aria-label={`Duplicate step ${n}`} title="Duplicate step" onClick={onDuplicate}>
+          ⧉
         </button>
         <button type="button" className={SMALL_BUTTON} aria-label={`Remove step ${n}`} title="Remove" onClick={onRemove}>
           ✕
@@ -397,6 +430,7 @@ function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onC
   const lines = text.split('\n').length
   const errorLine = error ? (lineInMessage(error.message) ?? lineOfPath(text, error.path)) : null
   const [scrollTop, setScrollTop] = useState(0)
+  const [pasteProblem, setPasteProblem] = useState<string | null>(null)
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="text-[12px] text-muted">
@@ -419,12 +453,24 @@ function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onC
           aria-describedby={error ? `${id}-error` : undefined}
           value={text}
           onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onPaste={(e) => {
+            // The 64 MiB cap holds for a paste too: refused before it reaches the text, the draft or the parser.
+            const area = e.currentTarget
+            const problem = pasteTooLarge(area.value, area.selectionEnd - area.selectionStart, e.clipboardData.getData('text/plain'))
+            if (problem) e.preventDefault()
+            setPasteProblem(problem)
+          }}
           onChange={(e) => onChange(e.currentTarget.value)}
           className="min-w-0 flex-1 resize-none bg-transparent px-2 py-1 whitespace-pre text-fg outline-none"
           style={{ height: '60vh' }}
           wrap="off"
         />
       </div>
+      {pasteProblem && (
+        <p role="alert" className="text-[12px] text-fail" data-testid="paste-error">
+          {pasteProblem}
+        </p>
+      )}
       {error && (
         <p id={`${id}-error`} className="text-[12px] text-fail" data-testid="json-error">
           {errorLine !== null ? `Line ${errorLine}: ` : ''}

@@ -3,7 +3,7 @@ import { loadScenario } from '../../scenario/load'
 import { createExplorerStore } from '../../store/explorer-store'
 import { EditHistory } from './edit-history'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { addStep, addressFromInput, addressHint, addressProblem, draftOf, moveStep, removeStep, setStepField, numberFromInput, OPS, type Draft } from './scenario-draft'
+import { addStep, addressFromInput, addressHint, addressProblem, draftOf, duplicateStep, emptyScenarioDocument, moveStep, removeStep, setStepField, numberFromInput, OPS, type Draft } from './scenario-draft'
 
 const empty: Draft = { format: 'vma-scenario/1', steps: [] }
 
@@ -77,6 +77,30 @@ describe('edit history', () => {
     store.getState().openGalleryScenario('brk')
     expect(history.canUndo).toBe(false)
     expect(history.undo()).toBe(false)
+  })
+})
+
+describe('quicker editing', () => {
+  it('names new mappings A, B, C… and places each after the last mapping', () => {
+    let draft = addStep(addStep(addStep(empty, 'mmap'), 'prctl'), 'mmap')
+    expect(draft.steps.map((s) => [s.name, s.at])).toEqual([['A', 0], [undefined, undefined], ['B', 2]])
+    draft = addStep(draft, 'mmap')
+    expect(draft.steps[3]).toMatchObject({ name: 'C', at: 4 })
+  })
+
+  it('duplicates a step right after it; a copied mmap gets the next free name and a free place', () => {
+    const draft = duplicateStep(addStep(addStep(empty, 'mmap'), 'mprotect'), 0)
+    expect(draft.steps.map((s) => s.op)).toEqual(['mmap', 'mmap', 'mprotect'])
+    expect(draft.steps[1]).toMatchObject({ name: 'B', at: 2, pages: 2, prot: 'rw-' })
+    const again = duplicateStep(draft, 2)
+    expect(again.steps[3]).toEqual(again.steps[2])
+    expect(again.steps[3]).not.toBe(again.steps[2])
+    expect(loadScenario({ ...again, windowPages: 64 }).ok).toBe(true)
+  })
+
+  it('starts an empty scenario that loads', () => {
+    const loaded = loadScenario(emptyScenarioDocument())
+    expect(loaded.ok && loaded.scenario.steps).toEqual([])
   })
 })
 

@@ -209,6 +209,28 @@ export function addStep(draft: Draft, op: StepOp): Draft {
   return next
 }
 
+/**
+ * A copy of step `index` right after it. A copied mmap gets the next free
+ * name and the first page after the last mapping, so it maps beside, not over.
+ */
+export function duplicateStep(draft: Draft, index: number): Draft {
+  const original = draft.steps[index]
+  if (!original) return draft
+  const copy: DraftStep = structuredClone(original)
+  if (copy.op === 'mmap') {
+    copy.name = nextName(draft)
+    if (typeof copy.at === 'number') copy.at = freePage(draft)
+  }
+  const steps = draft.steps.slice()
+  steps.splice(index + 1, 0, copy)
+  return { ...draft, steps }
+}
+
+/** A scenario with no steps, as a new empty scenario starts. */
+export function emptyScenarioDocument(): Draft {
+  return { format: 'vma-scenario/1', title: 'New scenario', windowPages: 64, placement: 'fixed', steps: [] }
+}
+
 export function removeStep(draft: Draft, index: number): Draft {
   return { ...draft, steps: draft.steps.filter((_, i) => i !== index) }
 }

@@ -18,6 +18,7 @@
  *   cache, and the neighbours of the shown step are prefetched so that the next
  *   step can be drawn in the same frame as the key press.
  */
+import type { DifferenceKind } from '../../engine/differences'
 import type { Check, KernelId, StepResult, VmaView } from '../../engine/api'
 import { viewsBefore } from '../../engine/by-start'
 import type { Scenario } from '../../scenario/types'
@@ -62,8 +63,8 @@ export interface SessionSnapshot {
   running: RunStatus[]
   /** A note on what just happened that is not a failure (a cancelled run); null when none. */
   notice: string | null
-  /** Steps whose results differ between the two kernels; null when not comparing (or not known yet). */
-  differing: ReadonlySet<number> | null
+  /** Steps whose results differ between the two kernels, with what differs; null when not comparing (or not known yet). */
+  differing: ReadonlyMap<number, DifferenceKind> | null
   /** A run is in flight. */
   busy: boolean
   /** What failed, in words; null when the last requests succeeded. */
@@ -394,7 +395,7 @@ export class EngineSession {
       const found = await this.client.differingSteps(primary, compare)
       if (!this.latestDiff.isCurrent(request)) return
       this.failures.delete('compare-steps')
-      this.publish({ differing: new Set(found) })
+      this.publish({ differing: new Map(found.steps.map((step, i) => [step, found.kinds[i]!])) })
     } catch (error) {
       if (this.latestDiff.isCurrent(request)) this.setFailure('compare-steps', `Comparing kernels: ${describe(error)}`)
     }

@@ -8,7 +8,7 @@
  * memoised (React.memo at their definitions): each re-renders only when its
  * own props or store slices change.
  */
-import { useCallback, useLayoutEffect, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useEngineSession, useSessionSnapshot, useShownStep } from '../engine-session/use-engine-session'
 import { AppHeader } from '../header/AppHeader'
@@ -23,6 +23,7 @@ import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
 import { StepList } from '../steps/StepList'
+import { DifferenceKey } from '../steps/DifferenceMark'
 import { usePlayback } from '../steps/use-playback'
 import { useStepHotkeys } from '../steps/use-step-hotkeys'
 import { EngineStatus } from './EngineStatus'
@@ -30,8 +31,16 @@ import { KernelPane } from './KernelPane'
 import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
 import { MyScenarios } from '../library/MyScenarios'
+import { findTargets, useFindTargets } from '../find/find-targets'
+import { FindBar } from '../find/FindBar'
+import { OverviewPanel } from '../overview/OverviewPanel'
+import { StepJumps } from '../find/StepJumps'
+import { StepFilterSelect, useFilteredSteps } from '../find/StepFilterSelect'
 import { StepAnnouncer } from './StepAnnouncer'
 import { markStepShown } from './perf-marks'
+import type { VmaView } from '../../engine/api'
+
+const NO_VMAS: VmaView[] = []
 
 export function ExplorerApp() {
   const store = useExplorerStoreApi()
@@ -53,11 +62,20 @@ export function ExplorerApp() {
   useLayoutEffect(() => {
     if (primary) markStepShown(primary.step)
   }, [primary])
+  const kernelDifferences = comparing ? snapshot.differing : null
+  const primarySteps = snapshot.primary?.steps
+  useEffect(() => {
+    findTargets.setState({ kernelDifferences, ...(primarySteps ? { steps: primarySteps } : {}) })
+  }, [kernelDifferences, primarySteps])
+  const filter = useFindTargets((s) => s.filter)
+  const only = useFilteredSteps(filter, primarySteps ?? null)
 
   return (
-    <div className="grid h-full grid-rows-[auto_auto_minmax(0,1fr)] bg-bg text-fg">
+    // Wide (≥ 1024 px): three columns, each scrolling on its own. Narrow: one column, the page
+    // scrolls down (never sideways), the step list gets a bounded height of its own.
+    <div className="grid min-h-full grid-cols-[minmax(0,1fr)] grid-rows-[auto_auto_auto] bg-bg text-fg lg:h-full lg:grid-rows-[auto_auto_minmax(0,1fr)]">
       <AppHeader onOpenHelp={openHelp} />
-      <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5 border-b border-line bg-panel px-3 py-1.5">
+      <div className="flex min-w-0 flex-wrap items-center gap-x-5 gap-y-1.5 border-b border-line bg-panel px-3 py-1.5 [&>*]:max-w-full [&>*]:min-w-0">
         <ScenarioControls />
         <KernelControls />
         <ViewControls />
@@ -65,17 +83,26 @@ export function ExplorerApp() {
         <OpenTraceControl />
         <ShareToolbar />
       </div>
-      <div className="grid min-h-0 grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
-        <aside aria-label="Scenario and steps" className="flex min-h-0 flex-col border-r border-line bg-panel">
-          <ScenarioNotes />
-          <MyScenarios />
-          <h2 className="px-3 pt-2 pb-1 text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
-          {comparing && (
-            <p className="px-3 pb-1 text-[11.5px] text-muted">
-              ≠ marks the steps whose outcome, KSM timing, error or VMAs differ between the kernels.
-            </p>
+      <div className="grid min-h-0 min-w-0 grid-cols-1 lg:grid-cols-[minmax(17rem,22rem)_minmax(0,1fr)_auto]">
+        <aside aria-label="Scenario and steps" className="flex min-h-0 min-w-0 flex-col border-b border-line bg-panel lg:border-r lg:border-b-0">
+          {/* The notes and the kept scenarios share at most a third of the column (scrolling on
+              their own when longer), so the step list keeps most of it at any height. */}
+          <div className="shrink-0 lg:max-h-[33%] lg:overflow-y-auto">
+            <ScenarioNotes />
+            <MyScenarios />
+          </div>
+          <div className="flex items-center justify-between gap-2 px-3 pt-2 pb-1">
+            <h2 className="text-[12px] font-semibold tracking-wide text-muted uppercase">Steps</h2>
+            <StepFilterSelect />
+          </div>
+          {comparing && <DifferenceKey />}
+          {snapshot.primary && (
+            <OverviewPanel
+              primary={snapshot.primary}
+              compare={comparing && snapshot.compare ? snapshot.compare : null}
+            />
           )}
-          <nav aria-label="Step list" className="min-h-0 flex-1 overflow-y-auto">
+          <nav aria-label="Step list" className="max-h-[45vh] min-h-0 flex-1 overflow-y-auto lg:max-h-none">
             {snapshot.primary ? (
               <StepList
                 steps={snapshot.primary.steps}
@@ -84,6 +111,7 @@ export function ExplorerApp() {
                 compareKernel={comparing ? (snapshot.compare?.kernel ?? null) : null}
                 current={step}
                 differing={comparing ? snapshot.differing : null}
+                only={only}
                 onSelect={selectStep}
               />
             ) : (
@@ -91,13 +119,15 @@ export function ExplorerApp() {
             )}
           </nav>
         </aside>
-        <main className="min-h-0 scroll-pt-24 overflow-y-auto px-3 py-2">
-          <div className="sticky top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2">
+        <main className="@container min-h-0 min-w-0 scroll-pt-24 px-3 py-2 lg:overflow-y-auto">
+          <div className="top-0 z-10 -mx-3 mb-2 flex flex-col gap-1.5 border-b border-line bg-bg px-3 pb-2 lg:sticky">
             <StepControls />
+            <StepJumps />
+            <FindBar vmas={primary?.vmas ?? NO_VMAS} />
             <EngineStatus snapshot={snapshot} onRetry={() => session.retry()} onCancel={() => session.cancel()} />
           </div>
           {primary ? (
-            <div className={comparing ? 'grid grid-cols-2 gap-3' : ''}>
+            <div className={comparing ? 'grid grid-cols-1 gap-3 @3xl:grid-cols-2' : ''}>
               <KernelPane shown={primary} kernel={primary.run.kernel} tableName="VMAs" label={comparing ? primary.run.kernel : null} id="primary" />
               {comparing && second && (
                 <KernelPane

@@ -10,6 +10,8 @@ import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import type { ShownStep } from '../engine-session/engine-session'
 import { VmaTable } from '../vma-table/VmaTable'
+import { rangeKey, type ImportedFields } from '../vma-table/table-sort'
+import type { InitialVma } from '../../scenario/types'
 import { WhyPanel } from '../why/WhyPanel'
 import { AddressSpaceView } from '../address-space'
 import { useSteadyHeight } from './use-steady-height'
@@ -22,6 +24,14 @@ interface KernelPaneProps {
   /** The kernel's name on the view in compare mode; null when one kernel is shown. */
   label: string | null
   id: string
+}
+
+/** The smaps lines an import gave, by "start:end" (null when the scenario has none). */
+function importedFieldsOf(vmas: readonly InitialVma[] | undefined): ImportedFields | null {
+  if (!vmas?.some((v) => v.smaps)) return null
+  const map = new Map<string, Readonly<Record<string, string>>>()
+  for (const v of vmas) if (v.smaps) map.set(rangeKey(v), v.smaps)
+  return map
 }
 
 const SECTION_TITLE = 'text-[12px] font-semibold tracking-wide text-muted uppercase'
@@ -42,11 +52,21 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
     return byId
   }, [shown])
   const actions = store.getState()
+  const initialVmas = shown.run.scenario.initial?.vmas
+  const imported = useMemo(() => importedFieldsOf(initialVmas), [initialVmas])
+  const mergeable = useMemo(() => shown.vmas.reduce((n, v) => n + (v.mergeable ? 1 : 0), 0), [shown.vmas])
   const viewBox = useRef<HTMLDivElement>(null)
   useSteadyHeight(viewBox)
 
   return (
     <section aria-label={label ? `Kernel ${kernel}` : undefined} className="flex min-w-0 flex-col gap-2" data-kernel={kernel} data-pane={id}>
+      <h2 className="flex flex-wrap items-baseline gap-x-2 px-0.5 text-[13px]" data-testid="pane-header" data-vmas={shown.vmas.length} data-mergeable={mergeable}>
+        <span className="font-mono font-semibold">{kernel}</span>
+        <span>
+          {shown.vmas.length.toLocaleString('en-US')} {shown.vmas.length === 1 ? 'VMA' : 'VMAs'}, {mergeable.toLocaleString('en-US')} mg
+        </span>
+        <span className="text-[11.5px] text-muted">at step {shown.step}</span>
+      </h2>
       <div ref={viewBox} className="rounded border border-line bg-panel p-2">
         <AddressSpaceView
           vmas={shown.vmas}
@@ -80,6 +100,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
           realProcess={shown.run.scenario.initial?.base !== undefined}
           pinnedVmaId={pinnedVmaId}
           onPinVma={actions.pinVma}
+          imported={imported}
         />
       </div>
     </section>

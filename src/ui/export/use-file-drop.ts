@@ -1,16 +1,28 @@
 /**
- * Dropping a file anywhere on the explorer opens it like "Open scenario
- * file": a scenario .json, or an .svg/.png that vmascope exported.
- * Only drops that carry files are taken; anything else (text dragged within
- * the page) is left alone.
+ * Dropping a file anywhere on the explorer opens it: a scenario .json, an
+ * .svg/.png that vmascope exported, the text of /proc/PID/smaps or maps, or a
+ * recording (told apart by content, src/ui/import/open-anything.ts). Pasting
+ * such text anywhere outside a text field opens it the same way. Only drops
+ * that carry files are taken; anything else (text dragged within the page)
+ * is left alone.
  */
 import { useEffect } from 'react'
 import { scenarioErrorText, type ExplorerStore } from '../../store/explorer-store'
+import { isTextField } from '../present/typing-target'
+import { InputTooLarge, readBytesCapped } from '../import/read-capped'
 
 export async function openScenarioFile(store: ExplorerStore, file: File): Promise<boolean> {
   // The reader (and the scenario validator behind it) is fetched on first use.
-  const [{ openScenarioBytes }, bytes] = await Promise.all([import('../../export/open-exported-file'), file.arrayBuffer()])
-  const opened = openScenarioBytes(new Uint8Array(bytes))
+  let loaded
+  try {
+    loaded = await Promise.all([import('../../export/open-exported-file'), readBytesCapped(file)])
+  } catch (error) {
+    if (!(error instanceof InputTooLarge)) throw error
+    store.setState({ scenarioError: `${file.name}: ${error.message}` })
+    return false
+  }
+  const [{ openScenarioBytes }, bytes] = loaded
+  const opened = openScenarioBytes(bytes)
   if (opened.ok) return store.getState().openScenarioText(JSON.stringify(opened.scenario), file.name)
   store.setState({ scenarioError: `${file.name}: ${scenarioErrorText(opened.error)}` })
   return false
@@ -29,13 +41,22 @@ export function useScenarioFileDrop(store: ExplorerStore): void {
       if (!carriesFiles(event)) return
       event.preventDefault()
       const file = event.dataTransfer?.files[0]
-      if (file) void openScenarioFile(store, file)
+      if (file) void import('../import/open-anything').then(({ openAnyFile }) => openAnyFile(store, file))
+    }
+    const onPaste = (event: ClipboardEvent) => {
+      if (isTextField(event.target) || event.target instanceof HTMLSelectElement) return
+      const text = event.clipboardData?.getData('text/plain') ?? ''
+      if (text.trim() === '') return
+      event.preventDefault()
+      void import('../import/open-anything').then(({ openText }) => openText(store, text))
     }
     document.addEventListener('dragover', onDragOver)
     document.addEventListener('drop', onDrop)
+    document.addEventListener('paste', onPaste)
     return () => {
       document.removeEventListener('dragover', onDragOver)
       document.removeEventListener('drop', onDrop)
+      document.removeEventListener('paste', onPaste)
     }
   }, [store])
 }

@@ -13,9 +13,9 @@ export const AppHeader = memo(function AppHeader({ onOpenHelp }: { onOpenHelp():
   const store = useExplorerStoreApi()
 
   return (
-    <header className="flex items-center gap-3 border-b border-line bg-panel px-3 py-1.5">
-      <h1 className="font-mono text-[15px] font-bold tracking-tight">vmascope</h1>
-      <p className="min-w-0 flex-1 truncate text-[12.5px] text-muted">
+    <header className="flex min-w-0 items-center gap-3 border-b border-line bg-panel px-3 py-1.5">
+      <h1 className="mr-auto font-mono text-[15px] font-bold tracking-tight sm:mr-0">vmascope</h1>
+      <p className="hidden min-w-0 flex-1 truncate text-[12.5px] text-muted sm:block">
         Step through the VMAs of a Linux process and see, check by check, why each mapping merged or not, on each kernel.
       </p>
       <button

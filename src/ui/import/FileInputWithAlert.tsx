@@ -1,21 +1,21 @@
-/** A labelled file input with the alert that says why its last file could not be used. */
-import { useId, type ChangeEvent, type JSX } from 'react'
+/** A file button (FileButton) with the alert that says why its last file could not be used. */
+import type { ChangeEvent, JSX } from 'react'
+import { FileButton } from './FileButton'
 
 export interface FileInputWithAlertProps {
   label: string
   accept: string
   onChange(event: ChangeEvent<HTMLInputElement>): void
   alert: string | null
+  title?: string
 }
 
-export function FileInputWithAlert({ label, accept, onChange, alert }: FileInputWithAlertProps): JSX.Element {
-  const inputId = useId()
+export function FileInputWithAlert({ label, accept, onChange, alert, title }: FileInputWithAlertProps): JSX.Element {
   return (
     <>
-      <label htmlFor={inputId} className="flex items-center gap-1.5 text-[12.5px]">
-        <span>{label}</span>
-        <input id={inputId} type="file" accept={accept} onChange={onChange} className="max-w-48 text-[12px]" />
-      </label>
+      <span className="flex items-center gap-1.5">
+        <FileButton label={label} accept={accept} onChange={onChange} title={title} />
+      </span>
       {alert && (
         <p role="alert" className="text-[12px] text-(--check-fail)">
           {alert}

@@ -6,6 +6,7 @@
  */
 import { useState, type ChangeEvent, type JSX } from 'react'
 import { FileInputWithAlert } from './FileInputWithAlert'
+import { readTextCapped } from './read-capped'
 import type { SmapsProblem } from '../../import/smaps'
 
 export interface ImportSmapsInputProps {
@@ -31,7 +32,7 @@ export function ImportSmapsInput({ onImport }: ImportSmapsInputProps): JSX.Eleme
     const file = input.files?.[0]
     if (!file) return
     try {
-      const [text, { importSmapsText }] = await Promise.all([file.text(), import('../../import/to-scenario')])
+      const [text, { importSmapsText }] = await Promise.all([readTextCapped(file), import('../../import/to-scenario')])
       const imported = importSmapsText(text, file.name)
       const vmas = imported.document.initial.vmas.length
       setReport({ fileName: file.name, vmas, problems: imported.problems, skipped: imported.skipped })

@@ -3,7 +3,7 @@
  * the open scenario on someone's real kernel) shown beside the simulation:
  * the real kernel's address space at the current step, what differs there in
  * words, and the list of recorded steps with every differing one marked
- * (data-differs="true", as compare mode marks steps).
+ * (data-differs="error" or "layout", and a DifferenceMark, as compare mode marks steps).
  *
  * The comparison simulates the scenario once more in this thread (recordings
  * are of small scenarios: the recorder runs each step as a real system call);
@@ -14,12 +14,16 @@ import type { KernelId, VmaView } from '../../engine/api'
 import type { Scenario } from '../../scenario/types'
 import { AddressSpaceView } from '../address-space'
 import { FileInputWithAlert } from '../import/FileInputWithAlert'
+import { InputTooLarge, readTextCapped } from '../import/read-capped'
 import type { Recording } from './recording'
+import type { DifferenceKind } from '../../engine/differences'
+import { DifferenceMark } from '../steps/DifferenceMark'
+import { findTargets } from '../find/find-targets'
 import { subscribeRecordings } from './recording-inbox'
 
 interface Comparison {
   recording: Recording
-  differing: ReadonlySet<number>
+  differing: ReadonlyMap<number, DifferenceKind>
   words: (step: number) => string[]
   views: (step: number) => VmaView[]
 }
@@ -36,7 +40,7 @@ export interface RecordingSectionProps {
 }
 
 async function compare(text: string, scenario: Scenario, kernel: KernelId): Promise<Comparison | string> {
-  const [{ parseRecording, recordingMismatch, differingRecordedSteps, stepDifferences, recordedVmaViews }, { simulate }] = await Promise.all([
+  const [{ parseRecording, recordingMismatch, recordedDifferenceKinds, stepDifferences, recordedVmaViews }, { simulate }] = await Promise.all([
     import('./recording'),
     import('../../engine/simulate'),
   ])
@@ -50,7 +54,7 @@ async function compare(text: string, scenario: Scenario, kernel: KernelId): Prom
   const recording = parsed.recording
   return {
     recording,
-    differing: new Set(differingRecordedSteps(recording, { errorAt: (i) => at(i).error, vmasAt: (i) => at(i).vmas })),
+    differing: recordedDifferenceKinds(recording, { errorAt: (i) => at(i).error, vmasAt: (i) => at(i).vmas }),
     words: (i) => (recording.steps[i - 1] ? stepDifferences(recording.steps[i - 1]!, at(i)) : []),
     views: (i) => recordedVmaViews(recording.steps[i - 1]),
   }
@@ -62,7 +66,7 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
   const [comparison, setComparison] = useState<Comparison | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
 
-  // A recording another part of the page made (an opened trace's real VMAs).
+  // A recording another part of the page made (an opened trace's real VMAs, a dropped or pasted recording).
   useEffect(() => subscribeRecordings((offered) => {
     setFile(offered)
     if (!offered) {
@@ -92,13 +96,24 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
       current = false
     }
   }, [file, scenario, kernel])
+  // The differing steps, for "Next difference" and the overview (outside this section).
+  useEffect(() => {
+    const counts = comparison ? Int32Array.from({ length: comparison.recording.steps.length + 1 }, (_, i) => (i === 0 ? (scenario.initial?.vmas.length ?? 0) : (comparison.recording.steps[i - 1]?.vmas.length ?? 0))) : null
+    findTargets.setState({ recordingDifferences: comparison?.differing ?? null, recordingCounts: counts })
+    return () => findTargets.setState({ recordingDifferences: null, recordingCounts: null })
+  }, [comparison, scenario])
 
   const onChange = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget
     const chosen = input.files?.[0]
     if (!chosen) return
-    setFile({ name: chosen.name, text: await chosen.text() })
     input.value = ''
+    try {
+      setFile({ name: chosen.name, text: await readTextCapped(chosen) })
+    } catch (error) {
+      if (!(error instanceof InputTooLarge)) throw error
+      setProblem(`${chosen.name}: ${error.message}`) // the recording shown so far stays
+    }
   }
 
   const recordedVmas = useMemo(() => (comparison ? comparison.views(step) : []), [comparison, step])
@@ -139,19 +154,19 @@ export function RecordingSection(props: RecordingSectionProps): JSX.Element {
           )}
           <ol aria-label="Recorded steps" className="mt-1 max-h-48 overflow-y-auto text-[12px]">
             {comparison.recording.steps.map((s) => {
-              const differs = comparison.differing.has(s.index)
+              const differs = comparison.differing.get(s.index)
               return (
-                <li key={s.index} data-recorded-step={s.index} data-differs={differs ? 'true' : undefined}>
+                <li key={s.index} data-recorded-step={s.index} data-differs={differs}>
                   <button
                     type="button"
                     aria-current={s.index === step ? 'step' : undefined}
                     onClick={() => props.onSelectStep(s.index)}
                     className={`w-full px-1 text-left font-mono ${s.index === step ? 'bg-selection' : ''}`}
                   >
-                    {differs ? '≠ ' : '  '}
                     {s.index}. {s.op}
                     {s.error ? ` → ${s.error}` : ''}
                     {s.unsupported !== undefined ? ' (not recorded here)' : ''}
+                    {differs && <> <DifferenceMark kind={differs} /></>}
                   </button>
                 </li>
               )

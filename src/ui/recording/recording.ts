@@ -9,6 +9,7 @@
  * the decision record are not visible from user space). Pure: no DOM, so the
  * engine worker can run the comparison next to the trace.
  */
+import type { DifferenceKind } from '../../engine/differences'
 import { z } from 'zod'
 import type { VmaView } from '../../engine/api'
 import type { Scenario } from '../../scenario/types'
@@ -98,6 +99,23 @@ export function stepDifferences(recorded: RecordedStep, simulated: { error: stri
   }
   if (!same) {
     out.push(`VMAs: real kernel ${a.map(vmaWords).join(' | ') || '(none)'}; simulation ${b.map(vmaWords).join(' | ') || '(none)'}`)
+  }
+  return out
+}
+
+/**
+ * What differs at each differing step, as compare mode says it
+ * (engine/differences.ts): `error` when the errno differs, else `layout`. A
+ * recording has no outcome or KSM timing of its own to compare.
+ */
+export function recordedDifferenceKinds(
+  recording: Recording,
+  simulated: { errorAt(step: number): string | null; vmasAt(step: number): readonly LayoutVma[] },
+): Map<number, DifferenceKind> {
+  const out = new Map<number, DifferenceKind>()
+  for (const step of differingRecordedSteps(recording, simulated)) {
+    const recorded = recording.steps[step - 1]
+    out.set(step, recorded && recorded.error !== simulated.errorAt(step) ? 'error' : 'layout')
   }
   return out
 }

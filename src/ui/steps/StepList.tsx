@@ -1,14 +1,18 @@
 /**
  * The list of steps, each in words (the engine's summary) with its outcome,
  * KSM timing and error. Step 0 is the initial state. In compare mode every
- * step whose result differs between the two kernels is marked (a visible ≠
- * and data-differs="true"), and the second kernel's badges are shown under it.
+ * step whose result differs between the two kernels is marked with what
+ * differs (DifferenceMark: "≠ outcome", and data-differs="layout" | "outcome" |
+ * "error" | "ksm"), and the second kernel's badges are shown under it.
  */
 import { memo, useEffect, useLayoutEffect, useRef } from 'react'
 import { useRowWindow } from '../vma-table/use-row-window'
 import type { KernelId } from '../../engine/api'
 import type { StepSummary } from '../../worker/engine-protocol'
 import { StepBadges } from './StepBadges'
+import { DifferenceMark } from './DifferenceMark'
+import { lowerBound } from '../find/step-navigation'
+import type { DifferenceKind } from '../../engine/differences'
 
 interface StepListProps {
   steps: StepSummary[]
@@ -16,7 +20,9 @@ interface StepListProps {
   compareKernel: KernelId | null
   kernel: KernelId
   current: number
-  differing: ReadonlySet<number> | null
+  differing: ReadonlyMap<number, DifferenceKind> | null
+  /** Only these steps (ascending), when the list is filtered; null = every step. */
+  only?: readonly number[] | null
   onSelect(step: number): void
 }
 
@@ -35,7 +41,7 @@ interface StepItemProps {
   kernel: KernelId
   compareKernel: KernelId | null
   selected: boolean
-  differs: boolean
+  differs: DifferenceKind | null
   onSelect(step: number): void
 }
 
@@ -49,7 +55,7 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
   return (
     <li
       data-step={index}
-      data-differs={differs ? 'true' : undefined}
+      data-differs={differs ?? undefined}
       className="border-b border-line/60 [contain-intrinsic-size:auto_50px] [content-visibility:auto]"
       style={props.height === undefined ? undefined : { height: props.height, overflow: 'hidden' }}
     >
@@ -80,11 +86,7 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
             </span>
           )}
         </span>
-        {differs && (
-          <span className="shrink-0 font-mono text-[13px] leading-5 font-bold text-accent" title="The two kernels differ at this step">
-            ≠<span className="sr-only"> differs between kernels</span>
-          </span>
-        )}
+        {differs && <DifferenceMark kind={differs} />}
       </button>
     </li>
   )
@@ -98,6 +100,10 @@ export const StepList = memo(function StepList(props: StepListProps) {
     scrollerRef.current = listRef.current?.parentElement ?? null
   }, [])
   const { current } = props
+  const onlyRef = useRef(props.only ?? null)
+  useLayoutEffect(() => {
+    onlyRef.current = props.only ?? null
+  }, [props.only])
   const rowPx = props.compareSteps ? WINDOWED_COMPARE_ROW_PX : WINDOWED_ROW_PX
 
   // Keep the current step in view. Deferred until after the frame is painted: scrolling
@@ -108,7 +114,10 @@ export const StepList = memo(function StepList(props: StepListProps) {
       timer = setTimeout(() => {
         const item = listRef.current?.querySelector(`li[data-step="${current}"]`)
         if (item) item.scrollIntoView({ block: 'nearest' })
-        else if (scrollerRef.current) scrollerRef.current.scrollTop = Math.max(0, current * rowPx - scrollerRef.current.clientHeight / 2)
+        else if (scrollerRef.current) {
+          const row = onlyRef.current ? lowerBound(onlyRef.current, current) : current
+          scrollerRef.current.scrollTop = Math.max(0, row * rowPx - scrollerRef.current.clientHeight / 2)
+        }
       }, 0)
     })
     return () => {
@@ -119,11 +128,16 @@ export const StepList = memo(function StepList(props: StepListProps) {
 
   // Long lists (the stress scenarios) are virtualised: only the items near the
   // scroll position are in the DOM, each rowPx high.
-  const total = props.steps.length + 1
+  const only = props.only ?? null
+  const total = only ? only.length : props.steps.length + 1
   const windowed = total >= WINDOWED_MIN_STEPS
   const { first, end } = useRowWindow(scrollerRef, windowed ? total : 0, rowPx)
   const from = windowed ? first : 0
-  const rows = windowed ? (from === 0 ? [null, ...props.steps.slice(0, end - 1)] : props.steps.slice(from - 1, end - 1)) : [null, ...props.steps]
+  const to = windowed ? end : total
+  /** The step shown in row `row` of the list. */
+  const stepAt = (row: number) => (only ? only[row]! : row)
+  const rows: number[] = []
+  for (let row = from; row < to; row++) rows.push(stepAt(row))
   return (
     <ol
       ref={listRef}
@@ -131,8 +145,9 @@ export const StepList = memo(function StepList(props: StepListProps) {
       className="text-fg"
       style={windowed ? { paddingTop: first * rowPx, paddingBottom: (total - end) * rowPx } : undefined}
     >
-      {rows.map((result, i) => {
-        const index = from + i
+      {rows.length === 0 && <li className="px-3 py-2 text-[12.5px] text-muted">No step is of this kind.</li>}
+      {rows.map((index, i) => {
+        const result = index > 0 ? (props.steps[index - 1] ?? null) : null
         return (
         <StepItem
           // Windowed: items are slots, refilled in place when the window moves far.
@@ -144,7 +159,7 @@ export const StepList = memo(function StepList(props: StepListProps) {
           kernel={props.kernel}
           compareKernel={props.compareKernel}
           selected={index === props.current}
-          differs={props.differing?.has(index) ?? false}
+          differs={props.differing?.get(index) ?? null}
           onSelect={props.onSelect}
         />
         )

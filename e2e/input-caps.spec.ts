@@ -1,0 +1,68 @@
+/**
+ * The page reads every input with the 64 MiB cap enforced while reading: a
+ * file opened, dropped, given as a recording or as smaps, and text pasted into
+ * the JSON editor. Each gets a clear message and the current scenario stays.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import { openScenario, tableLayout, vmaTable } from './explorer-helpers.js'
+
+// 64 MiB and one byte of spaces, as files on disk (Playwright takes buffers only up to 50 MB).
+const dir = mkdtempSync(join(tmpdir(), 'vmascope-caps-'))
+const overCap = (name: string): string => {
+  const path = join(dir, name)
+  writeFileSync(path, Buffer.alloc(64 * 1024 * 1024 + 1, 0x20))
+  return path
+}
+const TOO_BIG = 'more than 64 MiB; vmascope reads files up to 64 MiB (reading stopped there)'
+
+test.describe('inputs over 64 MiB', () => {
+  test.setTimeout(120_000)
+
+  test('"Open scenario file" refuses the file, names it, and keeps the scenario', async ({ page }) => {
+    await openScenario(page, 'seed', '6.18')
+    const title = await page.locator('#scenario-title').textContent()
+    await page.getByLabel('Open scenario file').setInputFiles(overCap('huge.json'))
+    await expect(page.getByRole('alert')).toContainText(`huge.json: ${TOO_BIG}`)
+    await expect(page.locator('#scenario-title')).toHaveText(title ?? '')
+    await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }])
+  })
+
+  test('"Import smaps file" and "Open recording" refuse it with the same message', async ({ page }) => {
+    await openScenario(page, 'seed', '6.18')
+    await page.getByLabel('Import smaps file').setInputFiles(overCap('huge.smaps'))
+    await expect(page.getByTestId('smaps-import').getByRole('alert')).toContainText(`huge.smaps: ${TOO_BIG}`)
+    await page.getByLabel('Open recording').setInputFiles(overCap('huge.recording.json'))
+    await expect(page.getByTestId('recording-section').getByRole('alert')).toContainText(`huge.recording.json: ${TOO_BIG}`)
+    await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }])
+  })
+
+  test('a paste into the JSON editor that would pass 64 MiB is refused and changes nothing', async ({ page }) => {
+    await openScenario(page, 'seed', '6.18')
+    await page.getByRole('button', { name: 'Edit scenario' }).click()
+    const editor = page.getByTestId('scenario-editor')
+    await editor.getByRole('button', { name: 'JSON' }).click()
+    const json = editor.getByLabel('Scenario JSON (vma-scenario/1)')
+    const before = await json.inputValue()
+    await json.focus()
+    const changed = await json.evaluate((area: HTMLTextAreaElement) => {
+      const data = new DataTransfer()
+      data.setData('text/plain', ' '.repeat(64 * 1024 * 1024 + 1))
+      const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+      area.dispatchEvent(event)
+      return event.defaultPrevented
+    })
+    expect(changed).toBe(true)
+    await expect(editor.getByTestId('paste-error')).toHaveText('The paste was refused: the JSON would be larger than 64 MiB, more than any scenario. Nothing was changed.')
+    expect(await json.inputValue()).toBe(before)
+    // A paste of ordinary size goes through as before.
+    await json.evaluate((area: HTMLTextAreaElement) => {
+      const data = new DataTransfer()
+      data.setData('text/plain', ' ')
+      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    })
+    await expect(editor.getByTestId('paste-error')).toHaveCount(0)
+  })
+})
