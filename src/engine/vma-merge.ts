@@ -153,7 +153,7 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
   const prev = a.prev
   // "Does the input range span an existing VMA? (cases 5 - 8)"
   const from = prev ? prev.end : 0
-  const curr = mm.overlapping(Math.max(from, a.start), a.end)[0] ?? null
+  const curr = a.end > Math.max(from, a.start) ? (mm.overlapping(Math.max(from, a.start), a.end)[0] ?? null) : null
   const next = !curr || a.end === curr.end ? (mm.lookup(a.end) ?? null) : null
   const rangeName = curr || (prev && a.start < prev.end) ? 'the modified range' : 'the new range'
   const mergePrev = prev !== null && a.start === prev.end && canVmaMergeAfter(ctx, prev, a, rangeName)
