@@ -21,6 +21,8 @@ export interface RunHead {
   kernel: string
   /** The simulated run (absent for a recording). */
   trace?: Trace
+  /** The window base and machine properties the run assumed (the document's `machine`), when known. */
+  machine?: unknown
   scenario: Scenario
   /** The steps that will be written (1-based, ascending), and how many the run has. */
   first: number
@@ -49,7 +51,7 @@ export interface OutputFormat {
 }
 
 /** The document head without `steps`, as JSON.stringify writes it: `{"kernel":"6.18"` (no closing brace). */
-const headOpen = (head: RunHead): string => JSON.stringify({ kernel: head.kernel }).slice(0, -1)
+const headOpen = (head: RunHead): string => JSON.stringify({ kernel: head.kernel, machine: head.machine }).slice(0, -1)
 
 const emptySelection = (head: RunHead): boolean => head.first > head.last
 
@@ -62,7 +64,10 @@ const json: OutputFormat = {
   description: 'one JSON document {"kernel","steps":[…]} (the default); --compact puts each step on one line',
   begin(out, head) {
     if (head.compact) out.write(`${headOpen(head)},"steps":[\n`)
-    else out.write(`{\n  "kernel": ${JSON.stringify(head.kernel)},\n  "steps": [`)
+    else {
+      const machine = head.machine === undefined ? '' : `\n  "machine": ${JSON.stringify(head.machine, null, 2).split('\n').join('\n  ')},`
+      out.write(`{\n  "kernel": ${JSON.stringify(head.kernel)},${machine}\n  "steps": [`)
+    }
     if (!head.compact && emptySelection(head)) out.write(']')
   },
   step(out, step, n, head) {

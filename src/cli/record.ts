@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const failure = writeSteps({
-      kernel: result.kernel, scenario: loaded.scenario, steps: result.steps, format: FORMATS[format],
+      kernel: result.kernel, machine: result.machine, scenario: loaded.scenario, steps: result.steps, format: FORMATS[format],
       compact: values.compact ?? false, selection, progress: new Progress('record', process.stderr),
     }, 'record')
     if (failure) {

@@ -77,6 +77,8 @@ export interface WriteStepsInput {
   /** The simulated run; or, for a recording, its steps. */
   trace?: Trace
   steps?: readonly AnyRunnerStep[]
+  /** The document's `machine` (a recording's: what the machine had); a simulated run's comes from its trace. */
+  machine?: unknown
 }
 
 export interface WriteFailure {
@@ -94,7 +96,7 @@ export function writeSteps(input: WriteStepsInput, command = 'simulate'): WriteF
   const count = input.trace ? input.trace.scenario.steps.length : input.steps!.length
   const chosen = resolveSelection(input.selection, count)
   if (typeof chosen === 'string') return { exitCode: 2, message: `${command}: --steps: ${chosen}` }
-  const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact, base: input.base ?? 0n }
+  const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact, base: input.base ?? 0n, machine: input.machine ?? input.trace?.assumptions }
   const out = new Output()
   try {
     input.format.begin(out, head)

@@ -11,6 +11,6 @@ describe('docs/vma-scenario-1.schema.json', () => {
   it('requires the fields the format requires', () => {
     const schema = JSON.parse(scenarioJsonSchemaText()) as { required: string[]; properties: Record<string, unknown> }
     expect(schema.required).toEqual(['format', 'steps'])
-    expect(Object.keys(schema.properties)).toEqual(['format', 'title', 'notes', 'windowPages', 'placement', 'brkBase', 'maxMapCount', 'initial', 'steps'])
+    expect(Object.keys(schema.properties)).toEqual(['format', 'title', 'notes', 'windowPages', 'placement', 'brkBase', 'maxMapCount', 'initial', 'base', 'machine', 'steps'])
   })
 })

@@ -123,7 +123,7 @@ describe('simulate CLI', () => {
   it('streams exactly the bytes of JSON.stringify(document, null, 2), and of --compact', () => {
     const document = alternatingDocument()
     expect(runCli([alternatingFile]).stdout).toBe(`${JSON.stringify(document, null, 2)}\n`)
-    const compact = `{"kernel":"6.18","steps":[\n${document.steps.map((step) => JSON.stringify(step)).join(',\n')}\n]}\n`
+    const compact = `{"kernel":"6.18","machine":${JSON.stringify(document.machine)},"steps":[\n${document.steps.map((step) => JSON.stringify(step)).join(',\n')}\n]}\n`
     expect(runCli(['--compact', alternatingFile]).stdout).toBe(compact)
   })
 
@@ -131,18 +131,19 @@ describe('simulate CLI', () => {
     const document = alternatingDocument()
     const run = runCli(['--format', 'ndjson', alternatingFile])
     expect(run.status).toBe(0)
-    expect(run.stdout).toBe([JSON.stringify({ kernel: '6.18' }), ...document.steps.map((step) => JSON.stringify(step))].join('\n') + '\n')
+    expect(run.stdout).toBe([JSON.stringify({ kernel: '6.18', machine: document.machine }), ...document.steps.map((step) => JSON.stringify(step))].join('\n') + '\n')
   })
 
   it('--steps FROM..TO, --steps N, --steps FROM.. and --final print only those steps', () => {
-    const { steps } = alternatingDocument()
+    const document = alternatingDocument()
+    const { steps } = document
     const indices = (args: string[]) => (JSON.parse(runCli([...args, alternatingFile]).stdout) as { steps: { index: number }[] }).steps.map((step) => step.index)
     expect(indices(['--steps', '40..43'])).toEqual([40, 41, 42, 43])
     expect(indices(['--steps', '7'])).toEqual([7])
     expect(indices(['--steps', '128..'])).toEqual([128, 129, 130])
     const final = JSON.parse(runCli(['--final', alternatingFile]).stdout) as { steps: unknown[] }
-    expect(final).toEqual({ kernel: '6.18', steps: [steps[129]] })
-    expect(runCli(['--final', '--format', 'ndjson', alternatingFile]).stdout).toBe(`{"kernel":"6.18"}\n${JSON.stringify(steps[129])}\n`)
+    expect(final).toEqual({ kernel: '6.18', machine: document.machine, steps: [steps[129]] })
+    expect(runCli(['--final', '--format', 'ndjson', alternatingFile]).stdout).toBe(`${JSON.stringify({ kernel: '6.18', machine: document.machine })}\n${JSON.stringify(steps[129])}\n`)
   })
 
   it.each([

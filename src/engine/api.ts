@@ -116,11 +116,30 @@ export interface StepResult {
   mapCount: number
   /** MMF_VM_MERGE_ANY after the step. */
   mergeAny: boolean
+  /**
+   * Present when the real result depends on what the scenario does not say (a THP-aligned
+   * placement without the window's base): why the real address cannot be predicted.
+   */
+  unpredictable?: string
+}
+
+/** What a run assumed about the process and the machine (see ./machine.ts). */
+export interface RunAssumptions {
+  /** Byte address of page 0 as hex. */
+  base: string
+  /** The base came from the scenario; false: the engine's default. */
+  baseKnown: boolean
+  /** protection keys (pku/ospke): an execute-only mapping cannot be read. */
+  protectionKeys: boolean
+  /** The scenario said so; false: the engine's default. */
+  protectionKeysKnown: boolean
 }
 
 export interface Trace {
   kernel: KernelId
   scenario: Scenario
+  /** The window base and machine properties this run assumed. */
+  assumptions: RunAssumptions
   steps: StepResult[]
   /** The result of step `i` (1-based) alone, without making every step's result as `steps` does; undefined past the steps taken. */
   stepAt(i: number): StepResult | undefined

@@ -2,6 +2,7 @@
  * Steps and VMAs in words, for the step list, the runner and the UI.
  */
 import type { Backing, Step } from '../scenario/types'
+import { IO_URING_CQ_RING_PGOFF, IO_URING_SQES_PGOFF } from './special-files'
 
 const r = (start: number, end: number): string => `[${start},${end})`
 
@@ -11,6 +12,9 @@ export function describeBacking(b: Backing): string {
     case 'file': return `file ${b.file}${b.fs !== 'ext4' ? ` on ${b.fs}` : ''} pgoff ${b.pgoff}${b.hook ? ` (.${b.hook})` : ''}`
     case 'shmem': return `memfd ${b.file} pgoff ${b.pgoff}`
     case 'device': return `device ${b.file} pgoff ${b.pgoff} (.${b.hook}${b.setsFlags.length ? ` sets ${b.setsFlags.join(' ')}` : ''})`
+    case 'secretmem': return `secretmem ${b.file} pgoff ${b.pgoff}`
+    case 'perf': return `perf ring ${b.file}${b.pgoff ? ` pgoff ${b.pgoff}` : ''}`
+    case 'io_uring': return `io_uring ${b.file} ${b.pgoff === 0 ? 'SQ/CQ ring' : b.pgoff === IO_URING_SQES_PGOFF ? 'SQEs' : b.pgoff === IO_URING_CQ_RING_PGOFF ? 'CQ ring' : `pgoff ${b.pgoff}`}`
   }
 }
 

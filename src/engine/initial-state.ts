@@ -8,6 +8,7 @@
  * "device:NAME"), so a later step that maps the same name maps the same
  * struct file, and may merge with the imported VMA next to it.
  */
+import { machineAssumptions } from './machine'
 import type { InitialVma, Scenario } from '../scenario/types'
 import { VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_SHARED, VM_WRITE, flagsFromNames, protToFlags, type VmFlags } from './flags'
 import { HEAP_LABEL } from './ops/brk'
@@ -53,6 +54,7 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
   if (!initial) return []
   const files: [string, FileObject][] = []
   const vmas: Vma[] = []
+  const basePage = machineAssumptions(scenario).basePage
   let shmemCount = 0
   for (const v of initial.vmas) {
     let file: FileObject | null = null
@@ -73,7 +75,7 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
     vmas.push(store.add({
       start: v.start as Page,
       end: v.end as Page,
-      pgoff: v.pgoff ?? (file === null ? v.start : 0),
+      pgoff: v.pgoff ?? (file === null ? basePage + v.start : 0),
       flags: initialFlags(v),
       file,
       anonVma: v.anonVma ?? 0,

@@ -33,6 +33,11 @@ export interface MergeState {
   anonForkChild: boolean
   /** vmg->middle: the existing VMA being modified (null for a new range). */
   middle: Vma | null
+  /**
+   * vmg->copied_from: the VMA an mremap move copies (vma_merge_copied_range(), 6.18.8 stable /
+   * 6.19); null for every other merge.
+   */
+  copiedFrom?: Vma | null
   prev: Vma | null
   next: Vma | null
   /** vmg->just_expand: brk expands prev only. */
@@ -105,9 +110,20 @@ function isMergeableAnonVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'n
   }
   // 6.16+ (879bca0a2c4f)
   if (!tgtAnon && srcAnon) {
-    const ok = !forkChild(src)
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
-      () => (ok ? `${who}: unfaulted; it will take the range's anon_vma` : `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt) : ok
+    if (forkChild(src)) {
+      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
+        () => `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`, side, tgt) : false
+    }
+    // 6.18.8 stable e96ecd36c329 (upstream 3b617fd3d317): also the VMA an mremap copies from.
+    const copied = vmg.copiedFrom ?? null
+    if (ctx.profile.copiedFromForkCheck && forkChild(copied)) {
+      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
+        () => `${who}: unfaulted, and the moved range was copied from ${rangeText(copied!)}, a fork child (vma_is_fork_child(vmg->copied_from), 6.18.8 stable): no faulted-into-unfaulted merge`, side, tgt) : false
+    }
+    if (ctx.explain && copied && forkChild(copied)) {
+      ctx.note('is_mergeable_anon_vma', 'copied-from-unchecked', () => `the moved range was copied from ${rangeText(copied)}, a fork child; this kernel does not check vmg->copied_from (added in 6.18.8 stable, e96ecd36c329)`, side, tgt)
+    }
+    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: unfaulted; it will take the range's anon_vma`, side, tgt) : true
   }
   if (tgtAnon && !srcAnon) {
     const ok = !forkChild(tgt)
@@ -353,13 +369,24 @@ export function splitAllowed(ctx: StepContext, v: Vma, fn = 'split_vma'): boolea
 }
 
 /**
+/**
+ * __split_vma(): "if (vma->vm_ops && vma->vm_ops->may_split) { err = vma->vm_ops->may_split(vma, addr); … }".
+ * Of the VMAs here only perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always).
+ */
+export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
+  if (v.file?.kind !== 'perf') return true
+  ctx.check('perf_mmap_may_split', 'may-split', false, () => `${rangeText(v)} is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`, 'middle', v)
+  return false
+}
+
+/**
  * __split_vma(vma, addr, new_below): vm_area_dup() makes a new struct for the
  * side below `at` (new_below) or above it; `v`'s struct keeps the other side.
  * Returns [lower, upper]. Both keep v's flags and anon_vma (anon_vma_clone()).
  */
 export function splitVma(ctx: StepContext, v: Vma, at: number, newBelow: boolean): [Vma, Vma] {
-  // No VMA the engine models has vm_ops->may_split (hugetlb and device-dax do).
-  ctx.check('__split_vma', 'may-split', true, () => `${rangeText(v)} at ${at}: its vm_ops has no ->may_split, so the split may go ahead`, 'middle', v)
+  // Callers ask maySplit() first (perf's ring buffer refuses every split).
+  ctx.check('__split_vma', 'may-split', true, () => `${rangeText(v)} at ${at}: no vm_ops->may_split refuses it, so the split may go ahead`, 'middle', v)
   const below = { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) }
   const above = { start: at as Page, pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, at as Page, v.end) }
   const lower = newBelow ? ctx.dup(v, below) : ctx.derive(v, below)
@@ -398,11 +425,13 @@ export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, 
   let vma = middle
   if (vma.start < start) {
     if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
+    if (!maySplit(ctx, vma, start)) return { error: 'EINVAL' }
     vma = splitVma(ctx, vma, start, true)[1]
   }
   if (vma.end > end) {
     // A refusal here leaves the first split in place, as the kernel does.
     if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
+    if (!maySplit(ctx, vma, end)) return { error: 'EINVAL' }
     vma = splitVma(ctx, vma, end, false)[0]
   }
   // The flags are set on the VMA in place (vm_flags_reset()).

@@ -9,6 +9,7 @@ import { AddressSpace } from './address-space'
 import type { KernelProfile } from './profiles'
 import type { TraceStore } from './trace'
 import type { FileObject, Vma, VmaChanges, VmaFields } from './vma'
+import { machineAssumptions, type MachineAssumptions } from './machine'
 
 export const DEFAULT_MAX_MAP_COUNT = 65530
 
@@ -32,6 +33,8 @@ export interface StepReport {
   outcome: Outcome | null
   ksm: KsmTiming | null
   range: [number, number] | null
+  /** Where the real result cannot be predicted from the scenario, why (e.g. THP alignment without a base). */
+  unpredictable: string | null
 }
 
 /** Check text, built only when the decision record is being written. */
@@ -50,7 +53,7 @@ export interface IdCounters {
  */
 export class StepContext {
   readonly checks: Check[] = []
-  readonly report: StepReport = { error: null, outcome: null, ksm: null, range: null }
+  readonly report: StepReport = { error: null, outcome: null, ksm: null, range: null, unpredictable: null }
 
   constructor(
     readonly profile: KernelProfile,
@@ -70,6 +73,7 @@ export class StepContext {
     r.outcome = null
     r.ksm = null
     r.range = null
+    r.unpredictable = null
   }
 
   get mm(): AddressSpace {
@@ -78,6 +82,17 @@ export class StepContext {
 
   get windowPages(): number {
     return this.scenario.windowPages
+  }
+
+  #machine: MachineAssumptions | null = null
+  /** The window's absolute base and the machine's properties (./machine.ts). */
+  get machine(): MachineAssumptions {
+    return (this.#machine ??= machineAssumptions(this.scenario))
+  }
+
+  /** vm_pgoff of anonymous memory at window page `page`: "pgoff = addr >> PAGE_SHIFT" (do_mmap). */
+  anonPgoff(page: number): number {
+    return this.machine.basePage + page
   }
 
   check(fn: string, rule: string, pass: boolean, text: Text, subject?: CheckSubject, vma?: { start: number; end: number }): boolean {

@@ -58,7 +58,48 @@ const dontdumpPair = (hook: 'mmap' | 'mmap_prepare', order: 'low-first' | 'high-
 }
 const ext4 = (pgoff: number) => ({ kind: 'file', file: 'F', pgoff, fs: 'ext4' }) as const
 
+const special = (kind: 'perf' | 'io_uring', name: string, pages: number, extra: Partial<Step> = {}): Step =>
+  ({ op: 'mmap', name, pages, prot: 'rw-', share: 'shared', backing: { kind, file: kind, pgoff: 0 }, ...extra }) as Step
+
 const SWITCHES: { [K in Switch]: Row<K> } = {
+  copiedFromForkCheck: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: '6.18.8 stable e96ecd36c329 (upstream 3b617fd3d317): is_mergeable_anon_vma() also refuses when vmg->copied_from, the VMA mremap copies, is a fork child',
+      // In the child A is faulted and a fork child; moved back next to the unfaulted N, where its pgoff continues.
+      expect: [['[0,8) rw-'], ['[0,4) rw-', '[4,8) rw-']],
+      run: (p) => layout(run(scenario([map('A', 0, 4), touch(0, 4), { op: 'fork' }, map('N', 4, 4),
+        { op: 'mremap', at: 0, pages: 4, newPages: 4, to: 20 }, { op: 'mremap', at: 20, pages: 4, newPages: 4, to: 0 }]), p)),
+    }],
+  },
+  thpAlignsAnon: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: 'efa7df3e3bb5 (6.7, limited to PMD multiples by d4148aeab412): a kernel-placed anonymous 2 MiB mapping goes through thp_get_unmapped_area() and lands on a 2 MiB boundary',
+      expect: [1024, 1023], // 1023 = window page ≡ 511 (mod 512): an absolute 2 MiB boundary
+      run: (p) => run(scenario([{ op: 'mmap', name: 'H', pages: 512, prot: 'rw-', share: 'private', backing: anon }], { windowPages: 1536, placement: 'kernel', base: '0x500000001000' }), p).steps[0]!.range![0],
+    }],
+  },
+  anonInodeNoexec: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: '1ed95281c0c7 ("anon_inode: raise SB_I_NODEV and SB_I_NOEXEC", 6.15): perf and io_uring files are on a noexec mount, so do_mmap() refuses PROT_EXEC (EPERM)',
+      expect: [null, 'EPERM'],
+      run: (p) => last(run(scenario([special('io_uring', 'U', 1, { prot: 'r-x' })], { placement: 'kernel' }), p)).error,
+    }],
+  },
+  perfMapsInAdvance: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: 'perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO) from 6.15; Debian\'s 6.1.192 shows only dc de dd',
+      expect: [false, true],
+      run: (p) => lastFlags(run(scenario([special('perf', 'R', 3, { at: 0 })]), p)).includes('VM_PFNMAP'),
+    }],
+  },
   ksm: {
     base: '6.18',
     pairs: [

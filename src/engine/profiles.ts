@@ -67,8 +67,32 @@ export interface KernelProfile {
    * __mmap_region()", 6.13 – 6.15).
    */
   readonly retryMergeOf: 'new-range' | 'inserted-vma'
+  /**
+   * A range copied by mremap (copy_vma → vma_merge_copied_range) is refused by an unfaulted
+   * neighbour when the VMA it was copied from is a fork child: is_mergeable_anon_vma() also
+   * checks vmg->copied_from. 6.18.8 stable, e96ecd36c329 ("mm/vma: enforce VMA fork limit on
+   * unfaulted,faulted mremap merge too", upstream 3b617fd3d317); 6.19 mainline. Releases with
+   * the legacy anon_vma rule never allowed that merge anyway.
+   */
+  readonly copiedFromForkCheck: boolean
   /** Listed as a long-term release on kernel.org (www.kernel.org/category/releases.html). Display only: the Kernel select groups by it. */
   readonly longTerm: boolean
+  /**
+   * __get_unmapped_area() sends kernel-placed anonymous mappings to thp_get_unmapped_area():
+   * added by efa7df3e3bb5 ("mm: align larger anonymous mappings on THP boundaries", 6.7) and
+   * limited to multiples of PMD_SIZE by d4148aeab412 (6.12). Before 6.7 only files whose
+   * get_unmapped_area is thp_get_unmapped_area (ext4, private /dev/zero) are aligned.
+   */
+  readonly thpAlignsAnon: boolean
+  /**
+   * The anon_inode mount (perf, io_uring files) is SB_I_NOEXEC: 1ed95281c0c7 ("anon_inode:
+   * raise SB_I_NODEV and SB_I_NOEXEC", 6.15). Debian's 6.1.192 still maps them with
+   * VM_MAYEXEC and allows PROT_EXEC (checked under QEMU); whether a 6.6/6.12 stable release
+   * carries the backport is not modelled (off).
+   */
+  readonly anonInodeNoexec: boolean
+  /** perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO), "perf/core: map pages in advance" (6.15); 6.1 shows none. */
+  readonly perfMapsInAdvance: boolean
 }
 
 const P = (p: KernelProfile): KernelProfile => Object.freeze(p)
@@ -95,46 +119,47 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
-    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range',
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),
   '6.6': P({
     longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
-    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range',
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),
   '6.12': P({
     longTerm: true, id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
-    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range',
+    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),
   '6.15': P({
     longTerm: false, id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   '6.16': P({
     longTerm: false, id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   v2: P({
     longTerm: false, id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   '6.17': P({
     longTerm: false, id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
+  // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
-    longTerm: true, id: '6.18', title: '6.18: as 6.17 (KSM flag set early for anon, shmem and .mmap_prepare)',
+    longTerm: true, id: '6.18', title: '6.18 stable (6.18.8+): as 6.17, with the mremap fork-limit fix',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
 }
 

@@ -2,7 +2,7 @@
  * The command-line runner's JSON document (scenario-format.md, "What the
  * runner prints"): the profile, then the state after every step.
  */
-import type { Check, KernelId, KsmTiming, Outcome, StepResult, Trace, VmaView } from './api'
+import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, StepResult, Trace, VmaView } from './api'
 import type { StepOp } from '../scenario/types'
 import { changeText, traceChanges, type VmaChangeKind } from './changes'
 
@@ -33,6 +33,8 @@ export interface RunnerStep {
   /** What the step did to each vm_area_struct it made, changed or freed, by address (./changes.ts). */
   changes: RunnerChange[]
   checks: Check[]
+  /** Why the real result of this step cannot be predicted (absent when it can). */
+  unpredictable?: string
 }
 
 export interface RunnerChange {
@@ -46,6 +48,8 @@ export interface RunnerChange {
 
 export interface RunnerDocument {
   kernel: KernelId | string
+  /** The window base and machine properties the run assumed (a recording: what the machine had). */
+  machine?: RunAssumptions
   steps: RunnerStep[]
 }
 
@@ -62,6 +66,7 @@ export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
   return {
     index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
     summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), changes: runnerChanges(trace, i, s.op), checks: s.checks,
+    ...(s.unpredictable ? { unpredictable: s.unpredictable } : {}),
   }
 }
 
@@ -72,5 +77,5 @@ function runnerChanges(trace: Trace, i: number, op: StepResult['op']): RunnerCha
 }
 
 export function traceToRunnerJson(trace: Trace): RunnerDocument {
-  return { kernel: trace.kernel, steps: trace.steps.map((s) => stepToRunnerJson(trace, s.index)) }
+  return { kernel: trace.kernel, machine: trace.assumptions, steps: trace.steps.map((s) => stepToRunnerJson(trace, s.index)) }
 }

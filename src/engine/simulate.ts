@@ -11,7 +11,8 @@
  * the same decisions, and a 60,000-step run does not pay for 60,000
  * explanations it will never show.
  */
-import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type StepResult, type Trace, type VmaView } from './api'
+import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type RunAssumptions, type StepResult, type Trace, type VmaView } from './api'
+import { machineAssumptions } from './machine'
 import type { Scenario, Step } from '../scenario/types'
 import { AddressSpace } from './address-space'
 import { describeStep } from './describe'
@@ -92,6 +93,8 @@ class StepColumns {
   readonly startAnonVmaId: Float64Array
   readonly startFileId: Int32Array
   readonly startFiles: Int32Array
+  /** Steps whose real result cannot be predicted, and why (few, so a map). */
+  readonly unpredictable = new Map<number, string>()
 
   constructor(steps: number) {
     this.outcome = new Uint8Array(steps)
@@ -152,6 +155,7 @@ const CHECKS_ACCESSOR: PropertyDescriptor = {
 
 export class SimulatedTrace implements Trace {
   private materialised: StepResult[] | null = null
+  readonly assumptions: RunAssumptions
 
   constructor(
     readonly kernel: KernelId,
@@ -161,7 +165,10 @@ export class SimulatedTrace implements Trace {
     private readonly maxMapCount: number,
     private readonly cols: StepColumns,
     private readonly files: [string, FileObject][],
-  ) {}
+  ) {
+    const m = machineAssumptions(scenario)
+    this.assumptions = { base: m.baseText, baseKnown: m.baseKnown, protectionKeys: m.protectionKeys, protectionKeysKnown: m.protectionKeysKnown }
+  }
 
   get steps(): StepResult[] {
     if (!this.materialised) {
@@ -204,6 +211,7 @@ export class SimulatedTrace implements Trace {
       range,
       mapCount: c.mapCount[k]!,
       mergeAny: (c.bits[k]! & BIT_MERGE_ANY) !== 0,
+      ...(c.unpredictable.has(k) ? { unpredictable: c.unpredictable.get(k)! } : {}),
     })
   }
 
@@ -390,6 +398,7 @@ export class Simulation {
       cols.rangeStart[i] = rep.range ? rep.range[0] : NaN
       cols.rangeEnd[i] = rep.range ? rep.range[1] : NaN
       cols.mapCount[i] = state.mm.count
+      if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
       cols.bits[i] = startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0)
       cols.length = index
       store.endStep(state.mm)

@@ -22,7 +22,10 @@ function backingOf(v: Vma): BackingKind {
   switch (v.file.kind) {
     case 'anon-shmem': return v.file.display.startsWith('/dev/zero') ? 'device' : 'anon'
     case 'shmem': return 'shmem'
-    case 'device': return 'device'
+    case 'device':
+    case 'secretmem':
+    case 'perf':
+    case 'io_uring': return 'device'
     case 'file': return v.file.fs === 'tmpfs' ? 'shmem' : 'file'
   }
 }

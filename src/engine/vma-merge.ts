@@ -286,5 +286,5 @@ export function mmapRegionExpand(ctx: StepContext, a: VmaMergeArgs, next: Vma | 
 
 /** do_brk_flags() up to 6.11: `vma->vm_end == addr && can_vma_merge_after(vma, flags, NULL, NULL, addr >> PAGE_SHIFT)`. */
 export function brkCanExpand(ctx: StepContext, brkVma: Vma, start: number, end: number, flags: VmFlags): boolean {
-  return canVmaMergeAfter(ctx, brkVma, { prev: brkVma, start, end, flags, anonVma: 0, anonForkChild: false, file: null, pgoff: start, labels: [] }, 'the heap growth')
+  return canVmaMergeAfter(ctx, brkVma, { prev: brkVma, start, end, flags, anonVma: 0, anonForkChild: false, file: null, pgoff: ctx.anonPgoff(start), labels: [] }, 'the heap growth')
 }

@@ -25,8 +25,20 @@ export interface FileObject {
   readonly id: number
   /** What the UI prints: "F", "memfd:M", "/dev/zero", "F (real file under overlayfs)". */
   readonly display: string
-  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem'
+  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring'
   readonly fs: FileSystem | null
+  /**
+   * path_noexec(): the file lives on a noexec mount. secretmem, perf and io_uring files live on
+   * the kernel's internal mounts with SB_I_NOEXEC, so do_mmap() clears VM_MAYEXEC (and refuses
+   * PROT_EXEC with EPERM).
+   */
+  readonly noexec?: boolean
+  /**
+   * f_op->get_unmapped_area, where it matters: 'thp' (thp_get_unmapped_area: ext4, private
+   * /dev/zero), 'shmem' (shmem_get_unmapped_area), 'zero' (get_unmapped_area_zero),
+   * 'io_uring' (refuses any address), 'driver' (a driver's own). Absent: none.
+   */
+  readonly unmappedArea?: 'thp' | 'shmem' | 'zero' | 'io_uring' | 'driver'
   /** shmem_file(file): tmpfs files, memfds and the shmem file behind MAP_SHARED|MAP_ANONYMOUS. */
   readonly isShmem: boolean
   /**

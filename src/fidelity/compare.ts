@@ -1,9 +1,11 @@
 /**
  * What the differential tests compare between the real kernel and the engine
- * (errno, and each VMA's start, end, prot, share, mergeable), and how a
- * mismatch is printed: both VMA lists and, for small ranges, a page strip.
+ * (errno, and each VMA's start, end, prot, share, mergeable and its full VM_*
+ * flag set), and how a mismatch is printed: both VMA lists and, for small
+ * ranges, a page strip.
  */
 import type { Scenario } from '../scenario/types'
+import { mnemonicOfFlagName } from './smaps-flags'
 
 const STRIP_MAX_PAGES = 96
 
@@ -14,19 +16,42 @@ export interface ComparedVma {
   prot: string
   share: string
   mergeable: boolean
+  /** Every VM_* flag, in kernel bit order (smaps VmFlags). */
+  flags: readonly string[]
 }
 export interface ComparedStep {
   error: string | null
   vmas: ComparedVma[]
 }
 
-export const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>): ComparedStep[] =>
+/**
+ * `ignoreFlags`: flags a kernel's build sets that the engine does not model, named by the
+ * caller with its reason (Debian's 6.1 has CONFIG_MEM_SOFT_DIRTY: every new VMA is VM_SOFTDIRTY).
+ */
+export const compared = (steps: ReadonlyArray<{ error: string | null; vmas: readonly ComparedVma[] }>, ignoreFlags: readonly string[] = []): ComparedStep[] =>
   steps.map((s) => ({
     error: s.error,
-    vmas: s.vmas.map(({ start, end, prot, share, mergeable }) => ({ start, end, prot, share, mergeable })),
+    vmas: s.vmas.map(({ start, end, prot, share, mergeable, flags }) => ({
+      start, end, prot, share, mergeable, flags: ignoreFlags.length ? flags.filter((f) => !ignoreFlags.includes(f)) : flags,
+    })),
   }))
 
-const vmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''}`
+/**
+ * The scenario as the recording ran it: the window's real base and the machine's protection
+ * keys, where the scenario left them to the machine. The engine then computes with what the
+ * real process had (absolute anonymous pgoff, THP alignment, execute-only reads).
+ */
+export function scenarioAsRecorded(scenario: Scenario, machine: { base: string; protectionKeys: boolean } | undefined): Scenario {
+  if (!machine) return scenario
+  return {
+    ...scenario,
+    ...(scenario.base === undefined && scenario.initial?.base === undefined && machine.base ? { base: machine.base } : {}),
+    machine: { protectionKeys: scenario.machine?.protectionKeys ?? machine.protectionKeys },
+  }
+}
+
+const flagsText = (flags: readonly string[]) => flags.map(mnemonicOfFlagName).join(' ')
+const vmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''} {${flagsText(v.flags)}}`
 
 /** One character per page: a letter per VMA (alternating case at boundaries), '.' for a hole. */
 function strip(vmas: readonly ComparedVma[], from: number, to: number): string {

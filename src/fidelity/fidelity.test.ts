@@ -2,7 +2,7 @@
  * Differential ("fidelity") test: every corpus scenario is run on this machine's
  * real kernel (./kernel-recorder.ts) and through the simulated kernel with the
  * 6.18 profile. At every step the errno and the VMAs (start, end, prot, share,
- * mergeable) must agree. A mismatch prints the step, its op and both VMA lists,
+ * mergeable, and every VM_* flag) must agree. A mismatch prints the step, its op and both VMA lists,
  * with an ASCII strip of the pages when the range is small.
  *
  * Runs only where the real kernel can speak for 6.18: Linux >= 6.17 with gcc.
@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { simulate, traceToRunnerJson } from '../engine'
 import { loadScenario } from '../scenario/load'
-import { compared, describeMismatch } from './compare'
+import { compared, describeMismatch, scenarioAsRecorded } from './compare'
 import { SCENARIO_DIR, corpusFiles } from './corpus'
 import { machineSupport, recordScenario } from './kernel-recorder'
 
@@ -47,7 +47,7 @@ describeFidelity(`simulated 6.18 vs the real kernel (${support.ok ? support.kern
         return
       }
       const kernel = compared(recorded.steps)
-      const engine = compared(traceToRunnerJson(simulate(loaded.scenario, '6.18')).steps)
+      const engine = compared(traceToRunnerJson(simulate(scenarioAsRecorded(loaded.scenario, recorded.machine), '6.18')).steps)
       expect(engine.length).toBe(kernel.length)
       const mismatches: string[] = []
       kernel.forEach((k, i) => {

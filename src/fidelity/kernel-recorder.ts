@@ -118,11 +118,20 @@ export interface RawStep {
 
 export interface RawRecording {
   kernel: string
+  /** Byte address of window page 0, as hex. */
+  base: string
+  /** The machine uses protection keys (smaps prints ProtectionKey:). */
+  protectionKeys: boolean
+  /** The recorder refused the whole scenario (a setup a real process cannot make), with the reason. */
+  refused?: string
   steps: RawStep[]
 }
 
 export function parseRecorderOutput(text: string): RawRecording {
   let kernel = ''
+  let base = ''
+  let protectionKeys = false
+  let refused: string | undefined
   const steps: RawStep[] = []
   let current: RawStep | null = null
   for (const line of text.split('\n')) {
@@ -133,6 +142,14 @@ export function parseRecorderOutput(text: string): RawRecording {
         kernel = f[1] ?? ''
         break
       case 'base':
+        base = f[1] ?? ''
+        break
+      case 'machine':
+        if (f[1] === 'protectionKeys') protectionKeys = f[2] === '1'
+        break
+      case 'refused':
+        refused = f.slice(1).join('\t')
+        break
       case 'done':
         break
       case 'step': {
@@ -167,7 +184,7 @@ export function parseRecorderOutput(text: string): RawRecording {
         throw new Error(`recorder output: unexpected line: ${line}`)
     }
   }
-  return { kernel, steps }
+  return { kernel, base, protectionKeys, ...(refused !== undefined ? { refused } : {}), steps }
 }
 
 /** Which mapping made a page: the scenario's name for it and its backing. */
@@ -188,6 +205,9 @@ function labelOfMmap(step: Extract<Step, { op: 'mmap' }>, index: number): PageLa
     case 'shmem':
       return { name, backing: 'shmem', file: b.file }
     case 'device':
+    case 'secretmem':
+    case 'perf':
+    case 'io_uring':
       return { name, backing: 'device', file: b.file }
   }
 }
@@ -198,6 +218,7 @@ function backingFromPath(path: string): RunnerVma['backing'] {
   if (path === '') return 'anon'
   if (path === '[heap]') return 'heap'
   if (path.startsWith('/memfd:')) return 'shmem'
+  if (path.startsWith('/secretmem') || path.startsWith('anon_inode:')) return 'device'
   return 'file'
 }
 
@@ -322,7 +343,11 @@ export function recordingToRunnerDocument(scenario: Scenario, recording: RawReco
     if (raw.unsupported) runnerStep.unsupported = raw.unsupported
     return runnerStep
   })
-  return { kernel: `real:${recording.kernel}`, steps }
+  return {
+    kernel: `real:${recording.kernel}`,
+    machine: { base: recording.base, baseKnown: true, protectionKeys: recording.protectionKeys, protectionKeysKnown: true },
+    steps,
+  }
 }
 
 export interface RecordOptions {
@@ -336,9 +361,15 @@ export async function recordScenario(
 ): Promise<RunnerDocument | { unsupported: string }> {
   const support = machineSupport()
   if (!support.ok) return { unsupported: support.reason }
+  if (scenario.initial && scenario.initial.vmas.length > 0)
+    return { unsupported: 'initial: the recorder does not build an initial address space (it would record an empty window under the scenario\'s name)' }
   const script = scenarioToScript(scenario)
   const binary = ensureRecorderBuilt()
   const recording = parseRecorderOutput(await runRecorder(binary, script.text))
+  if (recording.refused !== undefined) return { unsupported: recording.refused }
+  const wantKeys = scenario.machine?.protectionKeys
+  if (wantKeys !== undefined && wantKeys !== recording.protectionKeys)
+    return { unsupported: `machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; this machine ${recording.protectionKeys ? 'has them' : 'has none'}` }
   if (recording.steps.length !== scenario.steps.length)
     throw new Error(`recorder printed ${recording.steps.length} steps, the scenario has ${scenario.steps.length}`)
   const firstUnsupported = recording.steps.find((s) => s.unsupported !== undefined)

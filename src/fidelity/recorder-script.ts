@@ -46,13 +46,18 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
 }
 
 export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST): RecorderScript {
-  const { files, fileOfStep, problems } = realObjects(scenario, target)
+  // The recorder opens secretmem, perf and io_uring files itself (recorder.c setup_files()).
+  const { files, fileOfStep, problems } = realObjects(scenario, { ...target, specialFiles: true })
   scenario.steps.forEach((step, i) => {
     if (step.op === 'mremap' && !target.mremapMovesManyVmas && step.to !== undefined && step.newPages === step.pages && step.at + step.pages > scenario.windowPages && !problems.has(i))
       problems.set(i, 'a same-size MREMAP_FIXED move whose source runs past the window: the recorder moves the part inside as 6.17\'s multi-VMA move would, which this kernel does not have')
   })
   const lines = [`window ${scenario.windowPages}`]
   if (scenario.brkBase !== undefined) lines.push(`brkbase ${scenario.brkBase}`)
+  // The scenario's base is where the real window goes; without one the recorder picks a 2 MiB-aligned one.
+  const base = scenario.base ?? scenario.initial?.base
+  if (base !== undefined) lines.push(`base ${base.slice(2)}`)
+  if (scenario.maxMapCount !== undefined) lines.push(`maxmapcount ${scenario.maxMapCount}`)
   for (const f of files) lines.push(`file ${f.type} ${f.sizePages} ${f.displayName.replace(/\s+/g, '_') || '-'}`)
   scenario.steps.forEach((step, i) => {
     const problem = problems.get(i)

@@ -25,5 +25,7 @@ export interface RunnerStep extends Omit<EngineRunnerStep, 'op' | 'outcome' | 'k
 
 export interface RunnerDocument {
   kernel: string
+  /** What the real process and machine had: the window's base, protection keys. */
+  machine?: { base: string; baseKnown: boolean; protectionKeys: boolean; protectionKeysKnown: boolean }
   steps: RunnerStep[]
 }

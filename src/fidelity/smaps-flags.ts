@@ -49,3 +49,8 @@ const NAME_BY_MNEMONIC = new Map(SMAPS_FLAG_NAMES)
 export function flagNameOfMnemonic(mnemonic: string): string {
   return NAME_BY_MNEMONIC.get(mnemonic) ?? `smaps:${mnemonic}`
 }
+
+/** VM_* name → smaps mnemonic ("VM_MAYEXEC" → "me"), for printing flag sets briefly. */
+export function mnemonicOfFlagName(name: string): string {
+  return SMAPS_FLAG_NAMES.find(([, n]) => n === name)?.[0] ?? name
+}

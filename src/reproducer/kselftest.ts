@@ -18,7 +18,7 @@ import { bufferDefines, headerComment, planReproducer, setupStatements, wantTabl
 const MATCHES = String.raw`/* ---------- the check after each step ---------- */
 
 /* Whether the window's VMAs are want; if not, both layouts as TAP comments. */
-static int vs_matches(int step, const struct vs_vma *want, int want_count)
+static int __attribute__((unused)) vs_matches(int step, const struct vs_vma *want, int want_count)
 {
 	static char expected[2048], got[2048];
 	if (vs_read_layout() < 0) {

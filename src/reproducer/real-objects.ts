@@ -5,7 +5,8 @@
  *
  * Each distinct scenario file becomes one real open (one struct file): ext4 = a
  * file on an ext4 directory, tmpfs = a file under /dev/shm, overlayfs = a file
- * on a fresh overlay mount, shmem = memfd_create, /dev/zero = /dev/zero. A
+ * on a fresh overlay mount, shmem = memfd_create, /dev/zero = /dev/zero, secretmem =
+ * memfd_secret, perf = a software perf event's ring buffer, io_uring = a 32-entry ring. A
  * backing no stock machine has (another device, a hook the real file system
  * does not use) is a problem with its reason; it is never stood in for by
  * something else under the scenario's name.
@@ -16,7 +17,7 @@ export const PR_SET_MEMORY_MERGE = 67
 export const MADV_MERGEABLE = 12
 export const MADV_UNMERGEABLE = 13
 
-export type RealFileType = 'ext4' | 'tmpfs' | 'overlayfs' | 'memfd' | 'devzero'
+export type RealFileType = 'ext4' | 'tmpfs' | 'overlayfs' | 'memfd' | 'devzero' | 'secretmem' | 'perf' | 'io_uring'
 
 export interface RealFile {
   key: string
@@ -55,6 +56,11 @@ export interface ScriptTarget {
    * a gap); a kernel without it needs the source inside one VMA, so there it cannot be shown.
    */
   mremapMovesManyVmas: boolean
+  /**
+   * The caller can open secretmem, perf and io_uring files (the kernel recorder can; the C
+   * reproducer's runtime cannot yet, so for it they are a problem with that reason).
+   */
+  specialFiles?: boolean
 }
 
 /** This machine's kind of kernel (6.17+), and what a reproducer is written for. */
@@ -76,6 +82,11 @@ function fileKeyAndType(backing: Backing, target: ScriptTarget): { key: string; 
       if ((target.hasMmapPrepare && backing.hook !== 'mmap') || backing.setsFlags.length > 0)
         return { problem: '/dev/zero has an .mmap hook that sets no VMA flags (hook "mmap", setsFlags [])' }
       return { key: 'device:/dev/zero', type: 'devzero', name: '/dev/zero' }
+    case 'secretmem': // memfd_secret(2)
+    case 'perf': // perf_event_open(2): a software dummy event on the process
+    case 'io_uring': // io_uring_setup(2), 32 entries
+      if (!target.specialFiles) return { problem: `a ${backing.kind} backing: the C reproducer cannot open one yet (the kernel recorder can)` }
+      return { key: `${backing.kind}:${backing.file}`, type: backing.kind, name: backing.file }
   }
 }
 
@@ -96,6 +107,8 @@ export function realObjects(scenario: Scenario, target: ScriptTarget = HOST): Re
   const fsByName = new Map<string, string>()
   const problems = new Map<number, string>()
   const sizePages = fileSizePages(scenario)
+  if (!target.specialFiles && scenario.base !== undefined && scenario.steps.length > 0)
+    problems.set(0, `the scenario puts its window at ${scenario.base}; the C reproducer does not place its window at a chosen address (the kernel recorder does)`)
   const fileOfStep = scenario.steps.map((step, i) => {
     if (step.op === 'brk' && scenario.brkBase === undefined) problems.set(i, 'brk needs the scenario\'s brkBase')
     if (step.op !== 'mmap') return -1

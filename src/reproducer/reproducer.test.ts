@@ -199,8 +199,10 @@ describeOnLinux(`the exported C on this kernel (${support.ok ? support.kernel : 
     console.log(`C programs: ${corpus.length} scenarios, ${steps} steps: ${ok} ok, ${steps - ok} skipped`)
     for (const [reason, count] of skipped) console.log(`  skipped ${count}: ${reason}`)
     expect(problems).toEqual([])
-    // Skips are the exception: a handful of steps that only a window's edge or a full window can explain.
-    expect(ok).toBeGreaterThan(steps * 0.95)
+    // Skips are the exception: steps that only a window's edge or a full window can explain, and the
+    // scenarios that need what a stock program cannot set up (a window at a named base, secretmem,
+    // perf and io_uring mappings), each with its reason stated in the program.
+    expect(ok).toBeGreaterThan(steps * 0.9)
   })
 
   it('the kselftest of every corpus scenario compiles against a kselftest_harness.h and passes (6.18 profile)', { timeout: 600_000 }, async () => {

@@ -97,8 +97,10 @@ export function protExpr(prot: string): string {
   return parts.length ? parts.join(' | ') : 'PROT_NONE'
 }
 
+// secretmem, perf and io_uring never reach here: realObjects() names them as problems for the C reproducer.
 const FILE_TYPE_C: Record<RealFileType, string> = {
   ext4: 'VS_EXT4', tmpfs: 'VS_TMPFS', overlayfs: 'VS_OVERLAYFS', memfd: 'VS_MEMFD', devzero: 'VS_DEVZERO',
+  secretmem: 'VS_UNSUPPORTED', perf: 'VS_UNSUPPORTED', io_uring: 'VS_UNSUPPORTED',
 }
 export const fileTypeC = (type: RealFileType): string => FILE_TYPE_C[type]
 

@@ -67,7 +67,7 @@ describe('loadScenario: error messages name the first bad field', () => {
     expectError(
       loadScenario(doc([anonMmap(0, 1, { backing: { kind: 'anonn' } })])),
       'steps[0].backing.kind',
-      'unknown backing kind "anonn"; expected one of anon, file, shmem, device',
+      'unknown backing kind "anonn"; expected one of anon, file, shmem, device, secretmem, perf, io_uring',
     )
     expectError(
       loadScenario(doc([anonMmap(0, 1, { backing: { kind: 'file', file: 'f', fs: 'btrfs' } })])),

@@ -34,7 +34,7 @@ export const DEFAULT_MAX_MAP_COUNT = 65530
 // ---------------------------------------------------------------- vocabularies
 
 export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap'] as const
-export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device'] as const
+export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
 export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED'] as const
 export const FILE_SYSTEMS = ['ext4', 'tmpfs', 'overlayfs'] as const
 export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
@@ -221,6 +221,15 @@ export const backingSchema = z.discriminatedUnion(
         >,
       })
       .describe('A driver mapping.'),
+    z
+      .object({ kind: backingKind('secretmem'), file: fileName, pgoff })
+      .describe('memfd_secret(2): a file on the internal noexec secretmem mount; shared only (private is EINVAL).'),
+    z
+      .object({ kind: backingKind('perf'), file: fileName, pgoff })
+      .describe('A perf_event_open(2) ring buffer: shared, 1 + 2^n pages, pgoff 0; its VMA cannot be split.'),
+    z
+      .object({ kind: backingKind('io_uring'), file: fileName, pgoff })
+      .describe('An io_uring ring (io_uring_setup(2)); pgoff 0 is the SQ/CQ ring, 65536 the SQE array.'),
   ],
   { error: discriminatorMessage('a backing', 'kind', 'backing kind', BACKING_KINDS) },
 )
@@ -340,11 +349,13 @@ export const initialVmaSchema = z
   })
   .describe('One VMA present before the first step (pages window-relative, end exclusive).')
 
+const hexAddress = z
+  .string({ error: (issue) => `expected a hex address (text like "0x0"), got ${describeValue(issue.input)}` })
+  .regex(/^0x[0-9a-fA-F]{1,16}$/, { error: (issue) => `expected a hex address like "0x7f0000000000", got ${describeValue(issue.input)}` })
+
 export const initialStateSchema = z
   .object({
-    base: z
-      .string({ error: (issue) => `expected a hex address (text like "0x0"), got ${describeValue(issue.input)}` })
-      .regex(/^0x[0-9a-fA-F]{1,16}$/, { error: (issue) => `expected a hex address like "0x7f0000000000", got ${describeValue(issue.input)}` })
+    base: hexAddress
       .optional()
       .describe('Byte address of page 0, for the explorer\'s axis ("0x0" for an imported process).'),
     mergeAny: z
@@ -379,6 +390,18 @@ export const scenarioSchema = z
       .optional()
       .describe('vm.max_map_count for the process; default 65530.'),
     initial: initialStateSchema.optional(),
+    base: hexAddress
+      .optional()
+      .describe('Byte address of page 0 (page-aligned hex). The kernel\'s arithmetic uses absolute addresses: anonymous vm_pgoff, THP alignment. Default: initial.base, else assumed.'),
+    machine: z
+      .object({
+        protectionKeys: z
+          .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+          .optional()
+          .describe('The CPU has protection keys (pku/ospke): an execute-only mapping cannot be read. Default true.'),
+      }, { error: (issue) => requiredOrUndefined(issue) ?? `expected an object like { "protectionKeys": true }, got ${describeValue(issue.input)}` })
+      .optional()
+      .describe('Extension: properties of the machine the scenario assumes.'),
     steps: z
       .array(stepSchema, {
         error: (issue) => requiredOrUndefined(issue) ?? `expected a list of steps, got ${describeValue(issue.input)}`,

@@ -24,6 +24,12 @@ export type Backing =
   | { kind: 'file'; file: string; pgoff: number; fs: FileSystem; hook?: FileHook }
   | { kind: 'shmem'; file: string; pgoff: number }
   | { kind: 'device'; file: string; pgoff: number; hook: FileHook; setsFlags: string[] }
+  /** memfd_secret(2): a file on the kernel's internal noexec secretmem mount (added with base/machine). */
+  | { kind: 'secretmem'; file: string; pgoff: number }
+  /** A perf_event_open(2) ring buffer (anon_inode:[perf_event]). */
+  | { kind: 'perf'; file: string; pgoff: number }
+  /** An io_uring_setup(2) ring (anon_inode:[io_uring]); pgoff 0 is the SQ/CQ ring, 65536 the SQEs. */
+  | { kind: 'io_uring'; file: string; pgoff: number }
 
 export type MapFlag =
   | 'MAP_NORESERVE'
@@ -84,7 +90,24 @@ export interface Scenario {
    * process starts with (e.g. imported from /proc/PID/smaps). Absent = empty.
    */
   initial?: InitialState
+  /**
+   * Extension: byte address of page 0 as hex ("0x7f0000000000"). The kernel's arithmetic uses
+   * absolute addresses (an anonymous VMA's vm_pgoff, THP alignment of kernel-placed mappings).
+   * Absent: initial.base if given, else the engine assumes DEFAULT_BASE and says where that matters.
+   */
+  base?: string
+  /** Extension: properties of the machine the scenario runs on. */
+  machine?: MachineProperties
   steps: Step[]
+}
+
+export interface MachineProperties {
+  /**
+   * The CPU has protection keys and the kernel uses them (x86 `pku` + `ospke`): an execute-only
+   * mapping gets the execute-only pkey, so a data read of it faults. Absent: true (the default
+   * the engine assumes; the recorder reports the machine's own value).
+   */
+  protectionKeys?: boolean
 }
 
 /** What backs an initial VMA; "heap" is anonymous memory labelled [heap]. */

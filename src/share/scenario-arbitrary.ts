@@ -20,6 +20,7 @@ const backing = fc.oneof(
   fc.record({ kind: fc.constant('file'), file: text, pgoff: page, fs: fc.constantFrom(...FILE_SYSTEMS), hook: fc.constantFrom('mmap', 'mmap_prepare') }, { requiredKeys: ['kind', 'file', 'pgoff', 'fs'] }),
   fc.record({ kind: fc.constant('shmem'), file: text, pgoff: page }),
   fc.record({ kind: fc.constant('device'), file: text, pgoff: page, hook: fc.constantFrom('mmap', 'mmap_prepare'), setsFlags: fc.subarray([...HOOK_SETTABLE_FLAGS]) }),
+  fc.record({ kind: fc.constantFrom('secretmem', 'perf', 'io_uring'), file: text, pgoff: page }),
 )
 
 const step = fc.oneof(
@@ -47,6 +48,8 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
       placement: fc.constantFrom('fixed', 'kernel'),
       brkBase: page,
       maxMapCount: fc.integer({ min: 0, max: 70000 }),
+      base: fc.constantFrom('0x7f0000000000', '0x555555554000', '0x0'),
+      machine: fc.record({ protectionKeys: fc.boolean() }, { requiredKeys: [] }),
       steps: fc.array(step, { maxLength: 12 }),
     },
     { requiredKeys: ['format', 'brkBase', 'steps'] },

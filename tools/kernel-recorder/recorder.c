@@ -7,10 +7,19 @@
  * (stdout): one "step" line per step, one "vma" line per VMA inside the window
  * (read from /proc/self/smaps), then "end". Tab-separated.
  *
- * The window: windowPages+2 pages are reserved anywhere, the interior is
- * unmapped, and the two end pages become MAP_SHARED|MAP_ANONYMOUS PROT_NONE
- * guards (each its own shmem file), so nothing inside the window can merge
- * with anything outside it. Page k of the scenario is base + k*4096.
+ * The window: windowPages+2 pages at the scenario's base (or a 2 MiB-aligned
+ * address the recorder picks); the interior is unmapped and the two end pages
+ * become MAP_SHARED|MAP_ANONYMOUS PROT_NONE guards (each its own shmem file), so
+ * nothing inside the window can merge with anything outside it. Page k of the
+ * scenario is base + k*4096. Every other gap of the address space is then
+ * filled with PROT_NONE, so that the kernel's own placement (mmap without an
+ * address, mremap with MREMAP_MAYMOVE) can only choose the window: placement is
+ * the real kernel's, THP alignment included, and "no room" is a real ENOMEM.
+ *
+ * Real means real: every backing is the object the scenario names (an ext4 file
+ * on ext4, checked with statfs; memfd_secret; a perf event; an io_uring), or the
+ * step is reported unsupported with the reason. A smaller vm.max_map_count is
+ * reproduced by using up VMAs outside the window, never by changing the sysctl.
  *
  * Once the window exists the program must not map anything by itself: no
  * malloc, no stdio. Output goes through write(2) from static buffers and
@@ -33,8 +42,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/io_uring.h>
+#include <linux/perf_event.h>
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -61,7 +73,10 @@
 #define MAX_VMAS 65536
 #define MAX_WORDS 16
 #define INPUT_SIZE (1 << 20)
-#define SMAPS_SIZE (32 << 20)
+#define SMAPS_SIZE (192 << 20) /* bss: pages are touched only as far as smaps fills them */
+#define EXT4_SUPER_MAGIC 0xEF53
+#define TMPFS_MAGIC 0x01021994
+#define PMD_BYTES (2UL << 20)
 #define OUT_SIZE (1 << 16)
 
 /* ---------- script model ---------- */
@@ -76,7 +91,7 @@ struct step {
 	const char *reason; /* OP_UNSUPPORTED, or a file that could not be set up */
 };
 
-enum file_type { F_EXT4, F_TMPFS, F_OVERLAYFS, F_MEMFD, F_DEVZERO };
+enum file_type { F_EXT4, F_TMPFS, F_OVERLAYFS, F_MEMFD, F_DEVZERO, F_SECRETMEM, F_PERF, F_IOURING };
 
 struct backing_file {
 	enum file_type type;
@@ -92,6 +107,8 @@ static struct backing_file files[MAX_FILES];
 static int file_count;
 static long window_pages = -1;
 static long brk_base = -1;
+static uintptr_t wanted_base; /* "base" line: where page 0 must be; 0 = the recorder picks a 2 MiB-aligned one */
+static long max_map_count = -1; /* "maxmapcount" line: the scenario's vm.max_map_count */
 
 /* ---------- output without stdio ---------- */
 
@@ -345,6 +362,10 @@ static void parse_script(void)
 			window_pages = number(words[1]);
 		} else if (!strcmp(words[0], "brkbase") && n == 2) {
 			brk_base = number(words[1]);
+		} else if (!strcmp(words[0], "base") && n == 2) {
+			wanted_base = (uintptr_t)strtoull(words[1], NULL, 16);
+		} else if (!strcmp(words[0], "maxmapcount") && n == 2) {
+			max_map_count = number(words[1]);
 		} else if (!strcmp(words[0], "file") && n == 4) {
 			if (file_count == MAX_FILES)
 				die_setup("too many files", 0);
@@ -352,7 +373,9 @@ static void parse_script(void)
 			const char *t = words[1];
 			f->type = !strcmp(t, "ext4") ? F_EXT4 : !strcmp(t, "tmpfs") ? F_TMPFS
 				: !strcmp(t, "overlayfs") ? F_OVERLAYFS : !strcmp(t, "memfd") ? F_MEMFD
-				: !strcmp(t, "devzero") ? F_DEVZERO : (die_setup("unknown file type", 0), F_EXT4);
+				: !strcmp(t, "devzero") ? F_DEVZERO : !strcmp(t, "secretmem") ? F_SECRETMEM
+				: !strcmp(t, "perf") ? F_PERF : !strcmp(t, "io_uring") ? F_IOURING
+				: (die_setup("unknown file type", 0), F_EXT4);
 			f->size_pages = number(words[2]);
 			f->fd = -1;
 			(void)words[3]; /* a display name; the file itself is named by index */
@@ -378,6 +401,31 @@ static int make_temp_dir(char *buf, const char *parent)
 	return mkdtemp(buf) ? 0 : -1;
 }
 
+/*
+ * A directory on the file system the scenario names, or NULL with the reason: the
+ * recorder never stands in another file system for the one a scenario names.
+ */
+static const char *dir_on(char *buf, long magic, const char *what, const char *const *parents)
+{
+	static char reason[300];
+	size_t used = 0;
+	reason[0] = 0;
+	for (int i = 0; parents[i] && used < sizeof reason - 1; i++) {
+		struct statfs st;
+		if (statfs(parents[i], &st) == 0 && (long)st.f_type == magic) {
+			if (make_temp_dir(buf, parents[i]) == 0)
+				return NULL;
+			used += (size_t)snprintf(reason + used, sizeof reason - used, "%s%s: cannot create a temp dir", used ? "; " : "", parents[i]);
+		} else if (used < sizeof reason) {
+			used += (size_t)snprintf(reason + used, sizeof reason - used, "%s%s is not %s", used ? "; " : "", parents[i], what);
+		}
+	}
+	return reason;
+}
+
+static const char *const EXT4_PARENTS[] = { "/tmp", "/var/tmp", "/root", NULL };
+static const char *const TMPFS_PARENTS[] = { "/dev/shm", "/run", NULL };
+
 static int open_sized(const char *dir, int index, long pages)
 {
 	char path[400];
@@ -396,8 +444,11 @@ static const char *setup_overlay(void)
 {
 	static char reason[200];
 	char lower[300], upper[300], work[300], options[1000];
-	if (make_temp_dir(overlay_dir, "/tmp") < 0)
-		return "overlayfs: cannot create a temp dir";
+	const char *no_ext4 = dir_on(overlay_dir, EXT4_SUPER_MAGIC, "ext4", EXT4_PARENTS);
+	if (no_ext4) {
+		snprintf(reason, sizeof reason, "overlayfs over ext4: no ext4 directory (%s)", no_ext4);
+		return reason;
+	}
 	snprintf(lower, sizeof lower, "%s/lower", overlay_dir);
 	snprintf(upper, sizeof upper, "%s/upper", overlay_dir);
 	snprintf(work, sizeof work, "%s/work", overlay_dir);
@@ -422,15 +473,53 @@ static void setup_files(void)
 		static char reasons[MAX_FILES][160];
 		switch (f->type) {
 		case F_EXT4:
-			if (!ext4_dir[0] && make_temp_dir(ext4_dir, "/tmp") < 0)
-				die_setup("mkdtemp under /tmp", errno);
-			f->fd = open_sized(ext4_dir, i, f->size_pages);
+		case F_TMPFS: {
+			char *dir = f->type == F_EXT4 ? ext4_dir : tmpfs_dir;
+			static const char *dir_problem[2];
+			static int dir_tried[2];
+			int k = f->type == F_EXT4 ? 0 : 1;
+			if (!dir_tried[k]) {
+				dir_tried[k] = 1;
+				dir_problem[k] = k == 0 ? dir_on(dir, EXT4_SUPER_MAGIC, "ext4", EXT4_PARENTS)
+							: dir_on(dir, TMPFS_MAGIC, "tmpfs", TMPFS_PARENTS);
+			}
+			if (dir_problem[k]) {
+				snprintf(reasons[i], sizeof reasons[i], "no %s directory to put the file in (%s)", k == 0 ? "ext4" : "tmpfs", dir_problem[k]);
+				f->unavailable = reasons[i];
+				continue;
+			}
+			f->fd = open_sized(dir, i, f->size_pages);
 			break;
-		case F_TMPFS:
-			if (!tmpfs_dir[0] && make_temp_dir(tmpfs_dir, "/dev/shm") < 0)
-				die_setup("mkdtemp under /dev/shm", errno);
-			f->fd = open_sized(tmpfs_dir, i, f->size_pages);
+		}
+		case F_SECRETMEM:
+			f->fd = (int)syscall(SYS_memfd_secret, (unsigned long)O_CLOEXEC);
+			if (f->fd >= 0 && ftruncate(f->fd, (off_t)f->size_pages * (off_t)PAGE) < 0) {
+				close(f->fd);
+				f->fd = -1;
+			}
 			break;
+		case F_PERF: {
+			/* A software dummy event on this process: its fd maps the ring buffer (perf_mmap). */
+			struct perf_event_attr attr;
+			memset(&attr, 0, sizeof attr);
+			attr.size = sizeof attr;
+			attr.type = PERF_TYPE_SOFTWARE;
+			attr.config = PERF_COUNT_SW_DUMMY;
+			attr.disabled = 1;
+			f->fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+			break;
+		}
+		case F_IOURING: {
+			/*
+			 * A ring of 32 entries, as the format documents it: the SQ/CQ ring and the SQE array
+			 * are one page each. (From 256 entries up, 6.18 refuses to map the SQE array: EFAULT.)
+			 */
+			struct io_uring_params params;
+			memset(&params, 0, sizeof params);
+			unsigned entries = 32;
+			f->fd = (int)syscall(SYS_io_uring_setup, entries, &params);
+			break;
+		}
 		case F_OVERLAYFS:
 			if (!overlay_tried) {
 				overlay_tried = 1;
@@ -533,27 +622,34 @@ static long parse_dec(const char *p)
 	return v;
 }
 
-/* Read /proc/self/smaps and keep the VMAs inside the window. */
-static void read_layout(void)
+/* Read a /proc file whole into the smaps buffer (NUL-terminated); returns its length. */
+static size_t read_proc(const char *path)
 {
-	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die_setup("open /proc/self/smaps", errno);
+		die_setup(path, errno);
 	size_t len = 0;
 	for (;;) {
 		ssize_t n = read(fd, smaps + len, SMAPS_SIZE - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die_setup("read /proc/self/smaps", errno);
+			die_setup(path, errno);
 		if (n == 0)
 			break;
 		len += (size_t)n;
 		if (len == SMAPS_SIZE - 1)
-			die_setup("smaps larger than the buffer", 0);
+			die_setup("a /proc file larger than the buffer", 0);
 	}
 	close(fd);
 	smaps[len] = 0;
+	return len;
+}
+
+/* Read /proc/self/smaps and keep the VMAs inside the window. */
+static void read_layout(void)
+{
+	read_proc("/proc/self/smaps");
 
 	uintptr_t window_end = base + (uintptr_t)window_pages * PAGE;
 	layout_count = 0;
@@ -614,20 +710,6 @@ static void read_layout(void)
 	}
 }
 
-/* Highest hole of the window (top-down) that fits `pages`; returns its start page or -1. */
-static long highest_hole(long pages)
-{
-	long hole_end = window_pages;
-	for (int i = layout_count - 1; i >= -1; i--) {
-		long hole_start = i >= 0 ? layout[i].end : 0;
-		if (hole_end - hole_start >= pages)
-			return hole_end - pages;
-		if (i >= 0)
-			hole_end = layout[i].start;
-	}
-	return -1;
-}
-
 static void *page_addr(long page)
 {
 	return (void *)(base + (uintptr_t)page * PAGE);
@@ -645,12 +727,33 @@ static int leaves_window(long at, long pages)
 
 static const char *step_unsupported; /* set by run_step when it refuses a step */
 
+/*
+ * The window: windowPages + 2 pages, page 0 at the scenario's base (the "base" line) or,
+ * without one, at an address the recorder picks that is 2 MiB-aligned (the engine assumes
+ * an aligned base: it decides where the kernel puts THP-aligned mappings). The interior is
+ * unmapped and the two end pages become MAP_SHARED|MAP_ANONYMOUS PROT_NONE guards.
+ */
 static void setup_window(void)
 {
 	size_t total = (size_t)(window_pages + 2) * PAGE;
-	char *reserve = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (reserve == MAP_FAILED)
-		die_setup("reserve the window", errno);
+	char *reserve;
+	if (wanted_base) {
+		reserve = mmap((void *)(wanted_base - PAGE), total, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+		if (reserve == MAP_FAILED)
+			die_setup("reserve the window at the scenario's base (it is taken, or outside the address space)", errno);
+	} else {
+		char *wide = mmap(NULL, total + PMD_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (wide == MAP_FAILED)
+			die_setup("reserve the window", errno);
+		uintptr_t page0 = ((uintptr_t)wide + PAGE + PMD_BYTES - 1) & ~(PMD_BYTES - 1);
+		reserve = (char *)(page0 - PAGE);
+		if (reserve > wide)
+			munmap(wide, (size_t)(reserve - wide));
+		char *wide_end = wide + total + PMD_BYTES;
+		if (reserve + total < wide_end)
+			munmap(reserve + total, (size_t)(wide_end - (reserve + total)));
+	}
 	char *end_guard = reserve + (window_pages + 1) * PAGE;
 	if (mmap(reserve, PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ||
 	    mmap(end_guard, PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
@@ -658,6 +761,160 @@ static void setup_window(void)
 	if (munmap(reserve + PAGE, (size_t)window_pages * PAGE) < 0)
 		die_setup("unmap the window interior", errno);
 	base = (uintptr_t)(reserve + PAGE);
+}
+
+static long read_long_file(const char *path, long fallback)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fallback;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return fallback;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+static uintptr_t biggest_fill_start, biggest_fill_end; /* set by fill_outside_window() */
+
+/* The process's VMAs from /proc/self/maps: start, end, growsdown ([stack]). */
+struct span { uintptr_t start, end; int stack; };
+static struct span spans[4096];
+
+static int read_spans(void)
+{
+	read_proc("/proc/self/maps");
+	int count = 0;
+	for (char *line = smaps; *line && count < 4096;) {
+		char *eol = strchr(line, '\n');
+		if (eol)
+			*eol = 0;
+		const char *p = line;
+		uintptr_t a = parse_hex(&p);
+		if (*p == '-') {
+			p++;
+			uintptr_t b = parse_hex(&p);
+			spans[count].start = a;
+			spans[count].end = b;
+			spans[count].stack = strstr(line, "[stack]") != NULL;
+			count++;
+		}
+		if (!eol)
+			break;
+		line = eol + 1;
+	}
+	return count;
+}
+
+/*
+ * Make the window the only free memory of the process, so that the kernel's own
+ * placement (mmap without an address, mremap with MREMAP_MAYMOVE) has nowhere else
+ * to go: every gap of the user address space outside the window is filled with a
+ * PROT_NONE reservation, except the stack guard gap. A call that finds no room in
+ * the window then fails for real (ENOMEM), as the engine says it does.
+ */
+static void fill_outside_window(void)
+{
+	const uintptr_t task_size = 0x7ffffffff000UL; /* DEFAULT_MAP_WINDOW: 47 bits */
+	const uintptr_t guard_gap = 256 * PAGE; /* stack_guard_gap */
+	uintptr_t low = PAGE;
+	int count = read_spans();
+	for (int i = 0; i <= count; i++) {
+		uintptr_t gap_start = i == 0 ? low : spans[i - 1].end;
+		uintptr_t gap_end = i == count ? task_size : spans[i].start;
+		if (i < count && spans[i].stack)
+			gap_end = gap_end > gap_start + guard_gap ? gap_end - guard_gap : gap_start;
+		if (gap_end > task_size)
+			gap_end = task_size;
+		if (gap_start >= gap_end)
+			continue;
+		if (gap_start == base && gap_end == base + (uintptr_t)window_pages * PAGE)
+			continue; /* the window itself */
+		void *got = mmap((void *)gap_start, gap_end - gap_start, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+		if (got == MAP_FAILED && i == 0) {
+			/* Below mmap_min_addr (no CAP_SYS_RAWIO): the kernel cannot place anything there either. */
+			uintptr_t min = (uintptr_t)read_long_file("/proc/sys/vm/mmap_min_addr", 65536);
+			if (min < gap_end)
+				got = mmap((void *)min, gap_end - min, PROT_NONE,
+					   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+		}
+		if (got == MAP_FAILED)
+			die_setup("fill the address space outside the window", errno);
+		if (gap_end - (uintptr_t)got > biggest_fill_end - biggest_fill_start) {
+			biggest_fill_start = (uintptr_t)got;
+			biggest_fill_end = gap_end;
+		}
+	}
+}
+
+/* mm->map_count: the VMAs of /proc/self/maps ([vsyscall] is not one). */
+static long map_count_now(void)
+{
+	size_t len = read_proc("/proc/self/maps");
+	long lines = 0;
+	int vsyscall = 0;
+	for (size_t i = 0; i < len; i++)
+		if (smaps[i] == '\n')
+			lines++;
+	vsyscall = strstr(smaps, "[vsyscall]") != NULL;
+	return lines - vsyscall;
+}
+
+static const char *map_count_problem;
+
+/*
+ * vm.max_map_count is one machine-wide sysctl, which the recorder does not change.
+ * A smaller limit for this process is reproduced for real instead: VMAs outside the
+ * window use up the difference, so that the window has exactly maxMapCount VMAs to
+ * spend, as the engine counts them. Each spender is a one-page MAP_SHARED|MAP_ANONYMOUS
+ * mapping (its own shmem file, so it never merges) laid over the top end of the largest
+ * filled gap: each one adds exactly one VMA.
+ */
+static void spend_map_count(void)
+{
+	if (max_map_count < 0)
+		return;
+	static char reason[240];
+	long limit = read_long_file("/proc/sys/vm/max_map_count", 65530);
+	long outside = map_count_now();
+	long extra = limit - max_map_count - outside;
+	if (extra < 0) {
+		snprintf(reason, sizeof reason, "maxMapCount %ld needs vm.max_map_count >= %ld (this process has %ld VMAs outside the window), but this machine has %ld; the recorder does not change a machine-wide sysctl",
+			 max_map_count, max_map_count + outside, outside, limit);
+		map_count_problem = reason;
+		return;
+	}
+	if ((uintptr_t)extra * PAGE >= biggest_fill_end - biggest_fill_start)
+		die_setup("no filled gap is large enough to spend map_count in", 0);
+	for (long k = 1; k <= extra; k++) {
+		void *at = (void *)(biggest_fill_end - (uintptr_t)k * PAGE);
+		if (mmap(at, PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			die_setup("spend map_count outside the window", errno);
+	}
+	long have = map_count_now();
+	if (have != limit - max_map_count) {
+		static char what[160];
+		snprintf(what, sizeof what, "could not use up exactly the map_count outside the window (%ld VMAs, want %ld, spent %ld)", have, limit - max_map_count, extra);
+		die_setup(what, 0);
+	}
+}
+
+/* Protection keys: smaps prints a "ProtectionKey:" line for every VMA when the kernel uses them. */
+static int protection_keys(void)
+{
+	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	static char head[8192];
+	ssize_t n = read(fd, head, sizeof head - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	head[n] = 0;
+	return strstr(head, "\nProtectionKey:") != NULL;
 }
 
 /* struct prctl_mm_map of <linux/prctl.h>, spelled out to avoid header clashes. */
@@ -779,13 +1036,28 @@ static int run_touch(const struct step *s)
 	return 0;
 }
 
+/* A page the kernel chose, in window pages; a choice outside the window means the fill failed. */
+static long window_page_of(void *got)
+{
+	uintptr_t a = (uintptr_t)got;
+	if (a < base || a >= base + (uintptr_t)window_pages * PAGE)
+		die_setup("the kernel placed a mapping outside the window (the fill left a gap)", 0);
+	return (long)((a - base) / PAGE);
+}
+
 static int run_mmap(const struct step *s)
 {
 	long at = s->at;
 	if (at < 0) {
-		at = highest_hole(s->pages);
-		if (at < 0)
-			return ENOMEM;
+		/* Kernel placement, for real: the window is the only free memory of the process. */
+		int type = s->shared ? MAP_SHARED : (s->map_flags & MAP_DROPPABLE) ? 0 : MAP_PRIVATE;
+		int flags = (s->map_flags & ~MAP_FIXED) | type | (s->file >= 0 ? 0 : MAP_ANONYMOUS);
+		void *got = mmap(NULL, (size_t)s->pages * PAGE, s->prot, flags, s->file >= 0 ? files[s->file].fd : -1,
+				 (off_t)s->pgoff * (off_t)PAGE);
+		if (got == MAP_FAILED)
+			return errno;
+		result_page = window_page_of(got);
+		return 0;
 	}
 	if (s->pages > 0 && leaves_window(at, s->pages)) {
 		if (s->map_flags & MAP_FIXED) {
@@ -893,17 +1165,12 @@ static int run_mremap(const struct step *s)
 	if (s->to >= 0) {
 		got = mremap(old, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(s->to));
 	} else {
-		got = mremap(old, old_size, new_size, 0);
-		if (got == MAP_FAILED && errno == ENOMEM && s->may_move) {
-			long to = highest_hole(s->new_pages);
-			if (to < 0)
-				return ENOMEM;
-			got = mremap(old, old_size, new_size, MREMAP_MAYMOVE | MREMAP_FIXED, page_addr(to));
-		}
+		/* MREMAP_MAYMOVE: where it goes is the kernel's choice, inside the window (the only free memory). */
+		got = mremap(old, old_size, new_size, s->may_move ? MREMAP_MAYMOVE : 0);
 	}
 	if (got == MAP_FAILED)
 		return errno;
-	result_page = (long)(((uintptr_t)got - base) / PAGE);
+	result_page = window_page_of(got);
 	return 0;
 }
 
@@ -1012,13 +1279,26 @@ int main(void)
 	setup_files();
 	setup_window();
 	const char *brk_problem = setup_brk();
+	int pkeys = protection_keys();
+	fill_outside_window();
+	spend_map_count();
 
 	/* From here on: no malloc, no stdio. */
 	put("kernel\t");
 	put(u.release);
 	put("\nbase\t");
 	put_hex(base);
+	put("\nmachine\tprotectionKeys\t");
+	put(pkeys ? "1" : "0");
 	put("\n");
+	if (map_count_problem) {
+		put("refused\t");
+		put(map_count_problem);
+		put("\ndone\n");
+		flush_out();
+		cleanup();
+		return 0;
+	}
 	flush_out();
 
 	int is_child = 0;

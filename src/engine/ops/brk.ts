@@ -94,7 +94,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     }
   } else if (brkVma && brkVma.end === oldBrk) {
     const r = mergeNewRange(ctx, {
-      start: oldBrk, end: newBrk, pgoff: oldBrk, flags, file: null, anonVma: 0, anonForkChild: false,
+      start: oldBrk, end: newBrk, pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, anonForkChild: false,
       middle: null, prev: brkVma, next: null, justExpand: true, labels,
     })
     if (r) {
@@ -112,7 +112,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     ctx.check('ksm_add_vma', 'ksm-flag-set', true, 'VM_MERGEABLE set late, on the new heap VMA', 'new')
   }
   const v = ctx.make({
-    start: oldBrk as Page, end: newBrk as Page, pgoff: oldBrk, flags, file: null, anonVma: 0, forkChild: false,
+    start: oldBrk as Page, end: newBrk as Page, pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: true, hook: null, labels,
   })
   mm.insert(v)

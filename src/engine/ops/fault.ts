@@ -4,7 +4,7 @@
  * find_mergeable_anon_vma() allows it. Read faults on private memory map the
  * zero page or the page cache and create nothing; shared mappings never get one.
  */
-import { VM_ACCESS_FLAGS, VM_EXEC, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE } from '../flags'
+import { VM_ACCESS_FLAGS, VM_EXEC, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE } from '../flags'
 import { rangeText, type StepContext } from '../process'
 import type { Vma } from '../vma'
 
@@ -55,6 +55,15 @@ export function touchRange(ctx: StepContext, start: number, end: number, write: 
       ctx.fail('EFAULT', 'access_error', () => `${rangeText(v)} does not allow a ${write ? 'write' : 'read'}: the access raises SIGSEGV`, 'middle', v)
       return 'EFAULT'
     }
+    if (!write && (v.flags & VM_ACCESS_FLAGS) === VM_EXEC) {
+      // do_mmap()/do_mprotect_pkey(): "if (prot == PROT_EXEC) pkey = execute_only_pkey(mm)"; the key
+      // denies data access, so arch_vma_access_permitted() fails the read (SEGV_PKUERR).
+      if (ctx.machine.protectionKeys) {
+        ctx.fail('EFAULT', 'arch_vma_access_permitted', () => `${rangeText(v)} is execute-only and this machine has protection keys (assumed${ctx.machine.protectionKeysKnown ? ' by the scenario' : ' by default'}): it carries the execute-only pkey, so a data read raises SIGSEGV (SEGV_PKUERR)`, 'middle', v)
+        return 'EFAULT'
+      }
+      ctx.note('access_error', 'exec-readable', () => `${rangeText(v)} is execute-only, but without protection keys x86 cannot refuse a read of an executable page: the read succeeds`, 'middle', v)
+    }
     const size = v.file?.sizePages
     if (size !== undefined) {
       // Pages whose file offset is at or past the shmem file's end: SIGBUS.
@@ -69,4 +78,34 @@ export function touchRange(ctx: StepContext, start: number, end: number, write: 
     pos = after.end
   }
   return null
+}
+
+/**
+ * __mm_populate() → populate_vma_page_range() over [start, end): the kernel faulting pages
+ * in by itself (MAP_POPULATE, VM_LOCKED at mmap, a locked VMA made writable by mprotect, a
+ * locked VMA grown by mremap). VM_IO/VM_PFNMAP VMAs are skipped; VM_LOCKONFAULT ones are
+ * left to fault on access. A private writable VMA is touched with FOLL_WRITE (breaking COW:
+ * it gets an anon_vma); anything else with a read (FOLL_FORCE), which creates none.
+ * Holes are skipped; errors are ignored, as mm_populate() ignores them.
+ */
+export function populateRange(ctx: StepContext, start: number, end: number): void {
+  let pos = start
+  while (pos < end) {
+    const i = ctx.mm.indexAfter(pos)
+    const v = ctx.mm.vmas[i]
+    if (!v || v.start >= end) return
+    const next = v.end
+    if (v.flags & (VM_IO | VM_PFNMAP)) {
+      ctx.note('__mm_populate', 'skip-io-pfnmap', () => `${rangeText(v)} is VM_IO/VM_PFNMAP: not populated`, 'middle', v)
+    } else if (v.flags & VM_LOCKONFAULT) {
+      ctx.note('populate_vma_page_range', 'lock-on-fault', () => `${rangeText(v)} is VM_LOCKONFAULT: pages are faulted in on access, not now`, 'middle', v)
+    } else {
+      const write = (v.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE
+      ctx.note('populate_vma_page_range', write ? 'populate-write' : 'populate-read', () => (write
+        ? `${rangeText(v)} is private and writable: populated with write faults (FOLL_WRITE breaks COW)`
+        : `${rangeText(v)}: populated with read faults, which give it no anon_vma`), 'middle', v)
+      faultVma(ctx, v, write)
+    }
+    pos = next
+  }
 }

@@ -10,7 +10,7 @@
  */
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
-  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_HUGETLB, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
+  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
   VM_MAYWRITE, VM_MERGEABLE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
@@ -21,7 +21,9 @@ import { rangeText, type StepContext } from '../process'
 import type { KernelProfile } from '../profiles'
 import type { Page } from '../units'
 import type { FileObject, Label, Vma } from '../vma'
-import { faultVma } from './fault'
+import { populateRange } from './fault'
+import { getUnmappedArea } from './unmapped-area'
+import { SPECIAL_DISPLAY, specialHookFlags, specialHookRefusal, specialNoexec } from '../special-files'
 import { unmapRange } from './unmap'
 
 type Hook = 'mmap' | 'mmap_prepare' | 'none'
@@ -40,6 +42,8 @@ interface FileSetup {
   anonymous: boolean
   /** The hook in words, for the decision record. */
   hookText: string
+  /** A refusal by the hook (errno, kernel function, reason), decided from the call's arguments. */
+  refusal?: [string, string, string] | null
 }
 
 /** The hook a file has: `.mmap_prepare` exists only from 6.16; before, such a driver uses `.mmap`. */
@@ -104,6 +108,24 @@ function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'share
           : `driver .${hook}${hookFlags ? ` adds ${flagNames(hookFlags).join(' ')}` : ''}`,
       }
     }
+    case 'secretmem':
+    case 'perf':
+    case 'io_uring': {
+      const kind = backing.kind
+      const file = ctx.fileFor(`${kind}:${backing.file}`, () => ({
+        display: SPECIAL_DISPLAY[kind], kind, fs: null, isShmem: false, noexec: specialNoexec(kind, p),
+        unmappedArea: kind === 'io_uring' ? 'io_uring' as const : undefined,
+      }))
+      // secretmem has .mmap_prepare from 6.16 ("mm: secretmem: convert to .mmap_prepare()"); perf and io_uring keep .mmap.
+      const hook: Hook = kind === 'secretmem' ? resolveHook(p, 'mmap_prepare') : 'mmap'
+      const hookFlags = specialHookFlags(kind, p)
+      const fn = kind === 'secretmem' ? `secretmem_mmap${hook === 'mmap_prepare' ? '_prepare' : ''}` : kind === 'perf' ? 'perf_mmap' : 'io_uring_mmap'
+      return {
+        file, hook, hookFlags, anonymous: false, fileAfterHook: () => file,
+        hookText: `${fn}() adds ${flagNames(hookFlags).join(' ')}`,
+        refusal: specialHookRefusal(kind, share === 'shared', pages, backing.pgoff),
+      }
+    }
   }
 }
 
@@ -133,6 +155,15 @@ function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, 
   return flags
 }
 
+/** A hook refused the mapping after MAP_FIXED had unmapped the range: the errno, and a hole where the old VMAs were. */
+function failLeavingHole(ctx: StepContext, [errno, fn, reason]: [string, string, string], replaced: boolean, start: number, end: number): void {
+  ctx.fail(errno, fn, reason, 'new')
+  ctx.report.outcome = 'failed'
+  if (replaced) {
+    ctx.note('vms_abort_munmap_vmas', 'hole', () => `the old mappings in ${rangeText({ start, end })} were already unmapped (MAP_FIXED) and cannot be put back: "leaving a gap where the MAP_FIXED mapping failed"`)
+  }
+}
+
 export function doMmap(ctx: StepContext, step: MmapStep): void {
   const mm = ctx.mm
   const mapFlags: readonly MapFlag[] = step.mapFlags ?? NO_MAP_FLAGS
@@ -143,7 +174,8 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     return
   }
   if (at === undefined) {
-    const hole = mm.topDownHole(pages, ctx.windowPages as Page)
+    const placing = setupFile(ctx, step.backing, step.share, pages)
+    const hole = getUnmappedArea(ctx, { pages, file: placing.file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: step.share === 'shared' })
     if (hole === null) {
       ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
       return
@@ -154,6 +186,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   const start = at
   const end = at + pages
   ctx.report.range = [start, end]
+  if (step.at !== undefined && step.backing.kind === 'io_uring') {
+    // __get_unmapped_area() → io_uring_get_unmapped_area(): "if (addr) return -EINVAL;", also for MAP_FIXED.
+    ctx.fail('EINVAL', 'io_uring_get_unmapped_area', 'io_uring rings may not be mapped at an address the caller chooses (only with addr 0, kernel placement)')
+    return
+  }
   if (end > ctx.windowPages) {
     // The window is all the scenario's process has: past its end lies memory the scenario cannot
     // touch (the recorder keeps a guard mapping there), so MAP_FIXED_NOREPLACE meets an overlap.
@@ -191,18 +228,35 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
   if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
   let pgoff: number
-  if (backing.kind === 'anon') pgoff = step.share === 'shared' ? 0 : start
+  if (backing.kind === 'anon') pgoff = step.share === 'shared' ? 0 : ctx.anonPgoff(start)
   else pgoff = backing.pgoff
 
   const setup = setupFile(ctx, backing, step.share, pages)
+  if (setup.file?.noexec) {
+    // do_mmap(): "if (path_noexec(&file->f_path)) { if (vm_flags & VM_EXEC) return -EPERM; vm_flags &= ~VM_MAYEXEC; }"
+    if (flags & VM_EXEC) {
+      ctx.fail('EPERM', 'do_mmap', () => `${setup.file!.display} lives on a noexec mount (path_noexec): PROT_EXEC is refused`, 'new')
+      return
+    }
+    flags &= ~VM_MAYEXEC
+    ctx.note('do_mmap', 'noexec', () => `${setup.file!.display} lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared`, 'new')
+  }
 
-  // __mmap_prepare(): unmap what MAP_FIXED replaces, then accounting.
+  // __mmap_setup(): unmap what MAP_FIXED replaces (vms_gather_munmap_vmas + vms_clean_up_area),
+  // then accounting. From here on a failure cannot put the old VMAs back.
+  const replaced = mapFlags.includes('MAP_FIXED') && mm.intersects(start, end)
   if (mapFlags.includes('MAP_FIXED')) {
     const err = unmapRange(ctx, start, end)
     if (err) {
       ctx.report.error = err
       return
     }
+  }
+  const refusal = setup.refusal
+  if (refusal && setup.hook === 'mmap_prepare') {
+    // call_mmap_prepare() failed: __mmap_region() → abort_munmap → vms_abort_munmap_vmas() leaves a gap.
+    failLeavingHole(ctx, refusal, replaced, start, end)
+    return
   }
   if (!(flags & VM_HUGETLB) && (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) flags |= VM_ACCOUNT
   if (ctx.explain) ctx.note('do_mmap', 'vm-flags', () => `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
@@ -253,6 +307,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
     }
     if (setup.hook !== 'mmap_prepare') {
+      if (refusal) {
+        // __mmap_new_vma() → mmap_file() failed: unacct_error → abort_munmap, the same gap.
+        failLeavingHole(ctx, refusal, replaced, start, end)
+        return
+      }
       vmFile = setup.fileAfterHook(ctx)
       if (setup.hookFlags) {
         vmFlags |= setup.hookFlags
@@ -288,7 +347,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
         }
         result = merged
         ctx.report.outcome = r.kind === 'prev' ? 'merged-prev' : r.kind === 'next' ? 'merged-next' : 'merged-both'
-        finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none')
+        finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none', start, end)
         return
       }
     }
@@ -313,14 +372,21 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       if (again) result = again.vma
     }
   }
-  finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none')
+  finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none', start, end)
 }
 
-/** __mmap_complete(): the step's KSM timing; MAP_POPULATE / VM_LOCKED fault the pages in. */
-function finishMmap(ctx: StepContext, mapFlags: readonly MapFlag[], result: Vma, ksm: 'early' | 'late' | 'none'): void {
+/**
+ * __mmap_complete() and vm_mmap_pgoff(): the step's KSM timing, then populate. do_mmap():
+ * "if ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+ * *populate = len;" then mm_populate(). vm_flags is do_mmap()'s own copy: a VM_LOCKED that a
+ * driver's hook adds (secretmem, a device) does not populate.
+ */
+function finishMmap(ctx: StepContext, mapFlags: readonly MapFlag[], result: Vma, ksm: 'early' | 'late' | 'none', start: number, end: number): void {
   ctx.report.ksm = ksm
-  if (mapFlags.includes('MAP_POPULATE') || (result.flags & VM_LOCKED)) {
-    const write = (result.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE
-    faultVma(ctx, result, write)
+  if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED')) {
+    ctx.note('vm_mmap_pgoff', 'populate', () => `${mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : 'MAP_POPULATE'}: mm_populate() faults the pages in`, 'new', result)
+    populateRange(ctx, start, end)
+  } else if (result.flags & VM_LOCKED && ctx.explain) {
+    ctx.note('vm_mmap_pgoff', 'no-populate', () => 'VM_LOCKED came from the driver\'s hook, not from do_mmap()\'s flags: nothing is populated now', 'new', result)
   }
 }

@@ -5,7 +5,7 @@
 import type { MadviseStep, MprotectStep, MunmapStep, PrctlStep, TouchStep } from '../../scenario/types'
 import {
   VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HIGH_FLAGS, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
-  VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
+  VM_LOCKED, VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
 } from '../flags'
 import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
 import { vmaModifyFlags, type MergeKind } from '../merge'
@@ -13,7 +13,7 @@ import { vmaMergeModifyFlags } from '../vma-merge'
 import type { Outcome } from '../api'
 import { rangeText, type StepContext } from '../process'
 import type { Vma } from '../vma'
-import { touchRange } from './fault'
+import { populateRange, touchRange } from './fault'
 import { unmapRange } from './unmap'
 
 export function doMunmap(ctx: StepContext, step: MunmapStep): void {
@@ -114,8 +114,17 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
         break
       }
       outcome.add(r)
-      prev = r.vma
-      tmp = r.vma.end
+      let after = r.vma
+      // mprotect_fixup(): "Private VM_LOCKED VMA becoming writable: trigger COW to avoid major
+      // fault on access" → populate_vma_page_range(vma, start, end).
+      if ((old & (VM_WRITE | VM_SHARED | VM_LOCKED)) === VM_LOCKED && newFlags & VM_WRITE) {
+        const [ps, pe] = [nstart, nend]
+        ctx.note('mprotect_fixup', 'populate', () => `${rangeText({ start: ps, end: pe })} is private, VM_LOCKED and becomes writable: populate_vma_page_range() breaks COW now`, 'middle', after)
+        populateRange(ctx, ps, pe)
+        after = mm.lookup(ps) ?? after
+      }
+      prev = after
+      tmp = after.end
     }
     nstart = tmp
     v = mm.firstEndingAfter(tmp)

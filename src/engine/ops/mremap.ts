@@ -7,13 +7,15 @@
  * pgoff, so it merges only where it is linear again.
  */
 import type { MremapStep } from '../../scenario/types'
-import { VM_DONTEXPAND, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from '../flags'
-import { mergeNewRange, type MergeKind, type MergeState } from '../merge'
+import { VM_DONTEXPAND, VM_LOCKED, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from '../flags'
+import { populateRange } from './fault'
+import { maySplit, mergeNewRange, type MergeKind, type MergeState } from '../merge'
 import { vmaMerge } from '../vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
 import { clipLabels, shiftLabels, type Label, type Vma } from '../vma'
 import { unmapRange } from './unmap'
+import { getUnmappedArea } from './unmapped-area'
 
 /** Labels for a range that grew to `newEnd`: the last name continues. */
 function extendLabels(labels: readonly Label[], newEnd: number): Label[] {
@@ -27,16 +29,27 @@ function mergeNew(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vm
   return ctx.profile.mergeCode === 'vma_merge' ? vmaMerge(ctx, vmg) : mergeNewRange(ctx, vmg)
 }
 
-function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, dest: number, newPages: number): void {
+function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, dest: number, newPages: number, fixed = true): void {
   const mm = ctx.mm
+  if (fixed && vma.file?.unmappedArea === 'io_uring') {
+    // mremap_to() → vrm_set_new_addr() → get_unmapped_area(MAP_FIXED) → io_uring_get_unmapped_area(): "if (addr) return -EINVAL;"
+    ctx.fail('EINVAL', 'io_uring_get_unmapped_area', () => `${rangeText(vma)} is an io_uring ring: it cannot be moved to an address the caller chooses (the destination was already unmapped)`, 'middle', vma)
+    return
+  }
+  // prep_move_vma()
   if (mm.count >= ctx.maxMapCount - 3) {
     ctx.fail('ENOMEM', 'move_vma', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
     return
   }
+  if ((vma.start !== src && !maySplit(ctx, vma, src)) || (vma.end !== src + oldPages && !maySplit(ctx, vma, src + oldPages))) {
+    ctx.fail('EINVAL', 'prep_move_vma', () => `moving part of ${rangeText(vma)} would split it, and its vm_ops->may_split refuses`, 'middle', vma)
+    return
+  }
   let pgoff = vma.pgoff + (src - vma.start)
   if (vma.anonymous && !vma.anonVma) {
-    pgoff = dest
-    ctx.note('copy_vma', 'pgoff-reset', () => `the VMA is anonymous and unfaulted: its pgoff becomes the destination's page ${dest}, to increase its chance of merging`, 'middle', vma)
+    // copy_vma(): "if (unlikely(vma_is_anonymous(vma) && !vma->anon_vma)) pgoff = addr >> PAGE_SHIFT;" — the absolute address.
+    pgoff = ctx.anonPgoff(dest)
+    ctx.note('copy_vma', 'pgoff-reset', () => `the VMA is anonymous and unfaulted: its pgoff becomes the destination's absolute page ${pgoff} (addr >> PAGE_SHIFT; window base ${ctx.machine.baseText}), to increase its chance of merging`, 'middle', vma)
   } else if (vma.anonVma) {
     ctx.note('copy_vma', 'pgoff-kept', () => `the VMA is faulted: it keeps pgoff ${pgoff}, so it merges only where that is linear`, 'middle', vma)
   }
@@ -44,7 +57,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   if (newPages > oldPages) labels = extendLabels(labels, dest + newPages)
   const merged = mergeNew(ctx, {
     start: dest, end: dest + newPages, pgoff, flags: vma.flags, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
-    middle: null, prev: mm.prevOf(dest), next: mm.nextFrom(dest + newPages), justExpand: false, labels,
+    middle: null, copiedFrom: vma, prev: mm.prevOf(dest), next: mm.nextFrom(dest + newPages), justExpand: false, labels,
   })
   if (merged) {
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
@@ -55,20 +68,39 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
     ctx.report.outcome = 'moved'
     ctx.check('copy_vma', 'new-vma', true, () => `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)
   }
-  const err = unmapRange(ctx, src, src + oldPages)
-  if (err) ctx.report.error = err
+  if (oldPages === 0) {
+    // unmap_source_vma(): do_vmi_munmap() of 0 bytes fails (EINVAL) and the error is dropped, so
+    // the original stays: old_len 0 on a shared mapping makes a second mapping of the same pages.
+    ctx.note('unmap_source_vma', 'duplicate', () => `old_len is 0: nothing is unmapped at the source, so ${rangeText(vma)} stays and the destination is a second mapping of the same pages`, 'middle', vma)
+  } else {
+    const err = unmapRange(ctx, src, src + oldPages)
+    if (err) ctx.report.error = err
+  }
+  if (!ctx.report.error) populateAfterRemap(ctx, vma.flags, dest + oldPages, dest + newPages)
 }
 
 /**
- * vma_multi_allowed() (6.17+): a file whose f_op has its own get_unmapped_area
- * might not obey MREMAP_FIXED, so its VMAs cannot take part in a multi-VMA
- * move. Of the backings here that is /dev/zero (get_unmapped_area_zero); ext4,
- * tmpfs, overlayfs and memfd VMAs move together on 6.18 (checked against the
- * real kernel). VM_DONTEXPAND/VM_PFNMAP VMAs cannot either.
+ * do_mremap(): "if (!failed && vrm->mlocked && vrm->new_len > vrm->old_len)
+ * mm_populate(new_addr + old_len, delta)": the part a VM_LOCKED mapping grew by is faulted in.
+ */
+function populateAfterRemap(ctx: StepContext, flags: number, start: number, end: number): void {
+  if (!(flags & VM_LOCKED) || end <= start) return
+  ctx.note('do_mremap', 'populate', () => `the VMA is VM_LOCKED: mm_populate() faults in the ${end - start} page${end - start === 1 ? '' : 's'} it grew by, ${rangeText({ start, end })}`)
+  populateRange(ctx, start, end)
+}
+
+/**
+ * vma_multi_allowed() (6.17+): "Custom get unmapped area might result in MREMAP_FIXED not
+ * being obeyed": a VMA whose file has its own f_op->get_unmapped_area cannot take part in
+ * a multi-VMA move, unless it is shmem, hugetlb or thp_get_unmapped_area. Of the backings
+ * here that leaves /dev/zero (get_unmapped_area_zero), io_uring and drivers. It does not
+ * look at VM_DONTEXPAND or VM_PFNMAP: a perf ring buffer moves with its neighbours.
  */
 function multiMoveAllowed(v: Vma): boolean {
-  if (v.flags & (VM_DONTEXPAND | VM_PFNMAP)) return false
-  return !(v.file && v.file.display === '/dev/zero')
+  const f = v.file
+  if (!f) return true
+  if (f.kind === 'device' && f.display === '/dev/zero') return false
+  return f.unmappedArea !== 'io_uring' && f.unmappedArea !== 'zero' && f.unmappedArea !== 'driver'
 }
 
 /**
@@ -226,6 +258,7 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     if (r) {
       ctx.report.outcome = 'expanded'
       ctx.check('vma_merge_extend', 'expanded', true, () => `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
+      populateAfterRemap(ctx, r.vma.flags, at + pages, at + newPages)
       return
     }
     ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')
@@ -237,12 +270,13 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     ctx.fail('ENOMEM', 'expand_vma', 'no room to grow in place and MREMAP_MAYMOVE is not given')
     return
   }
-  const dest = mm.topDownHole(newPages, ctx.windowPages as Page)
+  // vrm_set_new_addr(): get_unmapped_area(vma->vm_file, 0, new_len, pgoff, MAP_SHARED if VM_MAYSHARE).
+  const dest = getUnmappedArea(ctx, { pages: newPages, file: vma.file, pgoff: vma.pgoff + (at - vma.start), shared: (vma.flags & VM_MAYSHARE) !== 0 })
   if (dest === null) {
     ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${newPages} pages in the window`)
     return
   }
   ctx.report.range = [dest, dest + newPages]
   vma = mm.lookup(at)!
-  moveRange(ctx, vma, at, pages, dest, newPages)
+  moveRange(ctx, vma, at, pages, dest, newPages, false)
 }

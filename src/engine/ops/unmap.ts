@@ -2,7 +2,7 @@
  * Unmapping a range: munmap(), and the parts of mmap(MAP_FIXED), mremap() and
  * brk() that unmap (do_vmi_munmap → vms_gather_munmap_vmas). Never merges.
  */
-import { splitAllowed, splitVma } from '../merge'
+import { maySplit, splitAllowed, splitVma } from '../merge'
 import { rangeText, type StepContext } from '../process'
 
 /** Unmap [start, end). Returns an errno or null. */
@@ -17,12 +17,15 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
   if (start > first.start) {
     // "Make sure that map_count on return from munmap() will not exceed its limit"
     if (end < first.end && !splitAllowed(ctx, first, 'vms_gather_munmap_vmas')) return 'ENOMEM'
+    if (!maySplit(ctx, first, start)) return 'EINVAL'
     const [, upper] = splitVma(ctx, first, start, true)
     hit[0] = upper
   }
   const last = hit[hit.length - 1]!
   if (end < last.end) {
     // No map_count check: munmap may go over the limit for a moment (vms_gather_munmap_vmas()).
+    // The end split comes after the start split: that one stays done (end_split_failed).
+    if (!maySplit(ctx, last, end)) return 'EINVAL'
     const [lower] = splitVma(ctx, last, end, false)
     hit[hit.length - 1] = lower
   }

@@ -9,6 +9,7 @@
  * It covers the operations whose page attributes do not depend on VMA
  * boundaries: mmap (no MAP_FIXED), munmap, mprotect, madvise, prctl, touch, fork.
  */
+import { machineAssumptions } from '../machine'
 import type { Backing, Scenario, Step } from '../../scenario/types'
 
 export interface PageState {
@@ -48,6 +49,8 @@ const pageCompatible = (p: PageState): boolean => !p.ksmIncompatible
  */
 export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean; noMemoryMerge?: boolean } = {}): ModelStep[] {
   const w = scenario.windowPages
+  // Anonymous vm_pgoff is the absolute page (addr >> PAGE_SHIFT): the window's base plus the page.
+  const basePage = machineAssumptions(scenario).basePage
   const pages: (PageState | null)[] = new Array(w).fill(null)
   let mergeAny = false
   const out: ModelStep[] = []
@@ -68,7 +71,7 @@ export function runPageModel(scenario: Scenario, options: { v2Defect?: boolean; 
           const v2Late = options.v2Defect && b.kind === 'device' && b.hook === 'mmap'
           const mg = mergeAny && (v2Late ? preHookCompatible : ksmCompatiblePage(step.share, b))
           for (let p = at; p < end; p++) {
-            const pgoff = b.kind === 'anon' ? (step.share === 'shared' ? p - at : p) : b.pgoff + (p - at)
+            const pgoff = b.kind === 'anon' ? (step.share === 'shared' ? p - at : basePage + p) : b.pgoff + (p - at)
             const pastEof = b.kind === 'device' && b.file === '/dev/zero' && step.share === 'shared' && b.pgoff + (p - at) >= step.pages
             pages[p] = { prot: step.prot, share: step.share, backing: key, pgoff, mergeable: mg, ksmIncompatible: !ksmCompatiblePage(step.share, b), pastEof }
           }

@@ -2,6 +2,7 @@
 import { memo } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useShownScenario } from '../engine-session/use-engine-session'
+import { machineAssumptions } from '../../engine/machine'
 
 export const ScenarioNotes = memo(function ScenarioNotes() {
   // The shown run's scenario: title and notes always match the steps and VMAs on screen.
@@ -34,7 +35,29 @@ export const ScenarioNotes = memo(function ScenarioNotes() {
         {stepCount.toLocaleString('en-US')} steps{stepCount < scenario.steps.length ? ` of ${scenario.steps.length.toLocaleString('en-US')} so far` : ''} ·
         window {scenario.windowPages} pages
       </p>
+      <RunAssumptions scenario={scenario} />
       {scenario.notes && <p className="text-[12.5px] leading-relaxed whitespace-pre-line" data-testid="scenario-notes">{scenario.notes}</p>}
     </section>
   )
 })
+
+/**
+ * What the shown run assumed about the machine and the process (src/engine/machine.ts):
+ * protection keys (an execute-only mapping cannot be read with them) and the window's base
+ * (anonymous vm_pgoff and THP alignment use absolute addresses). "assumed" marks the
+ * engine's default, where the scenario does not say.
+ */
+function RunAssumptions({ scenario }: { scenario: Parameters<typeof machineAssumptions>[0] }) {
+  const m = machineAssumptions(scenario)
+  return (
+    <p className="font-mono text-[11px] text-muted" data-testid="run-assumptions">
+      <span title="With protection keys (x86 pku/ospke) an execute-only mapping gets the execute-only pkey, so a data read of it faults">
+        protection keys: {m.protectionKeys ? 'yes' : 'no'}{m.protectionKeysKnown ? '' : ' (assumed)'}
+      </span>
+      {' · '}
+      <span title="Anonymous vm_pgoff and THP alignment of kernel-placed mappings use absolute addresses">
+        base {m.baseText}{m.baseKnown ? '' : ' (assumed)'}
+      </span>
+    </p>
+  )
+}

@@ -52,13 +52,18 @@ export function earlyPathFrom617(step: Step): boolean {
       return backing.fs === 'ext4' || backing.fs === 'tmpfs'
     case 'device':
       return backing.hook === 'mmap_prepare'
+    case 'secretmem':
+      return true // secretmem_mmap_prepare()
+    case 'perf':
+    case 'io_uring':
+      return false
   }
 }
 
 function hookPathNote(step: Step): string {
   if (step.op !== 'mmap') return ''
   const backing = step.backing
-  if (backing.kind === 'file' || backing.kind === 'device') {
+  if (backing.kind === 'file' || backing.kind === 'device' || backing.kind === 'perf' || backing.kind === 'io_uring') {
     return ` ${backing.file} has a .mmap hook, which may still change the flags, so even 6.17 and 6.18 set VM_MERGEABLE only after the merge attempt for it.`
   }
   return ''
