@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { corpusScenarios } from '../fidelity/corpus'
 import type { Scenario, Step } from '../scenario/types'
 import { KERNEL_IDS } from './api'
-import { changeCounts, changeText, traceChanges, type VmaChange } from './changes'
+import { changeCounts, changeText, changeTexts, traceChanges, type VmaChange } from './changes'
 import { simulate } from './simulate'
 
 const map = (at: number, pages: number, prot = 'rw-', name = 'A'): Step => ({ op: 'mmap', name, at, pages, prot, share: 'private', backing: { kind: 'anon' } })
@@ -20,7 +20,11 @@ function last(sc: Scenario, kernel = '6.18' as const) {
   const lifetimes = trace.explain(i)
     .filter((c) => ['split', 'may-split', 'map-count', 'expanded', 'shrunk', 'vma-freed'].includes(c.rule))
     .map((c) => `${c.fn}:${c.rule}`)
-  return { trace, changes, words: changes.map((c) => changeText(c, changes, sc.steps[i - 1]!.op)), counts: changeCounts(changes), lifetimes }
+  const op = sc.steps[i - 1]!.op
+  const words = changeTexts(changes, op)
+  // One change at a time (the UI's summary) says the same as the whole step's list.
+  expect(changes.map((c) => changeText(c, changes, op))).toEqual(words)
+  return { trace, changes, words, counts: changeCounts(changes), lifetimes }
 }
 
 const kinds = (changes: VmaChange[]) => changes.map((c) => c.kind)

@@ -73,15 +73,29 @@ function kindOf(b: VmaView, a: VmaView, splitFrom: boolean): VmaChangeKind {
 
 const rangeText = (v: VmaView): string => `[${v.start},${v.end})`
 
-/** "[0,2) expanded to [0,4)", "[6,8) new (split from [2,8))", "[4,6) removed". */
+/**
+ * "[0,2) expanded to [0,4)", "[6,8) new (split from [2,8))", "[4,6) removed".
+ * `all` is the step's changes (to find the struct a new one was split from); for many changes use changeTexts.
+ */
 export function changeText(c: VmaChange, all: readonly VmaChange[] = [], op?: StepOp): string {
+  return describeChange(c, op, (structId) => all.find((o) => o.structId === structId))
+}
+
+/** changeText of every change of a step, in time linear in their number (a fork of 200,000 VMAs is 200,000 changes). */
+export function changeTexts(changes: readonly VmaChange[], op?: StepOp): string[] {
+  const byStruct = new Map<number, VmaChange>()
+  for (const c of changes) if (!byStruct.has(c.structId)) byStruct.set(c.structId, c)
+  return changes.map((c) => describeChange(c, op, (structId) => byStruct.get(structId)))
+}
+
+function describeChange(c: VmaChange, op: StepOp | undefined, changeOf: (structId: number) => VmaChange | undefined): string {
   const b = c.before
   const a = c.after
   switch (c.kind) {
     case 'new': {
       if (c.dupOf === null) return `${rangeText(a!)} new`
-      const src = all.find((o) => o.structId === c.dupOf)?.before
       if (op === 'fork') return `${rangeText(a!)} new (dup_mmap: the child's copy)`
+      const src = changeOf(c.dupOf)?.before
       if (!src) return `${rangeText(a!)} new (split off)`
       // copy_vma() puts the copy elsewhere; a split's new side lies inside the VMA it was cut from.
       const inside = a!.start >= src.start && a!.end <= src.end

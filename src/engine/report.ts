@@ -4,7 +4,7 @@
  */
 import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, StepResult, Trace, VmaView } from './api'
 import type { StepOp } from '../scenario/types'
-import { changeText, traceChanges, type VmaChangeKind } from './changes'
+import { changeTexts, traceChanges, type VmaChangeKind } from './changes'
 
 export interface RunnerVma {
   start: number
@@ -73,7 +73,8 @@ export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
 function runnerChanges(trace: Trace, i: number, op: StepResult['op']): RunnerChange[] {
   const changes = traceChanges(trace, i)
   const range = (v: VmaView | null): [number, number] | null => (v ? [v.start, v.end] : null)
-  return changes.map((c) => ({ kind: c.kind, before: range(c.before), after: range(c.after), text: changeText(c, changes, op) }))
+  const texts = changeTexts(changes, op)
+  return changes.map((c, k) => ({ kind: c.kind, before: range(c.before), after: range(c.after), text: texts[k]! }))
 }
 
 export function traceToRunnerJson(trace: Trace): RunnerDocument {
