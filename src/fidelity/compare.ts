@@ -51,7 +51,7 @@ export function scenarioAsRecorded(scenario: Scenario, machine: { base: string; 
 }
 
 const flagsText = (flags: readonly string[]) => flags.map(mnemonicOfFlagName).join(' ')
-const vmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''} {${flagsText(v.flags)}}`
+export const comparedVmaText = (v: ComparedVma) => `[${v.start},${v.end}) ${v.prot} ${v.share === 'shared' ? 's' : 'p'}${v.mergeable ? ' mg' : ''} {${flagsText(v.flags)}}`
 
 /** One character per page: a letter per VMA (alternating case at boundaries), '.' for a hole. */
 function strip(vmas: readonly ComparedVma[], from: number, to: number): string {
@@ -69,8 +69,8 @@ export function describeMismatch(scenario: Scenario, index: number, kernel: Comp
   const lines = [
     `step ${index + 1} (${step.op} ${JSON.stringify(step).slice(0, 160)})`,
     `  error   kernel: ${kernel.error ?? 'none'}   engine: ${engine.error ?? 'none'}`,
-    `  kernel: ${kernel.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
-    `  engine: ${engine.vmas.map(vmaText).join(' | ') || '(no VMAs)'}`,
+    `  kernel: ${kernel.vmas.map(comparedVmaText).join(' | ') || '(no VMAs)'}`,
+    `  engine: ${engine.vmas.map(comparedVmaText).join(' | ') || '(no VMAs)'}`,
   ]
   if (all.length > 0) {
     const from = Math.min(...all.map((v) => v.start))

@@ -17,6 +17,9 @@ import { release } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Scenario, Step } from '../scenario/types'
+import { simulate } from '../engine'
+import { runnerVma } from '../engine/report'
+import { compared, comparedVmaText, scenarioAsRecorded } from './compare'
 import { scenarioToScript } from './recorder-script'
 import type { RunnerDocument, RunnerStep, RunnerVma } from './runner-document'
 import { flagNameOfMnemonic } from './smaps-flags'
@@ -124,6 +127,8 @@ export interface RawRecording {
   protectionKeys: boolean
   /** The recorder refused the whole scenario (a setup a real process cannot make), with the reason. */
   refused?: string
+  /** The window after the calls that built the scenario's `initial` VMAs (absent: it has none). */
+  initial?: RawVma[]
   steps: RawStep[]
 }
 
@@ -132,8 +137,9 @@ export function parseRecorderOutput(text: string): RawRecording {
   let base = ''
   let protectionKeys = false
   let refused: string | undefined
+  let initial: RawVma[] | undefined
   const steps: RawStep[] = []
-  let current: RawStep | null = null
+  let current: Pick<RawStep, 'vmas'> | null = null
   for (const line of text.split('\n')) {
     if (line === '') continue
     const f = line.split('\t')
@@ -152,17 +158,22 @@ export function parseRecorderOutput(text: string): RawRecording {
         break
       case 'done':
         break
+      case 'initial':
+        initial = []
+        current = { vmas: initial }
+        break
       case 'step': {
         const status = f[3] ?? ''
-        current = {
+        const step: RawStep = {
           index: Number(f[1]),
           process: f[2] === 'child' ? 'child' : 'parent',
           status,
           resultPage: status === 'OK' && f[4] !== undefined ? Number(f[4]) : null,
           vmas: [],
         }
-        if (status === 'UNSUPPORTED') current.unsupported = f.slice(4).join('\t')
-        steps.push(current)
+        if (status === 'UNSUPPORTED') step.unsupported = f.slice(4).join('\t')
+        steps.push(step)
+        current = step
         break
       }
       case 'vma':
@@ -184,7 +195,7 @@ export function parseRecorderOutput(text: string): RawRecording {
         throw new Error(`recorder output: unexpected line: ${line}`)
     }
   }
-  return { kernel, base, protectionKeys, ...(refused !== undefined ? { refused } : {}), steps }
+  return { kernel, base, protectionKeys, ...(refused !== undefined ? { refused } : {}), ...(initial ? { initial } : {}), steps }
 }
 
 /** Which mapping made a page: the scenario's name for it and its backing. */
@@ -293,7 +304,16 @@ function summaryOf(step: Step): string {
 /** Turn a raw recording into the runner document, replaying the scenario for names and outcomes. */
 export function recordingToRunnerDocument(scenario: Scenario, recording: RawRecording): RunnerDocument {
   const labels = new Map<number, PageLabel>()
-  let breakPage = scenario.brkBase ?? 0
+  // The initial VMAs' pages carry their own names, as the engine labels them.
+  if (recording.initial)
+    for (const v of scenario.initial?.vmas ?? []) {
+      const label: PageLabel = v.backing === 'heap' ? HEAP_LABEL : { name: v.name ?? '', backing: v.backing, file: v.file ?? null }
+      if (label.name === '' && v.backing !== 'heap') continue
+      for (let p = v.start; p < v.end; p++) labels.set(p, label)
+    }
+  // An initial [heap] at brkBase: the break starts at its end (as the engine's initial state has it).
+  const heap = scenario.initial?.vmas.find((v) => v.backing === 'heap' && v.start === scenario.brkBase)
+  let breakPage = heap?.end ?? scenario.brkBase ?? 0
   const steps: RunnerStep[] = recording.steps.map((raw, i) => {
     const step = scenario.steps[i]
     if (!step) throw new Error(`recorder printed step ${raw.index}, the scenario has ${scenario.steps.length}`)
@@ -350,6 +370,18 @@ export function recordingToRunnerDocument(scenario: Scenario, recording: RawReco
   }
 }
 
+/**
+ * Whether the calls of src/fidelity/initial-setup.ts left exactly the scenario's `initial`
+ * VMAs (range, prot, share, mg and every VM_* flag, as the differential tests compare a
+ * step); if not, the reason a real process cannot hold that state, with both lists.
+ */
+function initialDifference(scenario: Scenario, recording: RawRecording): string | null {
+  const engine = compared([{ error: null, vmas: simulate(scenarioAsRecorded(scenario, recording), '6.18').vmasAt(0).map(runnerVma) }])[0]!
+  const kernel = compared([{ error: null, vmas: (recording.initial ?? []).map((v) => toRunnerVma(v, new Map())) }])[0]!
+  if (JSON.stringify(engine) === JSON.stringify(kernel)) return null
+  return `initial: a real process built with mmap, a write, mprotect, madvise and brk holds other VMAs than the scenario's (the kernel merges or flags them as no call sequence avoids): kernel ${kernel.vmas.map(comparedVmaText).join(' | ') || '(none)'}; scenario ${engine.vmas.map(comparedVmaText).join(' | ') || '(none)'}`
+}
+
 export interface RecordOptions {
   /** Record even if some steps cannot run here; those steps get error "UNSUPPORTED". */
   allowUnsupported?: boolean
@@ -361,12 +393,15 @@ export async function recordScenario(
 ): Promise<RunnerDocument | { unsupported: string }> {
   const support = machineSupport()
   if (!support.ok) return { unsupported: support.reason }
-  if (scenario.initial && scenario.initial.vmas.length > 0)
-    return { unsupported: 'initial: the recorder does not build an initial address space (it would record an empty window under the scenario\'s name)' }
   const script = scenarioToScript(scenario)
+  if (script.initialProblem !== undefined) return { unsupported: script.initialProblem }
   const binary = ensureRecorderBuilt()
   const recording = parseRecorderOutput(await runRecorder(binary, script.text))
   if (recording.refused !== undefined) return { unsupported: recording.refused }
+  if (recording.initial) {
+    const difference = initialDifference(scenario, recording)
+    if (difference) return { unsupported: difference }
+  }
   const wantKeys = scenario.machine?.protectionKeys
   if (wantKeys !== undefined && wantKeys !== recording.protectionKeys)
     return { unsupported: `machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; this machine ${recording.protectionKeys ? 'has them' : 'has none'}` }

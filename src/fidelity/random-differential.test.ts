@@ -132,3 +132,74 @@ describeFidelity(`long random scenarios (256–4,096-page windows, kernel placem
     expect(recorded).toBeGreaterThan(LONG_RUNS * 0.7)
   }, 600_000)
 })
+
+// ---------------------------------------------------------------- random initial address spaces
+
+const INITIAL_RUNS = Number(process.env.VMASCOPE_FUZZ_INITIAL_RUNS ?? 24)
+const IW = 32
+
+/** The VM_* set a real process has for such a VMA: the prot bits, VM_MAY*, and VM_ACCOUNT once private memory was writable. */
+function initialFlagNames(p: string, share: string, faulted: boolean): string[] {
+  const names = [p[0] === 'r' ? 'VM_READ' : '', p[1] === 'w' ? 'VM_WRITE' : '', p[2] === 'x' ? 'VM_EXEC' : '']
+  if (share === 'shared' && p[1] === 'w') names.push('VM_SHARED')
+  names.push('VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC')
+  if (share === 'shared') names.push('VM_MAYSHARE')
+  if (share === 'private' && (p[1] === 'w' || faulted)) names.push('VM_ACCOUNT')
+  return names.filter((n) => n !== '')
+}
+
+const initialVma = fc.record({
+  gap: fc.integer({ min: 0, max: 2 }),
+  pages: fc.integer({ min: 1, max: 4 }),
+  prot,
+  kind: fc.constantFrom('anon', 'anon', 'anon', 'file-private', 'file-shared'),
+  anonVma: fc.constantFrom(undefined, undefined, 1, 2, 3),
+})
+const initialScenario = fc.tuple(fc.array(initialVma, { minLength: 1, maxLength: 6 }), fc.array(step, { minLength: 1, maxLength: 8 }), fc.boolean()).map(([pieces, steps, mergeAny]) => {
+  let cursor = 0
+  const vmas = []
+  for (const piece of pieces) {
+    const start = cursor + piece.gap
+    const end = start + piece.pages
+    if (end > IW - 6) break
+    cursor = end
+    const share = piece.kind === 'file-shared' ? 'shared' : 'private'
+    const faulted = share === 'private' && piece.anonVma !== undefined
+    const flags = [...initialFlagNames(piece.prot, share, faulted), ...(mergeAny ? ['VM_MERGEABLE'] : [])]
+    vmas.push({
+      start, end, prot: piece.prot, share,
+      backing: piece.kind === 'anon' ? 'anon' : 'file',
+      ...(piece.kind === 'anon' ? {} : { file: 'E1', pgoff: start }),
+      ...(faulted ? { anonVma: piece.anonVma } : {}),
+      flags,
+    })
+  }
+  return { format: 'vma-scenario/1', windowPages: IW, brkBase: IW - 6, initial: { mergeAny, vmas }, steps: insideWindow(steps, IW) }
+})
+
+describeFidelity(`random initial address spaces, built for real by the recorder: simulated 6.18 vs the real kernel (seed ${SEED})`, () => {
+  it(`agrees on every one of ${INITIAL_RUNS} random initial states the kernel can hold`, async () => {
+    let recorded = 0
+    const refusals = new Map<string, number>()
+    await fc.assert(fc.asyncProperty(initialScenario, async (doc) => {
+      const loaded = loadScenario(doc)
+      if (!loaded.ok) throw new Error(loaded.text)
+      const real = await recordScenario(loaded.scenario)
+      if ('unsupported' in real) {
+        // Only the initial state may be refused here (every step kind is one the short test runs).
+        const kind = real.unsupported.replace(/:.*/, '')
+        refusals.set(kind, (refusals.get(kind) ?? 0) + 1)
+        return
+      }
+      recorded++
+      const kernel = compared(real.steps)
+      const engine = compared(traceToRunnerJson(simulate(scenarioAsRecorded(loaded.scenario, real.machine), '6.18')).steps)
+      for (let i = 0; i < kernel.length; i++) {
+        if (JSON.stringify(kernel[i]) !== JSON.stringify(engine[i]))
+          throw new Error(`${describeMismatch(loaded.scenario, i, kernel[i]!, engine[i]!)}\nscenario: ${JSON.stringify(doc)}`)
+      }
+    }), { seed: SEED, numRuns: INITIAL_RUNS, endOnFailure: true })
+    console.log(`random initial states: ${recorded} of ${INITIAL_RUNS} built and compared; refused: ${JSON.stringify(Object.fromEntries(refusals))}`)
+    expect(recorded).toBeGreaterThan(INITIAL_RUNS * 0.4)
+  }, 300_000)
+})

@@ -7,7 +7,9 @@
  * other than /dev/zero, a hook that the real file system does not have)
  * becomes an `unsupported` line with the reason.
  */
-import type { Scenario, Step } from '../scenario/types'
+import type { InitialVma, Scenario, Step } from '../scenario/types'
+import { machineAssumptions } from '../engine/machine'
+import { initialFileKey, planInitial } from './initial-setup'
 import { HOST, MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects, type ScriptTarget } from '../reproducer/real-objects'
 
 export { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, type ScriptTarget }
@@ -16,6 +18,8 @@ export interface RecorderScript {
   text: string
   /** Per step (0-based), why it cannot be recorded; absent = runnable. */
   unsupported: Map<number, string>
+  /** Why the scenario's `initial` cannot be built with real calls; absent = it can (or there is none). */
+  initialProblem?: string
 }
 
 function stepLine(step: Step, index: number, fileIndex: number): string {
@@ -52,6 +56,33 @@ export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST
     if (step.op === 'mremap' && !target.mremapMovesManyVmas && step.to !== undefined && step.newPages === step.pages && step.at + step.pages > scenario.windowPages && !problems.has(i))
       problems.set(i, 'a same-size MREMAP_FIXED move whose source runs past the window: the recorder moves the part inside as 6.17\'s multi-VMA move would, which this kernel does not have')
   })
+  // The initial VMAs' files: the same name is the same open file as a step's (realObjects' keys).
+  let initialProblem: string | undefined
+  const fileOfInitial = new Map<InitialVma, number>()
+  for (const [i, v] of (scenario.initial?.vmas ?? []).entries()) {
+    const file = initialFileKey(v)
+    if (!file) continue
+    if ('problem' in file) {
+      initialProblem ??= `initial.vmas[${i}]: ${file.problem}`
+      continue
+    }
+    const need = (v.pgoff ?? 0) + v.end - v.start
+    let index = files.findIndex((f) => f.key === file.key)
+    if (index >= 0 && files[index]!.type !== file.type) {
+      initialProblem ??= `initial.vmas[${i}]: file "${file.name}" is ${file.type} here and ${files[index]!.type} in a step; one name is one open file`
+      continue
+    }
+    if (index < 0) {
+      index = files.length
+      files.push({ key: file.key, type: file.type, displayName: file.name, sizePages: need })
+    }
+    files[index]!.sizePages = Math.max(files[index]!.sizePages, need)
+    fileOfInitial.set(v, index)
+  }
+  const plan = initialProblem === undefined
+    ? planInitial(scenario, (v) => fileOfInitial.get(v) ?? -1, machineAssumptions(scenario).baseKnown ? machineAssumptions(scenario).basePage : undefined)
+    : { problem: initialProblem }
+  if ('problem' in plan) initialProblem = plan.problem
   const lines = [`window ${scenario.windowPages}`]
   if (scenario.brkBase !== undefined) lines.push(`brkbase ${scenario.brkBase}`)
   // The scenario's base is where the real window goes; without one the recorder picks a 2 MiB-aligned one.
@@ -59,9 +90,10 @@ export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST
   if (base !== undefined) lines.push(`base ${base.slice(2)}`)
   if (scenario.maxMapCount !== undefined) lines.push(`maxmapcount ${scenario.maxMapCount}`)
   for (const f of files) lines.push(`file ${f.type} ${f.sizePages} ${f.displayName.replace(/\s+/g, '_') || '-'}`)
+  if ('lines' in plan) lines.push(...plan.lines)
   scenario.steps.forEach((step, i) => {
     const problem = problems.get(i)
     lines.push(problem !== undefined ? `step ${i + 1} unsupported ${problem.replace(/\s+/g, ' ')}` : stepLine(step, i + 1, fileOfStep[i]!))
   })
-  return { text: lines.join('\n') + '\n', unsupported: problems }
+  return { text: lines.join('\n') + '\n', unsupported: problems, ...(initialProblem !== undefined ? { initialProblem } : {}) }
 }

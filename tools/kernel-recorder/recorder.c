@@ -1302,7 +1302,45 @@ int main(void)
 	flush_out();
 
 	int is_child = 0;
-	for (int i = 0; i < step_count; i++) {
+	int first = 0;
+	/*
+	 * Steps numbered 0 build the scenario's initial address space
+	 * (src/fidelity/initial-setup.ts); one that fails refuses the whole
+	 * scenario. Then the window is printed once, as "initial".
+	 */
+	for (; first < step_count && steps[first].index == 0; first++) {
+		static const char *const names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "unsupported" };
+		const struct step *s = &steps[first];
+		const char *why = s->op == OP_UNSUPPORTED || s->op == OP_FORK ? "not a setup call" : NULL;
+		if (!why && s->op == OP_MMAP && s->file >= 0)
+			why = files[s->file].unavailable;
+		if (!why && s->op == OP_BRK)
+			why = brk_base < 0 ? "brk needs brkBase" : brk_problem;
+		step_unsupported = NULL;
+		int err = why ? 0 : run_step(s, &is_child);
+		if (step_unsupported)
+			why = step_unsupported;
+		if (why || err) {
+			put("refused\tinitial: ");
+			put(names[s->op]);
+			put(" at page ");
+			put_long(s->at);
+			put(", made to build the initial VMAs, failed: ");
+			put(why ? why : errno_name(err));
+			put("\ndone\n");
+			flush_out();
+			cleanup();
+			return 0;
+		}
+	}
+	if (first > 0) {
+		read_layout();
+		put("initial\n");
+		print_layout();
+		put("end\n");
+		flush_out();
+	}
+	for (int i = first; i < step_count; i++) {
 		const struct step *s = &steps[i];
 		const char *unsupported = s->op == OP_UNSUPPORTED ? s->reason : NULL;
 		if (!unsupported && s->op == OP_MMAP && s->file >= 0)
