@@ -104,38 +104,34 @@ export function planInitial(scenario: Scenario, fileIndex: (v: InitialVma) => nu
     return WRITABLE_PROTS.find((p) => !taken.has(p))!
   }
 
-  const finish = (i: number) => {
+  /** `mg` without MERGE_ANY: madvise(MADV_MERGEABLE), the VMA is done. */
+  const done = (i: number) => {
     const v = vmas[i]!
-    const pages = v.end - v.start
-    lines.push(`step 0 mprotect ${v.start} ${pages} ${v.prot}`)
-    if (v.flags?.includes('VM_MERGEABLE') && !initial.mergeAny) lines.push(`step 0 madvise ${v.start} ${pages} ${MADV_MERGEABLE}`)
+    if (v.flags?.includes('VM_MERGEABLE') && !initial.mergeAny) lines.push(`step 0 madvise ${v.start} ${v.end - v.start} ${MADV_MERGEABLE}`)
     built.add(i)
   }
+  const pgoff = (w: InitialVma) => (isAnonymous(w) ? 0 : (w.pgoff ?? 0))
 
   for (let i = 0; i < vmas.length; i++) {
     if (built.has(i)) continue
     const v = vmas[i]!
     const problem = problemOf(i)
     if (problem) return { problem }
-    const share = v.share
-    const pgoff = (w: InitialVma) => (isAnonymous(w) ? 0 : (w.pgoff ?? 0))
     if (v.backing === 'heap') {
       heapSeen = true
       if ((groups.get(v.anonVma ?? -1)?.length ?? 0) > 1) return { problem: `initial.vmas[${i}]: a [heap] VMA whose anon_vma other VMAs share` }
       lines.push(`step 0 brk ${v.end - v.start}`)
       if (v.anonVma !== undefined) lines.push(`step 0 touch ${v.start} 1 1`)
-      if (v.flags?.includes('VM_MERGEABLE') && !initial.mergeAny) lines.push(`step 0 madvise ${v.start} ${v.end - v.start} ${MADV_MERGEABLE}`)
-      built.add(i)
+      done(i)
       continue
     }
-    const members = v.anonVma !== undefined ? groups.get(v.anonVma)! : [i]
     if (v.anonVma === undefined) {
-      lines.push(`step 0 mmap ${v.start} ${v.end - v.start} ${v.prot} ${share} ${fileIndex(v)} ${pgoff(v)}`)
-      if (v.flags?.includes('VM_MERGEABLE') && !initial.mergeAny) lines.push(`step 0 madvise ${v.start} ${v.end - v.start} ${MADV_MERGEABLE}`)
-      built.add(i)
+      lines.push(`step 0 mmap ${v.start} ${v.end - v.start} ${v.prot} ${v.share} ${fileIndex(v)} ${pgoff(v)}`)
+      done(i)
       continue
     }
     // One anon_vma: one mapping over the span, one write, then cut into the scenario's pieces.
+    const members = groups.get(v.anonVma)!
     const last = vmas[members[members.length - 1]!]!
     for (const j of members.slice(1)) {
       const w = vmas[j]!
@@ -164,7 +160,11 @@ export function planInitial(scenario: Scenario, fileIndex: (v: InitialVma) => nu
       if (w.start > cursor) lines.push(`step 0 munmap ${cursor} ${w.start - cursor}`)
       cursor = w.end
     }
-    for (const j of members) finish(j)
+    for (const j of members) {
+      const w = vmas[j]!
+      lines.push(`step 0 mprotect ${w.start} ${w.end - w.start} ${w.prot}`)
+      done(j)
+    }
   }
   return { lines }
 }

@@ -376,7 +376,8 @@ export function recordingToRunnerDocument(scenario: Scenario, recording: RawReco
  * step); if not, the reason a real process cannot hold that state, with both lists.
  */
 function initialDifference(scenario: Scenario, recording: RawRecording): string | null {
-  const engine = compared([{ error: null, vmas: simulate(scenarioAsRecorded(scenario, recording), '6.18').vmasAt(0).map(runnerVma) }])[0]!
+  // Only the initial state is wanted: the engine runs none of the steps.
+  const engine = compared([{ error: null, vmas: simulate({ ...scenarioAsRecorded(scenario, recording), steps: [] }, '6.18').vmasAt(0).map(runnerVma) }])[0]!
   const kernel = compared([{ error: null, vmas: (recording.initial ?? []).map((v) => toRunnerVma(v, new Map())) }])[0]!
   if (JSON.stringify(engine) === JSON.stringify(kernel)) return null
   return `initial: a real process built with mmap, a write, mprotect, madvise and brk holds other VMAs than the scenario's (the kernel merges or flags them as no call sequence avoids): kernel ${kernel.vmas.map(comparedVmaText).join(' | ') || '(none)'}; scenario ${engine.vmas.map(comparedVmaText).join(' | ') || '(none)'}`

@@ -79,8 +79,9 @@ export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST
     files[index]!.sizePages = Math.max(files[index]!.sizePages, need)
     fileOfInitial.set(v, index)
   }
+  const machine = machineAssumptions(scenario)
   const plan = initialProblem === undefined
-    ? planInitial(scenario, (v) => fileOfInitial.get(v) ?? -1, machineAssumptions(scenario).baseKnown ? machineAssumptions(scenario).basePage : undefined)
+    ? planInitial(scenario, (v) => fileOfInitial.get(v) ?? -1, machine.baseKnown ? machine.basePage : undefined)
     : { problem: initialProblem }
   if ('problem' in plan) initialProblem = plan.problem
   const lines = [`window ${scenario.windowPages}`]
