@@ -87,11 +87,18 @@ export interface KernelProfile {
   /**
    * The anon_inode mount (perf, io_uring files) is SB_I_NOEXEC: 1ed95281c0c7 ("anon_inode:
    * raise SB_I_NODEV and SB_I_NOEXEC", 6.15). Debian's 6.1.192 still maps them with
-   * VM_MAYEXEC and allows PROT_EXEC (checked under QEMU); whether a 6.6/6.12 stable release
-   * carries the backport is not modelled (off).
+   * VM_MAYEXEC and allows PROT_EXEC (checked under QEMU). The stable backport went to 6.15.y
+   * only (a7c94fc2c869 and 1100b51072a3 in linux-6.15.y, June 2025); the same stable-rc push
+   * that queued it for 6.15 did not queue it for 6.12, whose fs/anon_inodes.c lacks the
+   * prerequisite "anon_inode: use a proper mode internally". So 6.6 and 6.12 keep VM_MAYEXEC.
    */
   readonly anonInodeNoexec: boolean
-  /** perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO), "perf/core: map pages in advance" (6.15); 6.1 shows none. */
+  /**
+   * perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO):
+   * b709eb872e19 ("perf/core: map pages in advance", 6.15). Not in 6.6 or 6.12: its stable
+   * follow-up f74b9f4ba63f ("perf/core: Handle buffer mapping fail correctly in perf_mmap()",
+   * Fixes: b709eb872e19) was sent for 6.15 and 6.16 only. Debian's 6.1 shows no VM_PFNMAP.
+   */
   readonly perfMapsInAdvance: boolean
 }
 
