@@ -8,7 +8,7 @@
  * memoised (React.memo at their definitions): each re-renders only when its
  * own props or store slices change.
  */
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useEngineSession, useSessionSnapshot, useShownStep } from '../engine-session/use-engine-session'
 import { AppHeader } from '../header/AppHeader'
@@ -19,6 +19,7 @@ import { ShareToolbar } from '../share/ShareToolbar'
 import { ImportSmapsControl } from '../import/ImportSmapsControl'
 import { OpenTraceControl } from '../trace/OpenTraceControl'
 import { TraceSlot } from '../trace/TraceSlot'
+import { subscribeTraceOpen, traceCallsOf } from '../trace/trace-presence'
 import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
@@ -68,6 +69,9 @@ export function ExplorerApp() {
   useEffect(() => {
     findTargets.setState({ kernelDifferences, ...(primarySteps ? { steps: primarySteps } : {}) })
   }, [kernelDifferences, primarySteps])
+  // A traced program's steps read as the calls they came from (strace's words, hex addresses).
+  const shownScenario = snapshot.primary?.scenario ?? null
+  const callTexts = useSyncExternalStore(subscribeTraceOpen, () => (shownScenario ? traceCallsOf(shownScenario) : null))
   const filter = useFindTargets((s) => s.filter)
   const only = useFilteredSteps(filter, primarySteps ?? null)
 
@@ -117,6 +121,7 @@ export function ExplorerApp() {
                 current={step}
                 differing={comparing ? snapshot.differing : null}
                 only={only}
+                callTexts={callTexts}
                 onSelect={selectStep}
               />
             ) : (
