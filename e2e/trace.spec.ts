@@ -64,6 +64,8 @@ test('a traced program beside 6.16 and 6.18, its VMA count chart, and what KSM c
   const stepText = (await first.innerText()).match(/^step (\d+):/)![1]!
   await first.click()
   await expect(page.getByText(new RegExp(`Step ${stepText} of \\d+`)).first()).toBeVisible()
+  // The Why panel names that step by its call too: a new mapping, in strace's words.
+  await expect(page.getByTestId('why-panel').first().locator('[data-call]')).toHaveText(new RegExp(`^${stepText}\\. (mmap|brk)\\(`))
 
   // The chart: real and 6.18 lines; a click moves to a step.
   const chart = pane.getByTestId('vma-count-chart')

@@ -29,10 +29,11 @@ import { usePlayback } from '../steps/use-playback'
 import { useStepHotkeys } from '../steps/use-step-hotkeys'
 import { EngineStatus } from './EngineStatus'
 import { KernelPane } from './KernelPane'
-import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
 import { findTargets, useFindTargets } from '../find/find-targets'
 // The overview (d3 area, its own chunk) and the saved-scenarios list come after the first view.
+// The shortcuts dialog loads the first time it opens, and stays (a native <dialog> returns focus when it closes).
+const KeyboardHelp = lazy(() => import('./KeyboardHelp').then((m) => ({ default: m.KeyboardHelp })))
 const FindBar = lazy(() => import('../find/FindBar').then((m) => ({ default: m.FindBar })))
 const StepJumps = lazy(() => import('../find/StepJumps').then((m) => ({ default: m.StepJumps })))
 const MyScenarios = lazy(() => import('../library/MyScenarios').then((m) => ({ default: m.MyScenarios })))
@@ -51,7 +52,11 @@ export function ExplorerApp() {
   const step = useExplorer((s) => s.step)
   const compare = useExplorer((s) => s.compare)
   const [helpOpen, setHelpOpen] = useState(false)
-  const openHelp = useCallback(() => setHelpOpen(true), [])
+  const [helpLoaded, setHelpLoaded] = useState(false)
+  const openHelp = useCallback(() => {
+    setHelpLoaded(true)
+    setHelpOpen(true)
+  }, [])
   const closeHelp = useCallback(() => setHelpOpen(false), [])
   const selectStep = useCallback((n: number) => store.getState().goToStep(n), [store])
   useStepHotkeys(store, openHelp)
@@ -164,7 +169,11 @@ export function ExplorerApp() {
         <EditorColumn />
       </div>
       <StepAnnouncer shown={primary} />
-      <KeyboardHelp open={helpOpen} onClose={closeHelp} />
+      {helpLoaded && (
+        <Suspense fallback={null}>
+          <KeyboardHelp open={helpOpen} onClose={closeHelp} />
+        </Suspense>
+      )}
     </div>
   )
 }
