@@ -7,14 +7,14 @@ import {
   VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HIGH_FLAGS, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
   VM_LOCKED, VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
-import { vmaModifyFlags, type MergeKind } from '../merge'
-import { vmaMergeModifyFlags } from '../vma-merge'
+import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from './ksm'
+import { vmaModifyFlags, type MergeKind } from './vma'
+import { vmaMergeModifyFlags } from './mmap-vma-merge'
 import type { Outcome } from '../api'
 import { rangeText, type StepContext } from '../process'
-import type { Vma } from '../vma'
-import { populateRange, touchRange } from './fault'
-import { unmapRange } from './unmap'
+import type { Vma } from '../mm-types'
+import { populateRange, touchRange } from './memory'
+import { unmapRange } from './vma-munmap'
 
 export function doMunmap(ctx: StepContext, step: MunmapStep): void {
   const { at, pages } = step

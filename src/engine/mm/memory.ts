@@ -6,7 +6,7 @@
  */
 import { VM_ACCESS_FLAGS, VM_EXEC, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE } from '../flags'
 import { rangeText, type StepContext } from '../process'
-import type { Vma } from '../vma'
+import type { Vma } from '../mm-types'
 
 /** anon_vma_compatible(a, b): a directly below b, same file, flags equal but for access bits, linear pgoff. */
 function anonVmaCompatible(a: Vma, b: Vma): boolean {

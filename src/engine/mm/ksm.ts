@@ -3,8 +3,8 @@
  */
 import {
   VM_DROPPABLE, VM_HUGETLB, VM_MAYSHARE, VM_MERGEABLE, VM_SHARED, VM_SPECIAL, flagNames, type VmFlags,
-} from './flags'
-import type { FileObject } from './vma'
+} from '../flags'
+import type { FileObject } from '../mm-types'
 
 const KSM_INCOMPATIBLE = VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE
 

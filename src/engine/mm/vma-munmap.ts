@@ -2,7 +2,7 @@
  * Unmapping a range: munmap(), and the parts of mmap(MAP_FIXED), mremap() and
  * brk() that unmap (do_vmi_munmap → vms_gather_munmap_vmas). Never merges.
  */
-import { maySplit, splitAllowed, splitVma } from '../merge'
+import { maySplit, splitAllowed, splitVma } from './vma'
 import { rangeText, type StepContext } from '../process'
 
 /** Unmap [start, end). Returns an errno or null. */
