@@ -1,39 +1,20 @@
 /**
- * Operations that change existing VMAs: munmap, mprotect, madvise
- * (MADV_MERGEABLE / MADV_UNMERGEABLE), touch, prctl(PR_SET_MEMORY_MERGE).
+ * mprotect(): do_mprotect_pkey() and mprotect_fixup() (mm/mprotect.c).
  */
-import type { MadviseStep, MprotectStep, MunmapStep, PrctlStep, TouchStep } from '../../scenario/types'
+import type { MprotectStep } from '../../scenario/types'
 import {
-  VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HIGH_FLAGS, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
-  VM_LOCKED, VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
+  VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
+  VM_LOCKED, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from './ksm'
 import { vmaModifyFlags, type MergeKind } from './vma'
 import { vmaMergeModifyFlags } from './mmap-vma-merge'
 import type { Outcome } from '../api'
 import { rangeText, type StepContext } from '../process'
 import type { Vma } from '../mm-types'
-import { populateRange, touchRange } from './memory'
-import { unmapRange } from './vma-munmap'
-
-export function doMunmap(ctx: StepContext, step: MunmapStep): void {
-  const { at, pages } = step
-  ctx.report.range = [at, at + pages]
-  if (pages === 0) {
-    ctx.fail('EINVAL', 'do_vmi_munmap', 'munmap of length 0 is invalid')
-    return
-  }
-  const err = unmapRange(ctx, at, at + pages)
-  if (err) {
-    ctx.report.error = err
-    return
-  }
-  ctx.report.outcome = ctx.store.removedAny() ? 'unmapped' : 'unchanged'
-  ctx.note('do_vmi_munmap', 'never-merges', 'munmap never merges the VMAs left on either side')
-}
+import { populateRange } from './memory'
 
 /** How a walk over several VMAs came out, for the step's outcome. */
-class ModifyOutcome {
+export class ModifyOutcome {
   private merges: MergeKind[] = []
   private changed = false
 
@@ -50,7 +31,7 @@ class ModifyOutcome {
 }
 
 /** mprotect_fixup()/madvise_update_vma(): vma_merge() then split (≤ 6.11), or vma_modify_flags() (6.12+). */
-const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags) =>
+export const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags) =>
   (ctx.profile.mergeCode === 'vma_merge' ? vmaMergeModifyFlags : vmaModifyFlags)(ctx, prev, middle, start, end, flags)
 
 /**
@@ -131,121 +112,4 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
   }
   if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
   ctx.report.outcome = outcome.value()
-}
-
-/** madvise_walk_vmas(): holes give ENOMEM at the end, but mapped parts are still processed. */
-export function doMadvise(ctx: StepContext, step: MadviseStep): void {
-  const { at, pages } = step
-  let start = at
-  const end = at + pages
-  ctx.report.range = [at, end]
-  if (pages === 0) {
-    ctx.report.outcome = 'unchanged'
-    return
-  }
-  const mm = ctx.mm
-  let v: Vma | undefined = mm.firstEndingAfter(start)
-  let prev: Vma | null = v && start > v.start ? v : mm.prevOf(start)
-  let unmapped = false
-  const outcome = new ModifyOutcome()
-  for (;;) {
-    if (!v) {
-      ctx.fail('ENOMEM', 'madvise_walk_vmas', () => `no VMA at or above page ${start}`)
-      break
-    }
-    if (start < v.start) {
-      unmapped = true
-      start = v.start
-      if (start >= end) break
-    }
-    const cur: Vma = v
-    const tmp = Math.min(v.end, end)
-    // ksm_madvise()
-    let newFlags = v.flags
-    if (step.advice === 'MADV_MERGEABLE') {
-      if (v.flags & VM_MERGEABLE) ctx.note('ksm_madvise', 'already', () => `${rangeText(cur)} already has VM_MERGEABLE`, 'middle', cur)
-      else if (!ksmCompatible(v.file, v.flags)) ctx.check('ksm_madvise', 'ksm-compatible', false, () => `${rangeText(cur)} is not KSM-compatible (${ksmIncompatibleReason(cur.flags)}): the advice is silently ignored`, 'middle', cur)
-      else {
-        ctx.state.ksmRegistered = true
-        newFlags |= VM_MERGEABLE
-        ctx.note('ksm_madvise', 'ksm-flag-set', () => `${rangeText({ start, end: tmp })} gets VM_MERGEABLE`, 'middle', cur)
-      }
-    } else if (v.flags & VM_MERGEABLE) {
-      newFlags &= ~(VM_MERGEABLE | (ctx.profile.unmergeableClearsHighFlags ? VM_HIGH_FLAGS : 0))
-      ctx.note('ksm_madvise', 'ksm-flag-cleared', () => `${rangeText({ start, end: tmp })} loses VM_MERGEABLE${ctx.profile.unmergeableClearsHighFlags && cur.flags & VM_HIGH_FLAGS ? ' (and, before f04aad36a07c, every flag above bit 31)' : ''}`, 'middle', cur)
-    } else {
-      ctx.note('ksm_madvise', 'already', () => `${rangeText(cur)} has no VM_MERGEABLE: nothing to clear`, 'middle', cur)
-    }
-    // madvise_update_vma()
-    let after: Vma = v
-    if (newFlags !== v.flags) {
-      const r = modifyFlags(ctx, prev, v, start, tmp, newFlags)
-      if ('error' in r) {
-        ctx.report.error = r.error
-        break
-      }
-      outcome.add(r)
-      after = r.vma
-    }
-    prev = after
-    start = tmp
-    if (start < prev.end) start = prev.end
-    if (start >= end) break
-    v = mm.firstEndingAfter(prev.end)
-  }
-  if (!ctx.report.error && unmapped) ctx.fail('ENOMEM', 'madvise_walk_vmas', 'part of the range is not mapped (the mapped parts were still advised)')
-  ctx.report.outcome = outcome.value()
-}
-
-export function doTouch(ctx: StepContext, step: TouchStep): void {
-  ctx.report.range = [step.at, step.at + step.pages]
-  touchRange(ctx, step.at, step.at + step.pages, step.write)
-  ctx.report.outcome = ctx.report.error ? 'failed' : 'unchanged'
-}
-
-/** prctl(PR_SET_MEMORY_MERGE): ksm_enable_merge_any() / ksm_disable_merge_any(). Never merges VMAs. */
-export function doPrctl(ctx: StepContext, step: PrctlStep): void {
-  const mm = ctx.mm
-  const st = ctx.state
-  if (!ctx.profile.hasMemoryMerge) {
-    // kernel/sys.c before d7597f59d1d3 (6.4): option 67 falls to the switch's default.
-    ctx.fail('EINVAL', 'sys_prctl', 'PR_SET_MEMORY_MERGE (67) does not exist in this release (it came in 6.4, d7597f59d1d3): prctl answers EINVAL. MADV_MERGEABLE is the way to ask for KSM here')
-    ctx.report.outcome = 'failed'
-    return
-  }
-  if (step.value !== 0) {
-    if (st.mergeAny) {
-      ctx.note('ksm_enable_merge_any', 'already', 'MMF_VM_MERGE_ANY is already set: nothing to do')
-      return
-    }
-    st.ksmRegistered = true
-    st.mergeAny = true
-    let marked = 0
-    for (const v of mm.toArray()) {
-      if (ksmShouldAdd(v.file, v.flags)) {
-        mm.replace([v], [ctx.derive(v, { flags: v.flags | VM_MERGEABLE })])
-        marked++
-      } else if (!(v.flags & VM_MERGEABLE)) {
-        ctx.check('ksm_add_vmas', 'ksm-compatible', false, () => `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)})`, 'middle', v)
-      }
-    }
-    ctx.note('ksm_enable_merge_any', 'merge-any-on', () => `MMF_VM_MERGE_ANY set; ksm_add_vmas() gave VM_MERGEABLE to ${marked} existing VMA${marked === 1 ? '' : 's'}. No VMA merge is attempted: VMAs that now look alike stay separate`)
-    ctx.report.outcome = marked ? 'modified' : 'unchanged'
-    return
-  }
-  if (!st.mergeAny) {
-    ctx.note('ksm_disable_merge_any', 'already', 'MMF_VM_MERGE_ANY is not set: nothing to do (VM_MERGEABLE from MADV_MERGEABLE stays)')
-    ctx.report.outcome = 'unchanged'
-    return
-  }
-  let cleared = 0
-  for (const v of mm.toArray()) {
-    if (v.flags & VM_MERGEABLE) {
-      mm.replace([v], [ctx.derive(v, { flags: v.flags & ~VM_MERGEABLE })])
-      cleared++
-    }
-  }
-  st.mergeAny = false
-  ctx.note('ksm_disable_merge_any', 'merge-any-off', () => `ksm_del_vmas() cleared VM_MERGEABLE on ${cleared} VMA${cleared === 1 ? '' : 's'} (also those set by MADV_MERGEABLE); no VMA merge is attempted`)
-  ctx.report.outcome = cleared ? 'modified' : 'unchanged'
 }
