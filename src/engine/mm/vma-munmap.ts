@@ -37,7 +37,7 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
   return null
 }
 
-/** munmap(): __vm_munmap() → do_vmi_munmap(). */
+/** munmap(): do_vmi_munmap() on [at, at + pages). */
 export function doMunmap(ctx: StepContext, step: MunmapStep): void {
   const { at, pages } = step
   ctx.report.range = [at, at + pages]
