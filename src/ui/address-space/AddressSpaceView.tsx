@@ -7,52 +7,30 @@
  * so the DOM stays small however many VMAs there are; only labels, outlines
  * and ticks are separate elements, and there are at most a few per 20 px.
  *
- * How zoom works: the viewport is controlled (props.viewport). d3-zoom is
- * used only as a gesture recogniser. Its transform lives in "base x" space,
- * x = unit * width, where unit is the zoom-independent axis position from
- * scales.ts; each gesture is turned back into a page range and handed to
- * onViewportChange, and whenever the viewport prop changes the d3 transform is
- * rewritten to match (without events). Two views given the same viewport stay
- * in sync, even when one uses the compressed axis.
+ * Zoom and pan (use-zoom-gestures.ts) keep the viewport controlled by the
+ * caller; hover and pin are use-hover-pin.ts; the marks over the strip are
+ * StripMarks.tsx and the axis Axis.tsx, all placed by strip-layout.ts.
  *
- * Layout (px from the top of the SVG): the "asked" bracket, the ghost lane
- * with VMAs the step removed, the strip, the prev/next brackets, the axis.
+ * Lanes, top to bottom: the "asked" bracket, the ghost lane with VMAs the
+ * step removed, the strip, the prev/next brackets, the axis (strip-layout.ts).
  */
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useMemo,
-  useRef,
-  useState,
-  type JSX,
-  type KeyboardEvent,
-  type MouseEvent,
-  type PointerEvent,
-} from 'react'
-import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3'
+import { useId, useMemo, useRef, type JSX, type KeyboardEvent } from 'react'
 import type { StepResult, VmaView } from '../../engine/api'
 import { BACKING_TOKEN, Legend } from './Legend'
 import { CANVAS_MIN_VMAS, CanvasStrip } from './CanvasStrip'
 import { ProtLane } from './ProtLane'
-import {
-  compressedAxis,
-  compressedColumns,
-  linearAxis,
-  normaliseViewport,
-  scaleFromAxis,
-  type Page,
-  type PageRange,
-  type PageScale,
-  type UnitAxis,
-} from './scales'
-import { BACKING_KINDS, buildStripGeometry, fitText, LABEL_FONT_PX, spanPx, vmaAtX } from './strip-geometry'
-import { stripName } from './smaps'
+import { compressedAxis, compressedColumns, linearAxis, scaleFromAxis } from './scales'
+import { BACKING_KINDS, buildStripGeometry } from './strip-geometry'
 import { vmaChanges, type VmaChange } from '../../engine/changes'
 import { changeNote, changeTokenOf, describeView } from './summary'
 import { axisBreaks, axisTicks } from './ticks'
 import { useElementWidth } from './use-element-width'
-import { VmaTooltip, type TooltipAnchor } from './VmaTooltip'
+import { VmaTooltip } from './VmaTooltip'
+import { AXIS_CHAR_PX, CHANGE_TOKEN, LAYOUT, STRIP_BOTTOM, STRIP_BOX } from './strip-layout'
+import { AskedBracket, GhostLane, HighlightBracket, Outline, StripLabels } from './StripMarks'
+import { Axis } from './Axis'
+import { useZoomGestures } from './use-zoom-gestures'
+import { useHoverPin } from './use-hover-pin'
 
 export interface AddressSpaceViewProps {
   /** After the current step, in address order (as the engine gives them). */
@@ -82,51 +60,11 @@ export interface AddressSpaceViewProps {
   label?: string
 }
 
-const LAYOUT = {
-  askedY: 8,
-  ghostY: 20,
-  ghostHeight: 12,
-  stripY: 38,
-  stripHeight: 56,
-  mergeableBandHeight: 4,
-  axisY: 118,
-  height: 152,
-} as const
-const STRIP_BOTTOM = LAYOUT.stripY + LAYOUT.stripHeight
-const STRIP_BOX = { y: LAYOUT.stripY, height: LAYOUT.stripHeight, mergeableBandHeight: LAYOUT.mergeableBandHeight }
-const AXIS_FONT_PX = 10
-const AXIS_CHAR_PX = AXIS_FONT_PX * 0.62
-const KEY_ZOOM_FACTOR = 1.5
-const KEY_PAN_FRACTION = 0.25
-const HOVER_SLOP_PX = 3
-const CHANGE_TOKEN = { new: 'var(--change-new)', merged: 'var(--change-merged)', split: 'var(--change-split)', modified: 'var(--change-modified)' } as const
-
 /** The VMAs of `vmas` whose id is in `ids` (none when there are no ids). */
 function withIds(vmas: VmaView[], ids: readonly number[] | undefined): VmaView[] {
   if (!ids || ids.length === 0) return []
   const wanted = new Set(ids)
   return vmas.filter((vma) => wanted.has(vma.id))
-}
-
-function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): PageRange {
-  return normaliseViewport({ startPage: axis.fromUnit(unitStart), endPage: axis.fromUnit(unitEnd) }, axis.windowPages)
-}
-
-/** The d3-zoom transform (in base-x space) that shows `scale`'s viewport. */
-function zoomTransformFor(scale: PageScale) {
-  const width = scale.width as number
-  const unitStart = scale.toUnit(scale.viewport.startPage as Page)
-  const unitEnd = scale.toUnit(scale.viewport.endPage as Page)
-  const k = 1 / Math.max(unitEnd - unitStart, 1e-12)
-  return zoomIdentity.translate(-k * unitStart * width, 0).scale(k)
-}
-
-type HoverLane = 'strip' | 'ghost'
-interface HoverState {
-  vma: VmaView
-  lane: HoverLane
-  clientX: number
-  clientY: number
 }
 
 export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
@@ -137,13 +75,6 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
   const stripRef = useRef<HTMLDivElement>(null)
   const svgRef = useRef<SVGSVGElement>(null)
   const width = useElementWidth(stripRef)
-  const [hover, setHover] = useState<HoverState | null>(null)
-
-  // Callbacks through refs, so a new closure from the parent never re-binds d3-zoom.
-  const onViewportChangeRef = useRef(props.onViewportChange)
-  useEffect(() => {
-    onViewportChangeRef.current = props.onViewportChange
-  })
 
   const { vmas, previousVmas, changes } = props
 
@@ -187,142 +118,24 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     return byId
   }, [lifetimes])
 
-  // ---- d3-zoom as a gesture recogniser --------------------------------------
-  const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null)
-  const axisRef = useRef(axis)
-  useEffect(() => {
-    axisRef.current = axis
-  }, [axis])
-  useEffect(() => {
-    const svg = svgRef.current
-    if (!svg || width <= 0) return
-    const behavior = zoom<SVGSVGElement, unknown>()
-      .extent([
-        [0, 0],
-        [width, LAYOUT.height],
-      ])
-      .translateExtent([
-        [0, 0],
-        [width, LAYOUT.height],
-      ])
-      .scaleExtent([1, Math.max(16, windowPages * 4)])
-      .clickDistance(4)
-      .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        if (!event.sourceEvent) return // our own sync below
-        const t = event.transform
-        const unitStart = -t.x / t.k / width
-        const unitEnd = (width - t.x) / t.k / width
-        onViewportChangeRef.current(viewportFromUnits(axisRef.current, unitStart, unitEnd))
-      })
-    const selection = select(svg)
-    selection.call(behavior).on('dblclick.zoom', null)
-    zoomRef.current = behavior
-    return () => {
-      selection.on('.zoom', null)
-      zoomRef.current = null
-    }
-  }, [width, windowPages])
-
-  // Keep d3's idea of the transform equal to the controlled viewport (no events).
-  useEffect(() => {
-    const svg = svgRef.current
-    if (!svg || width <= 0) return
-    select(svg).property('__zoom', zoomTransformFor(scale))
-  }, [scale, width])
-
-  // ---- keyboard -------------------------------------------------------------
-  const emitUnits = useCallback(
-    (unitStart: number, unitEnd: number) => {
-      const span = unitEnd - unitStart
-      let start = unitStart
-      if (start < 0) start = 0
-      if (start + span > 1) start = 1 - span
-      onViewportChangeRef.current(viewportFromUnits(axis, start, start + span))
-    },
-    [axis],
-  )
+  const gestures = useZoomGestures({ svgRef, width, windowPages, axis, scale, onViewportChange: props.onViewportChange })
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return // browser zoom etc.
-    const unitStart = scale.toUnit(scale.viewport.startPage as Page)
-    const unitEnd = scale.toUnit(scale.viewport.endPage as Page)
-    const span = unitEnd - unitStart
-    const centre = (unitStart + unitEnd) / 2
-    let handled = true
-    if (event.key === '+' || event.key === '=') {
-      const next = span / KEY_ZOOM_FACTOR
-      emitUnits(centre - next / 2, centre + next / 2)
-    } else if (event.key === '-' || event.key === '_') {
-      const next = Math.min(span * KEY_ZOOM_FACTOR, 1)
-      emitUnits(centre - next / 2, centre + next / 2)
-    } else if (event.key === '0') {
-      props.onViewportChange({ startPage: 0, endPage: windowPages })
-    } else if (event.shiftKey && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
-      // Plain arrows are the app's step keys: only Shift+arrow is ours.
-      const delta = span * KEY_PAN_FRACTION * (event.key === 'ArrowLeft' ? -1 : 1)
-      emitUnits(unitStart + delta, unitEnd + delta)
-    } else if (event.key === 'Escape' && pinnedVmaId !== null) {
+    if (gestures.onKeyDown(event)) return
+    if (event.key === 'Escape' && pinnedVmaId !== null && !(event.ctrlKey || event.metaKey || event.altKey)) {
       props.onPinVma(null)
-    } else {
-      handled = false
-    }
-    if (handled) {
       event.preventDefault()
       event.stopPropagation()
     }
   }
-
-  // ---- hover and pin --------------------------------------------------------
-  const hitTest = (clientX: number, clientY: number): { vma: VmaView; lane: HoverLane } | null => {
-    const svg = svgRef.current
-    if (!svg) return null
-    const rect = svg.getBoundingClientRect()
-    const x = clientX - rect.left
-    const y = clientY - rect.top
-    if (y >= LAYOUT.stripY - 4 && y <= STRIP_BOTTOM + 4) {
-      const vma = vmaAtX(vmas, scale, x, HOVER_SLOP_PX)
-      return vma ? { vma, lane: 'strip' } : null
-    }
-    if (y >= LAYOUT.ghostY - 3 && y <= LAYOUT.ghostY + LAYOUT.ghostHeight + 3) {
-      const vma = vmaAtX(ghosts, scale, x, HOVER_SLOP_PX)
-      return vma ? { vma, lane: 'ghost' } : null
-    }
-    return null
-  }
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    if (event.buttons !== 0) {
-      if (hover) setHover(null)
-      return
-    }
-    const hit = hitTest(event.clientX, event.clientY)
-    if (!hit) {
-      if (hover) setHover(null)
-      return
-    }
-    setHover({ vma: hit.vma, lane: hit.lane, clientX: event.clientX, clientY: event.clientY })
-  }
-  const onClick = (event: MouseEvent<SVGSVGElement>) => {
-    const hit = hitTest(event.clientX, event.clientY)
-    if (hit && hit.lane === 'strip') props.onPinVma(hit.vma.id)
-    else if (pinnedVmaId !== null) props.onPinVma(null)
-  }
-
-  // A hover from before a step is stale: show it only while its VMA is still drawn.
-  const hoveredVma = hover && (hover.lane === 'strip' ? vmas : ghosts).includes(hover.vma) ? hover.vma : undefined
-  const pinnedVma = useMemo(
-    () => (pinnedVmaId === null ? undefined : vmas.find((vma) => vma.id === pinnedVmaId)),
-    [vmas, pinnedVmaId],
-  )
-  const tooltipVma = hoveredVma ?? pinnedVma
-  const getAnchor = (): TooltipAnchor | null => {
-    if (hover && hoveredVma) return { clientX: hover.clientX, clientY: hover.clientY }
-    const svg = svgRef.current
-    if (!pinnedVma || !svg) return null
-    const rect = svg.getBoundingClientRect()
-    const span = spanPx(scale, pinnedVma.start, pinnedVma.end, 1)
-    if (span.width <= 0) return null
-    const centre = Math.min(Math.max(span.x + span.width / 2, 0), width)
-    return { clientX: rect.left + centre, clientY: rect.top + STRIP_BOTTOM }
-  }
+  const { hoveredVma, hoveredLane, pinnedVma, tooltipVma, getAnchor, onPointerMove, onPointerLeave, onClick } = useHoverPin({
+    svgRef,
+    vmas,
+    ghosts,
+    scale,
+    width,
+    pinnedVmaId,
+    onPinVma: props.onPinVma,
+  })
 
   const summary = describeView({ vmas, windowPages, viewport: scale.viewport, step, changes: lifetimes, axisMode, label })
   const tooltipChange = tooltipVma ? changeOf.get(tooltipVma.id) : undefined
@@ -364,7 +177,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
           data-vma-count={vmas.length}
           data-visible-vmas={geometry.visibleCount}
           onPointerMove={onPointerMove}
-          onPointerLeave={() => setHover(null)}
+          onPointerLeave={onPointerLeave}
           onClick={onClick}
         >
           <defs>
@@ -411,7 +224,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
               <HighlightBracket range={highlight?.prev} name="prev" token="var(--prev-highlight)" scale={scale} />
               <HighlightBracket range={highlight?.next} name="next" token="var(--next-highlight)" scale={scale} />
               {pinnedVma && <Outline vma={pinnedVma} scale={scale} token="var(--fg)" inset={-3} strokeWidth={3} />}
-              {hoveredVma && hover?.lane === 'strip' && hoveredVma !== pinnedVma && (
+              {hoveredVma && hoveredLane === 'strip' && hoveredVma !== pinnedVma && (
                 <Outline vma={hoveredVma} scale={scale} token="var(--fg-muted)" inset={-1.5} strokeWidth={1.5} />
               )}
               <Axis ticks={ticks} breaks={breaks} width={width} />
@@ -430,214 +243,5 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
         />
       )}
     </div>
-  )
-}
-
-// ---- pieces of the drawing ----------------------------------------------------
-
-/** A halo in the page colour keeps a label readable on top of the mg hatch. */
-const HALO = { stroke: 'var(--bg)', strokeWidth: 3, strokeOpacity: 0.85, paintOrder: 'stroke', strokeLinejoin: 'round' } as const
-
-function StripLabels({ labels }: { labels: ReturnType<typeof buildStripGeometry>['labels'] }): JSX.Element {
-  return (
-    <g className="font-mono" style={{ fontSize: LABEL_FONT_PX, pointerEvents: 'none' }}>
-      {labels.map((item) => (
-        <g key={item.id}>
-          {item.name && (
-            <text x={item.centreX} y={LAYOUT.stripY + 29} textAnchor="middle" style={{ fill: 'var(--fg)', fontWeight: 600, ...(item.mergeable ? HALO : null) }}>
-              {item.name}
-            </text>
-          )}
-          {item.range && (
-            <text x={item.centreX} y={LAYOUT.stripY + 45} textAnchor="middle" style={{ fill: 'var(--fg)', fillOpacity: 0.75, fontSize: 10, ...(item.mergeable ? HALO : null) }}>
-              {item.range}
-            </text>
-          )}
-          {item.mergeableTag && (
-            <g transform={`translate(${item.rightX - 21} ${LAYOUT.stripY + LAYOUT.mergeableBandHeight + 3})`}>
-              <rect width={17} height={11} rx={2} style={{ fill: 'var(--vma-mergeable)' }} />
-              <text x={8.5} y={8.5} textAnchor="middle" style={{ fill: 'var(--bg)', fontSize: 9, fontWeight: 700 }}>
-                mg
-              </text>
-            </g>
-          )}
-        </g>
-      ))}
-    </g>
-  )
-}
-
-function Outline({
-  vma,
-  scale,
-  token,
-  inset,
-  strokeWidth,
-  change,
-}: {
-  vma: VmaView
-  scale: PageScale
-  token: string
-  inset: number
-  strokeWidth: number
-  /** What the step did to this VMA's struct (for the outline of a changed VMA). */
-  change?: string
-}): JSX.Element | null {
-  const span = spanPx(scale, vma.start, vma.end, 3 + 2 * Math.max(inset, 0))
-  if (span.width <= 0) return null
-  return (
-    <rect
-      x={span.x + inset}
-      y={LAYOUT.stripY + inset}
-      width={Math.max(span.width - 2 * inset, 1)}
-      height={LAYOUT.stripHeight - 2 * inset}
-      style={{ fill: 'none', stroke: token, strokeWidth, pointerEvents: 'none' }}
-      data-change={change}
-    />
-  )
-}
-
-function AskedBracket({ step, scale }: { step: StepResult | null; scale: PageScale }): JSX.Element | null {
-  if (!step?.range) return null
-  const [start, end] = step.range
-  const span = spanPx(scale, start, end, 3)
-  if (span.width <= 0) return null
-  const y = LAYOUT.askedY
-  const x0 = span.x
-  const x1 = span.x + span.width
-  const text = `${step.op} [${start},${end})`
-  const textPx = text.length * AXIS_CHAR_PX
-  const width = scale.width as number
-  let textX = (x0 + x1) / 2
-  let anchor: 'start' | 'middle' | 'end' = 'middle'
-  const centred = x1 - x0 >= textPx + 16
-  if (!centred) {
-    if (x1 + 6 + textPx <= width) {
-      textX = x1 + 6
-      anchor = 'start'
-    } else {
-      textX = x0 - 6
-      anchor = 'end'
-    }
-  }
-  return (
-    <g data-testid="asked-range" style={{ pointerEvents: 'none' }}>
-      <path d={`M${x0} ${y + 10}V${y}H${x1}V${y + 10}`} style={{ fill: 'none', stroke: 'var(--accent)', strokeWidth: 2 }} />
-      {centred && <rect x={textX - textPx / 2 - 4} y={y - 6} width={textPx + 8} height={12} style={{ fill: 'var(--bg-panel)' }} />}
-      <text x={textX} y={y + 3.5} textAnchor={anchor} className="font-mono" style={{ fill: 'var(--accent)', fontSize: AXIS_FONT_PX, fontWeight: 600 }}>
-        {text}
-      </text>
-    </g>
-  )
-}
-
-function GhostLane({ ghosts, scale }: { ghosts: VmaView[]; scale: PageScale }): JSX.Element | null {
-  if (ghosts.length === 0) return null
-  const { startPage, endPage } = scale.viewport
-  return (
-    <g data-testid="removed-ghosts" style={{ pointerEvents: 'none' }}>
-      {ghosts.map((vma) => {
-        if (vma.end <= startPage || vma.start >= endPage) return null
-        const span = spanPx(scale, vma.start, vma.end, 3)
-        const name = fitText(stripName(vma), Math.floor((span.width - 6) / (9 * 0.62)))
-        return (
-          <g key={vma.id}>
-            <rect
-              x={span.x + 0.75}
-              y={LAYOUT.ghostY}
-              width={Math.max(span.width - 1.5, 1)}
-              height={LAYOUT.ghostHeight}
-              style={{ fill: BACKING_TOKEN[vma.backing], fillOpacity: 0.35, stroke: 'var(--change-removed)', strokeWidth: 1.5, strokeDasharray: '4 2.5' }}
-            />
-            {name && (
-              <text
-                x={span.x + span.width / 2}
-                y={LAYOUT.ghostY + 9}
-                textAnchor="middle"
-                className="font-mono"
-                style={{ fill: 'var(--fg)', fontSize: 9 }}
-              >
-                {name}
-              </text>
-            )}
-          </g>
-        )
-      })}
-    </g>
-  )
-}
-
-function HighlightBracket({
-  range,
-  name,
-  token,
-  scale,
-}: {
-  range: [number, number] | undefined
-  name: 'prev' | 'next'
-  token: string
-  scale: PageScale
-}): JSX.Element | null {
-  if (!range) return null
-  const span = spanPx(scale, range[0], range[1], 4)
-  if (span.width <= 0) return null
-  const top = STRIP_BOTTOM + 2
-  const x0 = span.x + 1
-  const x1 = span.x + span.width - 1
-  return (
-    <g data-testid={`highlight-${name}`} style={{ pointerEvents: 'none' }}>
-      {/* A bar along the strip's bottom edge (not a full outline, which would cross the labels). */}
-      <rect x={x0} y={STRIP_BOTTOM - 4} width={Math.max(x1 - x0, 1)} height={4} style={{ fill: token }} />
-      <path d={`M${x0} ${top}V${top + 6}H${x1}V${top}`} style={{ fill: 'none', stroke: token, strokeWidth: 2 }} />
-      <text
-        x={(x0 + x1) / 2}
-        y={top + 17}
-        textAnchor="middle"
-        className="font-mono"
-        style={{ fill: token, fontSize: AXIS_FONT_PX, fontWeight: 700 }}
-      >
-        {name}
-      </text>
-    </g>
-  )
-}
-
-function Axis({ ticks, breaks, width }: { ticks: ReturnType<typeof axisTicks>; breaks: number[]; width: number }): JSX.Element {
-  const y = LAYOUT.axisY
-  let marks = ''
-  for (const tick of ticks) {
-    const x = Math.round(tick.x) + 0.5
-    marks += `M${x} ${y}v${tick.pageLabel ? 5 : 3}`
-  }
-  // Axis-break signs "//" over squeezed holes on the compressed axis.
-  let breakMarks = ''
-  for (const x of breaks) breakMarks += `M${x - 5} ${y + 4}l4 -8M${x + 1} ${y + 4}l4 -8`
-  return (
-    <g className="font-mono" style={{ fontSize: AXIS_FONT_PX, pointerEvents: 'none' }} data-testid="axis">
-      <path d={`M0 ${y + 0.5}H${width}`} style={{ stroke: 'var(--border)' }} />
-      <path d={marks} style={{ stroke: 'var(--fg-muted)' }} />
-      {breakMarks && (
-        <g data-testid="axis-breaks">
-          <path d={breakMarks} style={{ stroke: 'var(--bg-panel)', strokeWidth: 4 }} />
-          <path d={breakMarks} style={{ stroke: 'var(--fg-muted)', strokeWidth: 1.25 }} />
-        </g>
-      )}
-      {ticks.map((tick) =>
-        tick.pageLabel || tick.addressLabel ? (
-        <g key={tick.page}>
-          {tick.pageLabel && (
-            <text x={tick.x} y={y + 16} textAnchor={tick.pageLabel.anchor} style={{ fill: 'var(--fg)' }}>
-              {tick.pageLabel.text}
-            </text>
-          )}
-          {tick.addressLabel && (
-            <text x={tick.x} y={y + 30} textAnchor={tick.addressLabel.anchor} style={{ fill: 'var(--fg-muted)' }}>
-              {tick.addressLabel.text}
-            </text>
-          )}
-        </g>
-        ) : null,
-      )}
-    </g>
   )
 }

@@ -1,0 +1,129 @@
+/**
+ * Zoom and pan of the address-space view, as gestures and keys. The viewport
+ * is controlled (the caller holds it): d3-zoom is used only as a gesture
+ * recogniser. Its transform lives in "base x" space, x = unit * width, where
+ * unit is the zoom-independent axis position from scales.ts; each gesture is
+ * turned back into a page range and handed to onViewportChange, and whenever
+ * the viewport changes the d3 transform is rewritten to match (without
+ * events). Two views given the same viewport stay in sync, even when one uses
+ * the compressed axis.
+ *
+ * Keys (on the focused view): + and − zoom around the centre, 0 shows the
+ * whole window, Shift+Left/Right pan (plain arrows are the app's step keys).
+ */
+import { useCallback, useEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
+import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3'
+import { normaliseViewport, type Page, type PageRange, type PageScale, type UnitAxis } from './scales'
+import { KEY_PAN_FRACTION, KEY_ZOOM_FACTOR, LAYOUT } from './strip-layout'
+
+function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): PageRange {
+  return normaliseViewport({ startPage: axis.fromUnit(unitStart), endPage: axis.fromUnit(unitEnd) }, axis.windowPages)
+}
+
+/** The d3-zoom transform (in base-x space) that shows `scale`'s viewport. */
+function zoomTransformFor(scale: PageScale) {
+  const width = scale.width as number
+  const unitStart = scale.toUnit(scale.viewport.startPage as Page)
+  const unitEnd = scale.toUnit(scale.viewport.endPage as Page)
+  const k = 1 / Math.max(unitEnd - unitStart, 1e-12)
+  return zoomIdentity.translate(-k * unitStart * width, 0).scale(k)
+}
+
+export interface ZoomGestures {
+  /** The view's key handler; returns whether it handled the key (then it stopped the event). */
+  onKeyDown(event: KeyboardEvent<HTMLElement>): boolean
+}
+
+export function useZoomGestures(opts: {
+  svgRef: RefObject<SVGSVGElement | null>
+  width: number
+  windowPages: number
+  axis: UnitAxis
+  scale: PageScale
+  onViewportChange(v: PageRange): void
+}): ZoomGestures {
+  const { svgRef, width, windowPages, axis, scale } = opts
+  // Callbacks through refs, so a new closure from the parent never re-binds d3-zoom.
+  const onViewportChangeRef = useRef(opts.onViewportChange)
+  useEffect(() => {
+    onViewportChangeRef.current = opts.onViewportChange
+  })
+  const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null)
+  const axisRef = useRef(axis)
+  useEffect(() => {
+    axisRef.current = axis
+  }, [axis])
+  useEffect(() => {
+    const svg = svgRef.current
+    if (!svg || width <= 0) return
+    const behavior = zoom<SVGSVGElement, unknown>()
+      .extent([
+        [0, 0],
+        [width, LAYOUT.height],
+      ])
+      .translateExtent([
+        [0, 0],
+        [width, LAYOUT.height],
+      ])
+      .scaleExtent([1, Math.max(16, windowPages * 4)])
+      .clickDistance(4)
+      .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        if (!event.sourceEvent) return // our own sync below
+        const t = event.transform
+        const unitStart = -t.x / t.k / width
+        const unitEnd = (width - t.x) / t.k / width
+        onViewportChangeRef.current(viewportFromUnits(axisRef.current, unitStart, unitEnd))
+      })
+    const selection = select(svg)
+    selection.call(behavior).on('dblclick.zoom', null)
+    zoomRef.current = behavior
+    return () => {
+      selection.on('.zoom', null)
+      zoomRef.current = null
+    }
+  }, [svgRef, width, windowPages])
+
+  // Keep d3's idea of the transform equal to the controlled viewport (no events).
+  useEffect(() => {
+    const svg = svgRef.current
+    if (!svg || width <= 0) return
+    select(svg).property('__zoom', zoomTransformFor(scale))
+  }, [svgRef, scale, width])
+
+  const emitUnits = useCallback(
+    (unitStart: number, unitEnd: number) => {
+      const span = unitEnd - unitStart
+      let start = unitStart
+      if (start < 0) start = 0
+      if (start + span > 1) start = 1 - span
+      onViewportChangeRef.current(viewportFromUnits(axis, start, start + span))
+    },
+    [axis],
+  )
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): boolean => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return false // browser zoom etc.
+    const unitStart = scale.toUnit(scale.viewport.startPage as Page)
+    const unitEnd = scale.toUnit(scale.viewport.endPage as Page)
+    const span = unitEnd - unitStart
+    const centre = (unitStart + unitEnd) / 2
+    if (event.key === '+' || event.key === '=') {
+      const next = span / KEY_ZOOM_FACTOR
+      emitUnits(centre - next / 2, centre + next / 2)
+    } else if (event.key === '-' || event.key === '_') {
+      const next = Math.min(span * KEY_ZOOM_FACTOR, 1)
+      emitUnits(centre - next / 2, centre + next / 2)
+    } else if (event.key === '0') {
+      onViewportChangeRef.current({ startPage: 0, endPage: windowPages })
+    } else if (event.shiftKey && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+      // Plain arrows are the app's step keys: only Shift+arrow is ours.
+      const delta = span * KEY_PAN_FRACTION * (event.key === 'ArrowLeft' ? -1 : 1)
+      emitUnits(unitStart + delta, unitEnd + delta)
+    } else {
+      return false
+    }
+    event.preventDefault()
+    event.stopPropagation()
+    return true
+  }
+  return { onKeyDown }
+}
