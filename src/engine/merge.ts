@@ -90,7 +90,8 @@ function isMergeableAnonVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'n
   const src = vmg.middle
   const tgtAnon = tgt.anonVma
   const srcAnon = vmg.anonVma
-  const who = `${side} ${rangeText(tgt)}`
+  // The words are built only when the decision record is written (never on the fast path).
+  const who = ctx.explain ? `${side} ${rangeText(tgt)}` : ''
   if (!tgtAnon && !srcAnon) {
     return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: neither side has an anon_vma yet (unfaulted)`, side, tgt) : true
   }
@@ -192,6 +193,15 @@ export function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: numbe
   return { anonVma: 0, forkChild: false }
 }
 
+/** inheritAnon(target, [first, second]) without the lists (the hot path: no allocation when nothing is inherited). */
+function inheritAnon3(target: Vma, anon1: number, fork1: boolean, anon2 = 0, fork2 = false): { anonVma: number; forkChild: boolean } {
+  if (target.anonVma) return target
+  if (anon1) return { anonVma: anon1, forkChild: fork1 }
+  return anon2 ? { anonVma: anon2, forkChild: fork2 } : NO_ANON
+}
+
+const NO_ANON = { anonVma: 0, forkChild: false } as const
+
 /**
  * vma_merge_new_range(): try to merge a new range [start, end) with prev and/or next.
  *
@@ -225,9 +235,9 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
   if (left && right) {
     const p = prev!
     const n = next!
-    const anon = inheritAnon(p, [n, { anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
+    const anon = inheritAnon3(p, n.anonVma, n.forkChild, vmg.anonVma, vmg.anonForkChild)
     const merged = ctx.derive(p, {
-      end: n.end, ...anon, labels: joinLabels(joinLabels(p.labels, vmg.labels), n.labels),
+      end: n.end, anonVma: anon.anonVma, forkChild: anon.forkChild, labels: joinLabels(joinLabels(p.labels, vmg.labels), n.labels),
     })
     noteExpand(ctx, 'vma_expand', 'prev', p, merged)
     mm.replace([p, n], [merged])
@@ -236,15 +246,15 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
   }
   if (left) {
     const p = prev!
-    const anon = inheritAnon(p, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
-    const merged = ctx.derive(p, { end: vmg.end as Page, ...anon, labels: joinLabels(p.labels, vmg.labels) })
+    const anon = inheritAnon3(p, vmg.anonVma, vmg.anonForkChild)
+    const merged = ctx.derive(p, { end: vmg.end as Page, anonVma: anon.anonVma, forkChild: anon.forkChild, labels: joinLabels(p.labels, vmg.labels) })
     noteExpand(ctx, 'vma_expand', 'prev', p, merged)
     mm.replace([p], [merged])
     return { kind: 'prev', vma: merged }
   }
   const n = next!
-  const anon = inheritAnon(n, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
-  const merged = ctx.derive(n, { start: vmg.start as Page, pgoff: vmg.pgoff, ...anon, labels: joinLabels(vmg.labels, n.labels) })
+  const anon = inheritAnon3(n, vmg.anonVma, vmg.anonForkChild)
+  const merged = ctx.derive(n, { start: vmg.start as Page, pgoff: vmg.pgoff, anonVma: anon.anonVma, forkChild: anon.forkChild, labels: joinLabels(vmg.labels, n.labels) })
   noteExpand(ctx, 'vma_expand', 'next', n, merged)
   mm.replace([n], [merged])
   return { kind: 'next', vma: merged }
@@ -255,16 +265,19 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
  * given its new range (vma_set_range()); no new VMA is allocated.
  */
 function noteExpand(ctx: StepContext, fn: 'vma_expand' | 'commit_merge', side: 'prev' | 'next' | 'middle', before: Vma, after: Vma): void {
+  if (!ctx.explain) return
   ctx.note(fn, 'expanded', () => `${side} ${rangeText(before)} grows in place to ${rangeText(after)}: the same vm_area_struct`, side, after)
 }
 
 /** commit_merge() shrinking middle in place (vmg->__adjust_middle_start, or middle as the target of a right merge). */
 function noteShrink(ctx: StepContext, before: Vma, after: Vma): void {
+  if (!ctx.explain) return
   ctx.note('commit_merge', 'shrunk', () => `${rangeText(before)} shrinks in place to ${rangeText(after)}: the same vm_area_struct`, 'middle', after)
 }
 
 /** vma_complete(): a VMA the merge removed (vp->remove) is freed with vm_area_free(). */
 function noteFreed(ctx: StepContext, side: 'next' | 'middle', v: Vma, why: string): void {
+  if (!ctx.explain) return
   ctx.note('vma_complete', 'vma-freed', () => `${side === 'next' ? 'next ' : ''}${rangeText(v)} is removed and freed (vm_area_free): ${why}`, side, v)
 }
 
@@ -304,14 +317,13 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
     mergeRight = false
   }
   const mm = ctx.mm
-  const mid = { anonVma: middle.anonVma, forkChild: middle.forkChild }
   if (mergeLeft && mergeRight) {
     // prev extend, middle delete, next delete
     const p = prev!
     const n = next!
-    const anon = inheritAnon(p, [n, mid])
+    const anon = inheritAnon3(p, n.anonVma, n.forkChild, middle.anonVma, middle.forkChild)
     const merged = ctx.derive(p, {
-      end: n.end, flags: vmg.flags, ...anon, labels: joinLabels(joinLabels(p.labels, middle.labels), n.labels),
+      end: n.end, flags: vmg.flags, anonVma: anon.anonVma, forkChild: anon.forkChild, labels: joinLabels(joinLabels(p.labels, middle.labels), n.labels),
     })
     noteExpand(ctx, 'commit_merge', 'prev', p, merged)
     mm.replace([p, middle, n], [merged])
@@ -322,9 +334,9 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   if (mergeLeft) {
     // prev extend, middle shrink or delete
     const p = prev!
-    const anon = inheritAnon(p, [mid])
+    const anon = inheritAnon3(p, middle.anonVma, middle.forkChild)
     const merged = ctx.derive(p, {
-      end: vmg.end as Page, flags: vmg.flags, ...anon,
+      end: vmg.end as Page, flags: vmg.flags, anonVma: anon.anonVma, forkChild: anon.forkChild,
       labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, vmg.end as Page)),
     })
     noteExpand(ctx, 'commit_merge', 'prev', p, merged)
@@ -342,9 +354,9 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   }
   // middle shrink or delete, next extend (downwards)
   const n = next!
-  const anon = inheritAnon(n, [mid])
+  const anon = inheritAnon3(n, middle.anonVma, middle.forkChild)
   const merged = ctx.derive(n, {
-    start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...anon,
+    start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, anonVma: anon.anonVma, forkChild: anon.forkChild,
     labels: joinLabels(clipLabels(middle.labels, vmg.start as Page, middle.end), n.labels),
   })
   if (removeMiddle) {
@@ -363,6 +375,7 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
 /** split_vma(): refuses when map_count has reached max_map_count, else __split_vma(). */
 export function splitAllowed(ctx: StepContext, v: Vma, fn = 'split_vma'): boolean {
   const ok = ctx.mm.count < ctx.maxMapCount
+  if (!ctx.explain) return ok
   return ctx.check(fn, 'map-count', ok, () => (ok
     ? `splitting ${rangeText(v)} needs a new VMA: map_count ${ctx.mm.count} is below max_map_count ${ctx.maxMapCount}`
     : `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`), 'middle', v)
@@ -386,13 +399,13 @@ export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
  */
 export function splitVma(ctx: StepContext, v: Vma, at: number, newBelow: boolean): [Vma, Vma] {
   // Callers ask maySplit() first (perf's ring buffer refuses every split).
-  ctx.check('__split_vma', 'may-split', true, () => `${rangeText(v)} at ${at}: no vm_ops->may_split refuses it, so the split may go ahead`, 'middle', v)
+  if (ctx.explain) ctx.check('__split_vma', 'may-split', true, () => `${rangeText(v)} at ${at}: no vm_ops->may_split refuses it, so the split may go ahead`, 'middle', v)
   const below = { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) }
   const above = { start: at as Page, pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, at as Page, v.end) }
   const lower = newBelow ? ctx.dup(v, below) : ctx.derive(v, below)
   const upper = newBelow ? ctx.derive(v, above) : ctx.dup(v, above)
   ctx.mm.replace([v], [lower, upper])
-  ctx.note('__split_vma', 'split', () => `${rangeText(v)} split at ${at}: a new vm_area_struct ${rangeText(newBelow ? lower : upper)} (vm_area_dup); the VMA keeps ${rangeText(newBelow ? upper : lower)}`, 'middle', newBelow ? upper : lower)
+  if (ctx.explain) ctx.note('__split_vma', 'split', () => `${rangeText(v)} split at ${at}: a new vm_area_struct ${rangeText(newBelow ? lower : upper)} (vm_area_dup); the VMA keeps ${rangeText(newBelow ? upper : lower)}`, 'middle', newBelow ? upper : lower)
   return [lower, upper]
 }
 
@@ -410,7 +423,7 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
   }
   const merged = mergeExistingRange(ctx, vmg)
   if (merged) {
-    ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
+    if (ctx.explain) ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
     return { vma: merged.vma, merged: merged.kind }
   }
   return splitOffWithFlags(ctx, middle, start, end, flags)

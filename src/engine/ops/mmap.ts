@@ -20,7 +20,7 @@ import { mmapRegionExpand, vmaMerge } from '../vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { KernelProfile } from '../profiles'
 import type { Page } from '../units'
-import type { FileObject, Label, Vma } from '../vma'
+import { NO_LABELS, type FileObject, type Label, type Vma } from '../vma'
 import { populateRange } from './fault'
 import { getUnmappedArea } from './unmapped-area'
 import { SPECIAL_DISPLAY, specialHookFlags, specialHookRefusal, specialNoexec } from '../special-files'
@@ -263,7 +263,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
 
   const profile = ctx.profile
   const mergeAny = ctx.state.mergeAny
-  if (!mergeAny) ctx.note('ksm', 'merge-any-off', 'MMF_VM_MERGE_ANY is off (no PR_SET_MEMORY_MERGE): KSM does not touch this mapping')
+  if (!mergeAny && ctx.explain) ctx.note('ksm', 'merge-any-off', 'MMF_VM_MERGE_ANY is off (no PR_SET_MEMORY_MERGE): KSM does not touch this mapping')
 
   // 6.17 / v2: decide early or late on the original file.
   const checkEarly = profile.ksm !== 'late' && mergeAny ? canSetKsmFlagsEarly(ctx, setup) : profile.ksm !== 'late'
@@ -286,7 +286,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     if (ctx.explain) ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
   }
 
-  const labels: Label[] = step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : []
+  const labels: readonly Label[] = step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : NO_LABELS
   const vmg: MergeState = {
     start, end, pgoff, flags, file, anonVma: 0, anonForkChild: false, middle: null,
     prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
