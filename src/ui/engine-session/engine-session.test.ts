@@ -2,7 +2,7 @@
  * The session against the real engine API (over a MessageChannel): whatever
  * steps the user moves to, what it hands the page to draw is the engine's own
  * trace (VMAs after and before the step, what the step created and removed,
- * its checks), and compare mode marks exactly the steps that differ.
+ * its checks, which come after the VMAs), and compare mode marks exactly the steps that differ.
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -64,7 +64,13 @@ describe('EngineSession', () => {
           else state.goToStep(move)
           const step = store.getState().step
           await session.loadStep(run, step)
+          // Drawn as soon as its VMAs are here; its checks come after, then those of the trace.
+          const drawn = session.shownStep(run, step)!
+          expect(drawn.vmas).toEqual(trace.vmasAt(step))
+          if (drawn.checksPending) expect(drawn.result!.checks).toEqual([])
+          await session.loadChecks(run, step)
           const shown = session.shownStep(run, step)!
+          expect(shown.checksPending ?? false).toBe(false)
           expect(shown.vmas).toEqual(trace.vmasAt(step))
           expect(shown.previousVmas).toEqual(trace.vmasAt(Math.max(step - 1, 0)))
           const byStart = <T extends { start: number }>(list: T[]) => [...list].sort((a, b) => a.start - b.start)
