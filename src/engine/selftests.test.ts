@@ -3,8 +3,8 @@
  * scenarios (the files live in the fidelity corpus, where the 6.18 profile is
  * also compared with this machine's kernel). Each assertion is the selftest's
  * own: "the VMA containing page X is [S,E)", after the last step, with what
- * each release gives (kernel-merge-spec §9.1): ksm_merge fails before the fix
- * (6.17), the mprotect_unfaulted_* tests fail before 6.16's anon_vma rule.
+ * each release gives: ksm_merge fails before the fix (cf7e7a3503df, 6.17), the
+ * mprotect_unfaulted_* tests fail before 6.16's anon_vma rule (879bca0a2c4f).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
