@@ -1,13 +1,13 @@
 /**
- * Operations that change existing VMAs: munmap, mprotect, madvise
- * (MADV_MERGEABLE / MADV_UNMERGEABLE), touch, prctl(PR_SET_MEMORY_MERGE).
+ * Operations that change existing VMAs: munmap, mprotect, touch, prctl(PR_SET_MEMORY_MERGE)
+ * (madvise is ./madvise.ts).
  */
-import type { MadviseStep, MprotectStep, MunmapStep, PrctlStep, TouchStep } from '../../scenario/types'
+import type { MprotectStep, MunmapStep, PrctlStep, TouchStep } from '../../scenario/types'
 import {
-  VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HIGH_FLAGS, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
+  VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
   VM_LOCKED, VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
+import { ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
 import { vmaModifyFlags, type MergeKind } from '../merge'
 import { vmaMergeModifyFlags } from '../vma-merge'
 import type { Outcome } from '../api'
@@ -33,7 +33,7 @@ export function doMunmap(ctx: StepContext, step: MunmapStep): void {
 }
 
 /** How a walk over several VMAs came out, for the step's outcome. */
-class ModifyOutcome {
+export class ModifyOutcome {
   private merges: MergeKind[] = []
   private changed = false
 
@@ -50,7 +50,7 @@ class ModifyOutcome {
 }
 
 /** mprotect_fixup()/madvise_update_vma(): vma_merge() then split (≤ 6.11), or vma_modify_flags() (6.12+). */
-const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags) =>
+export const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags) =>
   (ctx.profile.mergeCode === 'vma_merge' ? vmaMergeModifyFlags : vmaModifyFlags)(ctx, prev, middle, start, end, flags)
 
 /**
@@ -130,70 +130,6 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
     v = mm.firstEndingAfter(tmp)
   }
   if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
-  ctx.report.outcome = outcome.value()
-}
-
-/** madvise_walk_vmas(): holes give ENOMEM at the end, but mapped parts are still processed. */
-export function doMadvise(ctx: StepContext, step: MadviseStep): void {
-  const { at, pages } = step
-  let start = at
-  const end = at + pages
-  ctx.report.range = [at, end]
-  if (pages === 0) {
-    ctx.report.outcome = 'unchanged'
-    return
-  }
-  const mm = ctx.mm
-  let v: Vma | undefined = mm.firstEndingAfter(start)
-  let prev: Vma | null = v && start > v.start ? v : mm.prevOf(start)
-  let unmapped = false
-  const outcome = new ModifyOutcome()
-  for (;;) {
-    if (!v) {
-      ctx.fail('ENOMEM', 'madvise_walk_vmas', () => `no VMA at or above page ${start}`)
-      break
-    }
-    if (start < v.start) {
-      unmapped = true
-      start = v.start
-      if (start >= end) break
-    }
-    const cur: Vma = v
-    const tmp = Math.min(v.end, end)
-    // ksm_madvise()
-    let newFlags = v.flags
-    if (step.advice === 'MADV_MERGEABLE') {
-      if (v.flags & VM_MERGEABLE) ctx.note('ksm_madvise', 'already', () => `${rangeText(cur)} already has VM_MERGEABLE`, 'middle', cur)
-      else if (!ksmCompatible(v.file, v.flags)) ctx.check('ksm_madvise', 'ksm-compatible', false, () => `${rangeText(cur)} is not KSM-compatible (${ksmIncompatibleReason(cur.flags)}): the advice is silently ignored`, 'middle', cur)
-      else {
-        ctx.state.ksmRegistered = true
-        newFlags |= VM_MERGEABLE
-        ctx.note('ksm_madvise', 'ksm-flag-set', () => `${rangeText({ start, end: tmp })} gets VM_MERGEABLE`, 'middle', cur)
-      }
-    } else if (v.flags & VM_MERGEABLE) {
-      newFlags &= ~(VM_MERGEABLE | (ctx.profile.unmergeableClearsHighFlags ? VM_HIGH_FLAGS : 0))
-      ctx.note('ksm_madvise', 'ksm-flag-cleared', () => `${rangeText({ start, end: tmp })} loses VM_MERGEABLE${ctx.profile.unmergeableClearsHighFlags && cur.flags & VM_HIGH_FLAGS ? ' (and, before f04aad36a07c, every flag above bit 31)' : ''}`, 'middle', cur)
-    } else {
-      ctx.note('ksm_madvise', 'already', () => `${rangeText(cur)} has no VM_MERGEABLE: nothing to clear`, 'middle', cur)
-    }
-    // madvise_update_vma()
-    let after: Vma = v
-    if (newFlags !== v.flags) {
-      const r = modifyFlags(ctx, prev, v, start, tmp, newFlags)
-      if ('error' in r) {
-        ctx.report.error = r.error
-        break
-      }
-      outcome.add(r)
-      after = r.vma
-    }
-    prev = after
-    start = tmp
-    if (start < prev.end) start = prev.end
-    if (start >= end) break
-    v = mm.firstEndingAfter(prev.end)
-  }
-  if (!ctx.report.error && unmapped) ctx.fail('ENOMEM', 'madvise_walk_vmas', 'part of the range is not mapped (the mapped parts were still advised)')
   ctx.report.outcome = outcome.value()
 }
 
