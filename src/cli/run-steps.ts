@@ -8,8 +8,8 @@ import { closeSync, openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Trace } from '../engine/api'
-import { stepToRunnerJson } from '../engine/report'
-import { EngineStepError } from '../engine/simulate'
+import { stepToRunnerJson, takenStepToRunnerJson } from '../engine/report'
+import { EngineStepError, PROGRESS_EVERY, type Simulation } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { FormatRefusal, type AnyRunnerStep, type OutputFormat, type RunHead } from './formats'
 import { Output, writeJson } from './output'
@@ -74,7 +74,12 @@ export interface WriteStepsInput {
   base?: bigint
   selection: StepSelection
   progress: Progress
-  /** The simulated run; or, for a recording, its steps. */
+  /**
+   * Where the steps come from: a run without history, taken step by step as
+   * they are written (json, ndjson); a simulated trace (whole-run formats);
+   * or, for a recording, its steps.
+   */
+  run?: Simulation
   trace?: Trace
   steps?: readonly AnyRunnerStep[]
   /** The document's `machine` (a recording's: what the machine had); a simulated run's comes from its trace. */
@@ -93,10 +98,11 @@ export interface WriteFailure {
  * OutputClosed (the reader went away) is thrown.
  */
 export function writeSteps(input: WriteStepsInput, command = 'simulate'): WriteFailure | null {
-  const count = input.trace ? input.trace.scenario.steps.length : input.steps!.length
+  const { run } = input
+  const count = run ? run.total : input.trace ? input.trace.scenario.steps.length : input.steps!.length
   const chosen = resolveSelection(input.selection, count)
   if (typeof chosen === 'string') return { exitCode: 2, message: `${command}: --steps: ${chosen}` }
-  const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact, base: input.base ?? 0n, machine: input.machine ?? input.trace?.assumptions }
+  const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact, base: input.base ?? 0n, machine: input.machine ?? run?.assumptions ?? input.trace?.assumptions }
   const out = new Output()
   try {
     input.format.begin(out, head)
@@ -105,17 +111,30 @@ export function writeSteps(input: WriteStepsInput, command = 'simulate'): WriteF
     return { exitCode: 2, message: `${command}: ${error.message}` }
   }
   const total = chosen.last - chosen.first + 1
+  const defect = (error: unknown): WriteFailure => {
+    out.flush()
+    input.progress.clear()
+    return { exitCode: 1, message: engineDefect(command, input.scenario, input.kernel, error) }
+  }
+  const of = ` of ${count.toLocaleString('en-US')}`
+  // A run without history takes the steps before the first chosen one unwritten.
+  while (run && !input.format.wholeRun && run.done < chosen.first - 1) {
+    try {
+      run.advance(Math.min(PROGRESS_EVERY, chosen.first - 1 - run.done))
+    } catch (error) {
+      return defect(new EngineStepError(run.done + 1, error))
+    }
+    input.progress.show(`step ${run.done.toLocaleString('en-US')}${of}`, run.done / count)
+  }
   for (let i = chosen.first; i <= chosen.last && !input.format.wholeRun; i++) {
     let step: AnyRunnerStep
     try {
-      step = input.trace ? stepToRunnerJson(input.trace, i) : input.steps![i - 1]!
+      step = run ? takenStepToRunnerJson(run.takeStep()!) : input.trace ? stepToRunnerJson(input.trace, i) : input.steps![i - 1]!
     } catch (error) {
-      out.flush()
-      input.progress.clear()
-      return { exitCode: 1, message: engineDefect(command, input.scenario, input.kernel, new EngineStepError(i, error)) }
+      return defect(error instanceof EngineStepError ? error : new EngineStepError(i, error))
     }
     input.format.step(out, step, i - chosen.first, head)
-    input.progress.show(`writing step ${i.toLocaleString('en-US')} of ${count.toLocaleString('en-US')}`, (i - chosen.first + 1) / total)
+    input.progress.show(run ? `step ${i.toLocaleString('en-US')}${of}` : `writing step ${i.toLocaleString('en-US')}${of}`, run ? i / count : (i - chosen.first + 1) / total)
   }
   input.format.end(out, head)
   out.flush()

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util'
 import { DEFAULT_KERNEL, KERNEL_IDS, type KernelId, type Trace } from '../engine/api'
-import { simulate } from '../engine/simulate'
+import { Simulation, simulate } from '../engine/simulate'
 import { loadScenario } from '../scenario/load'
 import { parseBaseAddress } from '../store/base-address'
 import { FORMAT_NAMES, FORMATS, isFormatName, type FormatName } from './formats'
@@ -152,9 +152,13 @@ function main(argv: string[]): number {
   }
 
   const progress = new Progress('simulate', process.stderr)
-  let trace: Trace
+  const format = FORMATS[options.format]
+  // json and ndjson are written as the run goes, from a run that keeps only the current address space;
+  // a whole-run format is made from the trace.
+  let source: { run: Simulation } | { trace: Trace }
   try {
-    trace = simulate(scenario, options.kernel, { onProgress: (done, total) => progress.show(`step ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, done / total) })
+    if (!format.wholeRun) source = { run: new Simulation(scenario, options.kernel, { history: false }) }
+    else source = { trace: simulate(scenario, options.kernel, { onProgress: (done, total) => progress.show(`step ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, done / total) }) }
   } catch (error) {
     progress.clear()
     process.stderr.write(`${engineDefect('simulate', scenario, options.kernel, error)}\n`)
@@ -162,7 +166,7 @@ function main(argv: string[]): number {
   }
   progress.clear()
   try {
-    const failure = writeSteps({ trace, kernel: options.kernel, scenario, format: FORMATS[options.format], compact: options.compact, base: base.value, selection: options.steps, progress })
+    const failure = writeSteps({ ...source, kernel: options.kernel, scenario, format, compact: options.compact, base: base.value, selection: options.steps, progress })
     if (failure) {
       process.stderr.write(`${failure.message}\n`)
       return failure.exitCode

@@ -123,6 +123,18 @@ export interface StepResult {
   unpredictable?: string
 }
 
+/**
+ * One step as `Simulation.takeStep` gives it: its result (the decision record
+ * written), the VMAs after it, and the VMAs it created and removed, so a
+ * streaming reader needs nothing from earlier steps.
+ */
+export interface TakenStep {
+  result: StepResult
+  vmas: VmaView[]
+  created: VmaView[]
+  removed: VmaView[]
+}
+
 /** What a run assumed about the process and the machine (see ./machine.ts). */
 export interface RunAssumptions {
   /** Byte address of page 0 as hex. */

@@ -87,17 +87,24 @@ export interface KernelProfile {
   /**
    * The anon_inode mount (perf, io_uring files) is SB_I_NOEXEC: 1ed95281c0c7 ("anon_inode:
    * raise SB_I_NODEV and SB_I_NOEXEC", 6.15). Debian's 6.1.192 still maps them with
-   * VM_MAYEXEC and allows PROT_EXEC (checked under QEMU); whether a 6.6/6.12 stable release
-   * carries the backport is not modelled (off).
+   * VM_MAYEXEC and allows PROT_EXEC (checked under QEMU). The stable backport went to 6.15.y
+   * only (a7c94fc2c869 and 1100b51072a3 in linux-6.15.y, June 2025); the same stable-rc push
+   * that queued it for 6.15 did not queue it for 6.12, whose fs/anon_inodes.c lacks the
+   * prerequisite "anon_inode: use a proper mode internally". So 6.6 and 6.12 keep VM_MAYEXEC.
    */
   readonly anonInodeNoexec: boolean
   /**
    * calc_vm_flag_bits() turns MAP_STACK into VM_NOHUGEPAGE: c4608d1bf7c6 ("mm: mmap: map MAP_STACK
    * to VM_NOHUGEPAGE", 6.7), the companion of efa7df3e3bb5 (thpAlignsAnon). Before, MAP_STACK is
-   * accepted and ignored. The 6.1 and 6.6 trees the profiles were read from lack both.
+   * accepted and ignored. Off for 6.1 and 6.6, as thpAlignsAnon is (whether a stable release carries the backport is not checked).
    */
   readonly mapStackNoHugepage: boolean
-  /** perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO), "perf/core: map pages in advance" (6.15); 6.1 shows none. */
+  /**
+   * perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO):
+   * b709eb872e19 ("perf/core: map pages in advance", 6.15). Not in 6.6 or 6.12: its stable
+   * follow-up f74b9f4ba63f ("perf/core: Handle buffer mapping fail correctly in perf_mmap()",
+   * Fixes: b709eb872e19) was sent for 6.15 and 6.16 only. Debian's 6.1 shows no VM_PFNMAP.
+   */
   readonly perfMapsInAdvance: boolean
 }
 
@@ -114,10 +121,13 @@ const RANGE_MERGE = {
  * - 6.1: GrapheneOS/kernel_common-6.1, 6.1.131 (mm/mmap.c vma_merge(), __mmap_region(), do_brk_flags(),
  *   copy_vma()); checked against Debian's linux-image-6.1.0-57-cloud-amd64 (6.1.192) under QEMU.
  * - 6.6: GrapheneOS/kernel_common-6.6, 6.6.129 (mm/mmap.c vma_merge() with curr/next and its cases,
- *   is_mergeable_vma(..., may_remove_vma)).
+ *   is_mergeable_vma(..., may_remove_vma)). Its include/linux/mm.h has `VM_MERGEABLE BIT(31)`: the
+ *   f04aad36a07c fix, backported to every stable series down to 5.4.302 and 5.10.247. 6.6 has no flag
+ *   above bit 31 that the engine models (VM_SEALED is 6.10, VM_DROPPABLE 6.11), so only the profile
+ *   value shows it.
  * - 6.12: GrapheneOS/kernel_common-6.12, 6.12.93 (mm/vma.c vma_merge_struct, can_vma_merge_left/right,
  *   the three-argument is_mergeable_anon_vma()). Its MADV_UNMERGEABLE keeps flags above bit 31:
- *   f04aad36a07c went to 6.12.55 stable (kernel-merge-spec §11; ksm.c of that tree is not in the index).
+ *   f04aad36a07c ("mm/ksm: fix flag-dropping behavior in ksm_madvise") went to 6.12.55 stable.
  */
 export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.1': P({
@@ -130,7 +140,7 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.6': P({
     longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),

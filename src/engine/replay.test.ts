@@ -9,27 +9,19 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { corpusScenarios } from '../fidelity/corpus'
-import { GALLERY, loadGalleryScenario } from '../scenario/gallery'
 import { stressGenerators } from '../scenario/stress'
 import type { Scenario } from '../scenario/types'
 import { KERNEL_IDS, type Trace } from './api'
 import type { ProcessState } from './process'
 import { replayStep, simulate } from './simulate'
+import { galleryScenarios } from './testing/gallery-scenarios'
 import { scenarioArb } from './testing/scenario-arb'
 
 const RUNS = Number(process.env.VMASCOPE_PROPERTY_RUNS ?? 150)
 
-function gallery(): [string, Scenario][] {
-  return GALLERY.map((entry) => {
-    const loaded = loadGalleryScenario(entry.id)
-    if (!loaded.ok) throw new Error(`${entry.id}: ${loaded.text}`)
-    return [`gallery ${entry.id}`, loaded.scenario]
-  })
-}
-
 const NAMED: [string, Scenario][] = [
   ...corpusScenarios(),
-  ...gallery(),
+  ...galleryScenarios(),
   ['fragmented heap (60 chunks)', stressGenerators.fragmentedHeap(60)],
   ['mprotect sweep (40)', stressGenerators.mprotectSweep(40)],
   // mremap with old_len 0 onto the start of the VMA it duplicates: once made the engine split at a VMA's own start and throw.

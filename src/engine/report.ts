@@ -2,9 +2,9 @@
  * The command-line runner's JSON document (scenario-format.md, "What the
  * runner prints"): the profile, then the state after every step.
  */
-import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, StepResult, Trace, VmaView } from './api'
+import type { Check, KernelId, KsmTiming, Outcome, RunAssumptions, StepResult, TakenStep, Trace, VmaView } from './api'
 import type { StepOp } from '../scenario/types'
-import { changeTexts, traceChanges, type VmaChangeKind } from './changes'
+import { changeTexts, vmaChanges, type VmaChange, type VmaChangeKind } from './changes'
 
 export interface RunnerVma {
   start: number
@@ -63,15 +63,24 @@ export function runnerVma(v: VmaView): RunnerVma {
 export function stepToRunnerJson(trace: Trace, i: number): RunnerStep {
   const s = trace.stepAt(i)
   if (!s) throw new RangeError(`no step ${i} in this run`)
+  const view = (id: number) => trace.viewOf(id)!
+  return runnerStep(s, trace.vmasAt(i), s.created.map(view), s.removed.map(view))
+}
+
+/** A step taken by `Simulation.takeStep` (a run streamed without history): the same object stepToRunnerJson makes. */
+export function takenStepToRunnerJson(taken: TakenStep): RunnerStep {
+  return runnerStep(taken.result, taken.vmas, taken.created, taken.removed)
+}
+
+function runnerStep(s: StepResult, vmas: readonly VmaView[], created: readonly VmaView[], removed: readonly VmaView[]): RunnerStep {
   return {
     index: s.index, op: s.op, process: s.process, error: s.error, outcome: s.outcome, ksm: s.ksm,
-    summary: s.summary, vmas: trace.vmasAt(i).map(runnerVma), changes: runnerChanges(trace, i, s.op), checks: s.checks,
+    summary: s.summary, vmas: vmas.map(runnerVma), changes: runnerChanges(vmaChanges(created, removed, s.op), s.op), checks: s.checks,
     ...(s.unpredictable ? { unpredictable: s.unpredictable } : {}),
   }
 }
 
-function runnerChanges(trace: Trace, i: number, op: StepResult['op']): RunnerChange[] {
-  const changes = traceChanges(trace, i)
+function runnerChanges(changes: readonly VmaChange[], op: StepResult['op']): RunnerChange[] {
   const range = (v: VmaView | null): [number, number] | null => (v ? [v.start, v.end] : null)
   const texts = changeTexts(changes, op)
   return changes.map((c, k) => ({ kind: c.kind, before: range(c.before), after: range(c.after), text: texts[k]! }))

@@ -11,7 +11,7 @@
  * the same decisions, and a 60,000-step run does not pay for 60,000
  * explanations it will never show.
  */
-import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type RunAssumptions, type StepResult, type Trace, type VmaView } from './api'
+import { KERNEL_IDS, type Check, type KernelId, type KsmTiming, type Outcome, type RunAssumptions, type StepResult, type TakenStep, type Trace, type VmaView } from './api'
 import { machineAssumptions } from './machine'
 import type { Scenario, Step } from '../scenario/types'
 import { AddressSpace } from './address-space'
@@ -39,6 +39,12 @@ export interface SimulateOptions {
   profile?: KernelProfile
   /** simulate(): called after every PROGRESS_EVERY steps (and after the last) with the steps done and the total. */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Simulation only. false: keep no trace, only the current address space (a
+   * streaming reader takes the steps one at a time with `takeStep`), so the
+   * run's memory does not grow with its length. Default true.
+   */
+  history?: boolean
 }
 
 export const PROGRESS_EVERY = 4096
@@ -167,8 +173,7 @@ export class SimulatedTrace implements Trace {
     private readonly cols: StepColumns,
     private readonly files: [string, FileObject][],
   ) {
-    const m = machineAssumptions(scenario)
-    this.assumptions = { base: m.baseText, baseKnown: m.baseKnown, protectionKeys: m.protectionKeys, protectionKeysKnown: m.protectionKeysKnown }
+    this.assumptions = runAssumptions(scenario)
   }
 
   get steps(): StepResult[] {
@@ -206,7 +211,7 @@ export class SimulatedTrace implements Trace {
       error: c.error[k]!,
       outcome: OUTCOMES[c.outcome[k]!]!,
       ksm: KSM[c.ksm[k]!]!,
-      summary: describeStep(step, step.op === 'mmap' && step.at === undefined && range ? range[0] : undefined),
+      summary: stepSummary(step, range),
       created,
       removed,
       range,
@@ -294,6 +299,17 @@ export class SimulatedTrace implements Trace {
   }
 }
 
+/** What a run of this scenario assumes about the machine (the document's `machine`). */
+function runAssumptions(scenario: Scenario): RunAssumptions {
+  const m = machineAssumptions(scenario)
+  return { base: m.baseText, baseKnown: m.baseKnown, protectionKeys: m.protectionKeys, protectionKeysKnown: m.protectionKeysKnown }
+}
+
+/** A step's one line; an mmap without `at` names the address it got. */
+function stepSummary(step: Step, range: readonly [number, number] | null): string {
+  return describeStep(step, step.op === 'mmap' && step.at === undefined && range ? range[0] : undefined)
+}
+
 /** What re-running one step with explanations on came to. */
 export interface Replay {
   checks: Check[]
@@ -334,13 +350,16 @@ function finishReport(step: Step, rep: StepReport): void {
  */
 export class Simulation {
   readonly total: number
-  private readonly store = new TraceStore()
+  private readonly store: TraceStore
   private readonly state: ProcessState
   private readonly ids = { anonVma: 0, file: 0 }
-  private readonly cols: StepColumns
+  /** Per-step columns and the trace over them; null without history. */
+  private readonly cols: StepColumns | null
   private readonly files: [string, FileObject][]
   private readonly ctx: StepContext
-  private readonly view: SimulatedTrace
+  /** The context with the decision record on, for takeStep (made on first use). */
+  private explaining: StepContext | null = null
+  private readonly view: SimulatedTrace | null
   private next = 0
 
   constructor(readonly scenario: Scenario, readonly kernel: KernelId, options: SimulateOptions = {}) {
@@ -348,14 +367,21 @@ export class Simulation {
     const profile = options.profile ?? profileFor(kernel)
     const maxMapCount = options.maxMapCount ?? scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
     this.total = scenario.steps.length
-    this.cols = new StepColumns(this.total)
+    const history = options.history ?? true
+    this.store = new TraceStore(false, 1, history)
+    this.cols = history ? new StepColumns(this.total) : null
     this.state = newProcess(this.store, scenario)
     // Files in creation order, so a step's starting set is a prefix.
     this.files = loadInitialState(scenario, this.state, this.store, this.ids)
     // Before 6.4 there is no MMF_VM_MERGE_ANY for an imported process to have set.
     if (!profile.hasMemoryMerge) this.state.mergeAny = false
     this.ctx = new StepContext(profile, this.state, this.store, scenario, maxMapCount, this.ids, false)
-    this.view = new SimulatedTrace(kernel, scenario, this.store, profile, maxMapCount, this.cols, this.files)
+    this.view = this.cols ? new SimulatedTrace(kernel, scenario, this.store, profile, maxMapCount, this.cols, this.files) : null
+  }
+
+  /** The window base and machine properties the run assumes (the trace's `assumptions`). */
+  get assumptions(): RunAssumptions {
+    return this.view?.assumptions ?? runAssumptions(this.scenario)
   }
 
   /** Steps taken so far. */
@@ -370,29 +396,91 @@ export class Simulation {
 
   /** Takes up to `maxSteps` more steps; returns how many are done. */
   advance(maxSteps: number): number {
-    const { steps } = this.scenario
-    const { state, store, ctx, cols, files, ids } = this
-    const end = Math.min(steps.length, this.next + maxSteps)
+    const end = Math.min(this.total, this.next + maxSteps)
     for (let i = this.next; i < end; i++) {
-      const step = steps[i]!
-      const index = i + 1
       // The step that throws (a vmascope defect) is the one callers name.
       this.next = i
-      const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
+      this.runOne(i, this.ctx)
+    }
+    this.next = end
+    return end
+  }
+
+  /**
+   * Takes the next step with its decision record written, and returns it with
+   * the VMAs after it and the VMAs it created and removed (null once the run is
+   * over). Made for a caller that streams the steps (the command-line runner):
+   * with `history: false` nothing of the step is kept once the next is taken.
+   * A step that throws (a vmascope defect) throws EngineStepError naming it.
+   */
+  takeStep(): TakenStep | null {
+    const i = this.next
+    if (i >= this.total) return null
+    const ctx = (this.explaining ??= new StepContext(this.ctx.profile, this.state, this.store, this.scenario, this.ctx.maxMapCount, this.ids, true))
+    try {
+      this.runOne(i, ctx)
+    } catch (error) {
+      throw new EngineStepError(i + 1, error)
+    }
+    this.next = i + 1
+    const step = this.scenario.steps[i]!
+    const rep = ctx.report
+    const changes = this.store.currentChanges()
+    const view = (v: Vma) => this.viewOfRecord(v)
+    const result: StepResult = {
+      index: i + 1,
+      op: step.op,
+      process: this.state.process,
+      error: rep.error,
+      outcome: rep.outcome,
+      ksm: rep.ksm,
+      summary: stepSummary(step, rep.range),
+      checks: ctx.checks.slice(),
+      created: changes.created.map((v) => v.id),
+      removed: changes.removed.map((v) => v.id),
+      range: rep.range ? [rep.range[0], rep.range[1]] : null,
+      mapCount: this.state.mm.count,
+      mergeAny: this.state.mergeAny,
+      ...(rep.unpredictable ? { unpredictable: rep.unpredictable } : {}),
+    }
+    return { result, vmas: this.state.mm.toArray().map(view), created: changes.created.map(view), removed: changes.removed.map(view) }
+  }
+
+  /** One view per live record (a record never changes), dropped with the record. */
+  private readonly views = new WeakMap<Vma, VmaView>()
+
+  private viewOfRecord(record: Vma): VmaView {
+    let view = this.views.get(record)
+    if (!view) {
+      view = toView(record)
+      this.views.set(record, view)
+    }
+    return view
+  }
+
+  /** Step i (0-based) through `ctx`; with history, its columns. */
+  private runOne(i: number, ctx: StepContext): void {
+    const { state, store, cols, files, ids } = this
+    const step = this.scenario.steps[i]!
+    const index = i + 1
+    const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
+    if (cols) {
       cols.startBrk[i] = state.brk ?? NaN
       cols.startAnonVmaId[i] = ids.anonVma
       cols.startFileId[i] = ids.file
       cols.startFiles[i] = files.length
-      store.beginStep(index)
-      const filesBefore = state.files.size
-      ctx.reset()
-      runStep(ctx, step)
-      if (state.files.size !== filesBefore) {
-        let n = 0
-        for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
-      }
-      const rep = ctx.report
-      finishReport(step, rep)
+    }
+    store.beginStep(index)
+    const filesBefore = state.files.size
+    ctx.reset()
+    runStep(ctx, step)
+    if (cols && state.files.size !== filesBefore) {
+      let n = 0
+      for (const entry of state.files) if (n++ >= filesBefore) files.push(entry)
+    }
+    const rep = ctx.report
+    finishReport(step, rep)
+    if (cols) {
       cols.outcome[i] = OUTCOMES.indexOf(rep.outcome)
       cols.ksm[i] = KSM.indexOf(rep.ksm)
       cols.error[i] = rep.error
@@ -402,10 +490,8 @@ export class Simulation {
       if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
       cols.bits[i] = startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0)
       cols.length = index
-      store.endStep(state.mm)
     }
-    this.next = end
-    return end
+    store.endStep(state.mm)
   }
 
   /**
@@ -414,6 +500,7 @@ export class Simulation {
    * list is the whole run's and is made only once the run is complete).
    */
   get trace(): SimulatedTrace {
+    if (!this.view) throw new Error('a run without history (history: false) keeps no trace: read its steps with takeStep()')
     return this.view
   }
 }

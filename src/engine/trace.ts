@@ -38,12 +38,18 @@ export class TraceStore {
   /** Number of steps recorded (the last step begun). */
   stepCount = 0
   step = 0
+  /** Where the current step's births and deaths start in `records` and `killed`. */
+  private stepBirth = 0
+  private stepKill = 0
 
   /**
    * A scratch store (for re-running one step to explain it) makes records
-   * but never marks the trace's own records dead.
+   * but never marks the trace's own records dead. A store without `history`
+   * (a run that only streams its steps, see Simulation.takeStep) keeps only
+   * the current step's births and deaths: no earlier step can be rebuilt, and
+   * its memory is the live address space, whatever the length of the run.
    */
-  constructor(private readonly scratch = false, firstId = 1) {
+  constructor(private readonly scratch = false, firstId = 1, private readonly history = true) {
     this.nextId = firstId
   }
 
@@ -58,6 +64,11 @@ export class TraceStore {
     return v
   }
 
+  /** Whether earlier steps can be read back (stepChanges, vmasAt, record, firstIdOf). */
+  get keepsHistory(): boolean {
+    return this.history
+  }
+
   /** The id of the first record step s (1..stepCount) made: a re-run of step s makes the same ids. */
   firstIdOf(s: number): number {
     return this.birthStart[s]! + 1
@@ -65,7 +76,7 @@ export class TraceStore {
 
   /** How many records were made (their ids are 1..recordCount). */
   get recordCount(): number {
-    return this.records.length
+    return this.history ? this.records.length : this.nextId - 1
   }
 
   /** The record with this id (ids are dense, in birth order). */
@@ -82,14 +93,31 @@ export class TraceStore {
   beginStep(step: number): void {
     this.step = step
     this.stepCount = step
-    this.birthStart[step] = this.records.length
-    this.killStart[step] = this.killed.length
+    if (!this.history) {
+      this.records.length = 0
+      this.killed.length = 0
+    } else {
+      this.birthStart[step] = this.records.length
+      this.killStart[step] = this.killed.length
+    }
+    this.stepBirth = this.records.length
+    this.stepKill = this.killed.length
   }
 
   /** Whether the current step has removed any VMA that existed before it. */
   removedAny(): boolean {
-    for (let k = this.killStart[this.step]!; k < this.killed.length; k++) if (this.killed[k]!.born < this.step) return true
+    for (let k = this.stepKill; k < this.killed.length; k++) if (this.killed[k]!.born < this.step) return true
     return false
+  }
+
+  /** The records the current step created and removed (records that lived only within it are neither), in the order made and killed. */
+  currentChanges(): { created: Vma[]; removed: Vma[] } {
+    const s = this.step
+    const created: Vma[] = []
+    for (let i = this.stepBirth; i < this.records.length; i++) if (this.records[i]!.died > s) created.push(this.records[i]!)
+    const removed: Vma[] = []
+    for (let k = this.stepKill; k < this.killed.length; k++) if (this.killed[k]!.born < s) removed.push(this.killed[k]!)
+    return { created, removed }
   }
 
   /** Ids created and removed by step s (records that lived only within it are neither). */
@@ -112,11 +140,13 @@ export class TraceStore {
 
   /** The VMAs before the first step (records added at step 0, see ./initial-state.ts). */
   setInitial(live: readonly Vma[]): void {
+    if (!this.history) return
     this.checkpoints[0] = { step: 0, vmas: live.slice() }
     this.bornSinceCheckpoint = 0
   }
 
   endStep(live: { readonly count: number; toArray(): Vma[] }): void {
+    if (!this.history) return
     // A checkpoint every live/8 births: at most 8 pointers of checkpoint per record ever made,
     // and a step is rebuilt from a checkpoint plus at most live/8 newer records.
     if (this.bornSinceCheckpoint >= Math.max(MIN_CHECKPOINT_GAP, live.count / CHECKPOINT_DENSITY)) {
