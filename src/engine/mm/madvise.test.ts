@@ -1,13 +1,13 @@
 /**
- * Golden tests for mm/madvise.c (./ops/madvise.ts) and MAP_STACK, one describe per kernel
+ * Golden tests for mm/madvise.c (./madvise.ts) and MAP_STACK, one describe per kernel
  * function that decides. The expected layouts and errnos were read from the kernel source
  * and are the ones this machine's 6.18 gives: the same rules run against the real kernel in
  * src/fidelity/scenarios/i11-*.json (the fidelity test).
  */
 import { describe, expect, it } from 'vitest'
-import type { Backing, MadviseAdvice, Scenario, Step } from '../scenario/types'
-import { simulate } from './simulate'
-import type { KernelId, VmaView } from './api'
+import type { Backing, MadviseAdvice, Scenario, Step } from '../../scenario/types'
+import { simulate } from '../simulate'
+import type { KernelId, VmaView } from '../api'
 
 const anon: Backing = { kind: 'anon' }
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>

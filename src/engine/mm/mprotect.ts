@@ -1,36 +1,17 @@
 /**
- * Operations that change existing VMAs: munmap, mprotect, touch, prctl(PR_SET_MEMORY_MERGE)
- * (madvise is ./madvise.ts).
+ * mprotect(): do_mprotect_pkey() and mprotect_fixup() (mm/mprotect.c).
  */
-import type { MprotectStep, MunmapStep, PrctlStep, TouchStep } from '../../scenario/types'
+import type { MprotectStep } from '../../scenario/types'
 import {
   VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
-  VM_LOCKED, VM_MERGEABLE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
+  VM_LOCKED, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
-import { vmaModifyFlags, type MergeKind } from '../merge'
-import { vmaMergeModifyFlags } from '../vma-merge'
+import { vmaModifyFlags, type MergeKind } from './vma'
+import { vmaMergeModifyFlags } from './mmap-vma-merge'
 import type { Outcome } from '../api'
 import { rangeText, type StepContext } from '../process'
-import type { Vma } from '../vma'
-import { populateRange, touchRange } from './fault'
-import { unmapRange } from './unmap'
-
-export function doMunmap(ctx: StepContext, step: MunmapStep): void {
-  const { at, pages } = step
-  ctx.report.range = [at, at + pages]
-  if (pages === 0) {
-    ctx.fail('EINVAL', 'do_vmi_munmap', 'munmap of length 0 is invalid')
-    return
-  }
-  const err = unmapRange(ctx, at, at + pages)
-  if (err) {
-    ctx.report.error = err
-    return
-  }
-  ctx.report.outcome = ctx.store.removedAny() ? 'unmapped' : 'unchanged'
-  ctx.note('do_vmi_munmap', 'never-merges', 'munmap never merges the VMAs left on either side')
-}
+import type { Vma } from '../mm-types'
+import { populateRange } from './memory'
 
 /** How a walk over several VMAs came out, for the step's outcome. */
 export class ModifyOutcome {
@@ -131,57 +112,4 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
   }
   if (!ctx.report.error && tmp < end) ctx.fail('ENOMEM', 'do_mprotect_pkey', () => `pages ${rangeText({ start: tmp, end })} are not mapped: the part before was changed`)
   ctx.report.outcome = outcome.value()
-}
-
-export function doTouch(ctx: StepContext, step: TouchStep): void {
-  ctx.report.range = [step.at, step.at + step.pages]
-  touchRange(ctx, step.at, step.at + step.pages, step.write)
-  ctx.report.outcome = ctx.report.error ? 'failed' : 'unchanged'
-}
-
-/** prctl(PR_SET_MEMORY_MERGE): ksm_enable_merge_any() / ksm_disable_merge_any(). Never merges VMAs. */
-export function doPrctl(ctx: StepContext, step: PrctlStep): void {
-  const mm = ctx.mm
-  const st = ctx.state
-  if (!ctx.profile.hasMemoryMerge) {
-    // kernel/sys.c before d7597f59d1d3 (6.4): option 67 falls to the switch's default.
-    ctx.fail('EINVAL', 'sys_prctl', 'PR_SET_MEMORY_MERGE (67) does not exist in this release (it came in 6.4, d7597f59d1d3): prctl answers EINVAL. MADV_MERGEABLE is the way to ask for KSM here')
-    ctx.report.outcome = 'failed'
-    return
-  }
-  if (step.value !== 0) {
-    if (st.mergeAny) {
-      ctx.note('ksm_enable_merge_any', 'already', 'MMF_VM_MERGE_ANY is already set: nothing to do')
-      return
-    }
-    st.ksmRegistered = true
-    st.mergeAny = true
-    let marked = 0
-    for (const v of mm.toArray()) {
-      if (ksmShouldAdd(v.file, v.flags)) {
-        mm.replace([v], [ctx.derive(v, { flags: v.flags | VM_MERGEABLE })])
-        marked++
-      } else if (!(v.flags & VM_MERGEABLE)) {
-        ctx.check('ksm_add_vmas', 'ksm-compatible', false, () => `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)})`, 'middle', v)
-      }
-    }
-    ctx.note('ksm_enable_merge_any', 'merge-any-on', () => `MMF_VM_MERGE_ANY set; ksm_add_vmas() gave VM_MERGEABLE to ${marked} existing VMA${marked === 1 ? '' : 's'}. No VMA merge is attempted: VMAs that now look alike stay separate`)
-    ctx.report.outcome = marked ? 'modified' : 'unchanged'
-    return
-  }
-  if (!st.mergeAny) {
-    ctx.note('ksm_disable_merge_any', 'already', 'MMF_VM_MERGE_ANY is not set: nothing to do (VM_MERGEABLE from MADV_MERGEABLE stays)')
-    ctx.report.outcome = 'unchanged'
-    return
-  }
-  let cleared = 0
-  for (const v of mm.toArray()) {
-    if (v.flags & VM_MERGEABLE) {
-      mm.replace([v], [ctx.derive(v, { flags: v.flags & ~VM_MERGEABLE })])
-      cleared++
-    }
-  }
-  st.mergeAny = false
-  ctx.note('ksm_disable_merge_any', 'merge-any-off', () => `ksm_del_vmas() cleared VM_MERGEABLE on ${cleared} VMA${cleared === 1 ? '' : 's'} (also those set by MADV_MERGEABLE); no VMA merge is attempted`)
-  ctx.report.outcome = cleared ? 'modified' : 'unchanged'
 }

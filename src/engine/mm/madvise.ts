@@ -15,11 +15,11 @@ import {
   VM_NOHUGEPAGE, VM_PFNMAP, VM_RAND_READ, VM_READ, VM_SEQ_READ, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   type VmFlags,
 } from '../flags'
-import { ksmCompatible, ksmIncompatibleReason } from '../ksm'
+import { ksmCompatible, ksmIncompatibleReason } from './ksm'
 import { rangeText, type StepContext } from '../process'
-import type { Vma } from '../vma'
-import { faultVma } from './fault'
-import { ModifyOutcome, modifyFlags } from './modify'
+import type { Vma } from '../mm-types'
+import { faultVma } from './memory'
+import { ModifyOutcome, modifyFlags } from './mprotect'
 
 type Piece = { start: number; end: number }
 
