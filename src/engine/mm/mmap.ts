@@ -13,7 +13,7 @@
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
   VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
-  VM_MAYWRITE, VM_MERGEABLE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
+  VM_MAYWRITE, VM_MERGEABLE, VM_NOHUGEPAGE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
 import { ksmIncompatibleReason, ksmShouldAdd } from './ksm'
@@ -255,6 +255,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   if (mapFlags.includes('MAP_LOCKED')) flags |= VM_LOCKED
+  if (mapFlags.includes('MAP_STACK')) {
+    if (ctx.profile.mapStackNoHugepage) flags |= VM_NOHUGEPAGE
+    ctx.note('calc_vm_flag_bits', 'map-stack', ctx.profile.mapStackNoHugepage
+      ? 'MAP_STACK: the mapping gets VM_NOHUGEPAGE (c4608d1bf7c6, 6.7), so it merges only with VM_NOHUGEPAGE neighbours'
+      : 'MAP_STACK is accepted and ignored in this release (VM_NOHUGEPAGE for it came in 6.7, c4608d1bf7c6)')
+  }
   if (step.share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
   if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
