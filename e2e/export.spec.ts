@@ -134,7 +134,7 @@ test('build five steps in the editor, share, present and export the slides', asy
 
   // The JSON view shows the same scenario, and an error at its line.
   await editor.getByRole('button', { name: 'JSON' }).click()
-  const json = editor.getByLabel('Scenario JSON (vma-scenario/1)')
+  const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
   const text = await json.inputValue()
   expect(JSON.parse(text).title).toBe('Five steps by hand')
   await json.fill(text.replace('"rw-"', '"rwq"'))

@@ -44,7 +44,7 @@ test.describe('inputs over 64 MiB', () => {
     await page.getByRole('button', { name: 'Edit scenario' }).click()
     const editor = page.getByTestId('scenario-editor')
     await editor.getByRole('button', { name: 'JSON' }).click()
-    const json = editor.getByLabel('Scenario JSON (vma-scenario/1)')
+    const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
     const before = await json.inputValue()
     await json.focus()
     const changed = await json.evaluate((area: HTMLTextAreaElement) => {

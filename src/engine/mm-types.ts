@@ -141,7 +141,7 @@ export class VmaRecord implements Vma {
 
 export const vmaPages = (v: { start: Page; end: Page }): number => v.end - v.start
 
-const NO_LABELS: readonly Label[] = Object.freeze([])
+export const NO_LABELS: readonly Label[] = Object.freeze([])
 
 /** Labels of `labels` clipped to [start, end). */
 export function clipLabels(labels: readonly Label[], start: Page, end: Page): readonly Label[] {
@@ -156,9 +156,10 @@ export function clipLabels(labels: readonly Label[], start: Page, end: Page): re
 }
 
 /** Labels of adjacent VMAs joined, coalescing a name that continues across the seam. */
-export function joinLabels(a: readonly Label[], b: readonly Label[]): Label[] {
-  if (a.length === 0) return b.slice()
-  if (b.length === 0) return a.slice()
+export function joinLabels(a: readonly Label[], b: readonly Label[]): readonly Label[] {
+  // Label lists are never changed once made, so a side joined with nothing is shared, not copied.
+  if (a.length === 0) return b
+  if (b.length === 0) return a
   const last = a[a.length - 1]!
   const first = b[0]!
   if (last.name === first.name && last.end === first.start) {

@@ -41,7 +41,7 @@ const anon = { kind: 'anon' } as const
 const map = (name: string, at: number, pages: number, extra: Partial<Step> = {}): Step => ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: anon, ...extra }) as Step
 const prctl = (value: number): Step => ({ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value })
 const touch = (at: number, pages: number): Step => ({ op: 'touch', at, pages, write: true })
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/1', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
 
 /** Runs `sc` under `profile` (its id names the kernel, the switches come from the object). */
 const run = (sc: Scenario, profile: KernelProfile): Trace => simulate(sc, profile.id, { profile })
@@ -80,6 +80,15 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
       why: 'efa7df3e3bb5 (6.7, limited to PMD multiples by d4148aeab412): a kernel-placed anonymous 2 MiB mapping goes through thp_get_unmapped_area() and lands on a 2 MiB boundary',
       expect: [1024, 1023], // 1023 = window page ≡ 511 (mod 512): an absolute 2 MiB boundary
       run: (p) => run(scenario([{ op: 'mmap', name: 'H', pages: 512, prot: 'rw-', share: 'private', backing: anon }], { windowPages: 1536, placement: 'kernel', base: '0x500000001000' }), p).steps[0]!.range![0],
+    }],
+  },
+  mapStackNoHugepage: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: 'c4608d1bf7c6 ("mm: mmap: map MAP_STACK to VM_NOHUGEPAGE", 6.7): calc_vm_flag_bits() gives a MAP_STACK mapping VM_NOHUGEPAGE, so it no longer merges with the plain anonymous mapping below it',
+      expect: [[['[0,4) rw-'], false], [['[0,2) rw-', '[2,4) rw-'], true]],
+      run: (p) => { const t = run(scenario([map('A', 0, 2), map('S', 2, 2, { mapFlags: ['MAP_STACK'] })]), p); return [layout(t), lastFlags(t).includes('VM_NOHUGEPAGE')] },
     }],
   },
   anonInodeNoexec: {

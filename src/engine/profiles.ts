@@ -94,6 +94,12 @@ export interface KernelProfile {
    */
   readonly anonInodeNoexec: boolean
   /**
+   * calc_vm_flag_bits() turns MAP_STACK into VM_NOHUGEPAGE: c4608d1bf7c6 ("mm: mmap: map MAP_STACK
+   * to VM_NOHUGEPAGE", 6.7), the companion of efa7df3e3bb5 (thpAlignsAnon). Before, MAP_STACK is
+   * accepted and ignored. Off for 6.1 and 6.6, as thpAlignsAnon is (whether a stable release carries the backport is not checked).
+   */
+  readonly mapStackNoHugepage: boolean
+  /**
    * perf_mmap() maps the ring buffer at mmap time with remap_pfn_range (VM_PFNMAP|VM_IO):
    * b709eb872e19 ("perf/core: map pages in advance", 6.15). Not in 6.6 or 6.12: its stable
    * follow-up f74b9f4ba63f ("perf/core: Handle buffer mapping fail correctly in perf_mmap()",
@@ -129,47 +135,47 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
-    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, anonInodeNoexec: false, perfMapsInAdvance: false,
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),
   '6.6': P({
     longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
-    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, anonInodeNoexec: false, perfMapsInAdvance: false,
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),
   '6.12': P({
     longTerm: true, id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
-    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: false, perfMapsInAdvance: false,
+    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: false, perfMapsInAdvance: false,
   }),
   '6.15': P({
     longTerm: false, id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   '6.16': P({
     longTerm: false, id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   v2: P({
     longTerm: false, id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   '6.17': P({
     longTerm: false, id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
   // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
     longTerm: true, id: '6.18', title: '6.18 stable (6.18.8+): as 6.17, with the mremap fork-limit fix',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
   }),
 }
 

@@ -297,7 +297,11 @@ export class SimulatedTrace implements Trace {
     const r = ctx.report
     return {
       checks: ctx.checks, outcome: r.outcome, ksm: r.ksm, error: r.error, range: r.range,
-      vmas: mm.vmas.map(toView), mapCount: mm.count, mergeAny: state.mergeAny, process: state.process,
+      // Made when read: `explain` wants the checks only, not a view of each of 60,000 VMAs.
+      get vmas() {
+        return mm.vmas.map(toView)
+      },
+      mapCount: mm.count, mergeAny: state.mergeAny, process: state.process,
     }
   }
 }

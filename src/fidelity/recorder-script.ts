@@ -10,6 +10,7 @@
 import type { InitialVma, Scenario, Step } from '../scenario/types'
 import { machineAssumptions } from '../engine/machine'
 import { initialFileKey, planInitial } from './initial-setup'
+import { madviseNumber } from '../engine/uapi'
 import { HOST, MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects, type ScriptTarget } from '../reproducer/real-objects'
 
 export { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, type ScriptTarget }
@@ -35,7 +36,7 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
     case 'mprotect':
       return `${head} ${step.at} ${step.pages} ${step.prot}`
     case 'madvise':
-      return `${head} ${step.at} ${step.pages} ${step.advice === 'MADV_MERGEABLE' ? MADV_MERGEABLE : MADV_UNMERGEABLE}`
+      return `${head} ${step.at} ${step.pages} ${madviseNumber(step.advice)}`
     case 'prctl':
       return `${head} ${PR_SET_MEMORY_MERGE} ${step.value}`
     case 'brk':

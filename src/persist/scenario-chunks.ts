@@ -9,7 +9,7 @@
  * the old generation's chunks deleted. A reader that finds the header finds
  * all of its chunks.
  */
-import type { InitialVma, Scenario, Step } from '../scenario/types'
+import { SCENARIO_FORMAT, type InitialVma, type Scenario, type Step } from '../scenario/types'
 import type { WorkDb } from './kv'
 
 export const CHUNK_ITEMS = 5_000
@@ -79,7 +79,9 @@ async function writeScenarioNow(db: WorkDb, key: string, scenario: Scenario): Pr
 /** The scenario stored under `key`, or null when there is none (or it is from another version, or incomplete). */
 export async function readScenario(db: WorkDb, key: string): Promise<Scenario | null> {
   const header = await db.get<ScenarioHeader>(headerKey(key))
-  if (!header || header.version !== STORED_SCENARIO_VERSION || header.shell?.format !== 'vma-scenario/1') return null
+  // A scenario saved as vma-scenario/1 is a vma-scenario/2 scenario (version 2 only added names).
+  const format: string | undefined = header?.shell?.format
+  if (!header || header.version !== STORED_SCENARIO_VERSION || (format !== SCENARIO_FORMAT && format !== 'vma-scenario/1')) return null
   // One chunk per request, one after another: each answer is deserialised in a task of its own.
   const steps: Step[] = []
   const vmas: InitialVma[] = []
@@ -90,7 +92,7 @@ export async function readScenario(db: WorkDb, key: string): Promise<Scenario | 
     const target: unknown[] = index < header.stepChunks ? steps : vmas
     for (const item of chunk) target.push(item)
   }
-  const scenario: Scenario = { ...header.shell, steps }
+  const scenario: Scenario = { ...header.shell, format: SCENARIO_FORMAT, steps }
   if (header.shell.initial) scenario.initial = { ...header.shell.initial, vmas }
   return scenario
 }

@@ -222,7 +222,8 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
     else if (real.problems.has(i)) reason = real.problems.get(i)!
     else if (error !== null && !ERRNO_NAME.test(error)) reason = `the profile's answer "${error}" is not an errno a real call could give`
     else reason = outsideWindow(step, scenario.windowPages)
-    if (reason === null && error === 'ENOMEM' && maxMapCount !== DEFAULT_MAX_MAP_COUNT)
+    // EAGAIN: madvise answers a split refused at max_map_count so (madvise_vma_behavior()).
+    if (reason === null && (error === 'ENOMEM' || error === 'EAGAIN') && maxMapCount !== DEFAULT_MAX_MAP_COUNT)
       reason = `the scenario's max_map_count ${maxMapCount} is not this machine's vm.max_map_count, which also counts the process's own mappings`
     if (reason !== null) skippedAhead.push({ index: i + 1, reason })
     if (reason === null && divergedAt !== null)

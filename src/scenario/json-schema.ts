@@ -1,7 +1,7 @@
 /**
- * The JSON Schema of `vma-scenario/1`, generated from the zod schema so the
+ * The JSON Schema of `vma-scenario/2`, generated from the zod schema so the
  * two cannot drift. `npm run schema` (tools/gen-schema.ts) writes it to
- * docs/vma-scenario-1.schema.json; a test checks the committed file is current.
+ * docs/vma-scenario-2.schema.json; a test checks the committed file is current.
  *
  * It describes the *input* a file may contain (defaults optional). Two rules
  * span fields and are not in it: `at` is required on every mmap when
@@ -10,10 +10,10 @@
 import { z } from 'zod'
 import { scenarioSchema } from './schema'
 
-export const JSON_SCHEMA_ID = 'urn:vmascope:schema:vma-scenario-1'
+export const JSON_SCHEMA_ID = 'urn:vmascope:schema:vma-scenario-2'
 
 export function scenarioJsonSchemaText(): string {
   const schema = z.toJSONSchema(scenarioSchema, { io: 'input', target: 'draft-2020-12' })
-  const document = { ...schema, $id: JSON_SCHEMA_ID, title: 'vmascope scenario (vma-scenario/1)' }
+  const document = { ...schema, $id: JSON_SCHEMA_ID, title: 'vmascope scenario (vma-scenario/2)' }
   return `${JSON.stringify(document, null, 2)}\n`
 }

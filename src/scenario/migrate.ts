@@ -2,23 +2,28 @@
  * The version switch: every document goes through `migrateToCurrent` before
  * the schema sees it, so old formats are upgraded in one place.
  *
- * Today there is one format, `vma-scenario/1`. When `vma-scenario/2` comes,
- * add `MIGRATIONS[1]` (a function from a version-1 document to a version-2
- * one), bump CURRENT_FORMAT_VERSION, and every older file, link and gallery
- * entry keeps loading. A document from a newer vmascope is refused with a
+ * Version 2 (`vma-scenario/2`) added vocabulary only: madvise's flag advices
+ * and the advices that leave VMAs alone, and MAP_STACK. Every version-1
+ * document means the same as version 2, so its upgrade only renames the
+ * format. When version 3 comes, add `MIGRATIONS[2]`, bump
+ * CURRENT_FORMAT_VERSION, and every older file, link and gallery entry keeps
+ * loading. A document from a newer vmascope is refused with a
  * message that says so, rather than half-read.
  */
 import { SCENARIO_FORMAT } from './types'
 import type { ScenarioError } from './load'
 import { describeValue } from './describe-value'
 
-export const CURRENT_FORMAT_VERSION = 1
+export const CURRENT_FORMAT_VERSION = 2
 const FORMAT_PATTERN = /^vma-scenario\/([0-9]+)$/
 
 type JsonObject = Record<string, unknown>
 
-/** Upgrades a document of version N (the key) to version N+1. None yet. */
-const MIGRATIONS: Record<number, (document: JsonObject, warnings: string[]) => JsonObject> = {}
+/** Upgrades a document of version N (the key) to version N+1. */
+const MIGRATIONS: Record<number, (document: JsonObject, warnings: string[]) => JsonObject> = {
+  // vma-scenario/1 → /2: the fields and their meaning are unchanged; version 2 only added names.
+  1: (document) => ({ ...document, format: 'vma-scenario/2' }),
+}
 
 export type MigrationResult =
   | { ok: true; document: JsonObject; warnings: string[] }

@@ -1,7 +1,7 @@
 /**
- * The zod 4 schema of `vma-scenario/1`: the single description of what a
+ * The zod 4 schema of `vma-scenario/2`: the single description of what a
  * valid scenario is. `loadScenario` (./load.ts) parses with it; the JSON Schema
- * in docs/vma-scenario-1.schema.json is generated from it (tools/gen-schema.ts).
+ * in docs/vma-scenario-2.schema.json is generated from it (tools/gen-schema.ts).
  *
  * The schema's output type is checked at compile time to be exactly the
  * `Scenario` of ./types.ts (see `SchemaMatchesScenarioType` at the end).
@@ -35,13 +35,22 @@ export const DEFAULT_MAX_MAP_COUNT = 65530
 
 export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
-export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED'] as const
+export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK'] as const
+/** madvise advices: version 1 had the first two. */
+export const MADVISE_ADVICES = [
+  'MADV_MERGEABLE', 'MADV_UNMERGEABLE',
+  'MADV_NORMAL', 'MADV_RANDOM', 'MADV_SEQUENTIAL',
+  'MADV_DONTFORK', 'MADV_DOFORK', 'MADV_WIPEONFORK', 'MADV_KEEPONFORK',
+  'MADV_HUGEPAGE', 'MADV_NOHUGEPAGE', 'MADV_DONTDUMP', 'MADV_DODUMP',
+  'MADV_WILLNEED', 'MADV_DONTNEED', 'MADV_FREE', 'MADV_COLD', 'MADV_PAGEOUT',
+  'MADV_POPULATE_READ', 'MADV_POPULATE_WRITE',
+] as const
 export const FILE_SYSTEMS = ['ext4', 'tmpfs', 'overlayfs'] as const
 export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
 
 /**
  * The VM_* flags a driver's mmap hook may add to its VMA (`setsFlags`), in
- * kernel bit order (kernel-merge-spec §3.1). Left out on purpose: the flags
+ * kernel bit order (include/linux/mm.h). Left out on purpose: the flags
  * that come from prot/share and the fd's mode (VM_READ … VM_MAYSHARE), the
  * ones the core sets (VM_ACCOUNT, VM_MERGEABLE, VM_SOFTDIRTY), and those only
  * other system calls set (mseal's VM_SEALED, mlock2's VM_LOCKONFAULT,
@@ -268,9 +277,9 @@ export const stepSchema = z.discriminatedUnion(
         op: op('madvise'),
         at: pageValue('a page number'),
         pages: pageValue('a number of pages'),
-        advice: oneOf(['MADV_MERGEABLE', 'MADV_UNMERGEABLE'], 'advice'),
+        advice: oneOf(MADVISE_ADVICES, 'advice'),
       })
-      .describe('madvise(MADV_MERGEABLE or MADV_UNMERGEABLE).'),
+      .describe('madvise(base+at*4096, pages*4096, advice). Version 1 had MADV_MERGEABLE and MADV_UNMERGEABLE only.'),
     z
       .object({
         op: op('prctl'),

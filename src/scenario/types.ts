@@ -1,5 +1,7 @@
 /**
- * The scenario document, `vma-scenario/1` (see ../../docs/scenario-format.md).
+ * The scenario document, `vma-scenario/2` (see ../../docs/scenario-format.md).
+ * Version 2 added madvise's flag advices and the advices that leave VMAs alone, and MAP_STACK;
+ * a version-1 document is a version-2 document (./migrate.ts upgrades it).
  *
  * These are the types of a scenario *after* `loadScenario` has validated it and
  * filled in defaults. Nothing outside this folder builds a Scenario from raw
@@ -9,7 +11,7 @@
  * count (4 KiB pages) relative to the scenario window's base.
  */
 
-export const SCENARIO_FORMAT = 'vma-scenario/1' as const
+export const SCENARIO_FORMAT = 'vma-scenario/2' as const
 
 /** Three characters from r, w, x or '-', in that order: "rw-", "r-x", "---". */
 export type Prot = string
@@ -37,6 +39,8 @@ export type MapFlag =
   | 'MAP_LOCKED'
   | 'MAP_DROPPABLE'
   | 'MAP_FIXED'
+  /** Version 2. calc_vm_flag_bits(): VM_NOHUGEPAGE since 6.7 (c4608d1bf7c6). */
+  | 'MAP_STACK'
 
 export interface MmapStep {
   op: 'mmap'
@@ -51,7 +55,15 @@ export interface MmapStep {
 }
 export interface MunmapStep { op: 'munmap'; at: number; pages: number }
 export interface MprotectStep { op: 'mprotect'; at: number; pages: number; prot: Prot }
-export interface MadviseStep { op: 'madvise'; at: number; pages: number; advice: 'MADV_MERGEABLE' | 'MADV_UNMERGEABLE' }
+/** Version 1 had MADV_MERGEABLE and MADV_UNMERGEABLE; version 2 added the rest. */
+export type MadviseAdvice =
+  | 'MADV_MERGEABLE' | 'MADV_UNMERGEABLE'
+  | 'MADV_NORMAL' | 'MADV_RANDOM' | 'MADV_SEQUENTIAL'
+  | 'MADV_DONTFORK' | 'MADV_DOFORK' | 'MADV_WIPEONFORK' | 'MADV_KEEPONFORK'
+  | 'MADV_HUGEPAGE' | 'MADV_NOHUGEPAGE' | 'MADV_DONTDUMP' | 'MADV_DODUMP'
+  | 'MADV_WILLNEED' | 'MADV_DONTNEED' | 'MADV_FREE' | 'MADV_COLD' | 'MADV_PAGEOUT'
+  | 'MADV_POPULATE_READ' | 'MADV_POPULATE_WRITE'
+export interface MadviseStep { op: 'madvise'; at: number; pages: number; advice: MadviseAdvice }
 export interface PrctlStep { op: 'prctl'; option: 'PR_SET_MEMORY_MERGE'; value: number }
 export interface BrkStep { op: 'brk'; pages: number }
 export interface TouchStep { op: 'touch'; at: number; pages: number; write: boolean }

@@ -94,11 +94,18 @@ describe('share link errors', () => {
   it('says a cut-off link is cut off', () => {
     const scenario = gallery('ksm_merge')
     const hash = encodeShareHash({ scenario, view: defaultSharedView(scenario.steps.length) })
-    for (const keep of [3, 10, Math.floor(hash.length / 2), hash.length - 2]) {
+    for (const keep of [3, 10, Math.floor(hash.length / 2), hash.length - 10]) {
       const result = errorOf(hash.slice(0, keep))
       expect(['truncated', 'not-json', 'bad-shape', 'bad-scenario'], `${keep}: ${JSON.stringify(result)}`).toContain(result.kind)
     }
-    expect(errorOf(hash.slice(0, hash.length - 2)).kind).toBe('truncated')
+    expect(errorOf(hash.slice(0, hash.length - 10)).kind).toBe('truncated')
+    // The last characters may be only lz-string's padding after its end-of-stream code: a link
+    // missing them still holds every bit of the state. Such a cut either fails or opens the same scenario.
+    for (let cut = 1; cut <= 3; cut++) {
+      const result = decodeShareHash(hash.slice(0, hash.length - cut))
+      if (result.ok) expect(result.state.scenario, `cut ${cut}`).toEqual(scenario)
+      else expect(result.kind, `cut ${cut}`).toBe('truncated')
+    }
   })
 
   it('names a character that cannot be in a link, escaped', () => {

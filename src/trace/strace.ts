@@ -16,7 +16,7 @@
  * number; the rest loads.
  */
 import { TRACE_FORMAT, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
-import { MADVISE_NAMES } from './syscall-text'
+import { MADVISE_NAMES } from '../engine/uapi'
 
 export interface StraceProblem { line: number; message: string }
 export interface ImportedStrace { trace: TraceDocument; problems: StraceProblem[]; lines: number }

@@ -6,6 +6,7 @@
  *
  * Pure: used by the step list, the text export and the replay report.
  */
+import { MADVISE_NAMES } from '../engine/uapi'
 import type { CallEvent } from './format'
 
 const PROT_BITS: [number, string][] = [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC'], [8, 'PROT_SEM'], [0x01000000, 'PROT_GROWSDOWN'], [0x02000000, 'PROT_GROWSUP']]
@@ -16,14 +17,6 @@ const MAP_BITS: [number, string][] = [
   [0x80000, 'MAP_SYNC'], [0x100000, 'MAP_FIXED_NOREPLACE'], [0x4000000, 'MAP_UNINITIALIZED'],
 ]
 const MAP_TYPES: Record<number, string> = { 1: 'MAP_SHARED', 2: 'MAP_PRIVATE', 3: 'MAP_SHARED_VALIDATE' }
-export const MADVISE_NAMES: Record<number, string> = {
-  0: 'MADV_NORMAL', 1: 'MADV_RANDOM', 2: 'MADV_SEQUENTIAL', 3: 'MADV_WILLNEED', 4: 'MADV_DONTNEED', 8: 'MADV_FREE',
-  9: 'MADV_REMOVE', 10: 'MADV_DONTFORK', 11: 'MADV_DOFORK', 12: 'MADV_MERGEABLE', 13: 'MADV_UNMERGEABLE',
-  14: 'MADV_HUGEPAGE', 15: 'MADV_NOHUGEPAGE', 16: 'MADV_DONTDUMP', 17: 'MADV_DODUMP', 18: 'MADV_WIPEONFORK',
-  19: 'MADV_KEEPONFORK', 20: 'MADV_COLD', 21: 'MADV_PAGEOUT', 22: 'MADV_POPULATE_READ', 23: 'MADV_POPULATE_WRITE',
-  24: 'MADV_DONTNEED_LOCKED', 25: 'MADV_COLLAPSE', 100: 'MADV_HWPOISON', 101: 'MADV_SOFT_OFFLINE',
-  102: 'MADV_GUARD_INSTALL', 103: 'MADV_GUARD_REMOVE',
-}
 const MREMAP_BITS: [number, string][] = [[1, 'MREMAP_MAYMOVE'], [2, 'MREMAP_FIXED'], [4, 'MREMAP_DONTUNMAP']]
 const PRCTL_NAMES: Record<number, string> = { 35: 'PR_SET_MM', 41: 'PR_SET_THP_DISABLE', 67: 'PR_SET_MEMORY_MERGE', 77: 'PR_SET_MDWE', 0x53564d41: 'PR_SET_VMA' }
 

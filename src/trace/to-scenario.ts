@@ -1,14 +1,14 @@
 /**
- * One traced address space → the scenarios that replay it (`vma-scenario/1`,
+ * One traced address space → the scenarios that replay it (`vma-scenario/2`,
  * absolute pages: base "0x0", the whole 47-bit user address space as the
  * window, every mmap placed where the real kernel placed it).
  *
  * Each traced call is classified:
  * - `step`: it becomes one scenario step (or, for inferred faults, `touch` steps);
  * - `noop`: the kernel's rule is that it leaves the VMAs alone (madvise
- *   MADV_DONTNEED and the like, brk(0), a thread's clone, a query), so there is no step;
- * - `unmodellable`: the engine does not model it (mlock, MAP_STACK's
- *   VM_NOHUGEPAGE, a file system or device it does not know…), with the reason.
+ *   MADV_REMOVE and the like, brk(0), a thread's clone, a query), so there is no step;
+ * - `unmodellable`: the engine does not model it (mlock, MAP_GROWSDOWN, a file
+ *   system or device it does not know…), with the reason.
  *
  * When an unmodellable call, or a change the tracer saw between calls (a
  * [stack] grown by a fault), changed the real layout, the simulation can no
@@ -18,10 +18,11 @@
  */
 import { importSmapsText } from '../import/to-scenario'
 import { USER_SPACE_PAGES } from '../import/smaps'
-import { SCENARIO_FORMAT, type Backing, type InitialVma, type MapFlag, type Step } from '../scenario/types'
+import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type Step } from '../scenario/types'
+import { MADVISE_ADVICES } from '../scenario/schema'
 import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
-import { MADVISE_NAMES } from './syscall-text'
+import { MADVISE_NAMES } from '../engine/uapi'
 
 export type CallStatus =
   | { kind: 'step'; steps: Step[] }
@@ -73,11 +74,16 @@ const big = (hex: string): bigint => BigInt(`0x${hex}`)
 const pagesOf = (length: bigint): number => Number((length + PAGE - 1n) / PAGE)
 const aligned = (hex: string): boolean => big(hex) % PAGE === 0n
 
-/** Advices whose kernel rule is that vm_flags stay as they are (madvise_behavior_valid() … no madvise_update_vma()). */
-const VMA_NEUTRAL_ADVICE = new Set([3, 4, 8, 9, 20, 21, 24, 25, 100, 101, 102, 103])
-/** Advices that fault pages in: a write populate gives a private VMA its anon_vma. */
-const POPULATE_READ = 22
-const POPULATE_WRITE = 23
+/**
+ * Advices whose kernel rule is that vm_flags stay as they are, and that the format does not name
+ * (MADV_REMOVE, DONTNEED_LOCKED, COLLAPSE, HWPOISON, SOFT_OFFLINE, GUARD_INSTALL/REMOVE: no
+ * madvise_update_vma()).
+ */
+const VMA_NEUTRAL_ADVICE = new Set([9, 24, 25, 100, 101, 102, 103])
+/** The advices the format names (vma-scenario/2), by number (include/uapi/asm-generic/mman-common.h). */
+const ADVICE_BY_NUMBER: ReadonlyMap<number, MadviseAdvice> = new Map(
+  Object.entries(MADVISE_NAMES).flatMap(([n, name]) => ((MADVISE_ADVICES as readonly string[]).includes(name) ? [[Number(n), name as MadviseAdvice]] : [])),
+)
 
 const FS_BY_MAGIC: Record<string, 'ext4' | 'tmpfs' | 'overlayfs'> = { ef53: 'ext4', '1021994': 'tmpfs', '794c7630': 'overlayfs' }
 const FS_NAMES: Record<string, string> = { '9123683e': 'btrfs', '58465342': 'xfs', '9fa0': 'proc', '62656572': 'sysfs', '958458f6': 'hugetlbfs', '2fc12fc1': 'zfs', '6969': 'nfs', '65735546': 'fuse' }
@@ -140,7 +146,7 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (prot & ~7) return { kind: 'unmodellable', reason: `mmap with prot 0x${prot.toString(16)} (PROT_SEM, PROT_GROWSDOWN or PROT_GROWSUP)` }
       const type = flags & 3
       if (type === 0) return failed ? { kind: 'noop', why: 'mmap without MAP_SHARED or MAP_PRIVATE fails with EINVAL' } : { kind: 'unmodellable', reason: 'mmap without a sharing type' }
-      for (const [bit, name] of [[0x100, 'MAP_GROWSDOWN (VM_GROWSDOWN)'], [0x20000, 'MAP_STACK (VM_NOHUGEPAGE since 6.7)'], [0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'], [0x4000000, 'MAP_UNINITIALIZED']] as const)
+      for (const [bit, name] of [[0x100, 'MAP_GROWSDOWN (VM_GROWSDOWN)'], [0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'], [0x4000000, 'MAP_UNINITIALIZED']] as const)
         if (flags & bit) return { kind: 'unmodellable', reason: `mmap with ${name}: not modelled` }
       const fixed = (flags & 0x10) !== 0
       const noReplace = (flags & 0x100000) !== 0
@@ -165,6 +171,7 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (flags & 0x8000) mapFlags.push('MAP_POPULATE')
       if (flags & 0x2000) mapFlags.push('MAP_LOCKED')
       if (flags & 0x08) mapFlags.push('MAP_DROPPABLE')
+      if (flags & 0x20000) mapFlags.push('MAP_STACK')
       const step: Step = {
         op: 'mmap',
         name: anonymous ? `anon@${failed ? a[0] : call.ret}` : baseName(call.fd!.path),
@@ -196,13 +203,10 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       const at = pageOf(a[0]!)
       const pages = pagesOf(big(a[1]!))
-      if (advice === 12 || advice === 13) return { kind: 'step', steps: [{ op: 'madvise', at, pages, advice: advice === 12 ? 'MADV_MERGEABLE' : 'MADV_UNMERGEABLE' }] }
+      const known = ADVICE_BY_NUMBER.get(advice)
+      if (known) return { kind: 'step', steps: [{ op: 'madvise', at, pages, advice: known }] }
       if (VMA_NEUTRAL_ADVICE.has(advice)) return { kind: 'noop', why: `${name} changes no VMA flags` }
-      if (advice === POPULATE_READ || advice === POPULATE_WRITE) {
-        if (failed) return { kind: 'noop', why: `${name} failed (${call.errno})` }
-        return { kind: 'step', steps: [{ op: 'touch', at, pages, write: advice === POPULATE_WRITE }] }
-      }
-      return { kind: 'unmodellable', reason: `madvise(${name}) changes VMA flags the engine does not model yet` }
+      return { kind: 'unmodellable', reason: `madvise(${name}) is not modelled` }
     }
     case 'brk': {
       const requested = big(a[0]!)

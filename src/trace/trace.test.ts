@@ -52,11 +52,16 @@ describe('what each call is to the engine', () => {
     const xfs = classifyCall(call('mmap', ['0', '1000', '1', '2', '3', '0'], '7f0000001000', null, { fd: { path: '/data/x', type: 'file', fsMagic: '58465342' } }), ctx())
     expect(xfs).toEqual({ kind: 'unmodellable', reason: 'a file on xfs: its .mmap hook is not modelled' })
   })
-  it('MADV_DONTNEED leaves the VMAs alone; MADV_MERGEABLE is a step; MAP_STACK is named as not modelled', () => {
-    expect(classifyCall(call('madvise', ['7f0000000000', '1000', '4'], '0'), ctx()).kind).toBe('noop')
-    expect(classifyCall(call('madvise', ['7f0000000000', '1000', 'c'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'madvise', at: 0x7f0000000, pages: 1, advice: 'MADV_MERGEABLE' }] })
+  it('every advice the format names is a step (MADV_DONTFORK, MADV_DONTNEED, MADV_POPULATE_WRITE…); MADV_REMOVE leaves the VMAs alone; MAP_STACK is a map flag', () => {
+    const madvise = (advice: string) => classifyCall(call('madvise', ['7f0000000000', '1000', advice], '0'), ctx())
+    expect(madvise('c')).toEqual({ kind: 'step', steps: [{ op: 'madvise', at: 0x7f0000000, pages: 1, advice: 'MADV_MERGEABLE' }] })
+    expect(madvise('a')).toEqual({ kind: 'step', steps: [{ op: 'madvise', at: 0x7f0000000, pages: 1, advice: 'MADV_DONTFORK' }] })
+    expect(madvise('4')).toEqual({ kind: 'step', steps: [{ op: 'madvise', at: 0x7f0000000, pages: 1, advice: 'MADV_DONTNEED' }] })
+    expect(madvise('17')).toEqual({ kind: 'step', steps: [{ op: 'madvise', at: 0x7f0000000, pages: 1, advice: 'MADV_POPULATE_WRITE' }] })
+    expect(madvise('9').kind).toBe('noop')
+    expect(madvise('3e7')).toEqual({ kind: 'unmodellable', reason: 'madvise(advice 999) is not modelled' })
     const stack = classifyCall(call('mmap', ['0', '1000', '3', '20022', 'ffffffff', '0'], '7f0000001000'), ctx())
-    expect(stack.kind === 'unmodellable' && stack.reason).toMatch(/MAP_STACK/)
+    expect(stack.kind === 'step' && stack.steps[0]).toMatchObject({ op: 'mmap', at: 0x7f0000001, pages: 1, mapFlags: ['MAP_STACK'] })
   })
   it('brk learns the heap start from brk(0) and then sets the break in pages from it', () => {
     const c = ctx()

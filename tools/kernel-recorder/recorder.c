@@ -244,6 +244,8 @@ static int parse_map_flag(const char *s)
 		return MAP_DROPPABLE;
 	if (!strcmp(s, "MAP_FIXED"))
 		return MAP_FIXED;
+	if (!strcmp(s, "MAP_STACK"))
+		return MAP_STACK;
 	die_setup("unknown map flag in script", 0);
 	return 0;
 }

@@ -45,8 +45,8 @@ export function stepArb(W: number, all = false): fc.Arbitrary<Step> {
 
 export function scenarioArb(W: number, options: { all?: boolean; maxMapCount?: fc.Arbitrary<number | undefined> } = {}): fc.Arbitrary<Scenario> {
   const base = fc.array(stepArb(W, options.all), { minLength: 1, maxLength: 14 })
-  if (!options.all) return base.map((steps) => ({ format: 'vma-scenario/1', windowPages: W, placement: 'fixed', steps }))
+  if (!options.all) return base.map((steps) => ({ format: 'vma-scenario/2', windowPages: W, placement: 'fixed', steps }))
   return fc.tuple(base, options.maxMapCount ?? fc.constant(undefined)).map(([steps, maxMapCount]) => ({
-    format: 'vma-scenario/1', windowPages: W, placement: 'fixed', brkBase: W - 10, steps, ...(maxMapCount !== undefined ? { maxMapCount } : {}),
+    format: 'vma-scenario/2', windowPages: W, placement: 'fixed', brkBase: W - 10, steps, ...(maxMapCount !== undefined ? { maxMapCount } : {}),
   }))
 }

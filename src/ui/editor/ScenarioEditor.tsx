@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { loadScenario, type LoadResult } from '../../scenario/load'
-import type { Scenario, StepOp } from '../../scenario/types'
+import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
@@ -434,7 +434,7 @@ function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onC
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="text-[12px] text-muted">
-        Scenario JSON (vma-scenario/1)
+        Scenario JSON ({SCENARIO_FORMAT})
       </label>
       <div className="relative flex overflow-hidden rounded border border-line bg-raised font-mono text-[12px] leading-[18px]">
         <div aria-hidden="true" className="shrink-0 overflow-hidden border-r border-line bg-panel px-1.5 py-1 text-right text-muted select-none" style={{ height: '60vh' }}>

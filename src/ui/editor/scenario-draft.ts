@@ -5,8 +5,8 @@
  * loadScenario; only a draft that loads becomes the store's scenario.
  * Pure: no DOM, no React.
  */
-import type { Scenario, StepOp } from '../../scenario/types'
-import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS, STEP_OPS } from '../../scenario/schema'
+import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
+import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, STEP_OPS } from '../../scenario/schema'
 
 export type DraftStep = Record<string, unknown> & { op: string }
 export type Draft = Record<string, unknown> & { steps: DraftStep[] }
@@ -47,7 +47,7 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
   ],
   munmap: [AT, PAGES],
   mprotect: [AT, PAGES, PROT],
-  madvise: [AT, PAGES, { key: 'advice', label: 'advice', kind: 'enum', options: ['MADV_MERGEABLE', 'MADV_UNMERGEABLE'] }],
+  madvise: [AT, PAGES, { key: 'advice', label: 'advice', kind: 'enum', options: MADVISE_ADVICES }],
   prctl: [{ key: 'value', label: 'value', kind: 'number', hint: 'PR_SET_MEMORY_MERGE: 1 on, 0 off' }],
   brk: [{ key: 'pages', label: 'break at brkBase + (pages)', kind: 'count' }],
   touch: [AT, PAGES, { key: 'write', label: 'write fault', kind: 'bool' }],
@@ -228,7 +228,7 @@ export function duplicateStep(draft: Draft, index: number): Draft {
 
 /** A scenario with no steps, as a new empty scenario starts. */
 export function emptyScenarioDocument(): Draft {
-  return { format: 'vma-scenario/1', title: 'New scenario', windowPages: 64, placement: 'fixed', steps: [] }
+  return { format: SCENARIO_FORMAT, title: 'New scenario', windowPages: 64, placement: 'fixed', steps: [] }
 }
 
 export function removeStep(draft: Draft, index: number): Draft {

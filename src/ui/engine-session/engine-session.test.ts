@@ -2,11 +2,10 @@
  * The session against the real engine API (over a MessageChannel): whatever
  * steps the user moves to, what it hands the page to draw is the engine's own
  * trace (VMAs after and before the step, what the step created and removed,
- * its checks), and compare mode marks exactly the steps that differ.
+ * its checks, which come after the VMAs), and compare mode marks exactly the steps that differ.
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { differingSteps } from '../../engine/differences'
 import { simulate } from '../../engine/simulate'
 import { stressGenerators } from '../../scenario/stress'
 import { corpusScenarios } from '../../fidelity/corpus'
@@ -64,7 +63,13 @@ describe('EngineSession', () => {
           else state.goToStep(move)
           const step = store.getState().step
           await session.loadStep(run, step)
+          // Drawn as soon as its VMAs are here; its checks come after, then those of the trace.
+          const drawn = session.shownStep(run, step)!
+          expect(drawn.vmas).toEqual(trace.vmasAt(step))
+          if (drawn.checksPending) expect(drawn.result!.checks).toEqual([])
+          await session.loadChecks(run, step)
           const shown = session.shownStep(run, step)!
+          expect(shown.checksPending ?? false).toBe(false)
           expect(shown.vmas).toEqual(trace.vmasAt(step))
           expect(shown.previousVmas).toEqual(trace.vmasAt(Math.max(step - 1, 0)))
           const byStart = <T extends { start: number }>(list: T[]) => [...list].sort((a, b) => a.start - b.start)
@@ -83,8 +88,8 @@ describe('EngineSession', () => {
     const [name, scenario] = corpusScenarios().find(([file]) => file.startsWith('K01'))!
     const { session } = startSession({ scenario, step: scenario.steps.length, compare: true, kernel: '6.18', compareKernel: '6.16' })
     const snapshot = await until(session, (s) => s.differing !== null)
-    const expected = differingSteps(simulate(scenario, '6.18'), simulate(scenario, '6.16'))
-    expect(expected.length, `${name} should differ between 6.16 and 6.18`).toBeGreaterThan(0)
-    expect([...snapshot.differing!.keys()].sort((a, b) => a - b)).toEqual(expected)
+    // K01 (prctl, then A and B side by side): step 2's KSM timing differs (VM_MERGEABLE early on
+    // 6.18, cf7e7a3503df; late on 6.16), and at step 3 B merges with A on 6.18 only.
+    expect([...snapshot.differing!.keys()].sort((a, b) => a - b), name).toEqual([2, 3])
   })
 })

@@ -17,6 +17,10 @@
  * - VMAs are fetched one step at a time (`loadStep`), kept in a small LRU
  *   cache, and the neighbours of the shown step are prefetched so that the next
  *   step can be drawn in the same frame as the key press.
+ * - A step is drawn as soon as its VMAs are here; its decision record (the
+ *   checks, which the worker writes by re-running the step) is asked for right
+ *   after and fills in the Why panel when it comes (`checksPending` until then),
+ *   so a jump waits for the VMAs only.
  */
 import type { DifferenceKind } from '../../engine/differences'
 import type { Check, KernelId, StepResult, VmaView } from '../../engine/api'
@@ -38,6 +42,8 @@ export interface ShownStep {
   step: number
   /** The step's result with its checks; null for step 0 (the initial state). */
   result: StepResult | null
+  /** The step's checks are on their way: `result.checks` is empty until they come (a new ShownStep then). */
+  checksPending?: boolean
   vmas: VmaView[]
   previousVmas: VmaView[]
   /** The VMAs the step created (in `vmas`) and removed (in `previousVmas`), in address order. */
@@ -178,20 +184,26 @@ export class EngineSession {
   shownStep(run: SideRun, step: number): ShownStep | undefined {
     const key = `${run.generation}:${run.runId}:${step}`
     const known = this.shownCache.get(key)
-    if (known) return known
+    const checks = step > 0 ? this.checksCache.get(key) : []
+    if (known && (!known.checksPending || !checks)) return known
+    if (known && known.result && checks) {
+      // The checks came after the step was drawn: the same step, with them.
+      const complete: ShownStep = { ...known, result: { ...known.result, checks }, checksPending: false }
+      this.remember(this.shownCache, key, complete, (kept) => kept.vmas.length + kept.previousVmas.length)
+      return complete
+    }
     if (step > run.steps.length) return undefined // past the steps a run in progress has taken
     const vmas = this.cached(run, step)
     const summary = step > 0 ? run.steps[step - 1] : undefined
-    const checks = summary ? this.checksCache.get(key) : []
-    if (!vmas || !checks) return undefined
+    if (!vmas) return undefined
     // The step before, from this one: the worker sent the views of the VMAs the step removed
     // (those it created are in the step's own list).
     const removed = summary ? this.client.viewsOf(run, summary.removed)?.sort(byStart) : NO_VMAS
     const created = summary ? this.client.viewsOf(run, summary.created)?.sort(byStart) : NO_VMAS
     if (!removed || !created) return undefined
     const previousVmas = summary ? viewsBefore(vmas, created, removed) : vmas
-    const result: StepResult | null = summary ? { ...plainStep(summary), checks } : null
-    const shown: ShownStep = { run, step, result, vmas, previousVmas, created, removed }
+    const result: StepResult | null = summary ? { ...plainStep(summary), checks: checks ?? [] } : null
+    const shown: ShownStep = { run, step, result, vmas, previousVmas, created, removed, checksPending: summary !== undefined && !checks }
     this.remember(this.shownCache, key, shown, (kept) => kept.vmas.length + kept.previousVmas.length)
     return shown
   }
@@ -207,9 +219,21 @@ export class EngineSession {
     }
   }
 
+  /** Fetches the checks of step `step` (≥ 1) of `run`, so that `shownStep` has them (the export needs them). */
+  async loadChecks(run: SideRun, step: number): Promise<void> {
+    if (step < 1) return
+    const had = this.checksCache.has(`${run.generation}:${run.runId}:${step}`)
+    await this.checks(run, step)
+    if (!had) this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
+  }
+
+  /** The step's VMAs (then it can be drawn), and after them, in the background, its checks. */
   private async fetchStep(run: SideRun, step: number): Promise<void> {
-    await Promise.all(step > 0 ? [this.vmas(run, [step], step), this.checks(run, step)] : [this.vmas(run, [step])])
+    await this.vmas(run, [step])
     this.publish({ vmaVersion: this.snapshot.vmaVersion + 1 })
+    this.loadChecks(run, step).catch((error: unknown) => {
+      if (this.snapshot.primary === run || this.snapshot.compare === run) this.setFailure('vmas', `Kernel ${run.kernel}, step ${step}: ${describe(error)}`)
+    })
   }
 
   /** Fetches the neighbours of `step` in the background; failures here are silent (the real load reports them). */
@@ -223,8 +247,9 @@ export class EngineSession {
     for (const offset of offsets) {
       const s = step + offset
       if (s < 0 || s > last) continue
-      if (!this.cached(run, s)) this.vmas(run, [s], s > 0 ? s : undefined).catch(() => undefined)
-      if (s > 0) this.checks(run, s).catch(() => undefined)
+      if (!this.cached(run, s)) this.vmas(run, [s]).catch(() => undefined)
+      // The checks of a large step's neighbour are asked for when it is shown, so the worker is free for the next jump.
+      if (s > 0 && !large) this.checks(run, s).catch(() => undefined)
     }
   }
 
@@ -409,17 +434,13 @@ export class EngineSession {
 
   /**
    * The VMAs of each of `steps`; those neither cached nor on their way are asked
-   * for in one call, which also brings the checks of step `checksOf` if they are
-   * neither cached nor on their way (a jump: one message, not two).
+   * for in one call (without the checks: those come after, see fetchStep).
    */
-  private vmas(run: SideRun, steps: number[], checksOf?: number): Promise<VmaView[][]> {
+  private vmas(run: SideRun, steps: number[]): Promise<VmaView[][]> {
     const keyOf = (step: number) => `${run.generation}:${run.runId}:${step}`
     const missing = steps.filter((step) => !this.vmaCache.has(keyOf(step)) && !this.vmaLoads.has(keyOf(step)))
     if (missing.length > 0) {
-      const checksKey = checksOf === undefined ? null : keyOf(checksOf)
-      const withChecks = checksKey !== null && !this.checksCache.has(checksKey) && !this.checksLoads.has(checksKey)
-      const batch = this.client.stepVmasAndChecks(run, missing, withChecks ? checksOf : undefined)
-      if (withChecks) this.track(this.checksCache, this.checksLoads, checksKey, batch.then(({ checks }) => checks!))
+      const batch = this.client.stepVmasAndChecks(run, missing)
       missing.forEach((step, i) => {
         this.track(this.vmaCache, this.vmaLoads, keyOf(step), batch.then(({ lists }) => lists[i]!), (kept) => kept.length)
       })

@@ -66,9 +66,12 @@ export function ExplorerApp() {
   const second = useShownStep(compare ? snapshot.compare : null, step)
   const comparing = compare && second !== null
 
+  // Marked when a new step (or run) is committed, not again when its checks fill in the Why panel.
+  const primaryRun = primary?.run
+  const primaryStep = primary?.step
   useLayoutEffect(() => {
-    if (primary) markStepShown(primary.step)
-  }, [primary])
+    if (primaryStep !== undefined) markStepShown(primaryStep)
+  }, [primaryRun, primaryStep])
   const kernelDifferences = comparing ? snapshot.differing : null
   const primarySteps = snapshot.primary?.steps
   useEffect(() => {

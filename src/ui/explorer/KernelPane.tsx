@@ -4,7 +4,7 @@
  * they share the step, the viewport and the view options from the store.
  */
 import { vmaChanges, type VmaChangeKind } from '../../engine/changes'
-import { memo, useMemo, useRef } from 'react'
+import { lazy, memo, Suspense, useMemo, useRef } from 'react'
 import type { KernelId } from '../../engine/api'
 import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -12,9 +12,11 @@ import type { ShownStep } from '../engine-session/engine-session'
 import { VmaTable } from '../vma-table/VmaTable'
 import { rangeKey, type ImportedFields } from '../vma-table/table-sort'
 import type { InitialVma } from '../../scenario/types'
-import { WhyPanel } from '../why/WhyPanel'
 import { AddressSpaceView } from '../address-space'
 import { useSteadyHeight } from './use-steady-height'
+// The Why panel (its words, the KSM sentence, the kernel's changes) is a chunk of its own, loaded
+// with the first view but not part of the main bundle.
+const WhyPanel = lazy(() => import('../why/WhyPanel').then((m) => ({ default: m.WhyPanel })))
 
 interface KernelPaneProps {
   shown: ShownStep
@@ -85,7 +87,9 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
         />
       </div>
       <div className="rounded border border-line bg-panel p-2">
-        <WhyPanel shown={shown} kernel={kernel} onHighlight={actions.setHighlight} headingId={`${id}-why`} />
+        <Suspense fallback={<p className="text-[12.5px] text-muted">Why · {kernel}</p>}>
+          <WhyPanel shown={shown} kernel={kernel} onHighlight={actions.setHighlight} headingId={`${id}-why`} />
+        </Suspense>
       </div>
       <div className="rounded border border-line bg-panel py-1.5">
         <h3 className={`${SECTION_TITLE} px-2 pb-1`} aria-hidden="true">

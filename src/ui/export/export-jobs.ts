@@ -24,6 +24,7 @@ function runs(session: EngineSession, store: ExplorerStore): Array<{ run: SideRu
 
 async function shownAt(session: EngineSession, run: SideRun, step: number): Promise<ShownStep> {
   await session.loadStep(run, step)
+  await session.loadChecks(run, step) // the picture lists the step's checks
   if (step > 0) await session.loadStep(run, step - 1)
   const shown = session.shownStep(run, step)
   if (!shown) throw new Error(`step ${step} is not ready in the engine`)

@@ -18,7 +18,7 @@ import { memo, useMemo, useRef, useState, type CSSProperties } from 'react'
 import { nextSort, rangeKey, sortVmas, type ImportedFields, type SortKey, type TableSort } from './table-sort'
 import { useRowWindow } from './use-row-window'
 import type { VmaView } from '../../engine/api'
-import { formatRange } from '../why/ksm-explanation'
+import { formatRange } from '../why/format-range'
 import { mapsAddress } from '../../export/text/maps'
 
 interface VmaTableProps {

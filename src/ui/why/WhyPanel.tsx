@@ -88,7 +88,8 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
   const scenarioStep = shown.run.scenario.steps[result.index - 1]
   // A traced program's step is the call it came from, as strace prints it; the engine's words follow.
   const call = traceCallsOf(shown.run.scenario)?.[result.index - 1] ?? null
-  const sentence = scenarioStep
+  // The sentence reads the checks too: it waits for them.
+  const sentence = scenarioStep && !shown.checksPending
     ? ksmTimingSentence({ kernel, result, step: scenarioStep, previousVmas: shown.previousVmas, vmas: shown.vmas })
     : null
 
@@ -115,7 +116,11 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
           {sentence}
         </p>
       )}
-      {result.checks.length > 0 ? (
+      {shown.checksPending ? (
+        <p className="text-[12.5px] text-muted" data-testid="checks-pending">
+          Reading the checks the kernel made…
+        </p>
+      ) : result.checks.length > 0 ? (
         <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5">
           {result.checks.map((check, i) => (
             <CheckItem key={i} check={check} kernel={kernel} onHighlight={onHighlight} />

@@ -6,11 +6,15 @@
  *
  * The facts come from the engine (StepResult.ksm, outcome, checks and the VMAs
  * before and after the step); this module only puts them into a sentence and
- * says which kernel changed the behaviour (kernel-merge-spec §7).
+ * says which kernel changed the behaviour: VM_MERGEABLE is set late, by
+ * ksm_add_vma() on a new VMA, from d7597f59d1d3 (6.4), and early, by
+ * __mmap_region()'s update_ksm_flags() for anonymous, shmem and .mmap_prepare
+ * mappings, from cf7e7a3503df (6.17).
  */
 import type { KernelId, StepResult, VmaView } from '../../engine/api'
 import { PROFILES } from '../../engine/profiles'
 import type { Step } from '../../scenario/types'
+import { formatRange } from './format-range'
 
 export interface KsmExplanationInput {
   kernel: KernelId
@@ -26,10 +30,7 @@ const KSM_INCOMPATIBLE_FLAGS = ['VM_SHARED', 'VM_MAYSHARE', 'VM_PFNMAP', 'VM_IO'
 /** Releases with PR_SET_MEMORY_MERGE that set the flag late (6.4 – 6.16, the LTS 6.6 and 6.12 among them). */
 const beforeTheFix = (kernel: KernelId): boolean => PROFILES[kernel].hasMemoryMerge && PROFILES[kernel].ksm === 'late'
 
-export function formatRange(range: readonly [number, number] | { start: number; end: number }): string {
-  const [start, end] = 'start' in range ? [range.start, range.end] : range
-  return `[${start},${end})`
-}
+export { formatRange }
 
 function incompatibleFlags(vma: VmaView): string[] {
   return KSM_INCOMPATIBLE_FLAGS.filter((flag) => vma.flags.includes(flag) && flag !== 'VM_MAYSHARE')

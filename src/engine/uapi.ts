@@ -1,0 +1,23 @@
+/**
+ * Numbers of the kernel's user ABI that the tools translate to and from names
+ * (include/uapi/asm-generic/mman-common.h): the tracer reads them from traced
+ * calls, the recorder script (src/fidelity) writes them.
+ */
+import type { MadviseAdvice } from '../scenario/types'
+
+/** Every madvise advice by number, including those the scenario format does not name. */
+export const MADVISE_NAMES: Readonly<Record<number, string>> = {
+  0: 'MADV_NORMAL', 1: 'MADV_RANDOM', 2: 'MADV_SEQUENTIAL', 3: 'MADV_WILLNEED', 4: 'MADV_DONTNEED', 8: 'MADV_FREE',
+  9: 'MADV_REMOVE', 10: 'MADV_DONTFORK', 11: 'MADV_DOFORK', 12: 'MADV_MERGEABLE', 13: 'MADV_UNMERGEABLE',
+  14: 'MADV_HUGEPAGE', 15: 'MADV_NOHUGEPAGE', 16: 'MADV_DONTDUMP', 17: 'MADV_DODUMP', 18: 'MADV_WIPEONFORK',
+  19: 'MADV_KEEPONFORK', 20: 'MADV_COLD', 21: 'MADV_PAGEOUT', 22: 'MADV_POPULATE_READ', 23: 'MADV_POPULATE_WRITE',
+  24: 'MADV_DONTNEED_LOCKED', 25: 'MADV_COLLAPSE', 100: 'MADV_HWPOISON', 101: 'MADV_SOFT_OFFLINE',
+  102: 'MADV_GUARD_INSTALL', 103: 'MADV_GUARD_REMOVE',
+}
+
+const NUMBER_BY_NAME = new Map(Object.entries(MADVISE_NAMES).map(([n, name]) => [name, Number(n)]))
+
+/** The number of an advice the format names. */
+export function madviseNumber(advice: MadviseAdvice): number {
+  return NUMBER_BY_NAME.get(advice)!
+}
