@@ -305,6 +305,12 @@ export class EngineSession {
       await this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length))
       if (!current()) {
         this.client.release(run)
+        // Cancelled after the worker had finished (while the current step was fetched): the run
+        // still ends as cancelled, and the last good run comes back.
+        if (this.latest[side].isCurrent(request)) {
+          this.inFlight[side] = null
+          this.runFailed(side, kernel, new EngineFailure(`the run of kernel ${kernel} was cancelled`, 'cancelled'), recovering)
+        }
         return
       }
       this.inFlight[side] = null
