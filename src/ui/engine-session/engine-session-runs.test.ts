@@ -214,6 +214,40 @@ describe('EngineSession runs', () => {
     await expectStepping(session, small, '6.18', 4)
   })
 
+  it('a step of the run in progress that arrives after the run ended does not cover the finished run (title, steps, VMAs stay one run)', async () => {
+    const small = stressGenerators.fragmentedHeap(50)
+    const large = stressGenerators.mprotectSweep(30_000)
+    let releaseEarly: () => void = () => undefined
+    const early = new Promise<void>((resolve) => (releaseEarly = resolve))
+    let heldEarly = 0
+    // The steps a run in progress is shown at (those taken so far: more than the small scenario has,
+    // fewer than the large one) are answered only after the run ended.
+    const holdPartialSteps = (api: EngineWorkerApi): EngineWorkerApi =>
+      ({
+        ...api,
+        stepVmas: async (...args: Parameters<EngineWorkerApi['stepVmas']>) => {
+          if (args[1].some((step) => step > small.steps.length && step < large.steps.length)) {
+            heldEarly++
+            await early
+          }
+          return api.stepVmas(...args)
+        },
+        // (comlink answers a promise as it answers a value)
+      }) as unknown as EngineWorkerApi
+    const { store, session } = startSession(small, { wrapApi: holdPartialSteps })
+    await until(session, settled('6.18'))
+    store.setState({ scenario: large, source: { kind: 'file', name: 'large.json' }, step: large.steps.length })
+    const done = await until(session, (s) => s.primary?.scenario === large && !s.primary.partial && !s.busy, 'the finished run')
+    expect(heldEarly).toBeGreaterThan(0)
+    releaseEarly()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const after = session.getSnapshot()
+    expect(after.primary).toBe(done.primary)
+    expect(after.primary!.steps).toHaveLength(large.steps.length)
+    expect(after.primary!.partial).toBeUndefined()
+    await expectStepping(session, large, '6.18', 100)
+  })
+
   it('a defect of the simulated kernel is one line naming the step; the previous scenario and kernel stay', async () => {
     const good = stressGenerators.fragmentedHeap(40)
     const { store, session } = startSession(good)

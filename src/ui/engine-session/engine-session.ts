@@ -292,8 +292,9 @@ export class EngineSession {
       if (newScenario && partial.steps.length > 0 && now - lastPartial >= PARTIAL_SHOW_MS) {
         lastPartial = now
         const run: SideRun = { ...partial, scenario }
+        // Shown only while the run is still in flight: a late answer must not cover the finished run.
         void this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length)).then(
-          () => current() && this.publish({ [side]: run }),
+          () => current() && this.inFlight[side]?.controller === controller && this.publish({ [side]: run }),
           () => undefined,
         )
       }
