@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process'
 import { expect, test, type Locator } from '@playwright/test'
 import { vmaTable } from './explorer-helpers.js'
+// @ts-expect-error -- a plain .mjs tool without types
+import { BUDGET_KB } from '../tools/check-bundle.mjs'
 
 test('65,530 VMAs: canvas view, virtualised table, zoom in and out', async ({ page }) => {
   await page.goto('./?scenario=stress-65530')
@@ -62,12 +64,21 @@ async function expectInside(box: Locator, parts: Locator): Promise<void> {
   }
 }
 
-test('npm run bench:ui prints its figures', async () => {
+test('npm run bench:ui runs and prints its figures; the bundle is within budget', async () => {
+  // Timings vary with the machine's load, so they are printed, not asserted: CI checks what is
+  // stable (every figure is there and is a measurement, the VMA count, the bundle budget).
   test.setTimeout(600_000)
   const out = execFileSync('npm', ['run', '--silent', 'bench:ui', '--', '--json'], { encoding: 'utf8', timeout: 590_000 })
   const figures = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>
-  expect(Object.keys(figures)).toEqual(['vmas', 'framesP95Ms', 'stepJumpP95Ms', 'longestTaskMs', 'bundleGzipKB'])
+  expect(Object.keys(figures)).toEqual(['vmas', 'framesP95Ms', 'stepJumpP95Ms', 'stepJumpMaxMs', 'firstJumpMs', 'longestTaskMs', 'loadToFirstFrameMs', 'bundleGzipKB'])
   expect(figures.vmas).toBe(65530)
-  for (const value of Object.values(figures)) expect(Number.isFinite(value)).toBe(true)
+  for (const [key, value] of Object.entries(figures)) {
+    expect(Number.isFinite(value), `${key} = ${value}`).toBe(true)
+    expect(value, key).toBeGreaterThan(0)
+  }
+  // The slowest jump is at least the p95, and the first jump is one of them.
+  expect(figures.stepJumpMaxMs).toBeGreaterThanOrEqual(figures.stepJumpP95Ms)
+  expect(figures.stepJumpMaxMs).toBeGreaterThanOrEqual(figures.firstJumpMs)
+  expect(figures.bundleGzipKB).toBeLessThanOrEqual(BUDGET_KB)
   console.log(`bench:ui ${JSON.stringify(figures)}`)
 })

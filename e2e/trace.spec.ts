@@ -32,6 +32,21 @@ test('a traced program beside 6.16 and 6.18, its VMA count chart, and what KSM c
   const recording = page.getByTestId('recording-section')
   await expect(recording.getByTestId('recording-summary')).toContainText('against the simulation of 6.18: no step differs.')
 
+  // Each step reads as strace prints its call: names, flags and hex addresses, the result after " = ".
+  const steps = page.getByRole('list', { name: 'Steps' })
+  const calls = steps.locator('[data-call]')
+  await expect(calls.first()).toBeVisible()
+  // textContent: items off screen skip rendering (content-visibility), so their innerText is empty.
+  const lines = await calls.allTextContents()
+  expect(lines.length).toBeGreaterThan(10)
+  const mmap = lines.find((l) => l.startsWith('mmap(NULL, '))!
+  expect(mmap).toMatch(/^mmap\(NULL, \d+, PROT_(READ|NONE)[A-Z_|]*, MAP_PRIVATE\|[A-Z_|]+, -?\d+(<[^>]+>)?, (0|0x[0-9a-f]+)\) = 0x[0-9a-f]{9,}$/)
+  for (const l of lines) expect(l).toMatch(/^(\w+\(.*\) = (0x[0-9a-f]+|-?\d+( E[A-Z]+)?)|faults \(inferred from smaps\))$/)
+  // Step 0 is still the exec-time state, and no step shows decimal page numbers.
+  await expect(steps.locator('li[data-step="0"]')).toContainText('initial state')
+  expect(lines.join('\n')).not.toMatch(/\[\d{6,},/)
+  await page.getByRole('navigation', { name: 'Step list' }).screenshot({ path: 'test-results/trace-steps.png' })
+
   // What KSM costs: 6.18 merges everything the real 6.18 did; 6.16 misses some.
   const costs = pane.getByRole('table', { name: 'What KSM costs' })
   await expect(costs.locator('tr[data-kernel="6.18"]')).toHaveAttribute('data-missed', '0')
@@ -49,6 +64,8 @@ test('a traced program beside 6.16 and 6.18, its VMA count chart, and what KSM c
   const stepText = (await first.innerText()).match(/^step (\d+):/)![1]!
   await first.click()
   await expect(page.getByText(new RegExp(`Step ${stepText} of \\d+`)).first()).toBeVisible()
+  // The Why panel names that step by its call too: a new mapping, in strace's words.
+  await expect(page.getByTestId('why-panel').first().locator('[data-call]')).toHaveText(new RegExp(`^${stepText}\\. (mmap|brk)\\(`))
 
   // The chart: real and 6.18 lines; a click moves to a step.
   const chart = pane.getByTestId('vma-count-chart')

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { AddressSpace } from './address-space'
 import { TraceStore } from './trace'
 import type { Page } from './units'
-import type { Vma } from './vma'
+import type { Vma } from './mm-types'
 
 /** A record [start, end) with the fields AddressSpace reads. */
 function vma(store: TraceStore, start: number, end: number): Vma {

@@ -10,7 +10,7 @@
  * the trace knows which record was born and which died at each step.
  */
 import type { TraceStore } from './trace'
-import type { Vma } from './vma'
+import type { Vma } from './mm-types'
 import type { Page } from './units'
 
 /** Target block size; a block is split past 2·BLOCK and joined to a neighbour below BLOCK/4. */

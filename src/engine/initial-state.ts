@@ -11,11 +11,11 @@
 import { machineAssumptions } from './machine'
 import type { InitialVma, Scenario } from '../scenario/types'
 import { VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_SHARED, VM_WRITE, flagsFromNames, protToFlags, type VmFlags } from './flags'
-import { HEAP_LABEL } from './ops/brk'
+import { HEAP_LABEL } from './mm/mmap-brk'
 import type { IdCounters, ProcessState } from './process'
 import type { TraceStore } from './trace'
 import type { Page } from './units'
-import type { FileObject, Label, Vma } from './vma'
+import type { FileObject, Label, Vma } from './mm-types'
 
 /**
  * Flags of an initial VMA: its own list, else what prot and share imply, plus

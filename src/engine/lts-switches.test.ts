@@ -2,7 +2,7 @@
  * One pinning scenario per switch the long-term profiles (6.1, 6.6, 6.12) brought in,
  * run under every profile: what each switch value must give is written out, and which
  * value a release has is read from PROFILES. (vmaMergeCloseRule is pinned in
- * vma-merge.test.ts, with the harness, since no scenario makes a VMA with vm_ops->close.)
+ * mm/mmap-vma-merge.test.ts, with the harness, since no scenario makes a VMA with vm_ops->close.)
  */
 import { describe, expect, it } from 'vitest'
 import type { Backing, Scenario, Step } from '../scenario/types'

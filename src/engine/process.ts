@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/types'
 import { AddressSpace } from './address-space'
 import type { KernelProfile } from './profiles'
 import type { TraceStore } from './trace'
-import type { FileObject, Vma, VmaChanges, VmaFields } from './vma'
+import type { FileObject, Vma, VmaChanges, VmaFields } from './mm-types'
 import { machineAssumptions, type MachineAssumptions } from './machine'
 
 export const DEFAULT_MAX_MAP_COUNT = 65530

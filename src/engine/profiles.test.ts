@@ -14,7 +14,7 @@ import type { KernelId, Trace } from './api'
 import { RW, Harness } from './testing/harness'
 import { PROFILES, type KernelProfile } from './profiles'
 import { simulate } from './simulate'
-import { vmaMerge } from './vma-merge'
+import { vmaMerge } from './mm/mmap-vma-merge'
 
 /** The fields that name or group a profile for the UI and change no result (the Kernel select groups long-term releases). */
 const DISPLAY_ONLY = ['id', 'title', 'longTerm'] as const

@@ -39,8 +39,8 @@ export interface KernelProfile {
   readonly mremapMovesManyVmas: boolean
   /**
    * The merge code: 'vma_merge' is mm/mmap.c vma_merge() with its numbered cases (and
-   * __mmap_region()'s own expand attempt), up to 6.11 (./vma-merge.ts); 'vma_merge_range' is
-   * mm/vma.c vma_merge_new_range()/vma_merge_existing_range() (./merge.ts), from 6.12
+   * __mmap_region()'s own expand attempt), up to 6.11 (./mm/mmap-vma-merge.ts); 'vma_merge_range' is
+   * mm/vma.c vma_merge_new_range()/vma_merge_existing_range() (./mm/vma.ts), from 6.12
    * (the series "mm: remove vma_merge()", Lorenzo Stoakes, Aug 2024).
    */
   readonly mergeCode: 'vma_merge' | 'vma_merge_range'

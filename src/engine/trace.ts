@@ -13,7 +13,7 @@
  * whatever the length of the trace.
  */
 import { mergeByStart } from './by-start'
-import { VmaRecord, type Vma, type VmaChanges, type VmaFields } from './vma'
+import { VmaRecord, type Vma, type VmaChanges, type VmaFields } from './mm-types'
 
 interface Checkpoint {
   readonly step: number

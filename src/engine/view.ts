@@ -3,8 +3,8 @@
  */
 import type { BackingKind, VmaView } from './api'
 import { VM_MAYSHARE, VM_MERGEABLE, flagMnemonics, flagNames, flagsToProt } from './flags'
-import { HEAP_LABEL } from './ops/brk'
-import { labelNames, type Label, type Vma } from './vma'
+import { HEAP_LABEL } from './mm/mmap-brk'
+import { labelNames, type Label, type Vma } from './mm-types'
 
 /** labels → [distinct names, holds the heap label]; records derived from one another share their labels array. */
 const LABEL_INFO = new WeakMap<readonly Label[], [string[], boolean]>()

@@ -30,6 +30,8 @@ const PRCTL_NAMES: Record<number, string> = { 35: 'PR_SET_MM', 41: 'PR_SET_THP_D
 const big = (hex: string): bigint => BigInt(`0x${hex}`)
 const addr = (hex: string): string => (big(hex) === 0n ? 'NULL' : `0x${hex}`)
 const dec = (hex: string): string => big(hex).toString()
+/** C's `%#llx`, as strace prints an mmap offset: "0" for zero, else 0x and hex digits. */
+const altHex = (hex: string): string => (big(hex) === 0n ? '0' : `0x${big(hex).toString(16)}`)
 /** A C int argument (fd, pkey): the low 32 bits, signed. */
 const int32 = (hex: string): number => Number(BigInt.asIntN(32, big(hex)))
 
@@ -58,7 +60,7 @@ export function mapFlagsText(hex: string): string {
 function argsText(call: CallEvent): string {
   const a = call.args
   switch (call.name) {
-    case 'mmap': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}, ${mapFlagsText(a[3]!)}, ${int32(a[4]!)}${call.fd ? `<${call.fd.path}>` : ''}, 0x${a[5]}`
+    case 'mmap': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}, ${mapFlagsText(a[3]!)}, ${int32(a[4]!)}${call.fd ? `<${call.fd.path}>` : ''}, ${altHex(a[5]!)}`
     case 'munmap': case 'mlock': case 'munlock': case 'mseal': return `${addr(a[0]!)}, ${dec(a[1]!)}`
     case 'mprotect': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}`
     case 'pkey_mprotect': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}, ${int32(a[3]!)}`

@@ -27,7 +27,7 @@ const call = (name: string, args: string[], ret: string | -1, errno: string | nu
 describe('a traced call reads as strace prints it', () => {
   it('mmap, munmap, mprotect, madvise, mremap, brk, prctl', () => {
     expect(syscallText(call('mmap', ['0', '2000', '3', '22', 'ffffffff', '0'], '7f0000001000')))
-      .toBe('mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) = 0x7f0000001000')
+      .toBe('mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000')
     expect(syscallText(call('mmap', ['7f0000000000', '1000', '5', '812', '3', '26000'], '7f0000000000', null, { fd: { path: '/usr/lib/libc.so.6' } })))
       .toBe('mmap(0x7f0000000000, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3</usr/lib/libc.so.6>, 0x26000) = 0x7f0000000000')
     expect(syscallText(call('munmap', ['7f0000000001', '1000'], -1, 'EINVAL'))).toBe('munmap(0x7f0000000001, 4096) = -1 EINVAL')
@@ -177,7 +177,7 @@ describe('an strace log imports with the same meaning', () => {
     expect(r.trace.spaces[0]!.threads).toBe(2)
     expect(r.trace.spaces[0]!.events.map((e) => (e.kind === 'call' ? syscallText(e) : e.kind))).toEqual([
       'brk(NULL) = 0x555555560000',
-      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) = 0x7f0000010000',
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000010000',
       'clone3(0x100, 0x0, 0x0, 0x0, 0x0, 0x0) = 101',
       'munmap(0x7f0000010000, 8192) = 0',
       'mmap(0x7f0000020000, 4096, PROT_READ, MAP_PRIVATE|MAP_FIXED, 3</usr/lib/x.so>, 0x2000) = 0x7f0000020000',

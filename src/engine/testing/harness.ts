@@ -6,13 +6,13 @@
  */
 import type { KernelId } from '../api'
 import { VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE, type VmFlags } from '../flags'
-import { mergeNewRange, vmaModifyFlags, type MergeKind } from '../merge'
+import { mergeNewRange, vmaModifyFlags, type MergeKind } from '../mm/vma'
 import { StepContext, newProcess } from '../process'
 import { profileFor, type KernelProfile } from '../profiles'
 import { TraceStore } from '../trace'
-import { vmaMerge, vmaMergeModifyFlags, type VmaMergeResult } from '../vma-merge'
+import { vmaMerge, vmaMergeModifyFlags, type VmaMergeResult } from '../mm/mmap-vma-merge'
 import type { Page } from '../units'
-import type { Vma } from '../vma'
+import type { Vma } from '../mm-types'
 
 /** The flags tools/testing/vma uses: VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE. */
 export const RW = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE

@@ -8,7 +8,7 @@
  * memoised (React.memo at their definitions): each re-renders only when its
  * own props or store slices change.
  */
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useEngineSession, useSessionSnapshot, useShownStep } from '../engine-session/use-engine-session'
 import { AppHeader } from '../header/AppHeader'
@@ -19,6 +19,7 @@ import { ShareToolbar } from '../share/ShareToolbar'
 import { ImportSmapsControl } from '../import/ImportSmapsControl'
 import { OpenTraceControl } from '../trace/OpenTraceControl'
 import { TraceSlot } from '../trace/TraceSlot'
+import { subscribeTraceOpen, traceCallsOf } from '../trace/trace-presence'
 import { RecordingPane } from '../recording/RecordingPane'
 import { EditorColumn } from '../editor/EditorColumn'
 import { StepControls } from '../steps/StepControls'
@@ -28,10 +29,11 @@ import { usePlayback } from '../steps/use-playback'
 import { useStepHotkeys } from '../steps/use-step-hotkeys'
 import { EngineStatus } from './EngineStatus'
 import { KernelPane } from './KernelPane'
-import { KeyboardHelp } from './KeyboardHelp'
 import { ScenarioNotes } from './ScenarioNotes'
 import { findTargets, useFindTargets } from '../find/find-targets'
 // The overview (d3 area, its own chunk) and the saved-scenarios list come after the first view.
+// The shortcuts dialog loads the first time it opens, and stays (a native <dialog> returns focus when it closes).
+const KeyboardHelp = lazy(() => import('./KeyboardHelp').then((m) => ({ default: m.KeyboardHelp })))
 const FindBar = lazy(() => import('../find/FindBar').then((m) => ({ default: m.FindBar })))
 const StepJumps = lazy(() => import('../find/StepJumps').then((m) => ({ default: m.StepJumps })))
 const MyScenarios = lazy(() => import('../library/MyScenarios').then((m) => ({ default: m.MyScenarios })))
@@ -50,7 +52,11 @@ export function ExplorerApp() {
   const step = useExplorer((s) => s.step)
   const compare = useExplorer((s) => s.compare)
   const [helpOpen, setHelpOpen] = useState(false)
-  const openHelp = useCallback(() => setHelpOpen(true), [])
+  const [helpLoaded, setHelpLoaded] = useState(false)
+  const openHelp = useCallback(() => {
+    setHelpLoaded(true)
+    setHelpOpen(true)
+  }, [])
   const closeHelp = useCallback(() => setHelpOpen(false), [])
   const selectStep = useCallback((n: number) => store.getState().goToStep(n), [store])
   useStepHotkeys(store, openHelp)
@@ -68,6 +74,9 @@ export function ExplorerApp() {
   useEffect(() => {
     findTargets.setState({ kernelDifferences, ...(primarySteps ? { steps: primarySteps } : {}) })
   }, [kernelDifferences, primarySteps])
+  // A traced program's steps read as the calls they came from (strace's words, hex addresses).
+  const shownScenario = snapshot.primary?.scenario ?? null
+  const callTexts = useSyncExternalStore(subscribeTraceOpen, () => (shownScenario ? traceCallsOf(shownScenario) : null))
   const filter = useFindTargets((s) => s.filter)
   const only = useFilteredSteps(filter, primarySteps ?? null)
 
@@ -117,6 +126,7 @@ export function ExplorerApp() {
                 current={step}
                 differing={comparing ? snapshot.differing : null}
                 only={only}
+                callTexts={callTexts}
                 onSelect={selectStep}
               />
             ) : (
@@ -159,7 +169,11 @@ export function ExplorerApp() {
         <EditorColumn />
       </div>
       <StepAnnouncer shown={primary} />
-      <KeyboardHelp open={helpOpen} onClose={closeHelp} />
+      {helpLoaded && (
+        <Suspense fallback={null}>
+          <KeyboardHelp open={helpOpen} onClose={closeHelp} />
+        </Suspense>
+      )}
     </div>
   )
 }

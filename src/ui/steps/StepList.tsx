@@ -4,6 +4,8 @@
  * step whose result differs between the two kernels is marked with what
  * differs (DifferenceMark: "≠ outcome", and data-differs="layout" | "outcome" |
  * "error" | "ksm"), and the second kernel's badges are shown under it.
+ * For a traced program each step reads as the call it came from, as strace
+ * prints it (`data-call`), with the engine's summary in its title.
  */
 import { memo, useEffect, useLayoutEffect, useRef } from 'react'
 import { useRowWindow } from '../vma-table/use-row-window'
@@ -23,6 +25,8 @@ interface StepListProps {
   differing: ReadonlyMap<number, DifferenceKind> | null
   /** Only these steps (ascending), when the list is filtered; null = every step. */
   only?: readonly number[] | null
+  /** For a traced program: the call each step came from, as strace prints it ([0] is step 1). */
+  callTexts?: readonly string[] | null
   onSelect(step: number): void
 }
 
@@ -38,6 +42,8 @@ interface StepItemProps {
   index: number
   result: StepSummary | null
   compareResult: StepSummary | null
+  /** The traced call this step came from, as strace prints it. */
+  call: string | null
   kernel: KernelId
   compareKernel: KernelId | null
   selected: boolean
@@ -51,6 +57,7 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
   // in its title) and one for each kernel's badges.
   const fixed = props.height !== undefined
   const summary = result ? result.summary : 'initial state'
+  const line = props.call ?? summary
   const badgeLine = `flex items-center gap-1 pb-0.5 ${fixed ? 'flex-nowrap overflow-hidden' : 'flex-wrap'}`
   return (
     <li
@@ -69,8 +76,12 @@ const StepItem = memo(function StepItem(props: StepItemProps) {
       >
         <span className="w-7 shrink-0 text-right font-mono text-[11px] leading-5 text-muted">{index}</span>
         <span className="min-w-0 flex-1">
-          <span className={`block font-mono text-[12px] leading-5 ${fixed ? 'truncate' : 'break-words'}`} title={fixed ? summary : undefined}>
-            {summary}
+          <span
+            className={`block font-mono text-[12px] leading-5 ${fixed ? 'truncate' : 'break-words'}`}
+            data-call={props.call !== null ? '' : undefined}
+            title={props.call !== null ? `${props.call}\n${summary}` : fixed ? summary : undefined}
+          >
+            {line}
             {result?.process === 'child' && <span className="ml-1 text-muted">(child)</span>}
           </span>
           {result && (
@@ -156,6 +167,7 @@ export const StepList = memo(function StepList(props: StepListProps) {
           index={index}
           result={result}
           compareResult={index > 0 ? (props.compareSteps?.[index - 1] ?? null) : null}
+          call={index > 0 ? (props.callTexts?.[index - 1] ?? null) : null}
           kernel={props.kernel}
           compareKernel={props.compareKernel}
           selected={index === props.current}

@@ -12,6 +12,7 @@ import { StepBadges } from '../steps/StepBadges'
 import { formatRange, ksmTimingSentence } from './ksm-explanation'
 import { functionLink } from '../../kernel-source/links'
 import { KernelChanges } from './KernelChanges'
+import { traceCallsOf } from '../trace/trace-presence'
 
 interface WhyPanelProps {
   shown: ShownStep
@@ -85,6 +86,8 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
     )
   }
   const scenarioStep = shown.run.scenario.steps[result.index - 1]
+  // A traced program's step is the call it came from, as strace prints it; the engine's words follow.
+  const call = traceCallsOf(shown.run.scenario)?.[result.index - 1] ?? null
   const sentence = scenarioStep
     ? ksmTimingSentence({ kernel, result, step: scenarioStep, previousVmas: shown.previousVmas, vmas: shown.vmas })
     : null
@@ -95,12 +98,13 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
         Why · {kernel}
       </h3>
       <p className="flex flex-wrap items-center gap-1.5">
-        <span className="font-mono text-[12.5px]">
-          {result.index}. {result.summary}
+        <span className="font-mono text-[12.5px] break-all" data-call={call !== null ? '' : undefined}>
+          {result.index}. {call ?? result.summary}
         </span>
         <StepBadges result={result} />
         {result.process === 'child' && <span className="text-[12px] text-muted">in the child process</span>}
       </p>
+      {call !== null && <p className="font-mono text-[12px] text-muted">{result.summary}</p>}
       {result.error && (
         <p className="text-[12.5px]">
           The call failed with <code className="font-mono font-semibold text-fail">{result.error}</code>.

@@ -4,9 +4,10 @@
  * find_mergeable_anon_vma() allows it. Read faults on private memory map the
  * zero page or the page cache and create nothing; shared mappings never get one.
  */
+import type { TouchStep } from '../../scenario/types'
 import { VM_ACCESS_FLAGS, VM_EXEC, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE } from '../flags'
 import { rangeText, type StepContext } from '../process'
-import type { Vma } from '../vma'
+import type { Vma } from '../mm-types'
 
 /** anon_vma_compatible(a, b): a directly below b, same file, flags equal but for access bits, linear pgoff. */
 function anonVmaCompatible(a: Vma, b: Vma): boolean {
@@ -108,4 +109,11 @@ export function populateRange(ctx: StepContext, start: number, end: number): voi
     }
     pos = next
   }
+}
+
+/** A touch step: the faults a read or write of [at, at + pages) takes. */
+export function doTouch(ctx: StepContext, step: TouchStep): void {
+  ctx.report.range = [step.at, step.at + step.pages]
+  touchRange(ctx, step.at, step.at + step.pages, step.write)
+  ctx.report.outcome = ctx.report.error ? 'failed' : 'unchanged'
 }

@@ -4,8 +4,8 @@
  * the harness's addresses / 0x1000. Each layout is drawn as in that file.
  */
 import { describe, expect, it } from 'vitest'
-import { VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, VM_EXEC, flagFromName, flagNames } from './flags'
-import { Harness, RW } from './testing/harness'
+import { VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, VM_EXEC, flagFromName, flagNames } from '../flags'
+import { Harness, RW } from '../testing/harness'
 
 /**
  * 6.12's tools/testing/vma/vma.c (the "mm: remove vma_merge()" series) has these tests but

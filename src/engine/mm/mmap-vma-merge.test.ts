@@ -1,5 +1,5 @@
 /**
- * The old vma_merge() (./vma-merge.ts) case by case, as mm/mmap.c of 6.1 and 6.6 draws
+ * The old vma_merge() (./mmap-vma-merge.ts) case by case, as mm/mmap.c of 6.1 and 6.6 draws
  * them, and the releases' differences in vm_ops->close. 6.1 and 6.6 have no userland
  * harness (tools/testing/vma came in 6.11), so these are written from the function's own
  * comment; the corpus checks the same code against a real 6.1 kernel
@@ -8,10 +8,10 @@
  *     P = prev, C = curr, N = next, * = the range; one character per page from page 0
  */
 import { describe, expect, it } from 'vitest'
-import { VM_EXEC, VM_PFNMAP } from './flags'
-import { PROFILES } from './profiles'
-import { Harness, RW } from './testing/harness'
-import { KERNEL_IDS } from './api'
+import { VM_EXEC, VM_PFNMAP } from '../flags'
+import { PROFILES } from '../profiles'
+import { Harness, RW } from '../testing/harness'
+import { KERNEL_IDS } from '../api'
 
 const OLD = KERNEL_IDS.filter((k) => PROFILES[k].mergeCode === 'vma_merge')
 

@@ -14,17 +14,17 @@ import {
   VM_MAYWRITE, VM_MERGEABLE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmIncompatibleReason, ksmShouldAdd } from '../ksm'
-import { mergeExistingRange, mergeNewRange, type MergeState } from '../merge'
-import { mmapRegionExpand, vmaMerge } from '../vma-merge'
+import { ksmIncompatibleReason, ksmShouldAdd } from './ksm'
+import { mergeExistingRange, mergeNewRange, type MergeState } from './vma'
+import { mmapRegionExpand, vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { KernelProfile } from '../profiles'
 import type { Page } from '../units'
-import type { FileObject, Label, Vma } from '../vma'
-import { populateRange } from './fault'
-import { getUnmappedArea } from './unmapped-area'
+import type { FileObject, Label, Vma } from '../mm-types'
+import { populateRange } from './memory'
+import { getUnmappedArea } from './mmap-unmapped-area'
 import { SPECIAL_DISPLAY, specialHookFlags, specialHookRefusal, specialNoexec } from '../special-files'
-import { unmapRange } from './unmap'
+import { unmapRange } from './vma-munmap'
 
 type Hook = 'mmap' | 'mmap_prepare' | 'none'
 

@@ -2,7 +2,8 @@
  * Unmapping a range: munmap(), and the parts of mmap(MAP_FIXED), mremap() and
  * brk() that unmap (do_vmi_munmap → vms_gather_munmap_vmas). Never merges.
  */
-import { maySplit, splitAllowed, splitVma } from '../merge'
+import type { MunmapStep } from '../../scenario/types'
+import { maySplit, splitAllowed, splitVma } from './vma'
 import { rangeText, type StepContext } from '../process'
 
 /** Unmap [start, end). Returns an errno or null. */
@@ -34,4 +35,21 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
   // vms_complete_munmap_vmas() → remove_vma() → vm_area_free(), for each (the loop only when explaining).
   if (ctx.explain) for (const v of hit) ctx.note('remove_vma', 'vma-freed', () => `${rangeText(v)} is unmapped and freed (vms_complete_munmap_vmas → remove_vma)`, 'middle', v)
   return null
+}
+
+/** munmap(): do_vmi_munmap() on [at, at + pages). */
+export function doMunmap(ctx: StepContext, step: MunmapStep): void {
+  const { at, pages } = step
+  ctx.report.range = [at, at + pages]
+  if (pages === 0) {
+    ctx.fail('EINVAL', 'do_vmi_munmap', 'munmap of length 0 is invalid')
+    return
+  }
+  const err = unmapRange(ctx, at, at + pages)
+  if (err) {
+    ctx.report.error = err
+    return
+  }
+  ctx.report.outcome = ctx.store.removedAny() ? 'unmapped' : 'unchanged'
+  ctx.note('do_vmi_munmap', 'never-merges', 'munmap never merges the VMAs left on either side')
 }

@@ -24,7 +24,7 @@
 import { PMD_PAGES } from '../machine'
 import type { StepContext } from '../process'
 import type { Page } from '../units'
-import type { FileObject } from '../vma'
+import type { FileObject } from '../mm-types'
 
 export interface AreaRequest {
   pages: number

@@ -15,10 +15,10 @@
  *     0123456789
  *     PPP***NNN      P = prev, * = the range, N = next
  */
-import { VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from './flags'
-import { rangeText, type StepContext } from './process'
-import type { Page } from './units'
-import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from './vma'
+import { VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
+import { rangeText, type StepContext } from '../process'
+import type { Page } from '../units'
+import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from '../mm-types'
 
 /** struct vma_merge_struct, reduced. */
 export interface MergeState {
@@ -62,7 +62,7 @@ const fileText = (f: FileObject | null): string => (f ? `file ${f.display}` : 'n
 /**
  * is_mergeable_vma()'s flag and file tests, the same in every release from 6.1 to 6.18:
  * `(vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY` and `vma->vm_file != file`. The old
- * vma_merge() (./vma-merge.ts) shares it.
+ * vma_merge() (./mmap-vma-merge.ts) shares it.
  */
 export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, file: FileObject | null, side: 'prev' | 'next', rangeName: string): boolean {
   if ((tgt.flags ^ flags) & ~VM_SOFTDIRTY) {

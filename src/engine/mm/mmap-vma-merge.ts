@@ -5,7 +5,7 @@
  * GrapheneOS/kernel_common-6.1 (6.1.131) and GrapheneOS/kernel_common-6.6
  * (6.6.129), mm/mmap.c. The profile's `mergeCode: 'vma_merge'` selects it;
  * 6.12 replaced it with vma_merge_new_range()/vma_merge_existing_range()
- * (./merge.ts, the series "mm: remove vma_merge()").
+ * (./vma.ts, the series "mm: remove vma_merge()").
  *
  *   vmaMerge            ~ vma_merge()              mprotect, madvise, mremap (expand, copy_vma), the .mmap retry
  *   mmapRegionExpand    ~ __mmap_region()'s "Attempt to expand an old mapping" + vma_expand()
@@ -27,14 +27,14 @@
  *                    PPPPPPPPNNNN 2 or  PPPPPPPPNNNN 7 or
  *                    PPPPNNNNNNNN 3     PPPPNNNNNNNN 8
  *
- * Shared with ./merge.ts, because the kernel's text is the same: the flag and
+ * Shared with ./vma.ts, because the kernel's text is the same: the flag and
  * file tests of is_mergeable_vma(), and which anon_vma the survivor keeps.
  */
-import { VM_SPECIAL, flagNames, type VmFlags } from './flags'
-import { flagsAndFileMatch, inheritAnon, splitOffWithFlags, type MergeKind } from './merge'
-import { rangeText, type StepContext } from './process'
-import type { Page } from './units'
-import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from './vma'
+import { VM_SPECIAL, flagNames, type VmFlags } from '../flags'
+import { flagsAndFileMatch, inheritAnon, splitOffWithFlags, type MergeKind } from './vma'
+import { rangeText, type StepContext } from '../process'
+import type { Page } from '../units'
+import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from '../mm-types'
 
 /** The arguments vma_merge() takes (policy, uffd ctx and anon name are always the defaults here). */
 export interface VmaMergeArgs {

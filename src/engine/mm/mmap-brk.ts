@@ -6,13 +6,13 @@
  */
 import type { BrkStep } from '../../scenario/types'
 import { VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_MERGEABLE, VM_READ, VM_WRITE, flagMnemonics } from '../flags'
-import { ksmShouldAdd } from '../ksm'
-import { mergeNewRange } from '../merge'
-import { brkCanExpand } from '../vma-merge'
+import { ksmShouldAdd } from './ksm'
+import { mergeNewRange } from './vma'
+import { brkCanExpand } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
-import { joinLabels } from '../vma'
-import { unmapRange } from './unmap'
+import { joinLabels } from '../mm-types'
+import { unmapRange } from './vma-munmap'
 
 /** VM_DATA_DEFAULT_FLAGS on x86-64 (no READ_IMPLIES_EXEC). */
 const VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC

@@ -8,14 +8,14 @@
  */
 import type { MremapStep } from '../../scenario/types'
 import { VM_DONTEXPAND, VM_LOCKED, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from '../flags'
-import { populateRange } from './fault'
-import { maySplit, mergeNewRange, type MergeKind, type MergeState } from '../merge'
-import { vmaMerge } from '../vma-merge'
+import { populateRange } from './memory'
+import { maySplit, mergeNewRange, type MergeKind, type MergeState } from './vma'
+import { vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
-import { clipLabels, shiftLabels, type Label, type Vma } from '../vma'
-import { unmapRange } from './unmap'
-import { getUnmappedArea } from './unmapped-area'
+import { clipLabels, shiftLabels, type Label, type Vma } from '../mm-types'
+import { unmapRange } from './vma-munmap'
+import { getUnmappedArea } from './mmap-unmapped-area'
 
 /** Labels for a range that grew to `newEnd`: the last name continues. */
 function extendLabels(labels: readonly Label[], newEnd: number): Label[] {
