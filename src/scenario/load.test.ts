@@ -23,7 +23,8 @@ function expectError(result: LoadResult, path: string, message?: string | RegExp
   expect(result.error.path).toBe(path)
   if (typeof message === 'string') expect(result.error.message).toBe(message)
   else if (message) expect(result.error.message).toMatch(message)
-  expect(result.text).toBe(`${path}: ${result.error.message}`)
+  // A whole-document error (no path) is its message alone.
+  expect(result.text).toBe(path === '' ? result.error.message : `${path}: ${result.error.message}`)
 }
 
 function expectLoaded(result: LoadResult): Scenario {
@@ -456,7 +457,7 @@ describe('loadScenario: properties', () => {
       const result = loadScenario(input)
       if (!result.ok) {
         expect(result.error.message.length).toBeGreaterThan(0)
-        expect(result.text).toBe(`${result.error.path}: ${result.error.message}`)
+        expect(result.text).toBe(result.error.path === '' ? result.error.message : `${result.error.path}: ${result.error.message}`)
       }
     }
     fc.assert(fc.property(fc.anything(), check))
