@@ -82,7 +82,7 @@ describe('simulate CLI', () => {
   it('reports a JSON syntax error with its line and column', () => {
     const run = runCli([writeScenario('broken.json', '{\n  "steps": [,]\n}')])
     expect(run.status).toBe(2)
-    expect(run.stderr).toMatch(/^: invalid JSON at line 2, column 13/)
+    expect(run.stderr).toMatch(/^invalid JSON at line 2, column 13/)
   })
 
   it('rejects an unknown kernel, listing the known ones, with exit status 2', () => {

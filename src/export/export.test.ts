@@ -5,7 +5,7 @@ import { scenarioArbitrary } from '../share/scenario-arbitrary'
 import { openScenarioBytes } from './open-exported-file'
 import type { ExplanationLine } from './compose-svg'
 import { buildSlidesPdf, pdfPageCount, winAnsi, type Slide, type SlideVma } from './pdf-slides'
-import { SCENARIO_KEYWORD, crc32, readPngChunks, readPngText, withPngText } from './png-text'
+import { PNG_SIGNATURE, SCENARIO_KEYWORD, chunkBytes, crc32, readPngChunks, readPngText, withPngText } from './png-text'
 import { embedScenarioInSvg, extractScenarioFromSvg, inlineThemeTokens } from './svg-scenario'
 import { solidPng } from './test-png'
 
@@ -82,6 +82,62 @@ describe('opening exported files', () => {
     expect(openScenarioBytes(encode(SVG))).toMatchObject({ ok: false, kind: 'svg', text: expect.stringContaining('holds no vmascope scenario') })
     const bad = embedScenarioInSvg(SVG, '{"format":"vma-scenario/1","steps":[{"op":"nope"}]}')
     expect(openScenarioBytes(encode(bad))).toMatchObject({ ok: false, kind: 'svg', error: { path: 'steps[0].op' } })
+  })
+
+  it('names what a file that is neither a scenario nor an exported picture is', () => {
+    let seed = 3
+    const random = new Uint8Array(1_000_000).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24)
+    const opened = openScenarioBytes(random)
+    expect(opened).toMatchObject({ ok: false, error: { path: '' } })
+    expect(opened.ok ? '' : opened.text).toMatch(/^this is not text: byte [\d,]+ \(0x[0-9a-f]{2}\) is not UTF-8\. vmascope opens a scenario/)
+    const html = openScenarioBytes(encode('<!DOCTYPE html>\n<html><body>hello</body></html>'))
+    expect(html.ok ? '' : html.text).toMatch(/^this is XML or HTML, not an SVG/)
+    expect(html.ok ? '' : html.text).not.toMatch(/JSON …|found "<"/)
+  })
+
+  it('opens an exported SVG whatever comes before its <svg>: a DOCTYPE with an internal subset, a long comment', () => {
+    const json = JSON.stringify({ format: 'vma-scenario/1', title: 'inside', steps: [] })
+    const svg = embedScenarioInSvg(SVG, json)
+    const prologs = [
+      '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [\n  <!ENTITY ns_svg "http://www.w3.org/2000/svg">\n  <!ATTLIST svg x CDATA "a>b">\n]>\n',
+      `<!-- ${'a long comment > with brackets < '.repeat(2000)} -->\n`,
+      '\ufeff<?xml version="1.0" encoding="UTF-8"?><!-- one --><!-- two --><!DOCTYPE svg>',
+    ]
+    for (const prolog of prologs) {
+      const opened = openScenarioBytes(encode(prolog + svg))
+      expect(opened, prolog.slice(0, 40)).toMatchObject({ ok: true, kind: 'svg', scenario: { title: 'inside' } })
+    }
+  })
+
+  it('says what is wrong with a PNG text chunk whose keyword is 3 MB long (no stack overflow)', () => {
+    const keyword = new Uint8Array(3 * 1024 * 1024 + 1).fill(0x61)
+    keyword[keyword.length - 1] = 0 // the keyword ends, 3 MiB in
+    const withChunk = (png: Uint8Array, chunk: Uint8Array) => {
+      const chunks = readPngChunks(png)
+      if (!chunks.ok) throw new Error(chunks.message)
+      const iend = chunks.chunks.find((c) => c.type === 'IEND')!.offset
+      const out = new Uint8Array(png.length + chunk.length)
+      out.set(png.subarray(0, iend))
+      out.set(chunk, iend)
+      out.set(png.subarray(iend), iend + chunk.length)
+      return out
+    }
+    // The new chunk goes where IEND was: after the 8-byte signature and the picture's chunks.
+    const iendAt = (png: Uint8Array) => (readPngChunks(png) as { chunks: { type: string; offset: number }[] }).chunks.find((c) => c.type === 'IEND')!.offset
+    const at = iendAt(solidPng(1, 1))
+    const long = withChunk(solidPng(1, 1), chunkBytes('tEXt', new Uint8Array([...keyword, 0x7b, 0x7d])))
+    expect(readPngText(long, SCENARIO_KEYWORD)).toEqual({
+      ok: false,
+      message: `the PNG's tEXt chunk at byte ${at} has a keyword of 3,145,728 bytes; PNG allows 1 to 79, so the file is damaged or was not written by vmascope`,
+    })
+    expect(openScenarioBytes(long)).toMatchObject({ ok: false, kind: 'png', text: expect.stringContaining('keyword of 3,145,728 bytes') })
+    // A keyword never ended, and an empty one, are named too.
+    const unended = withChunk(solidPng(1, 1), chunkBytes('iTXt', new Uint8Array(200).fill(0x62)))
+    expect(readPngText(unended, SCENARIO_KEYWORD)).toMatchObject({ ok: false, message: expect.stringContaining('a keyword of 200 bytes (never ended by a zero byte)') })
+    // Beside a good scenario chunk, a bad one does not matter.
+    const both = withPngText(long, SCENARIO_KEYWORD, '{"a":1}')
+    expect(readPngText(both, SCENARIO_KEYWORD)).toEqual({ ok: true, text: '{"a":1}' })
+    expect(PNG_SIGNATURE.every((b, i) => both[i] === b)).toBe(true)
   })
 
   it('never throws on random bytes', () => {

@@ -20,9 +20,62 @@ function failure(kind: FileKind | 'unknown', message: string): OpenFileResult {
   return { ok: false, kind, text: message, error: { path: '', message } }
 }
 
-function looksLikeSvg(text: string): boolean {
-  const head = text.slice(0, 4096).trimStart()
-  return /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg\b/i.test(head)
+/**
+ * What markup `text` is: 'svg' when its first element is <svg> (after any XML
+ * declaration, processing instructions, comments of any length and a DOCTYPE,
+ * with or without an internal subset), 'markup' for other text that starts
+ * with "<" (XML, HTML), else null. One pass over the prolog, no regular
+ * expression that could backtrack on a long one.
+ */
+export function markupKind(text: string): 'svg' | 'markup' | null {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  const skipSpace = () => {
+    while (pos < text.length && /\s/.test(text[pos]!)) pos++
+  }
+  skipSpace()
+  if (text[pos] !== '<') return null
+  for (;;) {
+    skipSpace()
+    if (text.startsWith('<?', pos)) {
+      const end = text.indexOf('?>', pos + 2)
+      if (end < 0) return 'markup'
+      pos = end + 2
+    } else if (text.startsWith('<!--', pos)) {
+      const end = text.indexOf('-->', pos + 4)
+      if (end < 0) return 'markup'
+      pos = end + 3
+    } else if (text.slice(pos, pos + 9).toUpperCase() === '<!DOCTYPE') {
+      // Up to the ">" that ends it: not one inside quotes or inside the [ internal subset ].
+      let quote: string | null = null
+      let subset = false
+      for (pos += 9; pos < text.length; pos++) {
+        const c = text[pos]!
+        if (quote) {
+          if (c === quote) quote = null
+        } else if (c === '"' || c === "'") quote = c
+        else if (c === '[') subset = true
+        else if (c === ']') subset = false
+        else if (c === '>' && !subset) break
+      }
+      if (pos >= text.length) return 'markup'
+      pos++
+    } else {
+      return /^<svg[\s>/]/i.test(text.slice(pos, pos + 5)) ? 'svg' : 'markup'
+    }
+  }
+}
+
+/** Where `bytes` stop being UTF-8, in words (the first byte that cannot start or continue a character). */
+function notUtf8(bytes: Uint8Array): string {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0
+    let ok = length > 0 && i + length <= bytes.length
+    for (let k = 1; ok && k < length; k++) ok = (bytes[i + k]! & 0xc0) === 0x80
+    if (!ok) return `byte ${i.toLocaleString('en-US')} (0x${b.toString(16).padStart(2, '0')}) is not UTF-8`
+    i += length
+  }
+  return 'it is not UTF-8'
 }
 
 export function openScenarioBytes(bytes: Uint8Array): OpenFileResult {
@@ -35,11 +88,20 @@ export function openScenarioBytes(bytes: Uint8Array): OpenFileResult {
     if (found.text === null) return failure('png', 'this PNG holds no vmascope scenario (it was not exported by vmascope, or a program removed its text chunks)')
     return { ...loadScenario(found.text), kind: 'png' }
   }
-  const text = new TextDecoder('utf-8').decode(bytes)
-  if (looksLikeSvg(text)) {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return failure('unknown', `this is not text: ${notUtf8(bytes)}. vmascope opens a scenario (JSON text), or an SVG or PNG that vmascope exported`)
+  }
+  const markup = markupKind(text)
+  if (markup === 'svg') {
     const json = extractScenarioFromSvg(text)
     if (json === null) return failure('svg', 'this SVG holds no vmascope scenario (it was not exported by vmascope, or an editor removed its <metadata>)')
     return { ...loadScenario(json), kind: 'svg' }
+  }
+  if (markup === 'markup') {
+    return failure('unknown', 'this is XML or HTML, not an SVG (its first element is not <svg>) nor a scenario (JSON text); vmascope opens a scenario, or an SVG or PNG that vmascope exported')
   }
   return { ...loadScenario(text), kind: 'json' }
 }

@@ -108,18 +108,32 @@ export function withPngText(png: Uint8Array, keyword: string, text: string): Uin
   return out
 }
 
-function textChunkKeyword(data: Uint8Array): string {
-  const zero = data.indexOf(0)
-  return String.fromCharCode(...data.subarray(0, zero < 0 ? Math.min(data.length, 79) : zero))
+/** PNG keywords are 1 to 79 Latin-1 bytes, ended by a zero byte. */
+const MAX_KEYWORD_BYTES = 79
+
+/** A text chunk's keyword, or null when the chunk has none PNG allows (no zero byte within 80 bytes, or an empty one). */
+function textChunkKeyword(data: Uint8Array): string | null {
+  const zero = data.subarray(0, MAX_KEYWORD_BYTES + 1).indexOf(0)
+  if (zero < 1) return null
+  return String.fromCharCode(...data.subarray(0, zero))
+}
+
+function keywordProblem(chunk: Chunk): string {
+  const zero = chunk.data.indexOf(0)
+  const length = zero < 0 ? chunk.data.length : zero
+  return `the PNG's ${chunk.type} chunk at byte ${chunk.offset.toLocaleString('en-US')} has a keyword of ${length.toLocaleString('en-US')} bytes${zero < 0 ? ' (never ended by a zero byte)' : ''}; PNG allows 1 to ${MAX_KEYWORD_BYTES}, so the file is damaged or was not written by vmascope`
 }
 
 /** The text of the tEXt or uncompressed iTXt chunk named `keyword` (CRC checked), or null. */
 export function readPngText(png: Uint8Array, keyword: string): { ok: true; text: string | null } | { ok: false; message: string } {
   const parsed = readPngChunks(png)
   if (!parsed.ok) return parsed
+  let badKeyword: Chunk | null = null
   for (const chunk of parsed.chunks) {
     if (chunk.type !== 'iTXt' && chunk.type !== 'tEXt') continue
-    if (textChunkKeyword(chunk.data) !== keyword) continue
+    const found = textChunkKeyword(chunk.data)
+    if (found === null) badKeyword ??= chunk
+    if (found !== keyword) continue
     if (!chunk.crcOk) return { ok: false, message: `the PNG's "${keyword}" chunk is damaged (its CRC does not match)` }
     const afterKeyword = chunk.data.indexOf(0) + 1
     if (chunk.type === 'tEXt') return { ok: true, text: new TextDecoder('latin1').decode(chunk.data.subarray(afterKeyword)) }
@@ -129,5 +143,7 @@ export function readPngText(png: Uint8Array, keyword: string): { ok: true; text:
     if (translated < 0) return { ok: false, message: `the PNG's "${keyword}" chunk is malformed` }
     return { ok: true, text: new TextDecoder('utf-8', { fatal: false }).decode(chunk.data.subarray(translated + 1)) }
   }
+  // No scenario chunk: a text chunk whose keyword PNG does not allow is the likelier story.
+  if (badKeyword) return { ok: false, message: keywordProblem(badKeyword) }
   return { ok: true, text: null }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadScenario } from '../scenario/load'
 import { simulate } from '../engine/simulate'
 import { parseSmaps } from './smaps'
-import { classifyMapping, importSmapsText } from './to-scenario'
+import { classifyMapping, importSmapsText, importedScenarioJson } from './to-scenario'
 
 const SAMPLE = [
   '55d4c2a00000-55d4c2a02000 r--p 00000000 fe:00 260131                     /usr/bin/cat',
@@ -115,5 +115,27 @@ describe('a real process on this machine', () => {
     expect(vmas.map((v) => v.mnemonics)).toEqual(expectedMnemonics)
     expect(vmas.some((v) => v.backing === 'file' && v.file === '/usr/bin/sleep')).toBe(true)
     expect(vmas.find((v) => v.names.includes('[stack]'))).toBeDefined()
+  })
+})
+
+describe('importedScenarioJson', () => {
+  it('a 1,000,000-line maps file is refused for its mappings, in the file\'s terms, not as JSON text over 64 MiB', () => {
+    const lines: string[] = []
+    for (let i = 0; i < 1_000_000; i++) {
+      const start = 0x10000000 + i * 2 * 4096
+      lines.push(`${start.toString(16)}-${(start + 4096).toString(16)} rw-p 00000000 00:00 0 `)
+    }
+    const imported = importSmapsText(lines.join('\n'), 'big.maps')
+    expect(imported.document.initial.vmas).toHaveLength(1_000_000)
+    const json = importedScenarioJson(imported, 'big.maps')
+    expect(json.ok).toBe(false)
+    const message = json.ok ? '' : json.message
+    expect(message).toMatch(/^big\.maps: 1,000,000 mappings make a scenario of \d+ MiB of JSON, more than the 64 MiB a scenario may be; import a process with fewer mappings/)
+    expect(message).not.toMatch(/JSON text/)
+  })
+
+  it('a process that fits is its document as JSON', () => {
+    const imported = importSmapsText(SAMPLE, 'cat.smaps')
+    expect(importedScenarioJson(imported, 'cat.smaps')).toEqual({ ok: true, json: JSON.stringify(imported.document) })
   })
 })

@@ -8,6 +8,7 @@
  * shows the same ranges as the file. The huge holes between the program, the
  * libraries and the stack are what the explorer's compressed axis is for.
  */
+import { MAX_JSON_BYTES, utf8ByteLength } from '../scenario/json-text'
 import { SCENARIO_FORMAT, type InitialBacking, type InitialVma } from '../scenario/types'
 import { parseSmaps, type ParsedSmaps, type SmapsMapping, type SmapsProblem } from './smaps'
 
@@ -102,5 +103,23 @@ export function importSmapsText(text: string, fileName = 'smaps'): ImportedProce
     format: parsed.format,
     problems,
     skipped: parsed.skipped,
+  }
+}
+
+const MIB = 1024 * 1024
+
+/**
+ * The imported document as scenario JSON, or why it cannot be one: a process
+ * with so many mappings that its scenario would pass the 64 MiB any scenario
+ * may be (the limit of src/scenario/json-text.ts), said in the file's terms.
+ */
+export function importedScenarioJson(imported: ImportedProcess, fileName: string): { ok: true; json: string } | { ok: false; message: string } {
+  const json = JSON.stringify(imported.document)
+  const bytes = utf8ByteLength(json, MAX_JSON_BYTES + 1)
+  if (bytes <= MAX_JSON_BYTES) return { ok: true, json }
+  const mappings = imported.document.initial.vmas.length.toLocaleString('en-US')
+  return {
+    ok: false,
+    message: `${fileName}: ${mappings} mappings make a scenario of ${(json.length / MIB).toFixed(0)} MiB of JSON, more than the ${MAX_JSON_BYTES / MIB} MiB a scenario may be; import a process with fewer mappings (vm.max_map_count is 65,530 by default), or a part of the file`,
   }
 }

@@ -29,5 +29,7 @@ describe('built-in scenario gallery', () => {
     const loaded = loadGalleryScenario('nope')
     expect(loaded.ok).toBe(false)
     if (!loaded.ok) expect(loaded.error.message).toContain('known: seed, ksm_merge')
+    // A whole-document error: the text is the message, with no bare ": " before it.
+    if (!loaded.ok) expect(loaded.text).toMatch(/^no built-in scenario "nope" \(known: /)
   })
 })

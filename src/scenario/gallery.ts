@@ -62,7 +62,7 @@ export function loadGalleryScenario(id: string): LoadResult {
   if (!entry) {
     const known = [...GALLERY, ...STRESS_SCENARIOS].map((e) => e.id).join(', ')
     const message = `no built-in scenario "${id}" (known: ${known})`
-    return { ok: false, error: { path: '', message }, text: `: ${message}` }
+    return { ok: false, error: { path: '', message }, text: message }
   }
   // Stored in normal form (see the header): the document is the loaded scenario.
   return { ok: true, scenario: entry.document as Scenario, warnings: [] }

@@ -22,6 +22,13 @@ export function parseJsonText(input: string): JsonTextResult {
   }
   const depth = maxBracketDepth(text, MAX_NESTING + 1)
   if (depth > MAX_NESTING) {
+    // Brackets counted outside strings say nothing of text that is not JSON at all (random bytes):
+    // the scanner tells whether the text goes wrong before it is that deep.
+    const found = findJsonSyntaxError(text, MAX_NESTING)
+    if (found && !found.tooDeep) {
+      const { line, column } = lineAndColumn(text, found.offset)
+      return { ok: false, message: `invalid JSON at line ${line}, column ${column}: ${found.reason}` }
+    }
     return { ok: false, message: `the JSON text nests more than ${MAX_NESTING} levels deep; a scenario needs 5` }
   }
   try {
@@ -37,7 +44,7 @@ export function parseJsonText(input: string): JsonTextResult {
 }
 
 /** UTF-8 length of `text`, counting no further than `stopAt`. */
-function utf8ByteLength(text: string, stopAt: number): number {
+export function utf8ByteLength(text: string, stopAt: number): number {
   if (text.length * 3 < stopAt) return text.length // cannot reach the limit
   let bytes = 0
   for (let i = 0; i < text.length && bytes < stopAt; i++) {
@@ -89,6 +96,8 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 interface SyntaxProblem {
   offset: number
   reason: string
+  /** Set when the text is valid so far but nests deeper than the scanner's `maxDepth`. */
+  tooDeep?: true
 }
 
 /** What scanning one piece of text left behind: a finished value, an opened container or key that needs a value, or a problem. */
@@ -97,8 +106,10 @@ type ScanOutcome = 'value-complete' | 'value-follows' | SyntaxProblem
 /**
  * The first JSON syntax error in `text`, or null if there is none. An
  * iterative scanner (no recursion, so deep nesting cannot overflow the stack).
+ * With `maxDepth`, a container opened deeper than that ends the scan (a
+ * problem marked `tooDeep`).
  */
-export function findJsonSyntaxError(text: string): SyntaxProblem | null {
+export function findJsonSyntaxError(text: string, maxDepth = Infinity): SyntaxProblem | null {
   const containers: Array<'object' | 'array'> = []
   let pos = 0
   const skipSpace = () => {
@@ -169,6 +180,7 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | null {
         return 'value-complete'
       }
       containers.push(c === '{' ? 'object' : 'array')
+      if (containers.length > maxDepth) return { offset: pos, reason: `nests more than ${maxDepth} levels deep`, tooDeep: true }
       return c === '{' ? scanKey() : 'value-follows'
     }
     if (c === '"') return scanString()

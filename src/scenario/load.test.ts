@@ -23,7 +23,8 @@ function expectError(result: LoadResult, path: string, message?: string | RegExp
   expect(result.error.path).toBe(path)
   if (typeof message === 'string') expect(result.error.message).toBe(message)
   else if (message) expect(result.error.message).toMatch(message)
-  expect(result.text).toBe(`${path}: ${result.error.message}`)
+  // A whole-document error (no path) is its message alone.
+  expect(result.text).toBe(path === '' ? result.error.message : `${path}: ${result.error.message}`)
 }
 
 function expectLoaded(result: LoadResult): Scenario {
@@ -181,6 +182,30 @@ describe('loadScenario: absurd sizes fail fast with a clear message', () => {
   it('refuses deeply nested JSON text instead of overflowing the stack', () => {
     expectError(loadScenario('['.repeat(1_000_000)), '', /nests more than 64 levels/)
     expectError(loadScenario(`{"format":"vma-scenario/1","steps":[],"x":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}`), '', /nests more/)
+  })
+
+  it('says what is wrong with text that is not JSON at all, not that it nests deep (1 MB of random bytes)', () => {
+    let seed = 17
+    const bytes = new Uint8Array(1_000_000).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24)
+    const text = new TextDecoder('utf-8').decode(bytes)
+    // Random bytes hold far more than 64 unclosed [ and { outside any string: the old check said "nests".
+    const loaded = loadScenario(text)
+    expect(loaded.ok).toBe(false)
+    expect(loaded.ok ? '' : loaded.text).toMatch(/^invalid JSON at line \d+, column \d+: /)
+    expect(loaded.ok ? '' : loaded.text).not.toMatch(/nests/)
+    // Valid JSON that does go too deep is still told so, and a syntax error past the 64th level is the nesting.
+    expectError(loadScenario(`${'['.repeat(100)}${']'.repeat(100)}`), '', /nests more than 64 levels/)
+    expectError(loadScenario(`${'['.repeat(100)}tru`), '', /nests more than 64 levels/)
+    expectError(loadScenario(`${'['.repeat(10)}tru${'['.repeat(100)}`), '', /^invalid JSON at line 1, column 11: expected a value/)
+  })
+
+  it('a whole-document error is the message alone, with no path and no bare ": " before it', () => {
+    const loaded = loadScenario('{"format": ')
+    expect(loaded.ok).toBe(false)
+    if (loaded.ok) return
+    expect(loaded.error.path).toBe('')
+    expect(loaded.text).toBe(loaded.error.message)
+    expect(loaded.text).toMatch(/^invalid JSON at line 1/)
   })
 
   it('survives deep and cyclic values passed in directly (unknown parts are never walked)', () => {
@@ -448,7 +473,7 @@ describe('loadScenario: properties', () => {
       const result = loadScenario(input)
       if (!result.ok) {
         expect(result.error.message.length).toBeGreaterThan(0)
-        expect(result.text).toBe(`${result.error.path}: ${result.error.message}`)
+        expect(result.text).toBe(result.error.path === '' ? result.error.message : `${result.error.path}: ${result.error.message}`)
       }
     }
     fc.assert(fc.property(fc.anything(), check))

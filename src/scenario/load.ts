@@ -74,7 +74,7 @@ function loadUnchecked(input: unknown): LoadResult {
 }
 
 function failure(path: string, message: string): LoadResult {
-  return { ok: false, error: { path, message }, text: `${path}: ${message}` }
+  return { ok: false, error: { path, message }, text: path === '' ? message : `${path}: ${message}` }
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
 import { encodeSteps, encodeVmas, plainStep, stepTransferables, vmaTransferables } from './columns'
 import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, ScenarioInput, StepSummary, StepVmasAnswer } from './engine-protocol'
+import { nextTurn } from './next-turn'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing (two sides, and one in flight each). */
 const MAX_KEPT_RUNS = 4
@@ -38,18 +39,6 @@ export const KEPT_BYTE_BUDGET = 1_200_000_000
 
 const estimateBytes = (steps: number, records: number) => steps * BYTES_PER_STEP + records * BYTES_PER_RECORD
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`
-
-/** Gives the event loop a turn (a message, not a timer: nested timers are clamped to 4 ms). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel()
-    channel.port1.onmessage = () => {
-      channel.port1.close()
-      resolve()
-    }
-    channel.port2.postMessage(null)
-  })
-}
 
 function runEnd(name: RunEnd, message: string): Error {
   const error = new Error(message)
@@ -103,6 +92,8 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
   const runByteBudget = options.runByteBudget ?? RUN_BYTE_BUDGET
   const runs = new Map<number, KeptRun>()
   const cancelled = new Set<number>()
+  /** Tickets of the runs asked for and not ended yet (a cancel that comes after its run ended is dropped). */
+  const live = new Set<number>()
   let nextRunId = 1
   /** Runs take turns: one simulates at a time (a superseded one is cancelled by its client first). */
   let queue: Promise<unknown> = Promise.resolve()
@@ -126,6 +117,9 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
   }
 
   async function simulateInSlices(input: ScenarioInput, kernel: KernelId, ticket: number, onProgress?: (progress: RunProgress) => void): Promise<RunColumns> {
+    const cancelledRun = () => runEnd('cancelled', `the run of kernel ${kernel} was cancelled`)
+    // Cancelled while it waited for its turn: nothing is built.
+    if (cancelled.has(ticket)) throw cancelledRun()
     const started = performance.now()
     let scenario: Scenario
     if ('stress' in input) {
@@ -149,7 +143,7 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
     }
     try {
       while (simulation.done < simulation.total) {
-        if (cancelled.has(ticket)) throw runEnd('cancelled', `the run of kernel ${kernel} was cancelled`)
+        if (cancelled.has(ticket)) throw cancelledRun()
         const sliceEnd = performance.now() + SLICE_MS
         do {
           try {
@@ -177,7 +171,6 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
       runs.delete(runId)
       throw error
     } finally {
-      cancelled.delete(ticket)
       // The callback is a comlink proxy: releasing it closes its port.
       ;(onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.()
     }
@@ -189,13 +182,19 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
 
   return {
     run(input, kernel, ticket, onProgress) {
-      const turn = queue.then(() => simulateInSlices(input, kernel, ticket, onProgress))
+      live.add(ticket)
+      const turn = queue
+        .then(() => simulateInSlices(input, kernel, ticket, onProgress))
+        .finally(() => {
+          live.delete(ticket)
+          cancelled.delete(ticket)
+        })
       queue = turn.catch(() => undefined)
       return turn
     },
 
     cancel(ticket) {
-      cancelled.add(ticket)
+      if (live.has(ticket)) cancelled.add(ticket)
     },
 
     stepVmas(runId, steps, checksOf): StepVmasAnswer {

@@ -22,19 +22,14 @@ import type { Scenario } from '../scenario/types'
 import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
 import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
+import { nextTurn } from './next-turn'
 
 /** Decoding gives the event loop a turn after this many objects (no long task on the main thread). */
 const DECODE_CHUNK = 3000
 
-/** Runs a chunked decoder, yielding to the event loop between chunks (a message, not a clamped timer). */
+/** Runs a chunked decoder, giving the event loop a turn between chunks. */
 async function drain(chunks: Generator<void>): Promise<void> {
-  for (const _ of chunks) {
-    await new Promise<void>((resolve) => {
-      const channel = new MessageChannel()
-      channel.port1.onmessage = () => resolve()
-      channel.port2.postMessage(null)
-    })
-  }
+  for (const _ of chunks) await nextTurn()
 }
 
 /** The views of one run by record id, in a flat array (ids are dense; a sparse array would turn into a hash table). */

@@ -317,8 +317,9 @@ export class EngineSession {
       if (newScenario && partial.steps.length > 0 && now - lastPartial >= PARTIAL_SHOW_MS) {
         lastPartial = now
         const run: SideRun = { ...partial, scenario }
+        // Shown only while the run is still in flight: a late answer must not cover the finished run.
         void this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length)).then(
-          () => current() && this.publish({ [side]: run }),
+          () => current() && this.inFlight[side]?.controller === controller && this.publish({ [side]: run }),
           () => undefined,
         )
       }
@@ -330,6 +331,12 @@ export class EngineSession {
       await this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length))
       if (!current()) {
         this.client.release(run)
+        // Cancelled after the worker had finished (while the current step was fetched): the run
+        // still ends as cancelled, and the last good run comes back.
+        if (this.latest[side].isCurrent(request)) {
+          this.inFlight[side] = null
+          this.runFailed(side, kernel, new EngineFailure(`the run of kernel ${kernel} was cancelled`, 'cancelled'), recovering)
+        }
         return
       }
       this.inFlight[side] = null

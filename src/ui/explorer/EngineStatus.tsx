@@ -20,10 +20,8 @@ export function EngineStatus({ snapshot, onRetry, onCancel }: { snapshot: Sessio
   return (
     <>
       <div className="flex flex-wrap items-center gap-2 text-[12px] text-muted">
-        <span role="status" data-testid="engine-status">
-          {snapshot.running.map(runLine).join(' · ')}
-          {snapshot.running.length === 0 && snapshot.notice ? snapshot.notice : ''}
-        </span>
+        {/* The bar and Cancel come first: the count after them changes width at every report, and a
+            button that moves with it cannot be clicked. */}
         {reported.length > 0 && (
           <>
             <progress data-testid="run-progress" aria-label="Run progress" max={total} value={done} className="h-2 w-48 accent-[var(--accent)]" />
@@ -32,6 +30,10 @@ export function EngineStatus({ snapshot, onRetry, onCancel }: { snapshot: Sessio
             </button>
           </>
         )}
+        <span role="status" data-testid="engine-status">
+          {snapshot.running.map(runLine).join(' · ')}
+          {snapshot.running.length === 0 && snapshot.notice ? snapshot.notice : ''}
+        </span>
       </div>
       {snapshot.failure && (
         <div role="alert" className="flex items-start gap-2 rounded border border-fail bg-raised px-2 py-1.5 text-[12.5px]">

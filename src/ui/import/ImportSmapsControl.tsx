@@ -6,18 +6,10 @@
 import { memo, useCallback, type JSX } from 'react'
 import { useExplorerStoreApi } from '../../store/use-explorer-store'
 import { ImportSmapsInput } from './ImportSmapsInput'
+import { openImportedJson } from './open-imported'
 
 export const ImportSmapsControl = memo(function ImportSmapsControl(): JSX.Element {
   const store = useExplorerStoreApi()
-  const onImport = useCallback(
-    async (document: object, fileName: string) => {
-      const actions = store.getState()
-      if (!(await actions.openScenarioText(JSON.stringify(document), fileName))) return false
-      actions.setAxisMode('compressed')
-      actions.setBaseAddress('0x0')
-      return true
-    },
-    [store],
-  )
+  const onImport = useCallback((json: string, fileName: string) => openImportedJson(store, json, fileName), [store])
   return <ImportSmapsInput onImport={onImport} />
 })

@@ -10,8 +10,8 @@ import { readTextCapped } from './read-capped'
 import type { SmapsProblem } from '../../import/smaps'
 
 export interface ImportSmapsInputProps {
-  /** Opens the imported scenario document; returns false when the explorer refused it. */
-  onImport(document: object, fileName: string): Promise<boolean>
+  /** Opens the imported process's scenario JSON (checked to fit); returns false when the explorer refused it. */
+  onImport(json: string, fileName: string): Promise<boolean>
 }
 
 interface ImportReport {
@@ -32,14 +32,16 @@ export function ImportSmapsInput({ onImport }: ImportSmapsInputProps): JSX.Eleme
     const file = input.files?.[0]
     if (!file) return
     try {
-      const [text, { importSmapsText }] = await Promise.all([readTextCapped(file), import('../../import/to-scenario')])
+      const [text, { importSmapsText, importedScenarioJson }] = await Promise.all([readTextCapped(file), import('../../import/to-scenario')])
       const imported = importSmapsText(text, file.name)
       const vmas = imported.document.initial.vmas.length
       setReport({ fileName: file.name, vmas, problems: imported.problems, skipped: imported.skipped })
-      if (vmas === 0) setFailure(`${file.name}: no mapping could be read; is it the text of /proc/PID/smaps?`)
+      const json = vmas === 0 ? null : importedScenarioJson(imported, file.name)
+      if (json === null) setFailure(`${file.name}: no mapping could be read; is it the text of /proc/PID/smaps?`)
+      else if (!json.ok) setFailure(json.message)
       else {
         setFailure(null)
-        await onImport(imported.document, file.name)
+        await onImport(json.json, file.name)
       }
     } catch (error) {
       setFailure(`${file.name}: ${error instanceof Error ? error.message : String(error)}`)

@@ -8,6 +8,7 @@ import type { ExplorerStore } from '../../store/explorer-store'
 import { openScenarioFile } from '../export/use-file-drop'
 import { offerRecording } from '../recording/recording-inbox'
 import { InputTooLarge, readTextCapped } from './read-capped'
+import { openImportedJson } from './open-imported'
 
 export type TextKind = 'scenario' | 'recording' | 'smaps' | 'unknown'
 
@@ -26,17 +27,18 @@ export function classifyText(text: string): TextKind {
 
 /** Opens an imported process (the smaps/maps text) as the scenario, on the compressed axis from address 0. */
 export async function openSmapsText(store: ExplorerStore, text: string, name: string): Promise<boolean> {
-  const { importSmapsText } = await import('../../import/to-scenario')
+  const { importSmapsText, importedScenarioJson } = await import('../../import/to-scenario')
   const imported = importSmapsText(text, name)
   if (imported.document.initial.vmas.length === 0) {
     store.setState({ scenarioError: `${name}: no mapping could be read; is it the text of /proc/PID/smaps or maps?` })
     return false
   }
-  const actions = store.getState()
-  if (!(await actions.openScenarioText(JSON.stringify(imported.document), name))) return false
-  actions.setAxisMode('compressed')
-  actions.setBaseAddress('0x0')
-  return true
+  const json = importedScenarioJson(imported, name)
+  if (!json.ok) {
+    store.setState({ scenarioError: json.message })
+    return false
+  }
+  return openImportedJson(store, json.json, name)
 }
 
 const PASTED_NAME: Record<TextKind, string> = { scenario: 'pasted scenario', recording: 'pasted recording', smaps: 'pasted maps', unknown: 'pasted text' }
@@ -72,7 +74,8 @@ export async function openAnyFile(store: ExplorerStore, file: File): Promise<boo
     store.setState({ scenarioError: `${file.name}: ${error.message}` })
     return false
   }
-  if (/^\s*<(\?xml|svg)/i.test(text)) return openScenarioFile(store, file)
+  // Markup (an SVG, whatever comes before its <svg>) goes to the reader of exported pictures, which says what it is.
+  if (text.replace(/^\ufeff/, '').trimStart().startsWith('<')) return openScenarioFile(store, file)
   const kind = classifyText(text)
   if (kind === 'scenario') return openScenarioFile(store, file)
   return openText(store, text, file.name)

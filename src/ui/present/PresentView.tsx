@@ -9,6 +9,8 @@
  *   Home/End jump, F toggles full screen, Escape leaves.
  * - embed (?embed=1): the same view at normal size without the explorer's
  *   chrome, for an <iframe>; a link opens the full explorer in a new tab.
+ * - In both, a link that could not be opened (the store's scenarioError) is
+ *   said in an alert above the view, as the explorer says it.
  */
 import { useCallback, useEffect, useMemo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
@@ -64,6 +66,7 @@ export function PresentView({ mode }: { mode: Exclude<PageMode, 'explore'> }) {
   const title = shownScenario.scenario.title
   const step = Math.min(storeStep, stepCount)
   const compare = useExplorer((s) => s.compare)
+  const scenarioError = useExplorer((s) => s.scenarioError)
   const primary = useShownStep(snapshot.primary, step)
   const second = useShownStep(compare ? snapshot.compare : null, step)
   const presenting = mode === 'present'
@@ -152,6 +155,16 @@ export function PresentView({ mode }: { mode: Exclude<PageMode, 'explore'> }) {
           {step === 0 ? `Step 0 of ${stepCount} · initial state` : `Step ${step} of ${stepCount}${result ? ` · ${result.summary}` : ''}`}
         </p>
       </header>
+      {scenarioError && (
+        <div role="alert" className="mx-4 mb-2 flex items-start gap-2 rounded border border-fail bg-raised px-2 py-1.5 text-[12.5px]">
+          <span className="min-w-0 flex-1 break-words" data-testid="present-error">
+            {scenarioError}
+          </span>
+          <button type="button" className="rounded border border-line px-2 hover:bg-selection" onClick={() => store.getState().dismissScenarioError()}>
+            Dismiss
+          </button>
+        </div>
+      )}
       <main className={`min-h-0 flex-1 overflow-auto px-4 pb-3 ${comparing ? 'grid grid-cols-2 gap-4' : ''}`}>
         {primary ? (
           <>

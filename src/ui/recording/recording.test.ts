@@ -26,6 +26,28 @@ describe('parseRecording', () => {
     expect(parseRecording('{"steps":[]}')).toMatchObject({ ok: false, message: expect.stringMatching(/: kernel: /) })
   })
 
+  it('refuses VMAs no kernel could make, naming the step and the VMA', () => {
+    const doc = (vmas: object[][]) =>
+      JSON.stringify({ kernel: 'real:6.18', steps: vmas.map((list, i) => ({ index: i + 1, op: 'mmap', error: null, vmas: list.map((v) => ({ prot: 'rw-', share: 'private', mergeable: false, ...v })) })) })
+    const good = { start: 0, end: 2 }
+    expect(parseRecording(doc([[good], [good, { start: 4, end: 8 }]]))).toMatchObject({ ok: true })
+    expect(parseRecording(doc([[good], [good, { start: 9, end: 5 }]]))).toEqual({
+      ok: false,
+      message: 'not a recording a kernel could make: step 2, VMA 2 of 2 [9, 5) ends before it starts; a VMA holds at least one page',
+    })
+    expect(parseRecording(doc([[{ start: 3, end: 3 }]]))).toEqual({ ok: false, message: 'not a recording a kernel could make: step 1, VMA 1 of 1 [3, 3) is empty; a VMA holds at least one page' })
+    expect(parseRecording(doc([[good], [], [good, { start: 10, end: 1e15 }]]))).toEqual({
+      ok: false,
+      message: 'not a recording a kernel could make: step 3, VMA 2 of 2 [10, 1000000000000000) ends past page 2^36 (68719476736), beyond any address space',
+    })
+    expect(parseRecording(doc([[{ start: 0, end: 4 }, { start: 2, end: 6 }]]))).toEqual({
+      ok: false,
+      message: "not a recording a kernel could make: step 1, VMA 2 of 2 [2, 6) starts before VMA 1 [0, 4) ends; a step's VMAs are in address order and never overlap",
+    })
+    // The largest address space still fits: up to page 2^36.
+    expect(parseRecording(doc([[{ start: 2 ** 36 - 1, end: 2 ** 36 }]]))).toMatchObject({ ok: true })
+  })
+
   it('refuses a recording of another scenario, saying how it differs', () => {
     const scenario = corpusScenario('K01-prctl-then-two-mappings')
     const recording = { kernel: 'real:x', steps: scenario.steps.map((s, i) => ({ index: i + 1, op: s.op, error: null, vmas: [] })) }

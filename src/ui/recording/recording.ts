@@ -12,6 +12,7 @@
 import type { DifferenceKind } from '../../engine/differences'
 import { z } from 'zod'
 import type { VmaView } from '../../engine/api'
+import { MAX_PAGE_VALUE } from '../../scenario/schema'
 import type { Scenario } from '../../scenario/types'
 
 const recordedVma = z.object({
@@ -65,7 +66,32 @@ export function parseRecording(text: string): RecordingResult {
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
     return { ok: false, message: `not a recording from \`npm run record\`: ${path || 'the document'}: ${issue.message}` }
   }
+  const impossible = impossibleVma(parsed.data)
+  if (impossible) return { ok: false, message: `not a recording a kernel could make: ${impossible}` }
   return { ok: true, recording: parsed.data }
+}
+
+const range = (v: RecordedVma) => `[${v.start}, ${v.end})`
+
+/**
+ * The first VMA no kernel could list, in words naming its step and place; null
+ * when there is none. A VMA holds at least one page, lies in the address
+ * space (below 2^36 pages, the scenario format's limit), and a step's VMAs
+ * come in address order without overlapping, as /proc/PID/maps lists them.
+ */
+export function impossibleVma(recording: Recording): string | null {
+  for (let i = 0; i < recording.steps.length; i++) {
+    const vmas = recording.steps[i]!.vmas
+    for (let k = 0; k < vmas.length; k++) {
+      const v = vmas[k]!
+      const where = `step ${i + 1}, VMA ${k + 1} of ${vmas.length} ${range(v)}`
+      if (v.end <= v.start) return `${where} ${v.end < v.start ? 'ends before it starts' : 'is empty'}; a VMA holds at least one page`
+      if (v.end > MAX_PAGE_VALUE) return `${where} ends past page 2^36 (${MAX_PAGE_VALUE}), beyond any address space`
+      const before = vmas[k - 1]
+      if (before && v.start < before.end) return `${where} starts before VMA ${k} ${range(before)} ends; a step's VMAs are in address order and never overlap`
+    }
+  }
+  return null
 }
 
 /** null when the recording is of this scenario (same number of steps, same op at each); else why not. */

@@ -11,6 +11,7 @@ import { useExplorerStoreApi } from '../../store/use-explorer-store'
 import { TOOL_BUTTON } from '../controls/control-styles'
 import { downloadFile, fileStem } from '../export/download'
 import { shareStateOf } from './store-share-state'
+import { followsInAddressBar } from './hash-sync'
 
 /** Shows the native <dialog> as a modal while `open` (focus trapped, Escape closes). */
 function useModal(ref: RefObject<HTMLDialogElement | null>, open: boolean): void {
@@ -45,6 +46,10 @@ export function ShareDialog({ open, onClose }: { open: boolean; onClose(): void 
       embed: buildShareUrl(page, state, { embed: true }),
       scenario: state.scenario,
       comparing: state.view.compare !== null,
+      // Why the address bar does not hold it (null when it does): its size.
+      notInAddressBar: followsInAddressBar(state.scenario)
+        ? null
+        : `${state.scenario.steps.length.toLocaleString('en-US')} steps${state.scenario.initial ? `, ${state.scenario.initial.vmas.length.toLocaleString('en-US')} initial VMAs` : ''}, ${Math.ceil(JSON.stringify(state.scenario).length / 1024).toLocaleString('en-US')} KB as JSON`,
     }
   }, [open, present, store])
 
@@ -79,6 +84,13 @@ export function ShareDialog({ open, onClose }: { open: boolean; onClose(): void 
             The link holds the whole scenario, the kernel{links.comparing ? 's' : ''}, the step and the view options, compressed
             in the part after “#”, which browsers never send to a server.
           </p>
+          {links.notInAddressBar && (
+            <p data-testid="share-address-note">
+              The address bar does not hold this scenario: it is too large to compress again at every step ({links.notInAddressBar}), so a copied
+              address does not carry it. Reloading this page brings it back from this browser’s storage. To share it, use the link below or the
+              scenario file.
+            </p>
+          )}
           <div className="space-y-1">
             <label htmlFor={linkId} className="font-semibold">
               Share link

@@ -15,6 +15,7 @@
  * ?scenario=, ?kernel=, ?compare=, ?step= are read once and then live in the hash.
  */
 import type { ExplorerState, ExplorerStore } from '../../store/explorer-store'
+import type { Scenario } from '../../scenario/types'
 import { loadGalleryScenario } from '../../scenario/gallery'
 import { hashOfStore, restoreFromHash } from './store-share-state'
 
@@ -38,6 +39,27 @@ function isEntryState(value: unknown): value is EntryState {
 const URL_UPDATE_DELAY_MS = 250
 /** Scenarios with more steps plus initial VMAs than this are not kept in the hash (see update()). */
 const MAX_HASHED_ITEMS = 2000
+/** Nor scenarios whose JSON is longer than this (3 MB of notes took 2.2–2.7 s to compress, on every step). */
+const MAX_HASHED_JSON_CHARS = 256 * 1024
+
+const jsonLengths = new WeakMap<Scenario, number>()
+
+/**
+ * Whether the address bar follows this scenario: false for one too large to
+ * compress again on every change (a stress scenario, a large import, megabytes
+ * of notes). Its state is then not in the address at all (never an older
+ * one's), a reload restores it from this browser's storage (src/persist), and
+ * the Share dialog says so. The JSON length is measured once per scenario.
+ */
+export function followsInAddressBar(scenario: Scenario): boolean {
+  if (scenario.steps.length + (scenario.initial?.vmas.length ?? 0) > MAX_HASHED_ITEMS) return false
+  let length = jsonLengths.get(scenario)
+  if (length === undefined) {
+    length = JSON.stringify(scenario).length
+    jsonLengths.set(scenario, length)
+  }
+  return length <= MAX_HASHED_JSON_CHARS
+}
 
 export function followStoreInHash(store: ExplorerStore, extraSearch: () => string = () => '', openKept?: OpenKept): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -51,12 +73,16 @@ export function followStoreInHash(store: ExplorerStore, extraSearch: () => strin
     const newEntry = scenario !== entryScenario && !state.edited
     entryScenario = scenario
     const search = extraSearch()
-    // A stress scenario or a large imported process: compressing it on every change would
-    // block the page for a second and more, and the link would be too long to share anyway.
-    if (scenario.steps.length + (scenario.initial?.vmas.length ?? 0) > MAX_HASHED_ITEMS) {
+    // A stress scenario, a large imported process, megabytes of notes: compressing it on every
+    // change would block the page for a second and more. The address then holds no state, so that
+    // it never shows an older one (an edit that made the scenario large).
+    if (!followsInAddressBar(scenario)) {
       if (newEntry) {
         written = ''
         window.history.pushState(entryStateOf(state), '', `${window.location.pathname}${search}`)
+      } else if (window.location.hash !== '' || search !== window.location.search) {
+        written = ''
+        window.history.replaceState(entryStateOf(state), '', `${window.location.pathname}${search}`)
       }
       return
     }

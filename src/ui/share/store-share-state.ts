@@ -59,8 +59,10 @@ export function applyShareState(store: ExplorerStore, shared: ShareState): void 
 
 /**
  * Opens the state in `hash` (location.hash). An empty hash changes nothing;
- * a link that cannot be read leaves the current (default) scenario and says
- * why in the store's scenarioError, which the page shows as text.
+ * a link that cannot be read leaves the current scenario (the default one
+ * when the page opens) and says why, and which scenario stays, in the store's
+ * scenarioError, which the page shows as text (presentation mode and the
+ * embed too).
  */
 export async function restoreFromHash(store: ExplorerStore, hash: string): Promise<'restored' | 'empty' | 'rejected'> {
   if (hash === '' || hash === '#') return 'empty'
@@ -70,7 +72,11 @@ export async function restoreFromHash(store: ExplorerStore, hash: string): Promi
     return 'restored'
   }
   if (decoded.kind === 'empty') return 'empty'
-  store.setState({ scenarioError: `This link could not be opened, so the default scenario is shown: ${decoded.message.replace(/\.$/, '')}.` })
+  // Whatever was shown stays (the default scenario when the page opens, an edited one later in the tab): name it.
+  const title = store.getState().scenario.title
+  store.setState({
+    scenarioError: `This link could not be opened: ${decoded.message.replace(/\.$/, '')}. The explorer still shows ${title ? `“${title}”` : 'the scenario it showed before'}.`,
+  })
   return 'rejected'
 }
 
