@@ -3,8 +3,9 @@
  * through built-in scenarios under several kernels, compare mode, keyboard
  * stepping, opening files, and an accessibility check in both themes.
  *
- * Expected layouts are the behaviours of kernel-merge-spec §8 (K1: the seed)
- * and of the kernel selftest ksm_merge (§9.1), as the issue states them.
+ * Expected layouts are those of the KSM scenario K1 (the seed; its fidelity
+ * recording on 6.18 agrees) and of the kernel selftest ksm_merge
+ * (tools/testing/selftests/mm/merge.c), as the issue states them.
  */
 import { expect, test } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'

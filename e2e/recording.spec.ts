@@ -5,25 +5,29 @@
  * This machine runs 6.18, so the 6.18 profile agrees at every step and the
  * 6.16 profile (VM_MERGEABLE set late) does not.
  */
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { vmaTable } from './explorer-helpers.js'
 
 const SCENARIO = 'src/fidelity/scenarios/K01-prctl-then-two-mappings.json'
 
-function record(): string {
-  return execFileSync('npx', ['tsx', 'src/cli/record.ts', SCENARIO], { encoding: 'utf8', timeout: 120_000 })
+/**
+ * `npm run record` on the scenario: its JSON, or the recorder's refusal (exit 3, "cannot
+ * record on this machine: <reason>"). Any other failure throws: it fails the test.
+ */
+function record(): { json: string } | { refused: string } {
+  const run = spawnSync('npx', ['tsx', 'src/cli/record.ts', SCENARIO], { encoding: 'utf8', timeout: 120_000 })
+  if (run.status === 3) return { refused: run.stderr.trim() }
+  if (run.error || run.status !== 0) throw new Error(`npm run record failed (${run.error ? String(run.error) : `exit ${run.status}`}): ${run.stderr}`)
+  return { json: run.stdout }
 }
 
 test('a real-kernel recording beside its simulation, with differing steps marked', async ({ page }) => {
-  let recording: string
-  try {
-    recording = record()
-  } catch (error) {
-    test.skip(true, `this machine cannot record: ${String(error).slice(0, 200)}`)
-    return
-  }
+  const recorded = record()
+  test.skip('refused' in recorded, 'refused' in recorded ? recorded.refused : '')
+  if (!('json' in recorded)) return
+  const recording = recorded.json
   await page.goto('./')
   await expect(vmaTable(page)).toBeVisible()
   await page.getByLabel('Open scenario file').setInputFiles({ name: 'K01.json', mimeType: 'application/json', buffer: readFileSync(SCENARIO) })

@@ -1,5 +1,5 @@
 /**
- * The canonical KSM scenarios K1–K16 (kernel-merge-spec §8) under every
+ * The canonical KSM scenarios K1–K16 (src/fidelity/scenarios/K*.json) under every
  * profile. Group A is 6.6, 6.12, 6.15 and 6.16 (VM_MERGEABLE set late), B the posted v2,
  * C 6.17/6.18 (the fix as landed), N 6.1 (no PR_SET_MEMORY_MERGE: prctl is EINVAL, so
  * nothing is KSM-mergeable unless MADV_MERGEABLE asks, and everything merges as usual). Layouts are ASCII strips: one letter per

@@ -95,6 +95,11 @@ export class StepContext {
     return this.machine.basePage + page
   }
 
+  /**
+   * The one way to record a test the kernel makes: returns `pass`, and writes
+   * it to the decision record only when the step is being explained; `text`
+   * may be a closure, called only then. Callers need no `explain` test of their own.
+   */
   check(fn: string, rule: string, pass: boolean, text: Text, subject?: CheckSubject, vma?: { start: number; end: number }): boolean {
     if (!this.explain) return pass
     const c: Check = { fn, rule, pass, text: typeof text === 'string' ? text : text() }

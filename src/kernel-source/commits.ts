@@ -4,7 +4,7 @@
  * (it has every change up to its release and lacks every later one), and a
  * new profile (6.12, 6.6, 6.1) gets its list without an edit here.
  *
- * Commit ids are those of Linus' tree (kernel-merge-spec.md §1). Where this
+ * Commit ids are those of Linus' tree (torvalds/linux), 12 hex digits. Where this
  * file does not record an id, the link searches the list archive for the
  * patch by its subject instead of guessing one.
  */

@@ -50,7 +50,7 @@ export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
 
 /**
  * The VM_* flags a driver's mmap hook may add to its VMA (`setsFlags`), in
- * kernel bit order (kernel-merge-spec §3.1). Left out on purpose: the flags
+ * kernel bit order (include/linux/mm.h). Left out on purpose: the flags
  * that come from prot/share and the fd's mode (VM_READ … VM_MAYSHARE), the
  * ones the core sets (VM_ACCOUNT, VM_MERGEABLE, VM_SOFTDIRTY), and those only
  * other system calls set (mseal's VM_SEALED, mlock2's VM_LOCKONFAULT,

@@ -71,17 +71,17 @@ function isMergeableAnonVma(ctx: StepContext, srcAnon: number, tgt: Vma, side: S
   const who = `${side} ${rangeText(tgt)}`
   const singular = tgtAnon !== 0 && !tgt.forkChild
   if ((!srcAnon || !tgtAnon) && singular) {
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: only one side has an anon_vma and ${side}'s anon_vma_chain is singular`, side, tgt) : true
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: only one side has an anon_vma and ${side}'s anon_vma_chain is singular`, side, tgt)
   }
   if (srcAnon === tgtAnon) {
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => (srcAnon ? `${who}: the same anon_vma` : `${who}: neither side has an anon_vma yet (unfaulted)`), side, tgt) : true
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => (srcAnon ? `${who}: the same anon_vma` : `${who}: neither side has an anon_vma yet (unfaulted)`), side, tgt)
   }
   const why = !tgtAnon
     ? `${side} is unfaulted: its anon_vma_chain is empty, and an empty list is not "singular", so a faulted range may not merge into it`
     : !srcAnon
       ? `${side}'s anon_vma was inherited across fork(): its anon_vma_chain is not singular`
       : 'the range and the neighbour have different anon_vmas'
-  return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false, () => `${who}: ${why}`, side, tgt) : false
+  return ctx.check('is_mergeable_anon_vma', 'anon-vma', false, () => `${who}: ${why}`, side, tgt)
 }
 
 /** is_mergeable_vma() as vma_merge()'s callers have it: the shared flag/file tests, then vm_ops->close per the release. */
@@ -89,10 +89,10 @@ function isMergeableVma(ctx: StepContext, tgt: Vma, a: VmaMergeArgs, side: Side,
   if (!flagsAndFileMatch(ctx, tgt, a.flags, a.file, side, rangeName)) return false
   const closeMatters = ctx.profile.vmaMergeCloseRule === 'any-neighbour' || mayRemove
   if (closeMatters && tgt.vmOpsClose) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'vm-ops-close', false,
+    return ctx.check('is_mergeable_vma', 'vm-ops-close', false,
       () => (ctx.profile.vmaMergeCloseRule === 'any-neighbour'
         ? `${side} ${rangeText(tgt)} has vm_ops->close: this release never merges such a VMA (714965ca8252, 6.5, relaxed it)`
-        : `${side} ${rangeText(tgt)} has vm_ops->close and may be removed by the merge`), side, tgt) : false
+        : `${side} ${rangeText(tgt)} has vm_ops->close and may be removed by the merge`), side, tgt)
   }
   return true
 }
@@ -102,10 +102,10 @@ export function canVmaMergeAfter(ctx: StepContext, prev: Vma, a: VmaMergeArgs, r
   if (!isMergeableVma(ctx, prev, a, 'prev', false, rangeName) || !isMergeableAnonVma(ctx, a.anonVma, prev, 'prev')) return false
   const want = prev.pgoff + vmaPages(prev)
   const ok = want === a.pgoff
-  return ctx.explain ? ctx.check('can_vma_merge_after', 'pgoff-contiguous', ok,
+  return ctx.check('can_vma_merge_after', 'pgoff-contiguous', ok,
     () => (ok
       ? `prev ${rangeText(prev)}: vm_pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, the range's pgoff: contiguous`
-      : `prev ${rangeText(prev)}: vm_pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${a.pgoff}`), 'prev', prev) : ok
+      : `prev ${rangeText(prev)}: vm_pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${a.pgoff}`), 'prev', prev)
 }
 
 /** can_vma_merge_before(next, ..., pgoff + pglen): next may absorb the range ("We assume the vma may be removed"). */
@@ -113,18 +113,18 @@ export function canVmaMergeBefore(ctx: StepContext, next: Vma, a: VmaMergeArgs, 
   if (!isMergeableVma(ctx, next, a, 'next', true, rangeName) || !isMergeableAnonVma(ctx, a.anonVma, next, 'next')) return false
   const want = a.pgoff + (a.end - a.start)
   const ok = next.pgoff === want
-  return ctx.explain ? ctx.check('can_vma_merge_before', 'pgoff-contiguous', ok,
+  return ctx.check('can_vma_merge_before', 'pgoff-contiguous', ok,
     () => (ok
       ? `next ${rangeText(next)}: vm_pgoff ${next.pgoff} = the range's pgoff ${a.pgoff} + ${a.end - a.start}: contiguous`
-      : `next ${rangeText(next)}: vm_pgoff ${next.pgoff}, but the range ends at pgoff ${want}`), 'next', next) : ok
+      : `next ${rangeText(next)}: vm_pgoff ${next.pgoff}, but the range ends at pgoff ${want}`), 'next', next)
 }
 
 /** is_mergeable_anon_vma(prev->anon_vma, next->anon_vma, NULL): may prev and next become one VMA? */
 function prevNextAnonCompatible(ctx: StepContext, prev: Vma, next: Vma): boolean {
   const ok = !prev.anonVma || !next.anonVma || prev.anonVma === next.anonVma
-  return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'prev-next-anon-vma', ok,
+  return ctx.check('is_mergeable_anon_vma', 'prev-next-anon-vma', ok,
     () => (ok ? 'prev and next have compatible anon_vmas: all three can become one VMA'
-      : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only (case 2)`), 'next', next) : ok
+      : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only (case 2)`), 'next', next)
 }
 
 const CASE_TEXT: Record<number, string> = {
@@ -147,7 +147,7 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
   const mm = ctx.mm
   const fn = 'vma_merge'
   if (a.flags & VM_SPECIAL) {
-    if (ctx.explain) ctx.check(fn, 'not-special', false, () => `the flags include ${flagNames(a.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): "We later require that vma->vm_flags == vm_flags, so this tests vma->vm_flags & VM_SPECIAL, too"`, 'new')
+    ctx.check(fn, 'not-special', false, () => `the flags include ${flagNames(a.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): "We later require that vma->vm_flags == vm_flags, so this tests vma->vm_flags & VM_SPECIAL, too"`, 'new')
     return null
   }
   const prev = a.prev
@@ -157,17 +157,17 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
   const next = !curr || a.end === curr.end ? (mm.lookup(a.end) ?? null) : null
   const rangeName = curr || (prev && a.start < prev.end) ? 'the modified range' : 'the new range'
   const mergePrev = prev !== null && a.start === prev.end && canVmaMergeAfter(ctx, prev, a, rangeName)
-  if (prev && a.start !== prev.end && ctx.explain && prev.end <= a.start) ctx.check(fn, 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${a.start}`, 'prev', prev)
+  if (prev && a.start !== prev.end && prev.end <= a.start) ctx.check(fn, 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${a.start}`, 'prev', prev)
   const mergeNext = next !== null && canVmaMergeBefore(ctx, next, a, rangeName)
-  if (!next && ctx.explain) ctx.check(fn, 'next-adjacent', false, () => (curr && a.end !== curr.end ? `the range ends inside ${rangeText(curr)} (case 5 at most): no next to merge with` : `no VMA starts at the range's end ${a.end}`), 'next')
+  if (!next) ctx.check(fn, 'next-adjacent', false, () => (curr && a.end !== curr.end ? `the range ends inside ${rangeText(curr)} (case 5 at most): no next to merge with` : `no VMA starts at the range's end ${a.end}`), 'next')
   if (!mergePrev && !mergeNext) {
-    if (ctx.explain) ctx.check(fn, 'no-merge', false, 'neither prev nor next can take the range: vma_merge() returns NULL', 'new')
+    ctx.check(fn, 'no-merge', false, 'neither prev nor next can take the range: vma_merge() returns NULL', 'new')
     return null
   }
   const mid = curr ? { anonVma: curr.anonVma, forkChild: curr.forkChild } : { anonVma: a.anonVma, forkChild: a.anonForkChild }
   const rangeLabels = (): readonly Label[] => (curr ? clipLabels(curr.labels, a.start as Page, a.end as Page) : a.labels)
   const done = (kind: MergeKind, kase: number, vma: Vma): VmaMergeResult => {
-    if (ctx.explain) ctx.check(fn, `case-${kase}`, true, () => `${CASE_TEXT[kase]}: now ${rangeText(vma)}`, kind === 'next' ? 'next' : 'prev', vma)
+    ctx.check(fn, `case-${kase}`, true, () => `${CASE_TEXT[kase]}: now ${rangeText(vma)}`, kind === 'next' ? 'next' : 'prev', vma)
     return { kind, case: kase, vma }
   }
   if (mergePrev && mergeNext && prevNextAnonCompatible(ctx, prev!, next!)) {
@@ -184,7 +184,7 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
     const p = prev!
     if (curr && a.end === curr.end && ctx.profile.vmaMergeCloseRule === 'removed-only' && curr.vmOpsClose) {
       // fc0c8f9089c2 "mm, mmap: fix vma_merge() case 7 with vma_ops->close"
-      if (ctx.explain) ctx.check(fn, 'case-7-close', false, () => `case 7 would remove ${rangeText(curr)}, which has vm_ops->close: no merge`, 'middle', curr)
+      ctx.check(fn, 'case-7-close', false, () => `case 7 would remove ${rangeText(curr)}, which has vm_ops->close: no merge`, 'middle', curr)
       return null
     }
     const merged = ctx.derive(p, { end: a.end as Page, ...inheritAnon(p, [mid]), labels: joinLabels(p.labels, rangeLabels()) })
@@ -243,25 +243,25 @@ export function mmapRegionExpand(ctx: StepContext, a: VmaMergeArgs, next: Vma | 
   const mm = ctx.mm
   const prev = a.prev
   if (a.flags & VM_SPECIAL) {
-    if (ctx.explain) ctx.check(fn, 'not-special', false, () => `the flags include ${flagNames(a.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): goto cannot_expand`, 'new')
+    ctx.check(fn, 'not-special', false, () => `the flags include ${flagNames(a.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): goto cannot_expand`, 'new')
     return null
   }
   if (!prev && !next) {
-    if (ctx.explain) ctx.check(fn, 'has-neighbours', false, 'no other VMA in the address space: nothing to expand', 'new')
+    ctx.check(fn, 'has-neighbours', false, 'no other VMA in the address space: nothing to expand', 'new')
     return null
   }
   // /* Check next */
   let target: Vma | null = null
   if (next && next.start === a.end) {
     if (canVmaMergeBefore(ctx, next, a, 'the new range')) target = next
-  } else if (ctx.explain) ctx.check(fn, 'next-adjacent', false, () => (next ? `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${a.end}` : 'no VMA above the range'), 'next')
+  } else ctx.check(fn, 'next-adjacent', false, () => (next ? `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${a.end}` : 'no VMA above the range'), 'next')
   // /* Check prev */
   let prevOk = false
   if (prev && prev.end === a.start) {
     const withAnon = target ? { ...a, anonVma: target.anonVma, anonForkChild: target.forkChild } : a
-    if (target && target.anonVma && ctx.explain) ctx.note(fn, 'prev-with-next-anon', () => `prev is tested with next's anon_vma, since next was chosen: can_vma_merge_after(prev, vm_flags, vma->anon_vma, ...)`, 'prev', prev)
+    if (target && target.anonVma) ctx.note(fn, 'prev-with-next-anon', () => `prev is tested with next's anon_vma, since next was chosen: can_vma_merge_after(prev, vm_flags, vma->anon_vma, ...)`, 'prev', prev)
     prevOk = canVmaMergeAfter(ctx, prev, withAnon, 'the new range')
-  } else if (ctx.explain) ctx.check(fn, 'prev-adjacent', false, () => (prev ? `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${a.start}` : 'no VMA below the range'), 'prev')
+  } else ctx.check(fn, 'prev-adjacent', false, () => (prev ? `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${a.start}` : 'no VMA below the range'), 'prev')
   if (prevOk) {
     const p = prev!
     const removeNext = target !== null
@@ -271,14 +271,14 @@ export function mmapRegionExpand(ctx: StepContext, a: VmaMergeArgs, next: Vma | 
       labels: removeNext ? joinLabels(joinLabels(p.labels, a.labels), target!.labels) : joinLabels(p.labels, a.labels),
     })
     mm.replace(removeNext ? [p, target!] : [p], [merged])
-    if (ctx.explain) ctx.check('vma_expand', 'expanded', true, () => (removeNext ? `prev grows over the range and next (next is removed): now ${rangeText(merged)}` : `prev grows over the range: now ${rangeText(merged)}`), 'prev', merged)
+    ctx.check('vma_expand', 'expanded', true, () => (removeNext ? `prev grows over the range and next (next is removed): now ${rangeText(merged)}` : `prev grows over the range: now ${rangeText(merged)}`), 'prev', merged)
     return { kind: removeNext ? 'both' : 'prev', vma: merged }
   }
   if (target) {
     const n = target
     const merged = ctx.derive(n, { start: a.start as Page, pgoff: n.pgoff - (a.end - a.start), labels: joinLabels(a.labels, n.labels) })
     mm.replace([n], [merged])
-    if (ctx.explain) ctx.check('vma_expand', 'expanded', true, () => `next grows down over the range (vm_pgoff = next->vm_pgoff - pglen): now ${rangeText(merged)}`, 'next', merged)
+    ctx.check('vma_expand', 'expanded', true, () => `next grows down over the range (vm_pgoff = next->vm_pgoff - pglen): now ${rangeText(merged)}`, 'next', merged)
     return { kind: 'next', vma: merged }
   }
   return null

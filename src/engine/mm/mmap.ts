@@ -1,6 +1,8 @@
 /**
  * mmap(): do_mmap() → mmap_region() → __mmap_region(), in the order of steps
- * of the chosen kernel (see kernel-merge-spec §7). The one thing that differs
+ * of the chosen kernel's __mmap_region(), stage by stage: __mmap_setup(),
+ * call_mmap_prepare(), the merge attempt, __mmap_new_vma(), __mmap_complete().
+ * The one thing that differs
  * between releases is when VM_MERGEABLE is computed for a new mapping under
  * PR_SET_MEMORY_MERGE:
  *
@@ -15,7 +17,7 @@ import {
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
 import { ksmIncompatibleReason, ksmShouldAdd } from './ksm'
-import { mergeExistingRange, mergeNewRange, type MergeState } from './vma'
+import { mergeExistingRange, mergeNewRange, type MergeKind, type MergeState } from './vma'
 import { mmapRegionExpand, vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { KernelProfile } from '../profiles'
@@ -138,20 +140,20 @@ function canSetKsmFlagsEarly(ctx: StepContext, setup: FileSetup): boolean {
   else if (setup.hook === 'mmap_prepare') { early = true; text = `${f.display} has .mmap_prepare, which runs before the merge: safe to set KSM flags early` }
   else if (f.isShmem) { early = true; text = `${f.display} is a shmem file: its .mmap does nothing that affects KSM, so flags are set early` }
   else { early = false; text = `${f.display} has a .mmap hook that may change the flags after the merge attempt: KSM flags are set late` }
-  if (ctx.explain) ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
+  ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
   return early
 }
 
 function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, when: 'early' | 'late', stage: string): VmFlags {
   if (!ctx.state.mergeAny) return flags
   if (ksmShouldAdd(file, flags)) {
-    if (ctx.explain) ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
+    ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
       () => (when === 'early'
         ? `VM_MERGEABLE set early (${stage}), before the merge attempt: the new range now matches neighbours that carry it`
         : `VM_MERGEABLE set late (${stage}), after the merge attempt`), 'new')
     return flags | VM_MERGEABLE
   }
-  if (ctx.explain) ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
+  ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
   return flags
 }
 
@@ -164,6 +166,35 @@ function failLeavingHole(ctx: StepContext, [errno, fn, reason]: [string, string,
   }
 }
 
+/**
+ * struct mmap_state, reduced: what do_mmap() hands to __mmap_region() and its
+ * stages pass on. `flags`, `file` and `ksm` change as the stages run.
+ */
+interface MmapState {
+  readonly mapFlags: readonly MapFlag[]
+  readonly start: number
+  readonly end: number
+  readonly pgoff: number
+  /** map->vm_flags. */
+  flags: VmFlags
+  /** The backing's struct file and hook. */
+  readonly setup: FileSetup
+  /** map->file: the backing's file, or the one .mmap_prepare put in its place. */
+  file: FileObject | null
+  /** MAP_FIXED replaced existing VMAs: a later failure leaves a hole. */
+  replaced: boolean
+  readonly mergeAny: boolean
+  /** map->check_ksm_early (6.17, v2); true where the profile has no late path to choose. */
+  checkEarly: boolean
+  /** When VM_MERGEABLE was given, for the step's KSM timing. */
+  ksm: 'early' | 'late' | 'none'
+  readonly labels: Label[]
+}
+
+/**
+ * do_mmap(): the checks on the call's arguments, vm_flags and pgoff, the file's
+ * noexec mount; then mmap_region() → __mmap_region().
+ */
 export function doMmap(ctx: StepContext, step: MmapStep): void {
   const mm = ctx.mm
   const mapFlags: readonly MapFlag[] = step.mapFlags ?? NO_MAP_FLAGS
@@ -181,7 +212,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       return
     }
     at = hole
-    if (ctx.explain) ctx.note('get_unmapped_area', 'placement', () => `the kernel places it top-down in the highest free hole: ${rangeText({ start: hole, end: hole + pages })}`)
+    ctx.note('get_unmapped_area', 'placement', () => `the kernel places it top-down in the highest free hole: ${rangeText({ start: hole, end: hole + pages })}`)
   }
   const start = at
   const end = at + pages
@@ -247,138 +278,174 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     flags &= ~VM_MAYEXEC
     ctx.note('do_mmap', 'noexec', () => `${setup.file!.display} lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared`, 'new')
   }
+  mmapRegion(ctx, {
+    mapFlags, start, end, pgoff, flags, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
+    labels: step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : [],
+  })
+}
 
-  // __mmap_setup(): unmap what MAP_FIXED replaces (vms_gather_munmap_vmas + vms_clean_up_area),
-  // then accounting. From here on a failure cannot put the old VMAs back.
-  const replaced = mapFlags.includes('MAP_FIXED') && mm.intersects(start, end)
-  if (mapFlags.includes('MAP_FIXED')) {
-    const err = unmapRange(ctx, start, end)
-    if (err) {
-      ctx.report.error = err
-      return
-    }
-  }
-  const refusal = setup.refusal
-  if (refusal && setup.hook === 'mmap_prepare') {
-    // call_mmap_prepare() failed: __mmap_region() → abort_munmap → vms_abort_munmap_vmas() leaves a gap.
-    failLeavingHole(ctx, refusal, replaced, start, end)
-    return
-  }
-  if (!(flags & VM_HUGETLB) && (flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) flags |= VM_ACCOUNT
-  if (ctx.explain) ctx.note('do_mmap', 'vm-flags', () => `vm_flags = ${flagMnemonics(flags).join(' ')}; pgoff ${pgoff}; ${setup.hookText}`, 'new')
-
+/**
+ * __mmap_region(): __mmap_setup(), call_mmap_prepare(), the early KSM flags,
+ * the merge attempt (vma_merge_new_range(); up to 6.11 its own vma_expand()),
+ * else __mmap_new_vma(); then __mmap_complete().
+ */
+function mmapRegion(ctx: StepContext, s: MmapState): void {
+  if (!mmapSetup(ctx, s)) return
+  if (s.setup.hook === 'mmap_prepare') callMmapPrepare(ctx, s)
   const profile = ctx.profile
-  const mergeAny = ctx.state.mergeAny
-  if (!mergeAny) ctx.note('ksm', 'merge-any-off', 'MMF_VM_MERGE_ANY is off (no PR_SET_MEMORY_MERGE): KSM does not touch this mapping')
-
-  // 6.17 / v2: decide early or late on the original file.
-  const checkEarly = profile.ksm !== 'late' && mergeAny ? canSetKsmFlagsEarly(ctx, setup) : profile.ksm !== 'late'
-
-  // call_mmap_prepare(): the hook runs before the merge attempt, and may set flags and
-  // replace the file (a shared /dev/zero's shmem file, overlayfs' real file).
-  let file = setup.file
-  if (setup.hook === 'mmap_prepare') {
-    file = setup.fileAfterHook(ctx)
-    if (setup.hookFlags) {
-      flags |= setup.hookFlags
-      if (ctx.explain) ctx.note('call_mmap_prepare', 'hook-flags', () => `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
-    }
+  if (s.checkEarly && s.mergeAny) {
+    s.flags = ksmDecision(ctx, s.file, s.flags, 'early', 'update_ksm_flags()')
+    if (s.flags & VM_MERGEABLE) s.ksm = 'early'
+  } else if (profile.ksm === 'late' && s.mergeAny) {
+    ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
   }
-  let ksm: 'early' | 'late' | 'none' = 'none'
-  if (checkEarly && mergeAny) {
-    flags = ksmDecision(ctx, file, flags, 'early', 'update_ksm_flags()')
-    if (flags & VM_MERGEABLE) ksm = 'early'
-  } else if (profile.ksm === 'late' && mergeAny) {
-    if (ctx.explain) ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
-  }
-
-  const labels: Label[] = step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : []
+  const mm = ctx.mm
+  const { start, end, pgoff, flags, file, labels } = s
   const vmg: MergeState = {
     start, end, pgoff, flags, file, anonVma: 0, anonForkChild: false, middle: null,
     prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
   }
   // Up to 6.11 __mmap_region() expands a neighbour itself (vma_expand()); from 6.12 it calls vma_merge_new_range().
   const merged = profile.mergeCode === 'vma_merge' ? mmapRegionExpand(ctx, { ...vmg, anonVma: 0, anonForkChild: false }, vmg.next) : mergeNewRange(ctx, vmg)
-  let result: Vma
+  let result: Vma | null
   if (merged) {
     result = merged.vma
-    ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
-    if (ctx.explain && profile.mergeCode === 'vma_merge_range') ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(result)}`, 'new', result)
+    ctx.report.outcome = outcomeOf(merged.kind)
+    if (profile.mergeCode === 'vma_merge_range') ctx.check('vma_merge_new_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'new', merged.vma)
   } else {
-    // __mmap_new_vma()
-    let vmFlags = flags
-    let vmFile = file
-    if (profile.ksm === 'v2' && !checkEarly && mergeAny) {
-      // v2: update_ksm_flags() before the hook, from the pre-hook flags and file.
-      vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
-    }
-    if (setup.hook !== 'mmap_prepare') {
-      if (refusal) {
-        // __mmap_new_vma() → mmap_file() failed: unacct_error → abort_munmap, the same gap.
-        failLeavingHole(ctx, refusal, replaced, start, end)
-        return
-      }
-      vmFile = setup.fileAfterHook(ctx)
-      if (setup.hookFlags) {
-        vmFlags |= setup.hookFlags
-        if (ctx.explain) ctx.note('mmap_file', 'hook-flags', () => `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
-      }
-      if (profile.ksm === 'v2' && (vmFlags & VM_MERGEABLE) && (vmFlags & (VM_SPECIAL | VM_HUGETLB))) {
-        if (ctx.explain) ctx.check('ksm_compatible', 'v2-defect', false,
-          () => `v2 defect: VM_MERGEABLE was decided before the hook added ${flagNames(vmFlags & (VM_SPECIAL | VM_HUGETLB)).join(' ')}, so the VMA is both mergeable and KSM-incompatible (the syzbot report; fixed before 6.17)`, 'new')
-      }
-    }
-    const preKsmFlags = vmFlags
-    const retry = profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== flags && !(preKsmFlags & VM_SPECIAL)
-    const prevForRetry = mm.prevOf(start)
-    if (retry && profile.retryMergeOf === 'new-range' && prevForRetry) {
-      // ≤ 6.12 mmap_region(): "If vm_flags changed after mmap_file(), we should try merge vma
-      // again as we may succeed this time" — before the VMA is inserted, and only with a prev.
-      if (ctx.explain) ctx.note('mmap_region', 'retry-merge', 'the .mmap hook changed the flags and there is a prev: try the merge again with the new flags, before inserting the VMA')
-      const again = { start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, labels }
-      const r = profile.mergeCode === 'vma_merge'
-        ? vmaMerge(ctx, { ...again, prev: prevForRetry })
-        : mergeNewRange(ctx, { ...again, middle: null, prev: prevForRetry, next: mm.nextFrom(end), justExpand: false })
-      if (r) {
-        // goto unmap_writable: ksm_add_vma() still runs on the merged VMA.
-        let merged = r.vma
-        if (profile.ksm === 'late' && mergeAny) {
-          const withKsm = ksmDecision(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
-          if (withKsm !== merged.flags) {
-            const marked = ctx.derive(merged, { flags: withKsm })
-            mm.replace([merged], [marked])
-            merged = marked
-            ksm = 'late'
-          }
-        }
-        result = merged
-        ctx.report.outcome = r.kind === 'prev' ? 'merged-prev' : r.kind === 'next' ? 'merged-next' : 'merged-both'
-        finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none', start, end)
-        return
-      }
-    }
-    if ((profile.ksm === 'late' || (profile.ksm === 'fixed' && !checkEarly)) && mergeAny) {
-      vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
-    }
-    if (!checkEarly && (vmFlags & VM_MERGEABLE)) ksm = 'late'
-    result = ctx.make({
-      start: start as Page, end: end as Page, pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
-      vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
-    })
-    mm.insert(result)
-    ctx.report.outcome = 'new'
-    if (ctx.explain) ctx.check('__mmap_new_vma', 'new-vma', true, () => `no merge: a new VMA ${rangeText(result)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', result)
-    // 6.13 – 6.15: "If flags changed, we might be able to merge, so try again."
-    if (retry && profile.retryMergeOf === 'inserted-vma') {
-      if (ctx.explain) ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
-      const again = mergeExistingRange(ctx, {
-        start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
-        prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
-      })
-      if (again) result = again.vma
+    result = mmapNewVma(ctx, s)
+    if (!result) return
+  }
+  mmapComplete(ctx, s, result)
+}
+
+const outcomeOf = (kind: MergeKind): 'merged-prev' | 'merged-next' | 'merged-both' => (kind === 'prev' ? 'merged-prev' : kind === 'next' ? 'merged-next' : 'merged-both')
+
+/**
+ * __mmap_setup(): unmap what MAP_FIXED replaces (vms_gather_munmap_vmas + vms_clean_up_area),
+ * then accounting (VM_ACCOUNT). From here on a failure cannot put the old VMAs back. Also
+ * map->check_ksm_early (can_set_ksm_flags_early()). False when the mapping failed.
+ */
+function mmapSetup(ctx: StepContext, s: MmapState): boolean {
+  const { start, end, setup } = s
+  const fixed = s.mapFlags.includes('MAP_FIXED')
+  s.replaced = fixed && ctx.mm.intersects(start, end)
+  if (fixed) {
+    const err = unmapRange(ctx, start, end)
+    if (err) {
+      ctx.report.error = err
+      return false
     }
   }
-  finishMmap(ctx, mapFlags, result, mergeAny ? ksm : 'none', start, end)
+  if (setup.refusal && setup.hook === 'mmap_prepare') {
+    // call_mmap_prepare() fails (the hook's answer follows from the call's arguments alone):
+    // __mmap_region() → abort_munmap → vms_abort_munmap_vmas() leaves a gap.
+    failLeavingHole(ctx, setup.refusal, s.replaced, start, end)
+    return false
+  }
+  if (!(s.flags & VM_HUGETLB) && (s.flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) s.flags |= VM_ACCOUNT
+  ctx.note('do_mmap', 'vm-flags', () => `vm_flags = ${flagMnemonics(s.flags).join(' ')}; pgoff ${s.pgoff}; ${setup.hookText}`, 'new')
+  if (!s.mergeAny) ctx.note('ksm', 'merge-any-off', 'MMF_VM_MERGE_ANY is off (no PR_SET_MEMORY_MERGE): KSM does not touch this mapping')
+  // 6.17 / v2: decide early or late on the original file.
+  const ksm = ctx.profile.ksm
+  s.checkEarly = ksm !== 'late' && s.mergeAny ? canSetKsmFlagsEarly(ctx, setup) : ksm !== 'late'
+  return true
+}
+
+/**
+ * call_mmap_prepare(): the hook runs before the merge attempt, and may set flags and
+ * replace the file (a shared /dev/zero's shmem file, overlayfs' real file).
+ */
+function callMmapPrepare(ctx: StepContext, s: MmapState): void {
+  const setup = s.setup
+  s.file = setup.fileAfterHook(ctx)
+  if (setup.hookFlags) {
+    s.flags |= setup.hookFlags
+    ctx.note('call_mmap_prepare', 'hook-flags', () => `.mmap_prepare adds ${flagNames(setup.hookFlags).join(' ')} before the merge attempt`, 'new')
+  }
+}
+
+/**
+ * __mmap_new_vma(): no merge, so a new VMA: the .mmap hook (mmap_file()), the late KSM
+ * flags, vma_link(). With it the retry merges a hook that changed the flags gets: before
+ * the VMA is inserted up to 6.12 (mmap_region()), after it in 6.13 – 6.15 (__mmap_region()).
+ * Returns the VMA the range ends up in, or null when the hook refused the mapping.
+ */
+function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
+  const mm = ctx.mm
+  const profile = ctx.profile
+  const { start, end, pgoff, setup, mergeAny, checkEarly, labels } = s
+  let vmFlags = s.flags
+  let vmFile = s.file
+  if (profile.ksm === 'v2' && !checkEarly && mergeAny) {
+    // v2: update_ksm_flags() before the hook, from the pre-hook flags and file.
+    vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
+  }
+  if (setup.hook !== 'mmap_prepare') {
+    if (setup.refusal) {
+      // __mmap_new_vma() → mmap_file() failed: unacct_error → abort_munmap, the same gap.
+      failLeavingHole(ctx, setup.refusal, s.replaced, start, end)
+      return null
+    }
+    vmFile = setup.fileAfterHook(ctx)
+    if (setup.hookFlags) {
+      vmFlags |= setup.hookFlags
+      ctx.note('mmap_file', 'hook-flags', () => `.mmap adds ${flagNames(setup.hookFlags).join(' ')} after the merge attempt`, 'new')
+    }
+    if (profile.ksm === 'v2' && (vmFlags & VM_MERGEABLE) && (vmFlags & (VM_SPECIAL | VM_HUGETLB))) {
+      ctx.check('ksm_compatible', 'v2-defect', false,
+        () => `v2 defect: VM_MERGEABLE was decided before the hook added ${flagNames(vmFlags & (VM_SPECIAL | VM_HUGETLB)).join(' ')}, so the VMA is both mergeable and KSM-incompatible (the syzbot report; fixed before 6.17)`, 'new')
+    }
+  }
+  const preKsmFlags = vmFlags
+  const retry = profile.retryMergeAfterMmapHook && setup.hook === 'mmap' && preKsmFlags !== s.flags && !(preKsmFlags & VM_SPECIAL)
+  const prevForRetry = mm.prevOf(start)
+  if (retry && profile.retryMergeOf === 'new-range' && prevForRetry) {
+    // ≤ 6.12 mmap_region(): "If vm_flags changed after mmap_file(), we should try merge vma
+    // again as we may succeed this time" — before the VMA is inserted, and only with a prev.
+    ctx.note('mmap_region', 'retry-merge', 'the .mmap hook changed the flags and there is a prev: try the merge again with the new flags, before inserting the VMA')
+    const again = { start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, labels }
+    const r = profile.mergeCode === 'vma_merge'
+      ? vmaMerge(ctx, { ...again, prev: prevForRetry })
+      : mergeNewRange(ctx, { ...again, middle: null, prev: prevForRetry, next: mm.nextFrom(end), justExpand: false })
+    if (r) {
+      // goto unmap_writable: ksm_add_vma() still runs on the merged VMA.
+      let merged = r.vma
+      if (profile.ksm === 'late' && mergeAny) {
+        const withKsm = ksmDecision(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
+        if (withKsm !== merged.flags) {
+          const marked = ctx.derive(merged, { flags: withKsm })
+          mm.replace([merged], [marked])
+          merged = marked
+          s.ksm = 'late'
+        }
+      }
+      ctx.report.outcome = outcomeOf(r.kind)
+      return merged
+    }
+  }
+  if ((profile.ksm === 'late' || (profile.ksm === 'fixed' && !checkEarly)) && mergeAny) {
+    vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
+  }
+  if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
+  let result = ctx.make({
+    start: start as Page, end: end as Page, pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
+    vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
+  })
+  mm.insert(result)
+  ctx.report.outcome = 'new'
+  const made = result
+  ctx.check('__mmap_new_vma', 'new-vma', true, () => `no merge: a new VMA ${rangeText(made)} (${flagMnemonics(vmFlags).join(' ')})`, 'new', made)
+  // 6.13 – 6.15: "If flags changed, we might be able to merge, so try again."
+  if (retry && profile.retryMergeOf === 'inserted-vma') {
+    ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
+    const again = mergeExistingRange(ctx, {
+      start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
+      prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
+    })
+    if (again) result = again.vma
+  }
+  return result
 }
 
 /**
@@ -387,12 +454,13 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
  * *populate = len;" then mm_populate(). vm_flags is do_mmap()'s own copy: a VM_LOCKED that a
  * driver's hook adds (secretmem, a device) does not populate.
  */
-function finishMmap(ctx: StepContext, mapFlags: readonly MapFlag[], result: Vma, ksm: 'early' | 'late' | 'none', start: number, end: number): void {
-  ctx.report.ksm = ksm
+function mmapComplete(ctx: StepContext, s: MmapState, result: Vma): void {
+  const { mapFlags, start, end } = s
+  ctx.report.ksm = s.mergeAny ? s.ksm : 'none'
   if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED')) {
     ctx.note('vm_mmap_pgoff', 'populate', () => `${mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : 'MAP_POPULATE'}: mm_populate() faults the pages in`, 'new', result)
     populateRange(ctx, start, end)
-  } else if (result.flags & VM_LOCKED && ctx.explain) {
+  } else if (result.flags & VM_LOCKED) {
     ctx.note('vm_mmap_pgoff', 'no-populate', () => 'VM_LOCKED came from the driver\'s hook, not from do_mmap()\'s flags: nothing is populated now', 'new', result)
   }
 }

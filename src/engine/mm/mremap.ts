@@ -200,38 +200,52 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
       return
     }
   }
-  let vma = mm.lookup(at)
+  const vma = mm.lookup(at)
   if (!vma) {
     ctx.fail('EFAULT', 'vma_lookup', () => `page ${at} is not mapped`)
     return
   }
-  if (to !== undefined) {
-    // check_prep_vma() then mremap_to(), in the order 6.18 shows: the checks look at the
-    // length that will be moved (a shrink's tail may run past the VMA, over holes and
-    // other VMAs, and is simply unmapped), then the tail goes, then the destination.
-    const moved = Math.min(pages, newPages)
-    if (!remapIsValid(ctx, vma, at, pages, newPages, moved)) return
-    let v: Vma | null = vma
-    if (pages > newPages) {
-      const e2 = unmapRange(ctx, at + newPages, at + pages)
-      if (e2) {
-        ctx.report.error = e2
-        return
-      }
-      v = relookup(ctx, at)
-      if (!v) return
-    }
-    const err = unmapRange(ctx, to, to + newPages)
-    if (err) {
-      ctx.report.error = err
+  if (to !== undefined) mremapTo(ctx, vma, step, to)
+  else mremapAt(ctx, vma, step)
+}
+
+/**
+ * check_prep_vma() then mremap_to(), in the order 6.18 shows: the checks look at the
+ * length that will be moved (a shrink's tail may run past the VMA, over holes and
+ * other VMAs, and is simply unmapped), then the tail goes, then the destination.
+ */
+function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): void {
+  const { at, pages, newPages } = step
+  const moved = Math.min(pages, newPages)
+  if (!remapIsValid(ctx, vma, at, pages, newPages, moved)) return
+  let v: Vma | null = vma
+  if (pages > newPages) {
+    const e2 = unmapRange(ctx, at + newPages, at + pages)
+    if (e2) {
+      ctx.report.error = e2
       return
     }
     v = relookup(ctx, at)
     if (!v) return
-    moveRange(ctx, v, at, moved, to, newPages)
+  }
+  const err = unmapRange(ctx, to, to + newPages)
+  if (err) {
+    ctx.report.error = err
     return
   }
-  // mremap_at()
+  v = relookup(ctx, at)
+  if (!v) return
+  moveRange(ctx, v, at, moved, to, newPages)
+}
+
+/**
+ * mremap_at(): no new address. The same size does nothing, a shrink unmaps the tail
+ * (shrink_vma()), a growth is expand_vma(): in place (vma_merge_extend()) when there is
+ * room after the VMA, else a move to a new address if MREMAP_MAYMOVE allows it.
+ */
+function mremapAt(ctx: StepContext, vma: Vma, step: MremapStep): void {
+  const mm = ctx.mm
+  const { at, pages, newPages } = step
   if (newPages === pages) {
     ctx.report.outcome = 'unchanged'
     ctx.note('mremap_at', 'no-resize', 'same size and no new address: nothing to do')
@@ -248,24 +262,11 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   const delta = newPages - pages
   const roomInPlace = at + pages === vma.end && (!next || next.start >= vma.end + delta) && vma.end + delta <= ctx.windowPages
   if (roomInPlace) {
-    // vma_merge_extend(): a new range [vm_end, vm_end + delta) with prev = the VMA itself.
-    const grownEnd = vma.end + delta
-    const r = mergeNew(ctx, {
-      start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
-      anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
-      labels: extendLabels(clipLabels(vma.labels, (vma.end - 1) as Page, vma.end), grownEnd).map((l) => ({ ...l, start: vma!.end })),
-    })
-    if (r) {
-      ctx.report.outcome = 'expanded'
-      ctx.check('vma_merge_extend', 'expanded', true, () => `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
-      populateAfterRemap(ctx, r.vma.flags, at + pages, at + newPages)
-      return
-    }
-    ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')
+    const grown = vmaMergeExtend(ctx, vma, next, delta)
+    if (grown) populateAfterRemap(ctx, grown.flags, at + pages, at + newPages)
     return
   }
-  const stuck: Vma = vma
-  ctx.note('mremap', 'no-room', () => `no room to grow ${rangeText(stuck)} in place`, 'middle', stuck)
+  ctx.note('mremap', 'no-room', () => `no room to grow ${rangeText(vma)} in place`, 'middle', vma)
   if (!step.mayMove) {
     ctx.fail('ENOMEM', 'expand_vma', 'no room to grow in place and MREMAP_MAYMOVE is not given')
     return
@@ -277,6 +278,26 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     return
   }
   ctx.report.range = [dest, dest + newPages]
-  vma = mm.lookup(at)!
-  moveRange(ctx, vma, at, pages, dest, newPages, false)
+  moveRange(ctx, mm.lookup(at)!, at, pages, dest, newPages, false)
+}
+
+/**
+ * vma_merge_extend() (mm/vma.c; up to 6.11 mremap's own vma_merge() call): a new range
+ * [vm_end, vm_end + delta) with prev = the VMA itself, which may also reach next. Returns
+ * the grown VMA, or null (ENOMEM) when the VMA could not take it.
+ */
+function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: number): Vma | null {
+  const grownEnd = vma.end + delta
+  const r = mergeNew(ctx, {
+    start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
+    anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
+    labels: extendLabels(clipLabels(vma.labels, (vma.end - 1) as Page, vma.end), grownEnd).map((l) => ({ ...l, start: vma.end })),
+  })
+  if (!r) {
+    ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')
+    return null
+  }
+  ctx.report.outcome = 'expanded'
+  ctx.check('vma_merge_extend', 'expanded', true, () => `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
+  return r.vma
 }

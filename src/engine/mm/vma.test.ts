@@ -1,6 +1,6 @@
 /**
  * The merge functions against tests ported from the kernel's userland VMA
- * harness, tools/testing/vma/vma.c (kernel-merge-spec §9.2). Page numbers are
+ * harness, tools/testing/vma/vma.c (6.12's and 6.18's). Page numbers are
  * the harness's addresses / 0x1000. Each layout is drawn as in that file.
  */
 import { describe, expect, it } from 'vitest'

@@ -18,7 +18,7 @@
 import { VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
-import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from '../mm-types'
+import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma, type VmaChanges } from '../mm-types'
 
 /** struct vma_merge_struct, reduced. */
 export interface MergeState {
@@ -66,14 +66,14 @@ const fileText = (f: FileObject | null): string => (f ? `file ${f.display}` : 'n
  */
 export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, file: FileObject | null, side: 'prev' | 'next', rangeName: string): boolean {
   if ((tgt.flags ^ flags) & ~VM_SOFTDIRTY) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', false,
-      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, flags, rangeName)}`, side, tgt) : false
+    return ctx.check('is_mergeable_vma', 'flags-equal', false,
+      () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, flags, rangeName)}`, side, tgt)
   }
   if (tgt.file !== file) {
-    return ctx.explain ? ctx.check('is_mergeable_vma', 'same-file', false,
-      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(file)}`, side, tgt) : false
+    return ctx.check('is_mergeable_vma', 'same-file', false,
+      () => `${side} ${rangeText(tgt)}: different struct file: ${side} maps ${fileText(tgt.file)}, ${rangeName} maps ${fileText(file)}`, side, tgt)
   }
-  return ctx.explain ? ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt) : true
+  return ctx.check('is_mergeable_vma', 'flags-equal', true, () => `${side} ${rangeText(tgt)}: same flags and ${fileText(tgt.file)}`, side, tgt)
 }
 
 /** is_mergeable_vma(): policy, flags (ignoring VM_SOFTDIRTY), file, uffd ctx, anon name. */
@@ -92,46 +92,46 @@ function isMergeableAnonVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'n
   const srcAnon = vmg.anonVma
   const who = `${side} ${rangeText(tgt)}`
   if (!tgtAnon && !srcAnon) {
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: neither side has an anon_vma yet (unfaulted)`, side, tgt) : true
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: neither side has an anon_vma yet (unfaulted)`, side, tgt)
   }
   if (ctx.profile.anonVmaRule === 'legacy') {
     // ≤ 6.15: if ((!a1 || !a2) && list_is_singular(&tgt->anon_vma_chain)) return true; return a1 == a2;
     const singular = tgtAnon !== 0 && !tgt.forkChild
     if ((!srcAnon || !tgtAnon) && singular) {
-      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: only one side has an anon_vma and ${side}'s chain is singular`, side, tgt) : true
+      return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: only one side has an anon_vma and ${side}'s chain is singular`, side, tgt)
     }
-    if (srcAnon === tgtAnon) return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: the same anon_vma`, side, tgt) : true
+    if (srcAnon === tgtAnon) return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: the same anon_vma`, side, tgt)
     const why = !tgtAnon
       ? `${side} is unfaulted: its empty anon_vma chain is not "singular", so the old rule (fixed in 6.16 by 879bca0a2c4f) refuses a faulted range`
       : !srcAnon
         ? `${side} has an anon_vma inherited across fork() (its chain is not singular)`
         : 'different anon_vmas'
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false, () => `${who}: ${why}`, side, tgt) : false
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', false, () => `${who}: ${why}`, side, tgt)
   }
   // 6.16+ (879bca0a2c4f)
   if (!tgtAnon && srcAnon) {
     if (forkChild(src)) {
-      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
-        () => `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`, side, tgt) : false
+      return ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
+        () => `${who}: the range's anon_vma was inherited across fork() (vma_had_uncowed_parents)`, side, tgt)
     }
     // 6.18.8 stable e96ecd36c329 (upstream 3b617fd3d317): also the VMA an mremap copies from.
     const copied = vmg.copiedFrom ?? null
     if (ctx.profile.copiedFromForkCheck && forkChild(copied)) {
-      return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
-        () => `${who}: unfaulted, and the moved range was copied from ${rangeText(copied!)}, a fork child (vma_is_fork_child(vmg->copied_from), 6.18.8 stable): no faulted-into-unfaulted merge`, side, tgt) : false
+      return ctx.check('is_mergeable_anon_vma', 'anon-vma', false,
+        () => `${who}: unfaulted, and the moved range was copied from ${rangeText(copied!)}, a fork child (vma_is_fork_child(vmg->copied_from), 6.18.8 stable): no faulted-into-unfaulted merge`, side, tgt)
     }
-    if (ctx.explain && copied && forkChild(copied)) {
+    if (copied && forkChild(copied)) {
       ctx.note('is_mergeable_anon_vma', 'copied-from-unchecked', () => `the moved range was copied from ${rangeText(copied)}, a fork child; this kernel does not check vmg->copied_from (added in 6.18.8 stable, e96ecd36c329)`, side, tgt)
     }
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: unfaulted; it will take the range's anon_vma`, side, tgt) : true
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', true, () => `${who}: unfaulted; it will take the range's anon_vma`, side, tgt)
   }
   if (tgtAnon && !srcAnon) {
     const ok = !forkChild(tgt)
-    return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
-      () => (ok ? `${who}: faulted; the range will use its anon_vma` : `${who}: its anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt) : ok
+    return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok,
+      () => (ok ? `${who}: faulted; the range will use its anon_vma` : `${who}: its anon_vma was inherited across fork() (vma_had_uncowed_parents)`), side, tgt)
   }
   const ok = srcAnon === tgtAnon
-  return ctx.explain ? ctx.check('is_mergeable_anon_vma', 'anon-vma', ok, () => (ok ? `${who}: the same anon_vma` : `${who}: a different anon_vma`), side, tgt) : ok
+  return ctx.check('is_mergeable_anon_vma', 'anon-vma', ok, () => (ok ? `${who}: the same anon_vma` : `${who}: a different anon_vma`), side, tgt)
 }
 
 /** can_vma_merge_after(): prev may absorb the range. */
@@ -139,10 +139,10 @@ function canMergeAfter(ctx: StepContext, vmg: MergeState): boolean {
   const prev = vmg.prev!
   if (!isMergeableVma(ctx, vmg, 'prev') || !isMergeableAnonVma(ctx, vmg, 'prev')) return false
   const want = prev.pgoff + vmaPages(prev)
-  return ctx.explain ? ctx.check('can_vma_merge_after', 'pgoff-contiguous', want === vmg.pgoff,
+  return ctx.check('can_vma_merge_after', 'pgoff-contiguous', want === vmg.pgoff,
     () => (want === vmg.pgoff
       ? `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, the range's pgoff: contiguous`
-      : `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${vmg.pgoff}`), 'prev', prev) : want === vmg.pgoff
+      : `prev ${rangeText(prev)}: pgoff ${prev.pgoff} + ${vmaPages(prev)} pages = ${want}, but the range's pgoff is ${vmg.pgoff}`), 'prev', prev)
 }
 
 /** can_vma_merge_before(): next may absorb the range. */
@@ -151,18 +151,18 @@ function canMergeBefore(ctx: StepContext, vmg: MergeState): boolean {
   if (!isMergeableVma(ctx, vmg, 'next') || !isMergeableAnonVma(ctx, vmg, 'next')) return false
   const pglen = vmg.end - vmg.start
   const want = vmg.pgoff + pglen
-  return ctx.explain ? ctx.check('can_vma_merge_before', 'pgoff-contiguous', next.pgoff === want,
+  return ctx.check('can_vma_merge_before', 'pgoff-contiguous', next.pgoff === want,
     () => (next.pgoff === want
       ? `next ${rangeText(next)}: pgoff ${next.pgoff} follows the range's pgoff ${vmg.pgoff} + ${pglen}: contiguous`
-      : `next ${rangeText(next)}: pgoff ${next.pgoff}, but the range ends at pgoff ${want}`), 'next', next) : next.pgoff === want
+      : `next ${rangeText(next)}: pgoff ${next.pgoff}, but the range ends at pgoff ${want}`), 'next', next)
 }
 
 /** can_vma_merge_left(). */
 function canMergeLeft(ctx: StepContext, vmg: MergeState): boolean {
   const prev = vmg.prev
-  if (!prev) return ctx.explain ? ctx.check('can_vma_merge_left', 'prev-adjacent', false, 'no VMA below the range', 'prev') : false
+  if (!prev) return ctx.check('can_vma_merge_left', 'prev-adjacent', false, 'no VMA below the range', 'prev')
   if (prev.end !== vmg.start) {
-    return ctx.explain ? ctx.check('can_vma_merge_left', 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${vmg.start}`, 'prev', prev) : false
+    return ctx.check('can_vma_merge_left', 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${vmg.start}`, 'prev', prev)
   }
   return canMergeAfter(ctx, vmg)
 }
@@ -170,16 +170,16 @@ function canMergeLeft(ctx: StepContext, vmg: MergeState): boolean {
 /** can_vma_merge_right(). */
 function canMergeRight(ctx: StepContext, vmg: MergeState, canLeft: boolean): boolean {
   const next = vmg.next
-  if (!next) return ctx.explain ? ctx.check('can_vma_merge_right', 'next-adjacent', false, 'no VMA above the range', 'next') : false
+  if (!next) return ctx.check('can_vma_merge_right', 'next-adjacent', false, 'no VMA above the range', 'next')
   if (vmg.end !== next.start) {
-    return ctx.explain ? ctx.check('can_vma_merge_right', 'next-adjacent', false, () => `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${vmg.end}`, 'next', next) : false
+    return ctx.check('can_vma_merge_right', 'next-adjacent', false, () => `next ${rangeText(next)} starts at ${next.start}, not at the range's end ${vmg.end}`, 'next', next)
   }
   if (!canMergeBefore(ctx, vmg)) return false
   if (!canLeft) return true
   const prev = vmg.prev!
   const ok = !prev.anonVma || !next.anonVma || prev.anonVma === next.anonVma
-  return ctx.explain ? ctx.check('can_vma_merge_right', 'prev-next-anon-vma', ok,
-    () => (ok ? 'prev and next have compatible anon_vmas' : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only`), 'next', next) : ok
+  return ctx.check('can_vma_merge_right', 'prev-next-anon-vma', ok,
+    () => (ok ? 'prev and next have compatible anon_vmas' : `prev ${rangeText(prev)} and next ${rangeText(next)} have different anon_vmas: merge with prev only`), 'next', next)
 }
 
 /** can_merge_remove_vma(): a VMA with vm_ops->close may not be deleted by a merge. */
@@ -203,11 +203,11 @@ export function inheritAnon(target: Vma, sources: ReadonlyArray<{ anonVma: numbe
  */
 export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vma } | null {
   if (vmg.flags & VM_SPECIAL) {
-    if (ctx.explain) ctx.check('vma_merge_new_range', 'not-special', false, () => `the range has ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): special VMAs are never merged`, 'new')
+    ctx.check('vma_merge_new_range', 'not-special', false, () => `the range has ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): special VMAs are never merged`, 'new')
     return null
   }
   if (!vmg.prev && !vmg.next) {
-    if (ctx.explain) ctx.check('vma_merge_new_range', 'has-neighbours', false, 'no other VMA in the address space: nothing to merge with', 'new')
+    ctx.check('vma_merge_new_range', 'has-neighbours', false, 'no other VMA in the address space: nothing to merge with', 'new')
     return null
   }
   const left = canMergeLeft(ctx, vmg)
@@ -218,35 +218,32 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
   const prev = vmg.prev
   const next = vmg.next
   if (left && right && !canMergeRemove(next!)) {
-    if (ctx.explain) ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close and may not be deleted: merge with prev only`, 'next', next!)
+    ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close and may not be deleted: merge with prev only`, 'next', next!)
     right = false
   }
-  const mm = ctx.mm
+  const rangeAnon = { anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }
   if (left && right) {
     const p = prev!
     const n = next!
-    const anon = inheritAnon(p, [n, { anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
-    const merged = ctx.derive(p, {
-      end: n.end, ...anon, labels: joinLabels(joinLabels(p.labels, vmg.labels), n.labels),
+    const merged = commitMerge(ctx, {
+      fn: 'vma_expand', target: p, side: 'prev', remove: [{ vma: n, side: 'next' }],
+      grow: { end: n.end, ...inheritAnon(p, [n, rangeAnon]), labels: joinLabels(joinLabels(p.labels, vmg.labels), n.labels) },
     })
-    noteExpand(ctx, 'vma_expand', 'prev', p, merged)
-    mm.replace([p, n], [merged])
-    noteFreed(ctx, 'next', n, 'merged into prev')
     return { kind: 'both', vma: merged }
   }
   if (left) {
     const p = prev!
-    const anon = inheritAnon(p, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
-    const merged = ctx.derive(p, { end: vmg.end as Page, ...anon, labels: joinLabels(p.labels, vmg.labels) })
-    noteExpand(ctx, 'vma_expand', 'prev', p, merged)
-    mm.replace([p], [merged])
+    const merged = commitMerge(ctx, {
+      fn: 'vma_expand', target: p, side: 'prev', remove: [],
+      grow: { end: vmg.end as Page, ...inheritAnon(p, [rangeAnon]), labels: joinLabels(p.labels, vmg.labels) },
+    })
     return { kind: 'prev', vma: merged }
   }
   const n = next!
-  const anon = inheritAnon(n, [{ anonVma: vmg.anonVma, forkChild: vmg.anonForkChild }])
-  const merged = ctx.derive(n, { start: vmg.start as Page, pgoff: vmg.pgoff, ...anon, labels: joinLabels(vmg.labels, n.labels) })
-  noteExpand(ctx, 'vma_expand', 'next', n, merged)
-  mm.replace([n], [merged])
+  const merged = commitMerge(ctx, {
+    fn: 'vma_expand', target: n, side: 'next', remove: [],
+    grow: { start: vmg.start as Page, pgoff: vmg.pgoff, ...inheritAnon(n, [rangeAnon]), labels: joinLabels(vmg.labels, n.labels) },
+  })
   return { kind: 'next', vma: merged }
 }
 
@@ -269,6 +266,40 @@ function noteFreed(ctx: StepContext, side: 'next' | 'middle', v: Vma, why: strin
 }
 
 /**
+ * commit_merge() (and vma_expand(), which ends in it): the target, prev or
+ * next, keeps its vm_area_struct and takes its new range (vma_set_range());
+ * middle either keeps its struct with what is left of it (shrunk) or is
+ * removed; a removed VMA is freed (vma_complete(): vp->remove, vp->remove2).
+ */
+interface MergeCommit {
+  fn: 'vma_expand' | 'commit_merge'
+  /** vmg->target. */
+  target: Vma
+  side: 'prev' | 'next'
+  /** The target's new fields: range, pgoff, flags, anon_vma, labels. */
+  grow: VmaChanges
+  /** middle, when it keeps the part the target does not take. */
+  shrink?: { vma: Vma; changes: VmaChanges }
+  /** The VMAs the merge deletes, in address order. */
+  remove: ReadonlyArray<{ vma: Vma; side: 'middle' | 'next' }>
+}
+
+/** Applies a merge to the address space and records it; returns the target as it now is. */
+function commitMerge(ctx: StepContext, c: MergeCommit): Vma {
+  const merged = ctx.derive(c.target, c.grow)
+  const shrunk = c.shrink ? ctx.derive(c.shrink.vma, c.shrink.changes) : null
+  const removed = c.remove.map((r) => r.vma)
+  // The record, like the VMAs, goes in address order: a shrunk middle lies above prev and below next.
+  if (shrunk && c.side === 'next') noteShrink(ctx, c.shrink!.vma, shrunk)
+  noteExpand(ctx, c.fn, c.side, c.target, merged)
+  if (shrunk && c.side === 'prev') noteShrink(ctx, c.shrink!.vma, shrunk)
+  if (c.side === 'prev') ctx.mm.replace([c.target, ...(c.shrink ? [c.shrink.vma] : []), ...removed], shrunk ? [merged, shrunk] : [merged])
+  else ctx.mm.replace([...(c.shrink ? [c.shrink.vma] : []), ...removed, c.target], shrunk ? [shrunk, merged] : [merged])
+  for (const r of c.remove) noteFreed(ctx, r.side, r.vma, `merged into ${c.side}`)
+  return merged
+}
+
+/**
  * vma_merge_existing_range(): the range [start, end) of `middle` gets new flags;
  * can it merge with prev and/or next instead of being split off?
  *
@@ -281,11 +312,11 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   const leftSide = vmg.start === middle.start
   const rightSide = vmg.end === middle.end
   if (vmg.flags & VM_SPECIAL) {
-    if (ctx.explain) ctx.check('vma_merge_existing_range', 'not-special', false, () => `the new flags include ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): no merge`, 'middle', middle)
+    ctx.check('vma_merge_existing_range', 'not-special', false, () => `the new flags include ${flagNames(vmg.flags & VM_SPECIAL).join(' ')} (VM_SPECIAL): no merge`, 'middle', middle)
     return null
   }
   if (!leftSide && !rightSide) {
-    if (ctx.explain) ctx.check('vma_merge_existing_range', 'touches-edge', false, () => `the range ${rangeText(vmg)} is strictly inside ${rangeText(middle)}: it cannot touch a neighbour`, 'middle', middle)
+    ctx.check('vma_merge_existing_range', 'touches-edge', false, () => `the range ${rangeText(vmg)} is strictly inside ${rangeText(middle)}: it cannot touch a neighbour`, 'middle', middle)
     return null
   }
   const mergeLeft = leftSide ? canMergeLeft(ctx, vmg) : false
@@ -294,69 +325,54 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   if (!mergeLeft && !mergeRight) return null
   const removeMiddle = leftSide && rightSide
   if (removeMiddle && !canMergeRemove(middle)) {
-    if (ctx.explain) ctx.check('can_merge_remove_vma', 'middle-close', false, () => `${rangeText(middle)} has vm_ops->close and would be deleted by the merge: no merge`, 'middle', middle)
+    ctx.check('can_merge_remove_vma', 'middle-close', false, () => `${rangeText(middle)} has vm_ops->close and would be deleted by the merge: no merge`, 'middle', middle)
     return null
   }
   const prev = vmg.prev
   const next = vmg.next
   if (mergeLeft && mergeRight && !canMergeRemove(next!)) {
-    if (ctx.explain) ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close: merge with prev only`, 'next', next!)
+    ctx.check('can_merge_remove_vma', 'next-close', false, () => `next ${rangeText(next!)} has vm_ops->close: merge with prev only`, 'next', next!)
     mergeRight = false
   }
-  const mm = ctx.mm
   const mid = { anonVma: middle.anonVma, forkChild: middle.forkChild }
   if (mergeLeft && mergeRight) {
     // prev extend, middle delete, next delete
     const p = prev!
     const n = next!
-    const anon = inheritAnon(p, [n, mid])
-    const merged = ctx.derive(p, {
-      end: n.end, flags: vmg.flags, ...anon, labels: joinLabels(joinLabels(p.labels, middle.labels), n.labels),
+    const merged = commitMerge(ctx, {
+      fn: 'commit_merge', target: p, side: 'prev', remove: [{ vma: middle, side: 'middle' }, { vma: n, side: 'next' }],
+      grow: { end: n.end, flags: vmg.flags, ...inheritAnon(p, [n, mid]), labels: joinLabels(joinLabels(p.labels, middle.labels), n.labels) },
     })
-    noteExpand(ctx, 'commit_merge', 'prev', p, merged)
-    mm.replace([p, middle, n], [merged])
-    noteFreed(ctx, 'middle', middle, 'merged into prev')
-    noteFreed(ctx, 'next', n, 'merged into prev')
     return { kind: 'both', vma: merged }
   }
   if (mergeLeft) {
     // prev extend, middle shrink or delete
     const p = prev!
-    const anon = inheritAnon(p, [mid])
-    const merged = ctx.derive(p, {
-      end: vmg.end as Page, flags: vmg.flags, ...anon,
-      labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, vmg.end as Page)),
+    const merged = commitMerge(ctx, {
+      fn: 'commit_merge', target: p, side: 'prev',
+      grow: {
+        end: vmg.end as Page, flags: vmg.flags, ...inheritAnon(p, [mid]),
+        labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, vmg.end as Page)),
+      },
+      remove: removeMiddle ? [{ vma: middle, side: 'middle' }] : [],
+      shrink: removeMiddle ? undefined : {
+        vma: middle,
+        changes: { start: vmg.end as Page, pgoff: middle.pgoff + (vmg.end - middle.start), labels: clipLabels(middle.labels, vmg.end as Page, middle.end) },
+      },
     })
-    noteExpand(ctx, 'commit_merge', 'prev', p, merged)
-    if (removeMiddle) {
-      mm.replace([p, middle], [merged])
-      noteFreed(ctx, 'middle', middle, 'merged into prev')
-    } else {
-      const rest = ctx.derive(middle, {
-        start: vmg.end as Page, pgoff: middle.pgoff + (vmg.end - middle.start), labels: clipLabels(middle.labels, vmg.end as Page, middle.end),
-      })
-      noteShrink(ctx, middle, rest)
-      mm.replace([p, middle], [merged, rest])
-    }
     return { kind: 'prev', vma: merged }
   }
   // middle shrink or delete, next extend (downwards)
   const n = next!
-  const anon = inheritAnon(n, [mid])
-  const merged = ctx.derive(n, {
-    start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...anon,
-    labels: joinLabels(clipLabels(middle.labels, vmg.start as Page, middle.end), n.labels),
+  const merged = commitMerge(ctx, {
+    fn: 'commit_merge', target: n, side: 'next',
+    grow: {
+      start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...inheritAnon(n, [mid]),
+      labels: joinLabels(clipLabels(middle.labels, vmg.start as Page, middle.end), n.labels),
+    },
+    remove: removeMiddle ? [{ vma: middle, side: 'middle' }] : [],
+    shrink: removeMiddle ? undefined : { vma: middle, changes: { end: vmg.start as Page, labels: clipLabels(middle.labels, middle.start, vmg.start as Page) } },
   })
-  if (removeMiddle) {
-    noteExpand(ctx, 'commit_merge', 'next', n, merged)
-    mm.replace([middle, n], [merged])
-    noteFreed(ctx, 'middle', middle, 'merged into next')
-  } else {
-    const rest = ctx.derive(middle, { end: vmg.start as Page, labels: clipLabels(middle.labels, middle.start, vmg.start as Page) })
-    noteShrink(ctx, middle, rest)
-    noteExpand(ctx, 'commit_merge', 'next', n, merged)
-    mm.replace([middle, n], [rest, merged])
-  }
   return { kind: 'next', vma: merged }
 }
 
@@ -368,7 +384,6 @@ export function splitAllowed(ctx: StepContext, v: Vma, fn = 'split_vma'): boolea
     : `splitting ${rangeText(v)} needs a new VMA, but map_count ${ctx.mm.count} has reached max_map_count ${ctx.maxMapCount}`), 'middle', v)
 }
 
-/**
 /**
  * __split_vma(): "if (vma->vm_ops && vma->vm_ops->may_split) { err = vma->vm_ops->may_split(vma, addr); … }".
  * Of the VMAs here only perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always).

@@ -6,7 +6,6 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { differingSteps } from '../../engine/differences'
 import { simulate } from '../../engine/simulate'
 import { stressGenerators } from '../../scenario/stress'
 import { corpusScenarios } from '../../fidelity/corpus'
@@ -83,8 +82,8 @@ describe('EngineSession', () => {
     const [name, scenario] = corpusScenarios().find(([file]) => file.startsWith('K01'))!
     const { session } = startSession({ scenario, step: scenario.steps.length, compare: true, kernel: '6.18', compareKernel: '6.16' })
     const snapshot = await until(session, (s) => s.differing !== null)
-    const expected = differingSteps(simulate(scenario, '6.18'), simulate(scenario, '6.16'))
-    expect(expected.length, `${name} should differ between 6.16 and 6.18`).toBeGreaterThan(0)
-    expect([...snapshot.differing!.keys()].sort((a, b) => a - b)).toEqual(expected)
+    // K01 (prctl, then A and B side by side): step 2's KSM timing differs (VM_MERGEABLE early on
+    // 6.18, cf7e7a3503df; late on 6.16), and at step 3 B merges with A on 6.18 only.
+    expect([...snapshot.differing!.keys()].sort((a, b) => a - b), name).toEqual([2, 3])
   })
 })

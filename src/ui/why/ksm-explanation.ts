@@ -6,7 +6,10 @@
  *
  * The facts come from the engine (StepResult.ksm, outcome, checks and the VMAs
  * before and after the step); this module only puts them into a sentence and
- * says which kernel changed the behaviour (kernel-merge-spec §7).
+ * says which kernel changed the behaviour: VM_MERGEABLE is set late, by
+ * ksm_add_vma() on a new VMA, from d7597f59d1d3 (6.4), and early, by
+ * __mmap_region()'s update_ksm_flags() for anonymous, shmem and .mmap_prepare
+ * mappings, from cf7e7a3503df (6.17).
  */
 import type { KernelId, StepResult, VmaView } from '../../engine/api'
 import { PROFILES } from '../../engine/profiles'
