@@ -30,6 +30,8 @@ export function describeStep(step: Step, placedAt?: number): string {
     case 'munmap': return `munmap ${r(step.at, step.at + step.pages)}`
     case 'mprotect': return `mprotect ${r(step.at, step.at + step.pages)} ${step.prot}`
     case 'madvise': return `madvise ${r(step.at, step.at + step.pages)} ${step.advice}`
+    case 'mlock': return `${step.onFault ? 'mlock2' : 'mlock'} ${r(step.at, step.at + step.pages)}${step.onFault ? ' MLOCK_ONFAULT' : ''}`
+    case 'munlock': return `munlock ${r(step.at, step.at + step.pages)}`
     case 'prctl': return `prctl ${step.option} ${step.value}`
     case 'brk': return `brk to brkBase+${step.pages}`
     case 'touch': return `touch ${r(step.at, step.at + step.pages)} ${step.write ? 'write' : 'read'}`

@@ -20,6 +20,7 @@ import { doBrk } from './mm/mmap-brk'
 import { doFork } from './kernel/fork'
 import { doMmap } from './mm/mmap'
 import { doMadvise } from './mm/madvise'
+import { doMlock, doMunlock } from './mm/mlock'
 import { doMprotect } from './mm/mprotect'
 import { doMunmap } from './mm/vma-munmap'
 import { doPrctl } from './mm/ksm'
@@ -69,6 +70,8 @@ function runStep(ctx: StepContext, step: Step): void {
     case 'munmap': return doMunmap(ctx, step)
     case 'mprotect': return doMprotect(ctx, step)
     case 'madvise': return doMadvise(ctx, step)
+    case 'mlock': return doMlock(ctx, step)
+    case 'munlock': return doMunlock(ctx, step)
     case 'prctl': return doPrctl(ctx, step)
     case 'brk': return doBrk(ctx, step)
     case 'touch': return doTouch(ctx, step)

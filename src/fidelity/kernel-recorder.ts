@@ -290,6 +290,9 @@ function summaryOf(step: Step): string {
       return `mprotect [${step.at},${step.at + step.pages}) ${step.prot}`
     case 'madvise':
       return `madvise [${step.at},${step.at + step.pages}) ${step.advice}`
+    case 'mlock':
+    case 'munlock':
+      return `${step.op === 'mlock' && step.onFault ? 'mlock2' : step.op} [${step.at},${step.at + step.pages})${step.op === 'mlock' && step.onFault ? ' MLOCK_ONFAULT' : ''}`
     case 'prctl':
       return `prctl ${step.option} ${step.value}`
     case 'brk':

@@ -37,6 +37,10 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
       return `${head} ${step.at} ${step.pages} ${step.prot}`
     case 'madvise':
       return `${head} ${step.at} ${step.pages} ${madviseNumber(step.advice)}`
+    case 'mlock':
+      return `${head} ${step.at} ${step.pages} ${step.onFault ? 1 : 0}`
+    case 'munlock':
+      return `${head} ${step.at} ${step.pages}`
     case 'prctl':
       return `${head} ${PR_SET_MEMORY_MERGE} ${step.value}`
     case 'brk':

@@ -118,6 +118,8 @@ function outsideWindow(step: Step, windowPages: number): string | null {
     case 'mprotect':
     case 'madvise':
     case 'touch':
+    case 'mlock':
+    case 'munlock':
       return step.pages > 0 && leavesWindow(step.at, step.pages, windowPages) ? range(step.at, step.pages) : null
     case 'mremap':
       if (step.at >= windowPages || (step.pages > 0 && leavesWindow(step.at, step.pages, windowPages))) return range(step.at, step.pages)
@@ -170,6 +172,10 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       return { ...none, call: `VS_RC(mprotect(W(${step.at}), PAGES(${step.pages}), ${protExpr(step.prot)}))` }
     case 'madvise':
       return { ...none, call: `VS_RC(madvise(W(${step.at}), PAGES(${step.pages}), ${step.advice}))` }
+    case 'mlock':
+      return { ...none, call: step.onFault ? `VS_RC(mlock2(W(${step.at}), PAGES(${step.pages}), MLOCK_ONFAULT))` : `VS_RC(mlock(W(${step.at}), PAGES(${step.pages})))` }
+    case 'munlock':
+      return { ...none, call: `VS_RC(munlock(W(${step.at}), PAGES(${step.pages})))` }
     case 'prctl':
       return { ...none, call: `VS_RC(prctl(PR_SET_MEMORY_MERGE, ${step.value}UL, 0UL, 0UL, 0UL))` }
     case 'brk':

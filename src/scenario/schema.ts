@@ -33,7 +33,7 @@ export const DEFAULT_MAX_MAP_COUNT = 65530
 
 // ---------------------------------------------------------------- vocabularies
 
-export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap'] as const
+export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
 export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK'] as const
 /** madvise advices: version 1 had the first two. */
@@ -313,6 +313,20 @@ export const stepSchema = z.discriminatedUnion(
           .describe('MREMAP_MAYMOVE without a target.'),
       })
       .describe('Resize, or move, a mapping.'),
+    z
+      .object({
+        op: op('mlock'),
+        at: pageValue('a page number'),
+        pages: pageValue('a number of pages'),
+        onFault: z
+          .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+          .optional()
+          .describe('mlock2(MLOCK_ONFAULT): VM_LOCKONFAULT, pages locked as they fault in.'),
+      })
+      .describe('Version 2. mlock(base+at*4096, pages*4096): VM_LOCKED, the pages faulted in.'),
+    z
+      .object({ op: op('munlock'), at: pageValue('a page number'), pages: pageValue('a number of pages') })
+      .describe('Version 2. munlock(): clears VM_LOCKED and VM_LOCKONFAULT.'),
   ],
   { error: discriminatorMessage('a step', 'op', 'operation', STEP_OPS) },
 )

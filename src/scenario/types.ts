@@ -1,6 +1,6 @@
 /**
  * The scenario document, `vma-scenario/2` (see ../../docs/scenario-format.md).
- * Version 2 added madvise's flag advices and the advices that leave VMAs alone, and MAP_STACK;
+ * Version 2 added madvise's flag advices and the advices that leave VMAs alone, MAP_STACK, mlock and munlock;
  * a version-1 document is a version-2 document (./migrate.ts upgrades it).
  *
  * These are the types of a scenario *after* `loadScenario` has validated it and
@@ -68,6 +68,10 @@ export interface PrctlStep { op: 'prctl'; option: 'PR_SET_MEMORY_MERGE'; value: 
 export interface BrkStep { op: 'brk'; pages: number }
 export interface TouchStep { op: 'touch'; at: number; pages: number; write: boolean }
 export interface ForkStep { op: 'fork' }
+/** Version 2. mlock(2); with onFault, mlock2(MLOCK_ONFAULT). */
+export interface MlockStep { op: 'mlock'; at: number; pages: number; onFault?: boolean }
+/** Version 2. munlock(2). */
+export interface MunlockStep { op: 'munlock'; at: number; pages: number }
 export interface MremapStep { op: 'mremap'; at: number; pages: number; newPages: number; to?: number; mayMove?: boolean }
 
 export type Step =
@@ -80,6 +84,8 @@ export type Step =
   | TouchStep
   | ForkStep
   | MremapStep
+  | MlockStep
+  | MunlockStep
 
 export type StepOp = Step['op']
 

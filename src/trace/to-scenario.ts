@@ -244,6 +244,18 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (option === 0x53564d41) return { kind: 'unmodellable', reason: 'prctl(PR_SET_VMA) names anonymous VMAs: anon_vma_name is not modelled' }
       return { kind: 'unmodellable', reason: `prctl option ${option} is not modelled` }
     }
+    case 'mlock':
+    case 'mlock2':
+    case 'munlock': {
+      // do_mlock(): "len = PAGE_ALIGN(len + (offset_in_page(start))); start &= PAGE_MASK;"
+      if (call.name === 'mlock2' && (big(a[2]!) & ~1n) !== 0n) return { kind: 'noop', why: 'mlock2 with flags other than MLOCK_ONFAULT fails with EINVAL and changes nothing' }
+      const start = big(a[0]!)
+      const at = Number(start / PAGE)
+      const pages = pagesOf(big(a[1]!) + (start % PAGE))
+      if (call.name === 'munlock') return { kind: 'step', steps: [{ op: 'munlock', at, pages }] }
+      const onFault = call.name === 'mlock2' && big(a[2]!) === 1n
+      return { kind: 'step', steps: [{ op: 'mlock', at, pages, ...(onFault ? { onFault } : {}) }] }
+    }
     case 'execve':
     case 'execveat':
       return failed ? { kind: 'noop', why: `the execve failed (${call.errno})` } : { kind: 'noop', why: 'execve ends this address space; the new image has its own' }

@@ -63,6 +63,12 @@ describe('what each call is to the engine', () => {
     const stack = classifyCall(call('mmap', ['0', '1000', '3', '20022', 'ffffffff', '0'], '7f0000001000'), ctx())
     expect(stack.kind === 'step' && stack.steps[0]).toMatchObject({ op: 'mmap', at: 0x7f0000001, pages: 1, mapFlags: ['MAP_STACK'] })
   })
+  it('mlock, mlock2 and munlock are steps over the pages they touch (do_mlock rounds a misaligned start down); mlock2 with unknown flags is EINVAL', () => {
+    expect(classifyCall(call('mlock', ['7f0000000800', '1000'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mlock', at: 0x7f0000000, pages: 2 }] })
+    expect(classifyCall(call('mlock2', ['7f0000000000', '2000', '1'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mlock', at: 0x7f0000000, pages: 2, onFault: true }] })
+    expect(classifyCall(call('munlock', ['7f0000000000', '1000'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'munlock', at: 0x7f0000000, pages: 1 }] })
+    expect(classifyCall(call('mlock2', ['7f0000000000', '1000', '2'], -1, 'EINVAL'), ctx()).kind).toBe('noop')
+  })
   it('brk learns the heap start from brk(0) and then sets the break in pages from it', () => {
     const c = ctx()
     expect(classifyCall(call('brk', ['0'], '555555554000'), c).kind).toBe('noop')

@@ -81,7 +81,7 @@
 
 /* ---------- script model ---------- */
 
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_UNSUPPORTED };
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_UNSUPPORTED };
 
 struct step {
 	int index;
@@ -299,6 +299,15 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->at = number(w[3]);
 		s->pages = number(w[4]);
 		s->value = number(w[5]);
+	} else if (!strcmp(op, "mlock") && n == 6) {
+		s->op = OP_MLOCK;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->value = number(w[5]); /* 1: mlock2(MLOCK_ONFAULT) */
+	} else if (!strcmp(op, "munlock") && n == 5) {
+		s->op = OP_MUNLOCK;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
 	} else if (!strcmp(op, "prctl") && n == 5) {
 		s->op = OP_PRCTL;
 		s->at = number(w[3]); /* the option number */
@@ -1191,7 +1200,9 @@ static int run_step(const struct step *s, int *is_child)
 		}
 		return munmap(page_addr(s->at), (size_t)s->pages * PAGE) < 0 ? errno : 0;
 	case OP_MPROTECT:
-	case OP_MADVISE: {
+	case OP_MADVISE:
+	case OP_MLOCK:
+	case OP_MUNLOCK: {
 		/* Past the window is a hole: the part inside is processed, then ENOMEM. */
 		long pages = s->pages;
 		int clipped = s->pages > 0 && leaves_window(s->at, s->pages);
@@ -1200,8 +1211,13 @@ static int run_step(const struct step *s, int *is_child)
 				return ENOMEM;
 			pages = window_pages - s->at;
 		}
-		int rc = s->op == OP_MPROTECT ? mprotect(page_addr(s->at), (size_t)pages * PAGE, s->prot)
-					     : madvise(page_addr(s->at), (size_t)pages * PAGE, (int)s->value);
+		void *addr = page_addr(s->at);
+		size_t len = (size_t)pages * PAGE;
+		int rc = s->op == OP_MPROTECT ? mprotect(addr, len, s->prot)
+			 : s->op == OP_MADVISE ? madvise(addr, len, (int)s->value)
+			 : s->op == OP_MUNLOCK ? munlock(addr, len)
+			 : s->value ? (int)syscall(SYS_mlock2, addr, len, 1 /* MLOCK_ONFAULT */)
+			 : mlock(addr, len);
 		if (rc < 0)
 			return errno;
 		return clipped ? ENOMEM : 0;

@@ -81,6 +81,10 @@ export function callParts(step: Step, base: bigint, scenario: Scenario): { name:
     case 'munmap': return { name: 'munmap', args: [addressOf(base, step.at), bytes(step.pages)] }
     case 'mprotect': return { name: 'mprotect', args: [addressOf(base, step.at), bytes(step.pages), protFlags(step.prot)] }
     case 'madvise': return { name: 'madvise', args: [addressOf(base, step.at), bytes(step.pages), step.advice] }
+    case 'mlock': return step.onFault
+      ? { name: 'mlock2', args: [addressOf(base, step.at), bytes(step.pages), 'MLOCK_ONFAULT'] }
+      : { name: 'mlock', args: [addressOf(base, step.at), bytes(step.pages)] }
+    case 'munlock': return { name: 'munlock', args: [addressOf(base, step.at), bytes(step.pages)] }
     case 'prctl': return { name: 'prctl', args: [step.option, String(step.value), '0', '0', '0'] }
     case 'brk': return { name: 'brk', args: [addressOf(base, (scenario.brkBase ?? 0) + step.pages)] }
     case 'mremap': {

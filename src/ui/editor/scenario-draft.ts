@@ -51,6 +51,8 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
   prctl: [{ key: 'value', label: 'value', kind: 'number', hint: 'PR_SET_MEMORY_MERGE: 1 on, 0 off' }],
   brk: [{ key: 'pages', label: 'break at brkBase + (pages)', kind: 'count' }],
   touch: [AT, PAGES, { key: 'write', label: 'write fault', kind: 'bool' }],
+  mlock: [AT, PAGES, { key: 'onFault', label: 'lock on fault (mlock2 MLOCK_ONFAULT)', kind: 'bool' }],
+  munlock: [AT, PAGES],
   fork: [],
   mremap: [
     AT,
@@ -196,6 +198,9 @@ export function newStep(op: StepOp, draft: Draft): DraftStep {
       return { op }
     case 'mremap':
       return { op, at: 0, pages: 1, newPages: 2, mayMove: true }
+    case 'mlock':
+    case 'munlock':
+      return { op, at: 0, pages: 1 }
   }
 }
 
