@@ -32,6 +32,8 @@ export function describeStep(step: Step, placedAt?: number): string {
     case 'madvise': return `madvise ${r(step.at, step.at + step.pages)} ${step.advice}`
     case 'mlock': return `${step.onFault ? 'mlock2' : 'mlock'} ${r(step.at, step.at + step.pages)}${step.onFault ? ' MLOCK_ONFAULT' : ''}`
     case 'munlock': return `munlock ${r(step.at, step.at + step.pages)}`
+    case 'mlockall': return `mlockall ${step.flags.join('|') || '0'}`
+    case 'munlockall': return 'munlockall'
     case 'prctl': return `prctl ${step.option} ${step.value}`
     case 'brk': return `brk to brkBase+${step.pages}`
     case 'touch': return `touch ${r(step.at, step.at + step.pages)} ${step.write ? 'write' : 'read'}`

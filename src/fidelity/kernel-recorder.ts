@@ -293,6 +293,10 @@ function summaryOf(step: Step): string {
     case 'mlock':
     case 'munlock':
       return `${step.op === 'mlock' && step.onFault ? 'mlock2' : step.op} [${step.at},${step.at + step.pages})${step.op === 'mlock' && step.onFault ? ' MLOCK_ONFAULT' : ''}`
+    case 'mlockall':
+      return `mlockall ${step.flags.join('|') || '0'}`
+    case 'munlockall':
+      return 'munlockall'
     case 'prctl':
       return `prctl ${step.option} ${step.value}`
     case 'brk':

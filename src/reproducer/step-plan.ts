@@ -176,6 +176,10 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       return { ...none, call: step.onFault ? `VS_RC(mlock2(W(${step.at}), PAGES(${step.pages}), MLOCK_ONFAULT))` : `VS_RC(mlock(W(${step.at}), PAGES(${step.pages})))` }
     case 'munlock':
       return { ...none, call: `VS_RC(munlock(W(${step.at}), PAGES(${step.pages})))` }
+    case 'mlockall':
+      return { ...none, call: `VS_RC(mlockall(${step.flags.join(' | ') || '0'}))` }
+    case 'munlockall':
+      return { ...none, call: 'VS_RC(munlockall())' }
     case 'prctl':
       return { ...none, call: `VS_RC(prctl(PR_SET_MEMORY_MERGE, ${step.value}UL, 0UL, 0UL, 0UL))` }
     case 'brk':

@@ -18,11 +18,11 @@
  */
 import { importSmapsText } from '../import/to-scenario'
 import { USER_SPACE_PAGES } from '../import/smaps'
-import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type Step } from '../scenario/types'
+import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type MlockallFlag, type Step } from '../scenario/types'
 import { MADVISE_ADVICES } from '../scenario/schema'
 import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
-import { MADVISE_NAMES } from '../engine/uapi'
+import { MADVISE_NAMES, MLOCKALL_BITS } from '../engine/uapi'
 
 export type CallStatus =
   | { kind: 'step'; steps: Step[] }
@@ -256,6 +256,14 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       const onFault = call.name === 'mlock2' && big(a[2]!) === 1n
       return { kind: 'step', steps: [{ op: 'mlock', at, pages, ...(onFault ? { onFault } : {}) }] }
     }
+    case 'mlockall': {
+      const bits = big(a[0]!)
+      if ((bits & ~7n) !== 0n) return { kind: 'noop', why: 'mlockall with flags other than MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT fails with EINVAL and changes nothing' }
+      const flags = (Object.entries(MLOCKALL_BITS) as [MlockallFlag, number][]).filter(([, bit]) => (bits & BigInt(bit)) !== 0n).map(([name]) => name)
+      return { kind: 'step', steps: [{ op: 'mlockall', flags }] }
+    }
+    case 'munlockall':
+      return { kind: 'step', steps: [{ op: 'munlockall' }] }
     case 'execve':
     case 'execveat':
       return failed ? { kind: 'noop', why: `the execve failed (${call.errno})` } : { kind: 'noop', why: 'execve ends this address space; the new image has its own' }

@@ -81,7 +81,8 @@
 
 /* ---------- script model ---------- */
 
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_UNSUPPORTED };
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_UNSUPPORTED };
+static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "unsupported" };
 
 struct step {
 	int index;
@@ -308,6 +309,11 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->op = OP_MUNLOCK;
 		s->at = number(w[3]);
 		s->pages = number(w[4]);
+	} else if (!strcmp(op, "mlockall") && n == 4) {
+		s->op = OP_MLOCKALL;
+		s->value = number(w[3]); /* MCL_* bits */
+	} else if (!strcmp(op, "munlockall") && n == 3) {
+		s->op = OP_MUNLOCKALL;
 	} else if (!strcmp(op, "prctl") && n == 5) {
 		s->op = OP_PRCTL;
 		s->at = number(w[3]); /* the option number */
@@ -1222,6 +1228,11 @@ static int run_step(const struct step *s, int *is_child)
 			return errno;
 		return clipped ? ENOMEM : 0;
 	}
+	case OP_MLOCKALL:
+		/* The whole process: the window and everything outside it (the fills fail to populate, PROT_NONE, which mm_populate ignores). */
+		return mlockall((int)s->value) < 0 ? errno : 0;
+	case OP_MUNLOCKALL:
+		return munlockall() < 0 ? errno : 0;
 	case OP_PRCTL:
 		return prctl((int)s->at, (unsigned long)s->value, 0UL, 0UL, 0UL) < 0 ? errno : 0;
 	case OP_BRK:
@@ -1327,7 +1338,6 @@ int main(void)
 	 * scenario. Then the window is printed once, as "initial".
 	 */
 	for (; first < step_count && steps[first].index == 0; first++) {
-		static const char *const names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "unsupported" };
 		const struct step *s = &steps[first];
 		const char *why = s->op == OP_UNSUPPORTED || s->op == OP_FORK ? "not a setup call" : NULL;
 		if (!why && s->op == OP_MMAP && s->file >= 0)
@@ -1340,7 +1350,7 @@ int main(void)
 			why = step_unsupported;
 		if (why || err) {
 			put("refused\tinitial: ");
-			put(names[s->op]);
+			put(op_names[s->op]);
 			put(" at page ");
 			put_long(s->at);
 			put(", made to build the initial VMAs, failed: ");

@@ -85,6 +85,8 @@ export function callParts(step: Step, base: bigint, scenario: Scenario): { name:
       ? { name: 'mlock2', args: [addressOf(base, step.at), bytes(step.pages), 'MLOCK_ONFAULT'] }
       : { name: 'mlock', args: [addressOf(base, step.at), bytes(step.pages)] }
     case 'munlock': return { name: 'munlock', args: [addressOf(base, step.at), bytes(step.pages)] }
+    case 'mlockall': return { name: 'mlockall', args: [step.flags.join('|') || '0'] }
+    case 'munlockall': return { name: 'munlockall', args: [] }
     case 'prctl': return { name: 'prctl', args: [step.option, String(step.value), '0', '0', '0'] }
     case 'brk': return { name: 'brk', args: [addressOf(base, (scenario.brkBase ?? 0) + step.pages)] }
     case 'mremap': {
@@ -110,7 +112,7 @@ export function callLines(step: Step, result: StepResult | undefined, base: bigi
   if ('words' in parts) return wrap(`${parts.words} = ${ret}`, indent, `${indent}    `)
   const head = `${indent}${parts.name}(`
   const hang = ' '.repeat(head.length)
-  const pieces = parts.args.map((a, i) => (i < parts.args.length - 1 ? `${a},` : `${a})`))
+  const pieces = parts.args.length ? parts.args.map((a, i) => (i < parts.args.length - 1 ? `${a},` : `${a})`)) : [')']
   pieces.push(`= ${ret}`)
   const lines: string[] = []
   let line = head
