@@ -23,6 +23,7 @@ import { doMadvise } from './mm/madvise'
 import { doMlock, doMlockall, doMunlock, doMunlockall } from './mm/mlock'
 import { VM_LOCKED, VM_LOCKONFAULT } from './flags'
 import { doMprotect } from './mm/mprotect'
+import { doMseal } from './mm/mseal'
 import { doMunmap } from './mm/vma-munmap'
 import { doPrctl } from './mm/ksm'
 import { doTouch } from './mm/memory'
@@ -75,6 +76,7 @@ function runStep(ctx: StepContext, step: Step): void {
     case 'munlock': return doMunlock(ctx, step)
     case 'mlockall': return doMlockall(ctx, step)
     case 'munlockall': return doMunlockall(ctx)
+    case 'mseal': return doMseal(ctx, step)
     case 'prctl': return doPrctl(ctx, step)
     case 'brk': return doBrk(ctx, step)
     case 'touch': return doTouch(ctx, step)

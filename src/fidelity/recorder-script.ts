@@ -45,6 +45,8 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
       return `${head} ${mlockallFlags(step.flags)}`
     case 'munlockall':
       return head
+    case 'mseal':
+      return `${head} ${step.at} ${step.pages}`
     case 'prctl':
       return `${head} ${PR_SET_MEMORY_MERGE} ${step.value}`
     case 'brk':
@@ -54,7 +56,7 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
     case 'fork':
       return head
     case 'mremap':
-      return `${head} ${step.at} ${step.pages} ${step.newPages} ${step.to ?? -1} ${step.mayMove ? 1 : 0}`
+      return `${head} ${step.at} ${step.pages} ${step.newPages} ${step.to ?? -1} ${step.mayMove ? 1 : 0}${step.dontUnmap ? ' 1' : ''}`
   }
 }
 

@@ -222,11 +222,16 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     }
     case 'mremap': {
       const flags = Number(big(a[3]!))
-      if (flags & 4) return { kind: 'unmodellable', reason: 'MREMAP_DONTUNMAP is not modelled' }
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       const at = pageOf(a[0]!)
       const pages = pagesOf(big(a[1]!))
       const newPages = pagesOf(big(a[2]!))
+      if (flags & 4) {
+        // MREMAP_DONTUNMAP: a move; without MREMAP_FIXED the kernel chose where (the result says).
+        if (flags & 2) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(a[4]!), dontUnmap: true }] }
+        if (!failed) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(call.ret as string), dontUnmap: true }] }
+        return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, ...(flags & 1 ? { mayMove: true } : {}), dontUnmap: true }] }
+      }
       if (flags & 2) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(a[4]!) }] }
       if (flags & 1) {
         if (!failed && pageOf(call.ret as string) !== at) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(call.ret as string) }] }
@@ -264,6 +269,12 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     }
     case 'munlockall':
       return { kind: 'step', steps: [{ op: 'munlockall' }] }
+    case 'mseal': {
+      // do_mseal(): "if (flags) return -EINVAL; ... if (!PAGE_ALIGNED(start)) return -EINVAL; len = PAGE_ALIGN(len_in);"
+      if (big(a[2]!) !== 0n) return { kind: 'noop', why: 'mseal with flags fails with EINVAL and changes nothing' }
+      if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
+      return { kind: 'step', steps: [{ op: 'mseal', at: pageOf(a[0]!), pages: pagesOf(big(a[1]!)) }] }
+    }
     case 'execve':
     case 'execveat':
       return failed ? { kind: 'noop', why: `the execve failed (${call.errno})` } : { kind: 'noop', why: 'execve ends this address space; the new image has its own' }

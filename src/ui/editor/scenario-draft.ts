@@ -55,6 +55,7 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
   munlock: [AT, PAGES],
   mlockall: [{ key: 'flags', label: 'flags', kind: 'flags', options: MLOCKALL_FLAGS }],
   munlockall: [],
+  mseal: [AT, PAGES],
   fork: [],
   mremap: [
     AT,
@@ -62,6 +63,7 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
     { key: 'newPages', label: 'new pages', kind: 'count' },
     { key: 'to', label: 'move to (page)', kind: 'optional-page', address: true, hint: 'empty: resize in place' },
     { key: 'mayMove', label: 'may move', kind: 'bool' },
+    { key: 'dontUnmap', label: 'leave the source mapped (MREMAP_DONTUNMAP)', kind: 'bool' },
   ],
 }
 
@@ -202,6 +204,7 @@ export function newStep(op: StepOp, draft: Draft): DraftStep {
       return { op, at: 0, pages: 1, newPages: 2, mayMove: true }
     case 'mlock':
     case 'munlock':
+    case 'mseal':
       return { op, at: 0, pages: 1 }
     case 'mlockall':
       return { op, flags: ['MCL_CURRENT'] }
