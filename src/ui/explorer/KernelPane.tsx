@@ -91,7 +91,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
       </div>
       <div className="rounded border border-line bg-panel p-2">
         <Suspense fallback={<p className="text-[12.5px] text-muted">Why · {kernel}</p>}>
-          <WhyPanel shown={shown} kernel={kernel} onHighlight={actions.setHighlight} headingId={`${id}-why`} />
+          <WhyPanel shown={shown} kernel={kernel} onHighlight={actions.setHighlight} headingId={`${id}-why`} baseAddress={baseAddress} />
         </Suspense>
       </div>
       <div className="rounded border border-line bg-panel py-1.5">

@@ -186,7 +186,7 @@ function PresentPane({ shown, label, id }: { shown: ShownStep; label: string | n
   return (
     <section className="flex min-w-0 flex-col gap-3" data-kernel={shown.run.kernel} data-pane={id}>
       <AddressSpaceView {...view} {...stepViewProps(shown)} onViewportChange={setViewport} onPinVma={pinVma} label={label ?? shown.run.kernel} />
-      <WhyPanel shown={shown} kernel={shown.run.kernel} onHighlight={setHighlight} headingId={`${id}-why`} />
+      <WhyPanel shown={shown} kernel={shown.run.kernel} onHighlight={setHighlight} headingId={`${id}-why`} baseAddress={view.baseAddress} />
     </section>
   )
 }

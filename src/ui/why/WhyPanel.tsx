@@ -10,7 +10,8 @@ import type { Check, KernelId } from '../../engine/api'
 import type { Highlight } from '../../store/explorer-store'
 import type { ShownStep } from '../engine-session/engine-session'
 import { StepBadges } from '../steps/StepBadges'
-import { formatRange, ksmTimingSentence } from './ksm-explanation'
+import { ksmTimingSentence } from './ksm-explanation'
+import { mapsRange, textWithAddresses } from './format-range'
 import { functionLink } from '../../kernel-source/links'
 import { KernelChanges } from './KernelChanges'
 import { traceCallsOf } from '../trace/trace-presence'
@@ -20,6 +21,8 @@ interface WhyPanelProps {
   kernel: KernelId
   onHighlight(highlight: Highlight | null): void
   headingId: string
+  /** The window's base (the explorer's axis base): the checks print addresses from it, as /proc/PID/maps does. */
+  baseAddress: bigint
 }
 
 /** The check's range as a highlight: prev-side checks in the prev colour, everything else in the next colour. */
@@ -40,7 +43,7 @@ function FunctionName({ fn, kernel }: { fn: string; kernel: KernelId }) {
   )
 }
 
-function CheckItem({ check, kernel, onHighlight }: { check: Check; kernel: KernelId; onHighlight(h: Highlight | null): void }) {
+function CheckItem({ check, kernel, onHighlight, baseAddress }: { check: Check; kernel: KernelId; onHighlight(h: Highlight | null): void; baseAddress: bigint }) {
   const highlight = checkHighlight(check)
   const on = () => onHighlight(highlight)
   const off = () => onHighlight(null)
@@ -62,11 +65,11 @@ function CheckItem({ check, kernel, onHighlight }: { check: Check; kernel: Kerne
         <FunctionName fn={check.fn} kernel={kernel} />
         {check.subject && check.range && (
           <span className="ml-1.5 font-mono text-[11px] text-muted">
-            {check.subject} {formatRange(check.range)}
+            {check.subject} {mapsRange(check.range, baseAddress)}
           </span>
         )}
       </span>
-      <span className="col-start-2 text-[12.5px] @3xl:col-start-3">{check.text}</span>
+      <span className="col-start-2 text-[12.5px] @3xl:col-start-3">{textWithAddresses(check.text, baseAddress)}</span>
     </li>
   )
 }
@@ -85,7 +88,7 @@ function checkCounts(checks: readonly Check[]): string {
   return [...counts].map(([fn, n]) => `${fn} ×${n.toLocaleString('en-US')}`).join(', ')
 }
 
-function CheckList({ checks, kernel, onHighlight }: { checks: readonly Check[]; kernel: KernelId; onHighlight(h: Highlight | null): void }) {
+function CheckList({ checks, kernel, onHighlight, baseAddress }: { checks: readonly Check[]; kernel: KernelId; onHighlight(h: Highlight | null): void; baseAddress: bigint }) {
   const [shownCount, setShownCount] = useState(CHECKS_SHOWN)
   const rest = checks.length - shownCount
   const hidden = rest > 0 ? checks.slice(shownCount) : []
@@ -94,7 +97,7 @@ function CheckList({ checks, kernel, onHighlight }: { checks: readonly Check[]; 
     <>
       <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5" data-count={checks.length}>
         {checks.slice(0, shownCount).map((check, i) => (
-          <CheckItem key={i} check={check} kernel={kernel} onHighlight={onHighlight} />
+          <CheckItem key={i} check={check} kernel={kernel} onHighlight={onHighlight} baseAddress={baseAddress} />
         ))}
       </ol>
       {rest > 0 && (
@@ -109,7 +112,7 @@ function CheckList({ checks, kernel, onHighlight }: { checks: readonly Check[]; 
   )
 }
 
-export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProps) {
+export function WhyPanel({ shown, kernel, onHighlight, headingId, baseAddress }: WhyPanelProps) {
   const { result } = shown
   if (!result) {
     return (
@@ -161,7 +164,7 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
         </p>
       ) : result.checks.length > 0 ? (
         // Keyed by the step: another step starts again with its first checks.
-        <CheckList key={`${shown.run.runId}:${result.index}`} checks={result.checks} kernel={kernel} onHighlight={onHighlight} />
+        <CheckList key={`${shown.run.runId}:${result.index}`} checks={result.checks} kernel={kernel} onHighlight={onHighlight} baseAddress={baseAddress} />
       ) : (
         <p className="text-[12.5px] text-muted">The engine recorded no merge decisions for this step.</p>
       )}
