@@ -15,7 +15,7 @@ import { simulate } from './simulate'
 import { traceToRunnerJson } from './report'
 import { insideWindow } from './testing/inside-window'
 
-const KERNEL_ERRNOS = new Set(['EINVAL', 'ENOMEM', 'EEXIST', 'EFAULT', 'EACCES', 'EPERM', 'EAGAIN', 'ENODEV', 'EOVERFLOW', 'EBUSY', 'ETXTBSY'])
+const KERNEL_ERRNOS = new Set(['EINVAL', 'ENOMEM', 'EEXIST', 'EFAULT', 'EACCES', 'EPERM', 'EAGAIN', 'ENODEV', 'EOVERFLOW', 'EBUSY', 'ETXTBSY', 'EOPNOTSUPP', 'ENOSYS'])
 
 const absurd = fc.constantFrom(0, 1, 2, 511, 512, 513, 1023, 2 ** 20, 2 ** 31, 2 ** 35 - 1, 2 ** 35, MAX_PAGE_VALUE - 1, MAX_PAGE_VALUE)
 const page = fc.oneof({ weight: 6, arbitrary: fc.nat(12) }, { weight: 2, arbitrary: fc.nat(64) }, { weight: 1, arbitrary: absurd })

@@ -113,6 +113,8 @@ function outsideWindow(step: Step, windowPages: number): string | null {
     `the range [${at},${at + pages}) leaves the scenario's ${windowPages}-page window; a real process has other memory there, so a real call cannot answer as the window's edge does`
   switch (step.op) {
     case 'mmap':
+      if (step.at === undefined && step.mapFlags?.includes('MAP_SHARED_VALIDATE'))
+        return 'MAP_SHARED_VALIDATE at an address the kernel chooses: the C reproducer places such a mapping with MAP_FIXED_NOREPLACE, which MAP_SHARED_VALIDATE refuses'
       return step.at !== undefined && step.pages > 0 && leavesWindow(step.at, step.pages, windowPages) ? range(step.at, step.pages) : null
     case 'munmap':
     case 'mprotect':
@@ -137,7 +139,7 @@ function mmapFlags(step: Extract<Step, { op: 'mmap' }>): string {
   const flags = step.mapFlags ?? []
   const droppable = flags.includes('MAP_DROPPABLE')
   // MAP_DROPPABLE is a map type of its own (private droppable = MAP_DROPPABLE alone), as in the recorder.
-  const parts = [step.share === 'shared' ? 'MAP_SHARED' : droppable ? null : 'MAP_PRIVATE']
+  const parts = [flags.includes('MAP_SHARED_VALIDATE') ? null : step.share === 'shared' ? 'MAP_SHARED' : droppable ? null : 'MAP_PRIVATE']
   if (step.backing.kind === 'anon') parts.push('MAP_ANONYMOUS')
   for (const f of flags) if (f !== 'MAP_FIXED') parts.push(f)
   parts.push(flags.includes('MAP_FIXED') ? 'MAP_FIXED' : 'MAP_FIXED_NOREPLACE')

@@ -35,7 +35,7 @@ export const DEFAULT_MAX_MAP_COUNT = 65530
 
 export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
-export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK'] as const
+export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE'] as const
 /** madvise advices: version 1 had the first two. */
 export const MADVISE_ADVICES = [
   'MADV_MERGEABLE', 'MADV_UNMERGEABLE',

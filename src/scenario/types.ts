@@ -41,6 +41,8 @@ export type MapFlag =
   | 'MAP_FIXED'
   /** Version 2. calc_vm_flag_bits(): VM_NOHUGEPAGE since 6.7 (c4608d1bf7c6). */
   | 'MAP_STACK'
+  /** Version 2. The map type MAP_SHARED_VALIDATE (0x03) instead of MAP_SHARED: the kernel refuses flags it does not know for the file. */
+  | 'MAP_SHARED_VALIDATE'
 
 export interface MmapStep {
   op: 'mmap'

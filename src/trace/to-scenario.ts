@@ -172,6 +172,9 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (flags & 0x2000) mapFlags.push('MAP_LOCKED')
       if (flags & 0x08) mapFlags.push('MAP_DROPPABLE')
       if (flags & 0x20000) mapFlags.push('MAP_STACK')
+      // A kernel-placed MAP_SHARED_VALIDATE mapping is replayed at its page, which the engine maps with
+      // MAP_FIXED_NOREPLACE (refused under MAP_SHARED_VALIDATE): it succeeded, so it was a MAP_SHARED one.
+      if (type === 3 && (fixed || noReplace)) mapFlags.push('MAP_SHARED_VALIDATE')
       const step: Step = {
         op: 'mmap',
         name: anonymous ? `anon@${failed ? a[0] : call.ret}` : baseName(call.fd!.path),

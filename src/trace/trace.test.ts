@@ -86,6 +86,12 @@ describe('what each call is to the engine', () => {
     expect(classifyCall(call('mremap', ['7f0000000000', '2000', '2000', '7', '7f0000020000'], '7f0000020000'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mremap', at: 0x7f0000000, pages: 2, newPages: 2, to: 0x7f0000020, dontUnmap: true }] })
     expect(classifyCall(call('mremap', ['7f0000000000', '2000', '3000', '5', '0'], -1, 'EINVAL'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mremap', at: 0x7f0000000, pages: 2, newPages: 3, mayMove: true, dontUnmap: true }] })
   })
+  it('MAP_SHARED_VALIDATE is kept where the address was the caller\'s (MAP_FIXED_NOREPLACE is refused under it), dropped where the kernel placed it', () => {
+    const placed = classifyCall(call('mmap', ['0', '1000', '3', '3', '3', '0'], '7f0000001000', null, { fd: { path: '/tmp/f', type: 'file', fsMagic: 'ef53' } }), ctx())
+    expect(placed.kind === 'step' && placed.steps[0]).not.toHaveProperty('mapFlags')
+    const noReplace = classifyCall(call('mmap', ['7f0000001000', '1000', '3', '100003', '3', '0'], -1, 'EOPNOTSUPP', { fd: { path: '/tmp/f', type: 'file', fsMagic: 'ef53' } }), ctx())
+    expect(noReplace.kind === 'step' && noReplace.steps[0]).toMatchObject({ at: 0x7f0000001, mapFlags: ['MAP_SHARED_VALIDATE'] })
+  })
   it('brk learns the heap start from brk(0) and then sets the break in pages from it', () => {
     const c = ctx()
     expect(classifyCall(call('brk', ['0'], '555555554000'), c).kind).toBe('noop')

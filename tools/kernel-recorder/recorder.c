@@ -51,6 +51,9 @@
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
 #ifndef MAP_DROPPABLE
 #define MAP_DROPPABLE 0x08
 #endif
@@ -250,6 +253,8 @@ static int parse_map_flag(const char *s)
 		return MAP_FIXED;
 	if (!strcmp(s, "MAP_STACK"))
 		return MAP_STACK;
+	if (!strcmp(s, "MAP_SHARED_VALIDATE"))
+		return MAP_SHARED_VALIDATE; /* 0x03: OR'd with the share type it is the map type MAP_SHARED_VALIDATE */
 	die_setup("unknown map flag in script", 0);
 	return 0;
 }

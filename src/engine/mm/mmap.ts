@@ -198,6 +198,8 @@ interface MmapState {
 export function doMmap(ctx: StepContext, step: MmapStep): void {
   const mm = ctx.mm
   const mapFlags: readonly MapFlag[] = step.mapFlags ?? NO_MAP_FLAGS
+  // MAP_SHARED_VALIDATE (0x03) is a shared map type: with MAP_PRIVATE (0x02) its bits are still 0x03.
+  const share: 'private' | 'shared' = mapFlags.includes('MAP_SHARED_VALIDATE') ? 'shared' : step.share
   const pages = step.pages
   let at = step.at
   if (pages === 0) {
@@ -205,8 +207,8 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     return
   }
   if (at === undefined) {
-    const placing = setupFile(ctx, step.backing, step.share, pages)
-    const hole = getUnmappedArea(ctx, { pages, file: placing.file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: step.share === 'shared' })
+    const placing = setupFile(ctx, step.backing, share, pages)
+    const hole = getUnmappedArea(ctx, { pages, file: placing.file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: share === 'shared' })
     if (hole === null) {
       ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
       return
@@ -247,10 +249,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE (0x08) is not a map type this release knows (it came in 6.11, 9651fcedf7b9): the switch on flags & MAP_TYPE answers EINVAL')
     return
   }
-  if (droppable && (step.share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
+  if (droppable && (share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
     ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
     return
   }
+
+  if (mapFlags.includes('MAP_SHARED_VALIDATE') && !sharedValidateAllowed(ctx, step)) return
 
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
@@ -267,14 +271,14 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       ? 'MAP_STACK: the mapping gets VM_NOHUGEPAGE (c4608d1bf7c6, 6.7), so it merges only with VM_NOHUGEPAGE neighbours'
       : 'MAP_STACK is accepted and ignored in this release (VM_NOHUGEPAGE for it came in 6.7, c4608d1bf7c6)')
   }
-  if (step.share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
+  if (share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
   if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
   let pgoff: number
-  if (backing.kind === 'anon') pgoff = step.share === 'shared' ? 0 : ctx.anonPgoff(start)
+  if (backing.kind === 'anon') pgoff = share === 'shared' ? 0 : ctx.anonPgoff(start)
   else pgoff = backing.pgoff
 
-  const setup = setupFile(ctx, backing, step.share, pages)
+  const setup = setupFile(ctx, backing, share, pages)
   if (setup.file?.noexec) {
     // do_mmap(): "if (path_noexec(&file->f_path)) { if (vm_flags & VM_EXEC) return -EPERM; vm_flags &= ~VM_MAYEXEC; }"
     if (flags & VM_EXEC) {
@@ -288,6 +292,25 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     mapFlags, start, end, pgoff, flags, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
     labels: step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : [],
   })
+}
+
+/**
+ * do_mmap()'s switch on flags & MAP_TYPE for MAP_SHARED_VALIDATE. A file: "if (flags & ~flags_mask)
+ * return -EOPNOTSUPP;" with flags_mask = LEGACY_MAP_MASK | f_op->mmap_supported_flags, and
+ * LEGACY_MAP_MASK (include/linux/mman.h) lacks MAP_FIXED_NOREPLACE, which a scenario's `at` without
+ * MAP_FIXED is. Anonymous memory knows only MAP_SHARED and MAP_PRIVATE: "default: return -EINVAL;".
+ */
+function sharedValidateAllowed(ctx: StepContext, step: MmapStep): boolean {
+  if (step.backing.kind === 'anon') {
+    ctx.fail('EINVAL', 'do_mmap', 'MAP_SHARED_VALIDATE is not a map type anonymous memory takes (only MAP_SHARED or MAP_PRIVATE)', 'new')
+    return false
+  }
+  if (step.at !== undefined && !step.mapFlags?.includes('MAP_FIXED')) {
+    ctx.fail('EOPNOTSUPP', 'do_mmap', 'MAP_SHARED_VALIDATE refuses every flag outside LEGACY_MAP_MASK and the file\'s mmap_supported_flags, and MAP_FIXED_NOREPLACE (how a mapping at a chosen page is made) is outside it', 'new')
+    return false
+  }
+  ctx.note('do_mmap', 'shared-validate', 'MAP_SHARED_VALIDATE with legacy flags only: the same as MAP_SHARED', 'new')
+  return true
 }
 
 /**

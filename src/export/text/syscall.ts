@@ -26,6 +26,8 @@ const bytes = (pages: number): string => (BigInt(pages) * PAGE_BYTES).toString()
 /** strerror() of the errnos the engine gives, as glibc spells them. */
 const STRERROR: Record<string, string> = {
   EPERM: 'Operation not permitted',
+  EOPNOTSUPP: 'Operation not supported',
+  ENOSYS: 'Function not implemented',
   ENOMEM: 'Cannot allocate memory',
   EACCES: 'Permission denied',
   EFAULT: 'Bad address',
@@ -49,9 +51,9 @@ export function protFlags(prot: string): string {
 }
 
 function mmapCall(step: Extract<Step, { op: 'mmap' }>, base: bigint): { name: string; args: string[] } {
-  const flags = [step.share === 'shared' ? 'MAP_SHARED' : 'MAP_PRIVATE']
+  const flags = [step.mapFlags?.includes('MAP_SHARED_VALIDATE') ? 'MAP_SHARED_VALIDATE' : step.share === 'shared' ? 'MAP_SHARED' : 'MAP_PRIVATE']
   if (step.backing.kind === 'anon') flags.push('MAP_ANONYMOUS')
-  const extra = (step.mapFlags ?? []).filter((f) => f !== 'MAP_FIXED')
+  const extra = (step.mapFlags ?? []).filter((f) => f !== 'MAP_FIXED' && f !== 'MAP_SHARED_VALIDATE')
   if (step.at !== undefined) flags.push(step.mapFlags?.includes('MAP_FIXED') ? 'MAP_FIXED' : 'MAP_FIXED_NOREPLACE')
   flags.push(...extra)
   const where = step.at !== undefined ? addressOf(base, step.at) : 'NULL'
