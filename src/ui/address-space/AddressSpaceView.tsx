@@ -18,6 +18,8 @@ import { useId, useMemo, useRef, type JSX, type KeyboardEvent } from 'react'
 import type { StepResult, VmaView } from '../../engine/api'
 import { BACKING_TOKEN, Legend } from './Legend'
 import { CANVAS_MIN_VMAS, CanvasStrip } from './CanvasStrip'
+import { ChangeCanvas, OUTLINE_KINDS, SVG_CHANGE_MARKS_MAX } from './ChangeCanvas'
+import type { ChangeMarks } from './change-raster'
 import { ProtLane } from './ProtLane'
 import { compressedAxis, compressedColumns, linearAxis, scaleFromAxis } from './scales'
 import { BACKING_KINDS, buildStripGeometry } from './strip-geometry'
@@ -40,9 +42,11 @@ export interface AddressSpaceViewProps {
   /**
    * The VMAs the step created and removed, when the caller has them (the
    * explorer's session does); otherwise they are picked out of `vmas` and
-   * `previousVmas` by the step's id lists, one pass over each.
+   * `previousVmas` by the step's id lists, one pass over each. `lifetimes`:
+   * their vmaChanges, when the caller has made it already (a fork of 65,530
+   * VMAs is paired once, not once per reader).
    */
-  changes?: { created: VmaView[]; removed: VmaView[] }
+  changes?: { created: VmaView[]; removed: VmaView[]; lifetimes?: readonly VmaChange[] }
   /** Current step (null = initial state). */
   step: StepResult | null
   windowPages: number
@@ -65,6 +69,35 @@ function withIds(vmas: VmaView[], ids: readonly number[] | undefined): VmaView[]
   if (!ids || ids.length === 0) return []
   const wanted = new Set(ids)
   return vmas.filter((vma) => wanted.has(vma.id))
+}
+
+/**
+ * A step's changes as the canvas marks them: the VMAs it made or changed (each
+ * one's outline kind) and those it freed (each one's backing), both in address
+ * order; and the change kinds present, for the summary's data-change.
+ */
+function changeMarks(lifetimes: readonly VmaChange[]): { outlined: ChangeMarks; ghosts: ChangeMarks; kindsText: string } {
+  const outlinedVmas: VmaView[] = []
+  const ghostVmas: VmaView[] = []
+  for (const c of lifetimes) {
+    if (c.after) outlinedVmas.push(c.after)
+    else if (c.kind === 'removed') ghostVmas.push(c.before!)
+  }
+  const outlinedKinds = new Uint8Array(outlinedVmas.length)
+  const kinds = new Set<string>()
+  let k = 0
+  for (const c of lifetimes) {
+    if (!c.after) continue
+    outlinedKinds[k++] = OUTLINE_KINDS.indexOf(changeTokenOf(c.kind))
+    kinds.add(c.kind)
+  }
+  const ghostKinds = Uint8Array.from(ghostVmas, (v) => BACKING_KINDS.indexOf(v.backing))
+  return { outlined: { vmas: outlinedVmas, kinds: outlinedKinds }, ghosts: { vmas: ghostVmas, kinds: ghostKinds }, kindsText: [...kinds].sort().join(' ') }
+}
+
+/** A lane drawn on the canvas, summed up in the SVG for tests and scripts (the aria-label counts the changes too). */
+function LaneSummary({ testId, count }: { testId: string; count: number }): JSX.Element | null {
+  return count === 0 ? null : <g data-testid={testId} data-count={count} />
 }
 
 export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
@@ -110,8 +143,12 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     () => changes ?? { removed: withIds(previousVmas, step?.removed), created: withIds(vmas, step?.created) },
     [changes, step, previousVmas, vmas],
   )
-  const lifetimes = useMemo(() => vmaChanges(created, previous, step?.op), [created, previous, step?.op])
+  const given = changes?.lifetimes
+  const lifetimes = useMemo(() => given ?? vmaChanges(created, previous, step?.op), [given, created, previous, step?.op])
   const ghosts = useMemo(() => lifetimes.flatMap((c) => (c.kind === 'removed' ? [c.before!] : [])), [lifetimes])
+  // A step that changed many VMAs (a munmap or fork of 65,530) draws its marks on a canvas.
+  const marksOnCanvas = lifetimes.length > SVG_CHANGE_MARKS_MAX
+  const marks = useMemo(() => changeMarks(lifetimes), [lifetimes])
   const changeOf = useMemo(() => {
     const byId = new Map<number, VmaChange>()
     for (const c of lifetimes) byId.set((c.after ?? c.before)!.id, c)
@@ -137,7 +174,10 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     onPinVma: props.onPinVma,
   })
 
-  const summary = describeView({ vmas, windowPages, viewport: scale.viewport, step, changes: lifetimes, axisMode, label })
+  const summary = useMemo(
+    () => describeView({ vmas, windowPages, viewport: scale.viewport, step, changes: lifetimes, axisMode, label }),
+    [vmas, windowPages, scale.viewport, step, lifetimes, axisMode, label],
+  )
   const tooltipChange = tooltipVma ? changeOf.get(tooltipVma.id) : undefined
   const ready = width > 0
 
@@ -188,7 +228,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
           {ready && (
             <>
               <AskedBracket step={step} scale={scale} />
-              <GhostLane ghosts={ghosts} scale={scale} />
+              {marksOnCanvas ? <LaneSummary testId="removed-ghosts" count={ghosts.length} /> : <GhostLane ghosts={ghosts} scale={scale} />}
               {!onCanvas && (
                 <>
                   <rect
@@ -218,9 +258,13 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
                   nothing mapped in this window
                 </text>
               )}
-              {lifetimes.map((c) => c.after && (
-                <Outline key={`created-${c.after.id}`} vma={c.after} scale={scale} token={CHANGE_TOKEN[changeTokenOf(c.kind)]} inset={1.5} strokeWidth={2.5} change={c.kind} />
-              ))}
+              {marks.outlined.vmas.length > 0 && (
+                <g data-testid="changed-vmas" data-count={marks.outlined.vmas.length} data-change={marks.kindsText}>
+                  {!marksOnCanvas && lifetimes.map((c) => c.after && (
+                    <Outline key={`created-${c.after.id}`} vma={c.after} scale={scale} token={CHANGE_TOKEN[changeTokenOf(c.kind)]} inset={1.5} strokeWidth={2.5} change={c.kind} />
+                  ))}
+                </g>
+              )}
               <HighlightBracket range={highlight?.prev} name="prev" token="var(--prev-highlight)" scale={scale} />
               <HighlightBracket range={highlight?.next} name="next" token="var(--next-highlight)" scale={scale} />
               {pinnedVma && <Outline vma={pinnedVma} scale={scale} token="var(--fg)" inset={-3} strokeWidth={3} />}
@@ -231,6 +275,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
             </>
           )}
         </svg>
+        {ready && marksOnCanvas && <ChangeCanvas outlined={marks.outlined} ghosts={marks.ghosts} scale={scale} height={LAYOUT.height} />}
       </div>
       {tooltipVma && (
         <VmaTooltip

@@ -125,7 +125,7 @@ export function GhostLane({ ghosts, scale }: { ghosts: VmaView[]; scale: PageSca
   if (ghosts.length === 0) return null
   const { startPage, endPage } = scale.viewport
   return (
-    <g data-testid="removed-ghosts" style={{ pointerEvents: 'none' }}>
+    <g data-testid="removed-ghosts" data-count={ghosts.length} style={{ pointerEvents: 'none' }}>
       {ghosts.map((vma) => {
         if (vma.end <= startPage || vma.start >= endPage) return null
         const span = spanPx(scale, vma.start, vma.end, 3)

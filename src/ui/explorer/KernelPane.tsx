@@ -46,13 +46,16 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
   const highlight = useExplorer((s) => s.highlight)
   const pinnedVmaId = useExplorer((s) => s.pinnedVmaId)
   const baseAddress = useMemo(() => baseAddressValue(baseAddressText), [baseAddressText])
-  const changes = useMemo(() => ({ created: shown.created, removed: shown.removed }), [shown])
-  // What the step did to each struct it made or kept (a merge into prev is "expanded", not "new").
+  // What the step did to each struct it made or kept (a merge into prev is "expanded", not "new"), paired once for the view and the table.
+  const changes = useMemo(
+    () => ({ created: shown.created, removed: shown.removed, lifetimes: vmaChanges(shown.created, shown.removed, shown.result?.op) }),
+    [shown],
+  )
   const changed = useMemo(() => {
     const byId = new Map<number, VmaChangeKind>()
-    for (const c of vmaChanges(shown.created, shown.removed, shown.result?.op)) if (c.after) byId.set(c.after.id, c.kind)
+    for (const c of changes.lifetimes) if (c.after) byId.set(c.after.id, c.kind)
     return byId
-  }, [shown])
+  }, [changes])
   const actions = store.getState()
   const initialVmas = shown.run.scenario.initial?.vmas
   const imported = useMemo(() => importedFieldsOf(initialVmas), [initialVmas])

@@ -5,6 +5,7 @@
  * VM_MERGEABLE did. Hovering or focusing a check highlights the VMA it looked
  * at in the address-space view.
  */
+import { useState } from 'react'
 import type { Check, KernelId } from '../../engine/api'
 import type { Highlight } from '../../store/explorer-store'
 import type { ShownStep } from '../engine-session/engine-session'
@@ -70,6 +71,44 @@ function CheckItem({ check, kernel, onHighlight }: { check: Check; kernel: Kerne
   )
 }
 
+/**
+ * Checks listed at first, and added per "Show more": a munmap of 65,530 VMAs
+ * records a remove_vma check for each, and 65,530 list items would freeze the
+ * page on every visit to that step.
+ */
+export const CHECKS_SHOWN = 100
+
+/** How many of `checks` are of each function, in order of first appearance: "remove_vma ×65,430". */
+function checkCounts(checks: readonly Check[]): string {
+  const counts = new Map<string, number>()
+  for (const check of checks) counts.set(check.fn, (counts.get(check.fn) ?? 0) + 1)
+  return [...counts].map(([fn, n]) => `${fn} ×${n.toLocaleString('en-US')}`).join(', ')
+}
+
+function CheckList({ checks, kernel, onHighlight }: { checks: readonly Check[]; kernel: KernelId; onHighlight(h: Highlight | null): void }) {
+  const [shownCount, setShownCount] = useState(CHECKS_SHOWN)
+  const rest = checks.length - shownCount
+  const hidden = rest > 0 ? checks.slice(shownCount) : []
+  const failed = hidden.reduce((n, c) => n + (c.pass ? 0 : 1), 0)
+  return (
+    <>
+      <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5" data-count={checks.length}>
+        {checks.slice(0, shownCount).map((check, i) => (
+          <CheckItem key={i} check={check} kernel={kernel} onHighlight={onHighlight} />
+        ))}
+      </ol>
+      {rest > 0 && (
+        <p className="text-[12.5px] text-muted" data-testid="checks-more">
+          {rest.toLocaleString('en-US')} more {rest === 1 ? 'check' : 'checks'} ({checkCounts(hidden)}), {failed === 0 ? 'all passed' : `${failed.toLocaleString('en-US')} failed`}.{' '}
+          <button type="button" className="rounded border border-line px-2 text-[12px] hover:bg-selection" onClick={() => setShownCount((n) => n + CHECKS_SHOWN)}>
+            Show {Math.min(rest, CHECKS_SHOWN)} more
+          </button>
+        </p>
+      )}
+    </>
+  )
+}
+
 export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProps) {
   const { result } = shown
   if (!result) {
@@ -121,11 +160,8 @@ export function WhyPanel({ shown, kernel, onHighlight, headingId }: WhyPanelProp
           Reading the checks the kernel made…
         </p>
       ) : result.checks.length > 0 ? (
-        <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5">
-          {result.checks.map((check, i) => (
-            <CheckItem key={i} check={check} kernel={kernel} onHighlight={onHighlight} />
-          ))}
-        </ol>
+        // Keyed by the step: another step starts again with its first checks.
+        <CheckList key={`${shown.run.runId}:${result.index}`} checks={result.checks} kernel={kernel} onHighlight={onHighlight} />
       ) : (
         <p className="text-[12.5px] text-muted">The engine recorded no merge decisions for this step.</p>
       )}
