@@ -14,7 +14,7 @@ export default {
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   concurrency: 1,
-  timeoutMS: 60000,
+  timeoutMS: 10000,
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: 'node_modules/.stryker-tmp',
   // TypeScript 7 has no JavaScript API for Stryker's tsconfig rewrite; Vite resolves the sources itself.

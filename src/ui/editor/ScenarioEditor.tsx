@@ -8,8 +8,9 @@
  * the edited step); one that does not stays in the editor's draft, with the
  * loader's message next to the field (or the JSON line) it names.
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
-import { loadScenario, type LoadResult } from '../../scenario/load'
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { loadScenario, loadScenarioEdit, type LoadedDocument, type LoadResult } from '../../scenario/load'
 import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
@@ -45,62 +46,122 @@ interface DraftState {
   draft: Draft
   /** The JSON view's text while it differs from the draft (being typed). */
   json: string | null
+  /** What the loader said of the draft (or of the JSON text): null when it loads. */
+  error: ErrorAt
+  /** The last draft that loaded and its scenario: loadScenarioEdit reuses its unchanged steps. */
+  loaded: LoadedDocument
+  /** That scenario is waiting to go into the store (a large scenario, while typing goes on). */
+  pending: boolean
 }
 
 const INPUT = 'h-7 w-full min-w-0 rounded border border-line bg-raised px-1.5 font-mono text-[12px] text-fg aria-invalid:border-fail aria-invalid:outline aria-invalid:outline-fail'
 const SMALL_BUTTON = 'inline-flex h-6 min-w-6 items-center justify-center rounded border border-line bg-raised px-1 text-[12px] hover:bg-selection disabled:opacity-40'
 
 type ErrorAt = { path: string; message: string } | null
+type CommitOptions = { groupKey?: string; step?: number }
 
 function errorOf(result: LoadResult): ErrorAt {
   return result.ok ? null : result.error
 }
+
+/** A draft of the store's scenario as it is: it loads, as itself (load-edit.test.ts checks that a loaded scenario loads as itself). */
+function freshState(scenario: Scenario): DraftState {
+  return { base: scenario, draft: draftOf(scenario), json: null, error: null, loaded: { document: scenario, scenario }, pending: false }
+}
+
+/**
+ * From this many steps on, an edit that loads reaches the store (and so the engine, the
+ * autosave and the rest of the page) once typing pauses for COMMIT_DELAY_MS, not at every key:
+ * handing 65,530 steps to the worker costs the main thread a few hundred milliseconds. The
+ * draft, its check and its message follow every key.
+ */
+const DEFER_COMMIT_FROM_STEPS = 2_000
+const COMMIT_DELAY_MS = 400
+
+/** A step form's height before it is measured (an mmap's, the most common). */
+const ESTIMATED_STEP_PX = 190
 
 export function ScenarioEditor({ onClose }: { onClose(): void }) {
   const store = useExplorerStoreApi()
   const scenario = useExplorer((s) => s.scenario)
   const history = editHistoryFor(store)
   useSyncExternalStore(history.subscribe, history.getVersion)
-  const [state, setState] = useState<DraftState>(() => ({ base: scenario, draft: draftOf(scenario), json: null }))
+  const [state, setState] = useState<DraftState>(() => freshState(scenario))
   const [view, setView] = useState<'form' | 'json'>('form')
   const [addOp, setAddOp] = useState<StepOp>('mmap')
   const section = useRef<HTMLElement>(null)
+  const body = useRef<HTMLDivElement>(null)
   const stepList = useRef<HTMLOListElement>(null)
+  const [focusIndex, setFocusIndex] = useState<number | null>(null)
   // Focus moves into the editor when it opens (its first field), and to a step just added.
   useEffect(() => {
     section.current?.querySelector<HTMLElement>('[data-editor-body] input, [data-editor-body] textarea')?.focus()
   }, [])
-  const focusStep = (index: number) =>
-    requestAnimationFrame(() => stepList.current?.children[index]?.querySelector<HTMLElement>('input, select, textarea')?.focus())
   const newEmptyScenario = () => {
     const loaded = loadScenario(emptyScenarioDocument())
     if (loaded.ok) store.getState().openScenario(loaded.scenario, { kind: 'file', name: 'New scenario' })
   }
 
   // A scenario changed from outside (undo, gallery, link) replaces the draft.
-  const current: DraftState = state.base === scenario ? state : { base: scenario, draft: draftOf(scenario), json: null }
-  const validation = useMemo(() => loadScenario(current.json ?? current.draft), [current.json, current.draft])
-  const error = errorOf(validation)
+  const current: DraftState = state.base === scenario ? state : freshState(scenario)
+  const error = current.error
 
-  const change = useCallback(
-    (draft: Draft, options: { groupKey?: string; step?: number } = {}) => {
-      const loaded = loadScenario(draft)
-      if (loaded.ok) {
-        history.commit(loaded.scenario, options)
-        setState({ base: store.getState().scenario, draft, json: null })
-      } else {
-        setState({ base: store.getState().scenario, draft, json: null })
-      }
-    },
-    [history, store],
-  )
+  // The state the next change starts from: this render's, or one set since by a change not yet drawn.
+  const latest = useRef(current)
+  latest.current = current
+  const settle = (next: DraftState) => {
+    latest.current = next
+    setState(next)
+  }
+  const pending = useRef<{ scenario: Scenario; options: CommitOptions; timer: ReturnType<typeof setTimeout> } | null>(null)
+  /** Puts the scenario waiting for a pause in typing into the store now (before undo, on close). */
+  const flush = () => {
+    const waiting = pending.current
+    if (!waiting) return
+    clearTimeout(waiting.timer)
+    pending.current = null
+    const from = latest.current
+    // A scenario opened from elsewhere meanwhile replaced the draft: the edit goes with it.
+    if (from.base !== store.getState().scenario || from.loaded.scenario !== waiting.scenario) return
+    history.commit(waiting.scenario, waiting.options)
+    settle({ ...from, base: store.getState().scenario, pending: false })
+  }
+  const flushRef = useRef(flush)
+  flushRef.current = flush
+  useEffect(() => () => flushRef.current(), [])
+
+  const change = (draft: Draft, options: CommitOptions = {}) => {
+    const inStore = store.getState().scenario
+    const from = latest.current.base === inStore ? latest.current : freshState(inStore)
+    const result = loadScenarioEdit(draft, from.loaded)
+    if (!result.ok) return settle({ ...from, draft, json: null, error: result.error })
+    const loaded = { document: draft, scenario: result.scenario }
+    if (draft.steps.length >= DEFER_COMMIT_FROM_STEPS) {
+      if (pending.current) clearTimeout(pending.current.timer)
+      pending.current = { scenario: result.scenario, options, timer: setTimeout(() => flushRef.current(), COMMIT_DELAY_MS) }
+      return settle({ ...from, draft, json: null, error: null, loaded, pending: true })
+    }
+    flush()
+    history.commit(result.scenario, options)
+    settle({ base: store.getState().scenario, draft, json: null, error: null, loaded, pending: false })
+  }
+  const undo = () => {
+    flush()
+    history.undo()
+  }
+  const redo = () => {
+    flush()
+    history.redo()
+  }
   const changeJson = (text: string) => {
     const loaded = loadScenario(text)
     if (loaded.ok) {
+      flush()
       history.commit(loaded.scenario, { groupKey: 'json' })
-      setState({ base: store.getState().scenario, draft: JSON.parse(text) as Draft, json: text })
+      const draft = draftOf(loaded.scenario)
+      settle({ base: store.getState().scenario, draft, json: text, error: null, loaded: { document: draft, scenario: loaded.scenario }, pending: false })
     } else {
-      setState({ ...current, json: text })
+      settle({ ...latest.current, json: text, error: errorOf(loaded) })
     }
   }
 
@@ -113,6 +174,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       const undo = key === 'z' && !event.shiftKey
       if (!undo && !redo) return
       event.preventDefault()
+      flushRef.current()
       if (undo) history.undo()
       else history.redo()
     }
@@ -123,6 +185,45 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   const draft = current.draft
   const stepFor = (index: number) => index + 1
 
+  // The step forms are virtualised: only those near the viewport are in the DOM (65,530 steps
+  // would be hundreds of thousands of elements). The list scrolls with the rest of the body, so
+  // its offset in the body is the virtualiser's scroll margin.
+  const [listTop, setListTop] = useState(0)
+  useLayoutEffect(() => {
+    const list = stepList.current
+    const fields = list?.previousElementSibling
+    if (!list || !fields) return
+    const measure = () => setListTop(list.offsetTop)
+    measure()
+    const observer = new ResizeObserver(measure)
+    observer.observe(fields)
+    return () => observer.disconnect()
+  }, [view])
+  // This build has no React Compiler, and the virtualiser's functions are used in this component only.
+  // oxlint-disable-next-line react/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: draft.steps.length,
+    getScrollElement: () => body.current,
+    estimateSize: () => ESTIMATED_STEP_PX,
+    overscan: 6,
+    gap: 8,
+    scrollMargin: listTop,
+  })
+  // A step just added or duplicated is scrolled to and its first field focused.
+  useEffect(() => {
+    if (focusIndex === null || view !== 'form') return
+    virtualizer.scrollToIndex(focusIndex, { align: 'auto' })
+    let frame = requestAnimationFrame(function focus(tries = 0) {
+      const item = stepList.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`)
+      const field = item?.querySelector<HTMLElement>('input, select, textarea')
+      if (field) {
+        field.focus()
+        setFocusIndex(null)
+      } else if (tries < 10) frame = requestAnimationFrame(() => focus(tries + 1))
+    })
+    return () => cancelAnimationFrame(frame)
+  }, [focusIndex, view, virtualizer])
+
   return (
     <section ref={section} aria-labelledby="scenario-editor-title" className="flex min-h-0 flex-col border-l border-line bg-panel" data-testid="scenario-editor">
       <div className="flex flex-wrap items-center gap-1.5 border-b border-line px-3 py-1.5">
@@ -132,10 +233,10 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
         <button type="button" className={TOOL_BUTTON} onClick={newEmptyScenario} title="Start from nothing (the scenario on screen is kept in My scenarios if you edited it)">
           New empty scenario
         </button>
-        <button type="button" className={TOOL_BUTTON} onClick={() => history.undo()} disabled={!history.canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z Meta+Z">
+        <button type="button" className={TOOL_BUTTON} onClick={undo} disabled={!history.canUndo && !current.pending} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z Meta+Z">
           Undo
         </button>
-        <button type="button" className={TOOL_BUTTON} onClick={() => history.redo()} disabled={!history.canRedo} title="Redo (Ctrl+Shift+Z)" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y">
+        <button type="button" className={TOOL_BUTTON} onClick={redo} disabled={!history.canRedo} title="Redo (Ctrl+Shift+Z)" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y">
           Redo
         </button>
         <div role="group" aria-label="Editor view" className="flex">
@@ -151,34 +252,48 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
         </button>
       </div>
       <p role="status" data-testid="editor-status" className={`border-b border-line px-3 py-1 text-[12px] ${error ? 'text-fail' : 'text-muted'}`}>
-        {error ? `Not applied: ${error.path ? `${error.path}: ` : ''}${error.message}` : `Applied · ${draft.steps.length} step${draft.steps.length === 1 ? '' : 's'}`}
+        {error
+          ? `Not applied: ${error.path ? `${error.path}: ` : ''}${error.message}`
+          : `${current.pending ? 'Applying' : 'Applied'} · ${draft.steps.length.toLocaleString('en-US')} step${draft.steps.length === 1 ? '' : 's'}`}
       </p>
-      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2" data-editor-body>
+      <div ref={body} className="relative min-h-0 flex-1 overflow-y-auto px-3 py-2" data-editor-body>
         {view === 'json' ? (
           <JsonView text={current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`} error={error} onChange={changeJson} />
         ) : (
-          <div className="space-y-3">
+          <div>
             <ScenarioFields draft={draft} error={error} onChange={(next) => change(next, { groupKey: 'scenario' })} />
-            <ol ref={stepList} className="space-y-2" aria-label="Steps of the scenario">
-              {draft.steps.map((step, index) => (
-                <li key={index}>
-                  <StepForm
-                    step={step}
-                    index={index}
-                    count={draft.steps.length}
-                    error={error && error.path.startsWith(`steps[${index}]`) ? error : null}
-                    onField={(key, value) => change(setStepField(draft, index, key, value), { groupKey: `${index}.${key}`, step: stepFor(index) })}
-                    onMove={(by) => change(moveStep(draft, index, by), { step: stepFor(index + by) })}
-                    onRemove={() => change(removeStep(draft, index), { step: Math.min(store.getState().step, draft.steps.length - 1) })}
-                    onDuplicate={() => {
-                      change(duplicateStep(draft, index), { step: stepFor(index + 1) })
-                      focusStep(index + 1)
-                    }}
-                  />
-                </li>
-              ))}
+            <ol ref={stepList} className="relative mt-3" style={{ height: virtualizer.getTotalSize() }} aria-label="Steps of the scenario">
+              {virtualizer.getVirtualItems().map((item) => {
+                const index = item.index
+                const step = draft.steps[index]!
+                return (
+                  <li
+                    key={item.key}
+                    ref={virtualizer.measureElement}
+                    data-index={index}
+                    aria-setsize={draft.steps.length}
+                    aria-posinset={index + 1}
+                    className="absolute top-0 left-0 w-full"
+                    style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+                  >
+                    <StepForm
+                      step={step}
+                      index={index}
+                      count={draft.steps.length}
+                      error={error && error.path.startsWith(`steps[${index}]`) ? error : null}
+                      onField={(key, value) => change(setStepField(draft, index, key, value), { groupKey: `${index}.${key}`, step: stepFor(index) })}
+                      onMove={(by) => change(moveStep(draft, index, by), { step: stepFor(index + by) })}
+                      onRemove={() => change(removeStep(draft, index), { step: Math.min(store.getState().step, draft.steps.length - 1) })}
+                      onDuplicate={() => {
+                        change(duplicateStep(draft, index), { step: stepFor(index + 1) })
+                        setFocusIndex(index + 1)
+                      }}
+                    />
+                  </li>
+                )
+              })}
             </ol>
-            <div className="flex items-center gap-1.5">
+            <div className="mt-3 flex items-center gap-1.5">
               <label className="flex items-center gap-1.5 text-[12px] text-muted">
                 New step
                 <select className={SELECT} value={addOp} onChange={(e) => isStepOp(e.currentTarget.value) && setAddOp(e.currentTarget.value)}>
@@ -194,7 +309,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
                 className={TOOL_BUTTON}
                 onClick={() => {
                   change(addStep(draft, addOp), { step: draft.steps.length + 1 })
-                  focusStep(draft.steps.length)
+                  setFocusIndex(draft.steps.length)
                 }}
               >
                 Add step
