@@ -20,6 +20,7 @@ import { rangeText, type StepContext } from '../process'
 import type { Vma } from '../mm-types'
 import { faultVma } from './memory'
 import { ModifyOutcome, modifyFlags } from './mprotect'
+import { canModifyVma } from './vma'
 
 type Piece = { start: number; end: number }
 
@@ -90,6 +91,20 @@ function neutralRefusal(v: Vma, advice: MadviseAdvice): string | null {
   }
 }
 
+/** is_discard(): the advices that can discard data (of those the format names). */
+const DISCARD_ADVICES: ReadonlySet<MadviseAdvice> = new Set<MadviseAdvice>(['MADV_FREE', 'MADV_DONTNEED', 'MADV_DONTFORK', 'MADV_WIPEONFORK'])
+
+/**
+ * can_madvise_modify() (can_modify_vma_madv() before 6.17): on a sealed VMA a discarding advice
+ * is refused unless the VMA maps a file or is writable ("If the user could write to the mapping
+ * anyway, then this is fine"). Null = allowed; else why not. The PKRU of the calling thread is
+ * taken to allow writes (arch_vma_access_permitted()).
+ */
+function canMadviseModify(ctx: StepContext, v: Vma, advice: MadviseAdvice): string | null {
+  if (canModifyVma(ctx, v) || !DISCARD_ADVICES.has(advice) || v.file || v.flags & VM_WRITE) return null
+  return `is sealed (mseal), anonymous and not writable: ${advice} would discard its data, which the seal forbids`
+}
+
 /** madvise_walk_vmas(): holes give ENOMEM at the end, but mapped parts are still processed. */
 export function doMadvise(ctx: StepContext, step: MadviseStep): void {
   const { at, pages, advice } = step
@@ -124,6 +139,11 @@ export function doMadvise(ctx: StepContext, step: MadviseStep): void {
     const cur: Vma = v
     const piece = { start, end: Math.min(v.end, end) }
     let after: Vma = v
+    const sealedRefusal = canMadviseModify(ctx, cur, advice)
+    if (sealedRefusal) {
+      ctx.fail('EPERM', 'can_madvise_modify', () => `${rangeText(cur)} ${sealedRefusal}`, 'middle', cur)
+      break
+    }
     if (!changesFlags) {
       const refused = neutralRefusal(cur, advice)
       if (refused) {

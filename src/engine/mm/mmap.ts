@@ -12,7 +12,7 @@
  */
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
-  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
+  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
   VM_MAYWRITE, VM_MERGEABLE, VM_NOHUGEPAGE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
@@ -242,6 +242,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   if (mapFlags.includes('MAP_LOCKED')) flags |= VM_LOCKED
+  // do_mmap(): "vm_flags |= calc_vm_prot_bits(prot, pkey) | calc_vm_flag_bits(file, flags) | mm->def_flags | ..."
+  const defFlags = ctx.state.defFlags
+  if (defFlags) {
+    flags |= defFlags
+    ctx.note('do_mmap', 'def-flags', () => `mm->def_flags (mlockall(MCL_FUTURE)) adds ${flagNames(defFlags).join('|')}`, 'new')
+  }
   if (mapFlags.includes('MAP_STACK')) {
     if (ctx.profile.mapStackNoHugepage) flags |= VM_NOHUGEPAGE
     ctx.note('calc_vm_flag_bits', 'map-stack', ctx.profile.mapStackNoHugepage
@@ -444,8 +450,22 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
 function mmapComplete(ctx: StepContext, s: MmapState, result: Vma): void {
   const { mapFlags, start, end } = s
   ctx.report.ksm = s.mergeAny ? s.ksm : 'none'
-  if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED')) {
-    ctx.note('vm_mmap_pgoff', 'populate', () => `${mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : 'MAP_POPULATE'}: mm_populate() faults the pages in`, 'new', result)
+  const unlockable = VM_SPECIAL | VM_HUGETLB | (ctx.profile.mmapUnlocksDroppable ? VM_DROPPABLE : 0)
+  if (result.flags & VM_LOCKED && result.flags & unlockable) {
+    // __mmap_complete(): "if ((vm_flags & VM_SPECIAL) || vma_is_dax(vma) || is_vm_hugetlb_page(vma) || ...)
+    // vm_flags_clear(vma, VM_LOCKED_MASK);" (mmap_region() before 6.12: "vma->vm_flags &= VM_LOCKED_CLEAR_MASK");
+    // with d239462787b0 "if (!vma_supports_mlock(vma))", which adds VM_DROPPABLE.
+    const was = result
+    const unlocked = ctx.derive(was, { flags: was.flags & ~(VM_LOCKED | VM_LOCKONFAULT) })
+    ctx.mm.replace([was], [unlocked])
+    ctx.note('__mmap_complete', 'unlock-unsupported', () => `${rangeText(was)} is ${flagNames(was.flags & unlockable).join('|')}, which cannot be locked: VM_LOCKED and VM_LOCKONFAULT are cleared`, 'new', unlocked)
+    result = unlocked
+  }
+  // do_mmap()'s own vm_flags, def_flags included: "if ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) *populate = len;"
+  const lockedByDefault = (ctx.state.defFlags & VM_LOCKED) !== 0
+  if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED') || lockedByDefault) {
+    const why = mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : lockedByDefault ? 'VM_LOCKED from mm->def_flags' : 'MAP_POPULATE'
+    ctx.note('vm_mmap_pgoff', 'populate', () => `${why}: mm_populate() faults the pages in`, 'new', result)
     populateRange(ctx, start, end)
   } else if (result.flags & VM_LOCKED) {
     ctx.note('vm_mmap_pgoff', 'no-populate', () => 'VM_LOCKED came from the driver\'s hook, not from do_mmap()\'s flags: nothing is populated now', 'new', result)
