@@ -197,7 +197,7 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
       if (live.has(ticket)) cancelled.add(ticket)
     },
 
-    stepVmas(runId, steps, checksOf): StepVmasAnswer {
+    stepVmas(runId, steps): StepVmasAnswer {
       const { trace, sent, simulation } = kept(runId)
       const fresh: VmaView[] = []
       const lists = steps.map((step) => {
@@ -209,8 +209,7 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
         return ids
       })
       const columns = encodeVmas(fresh)
-      const checks = checksOf === undefined ? null : stepChecks(trace, runId, checksOf)
-      return Comlink.transfer({ lists, fresh: columns, checks }, [...lists.map((ids) => ids.buffer as ArrayBuffer), ...vmaTransferables(columns)])
+      return Comlink.transfer({ lists, fresh: columns }, [...lists.map((ids) => ids.buffer as ArrayBuffer), ...vmaTransferables(columns)])
     },
 
     recordViews(runId, fromId, count) {

@@ -81,21 +81,6 @@ describe('EngineClient with the engine API', () => {
     client.dispose()
   })
 
-  it('brings a step’s decision record with its VMAs when asked, in one answer', async () => {
-    const scenario = stressGenerators.fragmentedHeap(200)
-    const trace = simulate(scenario, '6.18')
-    const client = connectedClient()
-    const run = await client.run(scenario, '6.18')
-    for (const step of [1, 57, trace.steps.length]) {
-      const answer = await client.stepVmasAndChecks(run, [step], step)
-      expect(answer.lists[0]).toEqual(trace.vmasAt(step))
-      expect(answer.checks).toEqual(trace.steps[step - 1]!.checks)
-      expect(answer.checks!.length).toBeGreaterThan(0)
-    }
-    expect((await client.stepVmasAndChecks(run, [3])).checks).toBeNull()
-    client.dispose()
-  })
-
   it('stops fetching ahead when told to', async () => {
     const scenario = stressGenerators.mprotectSweep(600)
     const client = connectedClient()

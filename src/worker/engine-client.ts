@@ -173,13 +173,8 @@ export class EngineClient {
 
   /** The VMAs after each of `steps`, in the order asked, in one round trip. */
   async stepVmas(run: EngineRun, steps: number[]): Promise<VmaView[][]> {
-    return (await this.stepVmasAndChecks(run, steps)).lists
-  }
-
-  /** As stepVmas, plus the decision record of step `checksOf` in the same round trip. */
-  async stepVmasAndChecks(run: EngineRun, steps: number[], checksOf?: number): Promise<{ lists: VmaView[][]; checks: Check[] | null }> {
     this.checkGeneration(run)
-    const answer = await this.call(`reading the VMAs of step ${steps.join(' and ')}`, (remote) => remote.stepVmas(run.runId, steps, checksOf))
+    const answer = await this.call(`reading the VMAs of step ${steps.join(' and ')}`, (remote) => remote.stepVmas(run.runId, steps))
     const views = await this.receive(run, answer.fresh)
     const lists = answer.lists.map((ids) => {
       const vmas: VmaView[] = new Array(ids.length)
@@ -190,7 +185,7 @@ export class EngineClient {
       }
       return vmas
     })
-    return { lists, checks: answer.checks }
+    return lists
   }
 
   /**

@@ -32,8 +32,6 @@ export interface StepVmasAnswer {
    * before it: engine/by-start.ts viewsBefore).
    */
   fresh: VmaColumns
-  /** The decision record of step `checksOf`, when asked for in the same call; else null. */
-  checks: Check[] | null
 }
 
 /**
@@ -90,11 +88,10 @@ export interface EngineWorkerApi {
   /** Stops the run of `ticket` before its next slice; its `run` rejects as 'cancelled'. */
   cancel(ticket: number): void
   /**
-   * The VMAs after each of `steps` (0 = before the first step) of a kept run,
-   * and, with `checksOf`, that step's decision record in the same answer (a
-   * jump needs both: one message instead of two).
+   * The VMAs after each of `steps` (0 = before the first step) of a kept run
+   * (the decision record comes separately, by `stepChecks`).
    */
-  stepVmas(runId: number, steps: number[], checksOf?: number): StepVmasAnswer
+  stepVmas(runId: number, steps: number[]): StepVmasAnswer
   /**
    * The views of records `fromId`..`fromId + count - 1` not sent to this client
    * yet (by `stepVmas` or here): lets the client fetch a large run's VMAs ahead

@@ -447,9 +447,9 @@ export class EngineSession {
     const keyOf = (step: number) => `${run.generation}:${run.runId}:${step}`
     const missing = steps.filter((step) => !this.vmaCache.has(keyOf(step)) && !this.vmaLoads.has(keyOf(step)))
     if (missing.length > 0) {
-      const batch = this.client.stepVmasAndChecks(run, missing)
+      const batch = this.client.stepVmas(run, missing)
       missing.forEach((step, i) => {
-        this.track(this.vmaCache, this.vmaLoads, keyOf(step), batch.then(({ lists }) => lists[i]!), (kept) => kept.length)
+        this.track(this.vmaCache, this.vmaLoads, keyOf(step), batch.then((lists) => lists[i]!), (kept) => kept.length)
       })
     }
     return Promise.all(steps.map((step) => this.vmaCache.get(keyOf(step)) ?? this.vmaLoads.get(keyOf(step))!))
