@@ -370,6 +370,12 @@ function summaryOf(step: Step): string {
     case 'mlock':
     case 'munlock':
       return `${step.op === 'mlock' && step.onFault ? 'mlock2' : step.op} [${step.at},${step.at + step.pages})${step.op === 'mlock' && step.onFault ? ' MLOCK_ONFAULT' : ''}`
+    case 'mlockall':
+      return `mlockall ${step.flags.join('|') || '0'}`
+    case 'munlockall':
+      return 'munlockall'
+    case 'mseal':
+      return `mseal [${step.at},${step.at + step.pages})`
     case 'prctl':
       return `prctl ${step.option} ${step.value}`
     case 'brk':
@@ -377,7 +383,7 @@ function summaryOf(step: Step): string {
     case 'fork':
       return 'fork'
     case 'mremap':
-      return `mremap [${step.at},${step.at + step.pages}) → ${step.newPages} pages${step.to === undefined ? '' : ` to ${step.to}`}`
+      return `mremap [${step.at},${step.at + step.pages}) → ${step.newPages} pages${step.to === undefined ? '' : ` to ${step.to}`}${step.dontUnmap ? ' MREMAP_DONTUNMAP' : ''}`
   }
 }
 
