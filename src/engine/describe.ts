@@ -32,13 +32,16 @@ export function describeStep(step: Step, placedAt?: number): string {
     case 'madvise': return `madvise ${r(step.at, step.at + step.pages)} ${step.advice}`
     case 'mlock': return `${step.onFault ? 'mlock2' : 'mlock'} ${r(step.at, step.at + step.pages)}${step.onFault ? ' MLOCK_ONFAULT' : ''}`
     case 'munlock': return `munlock ${r(step.at, step.at + step.pages)}`
+    case 'mlockall': return `mlockall ${step.flags.join('|') || '0'}`
+    case 'munlockall': return 'munlockall'
+    case 'mseal': return `mseal ${r(step.at, step.at + step.pages)}`
     case 'prctl': return `prctl ${step.option} ${step.value}`
     case 'brk': return `brk to brkBase+${step.pages}`
     case 'touch': return `touch ${r(step.at, step.at + step.pages)} ${step.write ? 'write' : 'read'}`
     case 'fork': return 'fork (continue in the child)'
     case 'mremap': {
       const dest = step.to !== undefined ? ` to ${r(step.to, step.to + step.newPages)}` : step.mayMove ? ' may move' : ''
-      return `mremap ${r(step.at, step.at + step.pages)} → ${step.newPages} pages${dest}`
+      return `mremap ${r(step.at, step.at + step.pages)} → ${step.newPages} pages${dest}${step.dontUnmap ? ' MREMAP_DONTUNMAP' : ''}`
     }
   }
 }

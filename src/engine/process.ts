@@ -9,6 +9,7 @@ import { AddressSpace } from './address-space'
 import type { KernelProfile } from './profiles'
 import type { TraceStore } from './trace'
 import type { FileObject, Vma, VmaChanges, VmaFields } from './mm-types'
+import type { VmFlags } from './flags'
 import { machineAssumptions, type MachineAssumptions } from './machine'
 
 export const DEFAULT_MAX_MAP_COUNT = 65530
@@ -23,6 +24,8 @@ export interface ProcessState {
   brkStart: number | null
   brk: number | null
   process: 'parent' | 'child'
+  /** mm->def_flags as far as modelled: VM_LOCKED and VM_LOCKONFAULT from mlockall(MCL_FUTURE). */
+  defFlags: VmFlags
   /** Files by "kind:name": one struct file each. */
   files: Map<string, FileObject>
 }
@@ -165,6 +168,7 @@ export function newProcess(store: TraceStore, scenario: Scenario): ProcessState 
     brkStart: scenario.brkBase ?? null,
     brk: scenario.brkBase ?? null,
     process: 'parent',
+    defFlags: 0,
     files: new Map(),
   }
 }

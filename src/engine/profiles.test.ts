@@ -62,6 +62,24 @@ const special = (kind: 'perf' | 'io_uring', name: string, pages: number, extra: 
   ({ op: 'mmap', name, pages, prot: 'rw-', share: 'shared', backing: { kind, file: kind, pgoff: 0 }, ...extra }) as Step
 
 const SWITCHES: { [K in Switch]: Row<K> } = {
+  hasMseal: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: '8be7258aad44 ("mseal: add mseal syscall", 6.10): before it syscall 462 is not in the table (ENOSYS); with it the sealed VMA refuses munmap with EPERM (can_modify_vma() in vms_gather_munmap_vmas())',
+      expect: [['ENOSYS', null], [null, 'EPERM']],
+      run: (p) => run(scenario([map('A', 0, 2), { op: 'mseal', at: 0, pages: 2 }, { op: 'munmap', at: 0, pages: 2 }]), p).steps.slice(1).map((s) => s.error),
+    }],
+  },
+  mmapUnlocksDroppable: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: 'd239462787b0 ("mm: prevent droppable mappings from being locked"): __mmap_complete() asks vma_supports_mlock(), so mm->def_flags\' VM_LOCKED (mlockall(MCL_FUTURE)) is cleared from a new VM_DROPPABLE mapping',
+      expect: [true, false],
+      run: (p) => lastFlags(run(scenario([{ op: 'mlockall', flags: ['MCL_FUTURE'] }, map('D', 0, 2, { mapFlags: ['MAP_DROPPABLE'] })]), p)).includes('VM_LOCKED'),
+    }],
+  },
   copiedFromForkCheck: {
     base: '6.18',
     pairs: [{

@@ -106,6 +106,22 @@ export interface KernelProfile {
    * Fixes: b709eb872e19) was sent for 6.15 and 6.16 only. Debian's 6.1 shows no VM_PFNMAP.
    */
   readonly perfMapsInAdvance: boolean
+  /**
+   * __mmap_complete() clears VM_LOCKED (mm->def_flags after mlockall(MCL_FUTURE)) from a new
+   * VM_DROPPABLE mapping too: vma_supports_mlock(), d239462787b0 ("mm: prevent droppable mappings
+   * from being locked", Fixes: 9651fcedf7b9), a stable fix seen in this machine's 6.18.44. The
+   * other profiles' releases predate it (the 6.12.y backport was posted in April 2026; whether the
+   * 6.12 profile's tree carries it is not checked), so there a droppable mapping stays VM_LOCKED.
+   */
+  readonly mmapUnlocksDroppable: boolean
+  /**
+   * mseal(2) exists: 8be7258aad44 ("mseal: add mseal syscall", 6.10), syscall 462 on x86-64;
+   * before, the syscall table has no entry and the call answers ENOSYS. Every release here that
+   * has it checks the seal VMA by VMA (can_modify_vma() in vms_gather_munmap_vmas(),
+   * mprotect_fixup(), mremap, madvise_vma_behavior(): Pedro Falcato's "mm: Optimize mseal
+   * checks" series, 6.12), not over the whole range first as 6.10 and 6.11 did.
+   */
+  readonly hasMseal: boolean
 }
 
 const P = (p: KernelProfile): KernelProfile => Object.freeze(p)
@@ -135,47 +151,47 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
-    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false,
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: false,
   }),
   '6.6': P({
     longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
-    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false,
+    mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: false,
   }),
   '6.12': P({
     longTerm: true, id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
     mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false,
     mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
-    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: false, perfMapsInAdvance: false,
+    mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.15': P({
     longTerm: false, id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.16': P({
     longTerm: false, id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   v2: P({
     longTerm: false, id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.17': P({
     longTerm: false, id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
     longTerm: true, id: '6.18', title: '6.18 stable (6.18.8+): as 6.17, with the mremap fork-limit fix',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: true, hasMseal: true,
   }),
 }
 

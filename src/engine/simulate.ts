@@ -20,8 +20,10 @@ import { doBrk } from './mm/mmap-brk'
 import { doFork } from './kernel/fork'
 import { doMmap } from './mm/mmap'
 import { doMadvise } from './mm/madvise'
-import { doMlock, doMunlock } from './mm/mlock'
+import { doMlock, doMlockall, doMunlock, doMunlockall } from './mm/mlock'
+import { VM_LOCKED, VM_LOCKONFAULT } from './flags'
 import { doMprotect } from './mm/mprotect'
+import { doMseal } from './mm/mseal'
 import { doMunmap } from './mm/vma-munmap'
 import { doPrctl } from './mm/ksm'
 import { doTouch } from './mm/memory'
@@ -72,6 +74,9 @@ function runStep(ctx: StepContext, step: Step): void {
     case 'madvise': return doMadvise(ctx, step)
     case 'mlock': return doMlock(ctx, step)
     case 'munlock': return doMunlock(ctx, step)
+    case 'mlockall': return doMlockall(ctx, step)
+    case 'munlockall': return doMunlockall(ctx)
+    case 'mseal': return doMseal(ctx, step)
     case 'prctl': return doPrctl(ctx, step)
     case 'brk': return doBrk(ctx, step)
     case 'touch': return doTouch(ctx, step)
@@ -87,6 +92,9 @@ const BIT_CHILD = 2
 const BIT_START_MERGE_ANY = 4
 const BIT_START_KSM_REGISTERED = 8
 const BIT_START_CHILD = 16
+/** mm->def_flags at the step's start: VM_LOCKED, VM_LOCKONFAULT (mlockall(MCL_FUTURE)). */
+const BIT_START_DEF_LOCKED = 32
+const BIT_START_DEF_ONFAULT = 64
 
 /**
  * Per-step columns: one number (or interned string) per step in each, in
@@ -290,6 +298,7 @@ export class SimulatedTrace implements Trace {
       brkStart: this.scenario.brkBase ?? null,
       brk: Number.isNaN(c.startBrk[k]!) ? null : c.startBrk[k]!,
       process: bits & BIT_START_CHILD ? 'child' : 'parent',
+      defFlags: (bits & BIT_START_DEF_LOCKED ? VM_LOCKED : 0) | (bits & BIT_START_DEF_ONFAULT ? VM_LOCKONFAULT : 0),
       files: new Map(this.files.slice(0, c.startFiles[k]!)),
     }
     const ids = { anonVma: c.startAnonVmaId[k]!, file: c.startFileId[k]! }
@@ -474,6 +483,7 @@ export class Simulation {
     const step = this.scenario.steps[i]!
     const index = i + 1
     const startBits = (state.mergeAny ? BIT_START_MERGE_ANY : 0) | (state.ksmRegistered ? BIT_START_KSM_REGISTERED : 0) | (state.process === 'child' ? BIT_START_CHILD : 0)
+      | (state.defFlags & VM_LOCKED ? BIT_START_DEF_LOCKED : 0) | (state.defFlags & VM_LOCKONFAULT ? BIT_START_DEF_ONFAULT : 0)
     if (cols) {
       cols.startBrk[i] = state.brk ?? NaN
       cols.startAnonVmaId[i] = ids.anonVma

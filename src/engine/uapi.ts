@@ -3,7 +3,7 @@
  * (include/uapi/asm-generic/mman-common.h): the tracer reads them from traced
  * calls, the recorder script (src/fidelity) writes them.
  */
-import type { MadviseAdvice } from '../scenario/types'
+import type { MadviseAdvice, MlockallFlag } from '../scenario/types'
 
 /** Every madvise advice by number, including those the scenario format does not name. */
 export const MADVISE_NAMES: Readonly<Record<number, string>> = {
@@ -20,4 +20,12 @@ const NUMBER_BY_NAME = new Map(Object.entries(MADVISE_NAMES).map(([n, name]) => 
 /** The number of an advice the format names. */
 export function madviseNumber(advice: MadviseAdvice): number {
   return NUMBER_BY_NAME.get(advice)!
+}
+
+/** mlockall(2) flags (include/uapi/asm-generic/mman.h, as x86 uses them). */
+export const MLOCKALL_BITS: Readonly<Record<MlockallFlag, number>> = { MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4 }
+
+/** The flags as the number mlockall() takes. */
+export function mlockallFlags(flags: readonly MlockallFlag[]): number {
+  return flags.reduce((n, f) => n | MLOCKALL_BITS[f], 0)
 }

@@ -10,7 +10,7 @@
 import type { InitialVma, Scenario, Step } from '../scenario/types'
 import { machineAssumptions } from '../engine/machine'
 import { initialFileKey, planInitial } from './initial-setup'
-import { madviseNumber } from '../engine/uapi'
+import { madviseNumber, mlockallFlags } from '../engine/uapi'
 import { HOST, MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects, type ScriptTarget } from '../reproducer/real-objects'
 
 export { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, type ScriptTarget }
@@ -41,6 +41,12 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
       return `${head} ${step.at} ${step.pages} ${step.onFault ? 1 : 0}`
     case 'munlock':
       return `${head} ${step.at} ${step.pages}`
+    case 'mlockall':
+      return `${head} ${mlockallFlags(step.flags)}`
+    case 'munlockall':
+      return head
+    case 'mseal':
+      return `${head} ${step.at} ${step.pages}`
     case 'prctl':
       return `${head} ${PR_SET_MEMORY_MERGE} ${step.value}`
     case 'brk':
@@ -50,7 +56,7 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
     case 'fork':
       return head
     case 'mremap':
-      return `${head} ${step.at} ${step.pages} ${step.newPages} ${step.to ?? -1} ${step.mayMove ? 1 : 0}`
+      return `${head} ${step.at} ${step.pages} ${step.newPages} ${step.to ?? -1} ${step.mayMove ? 1 : 0}${step.dontUnmap ? ' 1' : ''}`
   }
 }
 

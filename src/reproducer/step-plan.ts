@@ -120,8 +120,10 @@ function outsideWindow(step: Step, windowPages: number): string | null {
     case 'touch':
     case 'mlock':
     case 'munlock':
+    case 'mseal':
       return step.pages > 0 && leavesWindow(step.at, step.pages, windowPages) ? range(step.at, step.pages) : null
     case 'mremap':
+      if (step.dontUnmap && step.to === undefined) return 'MREMAP_DONTUNMAP to an address the kernel chooses: the C reproducer places only MREMAP_MAYMOVE moves'
       if (step.at >= windowPages || (step.pages > 0 && leavesWindow(step.at, step.pages, windowPages))) return range(step.at, step.pages)
       if (step.to !== undefined && leavesWindow(step.to, step.newPages, windowPages)) return range(step.to, step.newPages)
       if (step.to === undefined && !step.mayMove && leavesWindow(step.at, step.newPages, windowPages)) return range(step.at, step.newPages)
@@ -176,6 +178,12 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       return { ...none, call: step.onFault ? `VS_RC(mlock2(W(${step.at}), PAGES(${step.pages}), MLOCK_ONFAULT))` : `VS_RC(mlock(W(${step.at}), PAGES(${step.pages})))` }
     case 'munlock':
       return { ...none, call: `VS_RC(munlock(W(${step.at}), PAGES(${step.pages})))` }
+    case 'mlockall':
+      return { ...none, call: `VS_RC(mlockall(${step.flags.join(' | ') || '0'}))` }
+    case 'munlockall':
+      return { ...none, call: 'VS_RC(munlockall())' }
+    case 'mseal':
+      return { ...none, call: `VS_RC(syscall(462 /* mseal */, W(${step.at}), PAGES(${step.pages}), 0UL))` }
     case 'prctl':
       return { ...none, call: `VS_RC(prctl(PR_SET_MEMORY_MERGE, ${step.value}UL, 0UL, 0UL, 0UL))` }
     case 'brk':
@@ -186,7 +194,9 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       return { ...none, call: 'vs_fork_and_follow_child()' }
     case 'mremap':
       if (step.to !== undefined)
-        return { ...none, call: `vs_mapped(mremap(W(${step.at}), PAGES(${step.pages}), PAGES(${step.newPages}), MREMAP_MAYMOVE | MREMAP_FIXED, W(${step.to})), W(${step.to}), ${step.newPages})` }
+        return { ...none, call: `vs_mapped(mremap(W(${step.at}), PAGES(${step.pages}), PAGES(${step.newPages}), MREMAP_MAYMOVE | MREMAP_FIXED${step.dontUnmap ? ' | MREMAP_DONTUNMAP' : ''}, W(${step.to})), W(${step.to}), ${step.newPages})` }
+      if (step.dontUnmap)
+        return { ...none, call: `vs_mapped(mremap(W(${step.at}), PAGES(${step.pages}), PAGES(${step.newPages}), MREMAP_DONTUNMAP, NULL), W(${step.at}), ${step.newPages})` }
       if (step.mayMove)
         return { prepare: [`long moved_${i + 1};`], runtime: [], call: `vs_mremap_may_move(${step.at}, ${step.pages}, ${step.newPages}, &moved_${i + 1})` }
       return { ...none, call: `vs_mapped(mremap(W(${step.at}), PAGES(${step.pages}), PAGES(${step.newPages}), 0), W(${step.at}), ${step.newPages})` }

@@ -3,7 +3,8 @@
  * the schema sees it, so old formats are upgraded in one place.
  *
  * Version 2 (`vma-scenario/2`) added vocabulary only: madvise's flag advices
- * and the advices that leave VMAs alone, MAP_STACK, mlock and munlock. Every version-1
+ * and the advices that leave VMAs alone, MAP_STACK, mlock, munlock, mlockall, munlockall, mseal and mremap's
+ * dontUnmap. Every version-1
  * document means the same as version 2, so its upgrade only renames the
  * format. When version 3 comes, add `MIGRATIONS[2]`, bump
  * CURRENT_FORMAT_VERSION, and every older file, link and gallery entry keeps

@@ -33,7 +33,7 @@ export const DEFAULT_MAX_MAP_COUNT = 65530
 
 // ---------------------------------------------------------------- vocabularies
 
-export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock'] as const
+export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
 export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK'] as const
 /** madvise advices: version 1 had the first two. */
@@ -45,6 +45,8 @@ export const MADVISE_ADVICES = [
   'MADV_WILLNEED', 'MADV_DONTNEED', 'MADV_FREE', 'MADV_COLD', 'MADV_PAGEOUT',
   'MADV_POPULATE_READ', 'MADV_POPULATE_WRITE',
 ] as const
+/** mlockall(2) flags (include/uapi/asm-generic/mman-common.h), version 2. */
+export const MLOCKALL_FLAGS = ['MCL_CURRENT', 'MCL_FUTURE', 'MCL_ONFAULT'] as const
 export const FILE_SYSTEMS = ['ext4', 'tmpfs', 'overlayfs'] as const
 export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
 
@@ -311,6 +313,10 @@ export const stepSchema = z.discriminatedUnion(
           .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
           .optional()
           .describe('MREMAP_MAYMOVE without a target.'),
+        dontUnmap: z
+          .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+          .optional()
+          .describe('Version 2. MREMAP_DONTUNMAP: move without unmapping the source (its pages go, the VMA stays); the kernel answers EINVAL unless it moves (to or mayMove) and newPages = pages.'),
       })
       .describe('Resize, or move, a mapping.'),
     z
@@ -327,6 +333,16 @@ export const stepSchema = z.discriminatedUnion(
     z
       .object({ op: op('munlock'), at: pageValue('a page number'), pages: pageValue('a number of pages') })
       .describe('Version 2. munlock(): clears VM_LOCKED and VM_LOCKONFAULT.'),
+    z
+      .object({
+        op: op('mlockall'),
+        flags: flagList(MLOCKALL_FLAGS, 'mlockall flag').describe('MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT; none, or MCL_ONFAULT alone, is EINVAL as the kernel answers it.'),
+      })
+      .describe('Version 2. mlockall(flags): MCL_CURRENT locks every VMA, MCL_FUTURE every later mapping (mm->def_flags).'),
+    z
+      .object({ op: op('mseal'), at: pageValue('a page number'), pages: pageValue('a number of pages') })
+      .describe('Version 2. mseal(base+at*4096, pages*4096, 0): VM_SEALED (6.10+; ENOSYS before).'),
+    z.object({ op: op('munlockall') }).describe('Version 2. munlockall(): unlocks every VMA and clears mm->def_flags\' VM_LOCKED.'),
   ],
   { error: discriminatorMessage('a step', 'op', 'operation', STEP_OPS) },
 )

@@ -1,6 +1,6 @@
 /**
  * The scenario document, `vma-scenario/2` (see ../../docs/scenario-format.md).
- * Version 2 added madvise's flag advices and the advices that leave VMAs alone, MAP_STACK, mlock and munlock;
+ * Version 2 added madvise's flag advices and the advices that leave VMAs alone, MAP_STACK, mlock, munlock, mlockall, munlockall and mseal;
  * a version-1 document is a version-2 document (./migrate.ts upgrades it).
  *
  * These are the types of a scenario *after* `loadScenario` has validated it and
@@ -72,7 +72,19 @@ export interface ForkStep { op: 'fork' }
 export interface MlockStep { op: 'mlock'; at: number; pages: number; onFault?: boolean }
 /** Version 2. munlock(2). */
 export interface MunlockStep { op: 'munlock'; at: number; pages: number }
-export interface MremapStep { op: 'mremap'; at: number; pages: number; newPages: number; to?: number; mayMove?: boolean }
+/** Version 2. mlockall(2)'s flags. */
+export type MlockallFlag = 'MCL_CURRENT' | 'MCL_FUTURE' | 'MCL_ONFAULT'
+/** Version 2. mlockall(flags): MCL_FUTURE sets mm->def_flags. An empty list or MCL_ONFAULT alone is EINVAL. */
+export interface MlockallStep { op: 'mlockall'; flags: MlockallFlag[] }
+/** Version 2. munlockall(2). */
+export interface MunlockallStep { op: 'munlockall' }
+/** Version 2. mseal(2) (6.10+): VM_SEALED. */
+export interface MsealStep { op: 'mseal'; at: number; pages: number }
+export interface MremapStep {
+  op: 'mremap'; at: number; pages: number; newPages: number; to?: number; mayMove?: boolean
+  /** Version 2. MREMAP_DONTUNMAP: a move (with `to` or `mayMove`, newPages = pages) that leaves the source mapped, emptied. */
+  dontUnmap?: boolean
+}
 
 export type Step =
   | MmapStep
@@ -86,6 +98,9 @@ export type Step =
   | MremapStep
   | MlockStep
   | MunlockStep
+  | MlockallStep
+  | MunlockallStep
+  | MsealStep
 
 export type StepOp = Step['op']
 

@@ -54,7 +54,8 @@ function argsText(call: CallEvent): string {
   const a = call.args
   switch (call.name) {
     case 'mmap': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}, ${mapFlagsText(a[3]!)}, ${int32(a[4]!)}${call.fd ? `<${call.fd.path}>` : ''}, ${altHex(a[5]!)}`
-    case 'munmap': case 'mlock': case 'munlock': case 'mseal': return `${addr(a[0]!)}, ${dec(a[1]!)}`
+    case 'munmap': case 'mlock': case 'munlock': return `${addr(a[0]!)}, ${dec(a[1]!)}`
+    case 'mseal': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${dec(a[2]!)}`
     case 'mprotect': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}`
     case 'pkey_mprotect': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${protText(a[2]!)}, ${int32(a[3]!)}`
     case 'madvise': return `${addr(a[0]!)}, ${dec(a[1]!)}, ${MADVISE_NAMES[Number(big(a[2]!))] ?? dec(a[2]!)}`

@@ -18,11 +18,11 @@
  */
 import { importSmapsText } from '../import/to-scenario'
 import { USER_SPACE_PAGES } from '../import/smaps'
-import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type Step } from '../scenario/types'
+import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type MlockallFlag, type Step } from '../scenario/types'
 import { MADVISE_ADVICES } from '../scenario/schema'
 import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
-import { MADVISE_NAMES } from '../engine/uapi'
+import { MADVISE_NAMES, MLOCKALL_BITS } from '../engine/uapi'
 
 export type CallStatus =
   | { kind: 'step'; steps: Step[] }
@@ -222,11 +222,16 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     }
     case 'mremap': {
       const flags = Number(big(a[3]!))
-      if (flags & 4) return { kind: 'unmodellable', reason: 'MREMAP_DONTUNMAP is not modelled' }
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       const at = pageOf(a[0]!)
       const pages = pagesOf(big(a[1]!))
       const newPages = pagesOf(big(a[2]!))
+      if (flags & 4) {
+        // MREMAP_DONTUNMAP: a move; without MREMAP_FIXED the kernel chose where (the result says).
+        if (flags & 2) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(a[4]!), dontUnmap: true }] }
+        if (!failed) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(call.ret as string), dontUnmap: true }] }
+        return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, ...(flags & 1 ? { mayMove: true } : {}), dontUnmap: true }] }
+      }
       if (flags & 2) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(a[4]!) }] }
       if (flags & 1) {
         if (!failed && pageOf(call.ret as string) !== at) return { kind: 'step', steps: [{ op: 'mremap', at, pages, newPages, to: pageOf(call.ret as string) }] }
@@ -255,6 +260,20 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (call.name === 'munlock') return { kind: 'step', steps: [{ op: 'munlock', at, pages }] }
       const onFault = call.name === 'mlock2' && big(a[2]!) === 1n
       return { kind: 'step', steps: [{ op: 'mlock', at, pages, ...(onFault ? { onFault } : {}) }] }
+    }
+    case 'mlockall': {
+      const bits = big(a[0]!)
+      if ((bits & ~7n) !== 0n) return { kind: 'noop', why: 'mlockall with flags other than MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT fails with EINVAL and changes nothing' }
+      const flags = (Object.entries(MLOCKALL_BITS) as [MlockallFlag, number][]).filter(([, bit]) => (bits & BigInt(bit)) !== 0n).map(([name]) => name)
+      return { kind: 'step', steps: [{ op: 'mlockall', flags }] }
+    }
+    case 'munlockall':
+      return { kind: 'step', steps: [{ op: 'munlockall' }] }
+    case 'mseal': {
+      // do_mseal(): "if (flags) return -EINVAL; ... if (!PAGE_ALIGNED(start)) return -EINVAL; len = PAGE_ALIGN(len_in);"
+      if (big(a[2]!) !== 0n) return { kind: 'noop', why: 'mseal with flags fails with EINVAL and changes nothing' }
+      if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
+      return { kind: 'step', steps: [{ op: 'mseal', at: pageOf(a[0]!), pages: pagesOf(big(a[1]!)) }] }
     }
     case 'execve':
     case 'execveat':

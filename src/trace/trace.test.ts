@@ -69,6 +69,23 @@ describe('what each call is to the engine', () => {
     expect(classifyCall(call('munlock', ['7f0000000000', '1000'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'munlock', at: 0x7f0000000, pages: 1 }] })
     expect(classifyCall(call('mlock2', ['7f0000000000', '1000', '2'], -1, 'EINVAL'), ctx()).kind).toBe('noop')
   })
+  it('mlockall names its MCL_* flags (0 stays a step: the kernel answers EINVAL); unknown bits are EINVAL; munlockall is a step', () => {
+    expect(classifyCall(call('mlockall', ['3'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mlockall', flags: ['MCL_CURRENT', 'MCL_FUTURE'] }] })
+    expect(classifyCall(call('mlockall', ['6'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mlockall', flags: ['MCL_FUTURE', 'MCL_ONFAULT'] }] })
+    expect(classifyCall(call('mlockall', ['0'], -1, 'EINVAL'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mlockall', flags: [] }] })
+    expect(classifyCall(call('mlockall', ['8'], -1, 'EINVAL'), ctx()).kind).toBe('noop')
+    expect(classifyCall(call('munlockall', [], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'munlockall' }] })
+  })
+  it('mseal is a step over the pages it rounds up to; flags or a misaligned start are EINVAL', () => {
+    expect(classifyCall(call('mseal', ['7f0000000000', '1001', '0'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mseal', at: 0x7f0000000, pages: 2 }] })
+    expect(classifyCall(call('mseal', ['7f0000000000', '1000', '1'], -1, 'EINVAL'), ctx()).kind).toBe('noop')
+    expect(classifyCall(call('mseal', ['7f0000000800', '1000', '0'], -1, 'EINVAL'), ctx()).kind).toBe('noop')
+  })
+  it('mremap(MREMAP_DONTUNMAP) is a move to where the kernel put it, or to MREMAP_FIXED\'s address', () => {
+    expect(classifyCall(call('mremap', ['7f0000000000', '2000', '2000', '5', '0'], '7f0000010000'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mremap', at: 0x7f0000000, pages: 2, newPages: 2, to: 0x7f0000010, dontUnmap: true }] })
+    expect(classifyCall(call('mremap', ['7f0000000000', '2000', '2000', '7', '7f0000020000'], '7f0000020000'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mremap', at: 0x7f0000000, pages: 2, newPages: 2, to: 0x7f0000020, dontUnmap: true }] })
+    expect(classifyCall(call('mremap', ['7f0000000000', '2000', '3000', '5', '0'], -1, 'EINVAL'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mremap', at: 0x7f0000000, pages: 2, newPages: 3, mayMove: true, dontUnmap: true }] })
+  })
   it('brk learns the heap start from brk(0) and then sets the break in pages from it', () => {
     const c = ctx()
     expect(classifyCall(call('brk', ['0'], '555555554000'), c).kind).toBe('noop')

@@ -57,6 +57,9 @@
 #ifndef MREMAP_FIXED
 #define MREMAP_FIXED 2
 #endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
 #ifndef PR_SET_MM
 #define PR_SET_MM 35
 #endif
@@ -81,13 +84,14 @@
 
 /* ---------- script model ---------- */
 
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_UNSUPPORTED };
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_UNSUPPORTED };
+static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "unsupported" };
 
 struct step {
 	int index;
 	enum op op;
 	long at, pages, new_pages, to, file, pgoff, value;
-	int prot, shared, write, may_move, map_flags;
+	int prot, shared, write, may_move, dont_unmap, map_flags;
 	const char *reason; /* OP_UNSUPPORTED, or a file that could not be set up */
 };
 
@@ -308,6 +312,15 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->op = OP_MUNLOCK;
 		s->at = number(w[3]);
 		s->pages = number(w[4]);
+	} else if (!strcmp(op, "mlockall") && n == 4) {
+		s->op = OP_MLOCKALL;
+		s->value = number(w[3]); /* MCL_* bits */
+	} else if (!strcmp(op, "munlockall") && n == 3) {
+		s->op = OP_MUNLOCKALL;
+	} else if (!strcmp(op, "mseal") && n == 5) {
+		s->op = OP_MSEAL;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
 	} else if (!strcmp(op, "prctl") && n == 5) {
 		s->op = OP_PRCTL;
 		s->at = number(w[3]); /* the option number */
@@ -322,13 +335,14 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->write = (int)number(w[5]);
 	} else if (!strcmp(op, "fork") && n == 3) {
 		s->op = OP_FORK;
-	} else if (!strcmp(op, "mremap") && n == 8) {
+	} else if (!strcmp(op, "mremap") && (n == 8 || n == 9)) {
 		s->op = OP_MREMAP;
 		s->at = number(w[3]);
 		s->pages = number(w[4]);
 		s->new_pages = number(w[5]);
 		s->to = number(w[6]);
 		s->may_move = (int)number(w[7]);
+		s->dont_unmap = n == 9 && number(w[8]);
 	} else if (!strcmp(op, "unsupported")) {
 		s->op = OP_UNSUPPORTED;
 		s->reason = rest_of_line;
@@ -1119,6 +1133,19 @@ static int run_mremap(const struct step *s)
 		step_unsupported = "mremap destination leaves the window";
 		return -1;
 	}
+	if (s->dont_unmap) {
+		/* MREMAP_DONTUNMAP: the kernel checks the flags and lengths itself (EINVAL); the source must lie in the window. */
+		if ((s->pages > 0 && leaves_window(s->at, s->pages)) || s->at >= window_pages) {
+			step_unsupported = "MREMAP_DONTUNMAP with a source past the window";
+			return -1;
+		}
+		int flags = MREMAP_DONTUNMAP | (s->may_move || s->to >= 0 ? MREMAP_MAYMOVE : 0) | (s->to >= 0 ? MREMAP_FIXED : 0);
+		got = mremap(old, old_size, new_size, flags, s->to >= 0 ? page_addr(s->to) : NULL);
+		if (got == MAP_FAILED)
+			return errno;
+		result_page = window_page_of(got);
+		return 0;
+	}
 	if ((s->pages > 0 && leaves_window(s->at, s->pages)) || s->at >= window_pages) {
 		/*
 		 * The part past the window is a hole (and an old_len of 0 past the edge
@@ -1222,6 +1249,16 @@ static int run_step(const struct step *s, int *is_child)
 			return errno;
 		return clipped ? ENOMEM : 0;
 	}
+	case OP_MLOCKALL:
+		/* The whole process: the window and everything outside it (the fills fail to populate, PROT_NONE, which mm_populate ignores). */
+		return mlockall((int)s->value) < 0 ? errno : 0;
+	case OP_MUNLOCKALL:
+		return munlockall() < 0 ? errno : 0;
+	case OP_MSEAL:
+		/* do_mseal() checks the whole range before it seals anything: past the window is a hole, ENOMEM. */
+		if (s->pages > 0 && leaves_window(s->at, s->pages))
+			return ENOMEM;
+		return syscall(462 /* mseal */, page_addr(s->at), (size_t)s->pages * PAGE, 0UL) < 0 ? errno : 0;
 	case OP_PRCTL:
 		return prctl((int)s->at, (unsigned long)s->value, 0UL, 0UL, 0UL) < 0 ? errno : 0;
 	case OP_BRK:
@@ -1327,7 +1364,6 @@ int main(void)
 	 * scenario. Then the window is printed once, as "initial".
 	 */
 	for (; first < step_count && steps[first].index == 0; first++) {
-		static const char *const names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "unsupported" };
 		const struct step *s = &steps[first];
 		const char *why = s->op == OP_UNSUPPORTED || s->op == OP_FORK ? "not a setup call" : NULL;
 		if (!why && s->op == OP_MMAP && s->file >= 0)
@@ -1340,7 +1376,7 @@ int main(void)
 			why = step_unsupported;
 		if (why || err) {
 			put("refused\tinitial: ");
-			put(names[s->op]);
+			put(op_names[s->op]);
 			put(" at page ");
 			put_long(s->at);
 			put(", made to build the initial VMAs, failed: ");

@@ -28,6 +28,8 @@ export function doFork(ctx: StepContext): void {
   }
   mm.replace(parent, child)
   ctx.state.process = 'child'
+  // mm_init(): "mm->def_flags = current->mm->def_flags & VM_INIT_DEF_MASK" (VM_NOHUGEPAGE): mlockall(MCL_FUTURE) is not inherited.
+  ctx.state.defFlags = 0
   ctx.report.outcome = 'forked'
   ctx.note('dup_mmap', 'fork', () => `the child gets ${copied} VMA${copied === 1 ? '' : 's'}; ${faulted} had an anon_vma and are now fork children (their anon_vma chain is not singular)${ctx.state.mergeAny ? '; MMF_VM_MERGE_ANY is inherited' : ''}`)
 }

@@ -5,7 +5,7 @@
  * flags)); before, ksm_add_vma() ran on the new-VMA path only.
  */
 import type { BrkStep } from '../../scenario/types'
-import { VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_MERGEABLE, VM_READ, VM_WRITE, flagMnemonics } from '../flags'
+import { VM_ACCOUNT, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_MERGEABLE, VM_READ, VM_WRITE, flagMnemonics } from '../flags'
 import { ksmShouldAdd } from './ksm'
 import { mergeNewRange } from './vma'
 import { brkCanExpand } from './mmap-vma-merge'
@@ -13,6 +13,7 @@ import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
 import { joinLabels } from '../mm-types'
 import { unmapRange } from './vma-munmap'
+import { populateRange } from './memory'
 
 /** VM_DATA_DEFAULT_FLAGS on x86-64 (no READ_IMPLIES_EXEC). */
 const VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
@@ -66,7 +67,8 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
   const below = mm.prevOf(oldBrk)
   const brkVma = below && below.end > startBrk ? below : null
   // do_brk_flags()
-  let flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT
+  // "vm_flags |= VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags"
+  let flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | st.defFlags
   const p = ctx.profile
   const mergeAny = st.mergeAny
   if (p.ksm !== 'late' && mergeAny && ksmShouldAdd(null, flags)) {
@@ -90,6 +92,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
       st.brk = newBrk
       ctx.report.outcome = 'expanded'
       ctx.check('do_brk_flags', 'expanded', true, () => `the heap VMA expands to ${rangeText(grown)}`, 'prev', grown)
+      populateIfLocked(ctx, oldBrk, newBrk)
       return
     }
   } else if (brkVma && brkVma.end === oldBrk) {
@@ -101,6 +104,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
       st.brk = newBrk
       ctx.report.outcome = 'expanded'
       ctx.check('do_brk_flags', 'expanded', true, () => `the heap VMA expands to ${rangeText(r.vma)}`, 'prev', r.vma)
+      populateIfLocked(ctx, oldBrk, newBrk)
       return
     }
   } else {
@@ -119,4 +123,12 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
   st.brk = newBrk
   ctx.report.outcome = 'new'
   ctx.check('do_brk_flags', 'new-vma', true, () => `a new heap VMA ${rangeText(v)}`, 'new', v)
+  populateIfLocked(ctx, oldBrk, newBrk)
+}
+
+/** sys_brk(): "if (mm->def_flags & VM_LOCKED) populate = true;" then mm_populate(oldbrk, newbrk - oldbrk). */
+function populateIfLocked(ctx: StepContext, oldBrk: number, newBrk: number): void {
+  if (!(ctx.state.defFlags & VM_LOCKED)) return
+  ctx.note('sys_brk', 'populate', () => `mm->def_flags has VM_LOCKED (mlockall(MCL_FUTURE)): mm_populate() faults ${rangeText({ start: oldBrk, end: newBrk })} in`)
+  populateRange(ctx, oldBrk, newBrk)
 }

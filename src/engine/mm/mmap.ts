@@ -12,11 +12,11 @@
  */
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
-  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
+  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
   VM_MAYWRITE, VM_MERGEABLE, VM_NOHUGEPAGE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmIncompatibleReason, ksmShouldAdd } from './ksm'
+import { ksmAddVma } from './ksm'
 import { mergeExistingRange, mergeNewRange, type MergeKind, type MergeState } from './vma'
 import { mmapRegionExpand, vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
@@ -144,19 +144,6 @@ function canSetKsmFlagsEarly(ctx: StepContext, setup: FileSetup): boolean {
   return early
 }
 
-function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, when: 'early' | 'late', stage: string): VmFlags {
-  if (!ctx.state.mergeAny) return flags
-  if (ksmShouldAdd(file, flags)) {
-    ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
-      () => (when === 'early'
-        ? `VM_MERGEABLE set early (${stage}), before the merge attempt: the new range now matches neighbours that carry it`
-        : `VM_MERGEABLE set late (${stage}), after the merge attempt`), 'new')
-    return flags | VM_MERGEABLE
-  }
-  ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
-  return flags
-}
-
 /** A hook refused the mapping after MAP_FIXED had unmapped the range: the errno, and a hole where the old VMAs were. */
 function failLeavingHole(ctx: StepContext, [errno, fn, reason]: [string, string, string], replaced: boolean, start: number, end: number): void {
   ctx.fail(errno, fn, reason, 'new')
@@ -255,6 +242,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   if (mapFlags.includes('MAP_LOCKED')) flags |= VM_LOCKED
+  // do_mmap(): "vm_flags |= calc_vm_prot_bits(prot, pkey) | calc_vm_flag_bits(file, flags) | mm->def_flags | ..."
+  const defFlags = ctx.state.defFlags
+  if (defFlags) {
+    flags |= defFlags
+    ctx.note('do_mmap', 'def-flags', () => `mm->def_flags (mlockall(MCL_FUTURE)) adds ${flagNames(defFlags).join('|')}`, 'new')
+  }
   if (mapFlags.includes('MAP_STACK')) {
     if (ctx.profile.mapStackNoHugepage) flags |= VM_NOHUGEPAGE
     ctx.note('calc_vm_flag_bits', 'map-stack', ctx.profile.mapStackNoHugepage
@@ -294,7 +287,7 @@ function mmapRegion(ctx: StepContext, s: MmapState): void {
   if (s.setup.hook === 'mmap_prepare') callMmapPrepare(ctx, s)
   const profile = ctx.profile
   if (s.checkEarly && s.mergeAny) {
-    s.flags = ksmDecision(ctx, s.file, s.flags, 'early', 'update_ksm_flags()')
+    s.flags = ksmAddVma(ctx, s.file, s.flags, 'early', 'update_ksm_flags()')
     if (s.flags & VM_MERGEABLE) s.ksm = 'early'
   } else if (profile.ksm === 'late' && s.mergeAny) {
     ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
@@ -379,7 +372,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   let vmFile = s.file
   if (profile.ksm === 'v2' && !checkEarly && mergeAny) {
     // v2: update_ksm_flags() before the hook, from the pre-hook flags and file.
-    vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
+    vmFlags = ksmAddVma(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
   }
   if (setup.hook !== 'mmap_prepare') {
     if (setup.refusal) {
@@ -412,7 +405,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
       // goto unmap_writable: ksm_add_vma() still runs on the merged VMA.
       let merged = r.vma
       if (profile.ksm === 'late' && mergeAny) {
-        const withKsm = ksmDecision(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
+        const withKsm = ksmAddVma(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
         if (withKsm !== merged.flags) {
           const marked = ctx.derive(merged, { flags: withKsm })
           mm.replace([merged], [marked])
@@ -425,7 +418,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
     }
   }
   if ((profile.ksm === 'late' || (profile.ksm === 'fixed' && !checkEarly)) && mergeAny) {
-    vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
+    vmFlags = ksmAddVma(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
   }
   if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
   let result = ctx.make({
@@ -457,8 +450,22 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
 function mmapComplete(ctx: StepContext, s: MmapState, result: Vma): void {
   const { mapFlags, start, end } = s
   ctx.report.ksm = s.mergeAny ? s.ksm : 'none'
-  if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED')) {
-    ctx.note('vm_mmap_pgoff', 'populate', () => `${mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : 'MAP_POPULATE'}: mm_populate() faults the pages in`, 'new', result)
+  const unlockable = VM_SPECIAL | VM_HUGETLB | (ctx.profile.mmapUnlocksDroppable ? VM_DROPPABLE : 0)
+  if (result.flags & VM_LOCKED && result.flags & unlockable) {
+    // __mmap_complete(): "if ((vm_flags & VM_SPECIAL) || vma_is_dax(vma) || is_vm_hugetlb_page(vma) || ...)
+    // vm_flags_clear(vma, VM_LOCKED_MASK);" (mmap_region() before 6.12: "vma->vm_flags &= VM_LOCKED_CLEAR_MASK");
+    // with d239462787b0 "if (!vma_supports_mlock(vma))", which adds VM_DROPPABLE.
+    const was = result
+    const unlocked = ctx.derive(was, { flags: was.flags & ~(VM_LOCKED | VM_LOCKONFAULT) })
+    ctx.mm.replace([was], [unlocked])
+    ctx.note('__mmap_complete', 'unlock-unsupported', () => `${rangeText(was)} is ${flagNames(was.flags & unlockable).join('|')}, which cannot be locked: VM_LOCKED and VM_LOCKONFAULT are cleared`, 'new', unlocked)
+    result = unlocked
+  }
+  // do_mmap()'s own vm_flags, def_flags included: "if ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) *populate = len;"
+  const lockedByDefault = (ctx.state.defFlags & VM_LOCKED) !== 0
+  if (mapFlags.includes('MAP_POPULATE') || mapFlags.includes('MAP_LOCKED') || lockedByDefault) {
+    const why = mapFlags.includes('MAP_LOCKED') ? 'MAP_LOCKED' : lockedByDefault ? 'VM_LOCKED from mm->def_flags' : 'MAP_POPULATE'
+    ctx.note('vm_mmap_pgoff', 'populate', () => `${why}: mm_populate() faults the pages in`, 'new', result)
     populateRange(ctx, start, end)
   } else if (result.flags & VM_LOCKED) {
     ctx.note('vm_mmap_pgoff', 'no-populate', () => 'VM_LOCKED came from the driver\'s hook, not from do_mmap()\'s flags: nothing is populated now', 'new', result)

@@ -6,7 +6,7 @@ import {
   VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
   VM_LOCKED, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
 } from '../flags'
-import { vmaModifyFlags, type MergeKind } from './vma'
+import { canModifyVma, vmaModifyFlags, type MergeKind } from './vma'
 import { vmaMergeModifyFlags } from './mmap-vma-merge'
 import type { Outcome } from '../api'
 import { rangeText, type StepContext } from '../process'
@@ -71,6 +71,11 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
     // (newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS: each access bit needs its VM_MAY* bit.
     if ((newFlags & VM_READ && !(newFlags & VM_MAYREAD)) || (newFlags & VM_WRITE && !(newFlags & VM_MAYWRITE)) || (newFlags & VM_EXEC && !(newFlags & VM_MAYEXEC))) {
       ctx.fail('EACCES', 'do_mprotect_pkey', () => `${rangeText(cur)} lacks the VM_MAY* bit for ${step.prot}`, 'middle', cur)
+      break
+    }
+    // mprotect_fixup(): "if (vma_is_sealed(vma)) return -EPERM;", before it looks at the flags.
+    if (!canModifyVma(ctx, cur)) {
+      ctx.fail('EPERM', 'mprotect_fixup', () => `${rangeText(cur)} is sealed (mseal): its protection cannot change; the part before it was changed`, 'middle', cur)
       break
     }
     if (newFlags === v.flags) {

@@ -7,9 +7,9 @@
  * pgoff, so it merges only where it is linear again.
  */
 import type { MremapStep } from '../../scenario/types'
-import { VM_DONTEXPAND, VM_LOCKED, VM_MAYSHARE, VM_PFNMAP, VM_SHARED } from '../flags'
+import { VM_DONTEXPAND, VM_LOCKED, VM_LOCKONFAULT, VM_MAYSHARE, VM_PFNMAP, VM_SHARED, flagNames } from '../flags'
 import { populateRange } from './memory'
-import { maySplit, mergeNewRange, type MergeKind, type MergeState } from './vma'
+import { canModifyVma, maySplit, mergeNewRange, type MergeKind, type MergeState } from './vma'
 import { vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
@@ -29,7 +29,7 @@ function mergeNew(ctx: StepContext, vmg: MergeState): { kind: MergeKind; vma: Vm
   return ctx.profile.mergeCode === 'vma_merge' ? vmaMerge(ctx, vmg) : mergeNewRange(ctx, vmg)
 }
 
-function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, dest: number, newPages: number, fixed = true): void {
+function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, dest: number, newPages: number, fixed = true, dontUnmap = false): void {
   const mm = ctx.mm
   if (fixed && vma.file?.unmappedArea === 'io_uring') {
     // mremap_to() → vrm_set_new_addr() → get_unmapped_area(MAP_FIXED) → io_uring_get_unmapped_area(): "if (addr) return -EINVAL;"
@@ -68,6 +68,10 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
     ctx.report.outcome = 'moved'
     ctx.check('copy_vma', 'new-vma', true, () => `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)
   }
+  if (dontUnmap) {
+    dontunmapComplete(ctx, src, oldPages)
+    return
+  }
   if (oldPages === 0) {
     // unmap_source_vma(): do_vmi_munmap() of 0 bytes fails (EINVAL) and the error is dropped, so
     // the original stays: old_len 0 on a shared mapping makes a second mapping of the same pages.
@@ -78,6 +82,29 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   }
   if (!ctx.report.error) populateAfterRemap(ctx, vma.flags, dest + oldPages, dest + newPages)
 }
+
+/**
+ * dontunmap_complete() (move_vma()'s MREMAP_DONTUNMAP branch before 6.17): the source stays
+ * mapped, its pages gone with the page tables. "We always clear VM_LOCKED[ONFAULT] on the old
+ * vma", in place (no split, no merge), on the whole VMA; when the whole VMA moved its anon_vma
+ * links go (unlink_anon_vmas()): it is an unfaulted VMA again.
+ */
+function dontunmapComplete(ctx: StepContext, src: number, oldPages: number): void {
+  const old = ctx.mm.lookup(src)
+  if (!old) return
+  const whole = old.start === src && old.end === src + oldPages
+  const flags = old.flags & ~DONTUNMAP_CLEARS
+  if (flags === old.flags && !(whole && old.anonVma)) {
+    ctx.note('dontunmap_complete', 'source-stays', () => `MREMAP_DONTUNMAP: ${rangeText(old)} stays mapped, without its pages`, 'middle', old)
+    return
+  }
+  const emptied = ctx.derive(old, { flags, ...(whole ? { anonVma: 0, forkChild: false } : {}) })
+  ctx.mm.replace([old], [emptied])
+  ctx.note('dontunmap_complete', 'source-stays', () => `MREMAP_DONTUNMAP: ${rangeText(old)} stays mapped, without its pages${flags !== old.flags ? `; it loses ${flagNames(old.flags & DONTUNMAP_CLEARS).join('|')}` : ''}${whole && old.anonVma ? '; the whole VMA moved, so unlink_anon_vmas() leaves it unfaulted' : ''}`, 'middle', emptied)
+}
+
+/** What dontunmap_complete() clears on the source VMA: VM_LOCKED_MASK. */
+const DONTUNMAP_CLEARS = VM_LOCKED | VM_LOCKONFAULT
 
 /**
  * do_mremap(): "if (!failed && vrm->mlocked && vrm->new_len > vrm->old_len)
@@ -108,7 +135,7 @@ function multiMoveAllowed(v: Vma): boolean {
  * MREMAP_FIXED and no resize moves every VMA in [at, at+pages), keeping the
  * gaps between them; no gap is allowed at the start.
  */
-function remapMove(ctx: StepContext, at: number, pages: number, to: number): void {
+function remapMove(ctx: StepContext, at: number, pages: number, to: number, dontUnmap: boolean): void {
   const end = at + pages
   const sources = ctx.mm.overlapping(at, end)
   if (sources.length === 0 || sources[0]!.start > at) {
@@ -130,13 +157,15 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number): voi
         return
       }
     }
+    if (!mayRemap(ctx, vma)) return
+    if (dontUnmap && !dontUnmapAllowed(ctx, vma)) return
     const dest = target + offset
     const err = unmapRange(ctx, dest, dest + len)
     if (err) {
       ctx.report.error = err
       return
     }
-    moveRange(ctx, ctx.mm.lookup(addr)!, addr, len, dest, len)
+    moveRange(ctx, ctx.mm.lookup(addr)!, addr, len, dest, len, true, dontUnmap)
     if (ctx.report.error) return
     moved++
     target = dest + len
@@ -148,11 +177,12 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number): voi
  * check_prep_vma() / remap_is_valid(): may [at, at+checked) of `vma` be moved or
  * resized from oldPages to newPages? (`checked` is what must lie inside the VMA.)
  */
-function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, newPages: number, checked = oldPages): boolean {
+function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, newPages: number, checked = oldPages, dontUnmap = false): boolean {
   if (oldPages === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) {
     ctx.fail('EINVAL', 'remap_is_valid', 'old_len 0 would "duplicate" a private mapping, which mremap refuses')
     return false
   }
+  if (dontUnmap && !dontUnmapAllowed(ctx, vma)) return false
   if (checked > vma.end - at) {
     ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText({ start: at, end: at + checked })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
     return false
@@ -162,6 +192,20 @@ function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, 
     return false
   }
   return true
+}
+
+/** check_prep_vma(): "If mseal()'d, mremap() is prohibited." (do_mremap()'s can_modify_vma() before 6.17), for every form of the call. */
+function mayRemap(ctx: StepContext, vma: Vma): boolean {
+  if (canModifyVma(ctx, vma)) return true
+  ctx.fail('EPERM', 'check_prep_vma', () => `${rangeText(vma)} is sealed (mseal): it cannot be moved, shrunk or grown`, 'middle', vma)
+  return false
+}
+
+/** check_prep_vma(): "if ((vrm->flags & MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))) return -EINVAL;" */
+function dontUnmapAllowed(ctx: StepContext, vma: Vma): boolean {
+  if (!(vma.flags & (VM_DONTEXPAND | VM_PFNMAP))) return true
+  ctx.fail('EINVAL', 'check_prep_vma', () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP: MREMAP_DONTUNMAP cannot leave it behind`, 'middle', vma)
+  return false
 }
 
 /** The VMA at `at` after an unmap that may have split or removed it. */
@@ -181,6 +225,18 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     return
   }
   const to = step.to
+  const dontUnmap = step.dontUnmap === true
+  if (dontUnmap) {
+    // check_mremap_params(): vrm_implies_new_addr() — MREMAP_DONTUNMAP is a move, to a new address.
+    if (to === undefined && !step.mayMove) {
+      ctx.fail('EINVAL', 'check_mremap_params', 'MREMAP_DONTUNMAP implies a move: without MREMAP_MAYMOVE it is invalid')
+      return
+    }
+    if (pages !== newPages) {
+      ctx.fail('EINVAL', 'check_mremap_params', 'MREMAP_DONTUNMAP does not allow resizing: old_len must equal new_len')
+      return
+    }
+  }
   if (to !== undefined) {
     if (to < at + pages && at < to + newPages) {
       ctx.fail('EINVAL', 'check_mremap_params', 'the destination overlaps the source')
@@ -196,16 +252,21 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     }
     ctx.report.range = [to, to + newPages]
     if (pages === newPages && ctx.profile.mremapMovesManyVmas) {
-      remapMove(ctx, at, pages, to)
+      remapMove(ctx, at, pages, to, dontUnmap)
       return
     }
+  } else if (dontUnmap && mm.count + 2 >= ctx.maxMapCount - 3) {
+    ctx.fail('ENOMEM', 'check_mremap_params', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+    return
   }
   const vma = mm.lookup(at)
   if (!vma) {
     ctx.fail('EFAULT', 'vma_lookup', () => `page ${at} is not mapped`)
     return
   }
+  if (!mayRemap(ctx, vma)) return
   if (to !== undefined) mremapTo(ctx, vma, step, to)
+  else if (dontUnmap) mremapDontUnmap(ctx, vma, step)
   else mremapAt(ctx, vma, step)
 }
 
@@ -217,7 +278,8 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
 function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): void {
   const { at, pages, newPages } = step
   const moved = Math.min(pages, newPages)
-  if (!remapIsValid(ctx, vma, at, pages, newPages, moved)) return
+  const dontUnmap = step.dontUnmap === true
+  if (!remapIsValid(ctx, vma, at, pages, newPages, moved, dontUnmap)) return
   let v: Vma | null = vma
   if (pages > newPages) {
     const e2 = unmapRange(ctx, at + newPages, at + pages)
@@ -235,7 +297,23 @@ function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): voi
   }
   v = relookup(ctx, at)
   if (!v) return
-  moveRange(ctx, v, at, moved, to, newPages)
+  moveRange(ctx, v, at, moved, to, newPages, true, dontUnmap)
+}
+
+/**
+ * mremap_to() for MREMAP_DONTUNMAP without MREMAP_FIXED: check_prep_vma(), then
+ * vrm_set_new_addr() lets get_unmapped_area() choose the destination, then move_vma().
+ */
+function mremapDontUnmap(ctx: StepContext, vma: Vma, step: MremapStep): void {
+  const { at, pages } = step
+  if (!remapIsValid(ctx, vma, at, pages, pages, pages, true)) return
+  const dest = getUnmappedArea(ctx, { pages, file: vma.file, pgoff: vma.pgoff + (at - vma.start), shared: (vma.flags & VM_MAYSHARE) !== 0 })
+  if (dest === null) {
+    ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
+    return
+  }
+  ctx.report.range = [dest, dest + pages]
+  moveRange(ctx, vma, at, pages, dest, pages, false, true)
 }
 
 /**

@@ -3,7 +3,7 @@
  * brk() that unmap (do_vmi_munmap → vms_gather_munmap_vmas). Never merges.
  */
 import type { MunmapStep } from '../../scenario/types'
-import { maySplit, splitAllowed, splitVma } from './vma'
+import { canModifyVma, maySplit, splitAllowed, splitVma } from './vma'
 import { rangeText, type StepContext } from '../process'
 
 /** Unmap [start, end). Returns an errno or null. */
@@ -18,10 +18,16 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
   if (start > first.start) {
     // "Make sure that map_count on return from munmap() will not exceed its limit"
     if (end < first.end && !splitAllowed(ctx, first, 'vms_gather_munmap_vmas')) return 'ENOMEM'
+    // "Don't bother splitting the VMA if we can't unmap it anyway"
+    if (!canModifyVma(ctx, first)) return sealed(ctx, first)
     if (!maySplit(ctx, first, start)) return 'EINVAL'
     const [, upper] = splitVma(ctx, first, start, true)
     hit[0] = upper
   }
+  // for_each_vma_range(): "if (!can_modify_vma(next)) { error = -EPERM; goto modify_vma_failed; }", before the
+  // end split; the VMAs gathered so far are put back, a start split stays done.
+  const sealedOne = hit.find((v) => !canModifyVma(ctx, v))
+  if (sealedOne) return sealed(ctx, sealedOne)
   const last = hit[hit.length - 1]!
   if (end < last.end) {
     // No map_count check: munmap may go over the limit for a moment (vms_gather_munmap_vmas()).
@@ -35,6 +41,11 @@ export function unmapRange(ctx: StepContext, start: number, end: number): string
   // vms_complete_munmap_vmas() → remove_vma() → vm_area_free(), for each (the loop only when explaining).
   if (ctx.explain) for (const v of hit) ctx.note('remove_vma', 'vma-freed', () => `${rangeText(v)} is unmapped and freed (vms_complete_munmap_vmas → remove_vma)`, 'middle', v)
   return null
+}
+
+function sealed(ctx: StepContext, v: { start: number; end: number }): string {
+  ctx.check('vms_gather_munmap_vmas', 'sealed', false, () => `${rangeText(v)} is sealed (mseal): it cannot be unmapped; nothing in the range is unmapped`, 'middle', v)
+  return 'EPERM'
 }
 
 /** munmap(): do_vmi_munmap() on [at, at + pages). */

@@ -15,7 +15,7 @@
  *     0123456789
  *     PPP***NNN      P = prev, * = the range, N = next
  */
-import { VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
+import { VM_SEALED, VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
 import { rangeText, type StepContext } from '../process'
 import type { Page } from '../units'
 import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma, type VmaChanges } from '../mm-types'
@@ -453,4 +453,13 @@ export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, 
   const changed = ctx.derive(vma, { flags })
   ctx.mm.replace([vma], [changed])
   return { vma: changed, merged: null }
+}
+
+/**
+ * can_modify_vma() (mm/vma.h; mm/internal.h in 6.10 – 6.11): a VMA that mseal() sealed may not
+ * be unmapped, moved, resized or have its protection changed. Releases without mseal() know no
+ * VM_SEALED, so there any VMA may be modified.
+ */
+export function canModifyVma(ctx: StepContext, v: Vma): boolean {
+  return !(ctx.profile.hasMseal && v.flags & VM_SEALED)
 }

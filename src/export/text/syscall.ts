@@ -85,12 +85,16 @@ export function callParts(step: Step, base: bigint, scenario: Scenario): { name:
       ? { name: 'mlock2', args: [addressOf(base, step.at), bytes(step.pages), 'MLOCK_ONFAULT'] }
       : { name: 'mlock', args: [addressOf(base, step.at), bytes(step.pages)] }
     case 'munlock': return { name: 'munlock', args: [addressOf(base, step.at), bytes(step.pages)] }
+    case 'mlockall': return { name: 'mlockall', args: [step.flags.join('|') || '0'] }
+    case 'munlockall': return { name: 'munlockall', args: [] }
+    case 'mseal': return { name: 'mseal', args: [addressOf(base, step.at), bytes(step.pages), '0'] }
     case 'prctl': return { name: 'prctl', args: [step.option, String(step.value), '0', '0', '0'] }
     case 'brk': return { name: 'brk', args: [addressOf(base, (scenario.brkBase ?? 0) + step.pages)] }
     case 'mremap': {
-      const flags = step.to !== undefined ? ['MREMAP_MAYMOVE|MREMAP_FIXED'] : step.mayMove ? ['MREMAP_MAYMOVE'] : ['0']
-      const args = [addressOf(base, step.at), bytes(step.pages), bytes(step.newPages), ...flags]
+      const names = [...(step.to !== undefined || step.mayMove ? ['MREMAP_MAYMOVE'] : []), ...(step.to !== undefined ? ['MREMAP_FIXED'] : []), ...(step.dontUnmap ? ['MREMAP_DONTUNMAP'] : [])]
+      const args = [addressOf(base, step.at), bytes(step.pages), bytes(step.newPages), names.join('|') || '0']
       if (step.to !== undefined) args.push(addressOf(base, step.to))
+      else if (step.dontUnmap) args.push('NULL')
       return { name: 'mremap', args }
     }
     case 'touch':
@@ -110,7 +114,7 @@ export function callLines(step: Step, result: StepResult | undefined, base: bigi
   if ('words' in parts) return wrap(`${parts.words} = ${ret}`, indent, `${indent}    `)
   const head = `${indent}${parts.name}(`
   const hang = ' '.repeat(head.length)
-  const pieces = parts.args.map((a, i) => (i < parts.args.length - 1 ? `${a},` : `${a})`))
+  const pieces = parts.args.length ? parts.args.map((a, i) => (i < parts.args.length - 1 ? `${a},` : `${a})`)) : [')']
   pieces.push(`= ${ret}`)
   const lines: string[] = []
   let line = head

@@ -6,7 +6,7 @@
  * Pure: no DOM, no React.
  */
 import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
-import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, STEP_OPS } from '../../scenario/schema'
+import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MLOCKALL_FLAGS, STEP_OPS } from '../../scenario/schema'
 
 export type DraftStep = Record<string, unknown> & { op: string }
 export type Draft = Record<string, unknown> & { steps: DraftStep[] }
@@ -53,6 +53,9 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
   touch: [AT, PAGES, { key: 'write', label: 'write fault', kind: 'bool' }],
   mlock: [AT, PAGES, { key: 'onFault', label: 'lock on fault (mlock2 MLOCK_ONFAULT)', kind: 'bool' }],
   munlock: [AT, PAGES],
+  mlockall: [{ key: 'flags', label: 'flags', kind: 'flags', options: MLOCKALL_FLAGS }],
+  munlockall: [],
+  mseal: [AT, PAGES],
   fork: [],
   mremap: [
     AT,
@@ -60,6 +63,7 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
     { key: 'newPages', label: 'new pages', kind: 'count' },
     { key: 'to', label: 'move to (page)', kind: 'optional-page', address: true, hint: 'empty: resize in place' },
     { key: 'mayMove', label: 'may move', kind: 'bool' },
+    { key: 'dontUnmap', label: 'leave the source mapped (MREMAP_DONTUNMAP)', kind: 'bool' },
   ],
 }
 
@@ -207,7 +211,12 @@ export function newStep(op: StepOp, draft: Draft): DraftStep {
       return { op, at: 0, pages: 1, newPages: 2, mayMove: true }
     case 'mlock':
     case 'munlock':
+    case 'mseal':
       return { op, at: 0, pages: 1 }
+    case 'mlockall':
+      return { op, flags: ['MCL_CURRENT'] }
+    case 'munlockall':
+      return { op }
   }
 }
 
