@@ -19,8 +19,9 @@ import type { StepDifferences } from '../engine/differences'
 import * as Comlink from 'comlink'
 import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
+import type { EngineWorkerApi, RecordedStepAnswer, RecordingColumns, RecordingProgress, RecordingRefused, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
+import { scenarioTextOf } from '../scenario/known-text'
 import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
 import { nextTurn } from './next-turn'
 
@@ -122,6 +123,7 @@ export class EngineClient {
   async run(scenario: Scenario, kernel: KernelId, options: RunOptions = {}): Promise<EngineRun> {
     const { remote, generation } = this.ensureWorker()
     const stress = stressIdOf(scenario)
+    const text = stress === undefined ? scenarioTextOf(scenario) : undefined
     const ticket = ++this.tickets
     const steps: StepSummary[] = []
     let recordCount = 0
@@ -154,7 +156,7 @@ export class EngineClient {
     const onAbort = () => void remote.cancel(ticket).catch(() => undefined)
     options.signal?.addEventListener('abort', onAbort)
     try {
-      const columns = await this.call(`simulating on kernel ${kernel}`, () => remote.run(stress ? { stress } : scenario, kernel, ticket, onProgress))
+      const columns = await this.call(`simulating on kernel ${kernel}`, () => remote.run(stress ? { stress } : text !== undefined ? { json: text } : scenario, kernel, ticket, onProgress))
       await append(columns)
       const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs, recordCount }
       const run: EngineRun = { ...summary, generation }
@@ -173,13 +175,8 @@ export class EngineClient {
 
   /** The VMAs after each of `steps`, in the order asked, in one round trip. */
   async stepVmas(run: EngineRun, steps: number[]): Promise<VmaView[][]> {
-    return (await this.stepVmasAndChecks(run, steps)).lists
-  }
-
-  /** As stepVmas, plus the decision record of step `checksOf` in the same round trip. */
-  async stepVmasAndChecks(run: EngineRun, steps: number[], checksOf?: number): Promise<{ lists: VmaView[][]; checks: Check[] | null }> {
     this.checkGeneration(run)
-    const answer = await this.call(`reading the VMAs of step ${steps.join(' and ')}`, (remote) => remote.stepVmas(run.runId, steps, checksOf))
+    const answer = await this.call(`reading the VMAs of step ${steps.join(' and ')}`, (remote) => remote.stepVmas(run.runId, steps))
     const views = await this.receive(run, answer.fresh)
     const lists = answer.lists.map((ids) => {
       const vmas: VmaView[] = new Array(ids.length)
@@ -190,7 +187,7 @@ export class EngineClient {
       }
       return vmas
     })
-    return { lists, checks: answer.checks }
+    return lists
   }
 
   /**
@@ -246,6 +243,28 @@ export class EngineClient {
     this.checkGeneration(a)
     this.checkGeneration(b)
     return this.call('comparing two kernels', (remote) => remote.differingSteps(a.runId, b.runId))
+  }
+
+  /**
+   * Compares a recorder document with a finished run, in the worker (parsing
+   * 3 MB and comparing 65,530 steps never blocks the page); `onProgress`
+   * hears every few hundred ms, which also keeps the watchdog fed.
+   */
+  openRecording(run: EngineRun, text: string, onProgress?: (progress: RecordingProgress) => void): Promise<RecordingColumns | RecordingRefused> {
+    this.checkGeneration(run)
+    const progress = Comlink.proxy((report: RecordingProgress) => onProgress?.(report))
+    return this.call<RecordingColumns | RecordingRefused>(`comparing a recording with kernel ${run.kernel}`, (remote) => remote.openRecording(text, run.runId, progress))
+  }
+
+  /** One step of a recording kept in the worker, against the run it was compared with. */
+  recordedStep(run: EngineRun, recordingId: number, step: number): Promise<RecordedStepAnswer> {
+    this.checkGeneration(run)
+    return this.call(`reading step ${step} of the recording`, (remote) => remote.recordedStep(recordingId, run.runId, step))
+  }
+
+  releaseRecording(run: EngineRun, recordingId: number): void {
+    if (run.generation !== this.generation || !this.remote) return
+    this.remote.releaseRecording(recordingId).catch(() => undefined)
   }
 
   release(run: EngineRun): void {

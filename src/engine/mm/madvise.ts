@@ -11,11 +11,11 @@
  */
 import type { MadviseAdvice, MadviseStep } from '../../scenario/types'
 import {
-  VM_DONTCOPY, VM_DONTDUMP, VM_DROPPABLE, VM_HIGH_FLAGS, VM_HUGEPAGE, VM_HUGETLB, VM_IO, VM_LOCKED, VM_MERGEABLE,
+  VM_DONTCOPY, VM_DONTDUMP, VM_DROPPABLE, VM_HUGEPAGE, VM_HUGETLB, VM_IO, VM_LOCKED,
   VM_NOHUGEPAGE, VM_PFNMAP, VM_RAND_READ, VM_READ, VM_SEQ_READ, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   type VmFlags,
 } from '../flags'
-import { ksmCompatible, ksmIncompatibleReason } from './ksm'
+import { ksmMadvise } from './ksm'
 import { rangeText, type StepContext } from '../process'
 import type { Vma } from '../mm-types'
 import { faultVma } from './memory'
@@ -61,24 +61,8 @@ function newFlagsFor(ctx: StepContext, v: Vma, piece: Piece, advice: MadviseAdvi
     case 'MADV_HUGEPAGE': return { flags: (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE }
     case 'MADV_NOHUGEPAGE': return { flags: (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE }
     case 'MADV_MERGEABLE':
-      // ksm_madvise()
-      if (f & VM_MERGEABLE) ctx.note('ksm_madvise', 'already', () => `${rangeText(v)} already has VM_MERGEABLE`, 'middle', v)
-      else if (!ksmCompatible(v.file, f)) ctx.check('ksm_madvise', 'ksm-compatible', false, () => `${rangeText(v)} is not KSM-compatible (${ksmIncompatibleReason(v.flags)}): the advice is silently ignored`, 'middle', v)
-      else {
-        ctx.state.ksmRegistered = true
-        ctx.note('ksm_madvise', 'ksm-flag-set', () => `${rangeText(piece)} gets VM_MERGEABLE`, 'middle', v)
-        return { flags: f | VM_MERGEABLE }
-      }
-      return { flags: f }
-    case 'MADV_UNMERGEABLE': {
-      if (!(f & VM_MERGEABLE)) {
-        ctx.note('ksm_madvise', 'already', () => `${rangeText(v)} has no VM_MERGEABLE: nothing to clear`, 'middle', v)
-        return { flags: f }
-      }
-      const high = ctx.profile.unmergeableClearsHighFlags
-      ctx.note('ksm_madvise', 'ksm-flag-cleared', () => `${rangeText(piece)} loses VM_MERGEABLE${high && f & VM_HIGH_FLAGS ? ' (and, before f04aad36a07c, every flag above bit 31)' : ''}`, 'middle', v)
-      return { flags: f & ~(VM_MERGEABLE | (high ? VM_HIGH_FLAGS : 0)) }
-    }
+    case 'MADV_UNMERGEABLE':
+      return { flags: ksmMadvise(ctx, v, piece, advice) }
     default:
       return { flags: f }
   }

@@ -16,7 +16,7 @@ import {
   VM_MAYWRITE, VM_MERGEABLE, VM_NOHUGEPAGE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
-import { ksmIncompatibleReason, ksmShouldAdd } from './ksm'
+import { ksmAddVma } from './ksm'
 import { mergeExistingRange, mergeNewRange, type MergeKind, type MergeState } from './vma'
 import { mmapRegionExpand, vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
@@ -142,19 +142,6 @@ function canSetKsmFlagsEarly(ctx: StepContext, setup: FileSetup): boolean {
   else { early = false; text = `${f.display} has a .mmap hook that may change the flags after the merge attempt: KSM flags are set late` }
   ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
   return early
-}
-
-function ksmDecision(ctx: StepContext, file: FileObject | null, flags: VmFlags, when: 'early' | 'late', stage: string): VmFlags {
-  if (!ctx.state.mergeAny) return flags
-  if (ksmShouldAdd(file, flags)) {
-    ctx.check(when === 'early' ? 'update_ksm_flags' : 'ksm_add_vma', 'ksm-flag-set', true,
-      () => (when === 'early'
-        ? `VM_MERGEABLE set early (${stage}), before the merge attempt: the new range now matches neighbours that carry it`
-        : `VM_MERGEABLE set late (${stage}), after the merge attempt`), 'new')
-    return flags | VM_MERGEABLE
-  }
-  ctx.check('ksm_compatible', 'ksm-compatible', false, () => `not KSM-compatible (${ksmIncompatibleReason(flags)}): VM_MERGEABLE is not set`, 'new')
-  return flags
 }
 
 /** A hook refused the mapping after MAP_FIXED had unmapped the range: the errno, and a hole where the old VMAs were. */
@@ -323,7 +310,7 @@ function mmapRegion(ctx: StepContext, s: MmapState): void {
   if (s.setup.hook === 'mmap_prepare') callMmapPrepare(ctx, s)
   const profile = ctx.profile
   if (s.checkEarly && s.mergeAny) {
-    s.flags = ksmDecision(ctx, s.file, s.flags, 'early', 'update_ksm_flags()')
+    s.flags = ksmAddVma(ctx, s.file, s.flags, 'early', 'update_ksm_flags()')
     if (s.flags & VM_MERGEABLE) s.ksm = 'early'
   } else if (profile.ksm === 'late' && s.mergeAny) {
     ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
@@ -408,7 +395,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   let vmFile = s.file
   if (profile.ksm === 'v2' && !checkEarly && mergeAny) {
     // v2: update_ksm_flags() before the hook, from the pre-hook flags and file.
-    vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
+    vmFlags = ksmAddVma(ctx, vmFile, vmFlags, 'late', 'before the .mmap hook, from the pre-hook flags')
   }
   if (setup.hook !== 'mmap_prepare') {
     if (setup.refusal) {
@@ -441,7 +428,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
       // goto unmap_writable: ksm_add_vma() still runs on the merged VMA.
       let merged = r.vma
       if (profile.ksm === 'late' && mergeAny) {
-        const withKsm = ksmDecision(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
+        const withKsm = ksmAddVma(ctx, merged.file, merged.flags, 'late', 'ksm_add_vma() on the retry-merged VMA')
         if (withKsm !== merged.flags) {
           const marked = ctx.derive(merged, { flags: withKsm })
           mm.replace([merged], [marked])
@@ -454,7 +441,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
     }
   }
   if ((profile.ksm === 'late' || (profile.ksm === 'fixed' && !checkEarly)) && mergeAny) {
-    vmFlags = ksmDecision(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
+    vmFlags = ksmAddVma(ctx, vmFile, vmFlags, 'late', profile.ksm === 'late' ? 'ksm_add_vma() on the new VMA' : 'after the .mmap hook, from the post-hook flags')
   }
   if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
   let result = ctx.make({
