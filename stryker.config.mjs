@@ -1,7 +1,12 @@
 // Mutation testing of the pure core (npm run mutation; outside npm test: it runs the
-// related Vitest files once per mutant). Scope it on a shared machine, e.g.
-//   npm run mutation -- --mutate src/engine/changes.ts
-// Incremental mode keeps the results of unchanged code in reports/stryker-incremental.json.
+// related Vitest files once per mutant). It mutates every non-test file of src/engine and
+// src/scenario except src/engine/testing/ (the test helpers: page model, harness, strips,
+// random scenarios); the gallery's JSON documents are data and are not mutated.
+// The tests it runs are vitest.mutation.config.ts's (the hand-written unit tests).
+// A whole run is thousands of mutants; on a shared machine run it file by file, e.g.
+//   npm run mutation -- --mutate src/engine/mm/mprotect.ts
+// Incremental mode keeps every result in reports/stryker-incremental.json and re-tests only
+// mutants whose code or covering tests changed, so file-by-file runs add up to one report.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -11,7 +16,8 @@ export default {
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
-  reporters: ['clear-text', 'progress', 'html'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   concurrency: 1,
   timeoutMS: 10000,

@@ -65,4 +65,17 @@ test.describe('inputs over 64 MiB', () => {
     })
     await expect(editor.getByTestId('paste-error')).toHaveCount(0)
   })
+  test('text over 64 MiB pasted on the page (outside a text field) is refused before it is parsed; the scenario stays', async ({ page }) => {
+    await openScenario(page, 'seed', '6.18')
+    const title = await page.locator('#scenario-title').textContent()
+    await page.locator('body').evaluate((body) => {
+      const data = new DataTransfer()
+      // The start of a maps line, so only the cap (not the kind of text) can refuse it.
+      data.setData('text/plain', `7f0000000000-7f0000002000 rw-p 00000000 00:00 0\n${' '.repeat(64 * 1024 * 1024)}`)
+      body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    })
+    await expect(page.getByRole('alert')).toContainText('pasted text: more than 64 MiB; vmascope opens up to 64 MiB (nothing was opened)')
+    await expect(page.locator('#scenario-title')).toHaveText(title ?? '')
+    await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }])
+  })
 })

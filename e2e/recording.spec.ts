@@ -6,7 +6,7 @@
  * 6.16 profile (VM_MERGEABLE set late) does not.
  */
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { vmaTable } from './explorer-helpers.js'
 
@@ -65,4 +65,55 @@ test('a recording of another scenario is refused with the reason', async ({ page
   const other = JSON.stringify({ kernel: 'real:6.18', steps: [{ index: 1, op: 'fork', error: null, vmas: [] }] })
   await page.getByLabel('Open recording').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(other) })
   await expect(page.getByTestId('recording-section').getByRole('alert')).toContainText(/other\.json: the recording has 1 steps but the scenario has \d+/)
+})
+
+test('a 3 MB recording of 65,530 steps on the stress scenario opens without blocking the page, differing steps marked', async ({ page }, testInfo) => {
+  test.setTimeout(300_000)
+  await page.goto('./?scenario=stress-65530')
+  await expect(page.getByRole('slider')).toHaveAttribute('max', '65530', { timeout: 120_000 })
+  await expect(page.getByTestId('engine-status')).toHaveText('', { timeout: 120_000 })
+  // The right VMAs at steps 1-3, none recorded after (steps 4-65,530 differ in their VMAs), ENOMEM at step 10.
+  const steps = Array.from({ length: 65_530 }, (_, i) => ({
+    index: i + 1,
+    op: 'mmap',
+    error: i === 9 ? 'ENOMEM' : null,
+    vmas: i < 3 ? Array.from({ length: i + 1 }, (_, k) => ({ start: k, end: k + 1, prot: k % 2 === 0 ? 'rw-' : 'r--', share: 'private', mergeable: false })) : [],
+  }))
+  const text = JSON.stringify({ kernel: 'real:6.18', steps })
+  expect(text.length).toBeGreaterThan(3_000_000)
+  await page.getByRole('button', { name: 'First step' }).click()
+  await page.evaluate(() => {
+    const w = window as unknown as { __longest: number }
+    w.__longest = 0
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longest = Math.max(w.__longest, entry.duration)
+    }).observe({ type: 'longtask' })
+  })
+  // From a file on disk: a buffer would be decoded by Playwright's own script in the page, a long task of its own.
+  const file = testInfo.outputPath('stress.recording.json')
+  writeFileSync(file, text)
+  await page.getByLabel('Open recording').setInputFiles(file)
+  const section = page.getByTestId('recording-section')
+  await expect(section.getByTestId('recording-summary')).toContainText('Real kernel real:6.18 against the simulation of', { timeout: 120_000 })
+  await expect(section.getByTestId('recording-summary')).toContainText('65,527 of 65,530 steps differ (marked ≠).')
+  const list = section.getByRole('list', { name: 'Recorded steps' })
+  await expect(list).toHaveAttribute('data-count', '65530')
+  // Windowed: only the rows near the view are in the DOM.
+  expect(await list.locator('li[data-recorded-step]').count()).toBeLessThan(100)
+  await expect(list.locator('li[data-recorded-step="1"]')).not.toHaveAttribute('data-differs')
+  await expect(list.locator('li[data-recorded-step="4"]')).toHaveAttribute('data-differs', 'layout')
+  await expect(list.locator('li[data-recorded-step="10"]')).toHaveAttribute('data-differs', 'error')
+  await list.locator('li[data-recorded-step="4"] button').click()
+  await expect(section.getByRole('list', { name: 'Differences at this step' })).toContainText('VMAs: real kernel (none); simulation [0,1) rw- p | [1,2) r-- p | [2,3) rw- p | [3,4) r-- p')
+  const longest = await page.evaluate(() => (window as unknown as { __longest: number }).__longest)
+  console.log(`3 MB recording of 65,530 steps: longest main-thread task ${longest.toFixed(0)} ms`)
+  expect(longest).toBeLessThan(1000)
+
+  // Next difference goes through the recording's differing steps; a far step is listed and marked.
+  await page.getByRole('button', { name: 'Next difference' }).click()
+  await expect(page.locator('li[data-step="5"] > button')).toHaveAttribute('aria-current', 'step')
+  await page.getByRole('slider').fill('60000')
+  await expect(list.locator('li[data-recorded-step="60000"]')).toHaveAttribute('data-differs', 'layout')
+  await expect(list.locator('li[data-recorded-step="60000"] button')).toHaveAttribute('aria-current', 'step')
+  await page.screenshot({ path: 'test-results/recording-65530.png' })
 })

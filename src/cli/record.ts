@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util'
 import { loadScenario } from '../scenario/load'
-import { recordScenario } from '../fidelity/kernel-recorder'
+import { recordScenarioStream } from '../fidelity/kernel-recorder'
 import { FORMAT_NAMES, FORMATS, isFormatName } from './formats'
 import { OutputClosed } from './output'
 import { InputError, readInputText } from './read-input'
@@ -78,14 +78,14 @@ async function main(argv: string[]): Promise<number> {
     return 2
   }
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`)
-  const result = await recordScenario(loaded.scenario, { allowUnsupported: values['allow-unsupported'] ?? false })
+  const result = await recordScenarioStream(loaded.scenario, { allowUnsupported: values['allow-unsupported'] ?? false })
   if ('unsupported' in result) {
     process.stderr.write(`cannot record on this machine: ${result.unsupported}\n`)
     return 3
   }
   try {
     const failure = writeSteps({
-      kernel: result.kernel, machine: result.machine, scenario: loaded.scenario, steps: result.steps, format: FORMATS[format],
+      kernel: result.kernel, machine: result.machine, scenario: loaded.scenario, recorded: { count: result.stepCount, steps: result.steps }, format: FORMATS[format],
       compact: values.compact ?? false, selection, progress: new Progress('record', process.stderr),
     }, 'record')
     if (failure) {
@@ -94,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (!(error instanceof OutputClosed)) throw error
+  } finally {
+    result.close()
   }
   return 0
 }

@@ -77,11 +77,11 @@ export interface WriteStepsInput {
   /**
    * Where the steps come from: a run without history, taken step by step as
    * they are written (json, ndjson); a simulated trace (whole-run formats);
-   * or, for a recording, its steps.
+   * or, for a recording, its steps, made one at a time as they are read.
    */
   run?: Simulation
   trace?: Trace
-  steps?: readonly AnyRunnerStep[]
+  recorded?: { count: number; steps: Iterable<AnyRunnerStep> }
   /** The document's `machine` (a recording's: what the machine had); a simulated run's comes from its trace. */
   machine?: unknown
 }
@@ -99,7 +99,7 @@ export interface WriteFailure {
  */
 export function writeSteps(input: WriteStepsInput, command = 'simulate'): WriteFailure | null {
   const { run } = input
-  const count = run ? run.total : input.trace ? input.trace.scenario.steps.length : input.steps!.length
+  const count = run ? run.total : input.trace ? input.trace.scenario.steps.length : input.recorded!.count
   const chosen = resolveSelection(input.selection, count)
   if (typeof chosen === 'string') return { exitCode: 2, message: `${command}: --steps: ${chosen}` }
   const head: RunHead = { kernel: input.kernel, trace: input.trace, scenario: input.scenario, first: chosen.first, last: chosen.last, stepCount: count, compact: input.compact, base: input.base ?? 0n, machine: input.machine ?? run?.assumptions ?? input.trace?.assumptions }
@@ -126,16 +126,20 @@ export function writeSteps(input: WriteStepsInput, command = 'simulate'): WriteF
     }
     input.progress.show(`step ${run.done.toLocaleString('en-US')}${of}`, run.done / count)
   }
+  // A recording's steps before the first chosen one are read and dropped.
+  const recorded = input.recorded ? input.recorded.steps[Symbol.iterator]() : null
+  for (let i = 1; recorded && i < chosen.first; i++) recorded.next()
   for (let i = chosen.first; i <= chosen.last && !input.format.wholeRun; i++) {
     let step: AnyRunnerStep
     try {
-      step = run ? takenStepToRunnerJson(run.takeStep()!) : input.trace ? stepToRunnerJson(input.trace, i) : input.steps![i - 1]!
+      step = run ? takenStepToRunnerJson(run.takeStep()!) : input.trace ? stepToRunnerJson(input.trace, i) : recorded!.next().value as AnyRunnerStep
     } catch (error) {
       return defect(error instanceof EngineStepError ? error : new EngineStepError(i, error))
     }
     input.format.step(out, step, i - chosen.first, head)
     input.progress.show(run ? `step ${i.toLocaleString('en-US')}${of}` : `writing step ${i.toLocaleString('en-US')}${of}`, run ? i / count : (i - chosen.first + 1) / total)
   }
+  recorded?.return?.()
   input.format.end(out, head)
   out.flush()
   input.progress.clear()

@@ -15,7 +15,7 @@ import { HEAP_LABEL } from './mm/mmap-brk'
 import type { IdCounters, ProcessState } from './process'
 import type { TraceStore } from './trace'
 import type { Page } from './units'
-import type { FileObject, Label, Vma } from './mm-types'
+import { hasLabelNamed, type FileObject, type Label, type Vma } from './mm-types'
 
 /**
  * Flags of an initial VMA: its own list, else what prot and share imply, plus
@@ -92,7 +92,7 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
   state.ksmRegistered = state.mergeAny
   // An imported heap: the break starts at its end.
   if (state.brkStart !== null) {
-    const heap = vmas.find((v) => v.start === state.brkStart && v.labels.some((l) => l.name === HEAP_LABEL))
+    const heap = vmas.find((v) => v.start === state.brkStart && hasLabelNamed(v.labels, HEAP_LABEL))
     if (heap) state.brk = heap.end
   }
   return files

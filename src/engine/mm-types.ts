@@ -57,6 +57,53 @@ export interface Label {
   readonly name: string
 }
 
+/**
+ * A VMA's labels in address order: a plain list, or two lists joined. A merge
+ * joins its VMAs' labels in O(1) (a LabelJoin holding both sides, never a
+ * copy), so a VMA that absorbs a named mapping at every step costs one small
+ * object per step, not a copy of every name so far (which made N merges O(N²)
+ * in time and, with every record kept in the trace, in memory). Lists are
+ * never changed once made; readers walk them with `eachLabel`.
+ */
+export type Labels = readonly Label[] | LabelJoin
+
+export interface LabelJoin {
+  readonly left: Labels
+  readonly right: Labels
+  readonly count: number
+}
+
+const isJoin = (labels: Labels): labels is LabelJoin => !Array.isArray(labels)
+
+export const labelCount = (labels: Labels): number => (isJoin(labels) ? labels.count : (labels as readonly Label[]).length)
+
+/** Calls `visit` on each label in address order (a loop with its own stack: a join may be a million levels deep). */
+export function eachLabel(labels: Labels, visit: (label: Label) => void): void {
+  const pending: Labels[] = [labels]
+  while (pending.length > 0) {
+    const next = pending.pop()!
+    if (isJoin(next)) pending.push(next.right, next.left)
+    else for (const label of next as readonly Label[]) visit(label)
+  }
+}
+
+/** The labels as one list (a join is flattened; a list is returned as it is). */
+export function labelList(labels: Labels): readonly Label[] {
+  if (!isJoin(labels)) return labels as readonly Label[]
+  const out: Label[] = []
+  eachLabel(labels, (l) => out.push(l))
+  return out
+}
+
+/** Whether a label of `labels` is named `name`. */
+export function hasLabelNamed(labels: Labels, name: string): boolean {
+  let found = false
+  eachLabel(labels, (l) => {
+    if (l.name === name) found = true
+  })
+  return found
+}
+
 export interface Vma {
   readonly id: number
   /** The vm_area_struct this record is a version of: the id of its first record. */
@@ -82,7 +129,7 @@ export interface Vma {
   readonly anonymous: boolean
   /** The hook the file's f_op had when this VMA was mapped (display only). */
   readonly hook: FileHook | null
-  readonly labels: readonly Label[]
+  readonly labels: Labels
   /** Step at which this record was made (0 = initial state). */
   readonly born: number
   /** Step at which it left the address space; ALIVE (above any step number) while alive. */
@@ -117,7 +164,7 @@ export class VmaRecord implements Vma {
   readonly vmOpsClose: boolean
   readonly anonymous: boolean
   readonly hook: FileHook | null
-  readonly labels: readonly Label[]
+  readonly labels: Labels
   died = ALIVE
   readonly structId: number
 
@@ -144,38 +191,49 @@ export const vmaPages = (v: { start: Page; end: Page }): number => v.end - v.sta
 export const NO_LABELS: readonly Label[] = Object.freeze([])
 
 /** Labels of `labels` clipped to [start, end). */
-export function clipLabels(labels: readonly Label[], start: Page, end: Page): readonly Label[] {
-  if (labels.length === 0) return NO_LABELS // unnamed mappings: one shared empty list, not one per record
+export function clipLabels(labels: Labels, start: Page, end: Page): readonly Label[] {
+  if (labelCount(labels) === 0) return NO_LABELS // unnamed mappings: one shared empty list, not one per record
   const out: Label[] = []
-  for (const l of labels) {
+  eachLabel(labels, (l) => {
     const s = l.start > start ? l.start : start
     const e = l.end < end ? l.end : end
     if (s < e) out.push(s === l.start && e === l.end ? l : { start: s, end: e, name: l.name })
-  }
+  })
   return out
 }
 
-/** Labels of adjacent VMAs joined, coalescing a name that continues across the seam. */
-export function joinLabels(a: readonly Label[], b: readonly Label[]): readonly Label[] {
+/**
+ * Labels of adjacent VMAs joined, in O(1): the two lists are held, not copied.
+ * A name that continues across the seam (the heap grown by brk, a mapping
+ * split and merged again) is one label when both sides are single labels;
+ * otherwise it stays two adjacent labels of the same name, which read the same
+ * (a VMA shows its distinct names).
+ */
+export function joinLabels(a: Labels, b: Labels): Labels {
   // Label lists are never changed once made, so a side joined with nothing is shared, not copied.
-  if (a.length === 0) return b
-  if (b.length === 0) return a
-  const last = a[a.length - 1]!
-  const first = b[0]!
-  if (last.name === first.name && last.end === first.start) {
-    return [...a.slice(0, -1), { start: last.start, end: first.end, name: last.name }, ...b.slice(1)]
+  const countA = labelCount(a)
+  const countB = labelCount(b)
+  if (countA === 0) return b
+  if (countB === 0) return a
+  if (countA === 1 && countB === 1) {
+    // A join holds two non-empty sides, so a list of one label is a plain list.
+    const last = (a as readonly Label[])[0]!
+    const first = (b as readonly Label[])[0]!
+    if (last.name === first.name && last.end === first.start) return [{ start: last.start, end: first.end, name: last.name }]
   }
-  return [...a, ...b]
+  return { left: a, right: b, count: countA + countB }
 }
 
 /** Labels moved by `delta` pages (mremap). */
-export function shiftLabels(labels: readonly Label[], delta: number): Label[] {
-  return labels.map((l) => ({ start: (l.start + delta) as Page, end: (l.end + delta) as Page, name: l.name }))
+export function shiftLabels(labels: Labels, delta: number): Label[] {
+  const out: Label[] = []
+  eachLabel(labels, (l) => out.push({ start: (l.start + delta) as Page, end: (l.end + delta) as Page, name: l.name }))
+  return out
 }
 
 /** Distinct names in address order. */
-export function labelNames(labels: readonly Label[]): string[] {
-  const out: string[] = []
-  for (const l of labels) if (!out.includes(l.name)) out.push(l.name)
-  return out
+export function labelNames(labels: Labels): string[] {
+  const seen = new Set<string>()
+  eachLabel(labels, (l) => seen.add(l.name))
+  return [...seen]
 }

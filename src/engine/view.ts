@@ -4,14 +4,14 @@
 import type { BackingKind, VmaView } from './api'
 import { VM_MAYSHARE, VM_MERGEABLE, flagMnemonics, flagNames, flagsToProt } from './flags'
 import { HEAP_LABEL } from './mm/mmap-brk'
-import { labelNames, type Label, type Vma } from './mm-types'
+import { hasLabelNamed, labelNames, type Labels, type Vma } from './mm-types'
 
 /** labels → [distinct names, holds the heap label]; records derived from one another share their labels array. */
-const LABEL_INFO = new WeakMap<readonly Label[], [string[], boolean]>()
-function labelInfo(labels: readonly Label[]): [string[], boolean] {
+const LABEL_INFO = new WeakMap<Labels, [string[], boolean]>()
+function labelInfo(labels: Labels): [string[], boolean] {
   let info = LABEL_INFO.get(labels)
   if (!info) {
-    info = [labelNames(labels), labels.some((l) => l.name === HEAP_LABEL)]
+    info = [labelNames(labels), hasLabelNamed(labels, HEAP_LABEL)]
     LABEL_INFO.set(labels, info)
   }
   return info

@@ -152,6 +152,19 @@ describeReal('recordScenario on the real kernel', () => {
     expect(doc.steps.map((s) => s.process)).toEqual(['parent', 'child', 'child'])
   })
 
+  it('names the pages of a 2^26-page mapping (256 GiB, MAP_NORESERVE) split by mprotect, and an mremap of part of it', async () => {
+    // A per-page label map cannot hold 2^26 pages (V8's Map stops at 2^24 entries): the labels are runs.
+    const big = 2 ** 26
+    const doc = await record(scenario([
+      { ...anon('A', 0, big), mapFlags: ['MAP_NORESERVE'] },
+      { op: 'mprotect', at: 1, pages: 1, prot: 'r--' },
+      { op: 'mremap', at: 1, pages: 1, newPages: 1, to: big + 8, mayMove: true },
+    ], { windowPages: 2 * big }))
+    expect(doc.steps.map((s) => s.error)).toEqual([null, null, null])
+    expect(doc.steps[1]!.vmas.map((v) => [v.start, v.end, v.names])).toEqual([[0, 1, ['A']], [1, 2, ['A']], [2, big, ['A']]])
+    expect(lastVmas(doc).map((v) => [v.start, v.end, v.names])).toEqual([[0, 1, ['A']], [2, big, ['A']], [big + 8, big + 9, ['A']]])
+  })
+
   it('turns a step it cannot run into { unsupported }, or into error UNSUPPORTED when allowed', async () => {
     const s = scenario([
       anon('A', 0, 1),

@@ -12,8 +12,9 @@
  * `checks` stay empty.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, statSync } from 'node:fs'
-import { release } from 'node:os'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmdirSync, statSync, unlinkSync } from 'node:fs'
+import { release, tmpdir } from 'node:os'
+import { StringDecoder } from 'node:string_decoder'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Scenario, Step } from '../scenario/types'
@@ -22,6 +23,7 @@ import { runnerVma } from '../engine/report'
 import { compared, comparedVmaText, scenarioAsRecorded } from './compare'
 import { scenarioToScript } from './recorder-script'
 import type { RunnerDocument, RunnerStep, RunnerVma } from './runner-document'
+import { PageLabels } from './page-labels'
 import { flagNameOfMnemonic } from './smaps-flags'
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -72,29 +74,87 @@ export function ensureRecorderBuilt(): string {
   return RECORDER_BINARY
 }
 
-function runRecorder(binary: string, script: string): Promise<string> {
+/**
+ * Runs the recorder with its output going to a temporary file (unlinked at
+ * once; the returned descriptor is the only way to it): a long run prints
+ * gigabytes, more than a string holds, so the output is read back in chunks,
+ * a line at a time (`recorderLines`), never as one text.
+ */
+function runRecorder(binary: string, script: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'vmascope-recorder-'))
+  const path = join(dir, 'output')
+  const fd = openSync(path, 'w+')
+  unlinkSync(path)
+  rmdirSync(dir)
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] })
-    const out: Buffer[] = []
+    const child = spawn(binary, [], { stdio: ['pipe', fd, 'pipe'] })
     const err: Buffer[] = []
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
+    let errBytes = 0
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, RUN_TIMEOUT_MS)
+    child.stderr!.on('data', (b: Buffer) => {
+      if (errBytes < STDERR_KEPT) err.push(b)
+      errBytes += b.length
+    })
+    let settled = false
+    const fail = (error: Error) => {
+      if (settled) return
+      settled = true
+      closeSync(fd)
+      reject(error)
+    }
     child.on('error', (e) => {
       clearTimeout(timer)
-      reject(e)
+      fail(e)
     })
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      const stdout = Buffer.concat(out).toString('utf8')
-      const fatal = /^fatal\t(.*)$/m.exec(stdout)
-      if (fatal) reject(new Error(`recorder setup failed: ${fatal[1]}`))
-      else if (code !== 0)
-        reject(new Error(`recorder exited with ${signal ?? `status ${code}`}: ${Buffer.concat(err).toString('utf8')}`))
-      else resolve(stdout)
+      if (settled) return
+      if (code === 0) {
+        settled = true
+        resolve(fd)
+        return
+      }
+      let fatal: string | undefined // die_setup() prints it, then exits with status 2
+      for (const line of recorderLines(fd)) {
+        if (line.startsWith('fatal\t')) {
+          fatal = line.slice(6)
+          break
+        }
+      }
+      if (timedOut) fail(new Error(`the recorder ran longer than ${RUN_TIMEOUT_MS / 1000} s and was stopped`))
+      else if (fatal !== undefined) fail(new Error(`recorder setup failed: ${fatal}`))
+      else fail(new Error(`recorder exited with ${signal ?? `status ${code}`}: ${Buffer.concat(err).toString('utf8').slice(0, STDERR_KEPT)}`))
     })
-    child.stdin.end(script)
+    child.stdin!.on('error', () => {}) // a recorder that died early: its exit status says why
+    child.stdin!.end(script)
   })
+}
+
+/** The recorder's stderr kept for a failure message. */
+const STDERR_KEPT = 64 * 1024
+const READ_CHUNK = 1 << 20
+
+/** The lines of the file behind `fd`, from its start, read a chunk at a time. */
+export function* recorderLines(fd: number): Generator<string> {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK)
+  const decoder = new StringDecoder('utf8')
+  let position = 0
+  let rest = ''
+  for (;;) {
+    const read = readSync(fd, buffer, 0, buffer.length, position)
+    if (read === 0) break
+    position += read
+    const text = rest + decoder.write(buffer.subarray(0, read))
+    const lines = text.split('\n')
+    rest = lines.pop()!
+    yield* lines
+  }
+  rest += decoder.end()
+  if (rest !== '') yield rest
 }
 
 /** One VMA line of the recorder, before names and backing are attached. */
@@ -132,35 +192,47 @@ export interface RawRecording {
   steps: RawStep[]
 }
 
-export function parseRecorderOutput(text: string): RawRecording {
-  let kernel = ''
-  let base = ''
-  let protectionKeys = false
-  let refused: string | undefined
-  let initial: RawVma[] | undefined
-  const steps: RawStep[] = []
+/** The head of a recording: what comes before and around the steps. */
+export interface RecordingHead {
+  kernel: string
+  base: string
+  protectionKeys: boolean
+  refused?: string
+  initial?: RawVma[]
+}
+
+/**
+ * Reads recorder output lines: fills `head` as its lines come and yields each
+ * step once its VMAs are read, so a caller holds one step at a time.
+ */
+export function* readRecorderLines(lines: Iterable<string>, head: RecordingHead): Generator<RawStep> {
   let current: Pick<RawStep, 'vmas'> | null = null
-  for (const line of text.split('\n')) {
+  let pending: RawStep | null = null
+  for (const line of lines) {
     if (line === '') continue
     const f = line.split('\t')
+    if (pending && f[0] !== 'vma') {
+      yield pending
+      pending = null
+    }
     switch (f[0]) {
       case 'kernel':
-        kernel = f[1] ?? ''
+        head.kernel = f[1] ?? ''
         break
       case 'base':
-        base = f[1] ?? ''
+        head.base = f[1] ?? ''
         break
       case 'machine':
-        if (f[1] === 'protectionKeys') protectionKeys = f[2] === '1'
+        if (f[1] === 'protectionKeys') head.protectionKeys = f[2] === '1'
         break
       case 'refused':
-        refused = f.slice(1).join('\t')
+        head.refused = f.slice(1).join('\t')
         break
       case 'done':
         break
       case 'initial':
-        initial = []
-        current = { vmas: initial }
+        head.initial = []
+        current = { vmas: head.initial }
         break
       case 'step': {
         const status = f[3] ?? ''
@@ -172,7 +244,7 @@ export function parseRecorderOutput(text: string): RawRecording {
           vmas: [],
         }
         if (status === 'UNSUPPORTED') step.unsupported = f.slice(4).join('\t')
-        steps.push(step)
+        pending = step
         current = step
         break
       }
@@ -195,6 +267,13 @@ export function parseRecorderOutput(text: string): RawRecording {
         throw new Error(`recorder output: unexpected line: ${line}`)
     }
   }
+  if (pending) yield pending
+}
+
+export function parseRecorderOutput(text: string): RawRecording {
+  const head: RecordingHead = { kernel: '', base: '', protectionKeys: false }
+  const steps = [...readRecorderLines(text.split('\n'), head)]
+  const { kernel, base, protectionKeys, refused, initial } = head
   return { kernel, base, protectionKeys, ...(refused !== undefined ? { refused } : {}), ...(initial ? { initial } : {}), steps }
 }
 
@@ -233,14 +312,12 @@ function backingFromPath(path: string): RunnerVma['backing'] {
   return 'file'
 }
 
-function toRunnerVma(raw: RawVma, labels: Map<number, PageLabel>): RunnerVma {
-  const names: string[] = []
+function toRunnerVma(raw: RawVma, labels: PageLabels<PageLabel>): RunnerVma {
+  const names = new Set<string>()
   let first: PageLabel | undefined
-  for (let p = raw.start; p < raw.end; p++) {
-    const label = labels.get(p)
-    if (!label) continue
-    first ??= label
-    if (!names.includes(label.name)) names.push(label.name)
+  for (const run of labels.runsIn(raw.start, raw.end)) {
+    first ??= run.label
+    names.add(run.label.name)
   }
   const backing = first?.backing ?? backingFromPath(raw.path)
   const hasFileOffset = backing === 'file' || backing === 'shmem' || backing === 'device'
@@ -250,7 +327,7 @@ function toRunnerVma(raw: RawVma, labels: Map<number, PageLabel>): RunnerVma {
     prot: raw.perms.slice(0, 3),
     share: raw.perms[3] === 's' ? 'shared' : 'private',
     mergeable: raw.mnemonics.includes('mg'),
-    names,
+    names: [...names],
     flags: raw.mnemonics.map(flagNameOfMnemonic),
     pgoff: hasFileOffset ? raw.offsetPages : null,
     backing,
@@ -310,20 +387,29 @@ function summaryOf(step: Step): string {
   }
 }
 
-/** Turn a raw recording into the runner document, replaying the scenario for names and outcomes. */
-export function recordingToRunnerDocument(scenario: Scenario, recording: RawRecording): RunnerDocument {
-  const labels = new Map<number, PageLabel>()
-  // The initial VMAs' pages carry their own names, as the engine labels them.
-  if (recording.initial)
-    for (const v of scenario.initial?.vmas ?? []) {
-      const label: PageLabel = v.backing === 'heap' ? HEAP_LABEL : { name: v.name ?? '', backing: v.backing, file: v.file ?? null }
-      if (label.name === '' && v.backing !== 'heap') continue
-      for (let p = v.start; p < v.end; p++) labels.set(p, label)
-    }
-  // An initial [heap] at brkBase: the break starts at its end (as the engine's initial state has it).
-  const heap = scenario.initial?.vmas.find((v) => v.backing === 'heap' && v.start === scenario.brkBase)
-  let breakPage = heap?.end ?? scenario.brkBase ?? 0
-  const steps: RunnerStep[] = recording.steps.map((raw, i) => {
+/**
+ * Turns raw steps into runner steps one at a time, replaying the scenario for
+ * names and outcomes (the page labels and the break carry over from step to step).
+ */
+class RecordingConverter {
+  private readonly labels = new PageLabels<PageLabel>()
+  private breakPage: number
+
+  constructor(private readonly scenario: Scenario, hasInitial: boolean) {
+    // The initial VMAs' pages carry their own names, as the engine labels them.
+    if (hasInitial)
+      for (const v of scenario.initial?.vmas ?? []) {
+        const label: PageLabel = v.backing === 'heap' ? HEAP_LABEL : { name: v.name ?? '', backing: v.backing, file: v.file ?? null }
+        if (label.name === '' && v.backing !== 'heap') continue
+        this.labels.set(v.start, v.end, label)
+      }
+    // An initial [heap] at brkBase: the break starts at its end (as the engine's initial state has it).
+    const heap = scenario.initial?.vmas.find((v) => v.backing === 'heap' && v.start === scenario.brkBase)
+    this.breakPage = heap?.end ?? scenario.brkBase ?? 0
+  }
+
+  convert(raw: RawStep, i: number): RunnerStep {
+    const { scenario, labels } = this
     const step = scenario.steps[i]
     if (!step) throw new Error(`recorder printed step ${raw.index}, the scenario has ${scenario.steps.length}`)
     const ok = raw.status === 'OK'
@@ -331,33 +417,29 @@ export function recordingToRunnerDocument(scenario: Scenario, recording: RawReco
     if (step.op === 'mmap') {
       const at = raw.resultPage ?? step.at ?? -1
       if (ok) {
-        const label = labelOfMmap(step, raw.index)
-        for (let p = at; p < at + step.pages; p++) labels.set(p, label)
+        labels.set(at, at + step.pages, labelOfMmap(step, raw.index))
         outcome = mmapOutcome(raw.vmas, at, step.pages)
       } else if (!raw.unsupported) outcome = 'failed'
     } else if (step.op === 'brk' && !raw.unsupported) {
       const want = (scenario.brkBase ?? 0) + step.pages
       if (ok) {
-        outcome = brkOutcome(raw.vmas, breakPage, want)
-        for (let p = breakPage; p < want; p++) labels.set(p, HEAP_LABEL)
-        breakPage = want
+        outcome = brkOutcome(raw.vmas, this.breakPage, want)
+        labels.set(this.breakPage, want, HEAP_LABEL)
+        this.breakPage = want
       } else outcome = 'failed'
     } else if (step.op === 'mremap' && ok && raw.resultPage !== null) {
-      const moved = new Map<number, PageLabel>()
+      const to = raw.resultPage
       const keep = Math.min(step.pages, step.newPages)
-      let last: PageLabel | undefined
-      for (let k = 0; k < keep; k++) {
-        const label = labels.get(step.at + k)
-        if (label) moved.set(raw.resultPage + k, label)
-        last = label ?? last
-      }
-      if (raw.resultPage !== step.at) for (let k = 0; k < step.pages; k++) labels.delete(step.at + k)
-      else for (let k = keep; k < step.pages; k++) labels.delete(step.at + k)
-      for (const [p, label] of moved) labels.set(p, label)
-      if (last) for (let k = keep; k < step.newPages; k++) labels.set(raw.resultPage + k, last)
+      const moved = labels.runsIn(step.at, step.at + keep)
+      if (to !== step.at) labels.delete(step.at, step.at + step.pages)
+      else labels.delete(step.at + keep, step.at + step.pages)
+      for (const run of moved) labels.set(run.start - step.at + to, run.end - step.at + to, run.label)
+      // Pages the mapping grew by carry the label of its last labelled page.
+      const last = moved[moved.length - 1]
+      if (last) labels.set(to + keep, to + step.newPages, last.label)
     }
     // Pages the kernel no longer maps lose their label, whatever the op was.
-    for (const page of [...labels.keys()]) if (!containing(raw.vmas, page)) labels.delete(page)
+    labels.keepOnly(raw.vmas)
     const runnerStep: RunnerStep = {
       index: raw.index,
       op: step.op,
@@ -371,12 +453,21 @@ export function recordingToRunnerDocument(scenario: Scenario, recording: RawReco
     }
     if (raw.unsupported) runnerStep.unsupported = raw.unsupported
     return runnerStep
-  })
+  }
+}
+
+/** Turn a raw recording into the runner document, replaying the scenario for names and outcomes. */
+export function recordingToRunnerDocument(scenario: Scenario, recording: RawRecording): RunnerDocument {
+  const converter = new RecordingConverter(scenario, recording.initial !== undefined)
   return {
     kernel: `real:${recording.kernel}`,
-    machine: { base: recording.base, baseKnown: true, protectionKeys: recording.protectionKeys, protectionKeysKnown: true },
-    steps,
+    machine: machineOf(recording),
+    steps: recording.steps.map((raw, i) => converter.convert(raw, i)),
   }
+}
+
+function machineOf(head: RecordingHead): NonNullable<RunnerDocument['machine']> {
+  return { base: head.base, baseKnown: true, protectionKeys: head.protectionKeys, protectionKeysKnown: true }
 }
 
 /**
@@ -384,10 +475,10 @@ export function recordingToRunnerDocument(scenario: Scenario, recording: RawReco
  * VMAs (range, prot, share, mg and every VM_* flag, as the differential tests compare a
  * step); if not, the reason a real process cannot hold that state, with both lists.
  */
-function initialDifference(scenario: Scenario, recording: RawRecording): string | null {
+function initialDifference(scenario: Scenario, recording: RecordingHead): string | null {
   // Only the initial state is wanted: the engine runs none of the steps.
   const engine = compared([{ error: null, vmas: simulate({ ...scenarioAsRecorded(scenario, recording), steps: [] }, '6.18').vmasAt(0).map(runnerVma) }])[0]!
-  const kernel = compared([{ error: null, vmas: (recording.initial ?? []).map((v) => toRunnerVma(v, new Map())) }])[0]!
+  const kernel = compared([{ error: null, vmas: (recording.initial ?? []).map((v) => toRunnerVma(v, new PageLabels())) }])[0]!
   if (JSON.stringify(engine) === JSON.stringify(kernel)) return null
   return `initial: a real process built with mmap, a write, mprotect, madvise and brk holds other VMAs than the scenario's (the kernel merges or flags them as no call sequence avoids): kernel ${kernel.vmas.map(comparedVmaText).join(' | ') || '(none)'}; scenario ${engine.vmas.map(comparedVmaText).join(' | ') || '(none)'}`
 }
@@ -397,28 +488,88 @@ export interface RecordOptions {
   allowUnsupported?: boolean
 }
 
-export async function recordScenario(
+/** A recording read back step by step: its head, its step count, and its runner steps made one at a time. */
+export interface RecordingStream {
+  kernel: string
+  machine: NonNullable<RunnerDocument['machine']>
+  stepCount: number
+  /** The runner steps, in order, each made as it is reached; read once. Closes the recorder's output at the end. */
+  steps: Iterable<RunnerStep>
+  /** Closes the recorder's output without reading (more of) the steps. */
+  close(): void
+}
+
+/**
+ * Records a scenario and returns its steps as a stream: the recorder's output
+ * is read twice from its file, a line at a time, once to check it (the head,
+ * the step count, the first unsupported step) and once to make the runner
+ * steps as the caller takes them. Only the current step is in memory.
+ */
+export async function recordScenarioStream(
   scenario: Scenario,
   options: RecordOptions = {},
-): Promise<RunnerDocument | { unsupported: string }> {
+): Promise<RecordingStream | { unsupported: string }> {
   const support = machineSupport()
   if (!support.ok) return { unsupported: support.reason }
   const script = scenarioToScript(scenario)
   if (script.initialProblem !== undefined) return { unsupported: script.initialProblem }
   const binary = ensureRecorderBuilt()
-  const recording = parseRecorderOutput(await runRecorder(binary, script.text))
-  if (recording.refused !== undefined) return { unsupported: recording.refused }
-  if (recording.initial) {
-    const difference = initialDifference(scenario, recording)
-    if (difference) return { unsupported: difference }
+  const fd = await runRecorder(binary, script.text)
+  let open = true
+  const close = () => {
+    if (open) closeSync(fd)
+    open = false
   }
-  const wantKeys = scenario.machine?.protectionKeys
-  if (wantKeys !== undefined && wantKeys !== recording.protectionKeys)
-    return { unsupported: `machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; this machine ${recording.protectionKeys ? 'has them' : 'has none'}` }
-  if (recording.steps.length !== scenario.steps.length)
-    throw new Error(`recorder printed ${recording.steps.length} steps, the scenario has ${scenario.steps.length}`)
-  const firstUnsupported = recording.steps.find((s) => s.unsupported !== undefined)
-  if (firstUnsupported && !options.allowUnsupported)
-    return { unsupported: `steps[${firstUnsupported.index - 1}]: ${firstUnsupported.unsupported}` }
-  return recordingToRunnerDocument(scenario, recording)
+  try {
+    const head: RecordingHead = { kernel: '', base: '', protectionKeys: false }
+    let stepCount = 0
+    let firstUnsupported: RawStep | undefined
+    for (const raw of readRecorderLines(recorderLines(fd), head)) {
+      stepCount++
+      if (raw.unsupported !== undefined) firstUnsupported ??= { ...raw, vmas: [] }
+    }
+    if (head.refused !== undefined) return done({ unsupported: head.refused })
+    if (head.initial) {
+      const difference = initialDifference(scenario, head)
+      if (difference) return done({ unsupported: difference })
+    }
+    const wantKeys = scenario.machine?.protectionKeys
+    if (wantKeys !== undefined && wantKeys !== head.protectionKeys)
+      return done({ unsupported: `machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; this machine ${head.protectionKeys ? 'has them' : 'has none'}` })
+    if (stepCount !== scenario.steps.length)
+      throw new Error(`recorder printed ${stepCount} steps, the scenario has ${scenario.steps.length}`)
+    if (firstUnsupported && !options.allowUnsupported)
+      return done({ unsupported: `steps[${firstUnsupported.index - 1}]: ${firstUnsupported.unsupported}` })
+    const hasInitial = head.initial !== undefined
+    head.initial = undefined // read again (and dropped) by the second pass
+    function* steps(): Generator<RunnerStep> {
+      const converter = new RecordingConverter(scenario, hasInitial)
+      const again: RecordingHead = { kernel: '', base: '', protectionKeys: false }
+      let i = 0
+      try {
+        for (const raw of readRecorderLines(recorderLines(fd), again)) yield converter.convert(raw, i++)
+      } finally {
+        close()
+      }
+    }
+    return { kernel: `real:${head.kernel}`, machine: machineOf(head), stepCount, steps: steps(), close }
+  } catch (error) {
+    close()
+    throw error
+  }
+
+  function done<T>(value: T): T {
+    close()
+    return value
+  }
+}
+
+/** Records a scenario and returns the whole runner document (for tests and comparisons; the command streams). */
+export async function recordScenario(
+  scenario: Scenario,
+  options: RecordOptions = {},
+): Promise<RunnerDocument | { unsupported: string }> {
+  const stream = await recordScenarioStream(scenario, options)
+  if ('unsupported' in stream) return stream
+  return { kernel: stream.kernel, machine: stream.machine, steps: [...stream.steps] }
 }

@@ -1,7 +1,7 @@
 /**
  * One part of a traced address space as the explorer opens it: the scenario
  * (./to-scenario.ts) and, beside it, the real kernel's recording of the same
- * steps, in the recorder's document shape (src/ui/recording), so "Open
+ * steps, in the recorder's document shape (src/trace/recording.ts), so "Open
  * recording" marks every step where a simulated kernel differs from the real
  * one. Each step also keeps the traced call it came from, as strace prints it.
  *

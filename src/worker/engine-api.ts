@@ -10,12 +10,17 @@ import { stepDifferences } from '../engine/differences'
 import { Simulation, type SimulatedTrace } from '../engine/simulate'
 import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
+import { compareRecordingInSlices, recordedStepColumns, type SimulatedSteps } from '../trace/recording-compare'
+import { parseRecording, recordedVmaViews, recordingMismatch, stepDifferences as recordedStepWords, type Recording } from '../trace/recording'
 import { encodeSteps, encodeVmas, plainStep, stepTransferables, vmaTransferables } from './columns'
-import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, ScenarioInput, StepSummary, StepVmasAnswer } from './engine-protocol'
+import type { EngineWorkerApi, RecordingColumns, RecordingRefused, RunColumns, RunEnd, RunProgress, ScenarioInput, StepSummary, StepVmasAnswer } from './engine-protocol'
 import { nextTurn } from './next-turn'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing (two sides, and one in flight each). */
 const MAX_KEPT_RUNS = 4
+
+/** How many recordings the worker keeps (one shown, one being opened). */
+const MAX_KEPT_RECORDINGS = 2
 
 /** A run goes this long between two turns of the worker's event loop (a cancel, a step's VMAs are answered in between). */
 const SLICE_MS = 20
@@ -82,6 +87,15 @@ class SentViews {
   }
 }
 
+/** A finished run as the recording comparison reads it: errno and VMA count per step without listing the VMAs. */
+function simulatedSteps(trace: SimulatedTrace): SimulatedSteps {
+  return {
+    errorAt: (step) => trace.stepAt(step)?.error ?? null,
+    countAt: (step) => trace.stepAt(step)?.mapCount ?? 0,
+    vmasAt: (step) => trace.vmasAt(step),
+  }
+}
+
 function stepChecks(trace: Trace, runId: number, step: number): Check[] {
   if (step < 1 || step > (trace as SimulatedTrace).stepCount) throw new Error(`run ${runId} has no step ${step}`)
   return trace.explain(step)
@@ -97,6 +111,9 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
   let nextRunId = 1
   /** Runs take turns: one simulates at a time (a superseded one is cancelled by its client first). */
   let queue: Promise<unknown> = Promise.resolve()
+
+  const recordings = new Map<number, Recording>()
+  let nextRecordingId = 1
 
   const kept = (runId: number): KeptRun => {
     const run = runs.get(runId)
@@ -229,6 +246,55 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
 
     release(runId) {
       runs.delete(runId)
+    },
+
+    async openRecording(text, runId, onProgress): Promise<RecordingColumns | RecordingRefused> {
+      try {
+        const { trace, simulation } = kept(runId)
+        if (simulation.done < simulation.total) return { problem: `kernel ${trace.kernel} is still running the scenario; open the recording again when it is done` }
+        const parsed = parseRecording(text)
+        if (!parsed.ok) return { problem: parsed.message }
+        const recording = parsed.recording
+        const mismatch = recordingMismatch(recording, trace.scenario)
+        if (mismatch) return { problem: mismatch }
+        const total = recording.steps.length
+        const compare = compareRecordingInSlices(recording, simulatedSteps(trace))
+        let lastReport = performance.now()
+        let sliceEnd = performance.now() + SLICE_MS
+        let next = compare.next()
+        while (!next.done) {
+          if (performance.now() >= sliceEnd) {
+            if (onProgress && performance.now() - lastReport >= PROGRESS_MS) {
+              lastReport = performance.now()
+              void onProgress({ done: next.value, total })
+            }
+            await nextTurn()
+            if (!runs.has(runId)) throw new Error(`kernel ${trace.kernel}'s run was released while the recording was compared with it`)
+            sliceEnd = performance.now() + SLICE_MS
+          }
+          next = compare.next()
+        }
+        const recordingId = nextRecordingId++
+        recordings.set(recordingId, recording)
+        for (const id of recordings.keys()) if (recordings.size > MAX_KEPT_RECORDINGS) recordings.delete(id)
+        const columns = recordedStepColumns(recording, trace.scenario.initial?.vmas.length ?? 0)
+        const answer: RecordingColumns = { recordingId, kernel: recording.kernel, stepCount: total, ...columns, differing: next.value.steps, differingErrno: next.value.errno }
+        return Comlink.transfer(answer, [columns.opIndex.buffer, columns.errorIndex.buffer, columns.unsupported.buffer, columns.counts.buffer, answer.differing.buffer, answer.differingErrno.buffer] as ArrayBuffer[])
+      } finally {
+        ;(onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.()
+      }
+    },
+
+    recordedStep(recordingId, runId, step) {
+      const recording = recordings.get(recordingId)
+      if (!recording) throw new Error(`recording ${recordingId} is no longer kept in the engine worker`)
+      const recorded = recording.steps[step - 1]
+      const words = recorded ? recordedStepWords(recorded, { error: kept(runId).trace.stepAt(step)?.error ?? null, vmas: kept(runId).trace.vmasAt(step) }) : []
+      return { vmas: recordedVmaViews(recorded), previous: recordedVmaViews(recording.steps[step - 2]), words }
+    },
+
+    releaseRecording(recordingId) {
+      recordings.delete(recordingId)
     },
   }
 }

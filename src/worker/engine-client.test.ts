@@ -3,9 +3,11 @@
  * (what the browser does with a Worker, minus the thread): whatever order and
  * overlap of requests, the VMAs the client hands out are the engine's own.
  */
+import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { simulate } from '../engine/simulate'
+import { loadScenario } from '../scenario/load'
 import { stressGenerators } from '../scenario/stress'
 import type { EngineClient } from './engine-client'
 import { connectedClient as connectClient } from './testing/connected-client'
@@ -88,6 +90,36 @@ describe('EngineClient with the engine API', () => {
     let calls = 0
     await client.prefetchViews(run, 50, () => ++calls <= 2)
     expect(calls).toBe(3)
+    client.dispose()
+  })
+
+  it('compares a recording with a kept run in the worker, and reads its steps one at a time', async () => {
+    // The seed-like K01 corpus scenario: recorded (here: simulated) on 6.18, compared with 6.16, differs at step 3 only.
+    const loaded = loadScenario(readFileSync(new URL('../fidelity/scenarios/K01-prctl-then-two-mappings.json', import.meta.url), 'utf8'))
+    if (!loaded.ok) throw new Error(loaded.text)
+    const scenario = loaded.scenario
+    const real = simulate(scenario, '6.18')
+    const recording = {
+      kernel: 'real:6.18',
+      steps: real.steps.map((s) => ({ index: s.index, op: s.op, error: s.error, vmas: real.vmasAt(s.index).map(({ start, end, prot, share, mergeable }) => ({ start, end, prot, share, mergeable })) })),
+    }
+    const client = connectedClient()
+    const run = await client.run(scenario, '6.16')
+    const answer = await client.openRecording(run, JSON.stringify(recording))
+    if ('problem' in answer) throw new Error(answer.problem)
+    expect(Array.from(answer.differing)).toEqual([3])
+    expect(Array.from(answer.differingErrno)).toEqual([0])
+    expect(answer.stepCount).toBe(3)
+    expect(answer.kernel).toBe('real:6.18')
+    const step3 = await client.recordedStep(run, answer.recordingId, 3)
+    expect(step3.vmas.map((v) => [v.start, v.end])).toEqual([[0, 4]])
+    expect(step3.words).toEqual(['VMAs: real kernel [0,4) rw- p mg; simulation [0,2) rw- p mg | [2,4) rw- p mg'])
+    expect((await client.recordedStep(run, answer.recordingId, 1)).words).toEqual([])
+    // Refused: another scenario's recording, and one that is not a recording; then a released one is gone.
+    expect(await client.openRecording(run, JSON.stringify({ ...recording, steps: recording.steps.slice(1) }))).toEqual({ problem: expect.stringMatching(/^the recording has 2 steps but the scenario has 3/) })
+    expect(await client.openRecording(run, '{')).toEqual({ problem: expect.stringMatching(/^not JSON/) })
+    client.releaseRecording(run, answer.recordingId)
+    await expect(client.recordedStep(run, answer.recordingId, 3)).rejects.toThrow(/no longer kept/)
     client.dispose()
   })
 })

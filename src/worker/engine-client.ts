@@ -19,7 +19,7 @@ import type { StepDifferences } from '../engine/differences'
 import * as Comlink from 'comlink'
 import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
-import type { EngineWorkerApi, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
+import type { EngineWorkerApi, RecordedStepAnswer, RecordingColumns, RecordingProgress, RecordingRefused, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
 import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
 import { nextTurn } from './next-turn'
@@ -241,6 +241,28 @@ export class EngineClient {
     this.checkGeneration(a)
     this.checkGeneration(b)
     return this.call('comparing two kernels', (remote) => remote.differingSteps(a.runId, b.runId))
+  }
+
+  /**
+   * Compares a recorder document with a finished run, in the worker (parsing
+   * 3 MB and comparing 65,530 steps never blocks the page); `onProgress`
+   * hears every few hundred ms, which also keeps the watchdog fed.
+   */
+  openRecording(run: EngineRun, text: string, onProgress?: (progress: RecordingProgress) => void): Promise<RecordingColumns | RecordingRefused> {
+    this.checkGeneration(run)
+    const progress = Comlink.proxy((report: RecordingProgress) => onProgress?.(report))
+    return this.call<RecordingColumns | RecordingRefused>(`comparing a recording with kernel ${run.kernel}`, (remote) => remote.openRecording(text, run.runId, progress))
+  }
+
+  /** One step of a recording kept in the worker, against the run it was compared with. */
+  recordedStep(run: EngineRun, recordingId: number, step: number): Promise<RecordedStepAnswer> {
+    this.checkGeneration(run)
+    return this.call(`reading step ${step} of the recording`, (remote) => remote.recordedStep(recordingId, run.runId, step))
+  }
+
+  releaseRecording(run: EngineRun, recordingId: number): void {
+    if (run.generation !== this.generation || !this.remote) return
+    this.remote.releaseRecording(recordingId).catch(() => undefined)
   }
 
   release(run: EngineRun): void {

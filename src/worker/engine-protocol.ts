@@ -8,9 +8,10 @@
  * or two steps it draws, so a scenario with thousands of steps and VMAs never
  * crosses the worker boundary in one piece.
  */
-import type { Check, KernelId, StepResult } from '../engine/api'
+import type { Check, KernelId, StepResult, VmaView } from '../engine/api'
 import type { StepDifferences } from '../engine/differences'
 import type { Scenario } from '../scenario/types'
+import type { RecordedStepColumns } from '../trace/recording-compare'
 import type { StepColumns, VmaColumns } from './columns'
 
 /** A scenario, or the id of a built-in stress scenario (generated in the worker: 65,530 steps need not be copied). */
@@ -75,6 +76,39 @@ export interface RunSummary {
   recordCount: number
 }
 
+/**
+ * What `openRecording` sends back: the recording's steps as columns (see
+ * src/trace/recording-compare.ts) and the steps where it differs from the
+ * run, with what differs (1 the errno, 0 the VMAs). The recording stays in
+ * the worker under `recordingId`; `recordedStep` reads one step of it.
+ */
+export interface RecordingColumns extends RecordedStepColumns {
+  recordingId: number
+  /** The recorded kernel, as the recorder names it ("real:6.18.44"). */
+  kernel: string
+  stepCount: number
+  differing: Int32Array
+  differingErrno: Uint8Array
+}
+
+/** A recording the worker refused, in words for the page (the recording shown before stays). */
+export interface RecordingRefused {
+  problem: string
+}
+
+/** A progress report while a recording is read and compared. */
+export interface RecordingProgress {
+  done: number
+  total: number
+}
+
+/** One recorded step as the page draws it: its VMAs and the step before's (ids made up), and what differs there in words. */
+export interface RecordedStepAnswer {
+  vmas: VmaView[]
+  previous: VmaView[]
+  words: string[]
+}
+
 export interface EngineWorkerApi {
   /**
    * Simulates the scenario under one kernel and keeps the trace. The run goes
@@ -108,4 +142,15 @@ export interface EngineWorkerApi {
   differingSteps(runIdA: number, runIdB: number): StepDifferences
   /** Forgets a run the main thread no longer shows. */
   release(runId: number): void
+  /**
+   * Reads a recorder document (`npm run record`) and compares it with the
+   * kept run `runId`, step by step, in slices of about 20 ms (the worker
+   * answers other calls in between; `onProgress` hears every few hundred
+   * ms). Resolves with the comparison, or with why the recording is refused.
+   */
+  openRecording(text: string, runId: number, onProgress?: (progress: RecordingProgress) => void): Promise<RecordingColumns | RecordingRefused>
+  /** Step `step` of a kept recording (0 = before the first step), against the run it was compared with. */
+  recordedStep(recordingId: number, runId: number, step: number): RecordedStepAnswer
+  /** Forgets a recording the page no longer shows. */
+  releaseRecording(recordingId: number): void
 }

@@ -114,3 +114,12 @@ describe('prctl(PR_SET_MEMORY_MERGE)', () => {
     ])
   })
 })
+
+describe('the decision record names the VMA each check is about', () => {
+  it('the VMA that is not KSM-compatible; the summary names none', () => {
+    const sc = scenario([map('S', 0, 2, { share: 'shared' }), prctl(1)])
+    expect(simulate(sc, '6.18').explain(2).map((c) => `${c.rule} ${c.subject ?? '-'} ${c.range ? `[${c.range[0]},${c.range[1]})` : '-'}`)).toEqual([
+      'ksm-compatible middle [0,2)', 'merge-any-on - -',
+    ])
+  })
+})

@@ -122,3 +122,24 @@ describe('mprotect_fixup: VM_ACCOUNT and the VM_MAY* bits', () => {
     expect(record(sc, 2)).toEqual(['do_mprotect_pkey:errno:fail:EACCES: [0,2) lacks the VM_MAY* bit for rwx'])
   })
 })
+
+describe('the decision record names the VMA each check is about', () => {
+  const about = (sc: Scenario, i: number) =>
+    simulate(sc, '6.18').explain(i).map((c) => `${c.rule} ${c.subject ?? '-'} ${c.range ? `[${c.range[0]},${c.range[1]})` : '-'}`)
+
+  it('flags unchanged, VM_ACCOUNT charged, the new flags and the populate of a locked VMA: the VMA changed', () => {
+    const sc = scenario([map('A', 0, 2), map('B', 2, 2, { prot: 'r--', mapFlags: ['MAP_LOCKED'] }), mprotect(0, 4, 'rw-')])
+    const rules = about(sc, 3)
+    expect(rules[0]).toBe('unchanged middle [0,2)')
+    expect(rules[1]).toBe('account middle [2,4)')
+    expect(rules[2]).toBe('new-flags middle [2,4)')
+    expect(rules).toContain('populate middle [2,4)') // B keeps VM_LOCKED, so it does not merge with A
+  })
+
+  it('VM_ACCOUNT dropped and EACCES: the VMA refused or changed; ENOMEM for a hole names none', () => {
+    expect(about(scenario([map('A', 0, 2), mprotect(0, 2, 'r--')]), 2).slice(0, 2)).toEqual(['account middle [0,2)', 'new-flags middle [0,2)'])
+    const secret = scenario([map('S', 0, 2, { share: 'shared', backing: { kind: 'secretmem', file: 's', pgoff: 0 } }), mprotect(0, 2, 'rwx')])
+    expect(about(secret, 2)).toEqual(['errno middle [0,2)'])
+    expect(about(scenario([map('A', 2, 2), mprotect(1, 3, 'r--')]), 2)).toEqual(['errno - -'])
+  })
+})

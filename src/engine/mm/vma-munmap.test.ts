@@ -110,3 +110,20 @@ describe('munmap', () => {
     expect(result(whole, 2)).toEqual(['unmapped', null])
   })
 })
+
+describe('the decision record names the VMA each check is about', () => {
+  const about = (sc: Scenario, i: number) =>
+    simulate(sc, '6.18').explain(i).map((c) => `${c.rule} ${c.subject ?? '-'} ${c.range ? `[${c.range[0]},${c.range[1]})` : '-'}`)
+  it('the split VMA, the side a split keeps, each VMA freed; the summary names none', () => {
+    expect(about(scenario([map('A', 0, 6), munmap(2, 2)]), 2)).toEqual([
+      'map-count middle [0,6)',
+      'may-split middle [0,6)', 'split middle [2,6)',
+      'may-split middle [2,6)', 'split middle [2,4)',
+      'unmapped - -', 'vma-freed middle [2,4)', 'never-merges - -',
+    ])
+  })
+  it('the perf buffer that refuses a split', () => {
+    const perf = { backing: { kind: 'perf', file: 'ev', pgoff: 0 }, share: 'shared', prot: 'rw-' }
+    expect(about(scenario([map('P', 0, 5, perf), munmap(2, 3)]), 2)).toEqual(['may-split middle [0,5)'])
+  })
+})

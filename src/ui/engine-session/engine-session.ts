@@ -29,6 +29,7 @@ import type { Scenario } from '../../scenario/types'
 import type { ExplorerStore, ExplorerStoreState } from '../../store/explorer-store'
 import { plainStep } from '../../worker/columns'
 import { EngineClient, EngineFailure, LatestRequest, type EngineRun } from '../../worker/engine-client'
+import type { RecordedStepAnswer, RecordingColumns, RecordingProgress, RecordingRefused } from '../../worker/engine-protocol'
 
 export type Side = 'primary' | 'compare'
 
@@ -181,6 +182,19 @@ export class EngineSession {
   }
 
   /** The step, ready to draw, if its VMAs (and the previous step's) are cached; else undefined. */
+  /** Compares a real kernel's recording with `run` (a finished run this session shows), in the worker. */
+  openRecording(run: SideRun, text: string, onProgress?: (progress: RecordingProgress) => void): Promise<RecordingColumns | RecordingRefused> {
+    return this.client.openRecording(run, text, onProgress)
+  }
+
+  recordedStep(run: SideRun, recordingId: number, step: number): Promise<RecordedStepAnswer> {
+    return this.client.recordedStep(run, recordingId, step)
+  }
+
+  releaseRecording(run: SideRun, recordingId: number): void {
+    this.client.releaseRecording(run, recordingId)
+  }
+
   shownStep(run: SideRun, step: number): ShownStep | undefined {
     const key = `${run.generation}:${run.runId}:${step}`
     const known = this.shownCache.get(key)

@@ -48,7 +48,7 @@ export function useScenarioFileDrop(store: ExplorerStore): void {
       const text = event.clipboardData?.getData('text/plain') ?? ''
       if (text.trim() === '') return
       event.preventDefault()
-      void import('../import/open-anything').then(({ openText }) => openText(store, text))
+      void import('../import/open-anything').then(({ openPastedText }) => openPastedText(store, text))
     }
     document.addEventListener('dragover', onDragOver)
     document.addEventListener('drop', onDrop)

@@ -7,7 +7,7 @@
 import type { ExplorerStore } from '../../store/explorer-store'
 import { openScenarioFile } from '../export/use-file-drop'
 import { offerRecording } from '../recording/recording-inbox'
-import { InputTooLarge, readTextCapped } from './read-capped'
+import { InputTooLarge, pastedTextTooLarge, readTextCapped } from './read-capped'
 import { openImportedJson } from './open-imported'
 
 export type TextKind = 'scenario' | 'recording' | 'smaps' | 'unknown'
@@ -59,6 +59,16 @@ export async function openText(store: ExplorerStore, text: string, fileName?: st
       store.setState({ scenarioError: `${name}: this is neither a vmascope scenario (JSON), nor the text of /proc/PID/maps or smaps, nor a recording` })
       return false
   }
+}
+
+/** Text pasted on the page: refused past the 64 MiB cap before it is classified or parsed, else opened as openText opens it. */
+export async function openPastedText(store: ExplorerStore, text: string): Promise<boolean> {
+  const tooLarge = pastedTextTooLarge(text)
+  if (tooLarge !== null) {
+    store.setState({ scenarioError: `pasted text: ${tooLarge}` })
+    return false
+  }
+  return openText(store, text)
 }
 
 /** A dropped file: pictures and JSON go through the scenario reader; other text is classified. */

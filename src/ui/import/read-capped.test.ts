@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InputTooLarge, pasteTooLarge, readBytesCapped, readTextCapped } from './read-capped'
+import { InputTooLarge, pastedTextTooLarge, pasteTooLarge, readBytesCapped, readTextCapped } from './read-capped'
 
 /** A "file" whose size says 0 and whose stream never ends (like /dev/zero dropped on the page). */
 function endless(): Blob & { pulled: number } {
@@ -40,5 +40,13 @@ describe('reading a user file with the cap enforced while reading', () => {
     expect(pasteTooLarge('{}', 0, 'x'.repeat(999), 1000)).not.toBeNull()
     expect(pasteTooLarge('{}', 2, 'x'.repeat(1000), 1000)).toBeNull() // replaces the whole text
     expect(pasteTooLarge('', 0, 'é'.repeat(501), 1000)).not.toBeNull() // 1002 bytes
+  })
+
+  it('refuses text pasted on the page past the cap, counting UTF-8 bytes', () => {
+    expect(pastedTextTooLarge('x'.repeat(1000), 1000)).toBeNull()
+    expect(pastedTextTooLarge('x'.repeat(1001), 1000)).not.toBeNull()
+    expect(pastedTextTooLarge('é'.repeat(500), 1000)).toBeNull() // 1000 bytes
+    expect(pastedTextTooLarge('é'.repeat(501), 1000)).not.toBeNull() // 1002 bytes
+    expect(pastedTextTooLarge(' '.repeat(64 * 1024 * 1024 + 1))).toBe('more than 64 MiB; vmascope opens up to 64 MiB (nothing was opened)')
   })
 })

@@ -60,6 +60,16 @@ function utf8Length(text: string, stopAt: number): number {
 }
 
 /**
+ * Whether text pasted on the page (outside a text field) passes the cap: the
+ * clipboard hands it over whole, so it cannot be read in part, but it is
+ * refused before anything parses it. The message, or null.
+ */
+export function pastedTextTooLarge(text: string, capBytes: number = MAX_INPUT_BYTES): string | null {
+  if (text.length <= capBytes / 3) return null // cannot reach the cap
+  return utf8Length(text, capBytes + 1) > capBytes ? `more than ${capBytes / MIB} MiB; vmascope opens up to ${capBytes / MIB} MiB (nothing was opened)` : null
+}
+
+/**
  * Whether a paste of `pasted` into `current` (replacing `selected` characters)
  * would pass the cap; the message to show if so, else null.
  */

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { KernelId } from '../../engine/api'
-import { simulate } from '../../engine/simulate'
-import { machineSupport, recordScenario } from '../../fidelity/kernel-recorder'
-import { loadScenario } from '../../scenario/load'
-import type { Scenario } from '../../scenario/types'
+import type { KernelId } from '../engine/api'
+import { simulate } from '../engine/simulate'
+import { machineSupport, recordScenario } from '../fidelity/kernel-recorder'
+import { loadScenario } from '../scenario/load'
+import type { Scenario } from '../scenario/types'
 import { differingRecordedSteps, parseRecording, recordingMismatch, stepDifferences } from './recording'
 
 function corpusScenario(name: string): Scenario {
-  const loaded = loadScenario(readFileSync(new URL(`../../fidelity/scenarios/${name}.json`, import.meta.url), 'utf8'))
+  const loaded = loadScenario(readFileSync(new URL(`../fidelity/scenarios/${name}.json`, import.meta.url), 'utf8'))
   if (!loaded.ok) throw new Error(loaded.text)
   return loaded.scenario
 }
@@ -64,6 +64,18 @@ describe('parseRecording', () => {
       'VMAs: real kernel [0,2) rw- p mg; simulation [0,2) rw- p',
     ])
     expect(stepDifferences({ index: 1, op: 'mmap', error: 'UNSUPPORTED', vmas: [], unsupported: 'overlayfs' }, { error: null, vmas: [vma] })).toEqual([])
+  })
+
+  it('words a long VMA list by its count and from a little before where it differs, not every VMA', () => {
+    const page = (k: number) => ({ start: k, end: k + 1, prot: 'rw-', share: 'private' as const, mergeable: false })
+    const simulated = Array.from({ length: 65_530 }, (_, k) => page(k))
+    const recorded = simulated.slice(0, 20)
+    expect(stepDifferences({ index: 1, op: 'mmap', error: null, vmas: recorded }, { error: null, vmas: simulated })).toEqual([
+      'VMAs: real kernel 20 VMAs, from VMA 19: [18,19) rw- p | [19,20) rw- p; simulation 65,530 VMAs, from VMA 19: [18,19) rw- p | [19,20) rw- p | [20,21) rw- p | [21,22) rw- p | [22,23) rw- p | [23,24) rw- p | [24,25) rw- p | [25,26) rw- p | [26,27) rw- p | [27,28) rw- p | [28,29) rw- p | [29,30) rw- p | … (65,500 more)',
+    ])
+    expect(stepDifferences({ index: 1, op: 'munmap', error: null, vmas: [] }, { error: null, vmas: simulated })[0]).toBe(
+      'VMAs: real kernel (none); simulation 65,530 VMAs: [0,1) rw- p | [1,2) rw- p | [2,3) rw- p | [3,4) rw- p | [4,5) rw- p | [5,6) rw- p | [6,7) rw- p | [7,8) rw- p | [8,9) rw- p | [9,10) rw- p | [10,11) rw- p | [11,12) rw- p | … (65,518 more)',
+    )
   })
 })
 

@@ -9,11 +9,11 @@
  * the decision record are not visible from user space). Pure: no DOM, so the
  * engine worker can run the comparison next to the trace.
  */
-import type { DifferenceKind } from '../../engine/differences'
+import type { DifferenceKind } from '../engine/differences'
 import { z } from 'zod'
-import type { VmaView } from '../../engine/api'
-import { MAX_PAGE_VALUE } from '../../scenario/schema'
-import type { Scenario } from '../../scenario/types'
+import type { VmaView } from '../engine/api'
+import { MAX_PAGE_VALUE } from '../scenario/schema'
+import type { Scenario } from '../scenario/types'
 
 const recordedVma = z.object({
   start: z.number().int().min(0),
@@ -118,19 +118,38 @@ export function stepDifferences(recorded: RecordedStep, simulated: { error: stri
   const a = recorded.vmas
   const b = simulated.vmas
   let same = a.length === b.length
-  for (let i = 0; same && i < a.length; i++) {
-    const x = a[i]!
-    const y = b[i]!
-    same = x.start === y.start && x.end === y.end && x.prot === y.prot && x.share === y.share && x.mergeable === y.mergeable
-  }
+  for (let i = 0; same && i < a.length; i++) same = sameVma(a[i]!, b[i]!)
   if (!same) {
-    out.push(`VMAs: real kernel ${a.map(vmaWords).join(' | ') || '(none)'}; simulation ${b.map(vmaWords).join(' | ') || '(none)'}`)
+    if (a.length <= WORDS_VMAS && b.length <= WORDS_VMAS) {
+      out.push(`VMAs: real kernel ${a.map(vmaWords).join(' | ') || '(none)'}; simulation ${b.map(vmaWords).join(' | ') || '(none)'}`)
+    } else {
+      // A long list: how many on each side, and both from a little before the first VMA that differs.
+      let first = 0
+      while (first < a.length && first < b.length && sameVma(a[first]!, b[first]!)) first++
+      const from = Math.max(0, first - 2)
+      out.push(`VMAs: real kernel ${listWords(a, from)}; simulation ${listWords(b, from)}`)
+    }
   }
   return out
 }
 
+/** A step's VMAs are listed in words up to this many per side; a longer list is shown from where it differs. */
+export const WORDS_VMAS = 12
+
+export const sameVma = (x: LayoutVma, y: LayoutVma) => x.start === y.start && x.end === y.end && x.prot === y.prot && x.share === y.share && x.mergeable === y.mergeable
+
+/** "65,530 VMAs, from the 4th: [3,4) rw- p | … (65,515 more)". */
+function listWords(vmas: readonly LayoutVma[], from: number): string {
+  if (vmas.length === 0) return '(none)'
+  const shown = vmas.slice(from, from + WORDS_VMAS)
+  const after = vmas.length - from - shown.length
+  const head = `${vmas.length.toLocaleString('en-US')} ${vmas.length === 1 ? 'VMA' : 'VMAs'}${from > 0 ? `, from VMA ${(from + 1).toLocaleString('en-US')}` : ''}`
+  return `${head}: ${shown.map(vmaWords).join(' | ') || '(none past them)'}${after > 0 ? ` | … (${after.toLocaleString('en-US')} more)` : ''}`
+}
+
 /**
- * What differs at each differing step, as compare mode says it
+ * What differs at each differing step, as compare mode says it (the simple
+ * reference of recording-compare.ts, which the worker runs at any size)
  * (engine/differences.ts): `error` when the errno differs, else `layout`. A
  * recording has no outcome or KSM timing of its own to compare.
  */

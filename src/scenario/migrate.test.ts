@@ -1,0 +1,53 @@
+/**
+ * migrateToCurrent: the version switch every document passes before the schema.
+ * Expectations are the messages and upgrades written in migrate.ts's contract.
+ */
+import { describe, expect, it } from 'vitest'
+import { CURRENT_FORMAT_VERSION, migrateToCurrent } from './migrate'
+
+const error = (input: unknown) => {
+  const r = migrateToCurrent(input)
+  if (r.ok) throw new Error('expected a refusal')
+  return r.error
+}
+
+describe('migrateToCurrent', () => {
+  it('reads version 2 as it is, with no warning', () => {
+    const doc = { format: 'vma-scenario/2', steps: [], windowPages: 64 }
+    expect(CURRENT_FORMAT_VERSION).toBe(2)
+    expect(migrateToCurrent(doc)).toEqual({ ok: true, document: doc, warnings: [] })
+  })
+
+  it('upgrades version 1 by renaming the format, keeping every other field, and leaves the input unchanged', () => {
+    const doc = { format: 'vma-scenario/1', steps: [{ op: 'fork' }], windowPages: 64 }
+    const r = migrateToCurrent(doc)
+    expect(r).toEqual({ ok: true, document: { format: 'vma-scenario/2', steps: [{ op: 'fork' }], windowPages: 64 }, warnings: [] })
+    expect(doc.format).toBe('vma-scenario/1')
+  })
+
+  it('reads a document without a format as the current one, and warns', () => {
+    expect(migrateToCurrent({ steps: [] })).toEqual({ ok: true, document: { steps: [], format: 'vma-scenario/2' }, warnings: ['no "format" field; read as "vma-scenario/2"'] })
+  })
+
+  it('refuses a document from a newer vmascope, saying so', () => {
+    expect(error({ format: 'vma-scenario/3', steps: [] })).toEqual({
+      path: 'format',
+      message: '"vma-scenario/3" comes from a newer vmascope; this one reads "vma-scenario/2" and older. Update vmascope to open it',
+    })
+  })
+
+  it('refuses an unknown format: version 0, another name, a non-string, a near miss', () => {
+    for (const [format, shown] of [['vma-scenario/0', '"vma-scenario/0"'], ['speedscope', '"speedscope"'], [2, '2'], ['vma-scenario/2x', '"vma-scenario/2x"'], ['xvma-scenario/2', '"xvma-scenario/2"'], [null, 'null']] as const) {
+      expect(error({ format, steps: [] })).toEqual({ path: 'format', message: `unknown format ${shown}; expected "vma-scenario/2"` })
+    }
+  })
+
+  it('refuses what is not an object, naming what it got', () => {
+    const expected = (got: string) => ({ path: '', message: `expected a scenario object like {"format": "vma-scenario/2", "steps": […]}, got ${got}` })
+    expect(error(null)).toEqual(expected('null'))
+    expect(error([1, 2])).toEqual(expected('a list of 2 items'))
+    expect(error('text')).toEqual(expected('"text"'))
+    expect(error(7)).toEqual(expected('7'))
+    expect(error(undefined)).toEqual(expected('nothing'))
+  })
+})
