@@ -3,14 +3,16 @@
 // Stryker's perTest coverage then runs, for each mutant, only the tests that reach its code.
 //
 // Left out, because each takes seconds and a run repeats them for thousands of mutants on a
-// shared two-core machine: the scale test (large-address-space, 200,000 VMAs) and the
-// corpus-wide tests that compare the engine with itself or with the page model (take-step,
-// replay, reference, initial-state, by-start, differences, never-throws, stress). The score is
-// therefore a lower bound of what the whole suite kills. MUTATION_TESTS=all runs every test.
+// shared two-core machine: the scale tests (large-address-space, 200,000 VMAs; labels,
+// 100,000 mappings) and the corpus-wide tests that compare the engine with itself or with the
+// page model (take-step, replay, reference, initial-state, by-start, differences,
+// never-throws, stress). The score is therefore a lower bound of what the whole suite kills.
+// MUTATION_TESTS=all runs every test.
 import { defineConfig } from 'vitest/config'
 
 const slow = [
   'src/engine/large-address-space.test.ts',
+  'src/engine/labels.test.ts',
   'src/engine/take-step.test.ts',
   'src/engine/replay.test.ts',
   'src/engine/reference.test.ts',

@@ -123,3 +123,53 @@ describe('the decision record names the VMA each check is about', () => {
     ])
   })
 })
+
+describe('ksm_madvise: MADV_MERGEABLE and MADV_UNMERGEABLE', () => {
+  const advise = (advice: string): Step => ({ op: 'madvise', at: 0, pages: 2, advice } as Step)
+  it('MERGEABLE sets VM_MERGEABLE; a second time it is already there', () => {
+    const sc = scenario([map('A', 0, 2), advise('MADV_MERGEABLE'), advise('MADV_MERGEABLE')])
+    const t = simulate(sc, '6.18')
+    expect(t.vmasAt(2)[0]!.mergeable).toBe(true)
+    expect(record(sc, 2)).toContain('ksm_madvise:ksm-flag-set:pass:[0,2) gets VM_MERGEABLE')
+    expect(record(sc, 3)).toContain('ksm_madvise:already:pass:[0,2) already has VM_MERGEABLE')
+    expect(t.steps[2]!.error).toBeNull()
+  })
+  it('MERGEABLE on a shared mapping is silently ignored (no error, no flag)', () => {
+    const sc = scenario([map('S', 0, 2, { share: 'shared' }), advise('MADV_MERGEABLE')])
+    const t = simulate(sc, '6.18')
+    expect(t.steps[1]!.error).toBeNull()
+    expect(t.vmasAt(2)[0]!.mergeable).toBe(false)
+    expect(record(sc, 2)).toContain('ksm_madvise:ksm-compatible:fail:[0,2) is not KSM-compatible (VM_SHARED VM_MAYSHARE): the advice is silently ignored')
+  })
+  it('UNMERGEABLE clears VM_MERGEABLE, and says there is nothing to clear when it is not set', () => {
+    const sc = scenario([map('A', 0, 2), advise('MADV_UNMERGEABLE'), advise('MADV_MERGEABLE'), advise('MADV_UNMERGEABLE')])
+    const t = simulate(sc, '6.18')
+    expect(record(sc, 2)).toContain('ksm_madvise:already:pass:[0,2) has no VM_MERGEABLE: nothing to clear')
+    expect(t.vmasAt(3)[0]!.mergeable).toBe(true)
+    expect(t.vmasAt(4)[0]!.mergeable).toBe(false)
+    expect(record(sc, 4)).toContain('ksm_madvise:ksm-flag-cleared:pass:[0,2) loses VM_MERGEABLE')
+  })
+})
+
+describe('a new mapping under MMF_VM_MERGE_ANY: VM_MERGEABLE early (6.17+) or late', () => {
+  const sc = scenario([prctl(1), map('A', 0, 2)])
+  it('6.17 sets it early, in update_ksm_flags(), before the merge attempt', () => {
+    expect(record(sc, 2)).toContain('update_ksm_flags:ksm-flag-set:pass:VM_MERGEABLE set early (update_ksm_flags()), before the merge attempt: the new range now matches neighbours that carry it')
+    expect(simulate(sc, '6.18').vmasAt(2)[0]!.mergeable).toBe(true)
+  })
+  it('6.16 sets it late, on the new VMA, after the merge attempt', () => {
+    const checks = simulate(sc, '6.16').explain(2).map((c) => `${c.fn}:${c.rule}:${c.pass ? 'pass' : 'fail'}:${c.text}`)
+    expect(checks).toContain('ksm_add_vma:ksm-flag-set:pass:VM_MERGEABLE set late (ksm_add_vma() on the new VMA), after the merge attempt')
+    expect(checks.some((c) => c.startsWith('update_ksm_flags:'))).toBe(false)
+    expect(simulate(sc, '6.16').vmasAt(2)[0]!.mergeable).toBe(true)
+  })
+  it('a shared mapping is not KSM-compatible and stays unmergeable', () => {
+    const shared = scenario([prctl(1), map('S', 0, 2, { share: 'shared' })])
+    expect(record(shared, 2)).toContain('ksm_compatible:ksm-compatible:fail:not KSM-compatible (VM_SHARED VM_MAYSHARE): VM_MERGEABLE is not set')
+    expect(simulate(shared, '6.18').vmasAt(2)[0]!.mergeable).toBe(false)
+  })
+  it('without merge-any nothing is set and nothing is said', () => {
+    const plain = scenario([map('A', 0, 2)])
+    expect(record(plain, 1).some((c) => c.includes('ksm-flag-set') || c.includes('ksm-compatible'))).toBe(false)
+  })
+})
