@@ -3,6 +3,7 @@ import { simulate } from '../engine/simulate'
 import { loadScenario } from '../scenario/load'
 import { stressGenerators } from '../scenario/stress'
 import type { VmaView } from '../engine/api'
+import { asPage } from '../engine/units'
 import { STEP_CODES, STEP_NUMBERS, VMA_FIELDS, decodeSteps, decodeVmas, encodeSteps, encodeVmas, plainStep } from './columns'
 
 const readFixture = async (name: string) => {
@@ -42,8 +43,8 @@ describe('the field tables drive encode and decode', () => {
   // A field encoded but not decoded (or decoded into another key) fails here.
   it('each field decodes exactly the keys it encodes, to the same values', () => {
     // Two VMAs that differ in every field, so a field decoded from the wrong slot shows.
-    const a: VmaView = { ...views[0]!, id: 7, structId: 5, dupOf: 3, start: 10, end: 12, pgoff: 4, prot: 'r-x', share: 'shared', mergeable: true, names: ['x', 'y'], flags: ['VM_READ'], mnemonics: ['rd'], backing: 'file', file: 'lib.so', fileId: 2, anonVma: 9, forkChild: true, vmOpsClose: true }
-    const b: VmaView = { ...views[0]!, id: 8, structId: 8, dupOf: null, start: 20, end: 30, pgoff: 0, prot: 'rw-', share: 'private', mergeable: false, names: ['z'], flags: ['VM_READ', 'VM_WRITE'], mnemonics: ['rd', 'wr'], backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false }
+    const a: VmaView = { ...views[0]!, id: 7, structId: 5, dupOf: 3, start: asPage(10), end: asPage(12), pgoff: 4, prot: 'r-x', share: 'shared', mergeable: true, names: ['x', 'y'], flags: ['VM_READ'], mnemonics: ['rd'], backing: 'file', file: 'lib.so', fileId: 2, anonVma: 9, forkChild: true, vmOpsClose: true }
+    const b: VmaView = { ...views[0]!, id: 8, structId: 8, dupOf: null, start: asPage(20), end: asPage(30), pgoff: 0, prot: 'rw-', share: 'private', mergeable: false, names: ['z'], flags: ['VM_READ', 'VM_WRITE'], mnemonics: ['rd', 'wr'], backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false }
     const columns = encodeVmas([a, b])
     for (const [i, original] of [a, b].entries()) {
       for (const field of VMA_FIELDS) {
