@@ -22,7 +22,7 @@ const LAYERS = {
   persist: ['scenario'],
   store: ['engine', 'scenario'],
   share: ['engine', 'scenario', 'store'],
-  worker: ['engine', 'scenario', 'import', 'trace'],
+  worker: ['engine', 'scenario', 'import', 'trace', 'export'], // export: the reader of opened files (open-api.ts)
   trace: ['engine', 'import', 'scenario'],
   reproducer: ['engine', 'scenario'],
   'kernel-source': ['engine', 'scenario'],

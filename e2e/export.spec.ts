@@ -211,3 +211,25 @@ test('"Export PNG 16:9" is a 1920×1080 landscape picture with the scenario insi
   await reopen(page, png.name, png.bytes, 'image/png')
   await expect(page.locator('#scenario-title')).toHaveText(title ?? '')
 })
+
+test('"Export slides" of 1,001 steps says it is too many, exports nothing, and the explorer steps on', async ({ page }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'vmascope-slides-'))
+  const steps = Array.from({ length: 1001 }, (_, i) => ({ op: 'mprotect', at: 0, pages: 1, prot: i % 2 ? 'rw-' : 'r--' }))
+  const file = join(dir, 'long.json')
+  await writeFile(file, JSON.stringify({
+    format: 'vma-scenario/2', title: 'long', windowPages: 16, placement: 'fixed',
+    steps: [{ op: 'mmap', at: 0, pages: 4, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }, ...steps.slice(1)],
+  }))
+  await openScenario(page, 'seed', '6.18')
+  await page.getByLabel('Open scenario file').setInputFiles(file)
+  await expect(page.locator('#scenario-title')).toHaveText('long')
+  let downloaded = false
+  page.on('download', () => { downloaded = true })
+  await page.getByRole('button', { name: 'Export slides', exact: true }).click()
+  await expect(page.getByTestId('export-status')).toHaveText('Export slides failed: 1,001 steps are too many for slides (at most 1,000, a page each); export one step as a picture, or shorten the scenario')
+  expect(downloaded).toBe(false)
+  await page.keyboard.press('Home') // step 0, then step 1: the mmap
+  await page.keyboard.press('ArrowRight')
+  await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: false }])
+  await rm(dir, { recursive: true, force: true })
+})

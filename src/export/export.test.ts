@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { scenarioArbitrary } from '../share/scenario-arbitrary'
 import { openScenarioBytes } from './open-exported-file'
 import type { ExplanationLine } from './compose-svg'
-import { buildSlidesPdf, pdfPageCount, winAnsi, type Slide, type SlideVma } from './pdf-slides'
+import { buildSlidesPdf, pdfPageCount, tooManySlides, tooManySlideVmas, winAnsi, type Slide, type SlideVma } from './pdf-slides'
 import { PNG_SIGNATURE, SCENARIO_KEYWORD, chunkBytes, crc32, readPngChunks, readPngText, withPngText } from './png-text'
 import { embedScenarioInSvg, extractScenarioFromSvg, inlineThemeTokens } from './svg-scenario'
 import { solidPng } from './test-png'
@@ -147,6 +147,14 @@ describe('opening exported files', () => {
 })
 
 describe('PDF slides', () => {
+  it('refuses a deck past 1,000 pages or 500,000 VMAs drawn, saying what to do instead', () => {
+    expect(tooManySlides(1000)).toBeNull()
+    expect(tooManySlides(1001)).toBe('1,001 steps are too many for slides (at most 1,000, a page each); export one step as a picture, or shorten the scenario')
+    expect(tooManySlideVmas(500_000, 7)).toBeNull()
+    expect(tooManySlideVmas(500_001, 8)).toBe('the slides would draw more than 500,000 VMAs (passed at step 8); export one step as a picture, or shorten the scenario')
+  })
+
+
   const vma = (start: number, end: number, label: string, extra: Partial<SlideVma> = {}): SlideVma => ({
     start, end, backing: 'anon', mergeable: false, perms: 'rw-p', label, created: false, ...extra,
   })

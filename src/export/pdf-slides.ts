@@ -16,6 +16,24 @@
 import type { BackingKind } from '../engine/api'
 import type { ExplanationLine } from './compose-svg'
 
+/**
+ * The most a slide deck holds: a page per step, so a long run would be a PDF
+ * of gigabytes (and every step's VMAs held in the tab while it is written).
+ * Past these, "Export slides" says so and exports nothing.
+ */
+export const MAX_SLIDES = 1000
+export const MAX_SLIDE_VMAS = 500_000
+
+/** Why a deck of `steps` slides is refused, or null. */
+export function tooManySlides(steps: number): string | null {
+  return steps > MAX_SLIDES ? `${steps.toLocaleString('en-US')} steps are too many for slides (at most ${MAX_SLIDES.toLocaleString('en-US')}, a page each); export one step as a picture, or shorten the scenario` : null
+}
+
+/** Why slides drawing `vmas` VMAs in all (reached at `step`) are refused, or null. */
+export function tooManySlideVmas(vmas: number, step: number): string | null {
+  return vmas > MAX_SLIDE_VMAS ? `the slides would draw more than ${MAX_SLIDE_VMAS.toLocaleString('en-US')} VMAs (passed at step ${step.toLocaleString('en-US')}); export one step as a picture, or shorten the scenario` : null
+}
+
 /** A 16:9 page of 960 × 540 points (13.33 × 7.5 in, a presentation slide). */
 export const SLIDE_PAGE = { width: 960, height: 540 } as const
 

@@ -143,6 +143,8 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
       const entry = findStressScenario(input.stress)
       if (!entry) throw new Error(`no stress scenario "${input.stress}"`)
       scenario = entry.build()
+    } else if ('json' in input) {
+      scenario = JSON.parse(input.json) as Scenario // the text of a loaded scenario (known-text.ts)
     } else {
       scenario = input
     }

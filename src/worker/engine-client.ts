@@ -21,6 +21,7 @@ import type { Check, KernelId, VmaView } from '../engine/api'
 import type { Scenario } from '../scenario/types'
 import type { EngineWorkerApi, RecordedStepAnswer, RecordingColumns, RecordingProgress, RecordingRefused, RunColumns, RunEnd, RunProgress, RunSummary, StepSummary } from './engine-protocol'
 import { stressIdOf } from '../scenario/stress'
+import { scenarioTextOf } from '../scenario/known-text'
 import { decodeStepsInChunks, decodeVmasInChunks, type VmaColumns } from './columns'
 import { nextTurn } from './next-turn'
 
@@ -122,6 +123,7 @@ export class EngineClient {
   async run(scenario: Scenario, kernel: KernelId, options: RunOptions = {}): Promise<EngineRun> {
     const { remote, generation } = this.ensureWorker()
     const stress = stressIdOf(scenario)
+    const text = stress === undefined ? scenarioTextOf(scenario) : undefined
     const ticket = ++this.tickets
     const steps: StepSummary[] = []
     let recordCount = 0
@@ -154,7 +156,7 @@ export class EngineClient {
     const onAbort = () => void remote.cancel(ticket).catch(() => undefined)
     options.signal?.addEventListener('abort', onAbort)
     try {
-      const columns = await this.call(`simulating on kernel ${kernel}`, () => remote.run(stress ? { stress } : scenario, kernel, ticket, onProgress))
+      const columns = await this.call(`simulating on kernel ${kernel}`, () => remote.run(stress ? { stress } : text !== undefined ? { json: text } : scenario, kernel, ticket, onProgress))
       await append(columns)
       const summary: RunSummary = { runId: columns.runId, kernel: columns.kernel, steps, simulateMs: columns.simulateMs, recordCount }
       const run: EngineRun = { ...summary, generation }

@@ -14,8 +14,12 @@ import type { Scenario } from '../scenario/types'
 import type { RecordedStepColumns } from '../trace/recording-compare'
 import type { StepColumns, VmaColumns } from './columns'
 
-/** A scenario, or the id of a built-in stress scenario (generated in the worker: 65,530 steps need not be copied). */
-export type ScenarioInput = Scenario | { stress: string }
+/**
+ * A scenario, or the id of a built-in stress scenario (generated in the worker: 65,530 steps need
+ * not be copied), or the JSON text of a loaded scenario (src/scenario/known-text.ts: one string to
+ * copy, not a million objects).
+ */
+export type ScenarioInput = Scenario | { stress: string } | { json: string }
 
 /**
  * What `stepVmas` sends back. A VMA record never changes and its id is unique

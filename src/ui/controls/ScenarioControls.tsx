@@ -13,6 +13,7 @@ import { FIELD_LABEL, SELECT, TOOL_BUTTON } from './control-styles'
 import { Icon } from '../icons/icons'
 import { openScenarioFile } from '../export/use-file-drop'
 import { FileButton } from '../import/FileButton'
+import { OpeningStatus } from '../import/OpeningStatus'
 
 const FILE_OPTION = '__file__'
 
@@ -89,6 +90,7 @@ export const ScenarioControls = memo(function ScenarioControls() {
       >
         <Icon name="download" /> Download scenario
       </button>
+      <OpeningStatus />
     </div>
   )
 })

@@ -6,7 +6,7 @@
 import { baseAddressValue } from '../../store/base-address'
 import type { EngineSession, ShownStep, SideRun } from '../engine-session/engine-session'
 import type { ExplorerStore } from '../../store/explorer-store'
-import { buildSlidesPdf, type Slide, type SlideStrip } from '../../export/pdf-slides'
+import { buildSlidesPdf, tooManySlides, tooManySlideVmas, type Slide, type SlideStrip } from '../../export/pdf-slides'
 import { buildPicture, explanationLines, exportScale, rasterize, rasterizeInto, serializeViewSvg, stepLine, withOffscreenView, type PictureInput } from './export-picture'
 
 const SLIDE = { width: 1280, height: 720 } as const
@@ -76,11 +76,20 @@ export async function slidesPdf(session: EngineSession, store: ExplorerStore, pr
   const sides = runs(session, store)
   if (sides.length === 0) throw new Error('nothing to export yet: the engine is still running')
   const steps = scenario.steps.length === 0 ? [0] : scenario.steps.map((_, i) => i + 1)
+  const tooMany = tooManySlides(steps.length)
+  if (tooMany) throw new RangeError(tooMany)
   const shownSteps: ShownStep[][] = []
+  let vmas = 0
   for (const step of steps) {
     progress(`Exporting slides… ${shownSteps.length + 1} / ${steps.length}`)
     const row: ShownStep[] = []
-    for (const side of sides) row.push(await shownAt(session, side.run, step))
+    for (const side of sides) {
+      const shown = await shownAt(session, side.run, step)
+      vmas += shown.vmas.length
+      const tooLarge = tooManySlideVmas(vmas, step)
+      if (tooLarge) throw new RangeError(tooLarge)
+      row.push(shown)
+    }
     shownSteps.push(row)
   }
   const slides: Slide[] = shownSteps.map((row, k) => ({

@@ -7,25 +7,22 @@
  * is left alone.
  */
 import { useEffect } from 'react'
-import { scenarioErrorText, type ExplorerStore } from '../../store/explorer-store'
+import type { ExplorerStore } from '../../store/explorer-store'
 import { isTextField } from '../present/typing-target'
 import { InputTooLarge, readBytesCapped } from '../import/read-capped'
 
+/** Opens a .json, or an .svg/.png vmascope exported: read and checked in the open worker, with progress and Cancel. */
 export async function openScenarioFile(store: ExplorerStore, file: File): Promise<boolean> {
-  // The reader (and the scenario validator behind it) is fetched on first use.
-  let loaded
+  let bytes: Uint8Array
   try {
-    loaded = await Promise.all([import('../../export/open-exported-file'), readBytesCapped(file)])
+    bytes = await readBytesCapped(file)
   } catch (error) {
     if (!(error instanceof InputTooLarge)) throw error
     store.setState({ scenarioError: `${file.name}: ${error.message}` })
     return false
   }
-  const [{ openScenarioBytes }, bytes] = loaded
-  const opened = openScenarioBytes(bytes)
-  if (opened.ok) return store.getState().openScenarioText(JSON.stringify(opened.scenario), file.name)
-  store.setState({ scenarioError: `${file.name}: ${scenarioErrorText(opened.error)}` })
-  return false
+  const { openScenarioInWorker } = await import('../import/open-in-worker')
+  return openScenarioInWorker(store, bytes, file.name)
 }
 
 const carriesFiles = (event: DragEvent) => Boolean(event.dataTransfer?.types.includes('Files'))

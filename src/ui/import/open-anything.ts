@@ -9,6 +9,7 @@ import { openScenarioFile } from '../export/use-file-drop'
 import { offerRecording } from '../recording/recording-inbox'
 import { InputTooLarge, pastedTextTooLarge, readTextCapped } from './read-capped'
 import { openImportedJson } from './open-imported'
+import { openScenarioInWorker } from './open-in-worker'
 
 export type TextKind = 'scenario' | 'recording' | 'smaps' | 'unknown'
 
@@ -49,7 +50,7 @@ export async function openText(store: ExplorerStore, text: string, fileName?: st
   const name = fileName ?? PASTED_NAME[kind]
   switch (kind) {
     case 'scenario':
-      return store.getState().openScenarioText(text, name)
+      return openScenarioInWorker(store, text, name)
     case 'recording':
       offerRecording({ name, text })
       return true
