@@ -9,8 +9,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { KERNEL_IDS } from '../engine/api'
-import { stepToRunnerJson } from '../engine/report'
-import { simulate } from '../engine/simulate'
+import { stepToRunnerJson, takenStepToRunnerJson } from '../engine/report'
+import { Simulation, simulate } from '../engine/simulate'
 import { loadScenario } from '../scenario/load'
 
 /** Per document: generous enough for a contended 2-core CI machine, far below a hang or a blow-up. */
@@ -128,6 +128,24 @@ describe('hostile documents end in a result or a named error, in bounded time an
       if (runToEnd(document, kernel) === 'ran') ran++
     }), { numRuns: 400 })
     expect(ran).toBeGreaterThan(10) // some of them are valid and really run
+  })
+
+  it('documents with extreme values through the runner\'s streaming run (history: false, takeStep), on every kernel', () => {
+    fc.assert(fc.property(extremeDocument, fc.constantFrom(...KERNEL_IDS), (document, kernel) => {
+      const started = performance.now()
+      const loaded = loadScenario(document)
+      if (!loaded.ok) return
+      const run = new Simulation(loaded.scenario, kernel, { history: false })
+      let taken = 0
+      for (let step = run.takeStep(); step; step = run.takeStep()) {
+        const json = takenStepToRunnerJson(step)
+        expect(json.index).toBe(++taken)
+        for (let k = 1; k < json.vmas.length; k++) expect(json.vmas[k]!.start).toBeGreaterThanOrEqual(json.vmas[k - 1]!.end)
+      }
+      expect(taken).toBe(loaded.scenario.steps.length)
+      expect((performance.now() - started) / 1000).toBeLessThan(SECONDS_PER_DOCUMENT)
+      expect(process.memoryUsage().heapUsed).toBeLessThan(HEAP_BOUND_BYTES)
+    }), { numRuns: 300 })
   })
 
   it('65,530–70,000 VMAs in initial, then calls over most of them', () => {

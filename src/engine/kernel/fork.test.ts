@@ -37,6 +37,9 @@ describe('dup_mmap', () => {
     expect(after.map((v) => v.dupOf)).toEqual([before[0]!.structId, before[2]!.structId, before[3]!.structId])
     expect(t.steps[n - 1]!.outcome).toBe('forked')
     expect(t.steps[n - 1]!.error).toBeNull()
+    // The rest of the scenario runs in the child.
+    expect(t.steps[n - 2]!.process).toBe('parent')
+    expect(t.steps[n - 1]!.process).toBe('child')
   })
 
   it('gives a faulted VMA a new anon_vma and makes it a fork child', () => {
