@@ -2,13 +2,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AddressSpace } from './address-space'
 import { TraceStore } from './trace'
-import type { Page } from './units'
 import type { Vma } from './mm-types'
+import { asPage } from './units'
 
 /** A record [start, end) with the fields AddressSpace reads. */
 function vma(store: TraceStore, start: number, end: number): Vma {
   return store.add({
-    start: start as Page, end: end as Page, pgoff: start, flags: 0, file: null, anonVma: 0, forkChild: false,
+    start: asPage(start), end: asPage(end), pgoff: start, flags: 0, file: null, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: true, hook: null, labels: [],
   }, null)
 }
@@ -62,7 +62,7 @@ describe('AddressSpace (blocks) against a plain sorted array', () => {
         if (ceiling - floor >= 5) want = ceiling - 5
         if (i >= 0) ceiling = model[i]!.start
       }
-      expect(mm.topDownHole(5, top as Page)).toBe(want)
+      expect(mm.topDownHole(5, asPage(top))).toBe(want)
     }), { numRuns: 60 })
   })
 })

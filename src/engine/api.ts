@@ -11,6 +11,7 @@
  * methods, so step results can cross a worker boundary unchanged.
  */
 import type { Scenario, StepOp } from '../scenario/types'
+import type { Page } from './units'
 
 export const KERNEL_IDS = ['6.1', '6.6', '6.12', '6.15', '6.16', 'v2', '6.17', '6.18'] as const
 export type KernelId = (typeof KERNEL_IDS)[number]
@@ -54,8 +55,10 @@ export interface VmaView {
   structId: number
   /** On a struct's first record: the struct it was duplicated from (the VMA a split cut it from, copy_vma's or fork's source); else null. */
   dupOf: number | null
-  start: number
-  end: number
+  /** First page, window-relative. */
+  start: Page
+  /** Page after the last, window-relative. */
+  end: Page
   pgoff: number
   prot: string
   share: 'private' | 'shared'

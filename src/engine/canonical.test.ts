@@ -10,6 +10,7 @@ import type { Backing, Scenario, Step } from '../scenario/types'
 import { KERNEL_IDS, type KernelId } from './api'
 import { simulate } from './simulate'
 import { renderStrip } from './testing/strip'
+import { addPages } from './units'
 
 const GROUP: Record<KernelId, Group> = { '6.1': 'N', '6.6': 'A', '6.12': 'A', '6.15': 'A', '6.16': 'A', v2: 'B', '6.17': 'C', '6.18': 'C' }
 const anon: Backing = { kind: 'anon' }
@@ -31,7 +32,7 @@ function check(kernel: KernelId, sc: Scenario, want: Expect, from = 0): void {
   const trace = simulate(sc, kernel)
   const at = want.at ?? sc.steps.length
   const vmas = trace.vmasAt(at).filter((v) => v.end > from)
-  expect(renderStrip(vmas.map((v) => ({ ...v, start: v.start - from, end: v.end - from })), 64, true)).toBe(want.strip)
+  expect(renderStrip(vmas.map((v) => ({ ...v, start: addPages(v.start, -from), end: addPages(v.end, -from) })), 64, true)).toBe(want.strip)
   for (const [i, [outcome, ksm]] of Object.entries(want.steps ?? {})) {
     const s = trace.steps[Number(i) - 1]!
     expect([s.outcome, s.ksm], `step ${i}`).toEqual([outcome, ksm])

@@ -14,7 +14,7 @@ import { VM_ACCOUNT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_SHARED
 import { HEAP_LABEL } from './mm/mmap-brk'
 import type { IdCounters, ProcessState } from './process'
 import type { TraceStore } from './trace'
-import type { Page } from './units'
+import { asPage } from './units'
 import { hasLabelNamed, type FileObject, type Label, type Vma } from './mm-types'
 
 /**
@@ -70,11 +70,11 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
       }
     }
     const labelName = v.backing === 'heap' ? HEAP_LABEL : v.name
-    const labels: Label[] = labelName ? [{ start: v.start as Page, end: v.end as Page, name: labelName }] : []
+    const labels: Label[] = labelName ? [{ start: asPage(v.start), end: asPage(v.end), name: labelName }] : []
     if (v.anonVma !== undefined && v.anonVma > ids.anonVma) ids.anonVma = v.anonVma
     vmas.push(store.add({
-      start: v.start as Page,
-      end: v.end as Page,
+      start: asPage(v.start),
+      end: asPage(v.end),
       pgoff: v.pgoff ?? (file === null ? basePage + v.start : 0),
       flags: initialFlags(v),
       file,

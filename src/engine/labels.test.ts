@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest'
 import type { Step } from '../scenario/types'
 import { clipLabels, eachLabel, joinLabels, labelCount, labelNames, type Label, type Labels } from './mm-types'
 import { simulate } from './simulate'
-import type { Page } from './units'
+import { asPage } from './units'
 
-const label = (start: number, end: number, name: string): Label => ({ start: start as Page, end: end as Page, name })
+const label = (start: number, end: number, name: string): Label => ({ start: asPage(start), end: asPage(end), name })
 const all = (labels: Labels): Label[] => {
   const out: Label[] = []
   eachLabel(labels, (l) => out.push(l))
@@ -39,7 +39,7 @@ describe('joinLabels', () => {
     for (let i = 0; i < 200_000; i++) labels = joinLabels(labels, [label(i, i + 1, `M${i % 1000}`)])
     expect(labelCount(labels)).toBe(200_000)
     expect(labelNames(labels)).toEqual(Array.from({ length: 1000 }, (_, i) => `M${i}`))
-    expect(clipLabels(labels, 199_998 as Page, 300_000 as Page)).toEqual([label(199_998, 199_999, 'M998'), label(199_999, 200_000, 'M999')])
+    expect(clipLabels(labels, asPage(199_998), asPage(300_000))).toEqual([label(199_998, 199_999, 'M998'), label(199_999, 200_000, 'M999')])
     labels = []
     for (let i = 200_000; i > 0; i--) labels = joinLabels([label(i - 1, i, i % 2 ? 'P' : 'Q')], labels) // prepended: deep the other way
     expect(labelCount(labels)).toBe(200_000)

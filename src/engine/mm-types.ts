@@ -18,7 +18,7 @@
  */
 import type { FileHook, FileSystem } from '../scenario/types'
 import type { VmFlags } from './flags'
-import type { Page } from './units'
+import { asPage, type Page } from './units'
 
 /** One `struct file`. The same scenario file name (per kind) is one struct file. */
 export interface FileObject {
@@ -227,7 +227,7 @@ export function joinLabels(a: Labels, b: Labels): Labels {
 /** Labels moved by `delta` pages (mremap). */
 export function shiftLabels(labels: Labels, delta: number): Label[] {
   const out: Label[] = []
-  eachLabel(labels, (l) => out.push({ start: (l.start + delta) as Page, end: (l.end + delta) as Page, name: l.name }))
+  eachLabel(labels, (l) => out.push({ start: asPage(l.start + delta), end: asPage(l.end + delta), name: l.name }))
   return out
 }
 

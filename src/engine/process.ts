@@ -12,7 +12,7 @@ import type { FileObject, Vma, VmaChanges, VmaFields } from './mm-types'
 import type { VmFlags } from './flags'
 import { machineAssumptions, type MachineAssumptions } from './machine'
 
-export const DEFAULT_MAX_MAP_COUNT = 65530
+export { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
 
 export interface ProcessState {
   mm: AddressSpace

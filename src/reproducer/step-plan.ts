@@ -10,6 +10,7 @@
  */
 import type { KernelId, Trace } from '../engine/api'
 import { profileFor } from '../engine/profiles'
+import { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
 import type { Scenario, Step } from '../scenario/types'
 import type { RuntimeSection } from './c-runtime'
 import { realObjects, type RealFile, type RealFileType } from './real-objects'
@@ -66,8 +67,6 @@ export interface ReproducerPlan {
   /** Steps skipped for a reason known when the file is written (not because an earlier one was). */
   skippedAhead: { index: number; reason: string }[]
 }
-
-const DEFAULT_MAX_MAP_COUNT = 65530
 
 /** Text safe inside a C string literal, a C comment and a TAP description: ASCII, no '#', no quote tricks. */
 export function cText(text: string): string {

@@ -15,6 +15,7 @@ import { z } from 'zod'
 import type { Scenario } from './types'
 import { SCENARIO_FORMAT } from './types'
 import { describeValue } from './describe-value'
+import { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES } from './defaults'
 
 // ---------------------------------------------------------------- limits
 
@@ -28,8 +29,7 @@ export const MAX_STEPS = 1_000_000
 /** vm.max_map_count is an int sysctl. */
 export const MAX_MAP_COUNT_LIMIT = 2 ** 31 - 1
 
-export const DEFAULT_WINDOW_PAGES = 1024
-export const DEFAULT_MAX_MAP_COUNT = 65530
+export { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES }
 
 // ---------------------------------------------------------------- vocabularies
 

@@ -14,6 +14,7 @@
  *   again): 60,001 steps.
  */
 import type { Scenario, Step } from './types'
+import { DEFAULT_MAX_MAP_COUNT } from './defaults'
 
 export interface StressEntry {
   /** Stable id, usable in `?scenario=<id>` links. */
@@ -22,7 +23,7 @@ export interface StressEntry {
   build(): Scenario
 }
 
-export const MAX_MAP_COUNT_DEFAULT = 65530
+export const MAX_MAP_COUNT_DEFAULT = DEFAULT_MAX_MAP_COUNT
 
 function alternatingMappings(count = MAX_MAP_COUNT_DEFAULT): Scenario {
   const steps: Step[] = new Array(count)

@@ -7,6 +7,7 @@
 import fc from 'fast-check'
 import { loadScenario } from '../scenario/load'
 import { FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS } from '../scenario/schema'
+import { DEFAULT_WINDOW_PAGES } from '../scenario/defaults'
 import type { Scenario } from '../scenario/types'
 import { insideWindow } from '../engine/testing/inside-window'
 
@@ -55,7 +56,7 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
     { requiredKeys: ['format', 'brkBase', 'steps'] },
   )
   // Every range a step names inside the window (the loader refuses one outside it).
-  .map((raw) => ({ ...raw, steps: insideWindow(raw.steps, raw.windowPages ?? 1024) }))
+  .map((raw) => ({ ...raw, steps: insideWindow(raw.steps, raw.windowPages ?? DEFAULT_WINDOW_PAGES) }))
   .map((raw) => loadScenario(raw))
   .filter((loaded) => loaded.ok)
   .map((loaded) => (loaded as Extract<typeof loaded, { ok: true }>).scenario)

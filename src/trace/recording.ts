@@ -14,6 +14,7 @@ import { z } from 'zod'
 import type { VmaView } from '../engine/api'
 import { MAX_PAGE_VALUE } from '../scenario/schema'
 import type { Scenario } from '../scenario/types'
+import { asPage } from '../engine/units'
 
 const recordedVma = z.object({
   start: z.number().int().min(0),
@@ -184,8 +185,8 @@ export function recordedVmaViews(step: RecordedStep | undefined): VmaView[] {
     id: step.index * 1_000_000 + i,
     structId: step.index * 1_000_000 + i,
     dupOf: null,
-    start: v.start,
-    end: v.end,
+    start: asPage(v.start),
+    end: asPage(v.end),
     pgoff: v.pgoff ?? 0,
     prot: v.prot,
     share: v.share,

@@ -11,6 +11,7 @@
  */
 import { KERNEL_IDS, type KernelId } from '../engine/api'
 import { simulate } from '../engine/simulate'
+import { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
 import { loadScenario } from '../scenario/load'
 import { readTraceDocument, type TraceDocument } from './format'
 import { missedMerge } from './replay'
@@ -48,8 +49,6 @@ export interface TracePart {
   maxMapCount: number
   costs: KernelCost[]
 }
-
-const MAX_MAP_COUNT = 65530
 
 export function createTraceApi() {
   let trace: TraceDocument | null = null
@@ -108,7 +107,7 @@ export function createTraceApi() {
           recordingText: JSON.stringify(opened.recording),
           calls: opened.calls,
           realCounts,
-          maxMapCount: loaded.scenario.maxMapCount ?? MAX_MAP_COUNT,
+          maxMapCount: loaded.scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT,
           costs,
         },
       }

@@ -15,10 +15,6 @@
 import type { BackingKind, StepResult, VmaView } from '../engine/api'
 
 const BACKINGS: readonly BackingKind[] = ['anon', 'file', 'shmem', 'device', 'heap']
-const BIT_SHARED = 1
-const BIT_MERGEABLE = 2
-const BIT_FORK_CHILD = 4
-const BIT_VM_OPS_CLOSE = 8
 
 /** Distinct values, numbered in order of first appearance. */
 class Interner<T> {
@@ -49,9 +45,9 @@ const listKey = (list: readonly string[]) => list.join('\u0000')
 
 export interface VmaColumns {
   count: number
-  /** id, start, end, pgoff, fileId (-1 = null), anonVma (0 = null), structId, dupOf (0 = null): 8 numbers per VMA. */
+  /** The number fields of VMA_FIELDS (column 'numbers'), in table order, per VMA. */
   numbers: Float64Array
-  /** Per VMA: backing index, bit set, prot index, names-list index, flags-list index, file-name index (-1 = null). */
+  /** The code fields of VMA_FIELDS (column 'codes'), in table order, per VMA. */
   codes: Int32Array
   prots: string[]
   files: string[]
@@ -61,37 +57,130 @@ export interface VmaColumns {
   flagLists: [string[], string[]][]
 }
 
-const NUMBERS = 8
-const CODES = 6
+/** The string tables a VMA's codes index, as encoding fills them. */
+interface VmaInterners {
+  prots: Interner<string>
+  files: Interner<string>
+  names: Interner<string[]>
+  flags: Interner<[string[], string[]]>
+}
+
+type VmaTables = Pick<VmaColumns, 'prots' | 'files' | 'nameLists' | 'flagLists'>
+
+/**
+ * One slot of a VMA in `numbers` (a double) or `codes` (an int32): the VmaView
+ * fields it carries (`keys`), how they become that number, and back. Encoding
+ * and decoding both walk VMA_FIELDS, so a field exists in both or in neither;
+ * columns.test.ts checks that the keys cover VmaView and each field round-trips.
+ */
+export interface VmaField {
+  readonly keys: readonly (keyof VmaView)[]
+  readonly column: 'numbers' | 'codes'
+  encode(v: VmaView, tables: VmaInterners): number
+  decode(x: number, tables: VmaTables, out: VmaView): void
+}
+
+/** A number field; `none` stands for null where the field may be null. */
+const numberField = <K extends 'id' | 'start' | 'end' | 'pgoff' | 'structId'>(key: K): VmaField => ({
+  keys: [key], column: 'numbers',
+  encode: (v) => v[key],
+  decode: (x, _t, out) => { out[key] = x as VmaView[K] },
+})
+const nullableNumberField = (key: 'fileId' | 'anonVma' | 'dupOf', none: number): VmaField => ({
+  keys: [key], column: 'numbers',
+  encode: (v) => v[key] ?? none,
+  decode: (x, _t, out) => { out[key] = x === none ? null : x },
+})
+
+const BIT_SHARED = 1
+const BIT_MERGEABLE = 2
+const BIT_FORK_CHILD = 4
+const BIT_VM_OPS_CLOSE = 8
+
+/** Every field of a VmaView, once. */
+export const VMA_FIELDS: readonly VmaField[] = [
+  numberField('id'),
+  numberField('structId'),
+  nullableNumberField('dupOf', 0),
+  numberField('start'),
+  numberField('end'),
+  numberField('pgoff'),
+  nullableNumberField('fileId', -1),
+  nullableNumberField('anonVma', 0),
+  {
+    keys: ['backing'], column: 'codes',
+    encode: (v) => BACKINGS.indexOf(v.backing),
+    decode: (x, _t, out) => { out.backing = BACKINGS[x]! },
+  },
+  {
+    keys: ['share', 'mergeable', 'forkChild', 'vmOpsClose'], column: 'codes',
+    encode: (v) => (v.share === 'shared' ? BIT_SHARED : 0) | (v.mergeable ? BIT_MERGEABLE : 0) | (v.forkChild ? BIT_FORK_CHILD : 0) | (v.vmOpsClose ? BIT_VM_OPS_CLOSE : 0),
+    decode: (x, _t, out) => {
+      out.share = x & BIT_SHARED ? 'shared' : 'private'
+      out.mergeable = (x & BIT_MERGEABLE) !== 0
+      out.forkChild = (x & BIT_FORK_CHILD) !== 0
+      out.vmOpsClose = (x & BIT_VM_OPS_CLOSE) !== 0
+    },
+  },
+  {
+    keys: ['prot'], column: 'codes',
+    encode: (v, t) => t.prots.add(v.prot),
+    decode: (x, t, out) => { out.prot = t.prots[x]! },
+  },
+  {
+    keys: ['names'], column: 'codes',
+    encode: (v, t) => t.names.add(v.names),
+    decode: (x, t, out) => { out.names = t.nameLists[x]! },
+  },
+  {
+    keys: ['flags', 'mnemonics'], column: 'codes',
+    encode: (v, t) => t.flags.add([v.flags, v.mnemonics]),
+    decode: (x, t, out) => { [out.flags, out.mnemonics] = t.flagLists[x]! },
+  },
+  {
+    keys: ['file'], column: 'codes',
+    encode: (v, t) => (v.file === null ? -1 : t.files.add(v.file)),
+    decode: (x, t, out) => { out.file = x < 0 ? null : t.files[x]! },
+  },
+]
+
+/**
+ * Each field's offset in its column, and the two strides. A decoded view starts
+ * as a copy of VIEW_SHAPE, so every view has all its keys from the start (one
+ * object shape, as the literal the decoder used to write).
+ */
+const VMA_SLOTS = (() => {
+  const next = { numbers: 0, codes: 0 }
+  const slots = VMA_FIELDS.map((field) => next[field.column]++)
+  const inNumbers = VMA_FIELDS.map((field) => field.column === 'numbers')
+  return { slots, inNumbers, numbers: next.numbers, codes: next.codes }
+})()
+const VIEW_SHAPE = Object.fromEntries(VMA_FIELDS.flatMap((field) => field.keys.map((key) => [key, null]))) as unknown as VmaView
 
 export function encodeVmas(vmas: readonly VmaView[]): VmaColumns {
   const n = vmas.length
-  const numbers = new Float64Array(n * NUMBERS)
-  const codes = new Int32Array(n * CODES)
-  const prots = new Interner<string>((s) => s)
-  const files = new Interner<string>((s) => s)
-  const names = new Interner<string[]>((list) => (list.length === 1 ? list[0]! : listKey(list)))
-  const flags = new Interner<[string[], string[]]>(([f]) => listKey(f), ([f]) => f)
+  const { slots, inNumbers, numbers: numberStride, codes: codeStride } = VMA_SLOTS
+  const fields = VMA_FIELDS.length
+  const numbers = new Float64Array(n * numberStride)
+  const codes = new Int32Array(n * codeStride)
+  const tables: VmaInterners = {
+    prots: new Interner<string>((s) => s),
+    files: new Interner<string>((s) => s),
+    names: new Interner<string[]>((list) => (list.length === 1 ? list[0]! : listKey(list))),
+    flags: new Interner<[string[], string[]]>(([f]) => listKey(f), ([f]) => f),
+  }
   for (let i = 0; i < n; i++) {
     const v = vmas[i]!
-    const o = i * NUMBERS
-    numbers[o] = v.id
-    numbers[o + 1] = v.start
-    numbers[o + 2] = v.end
-    numbers[o + 3] = v.pgoff
-    numbers[o + 4] = v.fileId ?? -1
-    numbers[o + 5] = v.anonVma ?? 0
-    numbers[o + 6] = v.structId
-    numbers[o + 7] = v.dupOf ?? 0
-    const c = i * CODES
-    codes[c] = BACKINGS.indexOf(v.backing)
-    codes[c + 1] = (v.share === 'shared' ? BIT_SHARED : 0) | (v.mergeable ? BIT_MERGEABLE : 0) | (v.forkChild ? BIT_FORK_CHILD : 0) | (v.vmOpsClose ? BIT_VM_OPS_CLOSE : 0)
-    codes[c + 2] = prots.add(v.prot)
-    codes[c + 3] = names.add(v.names)
-    codes[c + 4] = flags.add([v.flags, v.mnemonics])
-    codes[c + 5] = v.file === null ? -1 : files.add(v.file)
+    for (let k = 0; k < fields; k++) {
+      const x = VMA_FIELDS[k]!.encode(v, tables)
+      if (inNumbers[k]) numbers[i * numberStride + slots[k]!] = x
+      else codes[i * codeStride + slots[k]!] = x
+    }
   }
-  return { count: n, numbers, codes, prots: prots.values, files: files.values, nameLists: names.values, flagLists: flags.values }
+  return {
+    count: n, numbers, codes,
+    prots: tables.prots.values, files: tables.files.values, nameLists: tables.names.values, flagLists: tables.flags.values,
+  }
 }
 
 export function decodeVmas(columns: VmaColumns): VmaView[] {
@@ -107,37 +196,16 @@ export function decodeVmas(columns: VmaColumns): VmaView[] {
  * give the event loop a turn between chunks (no long task on the main thread).
  */
 export function* decodeVmasInChunks(columns: VmaColumns, out: VmaView[], chunk: number): Generator<void> {
-  const { count, numbers, codes, prots, files, nameLists, flagLists } = columns
+  const { count, numbers, codes } = columns
+  const { slots, inNumbers, numbers: numberStride, codes: codeStride } = VMA_SLOTS
+  const fields = VMA_FIELDS.length
   for (let i = 0; i < count; i++) {
     if (i > 0 && i % chunk === 0) yield
-    const o = i * NUMBERS
-    const c = i * CODES
-    const bits = codes[c + 1]!
-    const fileId = numbers[o + 4]!
-    const anonVma = numbers[o + 5]!
-    const dupOf = numbers[o + 7]!
-    const fileIndex = codes[c + 5]!
-    const [flags, mnemonics] = flagLists[codes[c + 4]!]!
-    out[i] = {
-      id: numbers[o]!,
-      structId: numbers[o + 6]!,
-      dupOf: dupOf === 0 ? null : dupOf,
-      start: numbers[o + 1]!,
-      end: numbers[o + 2]!,
-      pgoff: numbers[o + 3]!,
-      prot: prots[codes[c + 2]!]!,
-      share: bits & BIT_SHARED ? 'shared' : 'private',
-      mergeable: (bits & BIT_MERGEABLE) !== 0,
-      names: nameLists[codes[c + 3]!]!,
-      flags,
-      mnemonics,
-      backing: BACKINGS[codes[c]!]!,
-      file: fileIndex < 0 ? null : files[fileIndex]!,
-      fileId: fileId < 0 ? null : fileId,
-      anonVma: anonVma === 0 ? null : anonVma,
-      forkChild: (bits & BIT_FORK_CHILD) !== 0,
-      vmOpsClose: (bits & BIT_VM_OPS_CLOSE) !== 0,
+    const view = { ...VIEW_SHAPE }
+    for (let k = 0; k < fields; k++) {
+      VMA_FIELDS[k]!.decode(inNumbers[k] ? numbers[i * numberStride + slots[k]!]! : codes[i * codeStride + slots[k]!]!, columns, view)
     }
+    out[i] = view
   }
 }
 
@@ -148,11 +216,42 @@ export const vmaTransferables = (columns: VmaColumns): ArrayBuffer[] => [columns
 
 type StepSummary = Omit<StepResult, 'checks'>
 
+/** A step's number slots, each with its encoder: the table encodeSteps walks and ColumnStep reads by name. */
+export const STEP_NUMBERS = {
+  index: (s: StepSummary) => s.index,
+  mapCount: (s: StepSummary) => s.mapCount,
+  /** NaN = no range. */
+  rangeStart: (s: StepSummary) => (s.range ? s.range[0] : NaN),
+  rangeEnd: (s: StepSummary) => (s.range ? s.range[1] : NaN),
+}
+
+/** A step's code slots: indices into `words` (-1 = null), and mergeAny as 0/1. */
+export const STEP_CODES = {
+  op: (s: StepSummary, word: Word) => word(s.op),
+  process: (s: StepSummary, word: Word) => word(s.process),
+  error: (s: StepSummary, word: Word) => word(s.error),
+  outcome: (s: StepSummary, word: Word) => word(s.outcome),
+  ksm: (s: StepSummary, word: Word) => word(s.ksm),
+  mergeAny: (s: StepSummary) => (s.mergeAny ? 1 : 0),
+}
+
+type Word = (value: string | null) => number
+
+/** Each table's keys numbered in order: their slot in a step's stride. */
+const slotsOf = <K extends string>(table: Record<K, unknown>): Record<K, number> =>
+  Object.fromEntries(Object.keys(table).map((key, slot) => [key, slot])) as Record<K, number>
+const N = slotsOf(STEP_NUMBERS)
+const C = slotsOf(STEP_CODES)
+const NUMBER_STRIDE = Object.keys(STEP_NUMBERS).length
+const CODE_STRIDE = Object.keys(STEP_CODES).length
+const NUMBER_ENCODERS = Object.values(STEP_NUMBERS) as ((s: StepSummary) => number)[]
+const CODE_ENCODERS = Object.values(STEP_CODES) as ((s: StepSummary, word: Word) => number)[]
+
 export interface StepColumns {
   count: number
-  /** index, mapCount, rangeStart (NaN = no range), rangeEnd: 4 per step. */
+  /** The STEP_NUMBERS slots, per step. */
   numbers: Float64Array
-  /** Per step: op, process, error, outcome, ksm (indices into `words`, -1 = null), mergeAny. */
+  /** The STEP_CODES slots, per step. */
   codes: Int32Array
   /** created ids then removed ids of every step, in order. */
   ids: Float64Array
@@ -167,30 +266,21 @@ export interface StepColumns {
 
 export function encodeSteps(steps: readonly StepSummary[]): StepColumns {
   const n = steps.length
-  const numbers = new Float64Array(n * 4)
-  const codes = new Int32Array(n * 6)
+  const numbers = new Float64Array(n * NUMBER_STRIDE)
+  const codes = new Int32Array(n * CODE_STRIDE)
   const idIndex = new Int32Array(n * 3)
   let idTotal = 0
   for (const s of steps) idTotal += s.created.length + s.removed.length
   const ids = new Float64Array(idTotal)
   const words = new Interner<string>((s) => s)
-  const word = (value: string | null) => (value === null ? -1 : words.add(value))
+  const word: Word = (value) => (value === null ? -1 : words.add(value))
   const summaryEnds = new Uint32Array(n)
   let summaryText = ''
   let at = 0
   for (let i = 0; i < n; i++) {
     const s = steps[i]!
-    numbers[i * 4] = s.index
-    numbers[i * 4 + 1] = s.mapCount
-    numbers[i * 4 + 2] = s.range ? s.range[0] : NaN
-    numbers[i * 4 + 3] = s.range ? s.range[1] : NaN
-    const c = i * 6
-    codes[c] = word(s.op)
-    codes[c + 1] = word(s.process)
-    codes[c + 2] = word(s.error)
-    codes[c + 3] = word(s.outcome)
-    codes[c + 4] = word(s.ksm)
-    codes[c + 5] = s.mergeAny ? 1 : 0
+    for (let k = 0; k < NUMBER_STRIDE; k++) numbers[i * NUMBER_STRIDE + k] = NUMBER_ENCODERS[k]!(s)
+    for (let k = 0; k < CODE_STRIDE; k++) codes[i * CODE_STRIDE + k] = CODE_ENCODERS[k]!(s, word)
     idIndex[i * 3] = at
     idIndex[i * 3 + 1] = s.created.length
     idIndex[i * 3 + 2] = s.removed.length
@@ -217,8 +307,11 @@ class ColumnStep implements StepSummary {
 
   constructor(private readonly columns: StepColumns, private readonly i: number) {}
 
-  private word(k: number): string | null {
-    const code = this.columns.codes[this.i * 6 + k]!
+  private number(slot: number): number {
+    return this.columns.numbers[this.i * NUMBER_STRIDE + slot]!
+  }
+  private word(slot: number): string | null {
+    const code = this.columns.codes[this.i * CODE_STRIDE + slot]!
     return code < 0 ? null : this.columns.words[code]!
   }
   private idList(skip: number, count: number): number[] {
@@ -228,35 +321,35 @@ class ColumnStep implements StepSummary {
   }
 
   get index(): number {
-    return this.columns.numbers[this.i * 4]!
+    return this.number(N.index)
   }
   get mapCount(): number {
-    return this.columns.numbers[this.i * 4 + 1]!
+    return this.number(N.mapCount)
   }
   get range(): [number, number] | null {
     if (this.rangePages === undefined) {
-      const start = this.columns.numbers[this.i * 4 + 2]!
-      this.rangePages = Number.isNaN(start) ? null : [start, this.columns.numbers[this.i * 4 + 3]!]
+      const start = this.number(N.rangeStart)
+      this.rangePages = Number.isNaN(start) ? null : [start, this.number(N.rangeEnd)]
     }
     return this.rangePages
   }
   get op(): StepSummary['op'] {
-    return this.word(0) as StepSummary['op']
+    return this.word(C.op) as StepSummary['op']
   }
   get process(): StepSummary['process'] {
-    return this.word(1) as StepSummary['process']
+    return this.word(C.process) as StepSummary['process']
   }
   get error(): string | null {
-    return this.word(2)
+    return this.word(C.error)
   }
   get outcome(): StepSummary['outcome'] {
-    return this.word(3) as StepSummary['outcome']
+    return this.word(C.outcome) as StepSummary['outcome']
   }
   get ksm(): StepSummary['ksm'] {
-    return this.word(4) as StepSummary['ksm']
+    return this.word(C.ksm) as StepSummary['ksm']
   }
   get mergeAny(): boolean {
-    return this.columns.codes[this.i * 6 + 5] === 1
+    return this.columns.codes[this.i * CODE_STRIDE + C.mergeAny] === 1
   }
   get summary(): string {
     const { summaryText, summaryEnds } = this.columns

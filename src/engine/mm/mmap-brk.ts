@@ -10,7 +10,7 @@ import { ksmShouldAdd } from './ksm'
 import { mergeNewRange } from './vma'
 import { brkCanExpand } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import { joinLabels } from '../mm-types'
 import { unmapRange } from './vma-munmap'
 import { populateRange } from './memory'
@@ -83,11 +83,11 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     refuse('do_brk_flags', `map_count ${mm.count} exceeds max_map_count ${ctx.maxMapCount}`)
     return
   }
-  const labels = [{ start: oldBrk as Page, end: newBrk as Page, name: HEAP_LABEL }]
+  const labels = [{ start: asPage(oldBrk), end: asPage(newBrk), name: HEAP_LABEL }]
   if (brkVma && brkVma.end === oldBrk && p.mergeCode === 'vma_merge') {
     // ≤ 6.11: "Expand the existing vma if possible; Note that singular lists do not occur after forking."
     if (brkCanExpand(ctx, brkVma, oldBrk, newBrk, flags)) {
-      const grown = ctx.derive(brkVma, { end: newBrk as Page, labels: joinLabels(brkVma.labels, labels) })
+      const grown = ctx.derive(brkVma, { end: asPage(newBrk), labels: joinLabels(brkVma.labels, labels) })
       mm.replace([brkVma], [grown])
       st.brk = newBrk
       ctx.report.outcome = 'expanded'
@@ -116,7 +116,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     ctx.check('ksm_add_vma', 'ksm-flag-set', true, 'VM_MERGEABLE set late, on the new heap VMA', 'new')
   }
   const v = ctx.make({
-    start: oldBrk as Page, end: newBrk as Page, pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, forkChild: false,
+    start: asPage(oldBrk), end: asPage(newBrk), pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: true, hook: null, labels,
   })
   mm.insert(v)

@@ -23,7 +23,7 @@
  */
 import { PMD_PAGES } from '../machine'
 import type { StepContext } from '../process'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import type { FileObject } from '../mm-types'
 
 export interface AreaRequest {
@@ -57,7 +57,7 @@ const mod = (a: number, m: number): number => ((a % m) + m) % m
 /** The page the kernel picks (window-relative), or null for ENOMEM. Notes the decision in the step. */
 export function getUnmappedArea(ctx: StepContext, req: AreaRequest): number | null {
   const mm = ctx.mm
-  const limit = ctx.windowPages as Page
+  const limit = asPage(ctx.windowPages)
   const off = thpOffset(ctx, req)
   if (off !== null) {
     const padded = mm.topDownHole(req.pages + PMD_PAGES, limit)

@@ -33,7 +33,7 @@
 import { VM_SPECIAL, flagNames, type VmFlags } from '../flags'
 import { flagsAndFileMatch, inheritAnon, splitOffWithFlags, type MergeKind } from './vma'
 import { rangeText, type StepContext } from '../process'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma } from '../mm-types'
 
 /** The arguments vma_merge() takes (policy, uffd ctx and anon name are always the defaults here). */
@@ -165,7 +165,7 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
     return null
   }
   const mid = curr ? { anonVma: curr.anonVma, forkChild: curr.forkChild } : { anonVma: a.anonVma, forkChild: a.anonForkChild }
-  const rangeLabels = (): readonly Label[] => (curr ? clipLabels(curr.labels, a.start as Page, a.end as Page) : a.labels)
+  const rangeLabels = (): readonly Label[] => (curr ? clipLabels(curr.labels, asPage(a.start), asPage(a.end)) : a.labels)
   const done = (kind: MergeKind, kase: number, vma: Vma): VmaMergeResult => {
     ctx.check(fn, `case-${kase}`, true, () => `${CASE_TEXT[kase]}: now ${rangeText(vma)}`, kind === 'next' ? 'next' : 'prev', vma)
     return { kind, case: kase, vma }
@@ -187,7 +187,7 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
       ctx.check(fn, 'case-7-close', false, () => `case 7 would remove ${rangeText(curr)}, which has vm_ops->close: no merge`, 'middle', curr)
       return null
     }
-    const merged = ctx.derive(p, { end: a.end as Page, ...inheritAnon(p, [mid]), labels: joinLabels(p.labels, rangeLabels()) })
+    const merged = ctx.derive(p, { end: asPage(a.end), ...inheritAnon(p, [mid]), labels: joinLabels(p.labels, rangeLabels()) })
     if (!curr) {
       mm.replace([p], [merged])
       return done('prev', 2, merged)
@@ -196,7 +196,7 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
       mm.replace([p, curr], [merged])
       return done('prev', 7, merged)
     }
-    const rest = ctx.derive(curr, { start: a.end as Page, pgoff: curr.pgoff + (a.end - curr.start), labels: clipLabels(curr.labels, a.end as Page, curr.end) })
+    const rest = ctx.derive(curr, { start: asPage(a.end), pgoff: curr.pgoff + (a.end - curr.start), labels: clipLabels(curr.labels, asPage(a.end), curr.end) })
     mm.replace([p, curr], [merged, rest])
     return done('prev', 5, merged)
   }
@@ -204,15 +204,15 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
   if (prev && a.start < prev.end) {
     // case 4: the range is prev's tail.
     const grown = ctx.derive(n, {
-      start: a.start as Page, pgoff: n.pgoff - (n.start - a.start), ...inheritAnon(n, [{ anonVma: prev.anonVma, forkChild: prev.forkChild }]),
-      labels: joinLabels(clipLabels(prev.labels, a.start as Page, prev.end), n.labels),
+      start: asPage(a.start), pgoff: n.pgoff - (n.start - a.start), ...inheritAnon(n, [{ anonVma: prev.anonVma, forkChild: prev.forkChild }]),
+      labels: joinLabels(clipLabels(prev.labels, asPage(a.start), prev.end), n.labels),
     })
-    const shrunk = ctx.derive(prev, { end: a.start as Page, labels: clipLabels(prev.labels, prev.start, a.start as Page) })
+    const shrunk = ctx.derive(prev, { end: asPage(a.start), labels: clipLabels(prev.labels, prev.start, asPage(a.start)) })
     mm.replace([prev, n], [shrunk, grown])
     return done('next', 4, grown)
   }
   const grown = ctx.derive(n, {
-    start: a.start as Page, pgoff: curr ? curr.pgoff : n.pgoff - (a.end - a.start), ...inheritAnon(n, [mid]),
+    start: asPage(a.start), pgoff: curr ? curr.pgoff : n.pgoff - (a.end - a.start), ...inheritAnon(n, [mid]),
     labels: joinLabels(rangeLabels(), n.labels),
   })
   mm.replace(curr ? [curr, n] : [n], [grown])
@@ -267,7 +267,7 @@ export function mmapRegionExpand(ctx: StepContext, a: VmaMergeArgs, next: Vma | 
     const removeNext = target !== null
     const end = removeNext ? target!.end : a.end
     const merged = ctx.derive(p, {
-      end: end as Page, ...inheritAnon(p, removeNext ? [target!] : []),
+      end: asPage(end), ...inheritAnon(p, removeNext ? [target!] : []),
       labels: removeNext ? joinLabels(joinLabels(p.labels, a.labels), target!.labels) : joinLabels(p.labels, a.labels),
     })
     mm.replace(removeNext ? [p, target!] : [p], [merged])
@@ -276,7 +276,7 @@ export function mmapRegionExpand(ctx: StepContext, a: VmaMergeArgs, next: Vma | 
   }
   if (target) {
     const n = target
-    const merged = ctx.derive(n, { start: a.start as Page, pgoff: n.pgoff - (a.end - a.start), labels: joinLabels(a.labels, n.labels) })
+    const merged = ctx.derive(n, { start: asPage(a.start), pgoff: n.pgoff - (a.end - a.start), labels: joinLabels(a.labels, n.labels) })
     mm.replace([n], [merged])
     ctx.check('vma_expand', 'expanded', true, () => `next grows down over the range (vm_pgoff = next->vm_pgoff - pglen): now ${rangeText(merged)}`, 'next', merged)
     return { kind: 'next', vma: merged }

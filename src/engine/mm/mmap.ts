@@ -21,7 +21,7 @@ import { mergeExistingRange, mergeNewRange, type MergeKind, type MergeState } fr
 import { mmapRegionExpand, vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import type { KernelProfile } from '../profiles'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import type { FileObject, Label, Vma } from '../mm-types'
 import { populateRange } from './memory'
 import { getUnmappedArea } from './mmap-unmapped-area'
@@ -273,7 +273,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   }
   mmapRegion(ctx, {
     mapFlags, start, end, pgoff, flags, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
-    labels: step.name ? [{ start: start as Page, end: end as Page, name: step.name }] : [],
+    labels: step.name ? [{ start: asPage(start), end: asPage(end), name: step.name }] : [],
   })
 }
 
@@ -422,7 +422,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   }
   if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
   let result = ctx.make({
-    start: start as Page, end: end as Page, pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
+    start: asPage(start), end: asPage(end), pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
   })
   mm.insert(result)

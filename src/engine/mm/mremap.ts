@@ -12,7 +12,7 @@ import { populateRange } from './memory'
 import { canModifyVma, maySplit, mergeNewRange, type MergeKind, type MergeState } from './vma'
 import { vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import { clipLabels, shiftLabels, type Label, type Vma } from '../mm-types'
 import { unmapRange } from './vma-munmap'
 import { getUnmappedArea } from './mmap-unmapped-area'
@@ -21,7 +21,7 @@ import { getUnmappedArea } from './mmap-unmapped-area'
 function extendLabels(labels: readonly Label[], newEnd: number): Label[] {
   if (labels.length === 0) return []
   const last = labels[labels.length - 1]!
-  return [...labels.slice(0, -1), { start: last.start, end: newEnd as Page, name: last.name }]
+  return [...labels.slice(0, -1), { start: last.start, end: asPage(newEnd), name: last.name }]
 }
 
 /** A new range at the destination or the growth: vma_merge() (≤ 6.11) or vma_merge_new_range() (6.12+). */
@@ -53,7 +53,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   } else if (vma.anonVma) {
     ctx.note('copy_vma', 'pgoff-kept', () => `the VMA is faulted: it keeps pgoff ${pgoff}, so it merges only where that is linear`, 'middle', vma)
   }
-  let labels = shiftLabels(clipLabels(vma.labels, src as Page, (src + oldPages) as Page), dest - src)
+  let labels = shiftLabels(clipLabels(vma.labels, asPage(src), asPage(src + oldPages)), dest - src)
   if (newPages > oldPages) labels = extendLabels(labels, dest + newPages)
   const merged = mergeNew(ctx, {
     start: dest, end: dest + newPages, pgoff, flags: vma.flags, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
@@ -63,7 +63,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
     ctx.report.outcome = merged.kind === 'prev' ? 'merged-prev' : merged.kind === 'next' ? 'merged-next' : 'merged-both'
     ctx.check('copy_vma', 'merged', true, () => `the moved range merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: ${rangeText(merged.vma)}`, 'new', merged.vma)
   } else {
-    const copy = ctx.dup(vma, { start: dest as Page, end: (dest + newPages) as Page, pgoff, labels })
+    const copy = ctx.dup(vma, { start: asPage(dest), end: asPage(dest + newPages), pgoff, labels })
     mm.insert(copy)
     ctx.report.outcome = 'moved'
     ctx.check('copy_vma', 'new-vma', true, () => `a new VMA ${rangeText(copy)} at the destination`, 'new', copy)
@@ -369,7 +369,7 @@ function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: num
   const r = mergeNew(ctx, {
     start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
     anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
-    labels: extendLabels(clipLabels(vma.labels, (vma.end - 1) as Page, vma.end), grownEnd).map((l) => ({ ...l, start: vma.end })),
+    labels: extendLabels(clipLabels(vma.labels, asPage(vma.end - 1), vma.end), grownEnd).map((l) => ({ ...l, start: vma.end })),
   })
   if (!r) {
     ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')

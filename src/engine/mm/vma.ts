@@ -17,7 +17,7 @@
  */
 import { VM_SEALED, VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
 import { rangeText, type StepContext } from '../process'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import { clipLabels, joinLabels, vmaPages, type FileObject, type Label, type Vma, type VmaChanges } from '../mm-types'
 
 /** struct vma_merge_struct, reduced. */
@@ -235,14 +235,14 @@ export function mergeNewRange(ctx: StepContext, vmg: MergeState): { kind: MergeK
     const p = prev!
     const merged = commitMerge(ctx, {
       fn: 'vma_expand', target: p, side: 'prev', remove: [],
-      grow: { end: vmg.end as Page, ...inheritAnon(p, [rangeAnon]), labels: joinLabels(p.labels, vmg.labels) },
+      grow: { end: asPage(vmg.end), ...inheritAnon(p, [rangeAnon]), labels: joinLabels(p.labels, vmg.labels) },
     })
     return { kind: 'prev', vma: merged }
   }
   const n = next!
   const merged = commitMerge(ctx, {
     fn: 'vma_expand', target: n, side: 'next', remove: [],
-    grow: { start: vmg.start as Page, pgoff: vmg.pgoff, ...inheritAnon(n, [rangeAnon]), labels: joinLabels(vmg.labels, n.labels) },
+    grow: { start: asPage(vmg.start), pgoff: vmg.pgoff, ...inheritAnon(n, [rangeAnon]), labels: joinLabels(vmg.labels, n.labels) },
   })
   return { kind: 'next', vma: merged }
 }
@@ -351,13 +351,13 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
     const merged = commitMerge(ctx, {
       fn: 'commit_merge', target: p, side: 'prev',
       grow: {
-        end: vmg.end as Page, flags: vmg.flags, ...inheritAnon(p, [mid]),
-        labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, vmg.end as Page)),
+        end: asPage(vmg.end), flags: vmg.flags, ...inheritAnon(p, [mid]),
+        labels: joinLabels(p.labels, clipLabels(middle.labels, middle.start, asPage(vmg.end))),
       },
       remove: removeMiddle ? [{ vma: middle, side: 'middle' }] : [],
       shrink: removeMiddle ? undefined : {
         vma: middle,
-        changes: { start: vmg.end as Page, pgoff: middle.pgoff + (vmg.end - middle.start), labels: clipLabels(middle.labels, vmg.end as Page, middle.end) },
+        changes: { start: asPage(vmg.end), pgoff: middle.pgoff + (vmg.end - middle.start), labels: clipLabels(middle.labels, asPage(vmg.end), middle.end) },
       },
     })
     return { kind: 'prev', vma: merged }
@@ -367,11 +367,11 @@ export function mergeExistingRange(ctx: StepContext, vmg: MergeState): { kind: M
   const merged = commitMerge(ctx, {
     fn: 'commit_merge', target: n, side: 'next',
     grow: {
-      start: vmg.start as Page, pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...inheritAnon(n, [mid]),
-      labels: joinLabels(clipLabels(middle.labels, vmg.start as Page, middle.end), n.labels),
+      start: asPage(vmg.start), pgoff: n.pgoff - (n.start - vmg.start), flags: vmg.flags, ...inheritAnon(n, [mid]),
+      labels: joinLabels(clipLabels(middle.labels, asPage(vmg.start), middle.end), n.labels),
     },
     remove: removeMiddle ? [{ vma: middle, side: 'middle' }] : [],
-    shrink: removeMiddle ? undefined : { vma: middle, changes: { end: vmg.start as Page, labels: clipLabels(middle.labels, middle.start, vmg.start as Page) } },
+    shrink: removeMiddle ? undefined : { vma: middle, changes: { end: asPage(vmg.start), labels: clipLabels(middle.labels, middle.start, asPage(vmg.start)) } },
   })
   return { kind: 'next', vma: merged }
 }
@@ -402,8 +402,8 @@ export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
 export function splitVma(ctx: StepContext, v: Vma, at: number, newBelow: boolean): [Vma, Vma] {
   // Callers ask maySplit() first (perf's ring buffer refuses every split).
   ctx.check('__split_vma', 'may-split', true, () => `${rangeText(v)} at ${at}: no vm_ops->may_split refuses it, so the split may go ahead`, 'middle', v)
-  const below = { end: at as Page, labels: clipLabels(v.labels, v.start, at as Page) }
-  const above = { start: at as Page, pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, at as Page, v.end) }
+  const below = { end: asPage(at), labels: clipLabels(v.labels, v.start, asPage(at)) }
+  const above = { start: asPage(at), pgoff: v.pgoff + (at - v.start), labels: clipLabels(v.labels, asPage(at), v.end) }
   const lower = newBelow ? ctx.dup(v, below) : ctx.derive(v, below)
   const upper = newBelow ? ctx.derive(v, above) : ctx.dup(v, above)
   ctx.mm.replace([v], [lower, upper])

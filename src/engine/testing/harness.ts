@@ -11,7 +11,7 @@ import { StepContext, newProcess } from '../process'
 import { profileFor, type KernelProfile } from '../profiles'
 import { TraceStore } from '../trace'
 import { vmaMerge, vmaMergeModifyFlags, type VmaMergeResult } from '../mm/mmap-vma-merge'
-import type { Page } from '../units'
+import { asPage } from '../units'
 import type { Vma } from '../mm-types'
 
 /** The flags tools/testing/vma uses: VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE. */
@@ -46,7 +46,7 @@ export class Harness {
   /** Add a VMA [start, end), pgoff = start unless given (as vma.c's alloc_and_link_vma). */
   add(start: number, end: number, spec: VmaSpec = {}): Vma {
     const v = this.ctx.make({
-      start: start as Page, end: end as Page, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: null,
+      start: asPage(start), end: asPage(end), pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: null,
       anonVma: spec.anonVma ?? 0, forkChild: spec.forkChild ?? false, vmOpsClose: spec.close ?? false,
       anonymous: true, hook: null, labels: [],
     })

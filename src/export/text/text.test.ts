@@ -18,6 +18,7 @@ import { kernelName, mapsLine, shortenPath } from './maps'
 import { drawStrip } from './strip'
 import { callLines } from './syscall'
 import { wrap } from './ascii'
+import { asPage } from '../../engine/units'
 
 const BASE = 0x7f0000000000n
 const options = { base: BASE }
@@ -77,7 +78,7 @@ describe('golden outputs', () => {
 })
 
 const vma = (start: number, end: number, id: number, extra: Partial<VmaView> = {}): VmaView => ({
-  id, structId: extra.structId ?? id, dupOf: null, start, end, pgoff: start, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: ['rd', 'wr'],
+  id, structId: extra.structId ?? id, dupOf: null, start: asPage(start), end: asPage(end), pgoff: start, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: ['rd', 'wr'],
   backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, ...extra,
 })
 

@@ -14,7 +14,7 @@
  * Pure: no DOM.
  */
 import type { VmaView } from '../../engine/api'
-import type { Page, PageScale } from './scales'
+import type { PageScale } from './scales'
 import { firstVmaEndingAfter } from './strip-geometry'
 
 /** Narrower marks are folded into pixel columns. */
@@ -49,8 +49,8 @@ export class ChangeRaster {
       const vma = vmas[i]!
       if (vma.start >= endPage) break
       visible++
-      const x0 = scale.toX(vma.start as Page) as number
-      const x1 = scale.toX(vma.end as Page) as number
+      const x0 = scale.toX(vma.start) as number
+      const x1 = scale.toX(vma.end) as number
       if (x1 - x0 >= SINGLE_MARK_MIN_PX) {
         this.singles.push(i)
         continue

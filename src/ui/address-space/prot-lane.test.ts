@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { VmaView } from '../../engine/api'
 import { linearScale } from './scales'
 import { FLAGS_CHANGE, paintClass, protClassIndex, protColumns } from './prot-lane'
+import { asPage } from '../../engine/units'
 
 function vma(start: number, end: number, prot: string, mnemonics = ['rd']): VmaView {
-  return { id: start + 1, start, end, pgoff: 0, prot, share: 'private', mergeable: false, names: [], flags: [], mnemonics, backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, structId: start + 1, dupOf: null }
+  return { id: start + 1, start: asPage(start), end: asPage(end), pgoff: 0, prot, share: 'private', mergeable: false, names: [], flags: [], mnemonics, backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, structId: start + 1, dupOf: null }
 }
 
 describe('prot lane', () => {

@@ -7,7 +7,7 @@
  * lane, not as one solid colour; zoomed in, each VMA has its prot's colour.
  */
 import type { VmaView } from '../../engine/api'
-import type { Page, PageScale } from './scales'
+import type { PageScale } from './scales'
 import { firstVmaEndingAfter } from './strip-geometry'
 
 /** The protections the lane tells apart, in legend order. */
@@ -50,8 +50,8 @@ export function protColumns(vmas: readonly VmaView[], scale: PageScale, out: Uin
   for (let i = firstVmaEndingAfter(vmas, startPage); i < vmas.length; i++) {
     const vma = vmas[i]!
     if (vma.start >= endPage) break
-    const x0 = scale.toX(vma.start as Page) as number
-    const x1 = scale.toX(vma.end as Page) as number
+    const x0 = scale.toX(vma.start) as number
+    const x1 = scale.toX(vma.end) as number
     const bit = 1 << protClassIndex(vma.prot)
     let c0 = Math.floor(x0)
     let c1 = Math.ceil(x1) - 1

@@ -8,12 +8,11 @@ import {
   linearAxis,
   linearScale,
   normaliseViewport,
-  type Page,
-  type Px,
 } from './scales'
+import { asPage, asPx } from '../../engine/units'
 
-const page = (n: number) => n as Page
-const px = (n: number) => n as Px
+const page = asPage
+const px = asPx
 
 /** Sorted, non-overlapping VMAs inside [0, windowPages), built from random gaps and sizes. */
 function vmaLayout(maxWindowLog2: number) {

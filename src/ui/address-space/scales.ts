@@ -24,12 +24,9 @@
  * meant. Byte addresses are `bigint` and only ever formatted with BigInt.
  */
 
-/** A window-relative page number (page 0 is at the base address). May be fractional. */
-export type Page = number & { readonly __unit: 'page' }
-/** A length or position in CSS pixels. */
-export type Px = number & { readonly __unit: 'px' }
+import { PAGE_SIZE_BYTES, asPage, type Page, type Px } from '../../engine/units'
 
-export const PAGE_SIZE_BYTES = 4096n
+export { PAGE_SIZE_BYTES, type Page, type Px }
 
 export type AxisMode = 'linear' | 'compressed'
 
@@ -131,9 +128,9 @@ export function scaleFromAxis(axis: UnitAxis, viewport: PageRange | null | undef
     viewport: view,
     columns: axis.columns,
     toUnit: (page) => toUnit(page),
-    fromUnit: (unit) => fromUnit(unit) as Page,
+    fromUnit: (unit) => asPage(fromUnit(unit)),
     toX: axis.mode === 'linear' ? linearToX(axis.windowPages, unitStart, pxPerUnit) : (page) => ((toUnit(page) - unitStart) * pxPerUnit) as Px,
-    toPage: (x) => fromUnit(pxPerUnit > 0 ? unitStart + x / pxPerUnit : unitStart) as Page,
+    toPage: (x) => asPage(fromUnit(pxPerUnit > 0 ? unitStart + x / pxPerUnit : unitStart)),
   }
 }
 

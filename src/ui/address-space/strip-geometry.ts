@@ -21,8 +21,9 @@
  * engine's VMA lists are).
  */
 import type { BackingKind, VmaView } from '../../engine/api'
-import type { Page, PageScale, Px } from './scales'
+import type { PageScale, Px } from './scales'
 import { stripName } from './smaps'
+import { asPage } from '../../engine/units'
 
 export const BACKING_KINDS: readonly BackingKind[] = ['anon', 'file', 'shmem', 'device', 'heap']
 
@@ -100,8 +101,8 @@ export function fitText(text: string, maxChars: number): string {
  * hidden.
  */
 export function spanPx(scale: PageScale, start: number, end: number, minPx: number): { x: number; width: number } {
-  let x0 = scale.toX(start as Page) as number
-  let x1 = scale.toX(end as Page) as number
+  let x0 = scale.toX(asPage(start)) as number
+  let x1 = scale.toX(asPage(end)) as number
   if (x1 - x0 < minPx) {
     const centre = (x0 + x1) / 2
     x0 = centre - minPx / 2
@@ -168,8 +169,8 @@ export function buildStripGeometry(vmas: readonly VmaView[], scale: PageScale, b
     const vma = vmas[i]
     if (vma.start >= endPage) break
     visibleCount++
-    const exactX0 = scale.toX(vma.start as Page) as number
-    const exactX1 = scale.toX(vma.end as Page) as number
+    const exactX0 = scale.toX(vma.start) as number
+    const exactX1 = scale.toX(vma.end) as number
     // Whole pixels, clipped just outside the strip. A VMA at least
     // WIDE_VMA_PX wide leaves its first pixel column to the boundary line
     // drawn underneath; a narrower one covers its boundaries with its colour,

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { VmaView } from '../../engine/api'
 import { linearAxis, scaleFromAxis } from './scales'
 import { COLUMN_BOUNDARY, COLUMN_MERGEABLE, StripRaster, kindAt } from './strip-raster'
+import { asPage } from '../../engine/units'
 
 function vma(start: number, end: number, fields: Partial<VmaView> = {}): VmaView {
   return {
-    id: start + 1, structId: start + 1, dupOf: null, start, end, pgoff: 0, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: [],
+    id: start + 1, structId: start + 1, dupOf: null, start: asPage(start), end: asPage(end), pgoff: 0, prot: 'rw-', share: 'private', mergeable: false, names: [], flags: [], mnemonics: [],
     backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, ...fields,
   }
 }

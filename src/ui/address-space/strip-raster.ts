@@ -14,7 +14,7 @@
  * Cost: O(VMAs in view + width). Pure: no DOM.
  */
 import type { BackingKind, VmaView } from '../../engine/api'
-import type { Page, PageScale } from './scales'
+import type { PageScale } from './scales'
 import { BACKING_KINDS, firstVmaEndingAfter } from './strip-geometry'
 
 const KIND_COUNT = BACKING_KINDS.length
@@ -63,8 +63,8 @@ export class StripRaster {
       const vma = vmas[i]!
       if (vma.start >= endPage) break
       visible++
-      const x0 = scale.toX(vma.start as Page) as number
-      const x1 = scale.toX(vma.end as Page) as number
+      const x0 = scale.toX(vma.start) as number
+      const x1 = scale.toX(vma.end) as number
       const kind = KIND_INDEX[vma.backing]
       let c0 = Math.floor(x0)
       let c1 = Math.ceil(x1) - 1

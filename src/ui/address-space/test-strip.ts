@@ -9,6 +9,7 @@
  * f file, s shmem, d device, h heap); an uppercase letter means VM_MERGEABLE.
  */
 import type { BackingKind, VmaView } from '../../engine/api'
+import { asPage } from '../../engine/units'
 
 const BACKING_BY_LETTER: Record<string, BackingKind> = { a: 'anon', f: 'file', s: 'shmem', d: 'device', h: 'heap' }
 
@@ -17,8 +18,8 @@ export function testVma(start: number, end: number, backing: BackingKind, mergea
     id,
     structId: id,
     dupOf: null,
-    start,
-    end,
+    start: asPage(start),
+    end: asPage(end),
     pgoff: 0,
     prot: 'rw-',
     share: 'private',

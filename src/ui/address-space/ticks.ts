@@ -10,8 +10,9 @@
  * Pure: no DOM.
  */
 import { ticks as niceTicks } from 'd3'
-import type { Page, PageScale, Px } from './scales'
+import type { PageScale, Px } from './scales'
 import { formatAddress } from './scales'
+import { asPage } from '../../engine/units'
 
 export type TextAnchor = 'start' | 'middle' | 'end'
 
@@ -65,7 +66,7 @@ export function tickPages(scale: PageScale, spacingPx = 90): number[] {
   let lastX = Number.NEGATIVE_INFINITY
   for (let i = low; i < columns.length && columns[i] <= endPage; i++) {
     const boundary = columns[i]
-    const x = scale.toX(boundary as Page) as number
+    const x = scale.toX(asPage(boundary)) as number
     if (boundary >= startPage && x - lastX >= 1) {
       pages.add(boundary)
       lastX = x
@@ -73,8 +74,8 @@ export function tickPages(scale: PageScale, spacingPx = 90): number[] {
     if (i + 1 < columns.length) {
       const columnLow = Math.max(boundary, startPage)
       const columnHigh = Math.min(columns[i + 1], endPage)
-      const highX = scale.toX(columnHigh as Page) as number
-      const columnPx = highX - (scale.toX(columnLow as Page) as number)
+      const highX = scale.toX(asPage(columnHigh)) as number
+      const columnPx = highX - (scale.toX(asPage(columnLow)) as number)
       if (columnPx > WIDE_COLUMN_PX) integerTicks(columnLow, columnHigh, Math.floor(columnPx / spacingPx), pages)
       // Thousands of boundaries within the next pixel add nothing: jump to the last
       // boundary before the first page one pixel on (O(width · log n), not O(n)).
@@ -109,7 +110,7 @@ export function axisTicks(scale: PageScale, baseAddress: bigint, options: AxisTi
   let addressRowEnd = Number.NEGATIVE_INFINITY
   let lastX = Number.NEGATIVE_INFINITY
   for (const page of tickPages(scale, spacingPx)) {
-    const x = scale.toX(page as Page) as number
+    const x = scale.toX(asPage(page)) as number
     // At most one tick per pixel: thousands of VMA edges zoomed out stay cheap.
     if (x - lastX < 1) continue
     lastX = x
@@ -155,8 +156,8 @@ export function axisBreaks(scale: PageScale, vmas: ReadonlyArray<{ start: number
     while (v < vmas.length && vmas[v].end <= low) v++
     const mapped = v < vmas.length && vmas[v].start < high
     if (mapped) continue
-    const x0 = scale.toX(Math.max(low, startPage) as Page) as number
-    const x1 = scale.toX(Math.min(high, endPage) as Page) as number
+    const x0 = scale.toX(asPage(Math.max(low, startPage))) as number
+    const x1 = scale.toX(asPage(Math.min(high, endPage))) as number
     const squeezed = x1 - x0 < (Math.min(high, endPage) - Math.max(low, startPage)) * linearPxPerPage
     if (squeezed && x1 - x0 >= MIN_BREAK_COLUMN_PX) breaks.push((x0 + x1) / 2)
   }

@@ -13,8 +13,9 @@
  */
 import { useCallback, useEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
 import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3'
-import { normaliseViewport, type Page, type PageRange, type PageScale, type UnitAxis } from './scales'
+import { normaliseViewport, type PageRange, type PageScale, type UnitAxis } from './scales'
 import { KEY_PAN_FRACTION, KEY_ZOOM_FACTOR, LAYOUT } from './strip-layout'
+import { asPage } from '../../engine/units'
 
 function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): PageRange {
   return normaliseViewport({ startPage: axis.fromUnit(unitStart), endPage: axis.fromUnit(unitEnd) }, axis.windowPages)
@@ -23,8 +24,8 @@ function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): 
 /** The d3-zoom transform (in base-x space) that shows `scale`'s viewport. */
 function zoomTransformFor(scale: PageScale) {
   const width = scale.width as number
-  const unitStart = scale.toUnit(scale.viewport.startPage as Page)
-  const unitEnd = scale.toUnit(scale.viewport.endPage as Page)
+  const unitStart = scale.toUnit(asPage(scale.viewport.startPage))
+  const unitEnd = scale.toUnit(asPage(scale.viewport.endPage))
   const k = 1 / Math.max(unitEnd - unitStart, 1e-12)
   return zoomIdentity.translate(-k * unitStart * width, 0).scale(k)
 }
@@ -102,8 +103,8 @@ export function useZoomGestures(opts: {
   )
   const onKeyDown = (event: KeyboardEvent<HTMLElement>): boolean => {
     if (event.ctrlKey || event.metaKey || event.altKey) return false // browser zoom etc.
-    const unitStart = scale.toUnit(scale.viewport.startPage as Page)
-    const unitEnd = scale.toUnit(scale.viewport.endPage as Page)
+    const unitStart = scale.toUnit(asPage(scale.viewport.startPage))
+    const unitEnd = scale.toUnit(asPage(scale.viewport.endPage))
     const span = unitEnd - unitStart
     const centre = (unitStart + unitEnd) / 2
     if (event.key === '+' || event.key === '=') {

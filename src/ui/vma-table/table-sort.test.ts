@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { VmaView } from '../../engine/api'
 import { nextSort, rangeKey, sortVmas } from './table-sort'
+import { asPage } from '../../engine/units'
 
 const vma = (start: number, end: number, prot: string, id = start): VmaView => ({
-  id, start, end, pgoff: 0, prot, share: 'private', mergeable: false, names: [`n${start}`], flags: [], mnemonics: [], backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, structId: id, dupOf: null,
+  id, start: asPage(start), end: asPage(end), pgoff: 0, prot, share: 'private', mergeable: false, names: [`n${start}`], flags: [], mnemonics: [], backing: 'anon', file: null, fileId: null, anonVma: null, forkChild: false, vmOpsClose: false, structId: id, dupOf: null,
 })
 
 describe('VMA table sorting', () => {

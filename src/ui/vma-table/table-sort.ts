@@ -14,7 +14,7 @@ export interface TableSort {
 /** The imported smaps lines of the VMAs still as they were imported, keyed by "start:end". */
 export type ImportedFields = ReadonlyMap<string, Readonly<Record<string, string>>>
 
-export const rangeKey = (vma: Pick<VmaView, 'start' | 'end'>) => `${vma.start}:${vma.end}`
+export const rangeKey = (vma: { readonly start: number; readonly end: number }) => `${vma.start}:${vma.end}`
 
 function numberOf(text: string | undefined): number {
   const n = text === undefined ? NaN : Number.parseFloat(text)
