@@ -601,6 +601,28 @@ static int vs_mremap_may_move(long at, long pages, long new_pages, long *moved_t
 	return got == MAP_FAILED ? errno : 0;
 }
 
+/* ---------- protection keys ---------- */
+
+/*
+ * The scenario names the kind of CPU it was written for (machine.protectionKeys): an
+ * execute-only mapping is readable only without protection keys (execute_only_pkey(),
+ * arch_vma_access_permitted()). The kernel tells: pkey_alloc() works where it has them.
+ */
+static const char *vs_keys_problem(int want)
+{
+	static int have = -1;
+	if (have < 0) {
+		long key = syscall(SYS_pkey_alloc, 0UL, 0UL);
+		have = key >= 0;
+		if (key >= 0)
+			syscall(SYS_pkey_free, key);
+	}
+	if (have == want)
+		return NULL;
+	return want ? "the scenario assumes a CPU with protection keys; pkey_alloc() fails on this one"
+		    : "the scenario assumes a CPU without protection keys; this one has them (pkey_alloc() works)";
+}
+
 /* ---------- fork ---------- */
 
 /* fork(): the parent waits and leaves with the child's status; the rest runs in the child. Returns errno. */
@@ -621,7 +643,7 @@ static int vs_fork_and_follow_child(void)
 }
 `
 
-export type RuntimeSection = 'files' | 'brk' | 'answers' | 'touch' | 'placement' | 'placed-mmap' | 'mremap-may-move' | 'fork'
+export type RuntimeSection = 'files' | 'brk' | 'answers' | 'touch' | 'placement' | 'placed-mmap' | 'mremap-may-move' | 'keys' | 'fork'
 
 const SECTION_TITLES: Record<RuntimeSection, string> = {
   files: 'the real backing objects',
@@ -631,6 +653,7 @@ const SECTION_TITLES: Record<RuntimeSection, string> = {
   placement: 'kernel placement',
   'placed-mmap': 'kernel-placed mmap',
   'mremap-may-move': 'mremap that may move',
+  keys: 'protection keys',
   fork: 'fork',
 }
 

@@ -225,6 +225,8 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   const initialVmas = scenario.initial?.vmas.length ?? 0
   const maxMapCount = scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const skippedAhead: { index: number; reason: string }[] = []
+  // A scenario written for one kind of CPU runs only on that kind (checked when the program runs).
+  const keys = scenario.machine?.protectionKeys
   let divergedAt: number | null = null
   const steps = scenario.steps.map((step, i): PlannedStep => {
     const result = trace.steps[i]!
@@ -253,7 +255,7 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
       title: cText(`${result.summary}${predicted.length ? `: ${predicted.join(', ')}` : ''}`),
       skip: reason === null ? null : cText(reason),
       changes,
-      runtime: parts.runtime,
+      runtime: keys === undefined ? parts.runtime : [{ problem: `vs_keys_problem(${keys ? 1 : 0})` }, ...parts.runtime],
       prepare: parts.prepare,
       call: parts.call,
       fork: step.op === 'fork',
@@ -263,6 +265,7 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   })
   const needs = new Set<RuntimeSection>()
   if (real.files.length > 0) needs.add('files')
+  if (keys !== undefined && steps.some((s) => s.skip === null)) needs.add('keys')
   scenario.steps.forEach((step, i) => {
     if (steps[i]!.skip !== null) return
     if (step.op === 'mmap' || step.op === 'mremap') needs.add('answers')
