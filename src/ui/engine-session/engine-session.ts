@@ -83,8 +83,18 @@ export interface SessionSnapshot {
 type FailureSlot = Side | 'compare-steps' | 'vmas'
 
 const CACHE_LIMIT = 128
-/** VMAs kept in all in a cache of VMA lists: about 16 steps of 60,000 VMAs. */
-const CACHE_VMA_BUDGET = 1_000_000
+/**
+ * What the step caches may hold, in bytes (estimated): a cached VMA list is an
+ * array of pointers to views the client's mirror owns (8 bytes a slot), so the
+ * VMA lists get 8 MB (about 16 steps of 60,000 VMAs; each list is one more
+ * array the garbage collector walks); a decision record is copied out of the
+ * worker, about 250 bytes a check (a munmap of 65,530 VMAs has 65,531), so
+ * checks get 32 MB.
+ */
+export const STEP_CACHE_BYTE_BUDGET = { vmaLists: 8_000_000, checks: 32_000_000 } as const
+const BYTES_PER_LISTED_VMA = 8
+const BYTES_PER_CHECK = 250
+const listBytes = (vmas: readonly VmaView[]) => vmas.length * BYTES_PER_LISTED_VMA
 /** Steps around the shown one that are fetched ahead of time (relative offsets). */
 const PREFETCH_OFFSETS = [1, -1, 2, -2]
 /** Above this many VMAs in the shown step, only the next step in the direction of travel is prefetched. */
@@ -203,7 +213,7 @@ export class EngineSession {
     if (known && known.result && checks) {
       // The checks came after the step was drawn: the same step, with them.
       const complete: ShownStep = { ...known, result: { ...known.result, checks }, checksPending: false }
-      this.remember(this.shownCache, key, complete, (kept) => kept.vmas.length + kept.previousVmas.length)
+      this.remember(this.shownCache, key, complete, STEP_CACHE_BYTE_BUDGET.vmaLists, (kept) => listBytes(kept.vmas) + listBytes(kept.previousVmas))
       return complete
     }
     if (step > run.steps.length) return undefined // past the steps a run in progress has taken
@@ -218,7 +228,7 @@ export class EngineSession {
     const previousVmas = summary ? viewsBefore(vmas, created, removed) : vmas
     const result: StepResult | null = summary ? { ...plainStep(summary), checks: checks ?? [] } : null
     const shown: ShownStep = { run, step, result, vmas, previousVmas, created, removed, checksPending: summary !== undefined && !checks }
-    this.remember(this.shownCache, key, shown, (kept) => kept.vmas.length + kept.previousVmas.length)
+    this.remember(this.shownCache, key, shown, STEP_CACHE_BYTE_BUDGET.vmaLists, (kept) => listBytes(kept.vmas) + listBytes(kept.previousVmas))
     return shown
   }
 
@@ -309,7 +319,7 @@ export class EngineSession {
   private dropPartial(side: Side): void {
     const shown = this.snapshot[side]
     if (!shown?.partial) return
-    this.client.release(shown)
+    this.release(shown)
     this.publish({ [side]: this.good[side] })
   }
 
@@ -344,7 +354,7 @@ export class EngineSession {
       // Have the current step ready before the run replaces what is on screen.
       await this.fetchStep(run, Math.min(this.store.getState().step, run.steps.length))
       if (!current()) {
-        this.client.release(run)
+        this.release(run)
         // Cancelled after the worker had finished (while the current step was fetched): the run
         // still ends as cancelled, and the last good run comes back.
         if (this.latest[side].isCurrent(request)) {
@@ -414,11 +424,24 @@ export class EngineSession {
     if (Object.keys(change).length > 0) this.store.setState(change)
   }
 
+  /**
+   * A run the page stops showing: the worker forgets its trace, the client its
+   * views, and the step caches every entry of it (each holds views of that run:
+   * left to the LRU, each kernel switch on the stress scenario kept 13-16 MB).
+   */
+  private release(run: SideRun): void {
+    this.client.release(run)
+    const prefix = `${run.generation}:${run.runId}:`
+    for (const cache of [this.vmaCache, this.checksCache, this.shownCache] as Map<string, unknown>[]) {
+      for (const key of [...cache.keys()]) if (key.startsWith(prefix)) cache.delete(key)
+    }
+  }
+
   private replaceRun(side: Side, run: SideRun | null): void {
     const old = this.good[side]
     const shown = this.snapshot[side]
     for (const gone of [old, shown]) {
-      if (gone && gone !== run && !(run && gone.runId === run.runId && gone.generation === run.generation)) this.client.release(gone)
+      if (gone && gone !== run && !(run && gone.runId === run.runId && gone.generation === run.generation)) this.release(gone)
     }
     this.good[side] = run
     if (!run) this.failures.delete(side)
@@ -463,7 +486,7 @@ export class EngineSession {
     if (missing.length > 0) {
       const batch = this.client.stepVmas(run, missing)
       missing.forEach((step, i) => {
-        this.track(this.vmaCache, this.vmaLoads, keyOf(step), batch.then((lists) => lists[i]!), (kept) => kept.length)
+        this.track(this.vmaCache, this.vmaLoads, keyOf(step), batch.then((lists) => lists[i]!), STEP_CACHE_BYTE_BUDGET.vmaLists, listBytes)
       })
     }
     return Promise.all(steps.map((step) => this.vmaCache.get(keyOf(step)) ?? this.vmaLoads.get(keyOf(step))!))
@@ -474,14 +497,14 @@ export class EngineSession {
     const key = `${run.generation}:${run.runId}:${step}`
     const cached = this.checksCache.get(key)
     if (cached) return Promise.resolve(cached)
-    return this.checksLoads.get(key) ?? this.track(this.checksCache, this.checksLoads, key, this.client.stepChecks(run, step))
+    return this.checksLoads.get(key) ?? this.track(this.checksCache, this.checksLoads, key, this.client.stepChecks(run, step), STEP_CACHE_BYTE_BUDGET.checks, (checks) => checks.length * BYTES_PER_CHECK)
   }
 
   /** Notes `answer` as on its way for `key` (in `loads`) until it settles, and caches it when it comes. */
-  private track<T>(cache: Map<string, T>, loads: Map<string, Promise<T>>, key: string, answer: Promise<T>, weight?: (value: T) => number): Promise<T> {
+  private track<T>(cache: Map<string, T>, loads: Map<string, Promise<T>>, key: string, answer: Promise<T>, budget: number, weight: (value: T) => number): Promise<T> {
     const load = answer
       .then((value) => {
-        this.remember(cache, key, value, weight)
+        this.remember(cache, key, value, budget, weight)
         return value
       })
       .finally(() => loads.delete(key))
@@ -490,16 +513,16 @@ export class EngineSession {
   }
 
   /**
-   * LRU: at most CACHE_LIMIT entries, and for VMA lists at most CACHE_VMA_BUDGET
-   * VMAs in all (each cached list is one more array the garbage collector walks:
-   * 128 steps of 60,000 VMAs would make every major GC slow).
+   * LRU: at most CACHE_LIMIT entries, and at most `budget` bytes in all as
+   * `weight` estimates them (STEP_CACHE_BYTE_BUDGET); the entry just added
+   * stays even if it alone is over.
    */
-  private remember<T>(cache: Map<string, T>, key: string, value: T, weight: (value: T) => number = () => 0): void {
+  private remember<T>(cache: Map<string, T>, key: string, value: T, budget: number, weight: (value: T) => number): void {
     cache.delete(key)
     cache.set(key, value)
     let total = 0
     for (const kept of cache.values()) total += weight(kept)
-    while (cache.size > CACHE_LIMIT || (cache.size > 1 && total > CACHE_VMA_BUDGET)) {
+    while (cache.size > CACHE_LIMIT || (cache.size > 1 && total > budget)) {
       const oldest = cache.keys().next().value
       if (oldest === undefined) break
       total -= weight(cache.get(oldest)!)
