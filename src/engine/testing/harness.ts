@@ -12,7 +12,7 @@ import { profileFor, type KernelProfile } from '../profiles'
 import { TraceStore } from '../trace'
 import { vmaMerge, vmaMergeModifyFlags, type VmaMergeResult } from '../mm/mmap-vma-merge'
 import { asPage } from '../units'
-import type { Vma } from '../mm-types'
+import type { FileObject, Vma } from '../mm-types'
 
 /** The flags tools/testing/vma uses: VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE. */
 export const RW = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE
@@ -23,16 +23,18 @@ export interface VmaSpec {
   anonVma?: number
   close?: boolean
   forkChild?: boolean
+  /** The struct file the VMA maps (the new range's, in mergeNew); none by default. */
+  file?: FileObject | null
 }
 
 export class Harness {
   readonly store = new TraceStore()
   readonly ctx: StepContext
 
-  constructor(kernel: KernelId | KernelProfile = '6.18') {
+  constructor(kernel: KernelId | KernelProfile = '6.18', opts: { maxMapCount?: number } = {}) {
     const scenario = { format: 'vma-scenario/2' as const, windowPages: 4096, placement: 'fixed' as const, steps: [] }
     this.store.beginStep(1)
-    this.ctx = new StepContext(typeof kernel === 'string' ? profileFor(kernel) : kernel, newProcess(this.store, scenario), this.store, scenario, 65530, { anonVma: 100, file: 0 }, true)
+    this.ctx = new StepContext(typeof kernel === 'string' ? profileFor(kernel) : kernel, newProcess(this.store, scenario), this.store, scenario, opts.maxMapCount ?? 65530, { anonVma: 100, file: 0 }, true)
   }
 
   get vmas(): readonly Vma[] {
@@ -46,7 +48,7 @@ export class Harness {
   /** Add a VMA [start, end), pgoff = start unless given (as vma.c's alloc_and_link_vma). */
   add(start: number, end: number, spec: VmaSpec = {}): Vma {
     const v = this.ctx.make({
-      start: asPage(start), end: asPage(end), pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: null,
+      start: asPage(start), end: asPage(end), pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: spec.file ?? null,
       anonVma: spec.anonVma ?? 0, forkChild: spec.forkChild ?? false, vmOpsClose: spec.close ?? false,
       anonymous: true, hook: null, labels: [],
     })
@@ -62,7 +64,7 @@ export class Harness {
   mergeNew(start: number, end: number, spec: VmaSpec & { justExpand?: boolean } = {}): MergeKind | null {
     const mm = this.ctx.mm
     const r = mergeNewRange(this.ctx, {
-      start, end, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: null, anonVma: spec.anonVma ?? 0,
+      start, end, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: spec.file ?? null, anonVma: spec.anonVma ?? 0,
       anonForkChild: false, middle: null, prev: mm.prevOf(start), next: spec.justExpand ? null : mm.nextFrom(end),
       justExpand: spec.justExpand ?? false, labels: [],
     })
