@@ -55,7 +55,7 @@ export function stepProblems(document: Record<string, unknown>): Problem[] {
   steps.forEach((step, i) => {
     if (!isRecord(step)) return
     switch (step.op) {
-      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': case 'mlock': case 'munlock': case 'mseal': {
+      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': case 'mlock': case 'munlock': case 'mseal': case 'pkey_mprotect': {
         const problem = outside(i, step.at, step.pages, 'at', 'pages', windowPages, 'the range')
         if (problem) problems.push(problem)
       }
