@@ -37,6 +37,36 @@ test('65,530 VMAs: canvas view, virtualised table, zoom in and out', async ({ pa
   await expect(table.locator('tbody tr[data-start="40000"]')).toHaveCount(1)
 })
 
+test('the wheel zooms the strip around the pointer and a drag pans it (d3-zoom, loaded after the first frame)', async ({ page }) => {
+  await page.goto('./?scenario=stress-65530')
+  const svg = page.getByTestId('address-space-view').first().locator('svg')
+  await expect(svg).toHaveAttribute('data-visible-vmas', '65530', { timeout: 60_000 })
+  const box = (await svg.boundingBox())!
+  const y = box.y + box.height / 2
+  // Zoom in over the left fifth: the gestures attach once their chunk is there, so keep turning the wheel until they do.
+  await page.mouse.move(box.x + box.width * 0.2, y)
+  await expect(async () => {
+    await page.mouse.wheel(0, -600)
+    expect(Number(await svg.getAttribute('data-visible-vmas'))).toBeLessThan(65530 / 4)
+  }).toPass({ timeout: 20_000 })
+  await expect(async () => {
+    await page.mouse.wheel(0, -240)
+    expect(Number(await svg.getAttribute('data-visible-vmas'))).toBeLessThan(4000)
+  }).toPass({ timeout: 20_000 })
+  // "pages 12000–13000 of 65530": the first page shown.
+  const firstShown = async () => Number(/pages (\d+)/.exec((await page.getByTestId('address-space-viewport').first().textContent()) ?? '')![1])
+  const before = await firstShown()
+  // Zoomed in around the pointer, a fifth of the way along (the window is 65,530 pages): not at its start or centre.
+  expect(before).toBeGreaterThan(65530 * 0.1)
+  expect(before).toBeLessThan(65530 * 0.3)
+  // Dragging to the left moves the view to higher addresses.
+  await page.mouse.move(box.x + box.width * 0.5, y)
+  await page.mouse.down()
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * 0.5 - i * 20, y)
+  await page.mouse.up()
+  await expect.poll(firstShown).toBeGreaterThan(before)
+})
+
 test('a long step list in compare mode shows both kernels for each step, nothing clipped', async ({ page }) => {
   // 12,955 steps: the step list is virtualised, with fixed-height items.
   await page.goto('./?scenario=stress-fragmented-heap&kernel=6.18&compare=6.16&step=6000')

@@ -8,11 +8,13 @@
  * events). Two views given the same viewport stay in sync, even when one uses
  * the compressed axis.
  *
+ * d3-zoom itself is in a chunk of its own (zoom-behaviour.ts), loaded after
+ * the first render: the gestures attach once it is there, the keys at once.
+ *
  * Keys (on the focused view): + and − zoom around the centre, 0 shows the
  * whole window, Shift+Left/Right pan (plain arrows are the app's step keys).
  */
-import { useCallback, useEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
-import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3'
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import { normaliseViewport, type PageRange, type PageScale, type UnitAxis } from './scales'
 import { KEY_PAN_FRACTION, KEY_ZOOM_FACTOR, LAYOUT } from './strip-layout'
 import { asPage } from '../../engine/units'
@@ -21,13 +23,12 @@ function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): 
   return normaliseViewport({ startPage: axis.fromUnit(unitStart), endPage: axis.fromUnit(unitEnd) }, axis.windowPages)
 }
 
-/** The d3-zoom transform (in base-x space) that shows `scale`'s viewport. */
-function zoomTransformFor(scale: PageScale) {
-  const width = scale.width as number
-  const unitStart = scale.toUnit(asPage(scale.viewport.startPage))
-  const unitEnd = scale.toUnit(asPage(scale.viewport.endPage))
-  const k = 1 / Math.max(unitEnd - unitStart, 1e-12)
-  return zoomIdentity.translate(-k * unitStart * width, 0).scale(k)
+type ZoomBehaviourModule = typeof import('./zoom-behaviour')
+let zoomModule: Promise<ZoomBehaviourModule> | null = null
+/** The d3-zoom chunk, loaded once for every view. */
+function loadZoomBehaviour(): Promise<ZoomBehaviourModule> {
+  zoomModule ??= import('./zoom-behaviour')
+  return zoomModule
 }
 
 export interface ZoomGestures {
@@ -49,47 +50,36 @@ export function useZoomGestures(opts: {
   useEffect(() => {
     onViewportChangeRef.current = opts.onViewportChange
   })
-  const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null)
   const axisRef = useRef(axis)
   useEffect(() => {
     axisRef.current = axis
   }, [axis])
+  const [d3zoom, setD3zoom] = useState<ZoomBehaviourModule | null>(null)
+  useEffect(() => {
+    let current = true
+    loadZoomBehaviour().then(
+      (module) => current && setD3zoom(module),
+      // Without the chunk (a failed fetch) the view still draws and the keys still zoom and pan.
+      () => undefined,
+    )
+    return () => {
+      current = false
+    }
+  }, [])
   useEffect(() => {
     const svg = svgRef.current
-    if (!svg || width <= 0) return
-    const behavior = zoom<SVGSVGElement, unknown>()
-      .extent([
-        [0, 0],
-        [width, LAYOUT.height],
-      ])
-      .translateExtent([
-        [0, 0],
-        [width, LAYOUT.height],
-      ])
-      .scaleExtent([1, Math.max(16, windowPages * 4)])
-      .clickDistance(4)
-      .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        if (!event.sourceEvent) return // our own sync below
-        const t = event.transform
-        const unitStart = -t.x / t.k / width
-        const unitEnd = (width - t.x) / t.k / width
-        onViewportChangeRef.current(viewportFromUnits(axisRef.current, unitStart, unitEnd))
-      })
-    const selection = select(svg)
-    selection.call(behavior).on('dblclick.zoom', null)
-    zoomRef.current = behavior
-    return () => {
-      selection.on('.zoom', null)
-      zoomRef.current = null
-    }
-  }, [svgRef, width, windowPages])
+    if (!svg || width <= 0 || !d3zoom) return
+    return d3zoom.attachZoom(svg, width, LAYOUT.height, Math.max(16, windowPages * 4), (unitStart, unitEnd) =>
+      onViewportChangeRef.current(viewportFromUnits(axisRef.current, unitStart, unitEnd)),
+    )
+  }, [svgRef, width, windowPages, d3zoom])
 
   // Keep d3's idea of the transform equal to the controlled viewport (no events).
   useEffect(() => {
     const svg = svgRef.current
-    if (!svg || width <= 0) return
-    select(svg).property('__zoom', zoomTransformFor(scale))
-  }, [svgRef, scale, width])
+    if (!svg || width <= 0 || !d3zoom) return
+    d3zoom.syncZoom(svg, width, scale.toUnit(asPage(scale.viewport.startPage)), scale.toUnit(asPage(scale.viewport.endPage)))
+  }, [svgRef, scale, width, d3zoom])
 
   const emitUnits = useCallback(
     (unitStart: number, unitEnd: number) => {

@@ -1,0 +1,219 @@
+/**
+ * The editor's JSON view: CodeMirror 6, which keeps only the lines near its
+ * viewport in the DOM (the 65,530-step stress scenario is 720,840 lines;
+ * e2e/editor-scale.spec.ts prints the figures). It is a chunk of its own,
+ * loaded when the view is first shown (ScenarioEditor imports it lazily), so
+ * neither the page nor the step forms wait for it.
+ *
+ * The document is CodeMirror's. Each change is handed to the owner as text
+ * while the document is small, and from LARGE_TEXT_CHARS on as a function that
+ * reads it, so a keystroke never copies megabytes: the owner reads it once
+ * typing pauses. A new `shown` (a scenario from outside: undo, the gallery, a
+ * form edit) replaces the document with `text()`.
+ */
+import { useId, useLayoutEffect, useRef, useState } from 'react'
+import { Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField } from '@codemirror/state'
+import { Decoration, EditorView, GutterMarker, gutterLineClass, keymap, lineNumbers } from '@codemirror/view'
+import { defaultKeymap } from '@codemirror/commands'
+import { json } from '@codemirror/lang-json'
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language'
+import { tags } from '@lezer/highlight'
+import { SCENARIO_FORMAT } from '../../scenario/types'
+import { readScenarioInWorker } from '../import/open-in-worker'
+import { pasteTooLarge } from '../import/read-capped'
+import { lineInMessage, lineOfPath } from './json-locate'
+
+/** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
+export const LARGE_TEXT_CHARS = 250_000
+
+/**
+ * Checks a large document's text in the open worker, as an opened file is read (the header
+ * shows its progress, with Cancel). The scenario comes back with its JSON text, which the
+ * engine worker then takes instead of the step objects (src/scenario/known-text.ts).
+ */
+export const checkTextInWorker = (text: string) => readScenarioInWorker(text, 'the edited JSON')
+
+type ErrorAt = { path: string; message: string } | null
+
+export interface JsonViewProps {
+  /** The text to show: read when the view opens and when `shown` changes. */
+  text(): string
+  /** What the text shows (the draft), or null when it is what was typed here; a new one replaces the document. */
+  shown: object | null
+  error: ErrorAt
+  /** A change to a small document: its whole text. */
+  onText(text: string): void
+  /** A change to a large document: reads its text (the latest, whenever it is called). */
+  onLargeText(read: () => string): void
+}
+
+/** Marks the document replacements made here (a scenario from outside), which are not the user's changes. */
+const fromOutside = Annotation.define<boolean>()
+
+const setErrorLine = StateEffect.define<number | null>()
+/** Where the error's line starts, mapped through later edits until the next error (or none) is set. */
+const errorLineStart = StateField.define<number | null>({
+  create: () => null,
+  update(start, tr) {
+    for (const effect of tr.effects) {
+      if (effect.is(setErrorLine)) return effect.value === null || effect.value > tr.state.doc.lines ? null : tr.state.doc.line(effect.value).from
+    }
+    return start === null ? null : tr.changes.mapPos(start, -1)
+  },
+  provide: (field) => {
+    const lineStart = (state: EditorState) => {
+      const start = state.field(field)
+      return start === null ? null : state.doc.lineAt(start).from
+    }
+    return [
+      EditorView.decorations.compute([field], (state) => {
+        const start = lineStart(state)
+        return start === null ? Decoration.none : Decoration.set([errorLineDecoration.range(start)])
+      }),
+      gutterLineClass.compute([field], (state) => {
+        const start = lineStart(state)
+        return start === null ? RangeSet.empty : RangeSet.of([errorLineMarker.range(start)])
+      }),
+    ]
+  },
+})
+const errorLineDecoration = Decoration.line({ class: 'cm-error-line', attributes: { 'data-error-line': 'true' } })
+const errorLineMarker = new (class extends GutterMarker {
+  override elementClass = 'cm-error-line'
+})()
+
+// Colours are the page's role tokens (src/ui/theme.css), whose text colours keep 4.5:1 on its backgrounds.
+const theme = EditorView.theme({
+  '&': { height: '60vh', backgroundColor: 'var(--bg-raised)', color: 'var(--fg)', border: '1px solid var(--border)', borderRadius: '4px' },
+  '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '1px' },
+  '.cm-scroller': { fontFamily: 'inherit', lineHeight: '18px' },
+  '.cm-content': { caretColor: 'var(--fg)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--fg)' },
+  '.cm-gutters': { backgroundColor: 'var(--bg-panel)', color: 'var(--fg-muted)', borderRight: '1px solid var(--border)' },
+  '.cm-gutterElement.cm-error-line': { backgroundColor: 'var(--check-fail)', color: 'var(--bg)', fontWeight: 'bold' },
+  '.cm-line.cm-error-line': { outline: '1px solid var(--check-fail)', outlineOffset: '-1px' },
+})
+const highlight = HighlightStyle.define([
+  { tag: tags.propertyName, color: 'var(--accent)' },
+  { tag: tags.string, color: 'var(--check-pass)' },
+  { tag: tags.number, color: 'var(--vma-mergeable)' },
+  { tag: [tags.bool, tags.null], color: 'var(--check-fail)' },
+  { tag: [tags.brace, tags.squareBracket, tags.separator], color: 'var(--fg-muted)' },
+])
+
+export function JsonView({ text, shown, error, onText, onLargeText }: JsonViewProps) {
+  const id = useId()
+  const host = useRef<HTMLDivElement>(null)
+  const view = useRef<EditorView | null>(null)
+  const attributes = useRef(new Compartment())
+  const [pasteProblem, setPasteProblem] = useState<string | null>(null)
+  const [errorLine, setErrorLineNumber] = useState<number | null>(null)
+  // What the document shows now: the `shown` it was last set from, or null once it was typed in.
+  const showing = useRef<object | null>(shown)
+  // The latest props, for CodeMirror's listeners (set before the effects below read them).
+  const props = useRef({ text, onText, onLargeText })
+  useLayoutEffect(() => {
+    props.current = { text, onText, onLargeText }
+  })
+
+  useLayoutEffect(() => {
+    const editor = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: props.current.text(),
+        extensions: [
+          lineNumbers(),
+          keymap.of(defaultKeymap),
+          json(),
+          syntaxHighlighting(highlight),
+          theme,
+          errorLineStart,
+          attributes.current.of([]),
+          EditorView.domEventHandlers({
+            // The 64 MiB cap holds for a paste too: refused before it reaches the text, the draft or the parser.
+            paste(event, editor) {
+              const { from, to } = editor.state.selection.main
+              const problem = pasteTooLarge(editor.state.doc.toString(), to - from, event.clipboardData?.getData('text/plain') ?? '')
+              setPasteProblem(problem)
+              return problem !== null
+            },
+            // A file dropped here is opened by the page (src/ui/export/use-file-drop.ts), as anywhere else, not
+            // inserted as text; dropped text has the paste's cap.
+            drop(event, editor) {
+              if (event.dataTransfer?.types.includes('Files')) return true
+              const problem = pasteTooLarge(editor.state.doc.toString(), 0, event.dataTransfer?.getData('text/plain') ?? '')
+              setPasteProblem(problem)
+              return problem !== null
+            },
+          }),
+          EditorView.updateListener.of((update) => {
+            if (!update.docChanged || update.transactions.every((tr) => tr.annotation(fromOutside))) return
+            showing.current = null
+            const state = update.state
+            if (state.doc.length < LARGE_TEXT_CHARS) props.current.onText(state.doc.toString())
+            else props.current.onLargeText(() => editor.state.doc.toString())
+          }),
+        ],
+      }),
+    })
+    view.current = editor
+    return () => {
+      editor.destroy()
+      view.current = null
+    }
+  }, [])
+
+  // A scenario from outside replaces the document.
+  useLayoutEffect(() => {
+    const editor = view.current
+    if (!editor || shown === null || shown === showing.current) return
+    showing.current = shown
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: props.current.text() }, annotations: fromOutside.of(true) })
+  }, [shown])
+
+  // The error's line, marked in the gutter and the text; the description and invalid state for assistive technology.
+  useLayoutEffect(() => {
+    const editor = view.current
+    if (!editor) return
+    const line = error ? (lineInMessage(error.message) ?? lineOfPath(editor.state.doc.toString(), error.path)) : null
+    setErrorLineNumber(line)
+    editor.dispatch({
+      effects: [
+        setErrorLine.of(line),
+        attributes.current.reconfigure(
+          EditorView.contentAttributes.of({
+            'aria-labelledby': `${id}-label`,
+            // Focusable by Tab as a text field is (and so its scrolling box has focusable content, for axe's scrollable-region-focusable).
+            tabindex: '0',
+            'aria-invalid': error ? 'true' : 'false',
+            ...(error ? { 'aria-describedby': `${id}-error` } : {}),
+            spellcheck: 'false',
+            autocorrect: 'off',
+            autocapitalize: 'off',
+          }),
+        ),
+      ],
+    })
+  }, [error, id])
+
+  return (
+    <div className="space-y-1">
+      <label id={`${id}-label`} className="text-[12px] text-muted" onClick={() => view.current?.focus()}>
+        Scenario JSON ({SCENARIO_FORMAT})
+      </label>
+      <div ref={host} className="font-mono text-[12px]" data-testid="json-view" />
+      {pasteProblem && (
+        <p role="alert" className="text-[12px] text-fail" data-testid="paste-error">
+          {pasteProblem}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="text-[12px] text-fail" data-testid="json-error">
+          {errorLine !== null ? `Line ${errorLine}: ` : ''}
+          {error.path ? `${error.path}: ` : ''}
+          {error.message}
+        </p>
+      )}
+    </div>
+  )
+}
