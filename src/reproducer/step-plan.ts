@@ -8,6 +8,7 @@
  * have changed the address space, every later step is skipped too, with that
  * reason: the real address space is then no longer the predicted one.
  */
+import { DEFAULT_PROTECTION_KEYS } from '../engine/machine'
 import type { KernelId, Trace } from '../engine/api'
 import { profileFor } from '../engine/profiles'
 import { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
@@ -122,6 +123,7 @@ function outsideWindow(step: Step, windowPages: number): string | null {
     case 'mlock':
     case 'munlock':
     case 'mseal':
+    case 'pkey_mprotect':
       return step.pages > 0 && leavesWindow(step.at, step.pages, windowPages) ? range(step.at, step.pages) : null
     case 'mremap':
       if (step.dontUnmap && step.to === undefined) return 'MREMAP_DONTUNMAP to an address the kernel chooses: the C reproducer places only MREMAP_MAYMOVE moves'
@@ -185,6 +187,12 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       return { ...none, call: 'VS_RC(munlockall())' }
     case 'mseal':
       return { ...none, call: `VS_RC(syscall(462 /* mseal */, W(${step.at}), PAGES(${step.pages}), 0UL))` }
+    case 'pkey_mprotect':
+      return { ...none, call: `VS_RC(syscall(SYS_pkey_mprotect, W(${step.at}), PAGES(${step.pages}), ${protExpr(step.prot)}, ${step.pkey}))` }
+    case 'pkey_alloc':
+      return { ...none, call: 'VS_RC(syscall(SYS_pkey_alloc, 0UL, 0UL))' }
+    case 'pkey_free':
+      return { ...none, call: `VS_RC(syscall(SYS_pkey_free, ${step.pkey}))` }
     case 'prctl':
       return { ...none, call: `VS_RC(prctl(PR_SET_MEMORY_MERGE, ${step.value}UL, 0UL, 0UL, 0UL))` }
     case 'brk':
@@ -225,8 +233,10 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   const initialVmas = scenario.initial?.vmas.length ?? 0
   const maxMapCount = scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const skippedAhead: { index: number; reason: string }[] = []
-  // A scenario written for one kind of CPU runs only on that kind (checked when the program runs).
-  const keys = scenario.machine?.protectionKeys
+  // A scenario written for one kind of CPU runs only on that kind (checked when the program runs);
+  // one that calls pkey_* without saying is predicted for the engine's default CPU, so it runs on that kind.
+  const usesPkeys = scenario.steps.some((s) => s.op === 'pkey_mprotect' || s.op === 'pkey_alloc' || s.op === 'pkey_free')
+  const keys = scenario.machine?.protectionKeys ?? (usesPkeys ? DEFAULT_PROTECTION_KEYS : undefined)
   let divergedAt: number | null = null
   const steps = scenario.steps.map((step, i): PlannedStep => {
     const result = trace.steps[i]!

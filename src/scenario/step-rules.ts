@@ -59,7 +59,7 @@ export function stepProblems(document: Record<string, unknown>, only?: readonly 
   const check = (step: unknown, i: number) => {
     if (!isRecord(step)) return
     switch (step.op) {
-      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': case 'mlock': case 'munlock': case 'mseal': {
+      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': case 'mlock': case 'munlock': case 'mseal': case 'pkey_mprotect': {
         const problem = outside(i, step.at, step.pages, 'at', 'pages', windowPages, 'the range')
         if (problem) problems.push(problem)
       }

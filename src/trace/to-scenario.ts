@@ -191,7 +191,7 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     case 'mprotect':
     case 'pkey_mprotect': {
       if (call.name === 'pkey_mprotect' && Number(BigInt.asIntN(32, big(a[3]!))) !== -1)
-        return { kind: 'unmodellable', reason: 'pkey_mprotect with a protection key: the pkey bits are not modelled' }
+        return { kind: 'unmodellable', reason: 'pkey_mprotect with a protection key: the trace has neither pkey_alloc/pkey_free nor whether the CPU has protection keys, so whether the key is allocated is unknown' }
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       const at = pageOf(a[0]!)
       const pages = pagesOf(big(a[1]!))

@@ -87,8 +87,8 @@
 
 /* ---------- script model ---------- */
 
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_UNSUPPORTED };
-static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "unsupported" };
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_PKEY_MPROTECT, OP_PKEY_ALLOC, OP_PKEY_FREE, OP_UNSUPPORTED };
+static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "pkey_mprotect", "pkey_alloc", "pkey_free", "unsupported" };
 
 struct step {
 	int index;
@@ -326,6 +326,17 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->op = OP_MSEAL;
 		s->at = number(w[3]);
 		s->pages = number(w[4]);
+	} else if (!strcmp(op, "pkey_mprotect") && n == 7) {
+		s->op = OP_PKEY_MPROTECT;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->prot = parse_prot(w[5]);
+		s->value = number(w[6]); /* the key */
+	} else if (!strcmp(op, "pkey_alloc") && n == 3) {
+		s->op = OP_PKEY_ALLOC;
+	} else if (!strcmp(op, "pkey_free") && n == 4) {
+		s->op = OP_PKEY_FREE;
+		s->value = number(w[3]);
 	} else if (!strcmp(op, "prctl") && n == 5) {
 		s->op = OP_PRCTL;
 		s->at = number(w[3]); /* the option number */
@@ -622,6 +633,7 @@ struct vma {
 	const char *path; size_t path_len;
 	const char *flags; size_t flags_len;
 	long anon_kb;
+	long pkey; /* smaps "ProtectionKey:", 0 where smaps has no such line */
 };
 static struct vma layout[MAX_VMAS];
 static int layout_count;
@@ -721,6 +733,7 @@ static void read_layout(void)
 				current->flags = "";
 				current->flags_len = 0;
 				current->anon_kb = 0;
+				current->pkey = 0;
 			}
 		} else if (current && !strncmp(line, "VmFlags:", 8)) {
 			const char *f = line + 8;
@@ -733,6 +746,8 @@ static void read_layout(void)
 			current->flags_len = n;
 		} else if (current && !strncmp(line, "Anonymous:", 10)) {
 			current->anon_kb = parse_dec(line + 10);
+		} else if (current && !strncmp(line, "ProtectionKey:", 14)) {
+			current->pkey = parse_dec(line + 14);
 		}
 		if (!eol)
 			break;
@@ -1254,6 +1269,29 @@ static int run_step(const struct step *s, int *is_child)
 			return errno;
 		return clipped ? ENOMEM : 0;
 	}
+	case OP_PKEY_MPROTECT: {
+		/*
+		 * do_mprotect_pkey() refuses a key that is not allocated (EINVAL) before it looks at
+		 * any VMA; past the window is a hole, so the part inside is processed, then ENOMEM.
+		 */
+		long pages = s->pages;
+		int clipped = s->pages > 0 && leaves_window(s->at, s->pages);
+		if (clipped) {
+			if (s->at >= window_pages) {
+				step_unsupported = "pkey_mprotect of a range that starts past the window";
+				return -1;
+			}
+			pages = window_pages - s->at;
+		}
+		if (syscall(SYS_pkey_mprotect, page_addr(s->at), (size_t)pages * PAGE, s->prot, (int)s->value) < 0)
+			return errno;
+		return clipped ? ENOMEM : 0;
+	}
+	case OP_PKEY_ALLOC:
+		/* pkey_alloc(0, 0): the key it returns is the lowest free one; the VMAs do not change. */
+		return syscall(SYS_pkey_alloc, 0UL, 0UL) < 0 ? errno : 0;
+	case OP_PKEY_FREE:
+		return syscall(SYS_pkey_free, (int)s->value) < 0 ? errno : 0;
 	case OP_MLOCKALL:
 		/* The whole process: the window and everything outside it (the fills fail to populate, PROT_NONE, which mm_populate ignores). */
 		return mlockall((int)s->value) < 0 ? errno : 0;
@@ -1314,6 +1352,11 @@ static void print_layout(void)
 		put("\t");
 		put_n(v->path, v->path_len);
 		put("\n");
+		if (v->pkey) { /* the VMA's VM_PKEY_BIT* (smaps prints no mnemonic for them) */
+			put("pkey\t");
+			put_long(v->pkey);
+			put("\n");
+		}
 	}
 }
 

@@ -4,6 +4,7 @@
  * find_mergeable_anon_vma() allows it. Read faults on private memory map the
  * zero page or the page cache and create nothing; shared mappings never get one.
  */
+import { pkeyDeniesRead } from './pkeys'
 import type { TouchStep } from '../../scenario/types'
 import { VM_ACCESS_FLAGS, VM_EXEC, VM_IO, VM_LOCKONFAULT, VM_PFNMAP, VM_READ, VM_SHARED, VM_SOFTDIRTY, VM_WRITE } from '../flags'
 import { rangeText, type StepContext } from '../process'
@@ -59,11 +60,13 @@ export function touchRange(ctx: StepContext, start: number, end: number, write: 
     if (!write && (v.flags & VM_ACCESS_FLAGS) === VM_EXEC) {
       // do_mmap()/do_mprotect_pkey(): "if (prot == PROT_EXEC) pkey = execute_only_pkey(mm)"; the key
       // denies data access, so arch_vma_access_permitted() fails the read (SEGV_PKUERR).
-      if (ctx.machine.protectionKeys) {
+      if (pkeyDeniesRead(ctx, v)) {
         ctx.fail('EFAULT', 'arch_vma_access_permitted', () => `${rangeText(v)} is execute-only and this machine has protection keys (assumed${ctx.machine.protectionKeysKnown ? ' by the scenario' : ' by default'}): it carries the execute-only pkey, so a data read raises SIGSEGV (SEGV_PKUERR)`, 'middle', v)
         return 'EFAULT'
       }
-      ctx.note('access_error', 'exec-readable', () => `${rangeText(v)} is execute-only, but without protection keys x86 cannot refuse a read of an executable page: the read succeeds`, 'middle', v)
+      ctx.note('access_error', 'exec-readable', () => (ctx.machine.protectionKeys
+        ? `${rangeText(v)} is execute-only but carries key ${v.pkey}, not the execute-only key: its access rights allow the read`
+        : `${rangeText(v)} is execute-only, but without protection keys x86 cannot refuse a read of an executable page: the read succeeds`), 'middle', v)
     }
     const size = v.file?.sizePages
     if (size !== undefined) {

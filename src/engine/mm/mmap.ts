@@ -10,6 +10,7 @@
  *   v2         can_set_ksm_flags_early? early : late BEFORE the .mmap hook
  *   6.17/6.18  can_set_ksm_flags_early? early : late AFTER the .mmap hook (cf7e7a3503df)
  */
+import { executeOnlyPkey } from './pkeys'
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
   VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
@@ -164,6 +165,8 @@ interface MmapState {
   readonly pgoff: number
   /** map->vm_flags. */
   flags: VmFlags
+  /** The protection key do_mmap() gives it (calc_vm_prot_bits(prot, pkey)): 0, or the execute-only key. */
+  readonly pkey: number
   /** The backing's struct file and hook. */
   readonly setup: FileSetup
   /** map->file: the backing's file, or the one .mmap_prepare put in its place. */
@@ -243,6 +246,9 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
 
   if (mapFlags.includes('MAP_SHARED_VALIDATE') && !sharedValidateAllowed(ctx, step)) return
 
+  // do_mmap(): "if (prot == PROT_EXEC) { pkey = execute_only_pkey(mm); if (pkey < 0) pkey = 0; }"
+  const pkey = step.prot === '--x' ? Math.max(executeOnlyPkey(ctx), 0) : 0
+  if (pkey !== 0) ctx.note('do_mmap', 'exec-only-pkey', () => `PROT_EXEC alone on a machine with protection keys: the mapping gets the execute-only key ${pkey}`, 'new')
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   if (mapFlags.includes('MAP_LOCKED')) flags |= VM_LOCKED
@@ -276,7 +282,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     ctx.note('do_mmap', 'noexec', () => `${setup.file!.display} lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared`, 'new')
   }
   mmapRegion(ctx, {
-    mapFlags, start, end, pgoff, flags, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
+    mapFlags, start, end, pgoff, flags, pkey, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
     labels: step.name ? [{ start: asPage(start), end: asPage(end), name: step.name }] : [],
   })
 }
@@ -316,9 +322,9 @@ function mmapRegion(ctx: StepContext, s: MmapState): void {
     ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
   }
   const mm = ctx.mm
-  const { start, end, pgoff, flags, file, labels } = s
+  const { start, end, pgoff, flags, pkey, file, labels } = s
   const vmg: MergeState = {
-    start, end, pgoff, flags, file, anonVma: 0, anonForkChild: false, middle: null,
+    start, end, pgoff, flags, pkey, file, anonVma: 0, anonForkChild: false, middle: null,
     prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
   }
   // Up to 6.11 __mmap_region() expands a neighbour itself (vma_expand()); from 6.12 it calls vma_merge_new_range().
@@ -420,7 +426,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
     // ≤ 6.12 mmap_region(): "If vm_flags changed after mmap_file(), we should try merge vma
     // again as we may succeed this time" — before the VMA is inserted, and only with a prev.
     ctx.note('mmap_region', 'retry-merge', 'the .mmap hook changed the flags and there is a prev: try the merge again with the new flags, before inserting the VMA')
-    const again = { start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, labels }
+    const again = { start, end, pgoff, flags: preKsmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, anonForkChild: false, labels }
     const r = profile.mergeCode === 'vma_merge'
       ? vmaMerge(ctx, { ...again, prev: prevForRetry })
       : mergeNewRange(ctx, { ...again, middle: null, prev: prevForRetry, next: mm.nextFrom(end), justExpand: false })
@@ -445,7 +451,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   }
   if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
   let result = ctx.make({
-    start: asPage(start), end: asPage(end), pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
+    start: asPage(start), end: asPage(end), pgoff, flags: vmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
   })
   mm.insert(result)
@@ -456,7 +462,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   if (retry && profile.retryMergeOf === 'inserted-vma') {
     ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
     const again = mergeExistingRange(ctx, {
-      start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
+      start, end, pgoff, flags: preKsmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
       prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
     })
     if (again) result = again.vma

@@ -56,7 +56,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   let labels = shiftLabels(clipLabels(vma.labels, asPage(src), asPage(src + oldPages)), dest - src)
   if (newPages > oldPages) labels = extendLabels(labels, dest + newPages)
   const merged = mergeNew(ctx, {
-    start: dest, end: dest + newPages, pgoff, flags: vma.flags, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
+    start: dest, end: dest + newPages, pgoff, flags: vma.flags, pkey: vma.pkey, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
     middle: null, copiedFrom: vma, prev: mm.prevOf(dest), next: mm.nextFrom(dest + newPages), justExpand: false, labels,
   })
   if (merged) {
@@ -367,7 +367,7 @@ function mremapAt(ctx: StepContext, vma: Vma, step: MremapStep): void {
 function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: number): Vma | null {
   const grownEnd = vma.end + delta
   const r = mergeNew(ctx, {
-    start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
+    start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, pkey: vma.pkey, file: vma.file,
     anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
     labels: extendLabels(clipLabels(vma.labels, asPage(vma.end - 1), vma.end), grownEnd).map((l) => ({ ...l, start: vma.end })),
   })
