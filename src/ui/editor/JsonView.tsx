@@ -3,7 +3,10 @@
  * viewport in the DOM (the 65,530-step stress scenario is 720,840 lines;
  * e2e/editor-scale.spec.ts prints the figures). It is a chunk of its own,
  * loaded when the view is first shown (ScenarioEditor imports it lazily), so
- * neither the page nor the step forms wait for it.
+ * neither the page nor the step forms wait for it. A large draft's text is
+ * written a slice of steps at a time (./json-lines.ts) before the view is made,
+ * and a large document has no syntax colours, so neither opening nor typing
+ * holds the main thread for long.
  *
  * The document is CodeMirror's. Each change is handed to the owner as text
  * while the document is small, and from LARGE_TEXT_CHARS on as a function that
@@ -12,7 +15,7 @@
  * form edit) replaces the document with `text()`.
  */
 import { useId, useLayoutEffect, useRef, useState } from 'react'
-import { Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField } from '@codemirror/state'
+import { Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField, Text } from '@codemirror/state'
 import { Decoration, EditorView, GutterMarker, gutterLineClass, keymap, lineNumbers } from '@codemirror/view'
 import { defaultKeymap } from '@codemirror/commands'
 import { json } from '@codemirror/lang-json'
@@ -22,6 +25,7 @@ import { SCENARIO_FORMAT } from '../../scenario/types'
 import { readScenarioInWorker } from '../import/open-in-worker'
 import { pasteTooLarge } from '../import/read-capped'
 import { lineInMessage, lineOfPath } from './json-locate'
+import { jsonLines, nextTask } from './json-lines'
 
 /** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
 export const LARGE_TEXT_CHARS = 250_000
@@ -36,8 +40,10 @@ export const checkTextInWorker = (text: string) => readScenarioInWorker(text, 't
 type ErrorAt = { path: string; message: string } | null
 
 export interface JsonViewProps {
-  /** The text to show: read when the view opens and when `shown` changes. */
+  /** The text to show: read when `shown` changes. */
   text(): string
+  /** The text to open with, or a (large) draft, whose text is written a slice of steps at a time (./json-lines.ts). */
+  openText(): string | { draft: Record<string, unknown> }
   /** What the text shows (the draft), or null when it is what was typed here; a new one replaces the document. */
   shown: object | null
   error: ErrorAt
@@ -101,31 +107,39 @@ const highlight = HighlightStyle.define([
   { tag: [tags.brace, tags.squareBracket, tags.separator], color: 'var(--fg-muted)' },
 ])
 
-export function JsonView({ text, shown, error, onText, onLargeText }: JsonViewProps) {
+/**
+ * JSON syntax colours, for a document under LARGE_TEXT_CHARS: the parser behind them works
+ * ahead of the viewport in slices of up to 100 ms, which a large document is not worth.
+ */
+const languageFor = (doc: Text) => (doc.length < LARGE_TEXT_CHARS ? [json(), syntaxHighlighting(highlight)] : [])
+
+export function JsonView({ text, openText, shown, error, onText, onLargeText }: JsonViewProps) {
   const id = useId()
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
   const attributes = useRef(new Compartment())
+  const language = useRef(new Compartment())
   const [pasteProblem, setPasteProblem] = useState<string | null>(null)
   const [errorLine, setErrorLineNumber] = useState<number | null>(null)
+  // Whether the view is made (a large document's lines are written first, over several tasks).
+  const [ready, setReady] = useState(false)
   // What the document shows now: the `shown` it was last set from, or null once it was typed in.
   const showing = useRef<object | null>(shown)
   // The latest props, for CodeMirror's listeners (set before the effects below read them).
-  const props = useRef({ text, onText, onLargeText })
+  const props = useRef({ text, openText, onText, onLargeText })
   useLayoutEffect(() => {
-    props.current = { text, onText, onLargeText }
+    props.current = { text, openText, onText, onLargeText }
   })
 
-  useLayoutEffect(() => {
-    const editor = new EditorView({
+  const makeEditor = (doc: Text): EditorView => {
+    const editor: EditorView = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: props.current.text(),
+        doc,
         extensions: [
           lineNumbers(),
           keymap.of(defaultKeymap),
-          json(),
-          syntaxHighlighting(highlight),
+          language.current.of(languageFor(doc)),
           theme,
           errorLineStart,
           attributes.current.of([]),
@@ -156,20 +170,43 @@ export function JsonView({ text, shown, error, onText, onLargeText }: JsonViewPr
         ],
       }),
     })
-    view.current = editor
+    return editor
+  }
+
+  useLayoutEffect(() => {
+    let editor: EditorView | null = null
+    let gone = false
+    const make = (doc: Text) => {
+      editor = makeEditor(doc)
+      view.current = editor
+      setReady(true)
+    }
+    const source = props.current.openText()
+    if (typeof source === 'string') make(Text.of(source.split('\n')))
+    else {
+      void jsonLines(source.draft).then(async (lines) => {
+        if (gone) return
+        const doc = Text.of(lines)
+        await nextTask()
+        if (!gone) make(doc)
+      })
+    }
     return () => {
-      editor.destroy()
+      gone = true
+      editor?.destroy()
       view.current = null
     }
   }, [])
+
 
   // A scenario from outside replaces the document.
   useLayoutEffect(() => {
     const editor = view.current
     if (!editor || shown === null || shown === showing.current) return
     showing.current = shown
-    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: props.current.text() }, annotations: fromOutside.of(true) })
-  }, [shown])
+    const doc = Text.of(props.current.text().split('\n'))
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: doc }, effects: language.current.reconfigure(languageFor(doc)), annotations: fromOutside.of(true) })
+  }, [shown, ready])
 
   // The error's line, marked in the gutter and the text; the description and invalid state for assistive technology.
   useLayoutEffect(() => {
@@ -194,13 +231,14 @@ export function JsonView({ text, shown, error, onText, onLargeText }: JsonViewPr
         ),
       ],
     })
-  }, [error, id])
+  }, [error, id, ready])
 
   return (
     <div className="space-y-1">
       <label id={`${id}-label`} className="text-[12px] text-muted" onClick={() => view.current?.focus()}>
         Scenario JSON ({SCENARIO_FORMAT})
       </label>
+      {!ready && <p className="text-[12px] text-muted">Writing out the JSON…</p>}
       <div ref={host} className="font-mono text-[12px]" data-testid="json-view" />
       {pasteProblem && (
         <p role="alert" className="text-[12px] text-fail" data-testid="paste-error">

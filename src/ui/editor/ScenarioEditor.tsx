@@ -320,7 +320,10 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       <div ref={body} className="relative min-h-0 flex-1 overflow-y-auto px-3 py-2" data-editor-body>
         {view === 'json' ? (
           <Suspense fallback={<p className="text-[12px] text-muted">Loading the JSON view…</p>}>
-            <JsonView text={() => current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`} shown={current.json === null ? current.draft : null} error={error} onText={changeJson} onLargeText={changeLargeJson} />
+            <JsonView
+              text={() => current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`}
+              openText={() => current.json ?? (current.draft.steps.length >= DEFER_COMMIT_FROM_STEPS ? { draft: current.draft } : `${JSON.stringify(current.draft, null, 2)}\n`)}
+              shown={current.json === null ? current.draft : null} error={error} onText={changeJson} onLargeText={changeLargeJson} />
           </Suspense>
         ) : (
           <div>

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { GALLERY, loadGalleryScenario } from '../../scenario/gallery'
+import { STRESS_SCENARIOS } from '../../scenario/stress'
+import { jsonLines } from './json-lines'
+
+const oneCall = (draft: unknown) => `${JSON.stringify(draft, null, 2)}\n`
+let pauses = 0
+const pause = async () => {
+  pauses++
+}
+
+describe('jsonLines', () => {
+  it('writes each gallery scenario as JSON.stringify(…, null, 2) does', async () => {
+    for (const entry of GALLERY) {
+      const loaded = loadGalleryScenario(entry.id)
+      if (!loaded.ok) throw new Error(loaded.text)
+      expect((await jsonLines(loaded.scenario as unknown as Record<string, unknown>, pause)).join('\n')).toBe(oneCall(loaded.scenario))
+    }
+  })
+
+  it('writes the stress scenarios the same, pausing between slices of steps', async () => {
+    for (const entry of STRESS_SCENARIOS) {
+      const scenario = entry.build()
+      pauses = 0
+      const lines = await jsonLines(scenario as unknown as Record<string, unknown>, pause)
+      expect(lines.join('\n')).toBe(oneCall(scenario))
+      expect(pauses).toBe(Math.ceil(scenario.steps.length / 8000) - 1)
+    }
+    expect(STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')).toBeDefined()
+  })
+
+  it('writes drafts as typed: steps in the middle or last, empty, missing fields, values JSON cannot write', async () => {
+    const drafts: Array<Record<string, unknown>> = [
+      { format: 'vma-scenario/2', steps: [{ op: 'mmap', at: undefined, pages: 'two', backing: {} }, { op: 'touch' }], windowPages: 8, initial: { vmas: [] } },
+      { format: 'vma-scenario/2', title: 'last', steps: [undefined, null, 3, 'x', [], {}, { flags: [] }] },
+      { format: 'vma-scenario/2', steps: [] },
+      { format: 'vma-scenario/2', title: 'a "steps": [] in a title,\n and a newline', steps: [{ op: 'brk', pages: 1 }], notes: '  "steps": [],' },
+      { steps: [{ op: 'mmap' }] },
+    ]
+    for (const draft of drafts) expect((await jsonLines(draft, pause)).join('\n')).toBe(oneCall(draft))
+  })
+})
