@@ -167,7 +167,7 @@ export class AddressSpace {
    * vm_start_gap() (stack_guard_gap below it) reaches into the hole, the search starts again below
    * that ("high_limit = vm_start_gap(tmp); goto retry"), so every hole above it is out of reach too.
    */
-  topDownHole(pages: number, limit: Page): number | null {
+  topDownHole(pages: number, limit: Page, align = 1, alignBase = 0): number | null {
     let high = limit as number
     let upperStart = limit as number
     let upperGrowsDown = false
@@ -175,12 +175,16 @@ export class AddressSpace {
     const fit = (lowerEnd: number): number | null => {
       for (;;) {
         const hi = Math.min(high, upperStart)
-        if (hi - lowerEnd < pages) return null
+        // vm_unmapped_area(): "length = info->length + info->align_mask + info->start_gap": the hole must hold
+        // the mapping wherever the alignment puts it; then "gap -= (gap - info->align_offset) & info->align_mask"
+        // (hugetlb: whole huge pages of absolute addresses).
+        if (hi - lowerEnd < pages + align - 1) return null
+        const at = hi - pages - ((((hi - pages + alignBase) % align) + align) % align)
         if (upperGrowsDown && upperStart - STACK_GUARD_GAP_PAGES < hi) {
           high = upperStart - STACK_GUARD_GAP_PAGES
           continue
         }
-        return hi - pages
+        return at
       }
     }
     for (let b = this.blocks.length - 1; b >= 0; b--) {

@@ -25,7 +25,7 @@ export interface FileObject {
   readonly id: number
   /** What the UI prints: "F", "memfd:M", "/dev/zero", "F (real file under overlayfs)". */
   readonly display: string
-  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring'
+  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring' | 'hugetlb'
   readonly fs: FileSystem | null
   /**
    * path_noexec(): the file lives on a noexec mount. secretmem, perf and io_uring files live on
@@ -38,7 +38,7 @@ export interface FileObject {
    * /dev/zero), 'shmem' (shmem_get_unmapped_area), 'zero' (get_unmapped_area_zero),
    * 'io_uring' (refuses any address), 'driver' (a driver's own). Absent: none.
    */
-  readonly unmappedArea?: 'thp' | 'shmem' | 'zero' | 'io_uring' | 'driver'
+  readonly unmappedArea?: 'thp' | 'shmem' | 'zero' | 'io_uring' | 'driver' | 'hugetlb'
   /** shmem_file(file): tmpfs files, memfds and the shmem file behind MAP_SHARED|MAP_ANONYMOUS. */
   readonly isShmem: boolean
   /**

@@ -21,6 +21,7 @@ function backingOf(v: Vma): BackingKind {
   if (!v.file) return labelInfo(v.labels)[1] ? 'heap' : 'anon'
   switch (v.file.kind) {
     case 'anon-shmem': return v.file.display.startsWith('/dev/zero') ? 'device' : 'anon'
+    case 'hugetlb': return 'anon'
     case 'shmem': return 'shmem'
     case 'device':
     case 'secretmem':

@@ -200,6 +200,8 @@ export interface RecordingHead {
   kernel: string
   base: string
   protectionKeys: boolean
+  /** /proc/meminfo HugePages_Free (the engine assumes 0); absent from an older recorder. */
+  hugePagesFree?: number
   refused?: string
   initial?: RawVma[]
 }
@@ -227,6 +229,7 @@ export function* readRecorderLines(lines: Iterable<string>, head: RecordingHead)
         break
       case 'machine':
         if (f[1] === 'protectionKeys') head.protectionKeys = f[2] === '1'
+        if (f[1] === 'hugePagesFree') head.hugePagesFree = Number(f[2])
         break
       case 'refused':
         head.refused = f.slice(1).join('\t')
@@ -552,6 +555,9 @@ export async function recordScenarioStream(
     const wantKeys = scenario.machine?.protectionKeys
     if (wantKeys !== undefined && wantKeys !== head.protectionKeys)
       return done({ unsupported: `machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; this machine ${head.protectionKeys ? 'has them' : 'has none'}` })
+    const usesHugePages = scenario.steps.some((s) => s.op === 'mmap' && s.mapFlags?.includes('MAP_HUGETLB'))
+    if (usesHugePages && head.hugePagesFree !== 0)
+      return done({ unsupported: `MAP_HUGETLB: the engine assumes no free huge pages; this machine has ${head.hugePagesFree ?? 'an unknown number of'} (HugePages_Free in /proc/meminfo)` })
     if (stepCount !== scenario.steps.length)
       throw new Error(`recorder printed ${stepCount} steps, the scenario has ${scenario.steps.length}`)
     if (firstUnsupported && !options.allowUnsupported)

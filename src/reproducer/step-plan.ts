@@ -237,6 +237,8 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   // one that calls pkey_* without saying is predicted for the engine's default CPU, so it runs on that kind.
   const usesPkeys = scenario.steps.some((s) => s.op === 'pkey_mprotect' || s.op === 'pkey_alloc' || s.op === 'pkey_free')
   const keys = scenario.machine?.protectionKeys ?? (usesPkeys ? DEFAULT_PROTECTION_KEYS : undefined)
+  // Predicted for an empty huge page pool: every step of such a scenario checks the machine's.
+  const usesHugePages = scenario.steps.some((s) => s.op === 'mmap' && s.mapFlags?.includes('MAP_HUGETLB'))
   let divergedAt: number | null = null
   const steps = scenario.steps.map((step, i): PlannedStep => {
     const result = trace.steps[i]!
@@ -251,6 +253,8 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
     else if (real.problems.has(i)) reason = real.problems.get(i)!
     else if (error !== null && !ERRNO_NAME.test(error)) reason = `the profile's answer "${error}" is not an errno a real call could give`
     else reason = outsideWindow(step, scenario.windowPages)
+    if (reason === null && step.op === 'mmap' && step.mapFlags?.includes('MAP_HUGETLB') && step.at === undefined)
+      reason = 'MAP_HUGETLB at an address the kernel chooses: the C reproducer places a mapping in the highest hole of its window, not on a 2 MiB boundary with the 511 pages vm_unmapped_area() asks for'
     // vs_place()/vs_mremap_may_move() take the window's highest hole; they do not keep vm_start_gap() free.
     if (reason === null && ((step.op === 'mmap' && step.at === undefined) || (step.op === 'mremap' && step.to === undefined && step.mayMove)) &&
       trace.vmasAt(i).some((v) => v.flags.includes('VM_GROWSDOWN')))
@@ -269,7 +273,11 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
       title: cText(`${result.summary}${predicted.length ? `: ${predicted.join(', ')}` : ''}`),
       skip: reason === null ? null : cText(reason),
       changes,
-      runtime: keys === undefined ? parts.runtime : [{ problem: `vs_keys_problem(${keys ? 1 : 0})` }, ...parts.runtime],
+      runtime: [
+        ...(keys === undefined ? [] : [{ problem: `vs_keys_problem(${keys ? 1 : 0})` }]),
+        ...(usesHugePages ? [{ problem: 'vs_huge_pages_problem()' }] : []),
+        ...parts.runtime,
+      ],
       prepare: parts.prepare,
       call: parts.call,
       fork: step.op === 'fork',
@@ -280,6 +288,7 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   const needs = new Set<RuntimeSection>()
   if (real.files.length > 0) needs.add('files')
   if (keys !== undefined && steps.some((s) => s.skip === null)) needs.add('keys')
+  if (usesHugePages && steps.some((s) => s.skip === null)) needs.add('huge-pages')
   scenario.steps.forEach((step, i) => {
     if (steps[i]!.skip !== null) return
     if (step.op === 'mmap' || step.op === 'mremap') needs.add('answers')

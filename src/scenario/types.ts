@@ -45,6 +45,8 @@ export type MapFlag =
   | 'MAP_SHARED_VALIDATE'
   /** Version 2. VM_GROWSDOWN: private anonymous memory only (EINVAL otherwise); a fault just below it grows it down. */
   | 'MAP_GROWSDOWN'
+  /** Version 2. Anonymous memory in 2 MiB huge pages from a hugetlbfs file of its own (VM_HUGETLB); the engine assumes no free huge pages. */
+  | 'MAP_HUGETLB'
 
 export interface MmapStep {
   op: 'mmap'

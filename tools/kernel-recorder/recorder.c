@@ -256,6 +256,8 @@ static int parse_map_flag(const char *s)
 		return MAP_STACK;
 	if (!strcmp(s, "MAP_GROWSDOWN"))
 		return MAP_GROWSDOWN;
+	if (!strcmp(s, "MAP_HUGETLB"))
+		return MAP_HUGETLB; /* of anonymous memory (the recorder ORs MAP_ANONYMOUS); the default 2 MiB size */
 	if (!strcmp(s, "MAP_SHARED_VALIDATE"))
 		return MAP_SHARED_VALIDATE; /* 0x03: OR'd with the share type it is the map type MAP_SHARED_VALIDATE */
 	die_setup("unknown map flag in script", 0);
@@ -950,6 +952,22 @@ static void spend_map_count(void)
 	}
 }
 
+/* A /proc/meminfo field ("HugePages_Free:"), -1 when it cannot be read. */
+static long meminfo_value(const char *field)
+{
+	static char text[8192];
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = 0;
+	const char *at = strstr(text, field);
+	return at ? strtol(at + strlen(field), NULL, 10) : -1;
+}
+
 /* Protection keys: smaps prints a "ProtectionKey:" line for every VMA when the kernel uses them. */
 static int protection_keys(void)
 {
@@ -1396,6 +1414,7 @@ int main(void)
 	setup_window();
 	const char *brk_problem = setup_brk();
 	int pkeys = protection_keys();
+	long huge_pages_free = meminfo_value("HugePages_Free:");
 	fill_outside_window();
 	spend_map_count();
 
@@ -1406,6 +1425,8 @@ int main(void)
 	put_hex(base);
 	put("\nmachine\tprotectionKeys\t");
 	put(pkeys ? "1" : "0");
+	put("\nmachine\thugePagesFree\t");
+	put_long(huge_pages_free);
 	put("\n");
 	if (map_count_problem) {
 		put("refused\t");

@@ -98,6 +98,11 @@ export function touchRange(ctx: StepContext, start: number, end: number, write: 
         ? `${rangeText(v)} is execute-only but carries key ${v.pkey}, not the execute-only key: its access rights allow the read`
         : `${rangeText(v)} is execute-only, but without protection keys x86 cannot refuse a read of an executable page: the read succeeds`), 'middle', v)
     }
+    if (v.file?.kind === 'hugetlb') {
+      // hugetlb_no_page(): alloc_hugetlb_folio() finds no free huge page (MAP_NORESERVE reserved none): VM_FAULT_SIGBUS.
+      ctx.fail('EFAULT', 'hugetlb_no_page', () => `${rangeText(v)} has no huge page reserved (MAP_NORESERVE) and the engine assumes none is free: the fault raises SIGBUS`, 'middle', v)
+      return 'EFAULT'
+    }
     const size = v.file?.sizePages
     if (size !== undefined) {
       // Pages whose file offset is at or past the shmem file's end: SIGBUS.
@@ -129,7 +134,11 @@ export function populateRange(ctx: StepContext, start: number, end: number): voi
     const v = ctx.mm.vmas[i]
     if (!v || v.start >= end) return
     const next = v.end
-    if (v.flags & (VM_IO | VM_PFNMAP)) {
+    if (v.file?.kind === 'hugetlb') {
+      // Not modelled: populating a huge page mapping with no free huge page fails (mlock() answered EINVAL on 6.18.44).
+      ctx.report.unpredictable = `${rangeText(v)} is a huge page mapping: what populating it (mlock, MAP_POPULATE, MADV_POPULATE_*) answers without free huge pages is not modelled`
+      ctx.note('__mm_populate', 'hugetlb-not-modelled', () => `${rangeText(v)} is a huge page mapping: populating it is not modelled`, 'middle', v)
+    } else if (v.flags & (VM_IO | VM_PFNMAP)) {
       ctx.note('__mm_populate', 'skip-io-pfnmap', () => `${rangeText(v)} is VM_IO/VM_PFNMAP: not populated`, 'middle', v)
     } else if (v.flags & VM_LOCKONFAULT) {
       ctx.note('populate_vma_page_range', 'lock-on-fault', () => `${rangeText(v)} is VM_LOCKONFAULT: pages are faulted in on access, not now`, 'middle', v)

@@ -6,6 +6,7 @@
  * index as pgoff "to increase its chance of merging"; a faulted one keeps its
  * pgoff, so it merges only where it is linear again.
  */
+import { HUGE_PAGE_PAGES } from '../machine'
 import type { MremapStep } from '../../scenario/types'
 import { VM_DONTEXPAND, VM_LOCKED, VM_LOCKONFAULT, VM_MAYSHARE, VM_PFNMAP, VM_SHARED, flagNames } from '../flags'
 import { populateRange } from './memory'
@@ -223,6 +224,23 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   if (newPages === 0) {
     ctx.fail('EINVAL', 'check_mremap_params', 'new_len is 0')
     return
+  }
+  const huge = mm.lookup(at)
+  if (huge?.file?.kind === 'hugetlb') {
+    // align_hugetlb(): lengths to whole huge pages, both addresses on a huge page, no growth.
+    const align = (n: number) => Math.ceil(n / HUGE_PAGE_PAGES) * HUGE_PAGE_PAGES
+    const onHugePage = (p: number) => (ctx.machine.basePage + p) % HUGE_PAGE_PAGES === 0
+    const oldLen = align(pages)
+    const newLen = align(newPages)
+    if (!onHugePage(at) || (step.to !== undefined && !onHugePage(step.to)) || newLen > oldLen) {
+      ctx.fail('EINVAL', 'align_hugetlb', () => (newLen > oldLen ? `${rangeText(huge)} is a huge page mapping: it may not grow (its reservation cannot be split)` : `${rangeText(huge)} is a huge page mapping: the ${onHugePage(at) ? 'destination' : 'source'} is not on a 2 MiB boundary`), 'middle', huge)
+      return
+    }
+    if (oldLen !== pages || newLen !== newPages) {
+      ctx.note('align_hugetlb', 'huge-page-lengths', () => `${rangeText(huge)} is a huge page mapping: the lengths become ${oldLen} → ${newLen} pages`, 'middle', huge)
+      doMremap(ctx, { ...step, pages: oldLen, newPages: newLen })
+      return
+    }
   }
   const to = step.to
   const dontUnmap = step.dontUnmap === true

@@ -15,6 +15,7 @@
  *     0123456789
  *     PPP***NNN      P = prev, * = the range, N = next
  */
+import { HUGE_PAGE_PAGES } from '../machine'
 import { VM_SEALED, VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
 import { rangeText, type StepContext } from '../process'
 import { asPage } from '../units'
@@ -393,9 +394,16 @@ export function splitAllowed(ctx: StepContext, v: Vma, fn = 'split_vma'): boolea
 
 /**
  * __split_vma(): "if (vma->vm_ops && vma->vm_ops->may_split) { err = vma->vm_ops->may_split(vma, addr); … }".
- * Of the VMAs here only perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always).
+ * Of the VMAs here perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always), and a
+ * MAP_HUGETLB mapping (hugetlb_vm_op_split(): -EINVAL unless the address is on a huge page).
  */
 export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
+  if (v.file?.kind === 'hugetlb') {
+    const aligned = (ctx.machine.basePage + at) % HUGE_PAGE_PAGES === 0
+    return ctx.check('hugetlb_vm_op_split', 'may-split', aligned, () => (aligned
+      ? `${rangeText(v)} is a huge page mapping and page ${at} is on a 2 MiB boundary: the split may go ahead`
+      : `${rangeText(v)} is a huge page mapping: hugetlb_vm_op_split() refuses a split at page ${at}, inside a huge page (EINVAL)`), 'middle', v)
+  }
   if (v.file?.kind !== 'perf') return true
   ctx.check('perf_mmap_may_split', 'may-split', false, () => `${rangeText(v)} is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`, 'middle', v)
   return false
