@@ -25,7 +25,7 @@ import { SCENARIO_FORMAT } from '../../scenario/types'
 import { readScenarioInWorker } from '../import/open-in-worker'
 import { pasteTooLarge } from '../import/read-capped'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { jsonLines, nextTask } from './json-lines'
+import { documentText, documentTextInSlices, jsonLines, nextTask } from './json-lines'
 
 /** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
 export const LARGE_TEXT_CHARS = 250_000
@@ -36,6 +36,12 @@ export const LARGE_TEXT_CHARS = 250_000
  * engine worker then takes instead of the step objects (src/scenario/known-text.ts).
  */
 export const checkTextInWorker = (text: string) => readScenarioInWorker(text, 'the edited JSON')
+
+/** A large document's latest text, read at once or without a long task. */
+export interface LargeText {
+  now(): string
+  inSlices(): Promise<string>
+}
 
 type ErrorAt = { path: string; message: string } | null
 
@@ -50,7 +56,7 @@ export interface JsonViewProps {
   /** A change to a small document: its whole text. */
   onText(text: string): void
   /** A change to a large document: reads its text (the latest, whenever it is called). */
-  onLargeText(read: () => string): void
+  onLargeText(read: LargeText): void
 }
 
 /** Marks the document replacements made here (a scenario from outside), which are not the user's changes. */
@@ -165,7 +171,7 @@ export function JsonView({ text, openText, shown, error, onText, onLargeText }: 
             showing.current = null
             const state = update.state
             if (state.doc.length < LARGE_TEXT_CHARS) props.current.onText(state.doc.toString())
-            else props.current.onLargeText(() => editor.state.doc.toString())
+            else props.current.onLargeText({ now: () => documentText(editor.state.doc), inSlices: () => documentTextInSlices(editor.state.doc) })
           }),
         ],
       }),

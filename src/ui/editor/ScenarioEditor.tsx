@@ -12,6 +12,7 @@ import { Suspense, lazy, useEffect, useId, useLayoutEffect, useMemo, useRef, use
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { loadScenario, loadScenarioEdit, type LoadedDocument, type LoadResult } from '../../scenario/load'
 import type { Scenario, StepOp } from '../../scenario/types'
+import type { LargeText } from './JsonView'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
@@ -166,7 +167,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   // COMMIT_DELAY_MS and checked in the open worker, as an opened file is (the header shows its
   // progress, with Cancel); the status says "Checking" meanwhile. The answer comes with the
   // scenario's JSON text, which the engine worker takes instead of 65,530 step objects.
-  const jsonWaiting = useRef<{ read: () => string; base: Scenario; timer: ReturnType<typeof setTimeout> | null } | null>(null)
+  const jsonWaiting = useRef<{ read: LargeText; base: Scenario; timer: ReturnType<typeof setTimeout> | null } | null>(null)
   const [jsonCheck, setJsonCheck] = useState<'none' | 'checking' | 'cancelled'>('none')
   const dropJsonCheck = () => {
     const waiting = jsonWaiting.current
@@ -174,13 +175,14 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     if (waiting?.timer) clearTimeout(waiting.timer)
     return waiting
   }
-  const changeLargeJson = (read: () => string): void => {
+  const changeLargeJson = (read: LargeText): void => {
     dropJsonCheck()
     const waiting: NonNullable<typeof jsonWaiting.current> = { read, base: store.getState().scenario, timer: null }
     waiting.timer = setTimeout(() => {
       waiting.timer = null
-      const text = read()
       void loadJsonView().then(async ({ checkTextInWorker }) => {
+        const text = await read.inSlices()
+        if (jsonWaiting.current !== waiting) return
         const checked = await checkTextInWorker(text)
         // A newer change, or checked at once by a flush; or a scenario opened from elsewhere
         // meanwhile replaced the document, and the text goes with it.
@@ -199,7 +201,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     const waiting = dropJsonCheck()
     if (!waiting) return
     setJsonCheck('none')
-    if (store.getState().scenario === waiting.base) changeJson(waiting.read())
+    if (store.getState().scenario === waiting.base) changeJson(waiting.read.now())
   }
   /** Everything typed and not yet applied, applied. */
   const flushAll = () => {
