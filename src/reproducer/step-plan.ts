@@ -251,6 +251,10 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
     else if (real.problems.has(i)) reason = real.problems.get(i)!
     else if (error !== null && !ERRNO_NAME.test(error)) reason = `the profile's answer "${error}" is not an errno a real call could give`
     else reason = outsideWindow(step, scenario.windowPages)
+    // vs_place()/vs_mremap_may_move() take the window's highest hole; they do not keep vm_start_gap() free.
+    if (reason === null && ((step.op === 'mmap' && step.at === undefined) || (step.op === 'mremap' && step.to === undefined && step.mayMove)) &&
+      trace.vmasAt(i).some((v) => v.flags.includes('VM_GROWSDOWN')))
+      reason = 'a VM_GROWSDOWN VMA is mapped: the C reproducer places a kernel-chosen mapping in the highest hole of its window, without the stack guard gap the kernel keeps below such a VMA'
     // EAGAIN: madvise answers a split refused at max_map_count so (madvise_vma_behavior()).
     if (reason === null && (error === 'ENOMEM' || error === 'EAGAIN') && maxMapCount !== DEFAULT_MAX_MAP_COUNT)
       reason = `the scenario's max_map_count ${maxMapCount} is not this machine's vm.max_map_count, which also counts the process's own mappings`

@@ -35,7 +35,7 @@ export { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES }
 
 export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal', 'pkey_mprotect', 'pkey_alloc', 'pkey_free'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
-export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE'] as const
+export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE', 'MAP_GROWSDOWN'] as const
 /** madvise advices: version 1 had the first two. */
 export const MADVISE_ADVICES = [
   'MADV_MERGEABLE', 'MADV_UNMERGEABLE',

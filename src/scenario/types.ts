@@ -43,6 +43,8 @@ export type MapFlag =
   | 'MAP_STACK'
   /** Version 2. The map type MAP_SHARED_VALIDATE (0x03) instead of MAP_SHARED: the kernel refuses flags it does not know for the file. */
   | 'MAP_SHARED_VALIDATE'
+  /** Version 2. VM_GROWSDOWN: private anonymous memory only (EINVAL otherwise); a fault just below it grows it down. */
+  | 'MAP_GROWSDOWN'
 
 export interface MmapStep {
   op: 'mmap'

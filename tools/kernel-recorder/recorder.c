@@ -41,6 +41,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -253,6 +254,8 @@ static int parse_map_flag(const char *s)
 		return MAP_FIXED;
 	if (!strcmp(s, "MAP_STACK"))
 		return MAP_STACK;
+	if (!strcmp(s, "MAP_GROWSDOWN"))
+		return MAP_GROWSDOWN;
 	if (!strcmp(s, "MAP_SHARED_VALIDATE"))
 		return MAP_SHARED_VALIDATE; /* 0x03: OR'd with the share type it is the map type MAP_SHARED_VALIDATE */
 	die_setup("unknown map flag in script", 0);
@@ -1378,6 +1381,16 @@ int main(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+
+	/*
+	 * RLIMIT_STACK as the engine assumes it, 8 MiB (what a shell and the kernel's _STK_LIM give):
+	 * acct_stack_growth() holds a growing VM_GROWSDOWN VMA to it. Left alone if the hard limit is lower.
+	 */
+	struct rlimit stack_limit;
+	if (getrlimit(RLIMIT_STACK, &stack_limit) == 0 && stack_limit.rlim_max >= (rlim_t)8 << 20) {
+		stack_limit.rlim_cur = (rlim_t)8 << 20;
+		setrlimit(RLIMIT_STACK, &stack_limit);
+	}
 
 	setup_files();
 	setup_window();

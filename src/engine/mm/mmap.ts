@@ -13,7 +13,7 @@
 import { executeOnlyPkey } from './pkeys'
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
-  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
+  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_GROWSDOWN, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
   VM_MAYWRITE, VM_MERGEABLE, VM_NOHUGEPAGE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
@@ -245,6 +245,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   }
 
   if (mapFlags.includes('MAP_SHARED_VALIDATE') && !sharedValidateAllowed(ctx, step)) return
+  const growsDown = mapFlags.includes('MAP_GROWSDOWN')
+  // do_mmap(), anonymous memory: "case MAP_SHARED: if (vm_flags & (VM_GROWSDOWN|VM_GROWSUP)) return -EINVAL;", and the same under MAP_DROPPABLE.
+  if (growsDown && backing.kind === 'anon' && (share === 'shared' || droppable)) {
+    ctx.fail('EINVAL', 'do_mmap', () => `MAP_GROWSDOWN on ${droppable ? 'a MAP_DROPPABLE' : 'a shared anonymous'} mapping: only private memory may grow down`, 'new')
+    return
+  }
 
   // do_mmap(): "if (prot == PROT_EXEC) { pkey = execute_only_pkey(mm); if (pkey < 0) pkey = 0; }"
   const pkey = step.prot === '--x' ? Math.max(executeOnlyPkey(ctx), 0) : 0
@@ -267,6 +273,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
   if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
+  if (growsDown) flags |= VM_GROWSDOWN // calc_vm_flag_bits(): _calc_vm_trans(flags, MAP_GROWSDOWN, VM_GROWSDOWN)
   let pgoff: number
   if (backing.kind === 'anon') pgoff = share === 'shared' ? 0 : ctx.anonPgoff(start)
   else pgoff = backing.pgoff
@@ -280,6 +287,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     }
     flags &= ~VM_MAYEXEC
     ctx.note('do_mmap', 'noexec', () => `${setup.file!.display} lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared`, 'new')
+  }
+  // do_mmap(), a file (after the noexec test): "if (vm_flags & (VM_GROWSDOWN|VM_GROWSUP)) return -EINVAL;"
+  if (growsDown && backing.kind !== 'anon') {
+    ctx.fail('EINVAL', 'do_mmap', 'MAP_GROWSDOWN on a file mapping: only anonymous private memory may grow down', 'new')
+    return
   }
   mmapRegion(ctx, {
     mapFlags, start, end, pgoff, flags, pkey, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
