@@ -25,7 +25,7 @@ import { SCENARIO_FORMAT } from '../../scenario/types'
 import { readScenarioInWorker } from '../import/open-in-worker'
 import { pasteTooLarge } from '../import/read-capped'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { documentText, documentTextInSlices, jsonLines, nextTask } from './json-lines'
+import { documentOf, documentText, documentTextInSlices, jsonLines, nextTask } from './json-lines'
 
 /** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
 export const LARGE_TEXT_CHARS = 250_000
@@ -192,7 +192,7 @@ export function JsonView({ text, openText, shown, error, onText, onLargeText }: 
     else {
       void jsonLines(source.draft).then(async (lines) => {
         if (gone) return
-        const doc = Text.of(lines)
+        const doc = await documentOf(lines)
         await nextTask()
         if (!gone) make(doc)
       })

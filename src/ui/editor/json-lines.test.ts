@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GALLERY, loadGalleryScenario } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { Text } from '@codemirror/state'
-import { documentText, documentTextInSlices, jsonLines } from './json-lines'
+import { documentOf, documentText, documentTextInSlices, jsonLines } from './json-lines'
 
 const oneCall = (draft: unknown) => `${JSON.stringify(draft, null, 2)}\n`
 let pauses = 0
@@ -53,5 +53,16 @@ describe('documentText', () => {
       expect(pauses).toBe(Math.max(0, Math.ceil(doc.lines / 100_000) - 1))
     }
     expect(big.lines).toBe(720_841)
+  })
+
+  it('makes a document from lines as Text.of does, in slices', async () => {
+    const stress = STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')!.build()
+    for (const lines of [[''], ['a'], ['a', '', 'b', ''], oneCall(stress).split('\n')]) {
+      pauses = 0
+      const doc = await documentOf(lines, pause)
+      expect(doc.eq(Text.of(lines))).toBe(true)
+      expect(doc.lines).toBe(lines.length)
+      expect(pauses).toBe(Math.max(0, Math.ceil(lines.length / 100_000) - 1))
+    }
   })
 })

@@ -8,7 +8,7 @@
  * way back: a large document's text, read without a long task.
  */
 
-import type { Text } from '@codemirror/state'
+import { Text } from '@codemirror/state'
 
 /** Steps written between two pauses (about 5 ms each in Chromium). */
 const STEPS_PER_SLICE = 8_000
@@ -69,4 +69,14 @@ export async function documentTextInSlices(doc: Text, pause: () => Promise<void>
     collect(doc, from, Math.min(doc.lines + 1, from + LINES_PER_SLICE), lines)
   }
   return lines.join('\n')
+}
+
+/** `Text.of(lines)`, made LINES_PER_SLICE lines at a time with a pause between (appended, each slice after a line break). */
+export async function documentOf(lines: readonly string[], pause: () => Promise<void> = nextTask): Promise<Text> {
+  let doc = Text.of(lines.slice(0, LINES_PER_SLICE))
+  for (let from = LINES_PER_SLICE; from < lines.length; from += LINES_PER_SLICE) {
+    await pause()
+    doc = doc.append(Text.of(['', ...lines.slice(from, from + LINES_PER_SLICE)]))
+  }
+  return doc
 }
