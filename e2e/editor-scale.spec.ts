@@ -182,6 +182,19 @@ test('the JSON view of the 65,530-step stress scenario has a bounded DOM, and ty
   await editor.getByRole('button', { name: 'Undo' }).click()
   await expect(editor.locator('.cm-line').nth(11)).toHaveText('"pages": 1,')
   await expect.poll(firstVmaEnd, { timeout: 30_000 }).toBe(1)
+  // Undo while an edit still waits for its check applies the edit first, then takes it back: Redo brings it again.
+  await json.focus()
+  await page.keyboard.press('Control+Home')
+  for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('End')
+  await page.keyboard.press('ArrowLeft')
+  await page.keyboard.type('9')
+  await page.keyboard.press('Control+z')
+  await expect(editor.locator('.cm-line').nth(11)).toHaveText('"pages": 1,')
+  await expect(status).toHaveText('Applied · 65,530 steps')
+  await editor.getByRole('button', { name: 'Redo' }).click()
+  await expect(editor.locator('.cm-line').nth(11)).toHaveText('"pages": 19,')
+  await expect.poll(firstVmaEnd, { timeout: 30_000 }).toBeGreaterThan(1)
 
   // Far down, the lines there are drawn (and only those).
   await editor.locator('.cm-scroller').evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight * 0.6))

@@ -150,6 +150,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   /** A JSON text checked (here or in the worker): one that loads becomes the store's scenario. */
   const applyJson = (text: string, checked: { ok: true; scenario: Scenario } | { ok: false; error: ErrorAt }) => {
     if (checked.ok) {
+      setJsonApplied((count) => count + 1)
       flush()
       history.commit(checked.scenario, { groupKey: 'json' })
       const draft = draftOf(checked.scenario)
@@ -158,6 +159,8 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       settle({ ...latest.current, json: text, error: checked.error })
     }
   }
+  // Texts typed in the JSON view and applied, for the view to know its text became a scenario (JsonView's `applied`).
+  const [jsonApplied, setJsonApplied] = useState(0)
   const changeJson = (text: string) => {
     if (dropJsonCheck()) setJsonCheck('none')
     const loaded = loadScenario(text)
@@ -211,14 +214,18 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   const flushAllRef = useRef(flushAll)
   flushAllRef.current = flushAll
   useEffect(() => () => flushAllRef.current(), [])
-  const undo = () => {
+  /**
+   * Undo or redo, after what waits is applied; the draft then starts again from the store's
+   * scenario (one applied and undone in the same turn left a state that names it as its base).
+   */
+  const step = (back: boolean) => {
     flushAll()
-    history.undo()
+    if (back ? history.undo() : history.redo()) settle(freshState(store.getState().scenario))
   }
-  const redo = () => {
-    flushAll()
-    history.redo()
-  }
+  const stepRef = useRef(step)
+  stepRef.current = step
+  const undo = () => step(true)
+  const redo = () => step(false)
   const showView = (next: 'form' | 'json') => {
     flushAll()
     setView(next)
@@ -233,9 +240,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       const undo = key === 'z' && !event.shiftKey
       if (!undo && !redo) return
       event.preventDefault()
-      flushAllRef.current()
-      if (undo) history.undo()
-      else history.redo()
+      stepRef.current(undo)
     }
     document.addEventListener('keydown', onKeyDown)
     return () => document.removeEventListener('keydown', onKeyDown)
@@ -325,7 +330,9 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
             <JsonView
               text={() => current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`}
               openText={() => current.json ?? (current.draft.steps.length >= DEFER_COMMIT_FROM_STEPS ? { draft: current.draft } : `${JSON.stringify(current.draft, null, 2)}\n`)}
-              shown={current.json === null ? current.draft : null} error={error} onText={changeJson} onLargeText={changeLargeJson} />
+              shown={current.json === null ? current.draft : null}
+              applied={jsonApplied}
+              error={error} onText={changeJson} onLargeText={changeLargeJson} />
           </Suspense>
         ) : (
           <div>
