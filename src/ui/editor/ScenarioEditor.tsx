@@ -187,13 +187,13 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
         const text = await read.inSlices()
         if (jsonWaiting.current !== waiting) return
         const checked = await checkTextInWorker(text)
-        // A newer change, or checked at once by a flush; or a scenario opened from elsewhere
-        // meanwhile replaced the document, and the text goes with it.
-        if (jsonWaiting.current !== waiting || store.getState().scenario !== waiting.base) return
-        if (!checked.ok && checked.cancelled) return setJsonCheck('cancelled') // still waiting: a flush checks it
+        if (jsonWaiting.current !== waiting) return // a newer change, or checked at once by a flush
+        const sameBase = store.getState().scenario === waiting.base
+        if (!checked.ok && checked.cancelled && sameBase) return setJsonCheck('cancelled') // still waiting: a flush checks it
         jsonWaiting.current = null
         setJsonCheck('none')
-        applyJson(text, checked)
+        // A scenario opened from elsewhere meanwhile replaced the document: the text goes with it.
+        if (sameBase && (checked.ok || !checked.cancelled)) applyJson(text, checked)
       })
     }, COMMIT_DELAY_MS)
     jsonWaiting.current = waiting
