@@ -9,7 +9,7 @@
  * page, and the edit is applied or named.
  */
 import { expect, test, type Page } from '@playwright/test'
-import { tableLayout, vmaTable } from './explorer-helpers.js'
+import { jsonViewText, tableLayout, vmaTable } from './explorer-helpers.js'
 
 /** Starts counting long main-thread tasks (and the slowest input events) in the page. */
 async function watchMainThread(page: Page) {
@@ -182,6 +182,19 @@ test('the JSON view of the 65,530-step stress scenario has a bounded DOM, and ty
   await editor.getByRole('button', { name: 'Undo' }).click()
   await expect(editor.locator('.cm-line').nth(11)).toHaveText('"pages": 1,')
   await expect.poll(firstVmaEnd, { timeout: 30_000 }).toBe(1)
+  // Undo while an edit still waits for its check applies the edit first, then takes it back: Redo brings it again.
+  await json.focus()
+  await page.keyboard.press('Control+Home')
+  for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('End')
+  await page.keyboard.press('ArrowLeft')
+  await page.keyboard.type('9')
+  await page.keyboard.press('Control+z')
+  await expect(editor.locator('.cm-line').nth(11)).toHaveText('"pages": 1,')
+  await expect(status).toHaveText('Applied · 65,530 steps')
+  await editor.getByRole('button', { name: 'Redo' }).click()
+  await expect(editor.locator('.cm-line').nth(11)).toHaveText('"pages": 19,')
+  await expect.poll(firstVmaEnd, { timeout: 30_000 }).toBeGreaterThan(1)
 
   // Far down, the lines there are drawn (and only those).
   await editor.locator('.cm-scroller').evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight * 0.6))
@@ -189,4 +202,14 @@ test('the JSON view of the 65,530-step stress scenario has a bounded DOM, and ty
   const far = await counts()
   expect(far.lines).toBeLessThan(400)
   expect(far.editorNodes).toBeLessThan(4000)
+
+  // A scenario opened while an edit is being checked replaces the text, and the check's answer is dropped.
+  await json.focus()
+  await page.keyboard.press('Control+Home')
+  await page.keyboard.type(' ')
+  await expect(status).toHaveText('Checking the JSON…')
+  await page.getByRole('combobox', { name: 'Scenario', exact: true }).selectOption('brk')
+  await expect(status).toHaveText(/^Applied · \d+ steps?$/, { timeout: 30_000 })
+  await expect(page.locator('#scenario-title')).not.toContainText('65,530')
+  expect(JSON.parse(await jsonViewText(json)).steps.length).toBeLessThan(100)
 })

@@ -25,7 +25,7 @@ import { SCENARIO_FORMAT } from '../../scenario/types'
 import { readScenarioInWorker } from '../import/open-in-worker'
 import { pasteTooLarge } from '../import/read-capped'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { jsonLines, nextTask } from './json-lines'
+import { documentOf, documentText, documentTextInSlices, jsonLines, nextTask } from './json-lines'
 
 /** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
 export const LARGE_TEXT_CHARS = 250_000
@@ -37,6 +37,12 @@ export const LARGE_TEXT_CHARS = 250_000
  */
 export const checkTextInWorker = (text: string) => readScenarioInWorker(text, 'the edited JSON')
 
+/** A large document's latest text, read at once or without a long task. */
+export interface LargeText {
+  now(): string
+  inSlices(): Promise<string>
+}
+
 type ErrorAt = { path: string; message: string } | null
 
 export interface JsonViewProps {
@@ -46,11 +52,13 @@ export interface JsonViewProps {
   openText(): string | { draft: Record<string, unknown> }
   /** What the text shows (the draft), or null when it is what was typed here; a new one replaces the document. */
   shown: object | null
+  /** How many texts typed here the owner has applied: once the one typed last is, a `shown` replaces it even if it is the same as before. */
+  applied: number
   error: ErrorAt
   /** A change to a small document: its whole text. */
   onText(text: string): void
   /** A change to a large document: reads its text (the latest, whenever it is called). */
-  onLargeText(read: () => string): void
+  onLargeText(read: LargeText): void
 }
 
 /** Marks the document replacements made here (a scenario from outside), which are not the user's changes. */
@@ -113,7 +121,7 @@ const highlight = HighlightStyle.define([
  */
 const languageFor = (doc: Text) => (doc.length < LARGE_TEXT_CHARS ? [json(), syntaxHighlighting(highlight)] : [])
 
-export function JsonView({ text, openText, shown, error, onText, onLargeText }: JsonViewProps) {
+export function JsonView({ text, openText, shown, applied, error, onText, onLargeText }: JsonViewProps) {
   const id = useId()
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
@@ -125,10 +133,13 @@ export function JsonView({ text, openText, shown, error, onText, onLargeText }: 
   const [ready, setReady] = useState(false)
   // What the document shows now: the `shown` it was last set from, or null once it was typed in.
   const showing = useRef<object | null>(shown)
+  // The `shown` of the last render that had the view, and `applied` when the user last typed.
+  const lastShown = useRef<object | null>(shown)
+  const appliedWhenTyped = useRef(applied)
   // The latest props, for CodeMirror's listeners (set before the effects below read them).
-  const props = useRef({ text, openText, onText, onLargeText })
+  const props = useRef({ text, openText, applied, onText, onLargeText })
   useLayoutEffect(() => {
-    props.current = { text, openText, onText, onLargeText }
+    props.current = { text, openText, applied, onText, onLargeText }
   })
 
   const makeEditor = (doc: Text): EditorView => {
@@ -163,9 +174,10 @@ export function JsonView({ text, openText, shown, error, onText, onLargeText }: 
           EditorView.updateListener.of((update) => {
             if (!update.docChanged || update.transactions.every((tr) => tr.annotation(fromOutside))) return
             showing.current = null
+            appliedWhenTyped.current = props.current.applied
             const state = update.state
             if (state.doc.length < LARGE_TEXT_CHARS) props.current.onText(state.doc.toString())
-            else props.current.onLargeText(() => editor.state.doc.toString())
+            else props.current.onLargeText({ now: () => documentText(editor.state.doc), inSlices: () => documentTextInSlices(editor.state.doc) })
           }),
         ],
       }),
@@ -186,7 +198,7 @@ export function JsonView({ text, openText, shown, error, onText, onLargeText }: 
     else {
       void jsonLines(source.draft).then(async (lines) => {
         if (gone) return
-        const doc = Text.of(lines)
+        const doc = await documentOf(lines)
         await nextTask()
         if (!gone) make(doc)
       })
@@ -199,14 +211,19 @@ export function JsonView({ text, openText, shown, error, onText, onLargeText }: 
   }, [])
 
 
-  // A scenario from outside replaces the document.
+  // A scenario from outside replaces the document: a new `shown`, or the same one once the text
+  // typed here was applied (and then undone: Undo applies what waits for a check first).
   useLayoutEffect(() => {
     const editor = view.current
-    if (!editor || shown === null || shown === showing.current) return
+    if (!editor) return
+    const changed = shown !== lastShown.current
+    lastShown.current = shown
+    if (shown === null || shown === showing.current) return
+    if (showing.current === null && !changed && applied === appliedWhenTyped.current) return // typed, not applied yet
     showing.current = shown
     const doc = Text.of(props.current.text().split('\n'))
     editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: doc }, effects: language.current.reconfigure(languageFor(doc)), annotations: fromOutside.of(true) })
-  }, [shown, ready])
+  }, [shown, applied, ready])
 
   // The error's line, marked in the gutter and the text; the description and invalid state for assistive technology.
   useLayoutEffect(() => {

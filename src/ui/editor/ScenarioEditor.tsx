@@ -12,6 +12,7 @@ import { Suspense, lazy, useEffect, useId, useLayoutEffect, useMemo, useRef, use
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { loadScenario, loadScenarioEdit, type LoadedDocument, type LoadResult } from '../../scenario/load'
 import type { Scenario, StepOp } from '../../scenario/types'
+import type { LargeText } from './JsonView'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
@@ -149,6 +150,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   /** A JSON text checked (here or in the worker): one that loads becomes the store's scenario. */
   const applyJson = (text: string, checked: { ok: true; scenario: Scenario } | { ok: false; error: ErrorAt }) => {
     if (checked.ok) {
+      setJsonApplied((count) => count + 1)
       flush()
       history.commit(checked.scenario, { groupKey: 'json' })
       const draft = draftOf(checked.scenario)
@@ -157,6 +159,8 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       settle({ ...latest.current, json: text, error: checked.error })
     }
   }
+  // Texts typed in the JSON view and applied, for the view to know its text became a scenario (JsonView's `applied`).
+  const [jsonApplied, setJsonApplied] = useState(0)
   const changeJson = (text: string) => {
     if (dropJsonCheck()) setJsonCheck('none')
     const loaded = loadScenario(text)
@@ -166,7 +170,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   // COMMIT_DELAY_MS and checked in the open worker, as an opened file is (the header shows its
   // progress, with Cancel); the status says "Checking" meanwhile. The answer comes with the
   // scenario's JSON text, which the engine worker takes instead of 65,530 step objects.
-  const jsonWaiting = useRef<{ read: () => string; base: Scenario; timer: ReturnType<typeof setTimeout> | null } | null>(null)
+  const jsonWaiting = useRef<{ read: LargeText; base: Scenario; timer: ReturnType<typeof setTimeout> | null } | null>(null)
   const [jsonCheck, setJsonCheck] = useState<'none' | 'checking' | 'cancelled'>('none')
   const dropJsonCheck = () => {
     const waiting = jsonWaiting.current
@@ -174,21 +178,22 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     if (waiting?.timer) clearTimeout(waiting.timer)
     return waiting
   }
-  const changeLargeJson = (read: () => string): void => {
+  const changeLargeJson = (read: LargeText): void => {
     dropJsonCheck()
     const waiting: NonNullable<typeof jsonWaiting.current> = { read, base: store.getState().scenario, timer: null }
     waiting.timer = setTimeout(() => {
       waiting.timer = null
-      const text = read()
       void loadJsonView().then(async ({ checkTextInWorker }) => {
+        const text = await read.inSlices()
+        if (jsonWaiting.current !== waiting) return
         const checked = await checkTextInWorker(text)
-        // A newer change, or checked at once by a flush; or a scenario opened from elsewhere
-        // meanwhile replaced the document, and the text goes with it.
-        if (jsonWaiting.current !== waiting || store.getState().scenario !== waiting.base) return
-        if (!checked.ok && checked.cancelled) return setJsonCheck('cancelled') // still waiting: a flush checks it
+        if (jsonWaiting.current !== waiting) return // a newer change, or checked at once by a flush
+        const sameBase = store.getState().scenario === waiting.base
+        if (!checked.ok && checked.cancelled && sameBase) return setJsonCheck('cancelled') // still waiting: a flush checks it
         jsonWaiting.current = null
         setJsonCheck('none')
-        applyJson(text, checked)
+        // A scenario opened from elsewhere meanwhile replaced the document: the text goes with it.
+        if (sameBase && (checked.ok || !checked.cancelled)) applyJson(text, checked)
       })
     }, COMMIT_DELAY_MS)
     jsonWaiting.current = waiting
@@ -199,7 +204,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     const waiting = dropJsonCheck()
     if (!waiting) return
     setJsonCheck('none')
-    if (store.getState().scenario === waiting.base) changeJson(waiting.read())
+    if (store.getState().scenario === waiting.base) changeJson(waiting.read.now())
   }
   /** Everything typed and not yet applied, applied. */
   const flushAll = () => {
@@ -209,14 +214,18 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   const flushAllRef = useRef(flushAll)
   flushAllRef.current = flushAll
   useEffect(() => () => flushAllRef.current(), [])
-  const undo = () => {
+  /**
+   * Undo or redo, after what waits is applied; the draft then starts again from the store's
+   * scenario (one applied and undone in the same turn left a state that names it as its base).
+   */
+  const step = (back: boolean) => {
     flushAll()
-    history.undo()
+    if (back ? history.undo() : history.redo()) settle(freshState(store.getState().scenario))
   }
-  const redo = () => {
-    flushAll()
-    history.redo()
-  }
+  const stepRef = useRef(step)
+  stepRef.current = step
+  const undo = () => step(true)
+  const redo = () => step(false)
   const showView = (next: 'form' | 'json') => {
     flushAll()
     setView(next)
@@ -231,9 +240,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       const undo = key === 'z' && !event.shiftKey
       if (!undo && !redo) return
       event.preventDefault()
-      flushAllRef.current()
-      if (undo) history.undo()
-      else history.redo()
+      stepRef.current(undo)
     }
     document.addEventListener('keydown', onKeyDown)
     return () => document.removeEventListener('keydown', onKeyDown)
@@ -323,7 +330,9 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
             <JsonView
               text={() => current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`}
               openText={() => current.json ?? (current.draft.steps.length >= DEFER_COMMIT_FROM_STEPS ? { draft: current.draft } : `${JSON.stringify(current.draft, null, 2)}\n`)}
-              shown={current.json === null ? current.draft : null} error={error} onText={changeJson} onLargeText={changeLargeJson} />
+              shown={current.json === null ? current.draft : null}
+              applied={jsonApplied}
+              error={error} onText={changeJson} onLargeText={changeLargeJson} />
           </Suspense>
         ) : (
           <div>

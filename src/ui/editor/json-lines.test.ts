@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { GALLERY, loadGalleryScenario } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
-import { jsonLines } from './json-lines'
+import { Text } from '@codemirror/state'
+import { documentOf, documentText, documentTextInSlices, jsonLines } from './json-lines'
 
 const oneCall = (draft: unknown) => `${JSON.stringify(draft, null, 2)}\n`
 let pauses = 0
@@ -38,5 +39,30 @@ describe('jsonLines', () => {
       { steps: [{ op: 'mmap' }] },
     ]
     for (const draft of drafts) expect((await jsonLines(draft, pause)).join('\n')).toBe(oneCall(draft))
+  })
+})
+
+describe('documentText', () => {
+  it('reads a document as toString does, at once or in slices', async () => {
+    const stress = STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')!.build()
+    const big = Text.of(oneCall(stress).split('\n')).replace(20, 21, Text.of(['x', 'y']))
+    for (const doc of [Text.empty, Text.of(['']), Text.of(['one line']), Text.of(['a', '', 'b', '']), big]) {
+      expect(documentText(doc)).toBe(doc.toString())
+      pauses = 0
+      expect(await documentTextInSlices(doc, pause)).toBe(doc.toString())
+      expect(pauses).toBe(Math.max(0, Math.ceil(doc.lines / 100_000) - 1))
+    }
+    expect(big.lines).toBe(720_841)
+  })
+
+  it('makes a document from lines as Text.of does, in slices', async () => {
+    const stress = STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')!.build()
+    for (const lines of [[''], ['a'], ['a', '', 'b', ''], oneCall(stress).split('\n')]) {
+      pauses = 0
+      const doc = await documentOf(lines, pause)
+      expect(doc.eq(Text.of(lines))).toBe(true)
+      expect(doc.lines).toBe(lines.length)
+      expect(pauses).toBe(Math.max(0, Math.ceil(lines.length / 100_000) - 1))
+    }
   })
 })
