@@ -157,6 +157,20 @@ static const char *vs_errno_name(int e)
 #define PAGES(n) ((size_t)(n) * VS_PAGE)
 #define VS_RC(call) ((call) < 0 ? errno : 0) /* 0, or the errno of a call that returns -1 */
 
+/* The first 8 KiB of a /proc file as a string (a static buffer, overwritten by the next call), or NULL. */
+__attribute__((unused)) static const char *vs_read_start(const char *path)
+{
+	static char text[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return NULL;
+	text[n] = 0;
+	return text;
+}
+
 /* The first of two reasons not to run a step, or NULL (a step may have several: its files, the CPU, the huge page pool). */
 __attribute__((unused)) static const char *vs_either(const char *first, const char *second)
 {
@@ -622,14 +636,9 @@ static const char *vs_keys_problem(int want)
 {
 	static int have = -1;
 	if (have < 0) {
-		static char head[8192];
-		int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, head, sizeof head - 1);
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
+		const char *head = vs_read_start("/proc/self/smaps");
+		if (!head)
 			return "cannot read /proc/self/smaps to tell whether this CPU has protection keys";
-		head[n] = 0;
 		have = strstr(head, "\nProtectionKey:") != NULL;
 	}
 	if (have == want)
@@ -643,14 +652,9 @@ static const char *vs_keys_problem(int want)
 /* MAP_HUGETLB steps are predicted for an empty huge page pool (nr_hugepages 0); /proc/meminfo says. */
 static const char *vs_huge_pages_problem(void)
 {
-	static char text[8192];
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	const char *text = vs_read_start("/proc/meminfo");
+	if (!text)
 		return "cannot read /proc/meminfo to see the free huge pages";
-	text[n] = 0;
 	const char *at = strstr(text, "HugePages_Free:");
 	if (!at)
 		return "/proc/meminfo has no HugePages_Free line";
