@@ -28,6 +28,7 @@ const STRERROR: Record<string, string> = {
   EPERM: 'Operation not permitted',
   EOPNOTSUPP: 'Operation not supported',
   ENOSYS: 'Function not implemented',
+  ENOSPC: 'No space left on device',
   ENOMEM: 'Cannot allocate memory',
   EACCES: 'Permission denied',
   EFAULT: 'Bad address',
