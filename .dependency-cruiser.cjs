@@ -46,7 +46,7 @@ const PACKAGES = {
   'kernel-source': [],
   fidelity: [],
   cli: ['esbuild'], // bench.ts bundles itself to time each workload in a plain-node process
-  ui: ['d3', 'd3-zoom', 'd3-selection', 'react', 'react-dom', 'zod', 'zustand', 'comlink', 'pdf-lib', 'lz-string', 'idb-keyval', '@tanstack/react-virtual', '@tanstack/virtual-core'],
+  ui: ['d3', 'd3-zoom', 'd3-selection', 'react', 'react-dom', 'zod', 'zustand', 'comlink', 'pdf-lib', 'lz-string', 'idb-keyval', '@tanstack/react-virtual', '@tanstack/virtual-core', '@codemirror/state', '@codemirror/view', '@codemirror/commands', '@codemirror/language', '@codemirror/lang-json', '@lezer/highlight'],
 }
 
 /**

@@ -39,3 +39,20 @@ export function whyPanel(page: Page, kernel?: string): Locator {
   const panels = page.getByTestId('why-panel')
   return kernel ? panels.filter({ has: page.getByRole('heading', { name: `Why · ${kernel}` }) }) : panels.first()
 }
+
+/**
+ * The whole text of the editor's JSON view, as a user copies it: Ctrl+A, then a copy event
+ * (CodeMirror keeps only the lines near its viewport in the DOM, so the DOM does not have it).
+ * The cursor is left at the start.
+ */
+export async function jsonViewText(json: Locator): Promise<string> {
+  await json.focus()
+  await json.press('Control+a')
+  const text = await json.evaluate((content) => {
+    const data = new DataTransfer()
+    content.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }))
+    return data.getData('text/plain')
+  })
+  await json.press('Control+Home')
+  return text
+}

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
-import { openScenario, tableLayout, vmaTable } from './explorer-helpers.js'
+import { jsonViewText, openScenario, tableLayout, vmaTable } from './explorer-helpers.js'
 
 async function bytesOf(download: Download): Promise<Buffer> {
   const chunks: Buffer[] = []
@@ -95,6 +95,37 @@ test('a scenario file dropped on the page opens', async ({ page }) => {
   await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 1, end: 4, mergeable: false }])
 })
 
+test('a file dropped on the JSON view of the editor is opened as a file, never typed into the text', async ({ page }) => {
+  await openScenario(page, 'seed')
+  await page.getByRole('button', { name: 'Edit scenario' }).click()
+  const editor = page.getByTestId('scenario-editor')
+  await editor.getByRole('button', { name: 'JSON' }).click()
+  const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+  const before = await jsonViewText(json)
+  const drop = (name: string, text: string) =>
+    json.evaluate(
+      (content, { name, text }) => {
+        const data = new DataTransfer()
+        data.items.add(new File([text], name, { type: 'application/json' }))
+        const line = content.querySelector('.cm-line')!
+        line.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }))
+        line.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+      },
+      { name, text },
+    )
+  // Not a scenario: the page says so, and the text is as it was.
+  await drop('notes.json', '{"not": "a scenario"}')
+  await expect(page.getByRole('alert')).toContainText('notes.json')
+  expect(await jsonViewText(json)).toBe(before)
+  await expect(editor.getByTestId('editor-status')).toHaveText(/^Applied · /)
+  // A scenario: it opens, and the JSON view shows it.
+  const scenario = { format: 'vma-scenario/1', title: 'Dropped on the text', windowPages: 8, steps: [{ op: 'mmap', at: 1, pages: 3, prot: 'r--', share: 'private', backing: { kind: 'anon' } }] }
+  await drop('dropped.json', JSON.stringify(scenario))
+  await expect(page.locator('#scenario-title')).toHaveText('Dropped on the text')
+  await expect.poll(async () => JSON.parse(await jsonViewText(json)).title).toBe('Dropped on the text')
+  await expect(editor.getByTestId('editor-status')).toHaveText('Applied · 1 step')
+})
+
 test('build five steps in the editor, share, present and export the slides', async ({ page, browser }) => {
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1500, height: 950 })
@@ -135,7 +166,7 @@ test('build five steps in the editor, share, present and export the slides', asy
   // The JSON view shows the same scenario, and an error at its line.
   await editor.getByRole('button', { name: 'JSON' }).click()
   const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
-  const text = await json.inputValue()
+  const text = await jsonViewText(json)
   expect(JSON.parse(text).title).toBe('Five steps by hand')
   await json.fill(text.replace('"rw-"', '"rwq"'))
   await expect(editor.getByTestId('json-error')).toContainText(/^Line \d+: steps\[\d\]\.prot:/)

@@ -1,7 +1,7 @@
 /** Presentation mode and the embed: the button and P, arrows step, Escape leaves, ?present=1 and ?embed=1 links. */
 import { expect, test, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
-import { expectStep, openScenario } from './explorer-helpers.js'
+import { expectStep, jsonViewText, openScenario } from './explorer-helpers.js'
 import { hashAfter } from './share-helpers.js'
 
 test('Present and P open presentation mode; arrows step; Escape leaves', async ({ page }) => {
@@ -77,6 +77,14 @@ for (const theme of ['light', 'dark'] as const) {
     await openScenario(page, 'seed', '6.18')
     await page.getByRole('button', { name: 'Edit scenario' }).click()
     await expect(page.getByTestId('scenario-editor')).toBeVisible()
+    expect(await blockingViolations(page)).toEqual([])
+    // The JSON view, with an error marked at its line.
+    const editor = page.getByTestId('scenario-editor')
+    await editor.getByRole('button', { name: 'JSON' }).click()
+    const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+    await json.fill((await jsonViewText(json)).replace('"rw-"', '"rwq"'))
+    await expect(editor.getByTestId('json-error')).toContainText(/^Line \d+: steps\[\d+\]\.prot:/)
+    await expect(json).toHaveAttribute('aria-invalid', 'true')
     expect(await blockingViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Share', exact: true }).click()
     await expect(page.getByRole('textbox', { name: 'Share link' })).toBeVisible()

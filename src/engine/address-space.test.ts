@@ -8,7 +8,7 @@ import { asPage } from './units'
 /** A record [start, end) with the fields AddressSpace reads. */
 function vma(store: TraceStore, start: number, end: number): Vma {
   return store.add({
-    start: asPage(start), end: asPage(end), pgoff: start, flags: 0, file: null, anonVma: 0, forkChild: false,
+    start: asPage(start), end: asPage(end), pgoff: start, flags: 0, pkey: 0, file: null, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: true, hook: null, labels: [],
   }, null)
 }

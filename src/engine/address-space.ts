@@ -12,6 +12,8 @@
 import type { TraceStore } from './trace'
 import type { Vma } from './mm-types'
 import type { Page } from './units'
+import { VM_GROWSDOWN } from './flags'
+import { STACK_GUARD_GAP_PAGES } from './machine'
 
 /** Target block size; a block is split past 2·BLOCK and joined to a neighbour below BLOCK/4. */
 const BLOCK = 512
@@ -159,18 +161,43 @@ export class AddressSpace {
     this.replace([v], [])
   }
 
-  /** Highest free hole [s, s+pages) inside [0, limit), top-down (the kernel's default mmap layout). */
-  topDownHole(pages: number, limit: Page): number | null {
-    let ceiling = limit as number
+  /**
+   * Highest free hole [s, s+pages) inside [0, limit), top-down (the kernel's default mmap layout):
+   * unmapped_area_topdown(). When the VMA above the hole found is VM_GROWSDOWN and its
+   * vm_start_gap() (stack_guard_gap below it) reaches into the hole, the search starts again below
+   * that ("high_limit = vm_start_gap(tmp); goto retry"), so every hole above it is out of reach too.
+   */
+  topDownHole(pages: number, limit: Page, align = 1, alignBase = 0): number | null {
+    let high = limit as number
+    let upperStart = limit as number
+    let upperGrowsDown = false
+    // The hole between `lowerEnd` and the VMA above it; a number when a mapping goes there.
+    const fit = (lowerEnd: number): number | null => {
+      for (;;) {
+        const hi = Math.min(high, upperStart)
+        // vm_unmapped_area(): "length = info->length + info->align_mask + info->start_gap": the hole must hold
+        // the mapping wherever the alignment puts it; then "gap -= (gap - info->align_offset) & info->align_mask"
+        // (hugetlb: whole huge pages of absolute addresses).
+        if (hi - lowerEnd < pages + align - 1) return null
+        const at = hi - pages - ((((hi - pages + alignBase) % align) + align) % align)
+        if (upperGrowsDown && upperStart - STACK_GUARD_GAP_PAGES < hi) {
+          high = upperStart - STACK_GUARD_GAP_PAGES
+          continue
+        }
+        return at
+      }
+    }
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const block = this.blocks[b]!
       for (let j = block.length - 1; j >= 0; j--) {
         const v = block[j]!
-        if (ceiling - v.end >= pages) return ceiling - pages
-        ceiling = v.start
+        const at = fit(v.end)
+        if (at !== null) return at
+        upperStart = v.start
+        upperGrowsDown = (v.flags & VM_GROWSDOWN) !== 0
       }
     }
-    return ceiling >= pages ? ceiling - pages : null
+    return fit(0)
   }
 
   /** The block holding index i (0 ≤ i < count). */

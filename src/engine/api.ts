@@ -124,6 +124,8 @@ export interface StepResult {
    * placement without the window's base): why the real address cannot be predicted.
    */
   unpredictable?: string
+  /** What a call that returns a number gave back, when it succeeded: pkey_alloc()'s key. */
+  returned?: number
 }
 
 /**

@@ -35,6 +35,9 @@ export function describeStep(step: Step, placedAt?: number): string {
     case 'mlockall': return `mlockall ${step.flags.join('|') || '0'}`
     case 'munlockall': return 'munlockall'
     case 'mseal': return `mseal ${r(step.at, step.at + step.pages)}`
+    case 'pkey_mprotect': return `pkey_mprotect ${r(step.at, step.at + step.pages)} ${step.prot} key ${step.pkey}`
+    case 'pkey_alloc': return 'pkey_alloc'
+    case 'pkey_free': return `pkey_free ${step.pkey}`
     case 'prctl': return `prctl ${step.option} ${step.value}`
     case 'brk': return `brk to brkBase+${step.pages}`
     case 'touch': return `touch ${r(step.at, step.at + step.pages)} ${step.write ? 'write' : 'read'}`

@@ -123,6 +123,29 @@ export function flagMnemonics(flags: VmFlags): string[] {
   return out
 }
 
+/**
+ * The VM_* names of a protection key's bits, VM_PKEY_BIT0..3 (x86-64: kernel bits 32-35, so
+ * between VM_MERGEABLE and VM_DROPPABLE in bit order). smaps prints no mnemonic for them (its
+ * "ProtectionKey:" line gives the key instead).
+ */
+export function pkeyFlagNames(pkey: number): string[] {
+  const out: string[] = []
+  for (let b = 0; b < 4; b++) if (pkey & (1 << b)) out.push(`VM_PKEY_BIT${b}`)
+  return out
+}
+
+/** Flags smaps can print above the key's bits (kernel bits 37 and up on x86-64). */
+const ABOVE_PKEY_BITS = new Set(['VM_SHADOW_STACK', 'VM_DROPPABLE', 'VM_UFFD_MINOR', 'VM_SEALED'])
+
+/** Flag names in kernel bit order with a protection key's bits in their place (after VM_MERGEABLE). */
+export function withPkeyFlagNames(names: readonly string[], pkey: number): string[] {
+  const bits = pkeyFlagNames(pkey)
+  if (bits.length === 0) return names.slice()
+  let at = names.findIndex((n) => ABOVE_PKEY_BITS.has(n))
+  if (at < 0) at = names.length
+  return [...names.slice(0, at), ...bits, ...names.slice(at)]
+}
+
 /** smaps mnemonic → VM_* name (for reading real /proc/PID/smaps). */
 export function flagNameFromMnemonic(mnemonic: string): string | undefined {
   return TABLE.find((f) => f.mnemonic === mnemonic)?.name

@@ -77,6 +77,7 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
       end: asPage(v.end),
       pgoff: v.pgoff ?? (file === null ? basePage + v.start : 0),
       flags: initialFlags(v),
+      pkey: 0,
       file,
       anonVma: v.anonVma ?? 0,
       forkChild: false,

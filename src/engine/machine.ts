@@ -14,6 +14,12 @@ export const DEFAULT_PROTECTION_KEYS = true
 
 /** PMD_SIZE in pages: a transparent huge page. */
 export const PMD_PAGES = 512
+/** stack_guard_gap (mm/mmap.c): 256 pages, the default of the stack_guard_gap= boot parameter. */
+export const STACK_GUARD_GAP_PAGES = 256
+/** The default huge page size on x86-64 (Hugepagesize: 2048 kB), in pages: MAP_HUGETLB without MAP_HUGE_*. */
+export const HUGE_PAGE_PAGES = 512
+/** RLIMIT_STACK as a shell leaves it (ulimit -s 8192, this machine's): 8 MiB, in pages. */
+export const STACK_RLIMIT_PAGES = 2048
 
 export interface MachineAssumptions {
   /** Absolute page number of window page 0. */

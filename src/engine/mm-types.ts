@@ -25,7 +25,7 @@ export interface FileObject {
   readonly id: number
   /** What the UI prints: "F", "memfd:M", "/dev/zero", "F (real file under overlayfs)". */
   readonly display: string
-  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring'
+  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring' | 'hugetlb'
   readonly fs: FileSystem | null
   /**
    * path_noexec(): the file lives on a noexec mount. secretmem, perf and io_uring files live on
@@ -38,7 +38,7 @@ export interface FileObject {
    * /dev/zero), 'shmem' (shmem_get_unmapped_area), 'zero' (get_unmapped_area_zero),
    * 'io_uring' (refuses any address), 'driver' (a driver's own). Absent: none.
    */
-  readonly unmappedArea?: 'thp' | 'shmem' | 'zero' | 'io_uring' | 'driver'
+  readonly unmappedArea?: 'thp' | 'shmem' | 'zero' | 'io_uring' | 'driver' | 'hugetlb'
   /** shmem_file(file): tmpfs files, memfds and the shmem file behind MAP_SHARED|MAP_ANONYMOUS. */
   readonly isShmem: boolean
   /**
@@ -118,6 +118,11 @@ export interface Vma {
   readonly end: Page
   readonly pgoff: number
   readonly flags: VmFlags
+  /**
+   * The protection key: VM_PKEY_BIT0..3 of vm_flags (x86-64: kernel bits 32-35, vma_pkey()). Kept
+   * beside `flags`, whose compact numbering has no room for four more bits; merges compare both.
+   */
+  readonly pkey: number
   readonly file: FileObject | null
   /** anon_vma identity, 0 when unfaulted. */
   readonly anonVma: number
@@ -147,7 +152,7 @@ export const ALIVE = 0x3fff_ffff
 export type VmaFields = Omit<Vma, 'id' | 'structId' | 'dupOf' | 'born' | 'died'>
 
 /** The fields one may change to derive a new record. */
-export type VmaChanges = Partial<Pick<Vma, 'start' | 'end' | 'pgoff' | 'flags' | 'file' | 'anonVma' | 'forkChild' | 'vmOpsClose' | 'anonymous' | 'labels'>>
+export type VmaChanges = Partial<Pick<Vma, 'start' | 'end' | 'pgoff' | 'flags' | 'pkey' | 'file' | 'anonVma' | 'forkChild' | 'vmOpsClose' | 'anonymous' | 'labels'>>
 
 /**
  * The record as a class, so that every record has one hidden class (the
@@ -158,6 +163,7 @@ export class VmaRecord implements Vma {
   readonly end: Page
   readonly pgoff: number
   readonly flags: VmFlags
+  readonly pkey: number
   readonly file: FileObject | null
   readonly anonVma: number
   readonly forkChild: boolean
@@ -176,6 +182,7 @@ export class VmaRecord implements Vma {
     this.end = c.end ?? base.end
     this.pgoff = c.pgoff ?? base.pgoff
     this.flags = c.flags ?? base.flags
+    this.pkey = c.pkey ?? base.pkey
     this.file = c.file !== undefined ? c.file : base.file
     this.anonVma = c.anonVma ?? base.anonVma
     this.forkChild = c.forkChild ?? base.forkChild

@@ -15,7 +15,7 @@ import { simulate } from './simulate'
 import { traceToRunnerJson } from './report'
 import { insideWindow } from './testing/inside-window'
 
-const KERNEL_ERRNOS = new Set(['EINVAL', 'ENOMEM', 'EEXIST', 'EFAULT', 'EACCES', 'EPERM', 'EAGAIN', 'ENODEV', 'EOVERFLOW', 'EBUSY', 'ETXTBSY', 'EOPNOTSUPP', 'ENOSYS'])
+const KERNEL_ERRNOS = new Set(['EINVAL', 'ENOMEM', 'EEXIST', 'EFAULT', 'EACCES', 'EPERM', 'EAGAIN', 'ENODEV', 'EOVERFLOW', 'EBUSY', 'ETXTBSY', 'EOPNOTSUPP', 'ENOSYS', 'ENOSPC'])
 
 const absurd = fc.constantFrom(0, 1, 2, 511, 512, 513, 1023, 2 ** 20, 2 ** 31, 2 ** 35 - 1, 2 ** 35, MAX_PAGE_VALUE - 1, MAX_PAGE_VALUE)
 const page = fc.oneof({ weight: 6, arbitrary: fc.nat(12) }, { weight: 2, arbitrary: fc.nat(64) }, { weight: 1, arbitrary: absurd })
@@ -43,6 +43,9 @@ const step = (placement: 'fixed' | 'kernel') => fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('touch'), at: page, pages: count, write: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'fork' }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('mremap'), at: page, pages: count, newPages: count, to: page, mayMove: fc.boolean() }, { requiredKeys: ['op', 'at', 'pages', 'newPages'] }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('pkey_mprotect'), at: page, pages: count, prot, pkey: fc.oneof(fc.integer({ min: -2, max: 17 }), fc.constantFrom(-2147483648, 2147483647)) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'pkey_alloc' }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('pkey_free'), pkey: fc.integer({ min: -1, max: 16 }) }) },
 )
 const doc = fc.constantFrom<'fixed' | 'kernel'>('fixed', 'fixed', 'kernel').chain((placement) => fc.record({
   format: fc.constant('vma-scenario/1'),

@@ -11,6 +11,7 @@ import type { TraceStore } from './trace'
 import type { FileObject, Vma, VmaChanges, VmaFields } from './mm-types'
 import type { VmFlags } from './flags'
 import { machineAssumptions, type MachineAssumptions } from './machine'
+import { initialPkeys, type PkeyState } from './mm/pkeys'
 
 export { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
 
@@ -28,6 +29,8 @@ export interface ProcessState {
   defFlags: VmFlags
   /** Files by "kind:name": one struct file each. */
   files: Map<string, FileObject>
+  /** mm->context's protection keys (./mm/pkeys.ts). */
+  pkeys: PkeyState
 }
 
 /** What a step reports, filled in by the op. */
@@ -38,6 +41,8 @@ export interface StepReport {
   range: [number, number] | null
   /** Where the real result cannot be predicted from the scenario, why (e.g. THP alignment without a base). */
   unpredictable: string | null
+  /** A successful call's return value, when it is a number of its own (pkey_alloc()'s key). */
+  returned: number | null
 }
 
 /** Check text, built only when the decision record is being written. */
@@ -56,7 +61,7 @@ export interface IdCounters {
  */
 export class StepContext {
   readonly checks: Check[] = []
-  readonly report: StepReport = { error: null, outcome: null, ksm: null, range: null, unpredictable: null }
+  readonly report: StepReport = { error: null, outcome: null, ksm: null, range: null, unpredictable: null, returned: null }
 
   constructor(
     readonly profile: KernelProfile,
@@ -77,6 +82,7 @@ export class StepContext {
     r.ksm = null
     r.range = null
     r.unpredictable = null
+    r.returned = null
   }
 
   get mm(): AddressSpace {
@@ -170,6 +176,7 @@ export function newProcess(store: TraceStore, scenario: Scenario): ProcessState 
     process: 'parent',
     defFlags: 0,
     files: new Map(),
+    pkeys: initialPkeys(machineAssumptions(scenario).protectionKeys),
   }
 }
 

@@ -230,7 +230,7 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
       run: (p) => {
         const h = new Harness(p)
         const prev = h.add(0, 2, { close: true })
-        const r = vmaMerge(h.ctx, { prev, start: 2, end: 4, flags: RW, anonVma: 0, anonForkChild: false, file: null, pgoff: 2, labels: [] })
+        const r = vmaMerge(h.ctx, { prev, start: 2, end: 4, flags: RW, pkey: 0, anonVma: 0, anonForkChild: false, file: null, pgoff: 2, labels: [] })
         return r ? r.kind : null
       },
     }],

@@ -24,6 +24,7 @@ import { doMlock, doMlockall, doMunlock, doMunlockall } from './mm/mlock'
 import { VM_LOCKED, VM_LOCKONFAULT } from './flags'
 import { doMprotect } from './mm/mprotect'
 import { doMseal } from './mm/mseal'
+import { doPkeyAlloc, doPkeyFree, type PkeyState } from './mm/pkeys'
 import { doMunmap } from './mm/vma-munmap'
 import { doPrctl } from './mm/ksm'
 import { doTouch } from './mm/memory'
@@ -77,6 +78,9 @@ function runStep(ctx: StepContext, step: Step): void {
     case 'mlockall': return doMlockall(ctx, step)
     case 'munlockall': return doMunlockall(ctx)
     case 'mseal': return doMseal(ctx, step)
+    case 'pkey_mprotect': return doMprotect(ctx, step)
+    case 'pkey_alloc': return doPkeyAlloc(ctx, step)
+    case 'pkey_free': return doPkeyFree(ctx, step)
     case 'prctl': return doPrctl(ctx, step)
     case 'brk': return doBrk(ctx, step)
     case 'touch': return doTouch(ctx, step)
@@ -96,6 +100,10 @@ const BIT_START_CHILD = 16
 const BIT_START_DEF_LOCKED = 32
 const BIT_START_DEF_ONFAULT = 64
 
+/** The allocation map (16 bits) and the execute-only key + 1 (5 bits) in one column entry. */
+const packPkeys = (p: PkeyState): number => p.allocationMap | ((p.executeOnly + 1) << 16)
+const unpackPkeys = (n: number): PkeyState => ({ allocationMap: n & 0xffff, executeOnly: (n >> 16) - 1 })
+
 /**
  * Per-step columns: one number (or interned string) per step in each, in
  * typed arrays sized for the scenario's steps (a million steps cost 55 bytes each).
@@ -114,8 +122,12 @@ class StepColumns {
   readonly startAnonVmaId: Float64Array
   readonly startFileId: Int32Array
   readonly startFiles: Int32Array
+  /** mm->context's protection keys at the step's start (packPkeys). */
+  readonly startPkeys: Int32Array
   /** Steps whose real result cannot be predicted, and why (few, so a map). */
   readonly unpredictable = new Map<number, string>()
+  /** Steps that returned a number of their own (pkey_alloc), and what (few, so a map). */
+  readonly returned = new Map<number, number>()
 
   constructor(steps: number) {
     this.outcome = new Uint8Array(steps)
@@ -129,6 +141,7 @@ class StepColumns {
     this.startAnonVmaId = new Float64Array(steps)
     this.startFileId = new Int32Array(steps)
     this.startFiles = new Int32Array(steps)
+    this.startPkeys = new Int32Array(steps)
   }
 }
 
@@ -232,6 +245,7 @@ export class SimulatedTrace implements Trace {
       mapCount: c.mapCount[k]!,
       mergeAny: (c.bits[k]! & BIT_MERGE_ANY) !== 0,
       ...(c.unpredictable.has(k) ? { unpredictable: c.unpredictable.get(k)! } : {}),
+      ...(c.returned.has(k) ? { returned: c.returned.get(k)! } : {}),
     })
   }
 
@@ -300,6 +314,7 @@ export class SimulatedTrace implements Trace {
       process: bits & BIT_START_CHILD ? 'child' : 'parent',
       defFlags: (bits & BIT_START_DEF_LOCKED ? VM_LOCKED : 0) | (bits & BIT_START_DEF_ONFAULT ? VM_LOCKONFAULT : 0),
       files: new Map(this.files.slice(0, c.startFiles[k]!)),
+      pkeys: unpackPkeys(c.startPkeys[k]!),
     }
     const ids = { anonVma: c.startAnonVmaId[k]!, file: c.startFileId[k]! }
     tamper?.(state)
@@ -461,6 +476,7 @@ export class Simulation {
       mapCount: this.state.mm.count,
       mergeAny: this.state.mergeAny,
       ...(rep.unpredictable ? { unpredictable: rep.unpredictable } : {}),
+      ...(rep.returned !== null ? { returned: rep.returned } : {}),
     }
     return { result, vmas: this.state.mm.toArray().map(view), created: changes.created.map(view), removed: changes.removed.map(view) }
   }
@@ -489,6 +505,7 @@ export class Simulation {
       cols.startAnonVmaId[i] = ids.anonVma
       cols.startFileId[i] = ids.file
       cols.startFiles[i] = files.length
+      cols.startPkeys[i] = packPkeys(state.pkeys)
     }
     store.beginStep(index)
     const filesBefore = state.files.size
@@ -508,6 +525,7 @@ export class Simulation {
       cols.rangeEnd[i] = rep.range ? rep.range[1] : NaN
       cols.mapCount[i] = state.mm.count
       if (rep.unpredictable) cols.unpredictable.set(i, rep.unpredictable)
+      if (rep.returned !== null) cols.returned.set(i, rep.returned)
       cols.bits[i] = startBits | (state.mergeAny ? BIT_MERGE_ANY : 0) | (state.process === 'child' ? BIT_CHILD : 0)
       cols.length = index
     }

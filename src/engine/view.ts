@@ -2,7 +2,7 @@
  * Engine records → the plain VmaView objects the UI and the runner see.
  */
 import type { BackingKind, VmaView } from './api'
-import { VM_MAYSHARE, VM_MERGEABLE, flagMnemonics, flagNames, flagsToProt } from './flags'
+import { VM_MAYSHARE, VM_MERGEABLE, flagMnemonics, flagNames, flagsToProt, withPkeyFlagNames } from './flags'
 import { HEAP_LABEL } from './mm/mmap-brk'
 import { hasLabelNamed, labelNames, type Labels, type Vma } from './mm-types'
 
@@ -21,6 +21,7 @@ function backingOf(v: Vma): BackingKind {
   if (!v.file) return labelInfo(v.labels)[1] ? 'heap' : 'anon'
   switch (v.file.kind) {
     case 'anon-shmem': return v.file.display.startsWith('/dev/zero') ? 'device' : 'anon'
+    case 'hugetlb': return 'anon'
     case 'shmem': return 'shmem'
     case 'device':
     case 'secretmem':
@@ -32,17 +33,19 @@ function backingOf(v: Vma): BackingKind {
 
 /** flags → [VM_* names, mnemonics], shared by every view with the same flags (views are read-only). */
 const FLAG_LISTS = new Map<number, [string[], string[]]>()
-function flagLists(flags: number): [string[], string[]] {
-  let lists = FLAG_LISTS.get(flags)
+function flagLists(flags: number, pkey: number): [string[], string[]] {
+  // The key (0-15) joins the flags in the cache key: 32 flag bits, then 4 key bits, below 2^53.
+  const key = pkey === 0 ? flags : (flags >>> 0) + pkey * 2 ** 32
+  let lists = FLAG_LISTS.get(key)
   if (!lists) {
-    lists = [flagNames(flags), flagMnemonics(flags)]
-    FLAG_LISTS.set(flags, lists)
+    lists = [withPkeyFlagNames(flagNames(flags), pkey), flagMnemonics(flags)]
+    FLAG_LISTS.set(key, lists)
   }
   return lists
 }
 
 export function toView(v: Vma): VmaView {
-  const [names, mnemonics] = flagLists(v.flags)
+  const [names, mnemonics] = flagLists(v.flags, v.pkey)
   return {
     id: v.id,
     structId: v.structId,

@@ -25,6 +25,7 @@ import { scenarioToScript } from './recorder-script'
 import type { RunnerDocument, RunnerStep, RunnerVma } from './runner-document'
 import { PageLabels } from './page-labels'
 import { flagNameOfMnemonic } from './smaps-flags'
+import { withPkeyFlagNames } from '../engine/flags'
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const RECORDER_SOURCE = join(REPO_ROOT, 'tools', 'kernel-recorder', 'recorder.c')
@@ -166,6 +167,8 @@ export interface RawVma {
   anonymousKb: number
   mnemonics: string[]
   path: string
+  /** smaps "ProtectionKey:" where it is not 0 (a `pkey` line after the VMA's). */
+  pkey?: number
 }
 
 export interface RawStep {
@@ -197,6 +200,8 @@ export interface RecordingHead {
   kernel: string
   base: string
   protectionKeys: boolean
+  /** /proc/meminfo HugePages_Free (the engine assumes 0); absent from an older recorder. */
+  hugePagesFree?: number
   refused?: string
   initial?: RawVma[]
 }
@@ -211,7 +216,7 @@ export function* readRecorderLines(lines: Iterable<string>, head: RecordingHead)
   for (const line of lines) {
     if (line === '') continue
     const f = line.split('\t')
-    if (pending && f[0] !== 'vma') {
+    if (pending && f[0] !== 'vma' && f[0] !== 'pkey') {
       yield pending
       pending = null
     }
@@ -224,6 +229,7 @@ export function* readRecorderLines(lines: Iterable<string>, head: RecordingHead)
         break
       case 'machine':
         if (f[1] === 'protectionKeys') head.protectionKeys = f[2] === '1'
+        if (f[1] === 'hugePagesFree') head.hugePagesFree = Number(f[2])
         break
       case 'refused':
         head.refused = f.slice(1).join('\t')
@@ -260,6 +266,13 @@ export function* readRecorderLines(lines: Iterable<string>, head: RecordingHead)
           path: f.slice(7).join('\t'),
         })
         break
+      case 'pkey': {
+        // The protection key of the VMA line before it (smaps "ProtectionKey:", printed when not 0).
+        const last = current?.vmas.at(-1)
+        if (!last) throw new Error(`recorder output: pkey line without a VMA: ${line}`)
+        last.pkey = Number(f[1])
+        break
+      }
       case 'end':
         current = null
         break
@@ -328,7 +341,7 @@ function toRunnerVma(raw: RawVma, labels: PageLabels<PageLabel>): RunnerVma {
     share: raw.perms[3] === 's' ? 'shared' : 'private',
     mergeable: raw.mnemonics.includes('mg'),
     names: [...names],
-    flags: raw.mnemonics.map(flagNameOfMnemonic),
+    flags: withPkeyFlagNames(raw.mnemonics.map(flagNameOfMnemonic), raw.pkey ?? 0),
     pgoff: hasFileOffset ? raw.offsetPages : null,
     backing,
     file: first?.file ?? null,
@@ -376,6 +389,12 @@ function summaryOf(step: Step): string {
       return 'munlockall'
     case 'mseal':
       return `mseal [${step.at},${step.at + step.pages})`
+    case 'pkey_mprotect':
+      return `pkey_mprotect [${step.at},${step.at + step.pages}) ${step.prot} ${step.pkey}`
+    case 'pkey_alloc':
+      return 'pkey_alloc'
+    case 'pkey_free':
+      return `pkey_free ${step.pkey}`
     case 'prctl':
       return `prctl ${step.option} ${step.value}`
     case 'brk':
@@ -536,6 +555,9 @@ export async function recordScenarioStream(
     const wantKeys = scenario.machine?.protectionKeys
     if (wantKeys !== undefined && wantKeys !== head.protectionKeys)
       return done({ unsupported: `machine.protectionKeys: the scenario assumes ${wantKeys ? 'a CPU with' : 'no'} protection keys; this machine ${head.protectionKeys ? 'has them' : 'has none'}` })
+    const usesHugePages = scenario.steps.some((s) => s.op === 'mmap' && s.mapFlags?.includes('MAP_HUGETLB'))
+    if (usesHugePages && head.hugePagesFree !== 0)
+      return done({ unsupported: `MAP_HUGETLB: the engine assumes no free huge pages; this machine has ${head.hugePagesFree ?? 'an unknown number of'} (HugePages_Free in /proc/meminfo)` })
     if (stepCount !== scenario.steps.length)
       throw new Error(`recorder printed ${stepCount} steps, the scenario has ${scenario.steps.length}`)
     if (firstUnsupported && !options.allowUnsupported)

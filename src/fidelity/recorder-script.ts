@@ -47,6 +47,12 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
       return head
     case 'mseal':
       return `${head} ${step.at} ${step.pages}`
+    case 'pkey_mprotect':
+      return `${head} ${step.at} ${step.pages} ${step.prot} ${step.pkey}`
+    case 'pkey_alloc':
+      return head
+    case 'pkey_free':
+      return `${head} ${step.pkey}`
     case 'prctl':
       return `${head} ${PR_SET_MEMORY_MERGE} ${step.value}`
     case 'brk':

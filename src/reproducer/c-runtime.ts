@@ -157,19 +157,47 @@ static const char *vs_errno_name(int e)
 #define PAGES(n) ((size_t)(n) * VS_PAGE)
 #define VS_RC(call) ((call) < 0 ? errno : 0) /* 0, or the errno of a call that returns -1 */
 
+/* The first 8 KiB of a /proc file as a string (a static buffer, overwritten by the next call), or NULL. */
+__attribute__((unused)) static const char *vs_read_start(const char *path)
+{
+	static char text[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return NULL;
+	text[n] = 0;
+	return text;
+}
+
+/* The first of two reasons not to run a step, or NULL (a step may have several: its files, the CPU, the huge page pool). */
+__attribute__((unused)) static const char *vs_either(const char *first, const char *second)
+{
+	return first ? first : second;
+}
+
+/* Page 0 of the window is 2 MiB-aligned, as the kernel recorder's and the engine's default base are (huge pages, THP). */
+#define VS_WINDOW_ALIGN (2UL << 20)
+
 static const char *vs_setup_window(long pages)
 {
-	size_t total = (size_t)(pages + 2) * VS_PAGE;
+	size_t total = (size_t)(pages + 2) * VS_PAGE + VS_WINDOW_ALIGN;
 	char *reserve = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (reserve == MAP_FAILED)
 		return "cannot reserve the window";
-	char *end_guard = reserve + (pages + 1) * VS_PAGE;
-	if (mmap(reserve, VS_PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ||
+	char *base = (char *)(((uintptr_t)reserve + VS_PAGE + VS_WINDOW_ALIGN - 1) & ~(VS_WINDOW_ALIGN - 1));
+	char *start_guard = base - VS_PAGE, *end_guard = base + (size_t)pages * VS_PAGE;
+	if (mmap(start_guard, VS_PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ||
 	    mmap(end_guard, VS_PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		return "cannot map the guard pages";
-	if (munmap(reserve + VS_PAGE, (size_t)pages * VS_PAGE) < 0)
+	if (munmap(base, (size_t)pages * VS_PAGE) < 0)
 		return "cannot unmap the window interior";
-	vs_base = (uintptr_t)(reserve + VS_PAGE);
+	/* What is left of the reservation below and above the guards goes. */
+	if ((start_guard > reserve && munmap(reserve, (size_t)(start_guard - reserve)) < 0) ||
+	    (end_guard + VS_PAGE < reserve + total && munmap(end_guard + VS_PAGE, (size_t)(reserve + total - (end_guard + VS_PAGE))) < 0))
+		return "cannot trim the window's reservation";
+	vs_base = (uintptr_t)base;
 	vs_window_pages = pages;
 	return NULL;
 }
@@ -565,12 +593,6 @@ static long vs_highest_hole(long pages)
 
 /* ---------- kernel-placed mmap ---------- */
 
-/* The first of two reasons not to run a step, or NULL. */
-__attribute__((unused)) static const char *vs_either(const char *first, const char *second)
-{
-	return first ? first : second;
-}
-
 /* Where a kernel-placed mmap goes: the highest hole of the window that fits (NULL), or why there is none. */
 static const char *vs_place(long *at, long pages)
 {
@@ -606,21 +628,37 @@ static int vs_mremap_may_move(long at, long pages, long new_pages, long *moved_t
 /*
  * The scenario names the kind of CPU it was written for (machine.protectionKeys): an
  * execute-only mapping is readable only without protection keys (execute_only_pkey(),
- * arch_vma_access_permitted()). The kernel tells: pkey_alloc() works where it has them.
+ * arch_vma_access_permitted()). The kernel tells: smaps prints a "ProtectionKey:" line for
+ * every VMA when it uses them. (Not pkey_alloc(): without keys it leaks key 0, so the
+ * scenario's own pkey_alloc() would answer ENOSPC instead of EINVAL.)
  */
 static const char *vs_keys_problem(int want)
 {
 	static int have = -1;
 	if (have < 0) {
-		long key = syscall(SYS_pkey_alloc, 0UL, 0UL);
-		have = key >= 0;
-		if (key >= 0)
-			syscall(SYS_pkey_free, key);
+		const char *head = vs_read_start("/proc/self/smaps");
+		if (!head)
+			return "cannot read /proc/self/smaps to tell whether this CPU has protection keys";
+		have = strstr(head, "\nProtectionKey:") != NULL;
 	}
 	if (have == want)
 		return NULL;
-	return want ? "the scenario assumes a CPU with protection keys; pkey_alloc() fails on this one"
-		    : "the scenario assumes a CPU without protection keys; this one has them (pkey_alloc() works)";
+	return want ? "the scenario assumes a CPU with protection keys; this one has none (smaps has no ProtectionKey: lines)"
+		    : "the scenario assumes a CPU without protection keys; this one has them (smaps has ProtectionKey: lines)";
+}
+
+/* ---------- huge pages ---------- */
+
+/* MAP_HUGETLB steps are predicted for an empty huge page pool (nr_hugepages 0); /proc/meminfo says. */
+static const char *vs_huge_pages_problem(void)
+{
+	const char *text = vs_read_start("/proc/meminfo");
+	if (!text)
+		return "cannot read /proc/meminfo to see the free huge pages";
+	const char *at = strstr(text, "HugePages_Free:");
+	if (!at)
+		return "/proc/meminfo has no HugePages_Free line";
+	return strtol(at + 15, NULL, 10) == 0 ? NULL : "MAP_HUGETLB: the profile assumes no free huge pages; this machine has some (HugePages_Free)";
 }
 
 /* ---------- fork ---------- */
@@ -643,7 +681,7 @@ static int vs_fork_and_follow_child(void)
 }
 `
 
-export type RuntimeSection = 'files' | 'brk' | 'answers' | 'touch' | 'placement' | 'placed-mmap' | 'mremap-may-move' | 'keys' | 'fork'
+export type RuntimeSection = 'files' | 'brk' | 'answers' | 'touch' | 'placement' | 'placed-mmap' | 'mremap-may-move' | 'keys' | 'huge-pages' | 'fork'
 
 const SECTION_TITLES: Record<RuntimeSection, string> = {
   files: 'the real backing objects',
@@ -654,6 +692,7 @@ const SECTION_TITLES: Record<RuntimeSection, string> = {
   'placed-mmap': 'kernel-placed mmap',
   'mremap-may-move': 'mremap that may move',
   keys: 'protection keys',
+  'huge-pages': 'huge pages',
   fork: 'fork',
 }
 

@@ -8,6 +8,7 @@
  * have changed the address space, every later step is skipped too, with that
  * reason: the real address space is then no longer the predicted one.
  */
+import { DEFAULT_PROTECTION_KEYS } from '../engine/machine'
 import type { KernelId, Trace } from '../engine/api'
 import { profileFor } from '../engine/profiles'
 import { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
@@ -122,6 +123,7 @@ function outsideWindow(step: Step, windowPages: number): string | null {
     case 'mlock':
     case 'munlock':
     case 'mseal':
+    case 'pkey_mprotect':
       return step.pages > 0 && leavesWindow(step.at, step.pages, windowPages) ? range(step.at, step.pages) : null
     case 'mremap':
       if (step.dontUnmap && step.to === undefined) return 'MREMAP_DONTUNMAP to an address the kernel chooses: the C reproducer places only MREMAP_MAYMOVE moves'
@@ -185,6 +187,12 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       return { ...none, call: 'VS_RC(munlockall())' }
     case 'mseal':
       return { ...none, call: `VS_RC(syscall(462 /* mseal */, W(${step.at}), PAGES(${step.pages}), 0UL))` }
+    case 'pkey_mprotect':
+      return { ...none, call: `VS_RC(syscall(SYS_pkey_mprotect, W(${step.at}), PAGES(${step.pages}), ${protExpr(step.prot)}, ${step.pkey}))` }
+    case 'pkey_alloc':
+      return { ...none, call: 'VS_RC(syscall(SYS_pkey_alloc, 0UL, 0UL))' }
+    case 'pkey_free':
+      return { ...none, call: `VS_RC(syscall(SYS_pkey_free, ${step.pkey}))` }
     case 'prctl':
       return { ...none, call: `VS_RC(prctl(PR_SET_MEMORY_MERGE, ${step.value}UL, 0UL, 0UL, 0UL))` }
     case 'brk':
@@ -225,8 +233,12 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   const initialVmas = scenario.initial?.vmas.length ?? 0
   const maxMapCount = scenario.maxMapCount ?? DEFAULT_MAX_MAP_COUNT
   const skippedAhead: { index: number; reason: string }[] = []
-  // A scenario written for one kind of CPU runs only on that kind (checked when the program runs).
-  const keys = scenario.machine?.protectionKeys
+  // A scenario written for one kind of CPU runs only on that kind (checked when the program runs);
+  // one that calls pkey_* without saying is predicted for the engine's default CPU, so it runs on that kind.
+  const usesPkeys = scenario.steps.some((s) => s.op === 'pkey_mprotect' || s.op === 'pkey_alloc' || s.op === 'pkey_free')
+  const keys = scenario.machine?.protectionKeys ?? (usesPkeys ? DEFAULT_PROTECTION_KEYS : undefined)
+  // Predicted for an empty huge page pool: every step of such a scenario checks the machine's.
+  const usesHugePages = scenario.steps.some((s) => s.op === 'mmap' && s.mapFlags?.includes('MAP_HUGETLB'))
   let divergedAt: number | null = null
   const steps = scenario.steps.map((step, i): PlannedStep => {
     const result = trace.steps[i]!
@@ -241,6 +253,12 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
     else if (real.problems.has(i)) reason = real.problems.get(i)!
     else if (error !== null && !ERRNO_NAME.test(error)) reason = `the profile's answer "${error}" is not an errno a real call could give`
     else reason = outsideWindow(step, scenario.windowPages)
+    if (reason === null && step.op === 'mmap' && step.mapFlags?.includes('MAP_HUGETLB') && step.at === undefined)
+      reason = 'MAP_HUGETLB at an address the kernel chooses: the C reproducer places a mapping in the highest hole of its window, not on a 2 MiB boundary with the 511 pages vm_unmapped_area() asks for'
+    // vs_place()/vs_mremap_may_move() take the window's highest hole; they do not keep vm_start_gap() free.
+    if (reason === null && ((step.op === 'mmap' && step.at === undefined) || (step.op === 'mremap' && step.to === undefined && step.mayMove)) &&
+      trace.vmasAt(i).some((v) => v.flags.includes('VM_GROWSDOWN')))
+      reason = 'a VM_GROWSDOWN VMA is mapped: the C reproducer places a kernel-chosen mapping in the highest hole of its window, without the stack guard gap the kernel keeps below such a VMA'
     // EAGAIN: madvise answers a split refused at max_map_count so (madvise_vma_behavior()).
     if (reason === null && (error === 'ENOMEM' || error === 'EAGAIN') && maxMapCount !== DEFAULT_MAX_MAP_COUNT)
       reason = `the scenario's max_map_count ${maxMapCount} is not this machine's vm.max_map_count, which also counts the process's own mappings`
@@ -255,7 +273,11 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
       title: cText(`${result.summary}${predicted.length ? `: ${predicted.join(', ')}` : ''}`),
       skip: reason === null ? null : cText(reason),
       changes,
-      runtime: keys === undefined ? parts.runtime : [{ problem: `vs_keys_problem(${keys ? 1 : 0})` }, ...parts.runtime],
+      runtime: [
+        ...(keys === undefined ? [] : [{ problem: `vs_keys_problem(${keys ? 1 : 0})` }]),
+        ...(usesHugePages ? [{ problem: 'vs_huge_pages_problem()' }] : []),
+        ...parts.runtime,
+      ],
       prepare: parts.prepare,
       call: parts.call,
       fork: step.op === 'fork',
@@ -266,6 +288,7 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   const needs = new Set<RuntimeSection>()
   if (real.files.length > 0) needs.add('files')
   if (keys !== undefined && steps.some((s) => s.skip === null)) needs.add('keys')
+  if (usesHugePages && steps.some((s) => s.skip === null)) needs.add('huge-pages')
   scenario.steps.forEach((step, i) => {
     if (steps[i]!.skip !== null) return
     if (step.op === 'mmap' || step.op === 'mremap') needs.add('answers')

@@ -14,7 +14,9 @@ const gallery: Scenario[] = GALLERY.map((entry) => {
 type Doc = Record<string, unknown> & { steps: Array<Record<string, unknown>> }
 
 /** Values a field may be set to: good ones, bad ones, missing. */
-const anyValue = fc.constantFrom<unknown>(0, 1, 2, 3, 7, 1023, 4096, -1, 1.5, 'r-x', 'rw-', 'rwz', 'shared', 'private', 'anon', 'x', '', null, undefined, true, [], ['MAP_POPULATE'], {})
+const anyValue = fc.constantFrom<unknown>(0, 1, 2, 3, 7, 1023, 4096, -1, 1.5, 'r-x', 'rw-', 'rwz', 'shared', 'private', 'anon', 'x', '', null, undefined, true, [], ['MAP_POPULATE'], {},
+  // Values the rules that tie fields together look at: a brk (needs brkBase), an mmap (needs its at), a device named as a file.
+  'brk', 'mmap', { kind: 'file', file: '/dev/zero' })
 const stepKey = fc.constantFrom('at', 'pages', 'prot', 'share', 'op', 'name', 'backing', 'advice', 'newPages', 'to', 'mayMove', 'bogus')
 const topKey = fc.constantFrom('windowPages', 'placement', 'brkBase', 'title', 'notes', 'maxMapCount', 'format', 'bogus')
 
@@ -91,6 +93,37 @@ describe('loadScenarioEdit', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('checks the rules that tie fields together on an edited step, as loadScenario does', () => {
+    const loaded = loadScenario({
+      format: 'vma-scenario/2',
+      windowPages: 16,
+      steps: [
+        { op: 'mmap', name: 'A', at: 0, pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } },
+        { op: 'mmap', name: 'B', at: 4, pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } },
+        { op: 'touch', at: 0, pages: 1, write: true },
+      ],
+    })
+    if (!loaded.ok) throw new Error(loaded.text)
+    const scenario = loaded.scenario
+    const editOf = (index: number, fields: Record<string, unknown>) => {
+      const steps: unknown[] = scenario.steps.slice()
+      steps[index] = { ...scenario.steps[index], ...fields }
+      return { ...scenario, steps } as unknown as Record<string, unknown>
+    }
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [editOf(1, { at: undefined }), /^steps\[1\]\.at: required when placement is "fixed"/],
+      [{ ...editOf(1, { at: 4 }), steps: [scenario.steps[0], { op: 'brk', pages: 2 }, scenario.steps[2]] }, /^brkBase: required, because steps\[1\] is a brk/],
+      [editOf(1, { at: 15 }), /^steps\[1\]\.pages: the range \[15,17\) runs outside the scenario's window/],
+      [editOf(2, { at: 16 }), /^steps\[2\]\.at: the range \[16,17\) runs outside/],
+      [editOf(1, { backing: { kind: 'file', file: '/dev/zero' } }), /^steps\[1\]\.backing\.file: "\/dev\/zero" is a device/],
+    ]
+    for (const [doc, message] of cases) {
+      const full = loadScenario(doc)
+      expect(full.ok ? 'loaded' : full.text).toMatch(message)
+      expect(loadScenarioEdit(doc, { document: scenario, scenario })).toEqual(full)
+    }
   })
 
   it('an edit of one step of the 65,530-step stress scenario reuses the rest', () => {

@@ -33,9 +33,9 @@ export { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES }
 
 // ---------------------------------------------------------------- vocabularies
 
-export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal'] as const
+export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal', 'pkey_mprotect', 'pkey_alloc', 'pkey_free'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
-export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE'] as const
+export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE', 'MAP_GROWSDOWN', 'MAP_HUGETLB'] as const
 /** madvise advices: version 1 had the first two. */
 export const MADVISE_ADVICES = [
   'MADV_MERGEABLE', 'MADV_UNMERGEABLE',
@@ -125,6 +125,13 @@ function pageValue(noun: string) {
 }
 
 /** A plain non-negative integer (prctl's value). */
+/** A C int (a protection key): any value the call can be given; the kernel answers EINVAL for a key it did not allocate. */
+function cInt(noun: string) {
+  const message = (issue: RawIssue): string =>
+    requiredOrUndefined(issue) ?? `expected ${noun} (a whole number from -2147483648 to 2147483647), got ${describeValue(issue.input)}`
+  return z.int({ error: message }).min(-2147483648, { error: message }).max(2147483647, { error: message })
+}
+
 function wholeNumber(noun: string, max: number) {
   const message = (issue: RawIssue): string => {
     const required = requiredOrUndefined(issue)
@@ -342,6 +349,13 @@ export const stepSchema = z.discriminatedUnion(
     z
       .object({ op: op('mseal'), at: pageValue('a page number'), pages: pageValue('a number of pages') })
       .describe('Version 2. mseal(base+at*4096, pages*4096, 0): VM_SEALED (6.10+; ENOSYS before).'),
+    z
+      .object({ op: op('pkey_mprotect'), at: pageValue('a page number'), pages: pageValue('a number of pages'), prot, pkey: cInt('a protection key') })
+      .describe('Version 2. pkey_mprotect(base+at*4096, pages*4096, prot, pkey): mprotect that also gives the VMAs key pkey (VM_PKEY_BIT*); -1 keeps their key, as mprotect; a key pkey_alloc did not return is EINVAL.'),
+    z.object({ op: op('pkey_alloc') }).describe('Version 2. pkey_alloc(0, 0): the lowest free protection key; EINVAL on a CPU without protection keys, ENOSPC when all 16 are taken.'),
+    z
+      .object({ op: op('pkey_free'), pkey: cInt('a protection key') })
+      .describe('Version 2. pkey_free(pkey): EINVAL unless the key is allocated; VMAs keep it.'),
     z.object({ op: op('munlockall') }).describe('Version 2. munlockall(): unlocks every VMA and clears mm->def_flags\' VM_LOCKED.'),
   ],
   { error: discriminatorMessage('a step', 'op', 'operation', STEP_OPS) },

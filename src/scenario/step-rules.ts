@@ -47,15 +47,19 @@ function outside(index: number, at: unknown, pages: unknown, atKey: string, page
   }
 }
 
-export function stepProblems(document: Record<string, unknown>): Problem[] {
+/**
+ * The problems of the steps and initial VMAs; with `only` (ascending indices), those of the
+ * steps at `only`, and the initial VMAs are not looked at.
+ */
+export function stepProblems(document: Record<string, unknown>, only?: readonly number[]): Problem[] {
   const steps = document.steps
   if (!Array.isArray(steps)) return []
   const windowPages = isWhole(document.windowPages) && document.windowPages > 0 ? document.windowPages : DEFAULT_WINDOW_PAGES
   const problems: Problem[] = []
-  steps.forEach((step, i) => {
+  const check = (step: unknown, i: number) => {
     if (!isRecord(step)) return
     switch (step.op) {
-      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': case 'mlock': case 'munlock': case 'mseal': {
+      case 'mmap': case 'munmap': case 'mprotect': case 'madvise': case 'touch': case 'mremap': case 'mlock': case 'munlock': case 'mseal': case 'pkey_mprotect': {
         const problem = outside(i, step.at, step.pages, 'at', 'pages', windowPages, 'the range')
         if (problem) problems.push(problem)
       }
@@ -68,7 +72,12 @@ export function stepProblems(document: Record<string, unknown>): Problem[] {
       const pgoff = isWhole(step.backing.pgoff) && step.backing.pgoff > 0 ? `, "pgoff": ${step.backing.pgoff}` : ''
       problems.push({ path: ['steps', i, 'backing', 'file'], message: deviceMessage(step.backing.file, pgoff) })
     }
-  })
+  }
+  if (only) {
+    for (const i of only) check(steps[i], i)
+    return problems
+  }
+  steps.forEach(check)
   const initial = document.initial
   if (isRecord(initial) && Array.isArray(initial.vmas)) {
     initial.vmas.forEach((vma, i) => {

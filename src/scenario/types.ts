@@ -1,6 +1,6 @@
 /**
  * The scenario document, `vma-scenario/2` (see ../../docs/scenario-format.md).
- * Version 2 added madvise's flag advices and the advices that leave VMAs alone, MAP_STACK, mlock, munlock, mlockall, munlockall and mseal;
+ * Version 2 added madvise's flag advices and the advices that leave VMAs alone, MAP_STACK, mlock, munlock, mlockall, munlockall, mseal, pkey_mprotect, pkey_alloc and pkey_free;
  * a version-1 document is a version-2 document (./migrate.ts upgrades it).
  *
  * These are the types of a scenario *after* `loadScenario` has validated it and
@@ -43,6 +43,10 @@ export type MapFlag =
   | 'MAP_STACK'
   /** Version 2. The map type MAP_SHARED_VALIDATE (0x03) instead of MAP_SHARED: the kernel refuses flags it does not know for the file. */
   | 'MAP_SHARED_VALIDATE'
+  /** Version 2. VM_GROWSDOWN: private anonymous memory only (EINVAL otherwise); a fault just below it grows it down. */
+  | 'MAP_GROWSDOWN'
+  /** Version 2. Anonymous memory in 2 MiB huge pages from a hugetlbfs file of its own (VM_HUGETLB); the engine assumes no free huge pages. */
+  | 'MAP_HUGETLB'
 
 export interface MmapStep {
   op: 'mmap'
@@ -82,6 +86,12 @@ export interface MlockallStep { op: 'mlockall'; flags: MlockallFlag[] }
 export interface MunlockallStep { op: 'munlockall' }
 /** Version 2. mseal(2) (6.10+): VM_SEALED. */
 export interface MsealStep { op: 'mseal'; at: number; pages: number }
+/** Version 2. pkey_mprotect(2): mprotect that also gives the VMAs protection key `pkey` (-1: keep theirs, as mprotect). */
+export interface PkeyMprotectStep { op: 'pkey_mprotect'; at: number; pages: number; prot: Prot; pkey: number }
+/** Version 2. pkey_alloc(0, 0): allocates the lowest free protection key. */
+export interface PkeyAllocStep { op: 'pkey_alloc' }
+/** Version 2. pkey_free(pkey). */
+export interface PkeyFreeStep { op: 'pkey_free'; pkey: number }
 export interface MremapStep {
   op: 'mremap'; at: number; pages: number; newPages: number; to?: number; mayMove?: boolean
   /** Version 2. MREMAP_DONTUNMAP: a move (with `to` or `mayMove`, newPages = pages) that leaves the source mapped, emptied. */
@@ -103,6 +113,9 @@ export type Step =
   | MlockallStep
   | MunlockallStep
   | MsealStep
+  | PkeyMprotectStep
+  | PkeyAllocStep
+  | PkeyFreeStep
 
 export type StepOp = Step['op']
 

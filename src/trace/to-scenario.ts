@@ -7,7 +7,7 @@
  * - `step`: it becomes one scenario step (or, for inferred faults, `touch` steps);
  * - `noop`: the kernel's rule is that it leaves the VMAs alone (madvise
  *   MADV_REMOVE and the like, brk(0), a thread's clone, a query), so there is no step;
- * - `unmodellable`: the engine does not model it (mlock, MAP_GROWSDOWN, a file
+ * - `unmodellable`: the engine does not model it (MAP_HUGETLB, PROT_GROWSDOWN, a file
  *   system or device it does not know…), with the reason.
  *
  * When an unmodellable call, or a change the tracer saw between calls (a
@@ -146,7 +146,7 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (prot & ~7) return { kind: 'unmodellable', reason: `mmap with prot 0x${prot.toString(16)} (PROT_SEM, PROT_GROWSDOWN or PROT_GROWSUP)` }
       const type = flags & 3
       if (type === 0) return failed ? { kind: 'noop', why: 'mmap without MAP_SHARED or MAP_PRIVATE fails with EINVAL' } : { kind: 'unmodellable', reason: 'mmap without a sharing type' }
-      for (const [bit, name] of [[0x100, 'MAP_GROWSDOWN (VM_GROWSDOWN)'], [0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'], [0x4000000, 'MAP_UNINITIALIZED']] as const)
+      for (const [bit, name] of [[0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'], [0x4000000, 'MAP_UNINITIALIZED']] as const)
         if (flags & bit) return { kind: 'unmodellable', reason: `mmap with ${name}: not modelled` }
       const fixed = (flags & 0x10) !== 0
       const noReplace = (flags & 0x100000) !== 0
@@ -172,6 +172,7 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (flags & 0x2000) mapFlags.push('MAP_LOCKED')
       if (flags & 0x08) mapFlags.push('MAP_DROPPABLE')
       if (flags & 0x20000) mapFlags.push('MAP_STACK')
+      if (flags & 0x100) mapFlags.push('MAP_GROWSDOWN')
       // A kernel-placed MAP_SHARED_VALIDATE mapping is replayed at its page, which the engine maps with
       // MAP_FIXED_NOREPLACE (refused under MAP_SHARED_VALIDATE): it succeeded, so it was a MAP_SHARED one.
       if (type === 3 && (fixed || noReplace)) mapFlags.push('MAP_SHARED_VALIDATE')
@@ -191,7 +192,7 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     case 'mprotect':
     case 'pkey_mprotect': {
       if (call.name === 'pkey_mprotect' && Number(BigInt.asIntN(32, big(a[3]!))) !== -1)
-        return { kind: 'unmodellable', reason: 'pkey_mprotect with a protection key: the pkey bits are not modelled' }
+        return { kind: 'unmodellable', reason: 'pkey_mprotect with a protection key: the trace has neither pkey_alloc/pkey_free nor whether the CPU has protection keys, so whether the key is allocated is unknown' }
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       const at = pageOf(a[0]!)
       const pages = pagesOf(big(a[1]!))

@@ -46,6 +46,13 @@ describe('what each call is to the engine', () => {
     const status = classifyCall(call('mmap', ['0', '2001', '3', '22', 'ffffffff', '0'], '7f0000001000'), ctx())
     expect(status).toEqual({ kind: 'step', steps: [{ op: 'mmap', name: 'anon@7f0000001000', at: 0x7f0000001, pages: 3, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }] })
   })
+  it('MAP_GROWSDOWN is a map flag; MAP_HUGETLB is not modelled; pkey_mprotect with key -1 is a step, with a key it is unmodellable (no pkey_alloc in the trace)', () => {
+    const gd = classifyCall(call('mmap', ['0', '2000', '3', '122', 'ffffffff', '0'], '7f0000001000'), ctx())
+    expect(gd.kind === 'step' && gd.steps[0]).toMatchObject({ op: 'mmap', mapFlags: ['MAP_GROWSDOWN'] })
+    expect(classifyCall(call('mmap', ['0', '200000', '3', '40022', 'ffffffff', '0'], '7f0000200000'), ctx())).toEqual({ kind: 'unmodellable', reason: expect.stringContaining('MAP_HUGETLB') })
+    expect(classifyCall(call('pkey_mprotect', ['7f0000000000', '1000', '1', 'ffffffff'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mprotect', at: 0x7f0000000, pages: 1, prot: 'r--' }] })
+    expect(classifyCall(call('pkey_mprotect', ['7f0000000000', '1000', '1', '1'], '0'), ctx()).kind).toBe('unmodellable')
+  })
   it('a file mmap names its struct file by path and fd, on the file system its magic names', () => {
     const status = classifyCall(call('mmap', ['0', '1000', '1', '2', '3', '2000'], '7f0000001000', null, { fd: { path: '/usr/lib/x.so', type: 'file', fsMagic: 'ef53' } }), ctx())
     expect(status.kind === 'step' && status.steps[0]).toMatchObject({ backing: { kind: 'file', file: '/usr/lib/x.so [fd 3]', pgoff: 2, fs: 'ext4' }, share: 'private', prot: 'r--' })

@@ -41,6 +41,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -87,8 +88,8 @@
 
 /* ---------- script model ---------- */
 
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_UNSUPPORTED };
-static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "unsupported" };
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_PKEY_MPROTECT, OP_PKEY_ALLOC, OP_PKEY_FREE, OP_UNSUPPORTED };
+static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "pkey_mprotect", "pkey_alloc", "pkey_free", "unsupported" };
 
 struct step {
 	int index;
@@ -253,6 +254,10 @@ static int parse_map_flag(const char *s)
 		return MAP_FIXED;
 	if (!strcmp(s, "MAP_STACK"))
 		return MAP_STACK;
+	if (!strcmp(s, "MAP_GROWSDOWN"))
+		return MAP_GROWSDOWN;
+	if (!strcmp(s, "MAP_HUGETLB"))
+		return MAP_HUGETLB; /* of anonymous memory (the recorder ORs MAP_ANONYMOUS); the default 2 MiB size */
 	if (!strcmp(s, "MAP_SHARED_VALIDATE"))
 		return MAP_SHARED_VALIDATE; /* 0x03: OR'd with the share type it is the map type MAP_SHARED_VALIDATE */
 	die_setup("unknown map flag in script", 0);
@@ -326,6 +331,17 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->op = OP_MSEAL;
 		s->at = number(w[3]);
 		s->pages = number(w[4]);
+	} else if (!strcmp(op, "pkey_mprotect") && n == 7) {
+		s->op = OP_PKEY_MPROTECT;
+		s->at = number(w[3]);
+		s->pages = number(w[4]);
+		s->prot = parse_prot(w[5]);
+		s->value = number(w[6]); /* the key */
+	} else if (!strcmp(op, "pkey_alloc") && n == 3) {
+		s->op = OP_PKEY_ALLOC;
+	} else if (!strcmp(op, "pkey_free") && n == 4) {
+		s->op = OP_PKEY_FREE;
+		s->value = number(w[3]);
 	} else if (!strcmp(op, "prctl") && n == 5) {
 		s->op = OP_PRCTL;
 		s->at = number(w[3]); /* the option number */
@@ -622,6 +638,7 @@ struct vma {
 	const char *path; size_t path_len;
 	const char *flags; size_t flags_len;
 	long anon_kb;
+	long pkey; /* smaps "ProtectionKey:", 0 where smaps has no such line */
 };
 static struct vma layout[MAX_VMAS];
 static int layout_count;
@@ -721,6 +738,7 @@ static void read_layout(void)
 				current->flags = "";
 				current->flags_len = 0;
 				current->anon_kb = 0;
+				current->pkey = 0;
 			}
 		} else if (current && !strncmp(line, "VmFlags:", 8)) {
 			const char *f = line + 8;
@@ -733,6 +751,8 @@ static void read_layout(void)
 			current->flags_len = n;
 		} else if (current && !strncmp(line, "Anonymous:", 10)) {
 			current->anon_kb = parse_dec(line + 10);
+		} else if (current && !strncmp(line, "ProtectionKey:", 14)) {
+			current->pkey = parse_dec(line + 14);
 		}
 		if (!eol)
 			break;
@@ -930,6 +950,22 @@ static void spend_map_count(void)
 		snprintf(what, sizeof what, "could not use up exactly the map_count outside the window (%ld VMAs, want %ld, spent %ld)", have, limit - max_map_count, extra);
 		die_setup(what, 0);
 	}
+}
+
+/* A /proc/meminfo field ("HugePages_Free:"), -1 when it cannot be read. */
+static long meminfo_value(const char *field)
+{
+	static char text[8192];
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = 0;
+	const char *at = strstr(text, field);
+	return at ? strtol(at + strlen(field), NULL, 10) : -1;
 }
 
 /* Protection keys: smaps prints a "ProtectionKey:" line for every VMA when the kernel uses them. */
@@ -1254,6 +1290,29 @@ static int run_step(const struct step *s, int *is_child)
 			return errno;
 		return clipped ? ENOMEM : 0;
 	}
+	case OP_PKEY_MPROTECT: {
+		/*
+		 * do_mprotect_pkey() refuses a key that is not allocated (EINVAL) before it looks at
+		 * any VMA; past the window is a hole, so the part inside is processed, then ENOMEM.
+		 */
+		long pages = s->pages;
+		int clipped = s->pages > 0 && leaves_window(s->at, s->pages);
+		if (clipped) {
+			if (s->at >= window_pages) {
+				step_unsupported = "pkey_mprotect of a range that starts past the window";
+				return -1;
+			}
+			pages = window_pages - s->at;
+		}
+		if (syscall(SYS_pkey_mprotect, page_addr(s->at), (size_t)pages * PAGE, s->prot, (int)s->value) < 0)
+			return errno;
+		return clipped ? ENOMEM : 0;
+	}
+	case OP_PKEY_ALLOC:
+		/* pkey_alloc(0, 0): the key it returns is the lowest free one; the VMAs do not change. */
+		return syscall(SYS_pkey_alloc, 0UL, 0UL) < 0 ? errno : 0;
+	case OP_PKEY_FREE:
+		return syscall(SYS_pkey_free, (int)s->value) < 0 ? errno : 0;
 	case OP_MLOCKALL:
 		/* The whole process: the window and everything outside it (the fills fail to populate, PROT_NONE, which mm_populate ignores). */
 		return mlockall((int)s->value) < 0 ? errno : 0;
@@ -1314,6 +1373,11 @@ static void print_layout(void)
 		put("\t");
 		put_n(v->path, v->path_len);
 		put("\n");
+		if (v->pkey) { /* the VMA's VM_PKEY_BIT* (smaps prints no mnemonic for them) */
+			put("pkey\t");
+			put_long(v->pkey);
+			put("\n");
+		}
 	}
 }
 
@@ -1336,10 +1400,21 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 
+	/*
+	 * RLIMIT_STACK as the engine assumes it, 8 MiB (what a shell and the kernel's _STK_LIM give):
+	 * acct_stack_growth() holds a growing VM_GROWSDOWN VMA to it. Left alone if the hard limit is lower.
+	 */
+	struct rlimit stack_limit;
+	if (getrlimit(RLIMIT_STACK, &stack_limit) == 0 && stack_limit.rlim_max >= (rlim_t)8 << 20) {
+		stack_limit.rlim_cur = (rlim_t)8 << 20;
+		setrlimit(RLIMIT_STACK, &stack_limit);
+	}
+
 	setup_files();
 	setup_window();
 	const char *brk_problem = setup_brk();
 	int pkeys = protection_keys();
+	long huge_pages_free = meminfo_value("HugePages_Free:");
 	fill_outside_window();
 	spend_map_count();
 
@@ -1350,6 +1425,8 @@ int main(void)
 	put_hex(base);
 	put("\nmachine\tprotectionKeys\t");
 	put(pkeys ? "1" : "0");
+	put("\nmachine\thugePagesFree\t");
+	put_long(huge_pages_free);
 	put("\n");
 	if (map_count_problem) {
 		put("refused\t");

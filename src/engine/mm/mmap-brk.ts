@@ -97,7 +97,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     }
   } else if (brkVma && brkVma.end === oldBrk) {
     const r = mergeNewRange(ctx, {
-      start: oldBrk, end: newBrk, pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, anonForkChild: false,
+      start: oldBrk, end: newBrk, pgoff: ctx.anonPgoff(oldBrk), flags, pkey: 0, file: null, anonVma: 0, anonForkChild: false,
       middle: null, prev: brkVma, next: null, justExpand: true, labels,
     })
     if (r) {
@@ -116,7 +116,7 @@ export function doBrk(ctx: StepContext, step: BrkStep): void {
     ctx.check('ksm_add_vma', 'ksm-flag-set', true, 'VM_MERGEABLE set late, on the new heap VMA', 'new')
   }
   const v = ctx.make({
-    start: asPage(oldBrk), end: asPage(newBrk), pgoff: ctx.anonPgoff(oldBrk), flags, file: null, anonVma: 0, forkChild: false,
+    start: asPage(oldBrk), end: asPage(newBrk), pgoff: ctx.anonPgoff(oldBrk), flags, pkey: 0, file: null, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: true, hook: null, labels,
   })
   mm.insert(v)

@@ -21,7 +21,7 @@
  * without one in the scenario the answer assumes DEFAULT_BASE and the step says
  * that the real address cannot be predicted.
  */
-import { PMD_PAGES } from '../machine'
+import { HUGE_PAGE_PAGES, PMD_PAGES } from '../machine'
 import type { StepContext } from '../process'
 import { asPage } from '../units'
 import type { FileObject } from '../mm-types'
@@ -74,4 +74,14 @@ export function getUnmappedArea(ctx: StepContext, req: AreaRequest): number | nu
     ctx.note('thp_get_unmapped_area', 'thp-no-room', () => `no hole of ${req.pages} + 512 pages for THP alignment: the plain search is used`)
   }
   return mm.topDownHole(req.pages, limit)
+}
+
+/**
+ * hugetlb_get_unmapped_area() for a MAP_HUGETLB mapping the kernel places: the highest hole
+ * that holds it on a huge page boundary of absolute addresses (align_mask = ~huge_page_mask(h)).
+ */
+export function hugePageHole(ctx: StepContext, pages: number): number | null {
+  const at = ctx.mm.topDownHole(pages, asPage(ctx.windowPages), HUGE_PAGE_PAGES, ctx.machine.basePage)
+  if (at !== null) ctx.note('hugetlb_get_unmapped_area', 'huge-page-aligned', () => `the highest hole that holds ${pages} pages from a 2 MiB boundary: ${at}`)
+  return at
 }

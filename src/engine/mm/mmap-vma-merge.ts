@@ -42,6 +42,8 @@ export interface VmaMergeArgs {
   start: number
   end: number
   flags: VmFlags
+  /** The range's protection key (VM_PKEY_BIT* of vm_flags). */
+  pkey: number
   /** The anon_vma the range brings (0 for mmap/brk; the VMA's own for mprotect, madvise, mremap). */
   anonVma: number
   anonForkChild: boolean
@@ -86,7 +88,7 @@ function isMergeableAnonVma(ctx: StepContext, srcAnon: number, tgt: Vma, side: S
 
 /** is_mergeable_vma() as vma_merge()'s callers have it: the shared flag/file tests, then vm_ops->close per the release. */
 function isMergeableVma(ctx: StepContext, tgt: Vma, a: VmaMergeArgs, side: Side, mayRemove: boolean, rangeName: string): boolean {
-  if (!flagsAndFileMatch(ctx, tgt, a.flags, a.file, side, rangeName)) return false
+  if (!flagsAndFileMatch(ctx, tgt, a.flags, a.pkey, a.file, side, rangeName)) return false
   const closeMatters = ctx.profile.vmaMergeCloseRule === 'any-neighbour' || mayRemove
   if (closeMatters && tgt.vmOpsClose) {
     return ctx.check('is_mergeable_vma', 'vm-ops-close', false,
@@ -223,13 +225,13 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
  * mprotect_fixup() / madvise_update_vma() up to 6.11: `*pprev = vma_merge(...)`; if that
  * returns NULL, split_vma() at start and/or end and set the new flags.
  */
-export function vmaMergeModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
+export function vmaMergeModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags, pkey = middle.pkey): { vma: Vma; merged: MergeKind | null } | { error: string } {
   const merged = vmaMerge(ctx, {
-    prev, start, end, flags, anonVma: middle.anonVma, anonForkChild: middle.forkChild, file: middle.file,
+    prev, start, end, flags, pkey, anonVma: middle.anonVma, anonForkChild: middle.forkChild, file: middle.file,
     pgoff: middle.pgoff + (start - middle.start), labels: [],
   })
   if (merged) return { vma: merged.vma, merged: merged.kind }
-  return splitOffWithFlags(ctx, middle, start, end, flags)
+  return splitOffWithFlags(ctx, middle, start, end, flags, pkey)
 }
 
 /**
@@ -286,5 +288,5 @@ export function mmapRegionExpand(ctx: StepContext, a: VmaMergeArgs, next: Vma | 
 
 /** do_brk_flags() up to 6.11: `vma->vm_end == addr && can_vma_merge_after(vma, flags, NULL, NULL, addr >> PAGE_SHIFT)`. */
 export function brkCanExpand(ctx: StepContext, brkVma: Vma, start: number, end: number, flags: VmFlags): boolean {
-  return canVmaMergeAfter(ctx, brkVma, { prev: brkVma, start, end, flags, anonVma: 0, anonForkChild: false, file: null, pgoff: ctx.anonPgoff(start), labels: [] }, 'the heap growth')
+  return canVmaMergeAfter(ctx, brkVma, { prev: brkVma, start, end, flags, pkey: 0, anonVma: 0, anonForkChild: false, file: null, pgoff: ctx.anonPgoff(start), labels: [] }, 'the heap growth')
 }

@@ -10,9 +10,11 @@
  *   v2         can_set_ksm_flags_early? early : late BEFORE the .mmap hook
  *   6.17/6.18  can_set_ksm_flags_early? early : late AFTER the .mmap hook (cf7e7a3503df)
  */
+import { executeOnlyPkey } from './pkeys'
+import { HUGE_PAGE_PAGES } from '../machine'
 import type { Backing, MapFlag, MmapStep } from '../../scenario/types'
 import {
-  VM_ACCOUNT, VM_DONTDUMP, VM_DROPPABLE, VM_EXEC, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
+  VM_ACCOUNT, VM_DONTDUMP, VM_DONTEXPAND, VM_DROPPABLE, VM_EXEC, VM_GROWSDOWN, VM_HUGETLB, VM_LOCKED, VM_LOCKONFAULT, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE,
   VM_MAYWRITE, VM_MERGEABLE, VM_NOHUGEPAGE, VM_NORESERVE, VM_SHARED, VM_SPECIAL, VM_WIPEONFORK, VM_WRITE,
   flagMnemonics, flagNames, flagsFromNames, protToFlags, type VmFlags,
 } from '../flags'
@@ -24,7 +26,7 @@ import type { KernelProfile } from '../profiles'
 import { asPage } from '../units'
 import type { FileObject, Label, Vma } from '../mm-types'
 import { populateRange } from './memory'
-import { getUnmappedArea } from './mmap-unmapped-area'
+import { getUnmappedArea, hugePageHole } from './mmap-unmapped-area'
 import { SPECIAL_DISPLAY, specialHookFlags, specialHookRefusal, specialNoexec } from '../special-files'
 import { unmapRange } from './vma-munmap'
 
@@ -58,8 +60,24 @@ const ANON_PRIVATE: FileSetup = {
   file: null, hook: 'none', hookFlags: 0, anonymous: true, fileAfterHook: () => null, hookText: 'anonymous: no file, no hook',
 }
 
-function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'shared', pages: number): FileSetup {
+/**
+ * MAP_HUGETLB on anonymous memory: ksys_mmap_pgoff() → hugetlb_file_setup() makes a hugetlbfs file
+ * of its own ("anon_hugepage"), whose .mmap (hugetlbfs_file_mmap()) adds VM_HUGETLB|VM_DONTEXPAND
+ * and reserves the huge pages (hugetlb_reserve_pages()) unless VM_NORESERVE: the engine assumes the
+ * pool is empty (nr_hugepages 0, as on this machine), so that is ENOMEM.
+ */
+function hugetlbSetup(ctx: StepContext, noreserve: boolean): FileSetup {
+  const file = ctx.newFile({ display: 'anon_hugepage (deleted)', kind: 'hugetlb', fs: null, isShmem: false, unmappedArea: 'hugetlb' })
+  return {
+    file, hook: 'mmap', hookFlags: VM_HUGETLB | VM_DONTEXPAND, anonymous: false, fileAfterHook: () => file,
+    hookText: 'MAP_HUGETLB: a hugetlbfs file of its own (hugetlb_file_setup()); hugetlbfs .mmap adds VM_HUGETLB|VM_DONTEXPAND',
+    refusal: noreserve ? null : ['ENOMEM', 'hugetlb_reserve_pages', 'no huge page is free to reserve (the engine assumes nr_hugepages 0); MAP_NORESERVE would leave the reservation out'],
+  }
+}
+
+function setupFile(ctx: StepContext, backing: Backing, share: 'private' | 'shared', pages: number, hugetlb = false, noreserve = false): FileSetup {
   const p = ctx.profile
+  if (hugetlb && backing.kind === 'anon') return hugetlbSetup(ctx, noreserve)
   switch (backing.kind) {
     case 'anon':
       if (share === 'shared') {
@@ -164,6 +182,8 @@ interface MmapState {
   readonly pgoff: number
   /** map->vm_flags. */
   flags: VmFlags
+  /** The protection key do_mmap() gives it (calc_vm_prot_bits(prot, pkey)): 0, or the execute-only key. */
+  readonly pkey: number
   /** The backing's struct file and hook. */
   readonly setup: FileSetup
   /** map->file: the backing's file, or the one .mmap_prepare put in its place. */
@@ -187,15 +207,29 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   const mapFlags: readonly MapFlag[] = step.mapFlags ?? NO_MAP_FLAGS
   // MAP_SHARED_VALIDATE (0x03) is a shared map type: with MAP_PRIVATE (0x02) its bits are still 0x03.
   const share: 'private' | 'shared' = mapFlags.includes('MAP_SHARED_VALIDATE') ? 'shared' : step.share
-  const pages = step.pages
+  const hugetlb = mapFlags.includes('MAP_HUGETLB')
+  const noreserve = mapFlags.includes('MAP_NORESERVE')
+  if (hugetlb && step.backing.kind !== 'anon') {
+    // ksys_mmap_pgoff(): "if (is_file_hugepages(file)) ... else if (unlikely(flags & MAP_HUGETLB)) return -EINVAL;"
+    ctx.fail('EINVAL', 'ksys_mmap_pgoff', 'MAP_HUGETLB with a file that is not on hugetlbfs')
+    return
+  }
+  // ksys_mmap_pgoff(): "len = ALIGN(len, huge_page_size(hs))" — whole 2 MiB pages.
+  const pages = hugetlb ? Math.ceil(step.pages / HUGE_PAGE_PAGES) * HUGE_PAGE_PAGES : step.pages
+  if (hugetlb && pages !== step.pages) ctx.note('ksys_mmap_pgoff', 'hugetlb-len', () => `MAP_HUGETLB: the length is rounded up to whole 2 MiB huge pages: ${pages} pages`)
   let at = step.at
   if (pages === 0) {
     ctx.fail('EINVAL', 'do_mmap', 'a mapping of length 0 is invalid')
     return
   }
+  if (at !== undefined && hugetlb && (ctx.machine.basePage + at) % HUGE_PAGE_PAGES !== 0) {
+    // hugetlb_get_unmapped_area(): "if (flags & MAP_FIXED) { if (addr & ~huge_page_mask(h)) return -EINVAL; ...".
+    ctx.fail('EINVAL', 'hugetlb_get_unmapped_area', () => `page ${at} is not 2 MiB-aligned (window base ${ctx.machine.baseText}): a huge page mapping must start on a huge page`)
+    if (!ctx.machine.baseKnown) ctx.report.unpredictable = `whether page ${at} is 2 MiB-aligned depends on the window's base, which the scenario does not give (the engine assumes ${ctx.machine.baseText})`
+    return
+  }
   if (at === undefined) {
-    const placing = setupFile(ctx, step.backing, share, pages)
-    const hole = getUnmappedArea(ctx, { pages, file: placing.file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: share === 'shared' })
+    const hole = hugetlb ? hugePageHole(ctx, pages) : getUnmappedArea(ctx, { pages, file: setupFile(ctx, step.backing, share, pages).file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: share === 'shared' })
     if (hole === null) {
       ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
       return
@@ -206,6 +240,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   const start = at
   const end = at + pages
   ctx.report.range = [start, end]
+  if (hugetlb && !ctx.machine.baseKnown) ctx.report.unpredictable = `a huge page mapping starts on a 2 MiB boundary of absolute addresses; the scenario gives no base, so the engine assumes ${ctx.machine.baseText} (2 MiB-aligned)`
   if (step.at !== undefined && step.backing.kind === 'io_uring') {
     // __get_unmapped_area() → io_uring_get_unmapped_area(): "if (addr) return -EINVAL;", also for MAP_FIXED.
     ctx.fail('EINVAL', 'io_uring_get_unmapped_area', 'io_uring rings may not be mapped at an address the caller chooses (only with addr 0, kernel placement)')
@@ -236,13 +271,22 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE (0x08) is not a map type this release knows (it came in 6.11, 9651fcedf7b9): the switch on flags & MAP_TYPE answers EINVAL')
     return
   }
-  if (droppable && (share === 'shared' || backing.kind !== 'anon' || mapFlags.includes('MAP_LOCKED'))) {
+  if (droppable && (share === 'shared' || backing.kind !== 'anon' || hugetlb || mapFlags.includes('MAP_LOCKED'))) {
     ctx.fail('EINVAL', 'do_mmap', 'MAP_DROPPABLE is a mapping type of its own: anonymous, not shared, not locked')
     return
   }
 
   if (mapFlags.includes('MAP_SHARED_VALIDATE') && !sharedValidateAllowed(ctx, step)) return
+  const growsDown = mapFlags.includes('MAP_GROWSDOWN')
+  // do_mmap(), anonymous memory: "case MAP_SHARED: if (vm_flags & (VM_GROWSDOWN|VM_GROWSUP)) return -EINVAL;", and the same under MAP_DROPPABLE.
+  if (growsDown && backing.kind === 'anon' && !hugetlb && (share === 'shared' || droppable)) {
+    ctx.fail('EINVAL', 'do_mmap', () => `MAP_GROWSDOWN on ${droppable ? 'a MAP_DROPPABLE' : 'a shared anonymous'} mapping: only private memory may grow down`, 'new')
+    return
+  }
 
+  // do_mmap(): "if (prot == PROT_EXEC) { pkey = execute_only_pkey(mm); if (pkey < 0) pkey = 0; }"
+  const pkey = step.prot === '--x' ? Math.max(executeOnlyPkey(ctx), 0) : 0
+  if (pkey !== 0) ctx.note('do_mmap', 'exec-only-pkey', () => `PROT_EXEC alone on a machine with protection keys: the mapping gets the execute-only key ${pkey}`, 'new')
   // calc_vm_prot_bits | calc_vm_flag_bits | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   let flags = protToFlags(step.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
   if (mapFlags.includes('MAP_LOCKED')) flags |= VM_LOCKED
@@ -261,11 +305,12 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
   if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
+  if (growsDown) flags |= VM_GROWSDOWN // calc_vm_flag_bits(): _calc_vm_trans(flags, MAP_GROWSDOWN, VM_GROWSDOWN)
   let pgoff: number
-  if (backing.kind === 'anon') pgoff = share === 'shared' ? 0 : ctx.anonPgoff(start)
+  if (backing.kind === 'anon') pgoff = share === 'shared' || hugetlb ? 0 : ctx.anonPgoff(start)
   else pgoff = backing.pgoff
 
-  const setup = setupFile(ctx, backing, share, pages)
+  const setup = setupFile(ctx, backing, share, pages, hugetlb, noreserve)
   if (setup.file?.noexec) {
     // do_mmap(): "if (path_noexec(&file->f_path)) { if (vm_flags & VM_EXEC) return -EPERM; vm_flags &= ~VM_MAYEXEC; }"
     if (flags & VM_EXEC) {
@@ -275,8 +320,13 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     flags &= ~VM_MAYEXEC
     ctx.note('do_mmap', 'noexec', () => `${setup.file!.display} lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared`, 'new')
   }
+  // do_mmap(), a file (after the noexec test): "if (vm_flags & (VM_GROWSDOWN|VM_GROWSUP)) return -EINVAL;"
+  if (growsDown && (backing.kind !== 'anon' || hugetlb)) {
+    ctx.fail('EINVAL', 'do_mmap', 'MAP_GROWSDOWN on a file mapping: only anonymous private memory may grow down', 'new')
+    return
+  }
   mmapRegion(ctx, {
-    mapFlags, start, end, pgoff, flags, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
+    mapFlags, start, end, pgoff, flags, pkey, setup, file: setup.file, replaced: false, mergeAny: ctx.state.mergeAny, checkEarly: false, ksm: 'none',
     labels: step.name ? [{ start: asPage(start), end: asPage(end), name: step.name }] : [],
   })
 }
@@ -316,9 +366,9 @@ function mmapRegion(ctx: StepContext, s: MmapState): void {
     ctx.note('__mmap_region', 'ksm-late', 'this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it', 'new')
   }
   const mm = ctx.mm
-  const { start, end, pgoff, flags, file, labels } = s
+  const { start, end, pgoff, flags, pkey, file, labels } = s
   const vmg: MergeState = {
-    start, end, pgoff, flags, file, anonVma: 0, anonForkChild: false, middle: null,
+    start, end, pgoff, flags, pkey, file, anonVma: 0, anonForkChild: false, middle: null,
     prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels,
   }
   // Up to 6.11 __mmap_region() expands a neighbour itself (vma_expand()); from 6.12 it calls vma_merge_new_range().
@@ -420,7 +470,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
     // ≤ 6.12 mmap_region(): "If vm_flags changed after mmap_file(), we should try merge vma
     // again as we may succeed this time" — before the VMA is inserted, and only with a prev.
     ctx.note('mmap_region', 'retry-merge', 'the .mmap hook changed the flags and there is a prev: try the merge again with the new flags, before inserting the VMA')
-    const again = { start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, labels }
+    const again = { start, end, pgoff, flags: preKsmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, anonForkChild: false, labels }
     const r = profile.mergeCode === 'vma_merge'
       ? vmaMerge(ctx, { ...again, prev: prevForRetry })
       : mergeNewRange(ctx, { ...again, middle: null, prev: prevForRetry, next: mm.nextFrom(end), justExpand: false })
@@ -445,7 +495,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   }
   if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
   let result = ctx.make({
-    start: asPage(start), end: asPage(end), pgoff, flags: vmFlags, file: vmFile, anonVma: 0, forkChild: false,
+    start: asPage(start), end: asPage(end), pgoff, flags: vmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, forkChild: false,
     vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
   })
   mm.insert(result)
@@ -456,7 +506,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   if (retry && profile.retryMergeOf === 'inserted-vma') {
     ctx.note('__mmap_region', 'retry-merge', 'the .mmap hook changed the flags: retry the merge (removed in 6.16)')
     const again = mergeExistingRange(ctx, {
-      start, end, pgoff, flags: preKsmFlags, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
+      start, end, pgoff, flags: preKsmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
       prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
     })
     if (again) result = again.vma

@@ -1,7 +1,8 @@
 /**
- * mprotect(): do_mprotect_pkey() and mprotect_fixup() (mm/mprotect.c).
+ * mprotect() and pkey_mprotect(): do_mprotect_pkey() and mprotect_fixup() (mm/mprotect.c).
  */
-import type { MprotectStep } from '../../scenario/types'
+import type { MprotectStep, PkeyMprotectStep } from '../../scenario/types'
+import { archOverrideMprotectPkey, mmPkeyIsAllocated } from './pkeys'
 import {
   VM_ACCESS_FLAGS, VM_ACCOUNT, VM_EXEC, VM_HUGETLB, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE,
   VM_LOCKED, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, flagMnemonics, protToFlags, type VmFlags,
@@ -31,20 +32,27 @@ export class ModifyOutcome {
 }
 
 /** mprotect_fixup()/madvise_update_vma(): vma_merge() then split (≤ 6.11), or vma_modify_flags() (6.12+). */
-export const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags) =>
-  (ctx.profile.mergeCode === 'vma_merge' ? vmaMergeModifyFlags : vmaModifyFlags)(ctx, prev, middle, start, end, flags)
+export const modifyFlags = (ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags, pkey = middle.pkey) =>
+  (ctx.profile.mergeCode === 'vma_merge' ? vmaMergeModifyFlags : vmaModifyFlags)(ctx, prev, middle, start, end, flags, pkey)
 
 /**
  * Walk the VMAs of [start, end) the way do_mprotect_pkey() does: stop at the
- * first hole with ENOMEM (what came before the hole stays changed).
+ * first hole with ENOMEM (what came before the hole stays changed). mprotect() is
+ * do_mprotect_pkey(start, len, prot, -1).
  */
-export function doMprotect(ctx: StepContext, step: MprotectStep): void {
+export function doMprotect(ctx: StepContext, step: MprotectStep | PkeyMprotectStep): void {
   const { at, pages } = step
+  const pkey = step.op === 'pkey_mprotect' ? step.pkey : -1
   const end = at + pages
   ctx.report.range = [at, end]
   if (pages === 0) {
     ctx.report.outcome = 'unchanged'
     ctx.note('do_mprotect_pkey', 'zero-length', 'length 0: nothing to do, returns 0')
+    return
+  }
+  // "If userspace did a pkey_mprotect() with a pkey that is not allocated, error out." — before any VMA is looked at.
+  if (pkey !== -1 && !mmPkeyIsAllocated(ctx, pkey)) {
+    ctx.fail('EINVAL', 'do_mprotect_pkey', () => `protection key ${pkey} is not allocated (mm_pkey_is_allocated()${ctx.machine.protectionKeys ? '' : `: this machine has no protection keys (assumed${ctx.machine.protectionKeysKnown ? ' by the scenario' : ' by default'}), so no key is`})`)
     return
   }
   const mm = ctx.mm
@@ -67,6 +75,8 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
       break
     }
     const nend = Math.min(v.end, end)
+    // new_vma_pkey = arch_override_mprotect_pkey(vma, prot, pkey); newflags = calc_vm_prot_bits(prot, new_vma_pkey) | ...
+    const newPkey = archOverrideMprotectPkey(ctx, cur, step.prot, pkey)
     let newFlags: VmFlags = protFlags | (v.flags & ~VM_ACCESS_FLAGS)
     // (newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS: each access bit needs its VM_MAY* bit.
     if ((newFlags & VM_READ && !(newFlags & VM_MAYREAD)) || (newFlags & VM_WRITE && !(newFlags & VM_MAYWRITE)) || (newFlags & VM_EXEC && !(newFlags & VM_MAYEXEC))) {
@@ -78,7 +88,7 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
       ctx.fail('EPERM', 'mprotect_fixup', () => `${rangeText(cur)} is sealed (mseal): its protection cannot change; the part before it was changed`, 'middle', cur)
       break
     }
-    if (newFlags === v.flags) {
+    if (newFlags === v.flags && newPkey === v.pkey) {
       ctx.note('mprotect_fixup', 'unchanged', () => `${rangeText(cur)}: flags unchanged, nothing to do (no merge attempt)`, 'middle', cur)
       prev = v
       tmp = v.end
@@ -93,8 +103,8 @@ export function doMprotect(ctx: StepContext, step: MprotectStep): void {
         newFlags &= ~VM_ACCOUNT
         ctx.note('mprotect_fixup', 'account', () => `${rangeText(cur)} is anonymous, unfaulted and no longer writable: VM_ACCOUNT is dropped`, 'middle', cur)
       }
-      ctx.note('mprotect_fixup', 'new-flags', () => `${rangeText({ start: nstart, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}`, 'middle', cur)
-      const r = modifyFlags(ctx, prev, v, nstart, nend, newFlags)
+      ctx.note('mprotect_fixup', 'new-flags', () => `${rangeText({ start: nstart, end: nend })}: new flags ${flagMnemonics(newFlags).join(' ')}${newPkey !== cur.pkey ? `, protection key ${newPkey} (was ${cur.pkey})` : ''}`, 'middle', cur)
+      const r = modifyFlags(ctx, prev, v, nstart, nend, newFlags, newPkey)
       if ('error' in r) {
         ctx.report.error = r.error
         break

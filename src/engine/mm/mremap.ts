@@ -6,6 +6,7 @@
  * index as pgoff "to increase its chance of merging"; a faulted one keeps its
  * pgoff, so it merges only where it is linear again.
  */
+import { HUGE_PAGE_PAGES } from '../machine'
 import type { MremapStep } from '../../scenario/types'
 import { VM_DONTEXPAND, VM_LOCKED, VM_LOCKONFAULT, VM_MAYSHARE, VM_PFNMAP, VM_SHARED, flagNames } from '../flags'
 import { populateRange } from './memory'
@@ -56,7 +57,7 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
   let labels = shiftLabels(clipLabels(vma.labels, asPage(src), asPage(src + oldPages)), dest - src)
   if (newPages > oldPages) labels = extendLabels(labels, dest + newPages)
   const merged = mergeNew(ctx, {
-    start: dest, end: dest + newPages, pgoff, flags: vma.flags, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
+    start: dest, end: dest + newPages, pgoff, flags: vma.flags, pkey: vma.pkey, file: vma.file, anonVma: vma.anonVma, anonForkChild: vma.forkChild,
     middle: null, copiedFrom: vma, prev: mm.prevOf(dest), next: mm.nextFrom(dest + newPages), justExpand: false, labels,
   })
   if (merged) {
@@ -224,6 +225,23 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     ctx.fail('EINVAL', 'check_mremap_params', 'new_len is 0')
     return
   }
+  const huge = mm.lookup(at)
+  if (huge?.file?.kind === 'hugetlb') {
+    // align_hugetlb(): lengths to whole huge pages, both addresses on a huge page, no growth.
+    const align = (n: number) => Math.ceil(n / HUGE_PAGE_PAGES) * HUGE_PAGE_PAGES
+    const onHugePage = (p: number) => (ctx.machine.basePage + p) % HUGE_PAGE_PAGES === 0
+    const oldLen = align(pages)
+    const newLen = align(newPages)
+    if (!onHugePage(at) || (step.to !== undefined && !onHugePage(step.to)) || newLen > oldLen) {
+      ctx.fail('EINVAL', 'align_hugetlb', () => (newLen > oldLen ? `${rangeText(huge)} is a huge page mapping: it may not grow (its reservation cannot be split)` : `${rangeText(huge)} is a huge page mapping: the ${onHugePage(at) ? 'destination' : 'source'} is not on a 2 MiB boundary`), 'middle', huge)
+      return
+    }
+    if (oldLen !== pages || newLen !== newPages) {
+      ctx.note('align_hugetlb', 'huge-page-lengths', () => `${rangeText(huge)} is a huge page mapping: the lengths become ${oldLen} → ${newLen} pages`, 'middle', huge)
+      doMremap(ctx, { ...step, pages: oldLen, newPages: newLen })
+      return
+    }
+  }
   const to = step.to
   const dontUnmap = step.dontUnmap === true
   if (dontUnmap) {
@@ -367,7 +385,7 @@ function mremapAt(ctx: StepContext, vma: Vma, step: MremapStep): void {
 function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: number): Vma | null {
   const grownEnd = vma.end + delta
   const r = mergeNew(ctx, {
-    start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, file: vma.file,
+    start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, pkey: vma.pkey, file: vma.file,
     anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
     labels: extendLabels(clipLabels(vma.labels, asPage(vma.end - 1), vma.end), grownEnd).map((l) => ({ ...l, start: vma.end })),
   })

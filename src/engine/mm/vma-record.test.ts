@@ -22,9 +22,44 @@ const G: FileObject = { id: 2, display: 'G', kind: 'file', fs: 'ext4', isShmem: 
 function copiedFromForkChild(h: Harness): string | null {
   const prev = h.add(0, 3)
   const from = h.add(10, 12, { anonVma: 5, forkChild: true })
-  const r = mergeNewRange(h.ctx, { start: 3, end: 5, pgoff: 3, flags: RW, file: null, anonVma: 5, anonForkChild: false, middle: null, copiedFrom: from, prev, next: null, justExpand: false, labels: [] })
+  const r = mergeNewRange(h.ctx, { start: 3, end: 5, pgoff: 3, flags: RW, pkey: 0, file: null, anonVma: 5, anonForkChild: false, middle: null, copiedFrom: from, prev, next: null, justExpand: false, labels: [] })
   return r ? r.kind : null
 }
+
+/** Lines that many records share. */
+/** prev [0,3) and the range: same flags, no file */
+const PREV_SAME_FLAGS =
+  'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file'
+/** nothing above the range */
+const NO_NEXT =
+  'can_vma_merge_right next-adjacent FAIL next: no VMA above the range'
+/** prev [0,3)'s pgoff runs on into the range at page 3 */
+const PREV_PGOFF_FOLLOWS =
+  'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous'
+/** neither prev [0,3) nor the range has an anon_vma */
+const PREV_UNFAULTED =
+  'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)'
+/** prev [0,3) takes the range [3,5) */
+const PREV_GROWS_TO_5 =
+  'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct'
+/** next [5,9): same flags, no file */
+const NEXT_5_SAME_FLAGS =
+  'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file'
+/** neither next [5,9) nor the range has an anon_vma */
+const NEXT_5_UNFAULTED =
+  'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): neither side has an anon_vma yet (unfaulted)'
+/** the range [3,5) runs on into next [5,9)'s pgoff */
+const NEXT_5_PGOFF_FOLLOWS =
+  'can_vma_merge_before pgoff-contiguous pass next [5,9): next [5,9): pgoff 5 follows the range\'s pgoff 3 + 2: contiguous'
+/** next [6,9): same flags, no file */
+const NEXT_6_SAME_FLAGS =
+  'is_mergeable_vma flags-equal pass next [6,9): next [6,9): same flags and no file'
+/** neither next [6,9) nor the range has an anon_vma */
+const NEXT_6_UNFAULTED =
+  'is_mergeable_anon_vma anon-vma pass next [6,9): next [6,9): neither side has an anon_vma yet (unfaulted)'
+/** [3,5) inside [0,9) touches neither neighbour */
+const STRICTLY_INSIDE =
+  'vma_merge_existing_range touches-edge FAIL middle [0,9): the range [3,5) is strictly inside [0,9): it cannot touch a neighbour'
 
 function record(h: Harness): string[] {
   return h.ctx.checks.map((c) => `${c.fn} ${c.rule} ${c.pass ? 'pass' : 'FAIL'}${c.subject ? ` ${c.subject}` : ''}${c.range ? ` [${c.range[0]},${c.range[1]})` : ''}: ${c.text}`)
@@ -49,12 +84,12 @@ describe('vma_merge_new_range()', () => {
     expect(r).toBe('both')
     expect(h.layout()).toBe('[0,9) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_before pgoff-contiguous pass next [5,9): next [5,9): pgoff 5 follows the range\'s pgoff 3 + 2: contiguous',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NEXT_5_SAME_FLAGS,
+      NEXT_5_UNFAULTED,
+      NEXT_5_PGOFF_FOLLOWS,
       'can_vma_merge_right prev-next-anon-vma pass next [5,9): prev and next have compatible anon_vmas',
       'vma_expand expanded pass prev [0,9): prev [0,3) grows in place to [0,9): the same vm_area_struct',
       'vma_complete vma-freed pass next [5,9): next [5,9) is removed and freed (vm_area_free): merged into prev',
@@ -70,9 +105,9 @@ describe('vma_merge_new_range()', () => {
     expect(h.layout()).toBe('[0,3) p0 [3,9) p3')
     expect(record(h)).toEqual([
       'is_mergeable_vma flags-equal FAIL prev [0,3): prev [0,3): flags differ: prev has VM_MERGEABLE, the new range does not',
-      'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_before pgoff-contiguous pass next [5,9): next [5,9): pgoff 5 follows the range\'s pgoff 3 + 2: contiguous',
+      NEXT_5_SAME_FLAGS,
+      NEXT_5_UNFAULTED,
+      NEXT_5_PGOFF_FOLLOWS,
       'vma_expand expanded pass next [3,9): next [5,9) grows in place to [3,9): the same vm_area_struct',
     ])
   })
@@ -86,9 +121,9 @@ describe('vma_merge_new_range()', () => {
     expect(h.layout()).toBe('[0,3) p0 [3,9) p3')
     expect(record(h)).toEqual([
       'is_mergeable_vma flags-equal FAIL prev [0,3): prev [0,3): flags differ: the new range has VM_MERGEABLE, prev does not',
-      'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_before pgoff-contiguous pass next [5,9): next [5,9): pgoff 5 follows the range\'s pgoff 3 + 2: contiguous',
+      NEXT_5_SAME_FLAGS,
+      NEXT_5_UNFAULTED,
+      NEXT_5_PGOFF_FOLLOWS,
       'vma_expand expanded pass next [3,9): next [5,9) grows in place to [3,9): the same vm_area_struct',
     ])
   })
@@ -101,7 +136,7 @@ describe('vma_merge_new_range()', () => {
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
       'is_mergeable_vma flags-equal FAIL prev [0,3): prev [0,3): flags differ: prev has VM_MERGEABLE, the new range does not; the new range has VM_LOCKED, prev does not',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -112,11 +147,11 @@ describe('vma_merge_new_range()', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -152,11 +187,11 @@ describe('vma_merge_new_range()', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p10 [5,9) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
       'can_vma_merge_after pgoff-contiguous FAIL prev [0,3): prev [0,3): pgoff 10 + 3 pages = 13, but the range\'s pgoff is 3',
-      'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): neither side has an anon_vma yet (unfaulted)',
+      NEXT_5_SAME_FLAGS,
+      NEXT_5_UNFAULTED,
       'can_vma_merge_before pgoff-contiguous FAIL next [5,9): next [5,9): pgoff 0, but the range ends at pgoff 5',
     ])
   })
@@ -169,14 +204,14 @@ describe('vma_merge_new_range()', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0 [5,9) p5')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): faulted; the range will use its anon_vma',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file',
+      PREV_PGOFF_FOLLOWS,
+      NEXT_5_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): faulted; the range will use its anon_vma',
-      'can_vma_merge_before pgoff-contiguous pass next [5,9): next [5,9): pgoff 5 follows the range\'s pgoff 3 + 2: contiguous',
+      NEXT_5_PGOFF_FOLLOWS,
       'can_vma_merge_right prev-next-anon-vma FAIL next [5,9): prev [0,3) and next [5,9) have different anon_vmas: merge with prev only',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -188,15 +223,15 @@ describe('vma_merge_new_range()', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0 [5,9) p5')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'is_mergeable_vma flags-equal pass next [5,9): next [5,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [5,9): next [5,9): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_before pgoff-contiguous pass next [5,9): next [5,9): pgoff 5 follows the range\'s pgoff 3 + 2: contiguous',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NEXT_5_SAME_FLAGS,
+      NEXT_5_UNFAULTED,
+      NEXT_5_PGOFF_FOLLOWS,
       'can_vma_merge_right prev-next-anon-vma pass next [5,9): prev and next have compatible anon_vmas',
       'can_merge_remove_vma next-close FAIL next [5,9): next [5,9) has vm_ops->close and may not be deleted: merge with prev only',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -208,11 +243,11 @@ describe('vma_merge_new_range()', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0 [5,9) p5')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
       'vma_merge_new_range just-expand pass: brk: expand prev only (just_expand), next is not considered',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -224,7 +259,7 @@ describe('vma_merge_new_range()', () => {
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
       'is_mergeable_vma same-file FAIL prev [0,3): prev [0,3): different struct file: prev maps file F, the new range maps no file',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -236,7 +271,7 @@ describe('vma_merge_new_range()', () => {
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
       'is_mergeable_vma same-file FAIL prev [0,3): prev [0,3): different struct file: prev maps file F, the new range maps file G',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -248,10 +283,10 @@ describe('vma_merge_new_range()', () => {
     expect(h.layout()).toBe('[0,5) p0')
     expect(record(h)).toEqual([
       'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and file F',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -265,9 +300,9 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): its anon_vma was inherited across fork() (vma_had_uncowed_parents)',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -278,11 +313,11 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): unfaulted; it will take the range\'s anon_vma',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -293,11 +328,11 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): the same anon_vma',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -309,9 +344,9 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0 [3,6) p3')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): the range\'s anon_vma was inherited across fork() (vma_had_uncowed_parents)',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -321,9 +356,9 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0 [10,12) p10')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): unfaulted, and the moved range was copied from [10,12), a fork child (vma_is_fork_child(vmg->copied_from), 6.18.8 stable): no faulted-into-unfaulted merge',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -333,12 +368,12 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0 [10,12) p10')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma copied-from-unchecked pass prev [0,3): the moved range was copied from [10,12), a fork child; this kernel does not check vmg->copied_from (added in 6.18.8 stable, e96ecd36c329)',
       'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): unfaulted; it will take the range\'s anon_vma',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -352,9 +387,9 @@ describe('is_mergeable_anon_vma(), up to 6.15', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): prev is unfaulted: its empty anon_vma chain is not "singular", so the old rule (fixed in 6.16 by 879bca0a2c4f) refuses a faulted range',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -365,11 +400,11 @@ describe('is_mergeable_anon_vma(), up to 6.15', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): only one side has an anon_vma and prev\'s chain is singular',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -380,9 +415,9 @@ describe('is_mergeable_anon_vma(), up to 6.15', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): prev has an anon_vma inherited across fork() (its chain is not singular)',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -393,11 +428,11 @@ describe('is_mergeable_anon_vma(), up to 6.15', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): the same anon_vma',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
-      'vma_expand expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
+      PREV_GROWS_TO_5,
     ])
   })
 
@@ -408,9 +443,9 @@ describe('is_mergeable_anon_vma(), up to 6.15', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
+      PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): different anon_vmas',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      NO_NEXT,
     ])
   })
 
@@ -426,11 +461,11 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe('both')
     expect(h.layout()).toBe('[0,9) p0')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'is_mergeable_vma flags-equal pass next [6,9): next [6,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [6,9): next [6,9): neither side has an anon_vma yet (unfaulted)',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NEXT_6_SAME_FLAGS,
+      NEXT_6_UNFAULTED,
       'can_vma_merge_before pgoff-contiguous pass next [6,9): next [6,9): pgoff 6 follows the range\'s pgoff 3 + 3: contiguous',
       'can_vma_merge_right prev-next-anon-vma pass next [6,9): prev and next have compatible anon_vmas',
       'commit_merge expanded pass prev [0,9): prev [0,3) grows in place to [0,9): the same vm_area_struct',
@@ -448,9 +483,9 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,5) p0 [5,9) p5')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
       'commit_merge expanded pass prev [0,5): prev [0,3) grows in place to [0,5): the same vm_area_struct',
       'commit_merge shrunk pass middle [5,9): [3,9) shrinks in place to [5,9): the same vm_area_struct',
       'vma_merge_existing_range merged pass middle [0,5): merged with prev: now [0,5)',
@@ -465,8 +500,8 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe('next')
     expect(h.layout()).toBe('[0,4) p0 [4,9) p4')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass next [6,9): next [6,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [6,9): next [6,9): neither side has an anon_vma yet (unfaulted)',
+      NEXT_6_SAME_FLAGS,
+      NEXT_6_UNFAULTED,
       'can_vma_merge_before pgoff-contiguous pass next [6,9): next [6,9): pgoff 6 follows the range\'s pgoff 4 + 2: contiguous',
       'commit_merge shrunk pass middle [0,4): [0,6) shrinks in place to [0,4): the same vm_area_struct',
       'commit_merge expanded pass next [4,9): next [6,9) grows in place to [4,9): the same vm_area_struct',
@@ -481,7 +516,7 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0 [3,5) p3 [5,9) p5')
     expect(record(h)).toEqual([
-      'vma_merge_existing_range touches-edge FAIL middle [0,9): the range [3,5) is strictly inside [0,9): it cannot touch a neighbour',
+      STRICTLY_INSIDE,
       'split_vma map-count pass middle [0,9): splitting [0,9) needs a new VMA: map_count 1 is below max_map_count 65530',
       '__split_vma may-split pass middle [0,9): [0,9) at 3: no vm_ops->may_split refuses it, so the split may go ahead',
       '__split_vma split pass middle [3,9): [0,9) split at 3: a new vm_area_struct [0,3) (vm_area_dup); the VMA keeps [3,9)',
@@ -499,10 +534,10 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe(null)
     expect(h.layout()).toBe('[0,3) p0 [3,6) p3')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'can_vma_merge_right next-adjacent FAIL next: no VMA above the range',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NO_NEXT,
       'can_merge_remove_vma middle-close FAIL middle [3,6): [3,6) has vm_ops->close and would be deleted by the merge: no merge',
     ])
   })
@@ -516,11 +551,11 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe('prev')
     expect(h.layout()).toBe('[0,6) p0 [6,9) p6')
     expect(record(h)).toEqual([
-      'is_mergeable_vma flags-equal pass prev [0,3): prev [0,3): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): neither side has an anon_vma yet (unfaulted)',
-      'can_vma_merge_after pgoff-contiguous pass prev [0,3): prev [0,3): pgoff 0 + 3 pages = 3, the range\'s pgoff: contiguous',
-      'is_mergeable_vma flags-equal pass next [6,9): next [6,9): same flags and no file',
-      'is_mergeable_anon_vma anon-vma pass next [6,9): next [6,9): neither side has an anon_vma yet (unfaulted)',
+      PREV_SAME_FLAGS,
+      PREV_UNFAULTED,
+      PREV_PGOFF_FOLLOWS,
+      NEXT_6_SAME_FLAGS,
+      NEXT_6_UNFAULTED,
       'can_vma_merge_before pgoff-contiguous pass next [6,9): next [6,9): pgoff 6 follows the range\'s pgoff 3 + 3: contiguous',
       'can_vma_merge_right prev-next-anon-vma pass next [6,9): prev and next have compatible anon_vmas',
       'can_merge_remove_vma next-close FAIL next [6,9): next [6,9) has vm_ops->close: merge with prev only',
@@ -548,7 +583,7 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe('error')
     expect(h.layout()).toBe('[0,9) p0')
     expect(record(h)).toEqual([
-      'vma_merge_existing_range touches-edge FAIL middle [0,9): the range [3,5) is strictly inside [0,9): it cannot touch a neighbour',
+      STRICTLY_INSIDE,
       'split_vma map-count FAIL middle [0,9): splitting [0,9) needs a new VMA, but map_count 1 has reached max_map_count 1',
     ])
   })
@@ -560,7 +595,7 @@ describe('vma_modify_flags(): vma_merge_existing_range(), else split', () => {
     expect(r).toBe('error')
     expect(h.layout()).toBe('[0,3) p0 [3,9) p3')
     expect(record(h)).toEqual([
-      'vma_merge_existing_range touches-edge FAIL middle [0,9): the range [3,5) is strictly inside [0,9): it cannot touch a neighbour',
+      STRICTLY_INSIDE,
       'split_vma map-count pass middle [0,9): splitting [0,9) needs a new VMA: map_count 1 is below max_map_count 2',
       '__split_vma may-split pass middle [0,9): [0,9) at 3: no vm_ops->may_split refuses it, so the split may go ahead',
       '__split_vma split pass middle [3,9): [0,9) split at 3: a new vm_area_struct [0,3) (vm_area_dup); the VMA keeps [3,9)',

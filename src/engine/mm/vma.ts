@@ -15,6 +15,7 @@
  *     0123456789
  *     PPP***NNN      P = prev, * = the range, N = next
  */
+import { HUGE_PAGE_PAGES } from '../machine'
 import { VM_SEALED, VM_SOFTDIRTY, VM_SPECIAL, flagNames, type VmFlags } from '../flags'
 import { rangeText, type StepContext } from '../process'
 import { asPage } from '../units'
@@ -26,6 +27,8 @@ export interface MergeState {
   end: number
   pgoff: number
   flags: VmFlags
+  /** The protection key of the range (VM_PKEY_BIT* of vmg->vm_flags). */
+  pkey: number
   file: FileObject | null
   /** vmg->anon_vma: the anon_vma the range brings (middle's, or the moved VMA's); 0 for mmap/brk. */
   anonVma: number
@@ -64,10 +67,15 @@ const fileText = (f: FileObject | null): string => (f ? `file ${f.display}` : 'n
  * `(vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY` and `vma->vm_file != file`. The old
  * vma_merge() (./mmap-vma-merge.ts) shares it.
  */
-export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, file: FileObject | null, side: 'prev' | 'next', rangeName: string): boolean {
+export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, pkey: number, file: FileObject | null, side: 'prev' | 'next', rangeName: string): boolean {
   if ((tgt.flags ^ flags) & ~VM_SOFTDIRTY) {
     return ctx.check('is_mergeable_vma', 'flags-equal', false,
       () => `${side} ${rangeText(tgt)}: flags differ: ${describeFlagDiff(side, tgt.flags, flags, rangeName)}`, side, tgt)
+  }
+  // The pkey is vm_flags' VM_PKEY_BIT0..3, so a different key is a flag difference.
+  if (tgt.pkey !== pkey) {
+    return ctx.check('is_mergeable_vma', 'flags-equal', false,
+      () => `${side} ${rangeText(tgt)}: flags differ: ${side} has protection key ${tgt.pkey}, ${rangeName} has ${pkey} (VM_PKEY_BIT*)`, side, tgt)
   }
   if (tgt.file !== file) {
     return ctx.check('is_mergeable_vma', 'same-file', false,
@@ -79,7 +87,7 @@ export function flagsAndFileMatch(ctx: StepContext, tgt: Vma, flags: VmFlags, fi
 /** is_mergeable_vma(): policy, flags (ignoring VM_SOFTDIRTY), file, uffd ctx, anon name. */
 function isMergeableVma(ctx: StepContext, vmg: MergeState, side: 'prev' | 'next'): boolean {
   const tgt = (side === 'prev' ? vmg.prev : vmg.next)!
-  return flagsAndFileMatch(ctx, tgt, vmg.flags, vmg.file, side, vmg.middle ? 'the modified range' : 'the new range')
+  return flagsAndFileMatch(ctx, tgt, vmg.flags, vmg.pkey, vmg.file, side, vmg.middle ? 'the modified range' : 'the new range')
 }
 
 const forkChild = (v: Vma | null): boolean => v !== null && v.anonVma !== 0 && v.forkChild
@@ -386,9 +394,16 @@ export function splitAllowed(ctx: StepContext, v: Vma, fn = 'split_vma'): boolea
 
 /**
  * __split_vma(): "if (vma->vm_ops && vma->vm_ops->may_split) { err = vma->vm_ops->may_split(vma, addr); … }".
- * Of the VMAs here only perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always).
+ * Of the VMAs here perf's ring buffer has one (perf_mmap_may_split(): -EINVAL, always), and a
+ * MAP_HUGETLB mapping (hugetlb_vm_op_split(): -EINVAL unless the address is on a huge page).
  */
 export function maySplit(ctx: StepContext, v: Vma, at: number): boolean {
+  if (v.file?.kind === 'hugetlb') {
+    const aligned = (ctx.machine.basePage + at) % HUGE_PAGE_PAGES === 0
+    return ctx.check('hugetlb_vm_op_split', 'may-split', aligned, () => (aligned
+      ? `${rangeText(v)} is a huge page mapping and page ${at} is on a 2 MiB boundary: the split may go ahead`
+      : `${rangeText(v)} is a huge page mapping: hugetlb_vm_op_split() refuses a split at page ${at}, inside a huge page (EINVAL)`), 'middle', v)
+  }
   if (v.file?.kind !== 'perf') return true
   ctx.check('perf_mmap_may_split', 'may-split', false, () => `${rangeText(v)} is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`, 'middle', v)
   return false
@@ -417,10 +432,10 @@ export function splitVma(ctx: StepContext, v: Vma, at: number, newBelow: boolean
  * its struct) and give it the flags in place. Returns the VMA now covering
  * [start, end) (or more, when merged), or an errno.
  */
-export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
+export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, start: number, end: number, flags: VmFlags, pkey = middle.pkey): { vma: Vma; merged: MergeKind | null } | { error: string } {
   const next = ctx.mm.at(ctx.mm.indexOf(middle) + 1) ?? null
   const vmg: MergeState = {
-    start, end, pgoff: middle.pgoff + (start - middle.start), flags, file: middle.file,
+    start, end, pgoff: middle.pgoff + (start - middle.start), flags, pkey, file: middle.file,
     anonVma: middle.anonVma, anonForkChild: middle.forkChild, middle, prev, next, justExpand: false, labels: [],
   }
   const merged = mergeExistingRange(ctx, vmg)
@@ -428,7 +443,7 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
     ctx.check('vma_merge_existing_range', 'merged', true, () => `merged with ${merged.kind === 'both' ? 'prev and next' : merged.kind}: now ${rangeText(merged.vma)}`, 'middle', merged.vma)
     return { vma: merged.vma, merged: merged.kind }
   }
-  return splitOffWithFlags(ctx, middle, start, end, flags)
+  return splitOffWithFlags(ctx, middle, start, end, flags, pkey)
 }
 
 /**
@@ -436,7 +451,7 @@ export function vmaModifyFlags(ctx: StepContext, prev: Vma | null, middle: Vma, 
  * the new flags in place: the middle keeps its struct (the tail of vma_modify(),
  * and of mprotect_fixup()/madvise_update_vma() before 6.12).
  */
-export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, end: number, flags: VmFlags): { vma: Vma; merged: MergeKind | null } | { error: string } {
+export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, end: number, flags: VmFlags, pkey = middle.pkey): { vma: Vma; merged: MergeKind | null } | { error: string } {
   let vma = middle
   if (vma.start < start) {
     if (!splitAllowed(ctx, vma)) return { error: 'ENOMEM' }
@@ -450,7 +465,7 @@ export function splitOffWithFlags(ctx: StepContext, middle: Vma, start: number, 
     vma = splitVma(ctx, vma, end, false)[0]
   }
   // The flags are set on the VMA in place (vm_flags_reset()).
-  const changed = ctx.derive(vma, { flags })
+  const changed = ctx.derive(vma, pkey === vma.pkey ? { flags } : { flags, pkey })
   ctx.mm.replace([vma], [changed])
   return { vma: changed, merged: null }
 }

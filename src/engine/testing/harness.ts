@@ -20,6 +20,7 @@ export const RW = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE
 export interface VmaSpec {
   pgoff?: number
   flags?: VmFlags
+  pkey?: number
   anonVma?: number
   close?: boolean
   forkChild?: boolean
@@ -48,7 +49,7 @@ export class Harness {
   /** Add a VMA [start, end), pgoff = start unless given (as vma.c's alloc_and_link_vma). */
   add(start: number, end: number, spec: VmaSpec = {}): Vma {
     const v = this.ctx.make({
-      start: asPage(start), end: asPage(end), pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: spec.file ?? null,
+      start: asPage(start), end: asPage(end), pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, pkey: spec.pkey ?? 0, file: spec.file ?? null,
       anonVma: spec.anonVma ?? 0, forkChild: spec.forkChild ?? false, vmOpsClose: spec.close ?? false,
       anonymous: true, hook: null, labels: [],
     })
@@ -64,7 +65,7 @@ export class Harness {
   mergeNew(start: number, end: number, spec: VmaSpec & { justExpand?: boolean } = {}): MergeKind | null {
     const mm = this.ctx.mm
     const r = mergeNewRange(this.ctx, {
-      start, end, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, file: spec.file ?? null, anonVma: spec.anonVma ?? 0,
+      start, end, pgoff: spec.pgoff ?? start, flags: spec.flags ?? RW, pkey: spec.pkey ?? 0, file: spec.file ?? null, anonVma: spec.anonVma ?? 0,
       anonForkChild: false, middle: null, prev: mm.prevOf(start), next: spec.justExpand ? null : mm.nextFrom(end),
       justExpand: spec.justExpand ?? false, labels: [],
     })
@@ -82,7 +83,7 @@ export class Harness {
   /** vma_merge() (≤ 6.11) of a new range [start, end), prev looked up: the case number, or null. */
   vmaMerge(start: number, end: number, spec: VmaSpec = {}): VmaMergeResult | null {
     return vmaMerge(this.ctx, {
-      prev: this.ctx.mm.prevOf(start), start, end, flags: spec.flags ?? RW, anonVma: spec.anonVma ?? 0, anonForkChild: false,
+      prev: this.ctx.mm.prevOf(start), start, end, flags: spec.flags ?? RW, pkey: spec.pkey ?? 0, anonVma: spec.anonVma ?? 0, anonForkChild: false,
       file: null, pgoff: spec.pgoff ?? start, labels: [],
     })
   }

@@ -28,6 +28,7 @@ const STRERROR: Record<string, string> = {
   EPERM: 'Operation not permitted',
   EOPNOTSUPP: 'Operation not supported',
   ENOSYS: 'Function not implemented',
+  ENOSPC: 'No space left on device',
   ENOMEM: 'Cannot allocate memory',
   EACCES: 'Permission denied',
   EFAULT: 'Bad address',
@@ -73,6 +74,7 @@ function returned(step: Step, result: StepResult | undefined, base: bigint, scen
   if (result.error) return errnoText(result.error)
   if ((step.op === 'mmap' || step.op === 'mremap') && result.range) return addressOf(base, result.range[0])
   if (step.op === 'touch') return 'ok'
+  if (result.returned !== undefined) return String(result.returned)
   return '0'
 }
 
@@ -90,6 +92,9 @@ export function callParts(step: Step, base: bigint, scenario: Scenario): { name:
     case 'mlockall': return { name: 'mlockall', args: [step.flags.join('|') || '0'] }
     case 'munlockall': return { name: 'munlockall', args: [] }
     case 'mseal': return { name: 'mseal', args: [addressOf(base, step.at), bytes(step.pages), '0'] }
+    case 'pkey_mprotect': return { name: 'pkey_mprotect', args: [addressOf(base, step.at), bytes(step.pages), protFlags(step.prot), String(step.pkey)] }
+    case 'pkey_alloc': return { name: 'pkey_alloc', args: ['0', '0'] }
+    case 'pkey_free': return { name: 'pkey_free', args: [String(step.pkey)] }
     case 'prctl': return { name: 'prctl', args: [step.option, String(step.value), '0', '0', '0'] }
     case 'brk': return { name: 'brk', args: [addressOf(base, (scenario.brkBase ?? 0) + step.pages)] }
     case 'mremap': {

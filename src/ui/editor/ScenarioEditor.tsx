@@ -8,16 +8,15 @@
  * the edited step); one that does not stays in the editor's draft, with the
  * loader's message next to the field (or the JSON line) it names.
  */
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { Suspense, lazy, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { loadScenario, loadScenarioEdit, type LoadedDocument, type LoadResult } from '../../scenario/load'
-import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
+import type { Scenario, StepOp } from '../../scenario/types'
+import type { LargeText } from './JsonView'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
-import { pasteTooLarge } from '../import/read-capped'
 import { editHistoryFor } from './edit-history'
-import { lineInMessage, lineOfPath } from './json-locate'
 import {
   OPS,
   STEP_FIELDS,
@@ -39,6 +38,10 @@ import {
   type DraftStep,
   type FieldSpec,
 } from './scenario-draft'
+
+// The JSON view (CodeMirror) and its check of large texts are a chunk of its own, loaded when the view is first shown.
+const loadJsonView = () => import('./JsonView')
+const JsonView = lazy(() => loadJsonView().then((m) => ({ default: m.JsonView })))
 
 interface DraftState {
   /** The store scenario this draft was made from (or committed as). */
@@ -128,7 +131,6 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   }
   const flushRef = useRef(flush)
   flushRef.current = flush
-  useEffect(() => () => flushRef.current(), [])
 
   const change = (draft: Draft, options: CommitOptions = {}) => {
     const inStore = store.getState().scenario
@@ -145,24 +147,88 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     history.commit(result.scenario, options)
     settle({ base: store.getState().scenario, draft, json: null, error: null, loaded, pending: false })
   }
-  const undo = () => {
-    flush()
-    history.undo()
-  }
-  const redo = () => {
-    flush()
-    history.redo()
-  }
-  const changeJson = (text: string) => {
-    const loaded = loadScenario(text)
-    if (loaded.ok) {
+  /** A JSON text checked (here or in the worker): one that loads becomes the store's scenario. */
+  const applyJson = (text: string, checked: { ok: true; scenario: Scenario } | { ok: false; error: ErrorAt }) => {
+    if (checked.ok) {
+      setJsonApplied((count) => count + 1)
       flush()
-      history.commit(loaded.scenario, { groupKey: 'json' })
-      const draft = draftOf(loaded.scenario)
-      settle({ base: store.getState().scenario, draft, json: text, error: null, loaded: { document: draft, scenario: loaded.scenario }, pending: false })
+      history.commit(checked.scenario, { groupKey: 'json' })
+      const draft = draftOf(checked.scenario)
+      settle({ base: store.getState().scenario, draft, json: text, error: null, loaded: { document: draft, scenario: checked.scenario }, pending: false })
     } else {
-      settle({ ...latest.current, json: text, error: errorOf(loaded) })
+      settle({ ...latest.current, json: text, error: checked.error })
     }
+  }
+  // Texts typed in the JSON view and applied, for the view to know its text became a scenario (JsonView's `applied`).
+  const [jsonApplied, setJsonApplied] = useState(0)
+  const changeJson = (text: string) => {
+    if (dropJsonCheck()) setJsonCheck('none')
+    const loaded = loadScenario(text)
+    applyJson(text, loaded.ok ? loaded : { ok: false, error: errorOf(loaded) })
+  }
+  // A large JSON document (JsonView's LARGE_TEXT_CHARS) is read once typing pauses for
+  // COMMIT_DELAY_MS and checked in the open worker, as an opened file is (the header shows its
+  // progress, with Cancel); the status says "Checking" meanwhile. The answer comes with the
+  // scenario's JSON text, which the engine worker takes instead of 65,530 step objects.
+  const jsonWaiting = useRef<{ read: LargeText; base: Scenario; timer: ReturnType<typeof setTimeout> | null } | null>(null)
+  const [jsonCheck, setJsonCheck] = useState<'none' | 'checking' | 'cancelled'>('none')
+  const dropJsonCheck = () => {
+    const waiting = jsonWaiting.current
+    jsonWaiting.current = null
+    if (waiting?.timer) clearTimeout(waiting.timer)
+    return waiting
+  }
+  const changeLargeJson = (read: LargeText): void => {
+    dropJsonCheck()
+    const waiting: NonNullable<typeof jsonWaiting.current> = { read, base: store.getState().scenario, timer: null }
+    waiting.timer = setTimeout(() => {
+      waiting.timer = null
+      void loadJsonView().then(async ({ checkTextInWorker }) => {
+        const text = await read.inSlices()
+        if (jsonWaiting.current !== waiting) return
+        const checked = await checkTextInWorker(text)
+        if (jsonWaiting.current !== waiting) return // a newer change, or checked at once by a flush
+        const sameBase = store.getState().scenario === waiting.base
+        if (!checked.ok && checked.cancelled && sameBase) return setJsonCheck('cancelled') // still waiting: a flush checks it
+        jsonWaiting.current = null
+        setJsonCheck('none')
+        // A scenario opened from elsewhere meanwhile replaced the document: the text goes with it.
+        if (sameBase && (checked.ok || !checked.cancelled)) applyJson(text, checked)
+      })
+    }, COMMIT_DELAY_MS)
+    jsonWaiting.current = waiting
+    setJsonCheck('checking')
+  }
+  /** Checks the large JSON document waiting for a pause in typing now, on this thread (before undo, on close, for the forms). */
+  const flushJson = () => {
+    const waiting = dropJsonCheck()
+    if (!waiting) return
+    setJsonCheck('none')
+    if (store.getState().scenario === waiting.base) changeJson(waiting.read.now())
+  }
+  /** Everything typed and not yet applied, applied. */
+  const flushAll = () => {
+    flushJson()
+    flush()
+  }
+  const flushAllRef = useRef(flushAll)
+  flushAllRef.current = flushAll
+  useEffect(() => () => flushAllRef.current(), [])
+  /**
+   * Undo or redo, after what waits is applied; the draft then starts again from the store's
+   * scenario (one applied and undone in the same turn left a state that names it as its base).
+   */
+  const step = (back: boolean) => {
+    flushAll()
+    if (back ? history.undo() : history.redo()) settle(freshState(store.getState().scenario))
+  }
+  const stepRef = useRef(step)
+  stepRef.current = step
+  const undo = () => step(true)
+  const redo = () => step(false)
+  const showView = (next: 'form' | 'json') => {
+    flushAll()
+    setView(next)
   }
 
   // Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, anywhere while the editor is open.
@@ -174,9 +240,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       const undo = key === 'z' && !event.shiftKey
       if (!undo && !redo) return
       event.preventDefault()
-      flushRef.current()
-      if (undo) history.undo()
-      else history.redo()
+      stepRef.current(undo)
     }
     document.addEventListener('keydown', onKeyDown)
     return () => document.removeEventListener('keydown', onKeyDown)
@@ -233,17 +297,17 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
         <button type="button" className={TOOL_BUTTON} onClick={newEmptyScenario} title="Start from nothing (the scenario on screen is kept in My scenarios if you edited it)">
           New empty scenario
         </button>
-        <button type="button" className={TOOL_BUTTON} onClick={undo} disabled={!history.canUndo && !current.pending} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z Meta+Z">
+        <button type="button" className={TOOL_BUTTON} onClick={undo} disabled={!history.canUndo && !current.pending && jsonCheck === 'none'} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z Meta+Z">
           Undo
         </button>
         <button type="button" className={TOOL_BUTTON} onClick={redo} disabled={!history.canRedo} title="Redo (Ctrl+Shift+Z)" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y">
           Redo
         </button>
         <div role="group" aria-label="Editor view" className="flex">
-          <button type="button" className={`${TOOL_BUTTON} rounded-r-none aria-pressed:bg-selection`} aria-pressed={view === 'form'} onClick={() => setView('form')}>
+          <button type="button" className={`${TOOL_BUTTON} rounded-r-none aria-pressed:bg-selection`} aria-pressed={view === 'form'} onClick={() => showView('form')}>
             Form
           </button>
-          <button type="button" className={`${TOOL_BUTTON} rounded-l-none aria-pressed:bg-selection`} aria-pressed={view === 'json'} onClick={() => setView('json')}>
+          <button type="button" className={`${TOOL_BUTTON} rounded-l-none aria-pressed:bg-selection`} aria-pressed={view === 'json'} onClick={() => showView('json')}>
             JSON
           </button>
         </div>
@@ -251,14 +315,25 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
           Close
         </button>
       </div>
-      <p role="status" data-testid="editor-status" className={`border-b border-line px-3 py-1 text-[12px] ${error ? 'text-fail' : 'text-muted'}`}>
-        {error
+      <p role="status" data-testid="editor-status" className={`border-b border-line px-3 py-1 text-[12px] ${error && jsonCheck === 'none' ? 'text-fail' : 'text-muted'}`}>
+        {jsonCheck === 'checking'
+          ? 'Checking the JSON…'
+          : jsonCheck === 'cancelled'
+          ? 'Not checked: the check was cancelled. Type on, or switch to the form view, to check it.'
+          : error
           ? `Not applied: ${error.path ? `${error.path}: ` : ''}${error.message}`
           : `${current.pending ? 'Applying' : 'Applied'} · ${draft.steps.length.toLocaleString('en-US')} step${draft.steps.length === 1 ? '' : 's'}`}
       </p>
       <div ref={body} className="relative min-h-0 flex-1 overflow-y-auto px-3 py-2" data-editor-body>
         {view === 'json' ? (
-          <JsonView text={current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`} error={error} onChange={changeJson} />
+          <Suspense fallback={<p className="text-[12px] text-muted">Loading the JSON view…</p>}>
+            <JsonView
+              text={() => current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`}
+              openText={() => current.json ?? (current.draft.steps.length >= DEFER_COMMIT_FROM_STEPS ? { draft: current.draft } : `${JSON.stringify(current.draft, null, 2)}\n`)}
+              shown={current.json === null ? current.draft : null}
+              applied={jsonApplied}
+              error={error} onText={changeJson} onLargeText={changeLargeJson} />
+          </Suspense>
         ) : (
           <div>
             <ScenarioFields draft={draft} error={error} onChange={(next) => change(next, { groupKey: 'scenario' })} />
@@ -537,62 +612,5 @@ function StepField({ id, field, step, n, error: loaderError, onField }: { id: st
       )}
       <FieldError id={errorId} error={error} />
     </>
-  )
-}
-
-function JsonView({ text, error, onChange }: { text: string; error: ErrorAt; onChange(text: string): void }) {
-  const id = useId()
-  const lines = text.split('\n').length
-  const errorLine = error ? (lineInMessage(error.message) ?? lineOfPath(text, error.path)) : null
-  const [scrollTop, setScrollTop] = useState(0)
-  const [pasteProblem, setPasteProblem] = useState<string | null>(null)
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="text-[12px] text-muted">
-        Scenario JSON ({SCENARIO_FORMAT})
-      </label>
-      <div className="relative flex overflow-hidden rounded border border-line bg-raised font-mono text-[12px] leading-[18px]">
-        <div aria-hidden="true" className="shrink-0 overflow-hidden border-r border-line bg-panel px-1.5 py-1 text-right text-muted select-none" style={{ height: '60vh' }}>
-          <div style={{ transform: `translateY(${-scrollTop}px)` }}>
-            {Array.from({ length: lines }, (_, i) => (
-              <div key={i} className={i + 1 === errorLine ? 'bg-fail font-bold text-bg' : ''} data-error-line={i + 1 === errorLine ? 'true' : undefined}>
-                {i + 1}
-              </div>
-            ))}
-          </div>
-        </div>
-        <textarea
-          id={id}
-          spellCheck={false}
-          aria-invalid={error !== null}
-          aria-describedby={error ? `${id}-error` : undefined}
-          value={text}
-          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-          onPaste={(e) => {
-            // The 64 MiB cap holds for a paste too: refused before it reaches the text, the draft or the parser.
-            const area = e.currentTarget
-            const problem = pasteTooLarge(area.value, area.selectionEnd - area.selectionStart, e.clipboardData.getData('text/plain'))
-            if (problem) e.preventDefault()
-            setPasteProblem(problem)
-          }}
-          onChange={(e) => onChange(e.currentTarget.value)}
-          className="min-w-0 flex-1 resize-none bg-transparent px-2 py-1 whitespace-pre text-fg outline-none"
-          style={{ height: '60vh' }}
-          wrap="off"
-        />
-      </div>
-      {pasteProblem && (
-        <p role="alert" className="text-[12px] text-fail" data-testid="paste-error">
-          {pasteProblem}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="text-[12px] text-fail" data-testid="json-error">
-          {errorLine !== null ? `Line ${errorLine}: ` : ''}
-          {error.path ? `${error.path}: ` : ''}
-          {error.message}
-        </p>
-      )}
-    </div>
   )
 }

@@ -56,6 +56,9 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
   mlockall: [{ key: 'flags', label: 'flags', kind: 'flags', options: MLOCKALL_FLAGS }],
   munlockall: [],
   mseal: [AT, PAGES],
+  pkey_mprotect: [AT, PAGES, PROT, { key: 'pkey', label: 'protection key', kind: 'number', hint: '-1: keep the VMAs\' keys (as mprotect); else a key pkey_alloc returned' }],
+  pkey_alloc: [],
+  pkey_free: [{ key: 'pkey', label: 'protection key', kind: 'number' }],
   fork: [],
   mremap: [
     AT,
@@ -89,7 +92,7 @@ export function getField(step: DraftStep, key: string): unknown {
 /** Text typed into a number field: a whole number becomes a number, anything else stays text (loadScenario names it). */
 export function numberFromInput(text: string): unknown {
   const trimmed = text.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed)
+  if (/^-?\d+$/.test(trimmed)) return Number(trimmed) // a protection key may be -1
   return trimmed === '' ? undefined : trimmed
 }
 
@@ -216,7 +219,12 @@ export function newStep(op: StepOp, draft: Draft): DraftStep {
     case 'mlockall':
       return { op, flags: ['MCL_CURRENT'] }
     case 'munlockall':
+    case 'pkey_alloc':
       return { op }
+    case 'pkey_mprotect':
+      return { op, at: 0, pages: 1, prot: 'r--', pkey: 1 }
+    case 'pkey_free':
+      return { op, pkey: 1 }
   }
 }
 
