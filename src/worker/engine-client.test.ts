@@ -10,6 +10,7 @@ import { simulate } from '../engine/simulate'
 import { loadScenario } from '../scenario/load'
 import { stressGenerators } from '../scenario/stress'
 import type { EngineClient } from './engine-client'
+import type { ScenarioInput } from './engine-protocol'
 import { connectedClient as connectClient } from './testing/connected-client'
 
 const opened: { close(): void }[] = []
@@ -18,8 +19,8 @@ afterEach(() => {
 })
 
 /** A client wired to the real engine API over a MessageChannel (closed after each test). */
-function connectedClient(): EngineClient {
-  const connection = connectClient()
+function connectedClient(options: Parameters<typeof connectClient>[0] = {}): EngineClient {
+  const connection = connectClient(options)
   opened.push(connection)
   return connection.client
 }
@@ -49,6 +50,40 @@ describe('EngineClient with the engine API', () => {
       }),
       { numRuns: 60 },
     )
+    client.dispose()
+  })
+
+  it('sends a large scenario as its JSON text (written in slices, once for both kernels) and a small one as the object', async () => {
+    const inputs: ScenarioInput[] = []
+    const client = connectedClient({ wrapApi: (api) => ({ ...api, run: (input, ...rest) => (inputs.push(input), api.run(input, ...rest)) }) })
+    const large = stressGenerators.mprotectSweep(7000) // 7,001 steps: three slices
+    const small = stressGenerators.mprotectSweep(300)
+    const [a, b] = await Promise.all([client.run(large, '6.18'), client.run(large, '6.16')])
+    await client.run(small, '6.18')
+    expect(inputs).toHaveLength(3)
+    const [textA, textB, object] = inputs
+    if (!textA || !('json' in textA) || !textB || !('json' in textB)) throw new Error('the large scenario was not sent as text')
+    expect(textB.json).toBe(textA.json)
+    expect(JSON.parse(textA.json)).toEqual(JSON.parse(JSON.stringify(large)))
+    expect(object).toEqual(small)
+    // The runs are those of the scenario object.
+    for (const [run, kernel] of [[a, '6.18'], [b, '6.16']] as const) {
+      const trace = simulate(large, kernel)
+      expect(run.steps).toHaveLength(7001)
+      expect(run.steps.map((s) => s.mapCount)).toEqual(trace.steps.map((s) => s.mapCount))
+      expect((await client.stepVmas(run, [7001]))[0]).toEqual(trace.vmasAt(7001))
+    }
+    client.dispose()
+  })
+
+  it('cancels a large run aborted while its text is written, before it reaches the worker', async () => {
+    let runs = 0
+    const client = connectedClient({ wrapApi: (api) => ({ ...api, run: (...args) => (runs++, api.run(...args)) }) })
+    const controller = new AbortController()
+    const running = client.run(stressGenerators.mprotectSweep(7000), '6.18', { signal: controller.signal })
+    controller.abort()
+    await expect(running).rejects.toMatchObject({ name: 'EngineFailure', end: 'cancelled', message: 'the run of kernel 6.18 was cancelled' })
+    expect(runs).toBe(0)
     client.dispose()
   })
 

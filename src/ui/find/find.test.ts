@@ -26,6 +26,22 @@ describe('step navigation', () => {
     expect(failedSteps(steps)).toEqual([])
     expect(unionSteps(new Map([[3, 'a'], [1, 'b']]), new Map([[2, 'c'], [3, 'd']]))).toEqual([1, 2, 3])
   })
+
+  it('lists the failed steps of a run in progress as it grows, looking only at its new steps, and of another run afresh', () => {
+    const step = (index: number, error: string | null) => ({ index, error }) as unknown as StepSummary
+    const run = [step(1, null), step(2, 'ENOMEM'), step(3, null), step(4, 'EINVAL'), step(5, null), step(6, 'EPERM')]
+    let reads = 0
+    const counted = run.map((s) => ({ index: s.index, get error() { reads++; return s.error } }) as unknown as StepSummary)
+    expect(failedSteps(counted.slice(0, 3))).toEqual([2])
+    expect(reads).toBe(3)
+    expect(failedSteps(counted.slice(0, 5))).toEqual([2, 4])
+    expect(reads).toBe(5) // steps 4 and 5 only
+    expect(failedSteps(counted.slice())).toEqual([2, 4, 6])
+    expect(reads).toBe(6)
+    // Another run of the same length, and a list that shares the first step but not the rest, are read whole.
+    expect(failedSteps(run.map((s) => step(s.index, s.index === 1 ? 'EAGAIN' : null)))).toEqual([1])
+    expect(failedSteps([counted[0]!, step(2, null), step(3, null), step(4, 'EBADF')])).toEqual([4])
+  })
 })
 
 describe('address entry', () => {

@@ -39,15 +39,28 @@ export function previousBefore(steps: readonly number[], current: number): numbe
 
 const MERGE_OUTCOMES = new Set(['merged-prev', 'merged-next', 'merged-both', 'expanded'])
 
+/**
+ * True when `steps` begins with all of `before` (the longer step list of the same run in progress:
+ * its step objects are shared, never replaced), so a list over it extends the one over `before`.
+ */
+export function extendsSteps(steps: readonly StepSummary[], before: readonly StepSummary[] | undefined): before is readonly StepSummary[] {
+  const n = before?.length ?? 0
+  return n > 0 && steps.length >= n && steps[0] === before![0] && steps[n - 1] === before![n - 1]
+}
+
 function memoByArray(pick: (step: StepSummary) => boolean): (steps: readonly StepSummary[]) => number[] {
   const cache = new WeakMap<readonly StepSummary[], number[]>()
+  let last: { steps: readonly StepSummary[]; found: number[] } | undefined
   return (steps) => {
     let found = cache.get(steps)
     if (!found) {
-      found = []
-      for (const step of steps) if (pick(step)) found.push(step.index)
+      // A run in progress reports a longer list every 250 ms: only its new steps are looked at.
+      const from = extendsSteps(steps, last?.steps) ? last!.steps.length : 0
+      found = from > 0 ? last!.found.slice() : []
+      for (let i = from; i < steps.length; i++) if (pick(steps[i]!)) found.push(steps[i]!.index)
       cache.set(steps, found)
     }
+    last = { steps, found }
     return found
   }
 }

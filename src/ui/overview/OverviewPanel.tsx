@@ -6,19 +6,29 @@ import { memo, useMemo } from 'react'
 import type { StepSummary } from '../../worker/engine-protocol'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { useFindTargets } from '../find/find-targets'
-import { failedSteps, unionSteps } from '../find/step-navigation'
+import { extendsSteps, failedSteps, unionSteps } from '../find/step-navigation'
 import { Overview, type OverviewSeries } from './Overview'
 
 const countCache = new WeakMap<readonly StepSummary[], Int32Array>()
-/** VMAs after each step of a run (index 0 = the initial state), computed once per run. */
+let lastCounts: { steps: readonly StepSummary[]; counts: Int32Array } | undefined
+/**
+ * VMAs after each step of a run (index 0 = the initial state), computed once per run; a run in
+ * progress (a longer list every 250 ms) costs only its new steps.
+ */
 function countsOf(steps: readonly StepSummary[], initial: number): Int32Array {
   let counts = countCache.get(steps)
   if (!counts) {
     counts = new Int32Array(steps.length + 1)
     counts[0] = initial
-    for (let i = 0; i < steps.length; i++) counts[i + 1] = steps[i]!.mapCount
+    let from = 0
+    if (extendsSteps(steps, lastCounts?.steps) && lastCounts!.counts[0] === initial) {
+      counts.set(lastCounts!.counts)
+      from = lastCounts!.steps.length
+    }
+    for (let i = from; i < steps.length; i++) counts[i + 1] = steps[i]!.mapCount
     countCache.set(steps, counts)
   }
+  lastCounts = { steps, counts }
   return counts
 }
 
