@@ -509,7 +509,11 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
       start, end, pgoff, flags: preKsmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, anonForkChild: false, middle: result,
       prev: mm.prevOf(start), next: mm.nextFrom(end), justExpand: false, labels: [],
     })
-    if (again) result = again.vma
+    if (again) {
+      result = again.vma
+      // The new VMA was inserted and then merged away: the step merged.
+      ctx.report.outcome = outcomeOf(again.kind)
+    }
   }
   return result
 }
