@@ -53,6 +53,26 @@ function until(session: EngineSession, done: (snapshot: SessionSnapshot) => bool
 
 const settled = (kernel: KernelId) => (s: SessionSnapshot) => s.primary?.kernel === kernel && !s.primary.partial && !s.busy
 
+/**
+ * Gives the runs of scenarios with as many steps as `scenario` a floor of `msPerStep` per step
+ * (a busy wait in Simulation.advance), so a test that acts while such a run is in progress
+ * (a progress report, a Cancel) does not depend on how fast the machine is.
+ */
+function slowRunsOf(scenario: Scenario, msPerStep: number): void {
+  const advance = Simulation.prototype.advance
+  vi.spyOn(Simulation.prototype, 'advance').mockImplementation(function (this: Simulation, max: number) {
+    const before = this.done
+    const done = advance.call(this, max)
+    if (this.scenario.steps.length === scenario.steps.length) {
+      const until = performance.now() + msPerStep * (done - before)
+      while (performance.now() < until) {
+        // a slower kernel
+      }
+    }
+    return done
+  })
+}
+
 /** Steps to `step` and checks that the page gets the engine's own VMAs there. */
 async function expectStepping(session: EngineSession, scenario: Scenario, kernel: KernelId, step: number) {
   const run = session.getSnapshot().primary!
@@ -149,6 +169,9 @@ describe('EngineSession runs', () => {
         return answer
       },
     })
+    // At least 200,000 × 0.01 ms = 2 s, so the Cancel after the first progress report (250 ms)
+    // always reaches the run before it ends, however fast the machine.
+    slowRunsOf(large, 0.01)
     const { store, session } = startSession(small, { wrapApi: watchLarge })
     await until(session, settled('6.18'))
     store.getState().goToStep(7)
@@ -221,13 +244,15 @@ describe('EngineSession runs', () => {
     let releaseEarly: () => void = () => undefined
     const early = new Promise<void>((resolve) => (releaseEarly = resolve))
     let heldEarly = 0
-    // The steps a run in progress is shown at (those taken so far: more than the small scenario has,
-    // fewer than the large one) are answered only after the run ended.
+    let smallRunId: number | null = null
+    // The steps the large run in progress is shown at (those taken so far: fewer than it has; the
+    // finished run is shown at its last step) are answered only after the run ended. Told apart
+    // by run, not by step number: how many steps a progress report has taken depends on the load.
     const holdPartialSteps = (api: EngineWorkerApi): EngineWorkerApi =>
       ({
         ...api,
         stepVmas: async (...args: Parameters<EngineWorkerApi['stepVmas']>) => {
-          if (args[1].some((step) => step > small.steps.length && step < large.steps.length)) {
+          if (smallRunId !== null && args[0] !== smallRunId && args[1].some((step) => step < large.steps.length)) {
             heldEarly++
             await early
           }
@@ -235,8 +260,11 @@ describe('EngineSession runs', () => {
         },
         // (comlink answers a promise as it answers a value)
       }) as unknown as EngineWorkerApi
+    // At least 30,000 × 0.03 ms = 0.9 s on any machine, so the worker reports its progress (every
+    // 250 ms) while the run goes on: a fast machine could otherwise finish before the first report.
+    slowRunsOf(large, 0.03)
     const { store, session } = startSession(small, { wrapApi: holdPartialSteps })
-    await until(session, settled('6.18'))
+    smallRunId = (await until(session, settled('6.18'))).primary!.runId
     store.setState({ scenario: large, source: { kind: 'file', name: 'large.json' }, step: large.steps.length })
     const done = await until(session, (s) => s.primary?.scenario === large && !s.primary.partial && !s.busy, 'the finished run')
     expect(heldEarly).toBeGreaterThan(0)
