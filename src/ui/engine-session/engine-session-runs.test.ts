@@ -240,7 +240,7 @@ describe('EngineSession runs', () => {
 
   it('a step of the run in progress that arrives after the run ended does not cover the finished run (title, steps, VMAs stay one run)', async () => {
     const small = stressGenerators.fragmentedHeap(50)
-    const large = stressGenerators.mprotectSweep(120_000) // long enough to report progress (250 ms) on a fast machine with a warm JIT
+    const large = stressGenerators.mprotectSweep(30_000)
     let releaseEarly: () => void = () => undefined
     const early = new Promise<void>((resolve) => (releaseEarly = resolve))
     let heldEarly = 0
