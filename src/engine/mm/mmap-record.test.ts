@@ -469,6 +469,292 @@ const CASES: Case[] = [
       'io_uring_get_unmapped_area errno FAIL: EINVAL: io_uring rings may not be mapped at an address the caller chooses (only with addr 0, kernel placement)',
     ],
   },
+  {
+    title: 'MAP_SHARED|MAP_ANONYMOUS: shmem_zero_setup() gives the VMA a shmem file of its own',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "anon"}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr sh mr mw me ms; pgoff 0; MAP_SHARED|MAP_ANONYMOUS: shmem_zero_setup() gives the VMA a new shmem file of its own',
+      MERGE_ANY_OFF,
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr sh mr mw me ms)',
+    ],
+  },
+  {
+    title: '/dev/zero, MAP_SHARED: a new shmem file',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "device", "file": "/dev/zero", "pgoff": 0}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr sh mr mw me ms; pgoff 0; /dev/zero .mmap (mmap_zero): MAP_SHARED → shmem_zero_setup(), a new shmem file',
+      MERGE_ANY_OFF,
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr sh mr mw me ms)',
+    ],
+  },
+  {
+    title: '/dev/zero, MAP_PRIVATE: anonymous memory',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "device", "file": "/dev/zero", "pgoff": 0}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me ac; pgoff 0; /dev/zero .mmap (mmap_zero): MAP_PRIVATE → vma_set_anonymous()',
+      MERGE_ANY_OFF,
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr mr mw me ac)',
+    ],
+  },
+  {
+    title: 'a memfd, MAP_SHARED, under PR_SET_MEMORY_MERGE: early is allowed (shmem), but VM_SHARED is not KSM-compatible',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "prctl", "option": "PR_SET_MEMORY_MERGE", "value": 1},
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "shmem", "file": "M", "pgoff": 0}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr sh mr mw me ms; pgoff 0; memfd: shmem .mmap (shmem_mmap)',
+      'can_set_ksm_flags_early ksm-early-eligible pass new: memfd:M is a shmem file: its .mmap does nothing that affects KSM, so flags are set early',
+      'ksm_compatible ksm-compatible FAIL new: not KSM-compatible (VM_SHARED VM_MAYSHARE): VM_MERGEABLE is not set',
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr sh mr mw me ms)',
+    ],
+  },
+  {
+    title: 'a tmpfs file: shmem .mmap',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "prctl", "option": "PR_SET_MEMORY_MERGE", "value": 1},
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "file", "file": "data.bin", "pgoff": 0, "fs": "tmpfs"}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'early', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me ac; pgoff 0; tmpfs: shmem .mmap (shmem_mmap)',
+      'can_set_ksm_flags_early ksm-early-eligible pass new: data.bin (tmpfs) is a shmem file: its .mmap does nothing that affects KSM, so flags are set early',
+      'update_ksm_flags ksm-flag-set pass new: VM_MERGEABLE set early (update_ksm_flags()), before the merge attempt: the new range now matches neighbours that carry it',
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr mr mw me ac mg)',
+    ],
+  },
+  {
+    title: 'an ext4 file on 6.16: .mmap, VM_MERGEABLE late',
+    kernel: '6.16',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "prctl", "option": "PR_SET_MEMORY_MERGE", "value": 1},
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "file", "file": "data.bin", "pgoff": 0, "fs": "ext4"}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'late', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me ac; pgoff 0; ext4 .mmap',
+      '__mmap_region ksm-late pass new: this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it',
+      ALONE,
+      'ksm_add_vma ksm-flag-set pass new: VM_MERGEABLE set late (ksm_add_vma() on the new VMA), after the merge attempt',
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr mr mw me ac mg)',
+    ],
+  },
+  {
+    title: 'an ext4 file on 6.18: .mmap_prepare, VM_MERGEABLE early, merges with the file\'s next part',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "prctl", "option": "PR_SET_MEMORY_MERGE", "value": 1},
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "file", "file": "data.bin", "pgoff": 0, "fs": "ext4"}},
+      {"op": "mmap", "at": 2, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "file", "file": "data.bin", "pgoff": 2, "fs": "ext4"}},
+    ] },
+    outcome: { error: null, outcome: 'merged-prev', ksm: 'early', vmas: '[0,4)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me ac; pgoff 2; ext4 .mmap_prepare',
+      'can_set_ksm_flags_early ksm-early-eligible pass new: data.bin has .mmap_prepare, which runs before the merge: safe to set KSM flags early',
+      'update_ksm_flags ksm-flag-set pass new: VM_MERGEABLE set early (update_ksm_flags()), before the merge attempt: the new range now matches neighbours that carry it',
+      'is_mergeable_vma flags-equal pass prev [0,2): prev [0,2): same flags and file data.bin',
+      PREV_0_2_UNFAULTED,
+      'can_vma_merge_after pgoff-contiguous pass prev [0,2): prev [0,2): pgoff 0 + 2 pages = 2, the range\'s pgoff: contiguous',
+      NO_NEXT,
+      'vma_expand expanded pass prev [0,4): prev [0,2) grows in place to [0,4): the same vm_area_struct',
+      'vma_merge_new_range merged pass new [0,4): merged with prev: now [0,4)',
+    ],
+  },
+  {
+    title: '6.12 under PR_SET_MEMORY_MERGE, a hook that changes the flags: the retry merge fails too (prev has VM_MERGEABLE, the range not yet)',
+    kernel: '6.12',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "prctl", "option": "PR_SET_MEMORY_MERGE", "value": 1},
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "device", "file": "/dev/drv", "pgoff": 0, "hook": "mmap", "setsFlags": ["VM_DONTDUMP"]}},
+      {"op": "mmap", "at": 2, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "device", "file": "/dev/drv", "pgoff": 2, "hook": "mmap", "setsFlags": ["VM_DONTDUMP"]}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'late', vmas: '[0,2) [2,4)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me ac; pgoff 2; driver .mmap adds VM_DONTDUMP',
+      '__mmap_region ksm-late pass new: this kernel sets VM_MERGEABLE only after the merge attempt (ksm_add_vma() on a new VMA): the range is compared WITHOUT it',
+      'is_mergeable_vma flags-equal FAIL prev [0,2): prev [0,2): flags differ: prev has VM_DONTDUMP VM_MERGEABLE, the new range does not',
+      NO_NEXT,
+      'mmap_file hook-flags pass new: .mmap adds VM_DONTDUMP after the merge attempt',
+      'mmap_region retry-merge pass: the .mmap hook changed the flags and there is a prev: try the merge again with the new flags, before inserting the VMA',
+      'is_mergeable_vma flags-equal FAIL prev [0,2): prev [0,2): flags differ: prev has VM_MERGEABLE, the new range does not',
+      NO_NEXT,
+      'ksm_add_vma ksm-flag-set pass new: VM_MERGEABLE set late (ksm_add_vma() on the new VMA), after the merge attempt',
+      '__mmap_new_vma new-vma pass new [2,4): no merge: a new VMA [2,4) (rd wr mr mw me ac dd mg)',
+    ],
+  },
+  {
+    title: 'MAP_LOCKED: the pages are populated',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "anon"}, "mapFlags": ["MAP_LOCKED"]},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me lo ac; pgoff 34091302912; anonymous: no file, no hook',
+      MERGE_ANY_OFF,
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr mr mw me lo ac)',
+      'vm_mmap_pgoff populate pass new [0,2): MAP_LOCKED: mm_populate() faults the pages in',
+      'populate_vma_page_range populate-write pass middle [0,2): [0,2) is private and writable: populated with write faults (FOLL_WRITE breaks COW)',
+      'anon_vma_prepare anon-vma-created pass middle [0,2): [0,2): first write fault gives the VMA a new anon_vma',
+    ],
+  },
+  {
+    title: '6.18: MAP_DROPPABLE after mlockall(MCL_FUTURE): VM_LOCKED is taken back',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mlockall", "flags": ["MCL_FUTURE"]},
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "anon"}, "mapFlags": ["MAP_DROPPABLE"]},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap def-flags pass new: mm->def_flags (mlockall(MCL_FUTURE)) adds VM_LOCKED',
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me lo nr wf dd dp; pgoff 34091302912; anonymous: no file, no hook',
+      MERGE_ANY_OFF,
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr mr mw me lo nr wf dd dp)',
+      '__mmap_complete unlock-unsupported pass new [0,2): [0,2) is VM_DROPPABLE, which cannot be locked: VM_LOCKED and VM_LOCKONFAULT are cleared',
+      'vm_mmap_pgoff populate pass new [0,2): VM_LOCKED from mm->def_flags: mm_populate() faults the pages in',
+      'populate_vma_page_range populate-write pass middle [0,2): [0,2) is private and writable: populated with write faults (FOLL_WRITE breaks COW)',
+      'anon_vma_prepare anon-vma-created pass middle [0,2): [0,2): first write fault gives the VMA a new anon_vma',
+    ],
+  },
+  {
+    title: 'MAP_SHARED_VALIDATE on a file with legacy flags: as MAP_SHARED',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "file", "file": "data.bin", "pgoff": 0, "fs": "ext4"}, "mapFlags": ["MAP_SHARED_VALIDATE", "MAP_FIXED"]},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap shared-validate pass new: MAP_SHARED_VALIDATE with legacy flags only: the same as MAP_SHARED',
+      'do_mmap vm-flags pass new: vm_flags = rd wr sh mr mw me ms; pgoff 0; ext4 .mmap_prepare',
+      MERGE_ANY_OFF,
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr sh mr mw me ms)',
+    ],
+  },
+  {
+    title: 'MAP_SHARED_VALIDATE at a chosen address without MAP_FIXED (MAP_FIXED_NOREPLACE): EOPNOTSUPP',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "file", "file": "data.bin", "pgoff": 0, "fs": "ext4"}, "mapFlags": ["MAP_SHARED_VALIDATE"]},
+    ] },
+    outcome: { error: 'EOPNOTSUPP', outcome: 'failed', ksm: 'none', vmas: '' },
+    record: [
+      'do_mmap errno FAIL new: EOPNOTSUPP: MAP_SHARED_VALIDATE refuses every flag outside LEGACY_MAP_MASK and the file\'s mmap_supported_flags, and MAP_FIXED_NOREPLACE (how a mapping at a chosen page is made) is outside it',
+    ],
+  },
+  {
+    title: 'secretmem on 6.18: secretmem_mmap_prepare',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "secretmem", "file": "S"}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap noexec pass new: /secretmem (deleted) lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared',
+      'do_mmap vm-flags pass new: vm_flags = rd wr sh mr mw ms; pgoff 0; secretmem_mmap_prepare() adds VM_LOCKED VM_DONTDUMP',
+      MERGE_ANY_OFF,
+      'call_mmap_prepare hook-flags pass new: .mmap_prepare adds VM_LOCKED VM_DONTDUMP before the merge attempt',
+      ALONE,
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr sh mr mw ms lo dd)',
+      'vm_mmap_pgoff no-populate pass new [0,2): VM_LOCKED came from the driver\'s hook, not from do_mmap()\'s flags: nothing is populated now',
+    ],
+  },
+  {
+    title: 'secretmem on 6.12: secretmem_mmap',
+    kernel: '6.12',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "shared", "backing": {"kind": "secretmem", "file": "S"}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,2)' },
+    record: [
+      'do_mmap noexec pass new: /secretmem (deleted) lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared',
+      'do_mmap vm-flags pass new: vm_flags = rd wr sh mr mw ms; pgoff 0; secretmem_mmap() adds VM_LOCKED VM_DONTDUMP',
+      MERGE_ANY_OFF,
+      ALONE,
+      'mmap_file hook-flags pass new: .mmap adds VM_LOCKED VM_DONTDUMP after the merge attempt',
+      '__mmap_new_vma new-vma pass new [0,2): no merge: a new VMA [0,2) (rd wr sh mr mw ms lo dd)',
+      'vm_mmap_pgoff no-populate pass new [0,2): VM_LOCKED came from the driver\'s hook, not from do_mmap()\'s flags: nothing is populated now',
+    ],
+  },
+  {
+    title: 'a perf ring buffer',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 3, "prot": "r--", "share": "shared", "backing": {"kind": "perf", "file": "P"}},
+    ] },
+    outcome: { error: null, outcome: 'new', ksm: 'none', vmas: '[0,3)' },
+    record: [
+      'do_mmap noexec pass new: anon_inode:[perf_event] lives on a noexec mount (path_noexec): VM_MAYEXEC is cleared',
+      'do_mmap vm-flags pass new: vm_flags = rd sh mr mw ms; pgoff 0; perf_mmap() adds VM_PFNMAP VM_IO VM_DONTCOPY VM_DONTEXPAND VM_DONTDUMP',
+      MERGE_ANY_OFF,
+      ALONE,
+      'mmap_file hook-flags pass new: .mmap adds VM_PFNMAP VM_IO VM_DONTCOPY VM_DONTEXPAND VM_DONTDUMP after the merge attempt',
+      '__mmap_new_vma new-vma pass new [0,3): no merge: a new VMA [0,3) (rd sh mr mw ms pf io dc de dd)',
+    ],
+  },
+  {
+    title: 'MAP_GROWSDOWN on a file mapping is EINVAL',
+    kernel: '6.18',
+    doc: { windowPages: 16, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 2, "prot": "rw-", "share": "private", "backing": {"kind": "file", "file": "data.bin", "pgoff": 0, "fs": "ext4"}, "mapFlags": ["MAP_GROWSDOWN"]},
+    ] },
+    outcome: { error: 'EINVAL', outcome: 'failed', ksm: 'none', vmas: '' },
+    record: [
+      'do_mmap errno FAIL new: EINVAL: MAP_GROWSDOWN on a file mapping: only anonymous private memory may grow down',
+    ],
+  },
+  {
+    title: 'MAP_HUGETLB at a page that is not 2 MiB-aligned: EINVAL',
+    kernel: '6.18',
+    doc: { windowPages: 1024, placement: "fixed", steps: [
+      {"op": "mmap", "at": 3, "pages": 512, "prot": "rw-", "share": "private", "backing": {"kind": "anon"}, "mapFlags": ["MAP_HUGETLB", "MAP_NORESERVE"]},
+    ] },
+    outcome: { error: 'EINVAL', outcome: 'failed', ksm: 'none', vmas: '' },
+    record: [
+      'hugetlb_get_unmapped_area errno FAIL: EINVAL: page 3 is not 2 MiB-aligned (window base 0x7f0000000000): a huge page mapping must start on a huge page',
+    ],
+  },
+  {
+    title: 'MAP_FIXED|MAP_HUGETLB over a VMA with an empty pool: the old mapping is already gone, a hole is left',
+    kernel: '6.18',
+    doc: { windowPages: 1024, placement: "fixed", steps: [
+      {"op": "mmap", "at": 0, "pages": 512, "prot": "rw-", "share": "private", "backing": {"kind": "anon"}},
+      {"op": "mmap", "at": 0, "pages": 512, "prot": "rw-", "share": "private", "backing": {"kind": "anon"}, "mapFlags": ["MAP_FIXED", "MAP_HUGETLB"]},
+    ] },
+    outcome: { error: 'ENOMEM', outcome: 'failed', ksm: 'none', vmas: '' },
+    record: [
+      'vms_gather_munmap_vmas unmapped pass: unmapped [0,512): 1 VMA or parts removed',
+      'remove_vma vma-freed pass middle [0,512): [0,512) is unmapped and freed (vms_complete_munmap_vmas → remove_vma)',
+      'do_mmap vm-flags pass new: vm_flags = rd wr mr mw me ac; pgoff 0; MAP_HUGETLB: a hugetlbfs file of its own (hugetlb_file_setup()); hugetlbfs .mmap adds VM_HUGETLB|VM_DONTEXPAND',
+      MERGE_ANY_OFF,
+      ALONE,
+      'hugetlb_reserve_pages errno FAIL new: ENOMEM: no huge page is free to reserve (the engine assumes nr_hugepages 0); MAP_NORESERVE would leave the reservation out',
+      'vms_abort_munmap_vmas hole pass: the old mappings in [0,512) were already unmapped (MAP_FIXED) and cannot be put back: "leaving a gap where the MAP_FIXED mapping failed"',
+    ],
+  },
 ]
 
 describe('do_mmap(), explained', () => {
