@@ -156,7 +156,11 @@ export function vmaMerge(ctx: StepContext, a: VmaMergeArgs): VmaMergeResult | nu
   // "Does the input range span an existing VMA? (cases 5 - 8)"
   const from = prev ? prev.end : 0
   const curr = a.end > Math.max(from, a.start) ? (mm.overlapping(Math.max(from, a.start), a.end)[0] ?? null) : null
-  const next = !curr || a.end === curr.end ? (mm.lookup(a.end) ?? null) : null
+  // next: the VMA after prev (or after curr when the range ends where curr does), and a merge
+  // with it needs "end == next->vm_start"; the VMA that only contains page `end` (the middle
+  // itself, when mprotect changes a range inside it) is not next.
+  const atEnd = !curr || a.end === curr.end ? (mm.lookup(a.end) ?? null) : null
+  const next = atEnd && atEnd.start === a.end ? atEnd : null
   const rangeName = curr || (prev && a.start < prev.end) ? 'the modified range' : 'the new range'
   const mergePrev = prev !== null && a.start === prev.end && canVmaMergeAfter(ctx, prev, a, rangeName)
   if (prev && a.start !== prev.end && prev.end <= a.start) ctx.check(fn, 'prev-adjacent', false, () => `prev ${rangeText(prev)} ends at ${prev.end}, not at the range's start ${a.start}`, 'prev', prev)
