@@ -11,9 +11,7 @@
  * pgoff (its address >> PAGE_SHIFT) is 34091302912 + its page.
  */
 import { describe, expect, it } from 'vitest'
-import { loadScenario } from '../../scenario/load'
-import type { KernelId } from '../api'
-import { Simulation } from '../simulate'
+import { lastStep, type RecordCase } from '../testing/explained-step'
 
 /** Lines that many records share. */
 /** without PR_SET_MEMORY_MERGE, KSM is out of it */
@@ -32,28 +30,7 @@ const ANON_AT_2 =
 const PREV_0_2_UNFAULTED =
   'is_mergeable_anon_vma anon-vma pass prev [0,2): prev [0,2): neither side has an anon_vma yet (unfaulted)'
 
-/** Runs a scenario (defaults filled in by loadScenario) and returns its last step, explained. */
-function lastStep(kernel: KernelId, doc: Record<string, unknown>) {
-  const loaded = loadScenario({ format: 'vma-scenario/2', ...doc })
-  if (!loaded.ok) throw new Error(loaded.text)
-  const sim = new Simulation(loaded.scenario, kernel)
-  sim.advance(loaded.scenario.steps.length - 1)
-  const { result, vmas } = sim.takeStep()!
-  return {
-    outcome: { error: result.error, outcome: result.outcome, ksm: result.ksm, vmas: vmas.map((v) => `[${v.start},${v.end})`).join(' ') },
-    record: result.checks.map((c) => `${c.fn} ${c.rule} ${c.pass ? 'pass' : 'FAIL'}${c.subject ? ` ${c.subject}` : ''}${c.range ? ` [${c.range[0]},${c.range[1]})` : ''}: ${c.text}`),
-  }
-}
-
-interface Case {
-  title: string
-  kernel: KernelId
-  doc: Record<string, unknown>
-  outcome: ReturnType<typeof lastStep>['outcome']
-  record: string[]
-}
-
-const CASES: Case[] = [
+const CASES: RecordCase[] = [
   {
     title: 'a mapping of length 0 is EINVAL before anything else',
     kernel: '6.18',

@@ -1,0 +1,35 @@
+/**
+ * The last step of a scenario, explained, for the decision-record tests
+ * (mm/*-record.test.ts): its errno, outcome, KSM timing and VMAs, and its
+ * checks as lines "<kernel function> <rule> pass|FAIL [<subject> [<range>)]: <text>".
+ */
+import { loadScenario } from '../../scenario/load'
+import type { KernelId } from '../api'
+import { Simulation } from '../simulate'
+
+export interface ExplainedStep {
+  outcome: { error: string | null; outcome: string | null; ksm: string | null; vmas: string }
+  record: string[]
+}
+
+/** Runs a scenario (defaults filled in by loadScenario) and returns its last step, explained. */
+export function lastStep(kernel: KernelId, doc: Record<string, unknown>): ExplainedStep {
+  const loaded = loadScenario({ format: 'vma-scenario/2', ...doc })
+  if (!loaded.ok) throw new Error(loaded.text)
+  const sim = new Simulation(loaded.scenario, kernel)
+  sim.advance(loaded.scenario.steps.length - 1)
+  const { result, vmas } = sim.takeStep()!
+  return {
+    outcome: { error: result.error, outcome: result.outcome, ksm: result.ksm, vmas: vmas.map((v) => `[${v.start},${v.end})`).join(' ') },
+    record: result.checks.map((c) => `${c.fn} ${c.rule} ${c.pass ? 'pass' : 'FAIL'}${c.subject ? ` ${c.subject}` : ''}${c.range ? ` [${c.range[0]},${c.range[1]})` : ''}: ${c.text}`),
+  }
+}
+
+/** One scenario of a record test and what its last step must say. */
+export interface RecordCase {
+  title: string
+  kernel: KernelId
+  doc: Record<string, unknown>
+  outcome: ExplainedStep['outcome']
+  record: string[]
+}
