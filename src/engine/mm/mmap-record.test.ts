@@ -10,8 +10,7 @@
  * starts at the default base 0x7f0000000000, page 34091302912, so an anonymous mapping's
  * pgoff (its address >> PAGE_SHIFT) is 34091302912 + its page.
  */
-import { describe, expect, it } from 'vitest'
-import { lastStep, type RecordCase } from '../testing/explained-step'
+import { describeRecords, type RecordCase } from '../testing/explained-step'
 
 /** Lines that many records share. */
 /** without PR_SET_MEMORY_MERGE, KSM is out of it */
@@ -734,10 +733,4 @@ const CASES: RecordCase[] = [
   },
 ]
 
-describe('do_mmap(), explained', () => {
-  it.each(CASES)('$title', ({ kernel, doc, outcome, record }) => {
-    const taken = lastStep(kernel, doc)
-    expect(taken.outcome).toEqual(outcome)
-    expect(taken.record).toEqual(record)
-  })
-})
+describeRecords('do_mmap(), explained', CASES)

@@ -4,8 +4,7 @@
  * the populate of a VM_LOCKED mapping made writable, nothing to do, and 6.1's vma_merge()
  * that finds no next inside the VMA it splits.
  */
-import { describe, expect, it } from 'vitest'
-import { lastStep, type RecordCase } from '../testing/explained-step'
+import { describeRecords, type RecordCase } from '../testing/explained-step'
 
 const CASES: RecordCase[] = [
   {
@@ -91,10 +90,4 @@ const CASES: RecordCase[] = [
   },
 ]
 
-describe('mprotect(), explained', () => {
-  it.each(CASES)('$title', ({ kernel, doc, outcome, record }) => {
-    const taken = lastStep(kernel, doc)
-    expect(taken.outcome).toEqual(outcome)
-    expect(taken.record).toEqual(record)
-  })
-})
+describeRecords('mprotect(), explained', CASES)

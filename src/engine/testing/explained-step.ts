@@ -3,6 +3,7 @@
  * (mm/*-record.test.ts): its errno, outcome, KSM timing and VMAs, and its
  * checks as lines "<kernel function> <rule> pass|FAIL [<subject> [<range>)]: <text>".
  */
+import { describe, expect, it } from 'vitest'
 import { loadScenario } from '../../scenario/load'
 import type { KernelId } from '../api'
 import { Simulation } from '../simulate'
@@ -32,4 +33,15 @@ export interface RecordCase {
   doc: Record<string, unknown>
   outcome: ExplainedStep['outcome']
   record: string[]
+}
+
+/** One test per case: the last step's outcome and its whole record are exactly the case's. */
+export function describeRecords(name: string, cases: readonly RecordCase[]): void {
+  describe(name, () => {
+    it.each(cases)('$title', ({ kernel, doc, outcome, record }) => {
+      const taken = lastStep(kernel, doc)
+      expect(taken.outcome).toEqual(outcome)
+      expect(taken.record).toEqual(record)
+    })
+  })
 }
