@@ -25,9 +25,11 @@ function viewportFromUnits(axis: UnitAxis, unitStart: number, unitEnd: number): 
 
 type ZoomBehaviourModule = typeof import('./zoom-behaviour')
 let zoomModule: Promise<ZoomBehaviourModule> | null = null
+/** The chunk once it has loaded: a view mounted after that attaches its gestures on its first render. */
+let zoomLoaded: ZoomBehaviourModule | null = null
 /** The d3-zoom chunk, loaded once for every view. */
 function loadZoomBehaviour(): Promise<ZoomBehaviourModule> {
-  zoomModule ??= import('./zoom-behaviour')
+  zoomModule ??= import('./zoom-behaviour').then((module) => (zoomLoaded = module))
   return zoomModule
 }
 
@@ -54,8 +56,9 @@ export function useZoomGestures(opts: {
   useEffect(() => {
     axisRef.current = axis
   }, [axis])
-  const [d3zoom, setD3zoom] = useState<ZoomBehaviourModule | null>(null)
+  const [d3zoom, setD3zoom] = useState<ZoomBehaviourModule | null>(zoomLoaded)
   useEffect(() => {
+    if (d3zoom) return
     let current = true
     loadZoomBehaviour().then(
       (module) => current && setD3zoom(module),
@@ -65,7 +68,7 @@ export function useZoomGestures(opts: {
     return () => {
       current = false
     }
-  }, [])
+  }, [d3zoom])
   useEffect(() => {
     const svg = svgRef.current
     if (!svg || width <= 0 || !d3zoom) return
