@@ -321,8 +321,9 @@ describe('is_mergeable_anon_vma(), 6.16+ (879bca0a2c4f)', () => {
     ])
   })
 
-  it('the same anon_vma', () => {
-    const h = new Harness('6.18')
+  // Both rules: the same anon_vma on both sides always merges.
+  it.each(['6.15', '6.18'] as const)('the same anon_vma (%s)', (kernel) => {
+    const h = new Harness(kernel)
     h.add(0, 3, { anonVma: 7 })
     const r = h.mergeNew(3, 5, { anonVma: 7 })
     expect(r).toBe('prev')
@@ -418,21 +419,6 @@ describe('is_mergeable_anon_vma(), up to 6.15', () => {
       PREV_SAME_FLAGS,
       'is_mergeable_anon_vma anon-vma FAIL prev [0,3): prev [0,3): prev has an anon_vma inherited across fork() (its chain is not singular)',
       NO_NEXT,
-    ])
-  })
-
-  it('the same anon_vma', () => {
-    const h = new Harness('6.15')
-    h.add(0, 3, { anonVma: 1 })
-    const r = h.mergeNew(3, 5, { anonVma: 1 })
-    expect(r).toBe('prev')
-    expect(h.layout()).toBe('[0,5) p0')
-    expect(record(h)).toEqual([
-      PREV_SAME_FLAGS,
-      'is_mergeable_anon_vma anon-vma pass prev [0,3): prev [0,3): the same anon_vma',
-      PREV_PGOFF_FOLLOWS,
-      NO_NEXT,
-      PREV_GROWS_TO_5,
     ])
   })
 
