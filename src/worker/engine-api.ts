@@ -144,7 +144,7 @@ export function createEngineApi(options: { runByteBudget?: number } = {}): Engin
       if (!entry) throw new Error(`no stress scenario "${input.stress}"`)
       scenario = entry.build()
     } else if ('json' in input) {
-      scenario = JSON.parse(input.json) as Scenario // the text of a loaded scenario (known-text.ts)
+      scenario = JSON.parse(new TextDecoder().decode(input.json)) as Scenario // the UTF-8 text of a loaded or edited scenario (known-text.ts)
     } else {
       scenario = input
     }

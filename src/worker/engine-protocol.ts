@@ -16,10 +16,10 @@ import type { StepColumns, VmaColumns } from './columns'
 
 /**
  * A scenario, or the id of a built-in stress scenario (generated in the worker: 65,530 steps need
- * not be copied), or the JSON text of a loaded scenario (src/scenario/known-text.ts: one string to
- * copy, not a million objects).
+ * not be copied), or the JSON text of a loaded or edited scenario as UTF-8 bytes
+ * (src/scenario/known-text.ts: one memory copy, not a million objects).
  */
-export type ScenarioInput = Scenario | { stress: string } | { json: string }
+export type ScenarioInput = Scenario | { stress: string } | { json: Uint8Array }
 
 /**
  * What `stepVmas` sends back. A VMA record never changes and its id is unique

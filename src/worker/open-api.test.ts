@@ -35,6 +35,6 @@ describe('the open worker\'s API', () => {
     const answer = createOpenApi().open(JSON.stringify(document))
     if (!answer.ok) throw new Error(answer.error.message)
     const loaded = loadScenario(document)
-    expect(JSON.parse(answer.json!)).toEqual(loaded.ok && JSON.parse(JSON.stringify(loaded.scenario)))
+    expect(JSON.parse(new TextDecoder().decode(answer.json!))).toEqual(loaded.ok && JSON.parse(JSON.stringify(loaded.scenario)))
   })
 })

@@ -11,11 +11,11 @@ import { openScenarioBytes, type OpenFileResult } from '../export/open-exported-
 import { loadScenario } from '../scenario/load'
 import type { InitialVma, Scenario, Step } from '../scenario/types'
 
-/** From this many steps and VMAs on, the answer carries the scenario's JSON text. */
+/** From this many steps and VMAs on, the answer carries the scenario's JSON text, as UTF-8 bytes. */
 const KNOWN_TEXT_FROM_ITEMS = 20_000
 
 export type OpenAnswer =
-  | { ok: true; kind: OpenFileResult['kind']; shell: Scenario; stepCount: number; vmaCount: number; warnings: string[]; json: string | null }
+  | { ok: true; kind: OpenFileResult['kind']; shell: Scenario; stepCount: number; vmaCount: number; warnings: string[]; json: Uint8Array | null }
   | { ok: false; kind: OpenFileResult['kind']; error: { path: string; message: string } }
 
 export interface OpenApi {
@@ -39,8 +39,9 @@ export function createOpenApi(): OpenApi {
       if (scenario.initial) shell.initial = { ...scenario.initial, vmas: [] }
       const stepCount = scenario.steps.length
       const vmaCount = scenario.initial?.vmas.length ?? 0
-      // A large scenario's text goes to the page too, for the engine worker (src/scenario/known-text.ts).
-      const json = stepCount + vmaCount >= KNOWN_TEXT_FROM_ITEMS ? JSON.stringify(scenario) : null
+      // A large scenario's text goes to the page too, for the engine worker (src/scenario/known-text.ts):
+      // as bytes, which open.worker.ts transfers, so the page neither copies nor deserialises 46.7 MiB of string.
+      const json = stepCount + vmaCount >= KNOWN_TEXT_FROM_ITEMS ? new TextEncoder().encode(JSON.stringify(scenario)) : null
       return { ok: true, kind: result.kind, shell, stepCount, vmaCount, warnings: result.warnings, json }
     },
     steps: (from, count) => held?.steps.slice(from, from + count) ?? [],

@@ -145,15 +145,10 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
   )
   const given = changes?.lifetimes
   const lifetimes = useMemo(() => given ?? vmaChanges(created, previous, step?.op), [given, created, previous, step?.op])
-  const ghosts = useMemo(() => lifetimes.flatMap((c) => (c.kind === 'removed' ? [c.before!] : [])), [lifetimes])
   // A step that changed many VMAs (a munmap or fork of 65,530) draws its marks on a canvas.
   const marksOnCanvas = lifetimes.length > SVG_CHANGE_MARKS_MAX
   const marks = useMemo(() => changeMarks(lifetimes), [lifetimes])
-  const changeOf = useMemo(() => {
-    const byId = new Map<number, VmaChange>()
-    for (const c of lifetimes) byId.set((c.after ?? c.before)!.id, c)
-    return byId
-  }, [lifetimes])
+  const ghosts = marks.ghosts.vmas
 
   const gestures = useZoomGestures({ svgRef, width, windowPages, axis, scale, onViewportChange: props.onViewportChange })
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -178,7 +173,8 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
     () => describeView({ vmas, windowPages, viewport: scale.viewport, step, changes: lifetimes, axisMode, label }),
     [vmas, windowPages, scale.viewport, step, lifetimes, axisMode, label],
   )
-  const tooltipChange = tooltipVma ? changeOf.get(tooltipVma.id) : undefined
+  // Looked up when shown, not indexed per step: a step of 65,530 changes would build a map of them on every visit.
+  const tooltipChange = useMemo(() => (tooltipVma ? lifetimes.find((c) => (c.after ?? c.before)!.id === tooltipVma.id) : undefined), [tooltipVma, lifetimes])
   const ready = width > 0
 
   return (

@@ -121,7 +121,7 @@ export function AskedBracket({ step, scale }: { step: StepResult | null; scale: 
   )
 }
 
-export function GhostLane({ ghosts, scale }: { ghosts: VmaView[]; scale: PageScale }): JSX.Element | null {
+export function GhostLane({ ghosts, scale }: { ghosts: readonly VmaView[]; scale: PageScale }): JSX.Element | null {
   if (ghosts.length === 0) return null
   const { startPage, endPage } = scale.viewport
   return (

@@ -35,7 +35,7 @@ export interface HoverPin {
 export function useHoverPin(opts: {
   svgRef: RefObject<SVGSVGElement | null>
   vmas: VmaView[]
-  ghosts: VmaView[]
+  ghosts: readonly VmaView[]
   scale: PageScale
   width: number
   pinnedVmaId: number | null

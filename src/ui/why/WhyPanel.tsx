@@ -5,7 +5,7 @@
  * VM_MERGEABLE did. Hovering or focusing a check highlights the VMA it looked
  * at in the address-space view.
  */
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { Check, KernelId } from '../../engine/api'
 import type { Highlight } from '../../store/explorer-store'
 import type { ShownStep } from '../engine-session/engine-session'
@@ -81,18 +81,35 @@ function CheckItem({ check, kernel, onHighlight, baseAddress }: { check: Check; 
  */
 export const CHECKS_SHOWN = 100
 
-/** How many of `checks` are of each function, in order of first appearance: "remove_vma ×65,430". */
-function checkCounts(checks: readonly Check[]): string {
+/**
+ * The checks from `from` on, summed up without copying them: how many of each
+ * function, in order of first appearance ("remove_vma ×65,430"), and how many
+ * failed. A run of checks of one function costs one map update.
+ */
+function checksAfter(checks: readonly Check[], from: number): { counts: string; failed: number } {
   const counts = new Map<string, number>()
-  for (const check of checks) counts.set(check.fn, (counts.get(check.fn) ?? 0) + 1)
-  return [...counts].map(([fn, n]) => `${fn} ×${n.toLocaleString('en-US')}`).join(', ')
+  let failed = 0
+  let fn: string | null = null
+  let run = 0
+  for (let i = from; i < checks.length; i++) {
+    const check = checks[i]!
+    if (!check.pass) failed++
+    if (check.fn === fn) {
+      run++
+      continue
+    }
+    if (fn !== null) counts.set(fn, (counts.get(fn) ?? 0) + run)
+    fn = check.fn
+    run = 1
+  }
+  if (fn !== null) counts.set(fn, (counts.get(fn) ?? 0) + run)
+  return { counts: [...counts].map(([name, n]) => `${name} ×${n.toLocaleString('en-US')}`).join(', '), failed }
 }
 
 function CheckList({ checks, kernel, onHighlight, baseAddress }: { checks: readonly Check[]; kernel: KernelId; onHighlight(h: Highlight | null): void; baseAddress: bigint }) {
   const [shownCount, setShownCount] = useState(CHECKS_SHOWN)
   const rest = checks.length - shownCount
-  const hidden = rest > 0 ? checks.slice(shownCount) : []
-  const failed = hidden.reduce((n, c) => n + (c.pass ? 0 : 1), 0)
+  const { counts, failed } = useMemo(() => (rest > 0 ? checksAfter(checks, shownCount) : { counts: '', failed: 0 }), [checks, shownCount, rest])
   return (
     <>
       <ol aria-label={`Checks the kernel made (${kernel})`} className="space-y-0.5" data-count={checks.length}>
@@ -102,7 +119,7 @@ function CheckList({ checks, kernel, onHighlight, baseAddress }: { checks: reado
       </ol>
       {rest > 0 && (
         <p className="text-[12.5px] text-muted" data-testid="checks-more">
-          {rest.toLocaleString('en-US')} more {rest === 1 ? 'check' : 'checks'} ({checkCounts(hidden)}), {failed === 0 ? 'all passed' : `${failed.toLocaleString('en-US')} failed`}.{' '}
+          {rest.toLocaleString('en-US')} more {rest === 1 ? 'check' : 'checks'} ({counts}), {failed === 0 ? 'all passed' : `${failed.toLocaleString('en-US')} failed`}.{' '}
           <button type="button" className="rounded border border-line px-2 text-[12px] hover:bg-selection" onClick={() => setShownCount((n) => n + CHECKS_SHOWN)}>
             Show {Math.min(rest, CHECKS_SHOWN)} more
           </button>
