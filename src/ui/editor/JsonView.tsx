@@ -12,7 +12,8 @@
  * while the document is small, and from LARGE_TEXT_CHARS on as a function that
  * reads it, so a keystroke never copies megabytes: the owner reads it once
  * typing pauses. A new `shown` (a scenario from outside: undo, the gallery, a
- * form edit) replaces the document with `text()`.
+ * form edit) replaces the document with `text()`, a large one written out over
+ * several tasks as at opening.
  */
 import { useId, useLayoutEffect, useRef, useState } from 'react'
 import { Annotation, Compartment, EditorState, RangeSet, StateEffect, StateField, Text } from '@codemirror/state'
@@ -25,7 +26,7 @@ import { SCENARIO_FORMAT } from '../../scenario/types'
 import { readScenarioInWorker } from '../import/open-in-worker'
 import { pasteTooLarge } from '../import/read-capped'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { documentOf, documentText, documentTextInSlices, jsonLines, nextTask } from './json-lines'
+import { documentOf, documentTextInSlices, jsonLines, nextTask } from './json-lines'
 
 /** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
 export const LARGE_TEXT_CHARS = 250_000
@@ -37,19 +38,16 @@ export const LARGE_TEXT_CHARS = 250_000
  */
 export const checkTextInWorker = (text: string) => readScenarioInWorker(text, 'the edited JSON')
 
-/** A large document's latest text, read at once or without a long task. */
+/** A large document's latest text, read without a long task. */
 export interface LargeText {
-  now(): string
   inSlices(): Promise<string>
 }
 
 type ErrorAt = { path: string; message: string } | null
 
 export interface JsonViewProps {
-  /** The text to show: read when `shown` changes. */
-  text(): string
-  /** The text to open with, or a (large) draft, whose text is written a slice of steps at a time (./json-lines.ts). */
-  openText(): string | { draft: Record<string, unknown> }
+  /** The text to show, at opening and when `shown` changes; or a (large) draft, whose text is written a slice of steps at a time (./json-lines.ts). */
+  text(): string | { draft: Record<string, unknown> }
   /** What the text shows (the draft), or null when it is what was typed here; a new one replaces the document. */
   shown: object | null
   /** How many texts typed here the owner has applied: once the one typed last is, a `shown` replaces it even if it is the same as before. */
@@ -121,7 +119,7 @@ const highlight = HighlightStyle.define([
  */
 const languageFor = (doc: Text) => (doc.length < LARGE_TEXT_CHARS ? [json(), syntaxHighlighting(highlight)] : [])
 
-export function JsonView({ text, openText, shown, applied, error, onText, onLargeText }: JsonViewProps) {
+export function JsonView({ text, shown, applied, error, onText, onLargeText }: JsonViewProps) {
   const id = useId()
   const host = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
@@ -137,9 +135,9 @@ export function JsonView({ text, openText, shown, applied, error, onText, onLarg
   const lastShown = useRef<object | null>(shown)
   const appliedWhenTyped = useRef(applied)
   // The latest props, for CodeMirror's listeners (set before the effects below read them).
-  const props = useRef({ text, openText, applied, onText, onLargeText })
+  const props = useRef({ text, applied, onText, onLargeText })
   useLayoutEffect(() => {
-    props.current = { text, openText, applied, onText, onLargeText }
+    props.current = { text, applied, onText, onLargeText }
   })
 
   const makeEditor = (doc: Text): EditorView => {
@@ -177,7 +175,7 @@ export function JsonView({ text, openText, shown, applied, error, onText, onLarg
             appliedWhenTyped.current = props.current.applied
             const state = update.state
             if (state.doc.length < LARGE_TEXT_CHARS) props.current.onText(state.doc.toString())
-            else props.current.onLargeText({ now: () => documentText(editor.state.doc), inSlices: () => documentTextInSlices(editor.state.doc) })
+            else props.current.onLargeText({ inSlices: () => documentTextInSlices(editor.state.doc) })
           }),
         ],
       }),
@@ -193,7 +191,7 @@ export function JsonView({ text, openText, shown, applied, error, onText, onLarg
       view.current = editor
       setReady(true)
     }
-    const source = props.current.openText()
+    const source = props.current.text()
     if (typeof source === 'string') make(Text.of(source.split('\n')))
     else {
       void jsonLines(source.draft).then(async (lines) => {
@@ -221,8 +219,18 @@ export function JsonView({ text, openText, shown, applied, error, onText, onLarg
     if (shown === null || shown === showing.current) return
     if (showing.current === null && !changed && applied === appliedWhenTyped.current) return // typed, not applied yet
     showing.current = shown
-    const doc = Text.of(props.current.text().split('\n'))
-    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: doc }, effects: language.current.reconfigure(languageFor(doc)), annotations: fromOutside.of(true) })
+    const replace = (doc: Text) =>
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: doc }, effects: language.current.reconfigure(languageFor(doc)), annotations: fromOutside.of(true) })
+    const source = props.current.text()
+    if (typeof source === 'string') return replace(Text.of(source.split('\n')))
+    // A large scenario (an undo on the stress scenario) is written out as at opening, over several
+    // tasks; typing meanwhile, or another scenario from outside, wins over it.
+    const current = () => showing.current === shown && view.current === editor
+    void jsonLines(source.draft).then(async (lines) => {
+      if (!current()) return
+      const doc = await documentOf(lines)
+      if (current()) replace(doc)
+    })
   }, [shown, applied, ready])
 
   // The error's line, marked in the gutter and the text; the description and invalid state for assistive technology.

@@ -170,7 +170,10 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
   // COMMIT_DELAY_MS and checked in the open worker, as an opened file is (the header shows its
   // progress, with Cancel); the status says "Checking" meanwhile. The answer comes with the
   // scenario's JSON text, which the engine worker takes instead of 65,530 step objects.
-  const jsonWaiting = useRef<{ read: LargeText; base: Scenario; timer: ReturnType<typeof setTimeout> | null } | null>(null)
+  // Undo, Redo, the form view and closing check it at once, in the same way, and wait for it:
+  // a check on this thread held it for 300 ms and more on the stress scenario.
+  type JsonWaiting = { read: LargeText; base: Scenario; timer: ReturnType<typeof setTimeout> | null; checked: Promise<void> | null }
+  const jsonWaiting = useRef<JsonWaiting | null>(null)
   const [jsonCheck, setJsonCheck] = useState<'none' | 'checking' | 'cancelled'>('none')
   const dropJsonCheck = () => {
     const waiting = jsonWaiting.current
@@ -178,57 +181,65 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     if (waiting?.timer) clearTimeout(waiting.timer)
     return waiting
   }
+  /** Reads the waiting text in slices and checks it in the open worker; a newer change, or another scenario opened meanwhile, wins. */
+  const checkJson = (waiting: JsonWaiting): Promise<void> => {
+    if (waiting.timer) clearTimeout(waiting.timer)
+    waiting.timer = null
+    setJsonCheck('checking')
+    waiting.checked ??= loadJsonView().then(async ({ checkTextInWorker }) => {
+      const text = await waiting.read.inSlices()
+      if (jsonWaiting.current !== waiting) return
+      const checked = await checkTextInWorker(text)
+      waiting.checked = null
+      if (jsonWaiting.current !== waiting) return // a newer change
+      const sameBase = store.getState().scenario === waiting.base
+      if (!checked.ok && checked.cancelled && sameBase) return setJsonCheck('cancelled') // still waiting: a flush checks it again
+      jsonWaiting.current = null
+      setJsonCheck('none')
+      // A scenario opened from elsewhere meanwhile replaced the document: the text goes with it.
+      if (sameBase && (checked.ok || !checked.cancelled)) applyJson(text, checked)
+    })
+    return waiting.checked
+  }
   const changeLargeJson = (read: LargeText): void => {
     dropJsonCheck()
-    const waiting: NonNullable<typeof jsonWaiting.current> = { read, base: store.getState().scenario, timer: null }
-    waiting.timer = setTimeout(() => {
-      waiting.timer = null
-      void loadJsonView().then(async ({ checkTextInWorker }) => {
-        const text = await read.inSlices()
-        if (jsonWaiting.current !== waiting) return
-        const checked = await checkTextInWorker(text)
-        if (jsonWaiting.current !== waiting) return // a newer change, or checked at once by a flush
-        const sameBase = store.getState().scenario === waiting.base
-        if (!checked.ok && checked.cancelled && sameBase) return setJsonCheck('cancelled') // still waiting: a flush checks it
-        jsonWaiting.current = null
-        setJsonCheck('none')
-        // A scenario opened from elsewhere meanwhile replaced the document: the text goes with it.
-        if (sameBase && (checked.ok || !checked.cancelled)) applyJson(text, checked)
-      })
-    }, COMMIT_DELAY_MS)
+    const waiting: JsonWaiting = { read, base: store.getState().scenario, timer: null, checked: null }
+    waiting.timer = setTimeout(() => void checkJson(waiting), COMMIT_DELAY_MS)
     jsonWaiting.current = waiting
     setJsonCheck('checking')
   }
-  /** Checks the large JSON document waiting for a pause in typing now, on this thread (before undo, on close, for the forms). */
-  const flushJson = () => {
-    const waiting = dropJsonCheck()
+  /** Checks the large JSON document waiting for a pause in typing now (before undo, for the forms, on close). */
+  const flushJson = async (): Promise<void> => {
+    const waiting = jsonWaiting.current
     if (!waiting) return
-    setJsonCheck('none')
-    if (store.getState().scenario === waiting.base) changeJson(waiting.read.now())
+    if (store.getState().scenario !== waiting.base) {
+      dropJsonCheck()
+      return setJsonCheck('none')
+    }
+    await checkJson(waiting)
   }
   /** Everything typed and not yet applied, applied. */
-  const flushAll = () => {
-    flushJson()
+  const flushAll = async (): Promise<void> => {
+    await flushJson()
     flush()
   }
   const flushAllRef = useRef(flushAll)
   flushAllRef.current = flushAll
-  useEffect(() => () => flushAllRef.current(), [])
+  useEffect(() => () => void flushAllRef.current(), [])
   /**
    * Undo or redo, after what waits is applied; the draft then starts again from the store's
    * scenario (one applied and undone in the same turn left a state that names it as its base).
    */
-  const step = (back: boolean) => {
-    flushAll()
+  const step = async (back: boolean) => {
+    await flushAll()
     if (back ? history.undo() : history.redo()) settle(freshState(store.getState().scenario))
   }
   const stepRef = useRef(step)
   stepRef.current = step
-  const undo = () => step(true)
-  const redo = () => step(false)
+  const undo = () => void step(true)
+  const redo = () => void step(false)
   const showView = (next: 'form' | 'json') => {
-    flushAll()
-    setView(next)
+    void flushAll().then(() => setView(next))
   }
 
   // Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, anywhere while the editor is open.
@@ -240,7 +251,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       const undo = key === 'z' && !event.shiftKey
       if (!undo && !redo) return
       event.preventDefault()
-      stepRef.current(undo)
+      void stepRef.current(undo)
     }
     document.addEventListener('keydown', onKeyDown)
     return () => document.removeEventListener('keydown', onKeyDown)
@@ -328,8 +339,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
         {view === 'json' ? (
           <Suspense fallback={<p className="text-[12px] text-muted">Loading the JSON view…</p>}>
             <JsonView
-              text={() => current.json ?? `${JSON.stringify(current.draft, null, 2)}\n`}
-              openText={() => current.json ?? (current.draft.steps.length >= DEFER_COMMIT_FROM_STEPS ? { draft: current.draft } : `${JSON.stringify(current.draft, null, 2)}\n`)}
+              text={() => current.json ?? (current.draft.steps.length >= DEFER_COMMIT_FROM_STEPS ? { draft: current.draft } : `${JSON.stringify(current.draft, null, 2)}\n`)}
               shown={current.json === null ? current.draft : null}
               applied={jsonApplied}
               error={error} onText={changeJson} onLargeText={changeLargeJson} />

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GALLERY, loadGalleryScenario } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { Text } from '@codemirror/state'
-import { documentOf, documentText, documentTextInSlices, jsonLines } from './json-lines'
+import { documentOf, documentTextInSlices, jsonLines } from './json-lines'
 
 const oneCall = (draft: unknown) => `${JSON.stringify(draft, null, 2)}\n`
 let pauses = 0
@@ -42,12 +42,11 @@ describe('jsonLines', () => {
   })
 })
 
-describe('documentText', () => {
-  it('reads a document as toString does, at once or in slices', async () => {
+describe('documentTextInSlices', () => {
+  it('reads a document as toString does, in slices', async () => {
     const stress = STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')!.build()
     const big = Text.of(oneCall(stress).split('\n')).replace(20, 21, Text.of(['x', 'y']))
     for (const doc of [Text.empty, Text.of(['']), Text.of(['one line']), Text.of(['a', '', 'b', '']), big]) {
-      expect(documentText(doc)).toBe(doc.toString())
       pauses = 0
       expect(await documentTextInSlices(doc, pause)).toBe(doc.toString())
       expect(pauses).toBe(Math.max(0, Math.ceil(doc.lines / 100_000) - 1))

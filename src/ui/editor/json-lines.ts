@@ -51,17 +51,11 @@ const collect = (doc: Text, from: number, to: number, into: string[]) => {
 }
 
 /**
- * A CodeMirror document's text, as `doc.toString()` gives it: its lines collected and joined
- * once. `toString` builds the text a line at a time, which for 720,840 lines costs the main
- * thread about three times as much, most of it in the garbage collector.
+ * A CodeMirror document's text, as `doc.toString()` gives it: its lines collected
+ * LINES_PER_SLICE at a time with a pause between, and joined once. `toString` builds the text
+ * a line at a time, which for 720,840 lines costs the main thread about three times as much,
+ * most of it in the garbage collector, and all in one task.
  */
-export function documentText(doc: Text): string {
-  const lines: string[] = new Array(doc.lines)
-  collect(doc, 1, doc.lines + 1, lines)
-  return lines.join('\n')
-}
-
-/** documentText, with the lines collected LINES_PER_SLICE at a time and a pause between. */
 export async function documentTextInSlices(doc: Text, pause: () => Promise<void> = nextTask): Promise<string> {
   const lines: string[] = new Array(doc.lines)
   for (let from = 1; from <= doc.lines; from += LINES_PER_SLICE) {
