@@ -117,6 +117,14 @@ export const StepList = memo(function StepList(props: StepListProps) {
   }, [props.only])
   const rowPx = props.compareSteps ? WINDOWED_COMPARE_ROW_PX : WINDOWED_ROW_PX
 
+  // Long lists (the stress scenarios) are virtualised: only the items near the
+  // scroll position are in the DOM, each rowPx high.
+  const only = props.only ?? null
+  const total = only ? only.length : props.steps.length + 1
+  // A run still coming in may not have the current step yet (a kernel switched while the
+  // step shown is far on): the list follows again once it has it.
+  const currentListed = only !== null || current < total
+
   // Keep the current step in view. Deferred until after the frame is painted: scrolling
   // needs a clean layout, and forcing one inside the commit would delay the step's frame.
   useEffect(() => {
@@ -135,12 +143,8 @@ export const StepList = memo(function StepList(props: StepListProps) {
       cancelAnimationFrame(frame)
       clearTimeout(timer)
     }
-  }, [current, rowPx])
+  }, [current, rowPx, currentListed])
 
-  // Long lists (the stress scenarios) are virtualised: only the items near the
-  // scroll position are in the DOM, each rowPx high.
-  const only = props.only ?? null
-  const total = only ? only.length : props.steps.length + 1
   const windowed = total >= WINDOWED_MIN_STEPS
   const { first, end } = useRowWindow(scrollerRef, windowed ? total : 0, rowPx)
   const from = windowed ? first : 0
