@@ -117,7 +117,7 @@ test('the editor on a 4,000-step file', async ({ page }) => {
   test.setTimeout(120_000)
   await page.goto('./?scenario=seed')
   const steps = Array.from({ length: 4000 }, (_, i) => ({ op: 'mmap', name: `m${i}`, at: i * 2, pages: 1, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }))
-  await page.getByLabel('Open scenario file').setInputFiles({ name: 'four-thousand.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'vma-scenario/2', title: 'Four thousand', windowPages: 8192, steps })) })
+  await page.getByLabel('Open scenario file').setInputFiles({ name: 'four-thousand.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'vma-scenario/3', title: 'Four thousand', windowPages: 8192, steps })) })
   await expect(page.locator('#scenario-title')).toHaveText('Four thousand')
   await expect(vmaTable(page)).toBeVisible()
   await checkEditorAtScale(page, '4,000 steps', 4000)
@@ -133,7 +133,7 @@ test('the JSON view of the 65,530-step stress scenario has a bounded DOM, and ty
   await expect(status).toHaveText('Applied · 65,530 steps')
   await watchMainThread(page)
   const openMs = await clickUntilDrawn(page, 'JSON', '[data-testid="json-view"] .cm-line')
-  const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+  const json = editor.getByLabel('Scenario JSON (vma-scenario/3)')
   await expect(json).toBeVisible()
   const opening = await mainThread(page)
   const counts = () =>

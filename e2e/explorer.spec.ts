@@ -167,7 +167,7 @@ test('a valid scenario file opens, and the current scenario downloads as JSON', 
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   const downloaded = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { format: string; steps: unknown[] }
-  expect(downloaded.format).toBe('vma-scenario/2')
+  expect(downloaded.format).toBe('vma-scenario/3')
   expect(downloaded.steps).toHaveLength(3)
 
   const mine = {

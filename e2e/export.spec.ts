@@ -100,7 +100,7 @@ test('a file dropped on the JSON view of the editor is opened as a file, never t
   await page.getByRole('button', { name: 'Edit scenario' }).click()
   const editor = page.getByTestId('scenario-editor')
   await editor.getByRole('button', { name: 'JSON' }).click()
-  const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+  const json = editor.getByLabel('Scenario JSON (vma-scenario/3)')
   const before = await jsonViewText(json)
   const drop = (name: string, text: string) =>
     json.evaluate(
@@ -165,7 +165,7 @@ test('build five steps in the editor, share, present and export the slides', asy
 
   // The JSON view shows the same scenario, and an error at its line.
   await editor.getByRole('button', { name: 'JSON' }).click()
-  const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+  const json = editor.getByLabel('Scenario JSON (vma-scenario/3)')
   const text = await jsonViewText(json)
   expect(JSON.parse(text).title).toBe('Five steps by hand')
   await json.fill(text.replace('"rw-"', '"rwq"'))
@@ -248,7 +248,7 @@ test('"Export slides" of 1,001 steps says it is too many, exports nothing, and t
   const steps = Array.from({ length: 1001 }, (_, i) => ({ op: 'mprotect', at: 0, pages: 1, prot: i % 2 ? 'rw-' : 'r--' }))
   const file = join(dir, 'long.json')
   await writeFile(file, JSON.stringify({
-    format: 'vma-scenario/2', title: 'long', windowPages: 16, placement: 'fixed',
+    format: 'vma-scenario/3', title: 'long', windowPages: 16, placement: 'fixed',
     steps: [{ op: 'mmap', at: 0, pages: 4, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }, ...steps.slice(1)],
   }))
   await openScenario(page, 'seed', '6.18')

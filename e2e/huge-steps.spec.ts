@@ -19,7 +19,7 @@ function alternatingMappingsThen(last: object, title: string) {
     steps.push({ op: 'mmap', name: `m${i}`, at: i, pages: 1, prot: i % 2 === 0 ? 'rw-' : 'r--', share: 'private', backing: { kind: 'anon' } })
   }
   steps.push(last)
-  return { format: 'vma-scenario/2', title, notes: `${title}: the notes of this run.`, windowPages: COUNT, placement: 'fixed', steps }
+  return { format: 'vma-scenario/3', title, notes: `${title}: the notes of this run.`, windowPages: COUNT, placement: 'fixed', steps }
 }
 
 /** Opens the scenario file and waits until its run is the one shown (title, step count, VMAs). */

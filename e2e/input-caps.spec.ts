@@ -44,9 +44,9 @@ test.describe('inputs over 64 MiB', () => {
     await page.getByRole('button', { name: 'Edit scenario' }).click()
     const editor = page.getByTestId('scenario-editor')
     await editor.getByRole('button', { name: 'JSON' }).click()
-    const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+    const json = editor.getByLabel('Scenario JSON (vma-scenario/3)')
     const before = await jsonViewText(json)
-    expect(JSON.parse(before).format).toBe('vma-scenario/2') // the whole text was read
+    expect(JSON.parse(before).format).toBe('vma-scenario/3') // the whole text was read
     await json.focus()
     const changed = await json.evaluate((area) => {
       const data = new DataTransfer()

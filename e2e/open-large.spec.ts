@@ -13,7 +13,7 @@ const STEPS = 1_000_000
 function millionStepFile(title: string): Buffer {
   const steps = ['{"op":"mmap","name":"A","at":0,"pages":4,"prot":"rw-","share":"private","backing":{"kind":"anon"}}']
   for (let i = 1; i < STEPS; i++) steps.push(`{"op":"mprotect","at":${i % 3},"pages":1,"prot":"${i % 2 ? 'r--' : 'rw-'}"}`)
-  return Buffer.from(`{"format":"vma-scenario/2","title":"${title}","windowPages":16,"steps":[\n${steps.join(',\n')}\n]}\n`)
+  return Buffer.from(`{"format":"vma-scenario/3","title":"${title}","windowPages":16,"steps":[\n${steps.join(',\n')}\n]}\n`)
 }
 
 async function watchLongTasks(page: Page) {

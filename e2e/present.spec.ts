@@ -81,7 +81,7 @@ for (const theme of ['light', 'dark'] as const) {
     // The JSON view, with an error marked at its line.
     const editor = page.getByTestId('scenario-editor')
     await editor.getByRole('button', { name: 'JSON' }).click()
-    const json = editor.getByLabel('Scenario JSON (vma-scenario/2)')
+    const json = editor.getByLabel('Scenario JSON (vma-scenario/3)')
     await json.fill((await jsonViewText(json)).replace('"rw-"', '"rwq"'))
     await expect(editor.getByTestId('json-error')).toContainText(/^Line \d+: steps\[\d+\]\.prot:/)
     await expect(json).toHaveAttribute('aria-invalid', 'true')

@@ -21,7 +21,7 @@ const json = args.includes('--json')
 function scenarioOf(n: number): Scenario {
   const steps: Step[] = new Array(n)
   for (let i = 0; i < n; i++) steps[i] = { op: 'mprotect', at: (i * 2) % 60_000, pages: 1, prot: i % 2 ? 'r--' : 'rw-' }
-  return { format: 'vma-scenario/2', title: `${n} steps`, windowPages: 65_536, placement: 'fixed', steps }
+  return { format: 'vma-scenario/3', title: `${n} steps`, windowPages: 65_536, placement: 'fixed', steps }
 }
 
 /**

@@ -23,20 +23,20 @@ import { Output, writeJson } from '../src/cli/output'
 function initialScenario(count: number, steps: Step[]): Scenario {
   const vmas: InitialVma[] = new Array(count)
   for (let i = 0; i < count; i++) vmas[i] = { start: 2 * i, end: 2 * i + 1, prot: i % 2 ? 'r--' : 'rw-', share: 'private', backing: 'anon' }
-  return { format: 'vma-scenario/2', windowPages: 4 * count, placement: 'fixed', maxMapCount: 4 * count, initial: { vmas }, steps }
+  return { format: 'vma-scenario/3', windowPages: 4 * count, placement: 'fixed', maxMapCount: 4 * count, initial: { vmas }, steps }
 }
 
 function alternating(count: number): Scenario {
   const steps: Step[] = []
   for (let i = 0; i < count; i++) steps.push({ op: 'mmap', at: i, pages: 1, prot: i % 2 ? 'r--' : 'rw-', share: 'private', backing: { kind: 'anon' } })
-  return { format: 'vma-scenario/2', windowPages: 2 * count + 16, placement: 'fixed', steps }
+  return { format: 'vma-scenario/3', windowPages: 2 * count + 16, placement: 'fixed', steps }
 }
 
 function millionSteps(count: number): Scenario {
   const steps: Step[] = []
   for (let i = 0; i < 4; i++) steps.push({ op: 'mmap', at: i, pages: 1, prot: i % 2 ? 'r--' : 'rw-', share: 'private', backing: { kind: 'anon' } })
   for (let k = 0; steps.length < count; k++) steps.push({ op: 'mprotect', at: 1, pages: 1, prot: k % 2 === 0 ? 'rw-' : 'r--' })
-  return { format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps }
+  return { format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps }
 }
 
 const dir = process.argv[2]

@@ -21,7 +21,7 @@ function scenario(n: number, steps: Step[], gap: 0 | 1): Scenario {
   const vmas: InitialVma[] = new Array(n)
   const stride = 1 + gap
   for (let i = 0; i < n; i++) vmas[i] = { start: i * stride, end: i * stride + 1, prot: i % 2 ? 'r--' : 'rw-', share: 'private', backing: 'anon' }
-  return { format: 'vma-scenario/2', windowPages: 4 * n * stride, placement: 'fixed', maxMapCount: 4 * n, initial: { vmas }, steps }
+  return { format: 'vma-scenario/3', windowPages: 4 * n * stride, placement: 'fixed', maxMapCount: 4 * n, initial: { vmas }, steps }
 }
 
 const CALLS: { name: string; gap: 0 | 1; step(n: number): Step }[] = [

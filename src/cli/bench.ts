@@ -104,7 +104,7 @@ export function buildWorkload(workload: Workload, count: number): Scenario {
     const alternate = workload === 'mmap-nomerge'
     for (let i = 0; i < count; i++) steps.push(oneAnonPage(i, alternate && i % 2 === 1 ? 'r--' : 'rw-'))
   }
-  return { format: 'vma-scenario/2', title: `bench ${workload} ${count}`, windowPages: 2 * count + 16, placement: 'fixed', steps }
+  return { format: 'vma-scenario/3', title: `bench ${workload} ${count}`, windowPages: 2 * count + 16, placement: 'fixed', steps }
 }
 
 export function expectedVmaCount(workload: Workload, count: number): number {

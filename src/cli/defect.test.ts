@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest'
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'vmascope-defect-cli-'))
 const scenario = {
-  format: 'vma-scenario/2', windowPages: 16, placement: 'fixed',
+  format: 'vma-scenario/3', windowPages: 16, placement: 'fixed',
   steps: [
     { op: 'mmap', at: 0, pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } },
     { op: 'fork' },

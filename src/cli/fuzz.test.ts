@@ -71,7 +71,7 @@ const extremeStep = fc.oneof(
   fc.record({ op: fc.constant('mremap'), at: maybe(extremeNumber), pages: maybe(extremeNumber), newPages: maybe(extremeNumber), to: maybe(extremeNumber), mayMove: fc.boolean() }, { requiredKeys: ['op', 'at', 'pages', 'newPages'] }),
 )
 const extremeDocument = fc.record({
-  format: fc.constantFrom('vma-scenario/1', 'vma-scenario/1', 'vma-scenario/2'),
+  format: fc.constantFrom('vma-scenario/1', 'vma-scenario/1', 'vma-scenario/3'),
   windowPages: maybe(fc.constantFrom(1, 64, 65536, 2 ** 35)),
   placement: fc.constantFrom('fixed', 'kernel'),
   brkBase: maybe(extremeNumber),

@@ -7,7 +7,7 @@ import type { Scenario } from '../scenario/types'
 import { engineDefect, parseStepRange, resolveSelection } from './run-steps'
 
 const scenario: Scenario = {
-  format: 'vma-scenario/2', windowPages: 16, placement: 'fixed',
+  format: 'vma-scenario/3', windowPages: 16, placement: 'fixed',
   steps: [{ op: 'mmap', at: 0, pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }, { op: 'fork' }],
 }
 

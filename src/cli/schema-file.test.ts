@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { scenarioJsonSchemaText } from '../scenario/json-schema'
 
-describe('docs/vma-scenario-2.schema.json', () => {
+describe('docs/vma-scenario-3.schema.json', () => {
   it('is what `npm run schema` generates from src/scenario/schema.ts (run it after changing the schema)', () => {
-    const committed = readFileSync(new URL('../../docs/vma-scenario-2.schema.json', import.meta.url), 'utf8')
+    const committed = readFileSync(new URL('../../docs/vma-scenario-3.schema.json', import.meta.url), 'utf8')
     expect(committed).toBe(scenarioJsonSchemaText())
   })
 

@@ -26,7 +26,7 @@ const DEFAULT_TEXT_BASE = '0x7f0000000000'
 const USAGE = `Usage: npm run --silent simulate -- [options] FILE.json
        npm run --silent simulate -- [options] - < FILE.json
 
-Runs a vma-scenario/2 scenario, or an older one (docs/scenario-format.md), through the simulated
+Runs a vma-scenario/3 scenario, or an older one (docs/scenario-format.md), through the simulated
 kernel and prints the address space after every step, written step by step.
 
 Options:

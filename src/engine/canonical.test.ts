@@ -17,7 +17,7 @@ const anon: Backing = { kind: 'anon' }
 const prctl = (value: number): Step => ({ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value })
 const map = (name: string, at: number, pages: number, backing: Backing = anon, extra: Partial<Step> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing, ...extra }) as Step
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra })
 
 interface Expect {
   /** Strip after the last step (or after `at`). */

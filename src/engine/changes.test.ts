@@ -10,7 +10,7 @@ import { changeCounts, changeText, changeTexts, traceChanges, type VmaChange } f
 import { simulate } from './simulate'
 
 const map = (at: number, pages: number, prot = 'rw-', name = 'A'): Step => ({ op: 'mmap', name, at, pages, prot, share: 'private', backing: { kind: 'anon' } })
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra })
 
 /** The last step's changes as words, and (for the Why panel) the kernel functions of its split/expand/free records. */
 function last(sc: Scenario, kernel = '6.18' as const) {

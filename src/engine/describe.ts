@@ -46,5 +46,12 @@ export function describeStep(step: Step, placedAt?: number): string {
       const dest = step.to !== undefined ? ` to ${r(step.to, step.to + step.newPages)}` : step.mayMove ? ' may move' : ''
       return `mremap ${r(step.at, step.at + step.pages)} → ${step.newPages} pages${dest}${step.dontUnmap ? ' MREMAP_DONTUNMAP' : ''}`
     }
+    case 'shmget': return `shmget ${step.segment} key 0x${(step.key ?? 0).toString(16)}${step.key ? '' : ' (IPC_PRIVATE)'} ${step.pages} pages${step.exclusive ? ' IPC_EXCL' : ''}`
+    case 'shmat': {
+      const at = step.at ?? placedAt
+      const where = at === undefined ? 'kernel-placed' : `at ${at}${step.offset ? ` +${step.offset} bytes` : ''}`
+      return `shmat ${step.segment} ${where}${step.flags?.length ? ` ${step.flags.join('|')}` : ''}`
+    }
+    case 'shmdt': return `shmdt ${step.at}${step.offset ? ` +${step.offset} bytes` : ''}`
   }
 }

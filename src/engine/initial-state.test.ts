@@ -40,7 +40,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('touch' as const), at, pages: len, write: fc.boolean() }) },
 )
 const scenarioArb: fc.Arbitrary<Scenario> = fc.array(stepArb, { minLength: 2, maxLength: 14 })
-  .map((steps) => ({ format: 'vma-scenario/2', windowPages: W, placement: 'fixed', steps: insideWindow(steps, W) }))
+  .map((steps) => ({ format: 'vma-scenario/3', windowPages: W, placement: 'fixed', steps: insideWindow(steps, W) }))
 
 function asInitial(v: VmaView): InitialVma {
   const backing = v.backing === 'heap' ? 'heap' : v.file === null ? 'anon' : v.backing === 'shmem' ? 'shmem' : v.backing === 'device' ? 'device' : 'file'
@@ -84,7 +84,7 @@ describe.each(KERNEL_IDS)('a scenario cut at step k, with step k\'s VMAs as its 
 describe('initial state', () => {
   it('is the state before step 1; an imported heap sets the break and grows like one brk() made', () => {
     const loaded = loadScenario({
-      format: 'vma-scenario/2', windowPages: 64, brkBase: 10,
+      format: 'vma-scenario/3', windowPages: 64, brkBase: 10,
       initial: { vmas: [{ start: 10, end: 14, prot: 'rw-', share: 'private', backing: 'heap' }, { start: 40, end: 42, prot: 'r--', share: 'private', backing: 'file', file: '/usr/lib/libc.so.6', name: 'libc', anonVma: 3 }] },
       steps: [{ op: 'brk', pages: 4 }, { op: 'brk', pages: 6 }],
     })
@@ -95,7 +95,7 @@ describe('initial state', () => {
       [40, 42, 'file', 'libc', '/usr/lib/libc.so.6', 3],
     ])
     // The same heap made by brk() steps.
-    const made = simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', brkBase: 10, steps: [{ op: 'brk', pages: 4 }, { op: 'brk', pages: 6 }] }, '6.18')
+    const made = simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', brkBase: 10, steps: [{ op: 'brk', pages: 4 }, { op: 'brk', pages: 6 }] }, '6.18')
     expect(trace.steps[0]!.outcome).toBe('unchanged')
     expect(trace.steps[1]!.outcome).toBe(made.steps[1]!.outcome)
     expect(layout(trace.vmasAt(2)).slice(0, 1)).toEqual(layout(made.vmasAt(2)))

@@ -13,7 +13,7 @@ import type { KernelId, VmaView } from './api'
 const anon: Backing = { kind: 'anon' }
 const map = (name: string, at: number | undefined, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, ...(at === undefined ? {} : { at }), pages, prot: 'rw-', share: 'private', backing: anon, ...extra }) as Step
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra })
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end})`).join(' ')
 const run = (sc: Scenario, kernel: KernelId = '6.18') => simulate(sc, kernel)
 const last = (sc: Scenario, kernel: KernelId = '6.18') => { const t = run(sc, kernel); return t.vmasAt(t.steps.length) }

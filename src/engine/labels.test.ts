@@ -52,7 +52,7 @@ describe('a VMA that absorbs a named mapping at every step', () => {
     const n = 100_000
     const steps: Step[] = []
     for (let i = 0; i < n; i++) steps.push({ op: 'mmap', name: `M${i}`, at: i, pages: 1, prot: 'rw-', share: 'private', backing: { kind: 'anon' } })
-    const trace = simulate({ format: 'vma-scenario/2', windowPages: n + 16, placement: 'fixed', steps }, '6.18')
+    const trace = simulate({ format: 'vma-scenario/3', windowPages: n + 16, placement: 'fixed', steps }, '6.18')
     const vmas = trace.vmasAt(n)
     expect(vmas).toHaveLength(1)
     expect(vmas[0]).toMatchObject({ start: 0, end: n })

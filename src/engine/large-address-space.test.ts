@@ -19,7 +19,7 @@ function scenario(steps: Step[], gap: 0 | 1): Scenario {
   for (let i = 0; i < N; i++) {
     vmas[i] = { start: i * stride, end: i * stride + 1, prot: i % 2 ? 'r--' : 'rw-', share: 'private', backing: 'anon' }
   }
-  return { format: 'vma-scenario/2', windowPages: 4 * N * stride, placement: 'fixed', maxMapCount: 4 * N, initial: { vmas }, steps }
+  return { format: 'vma-scenario/3', windowPages: 4 * N * stride, placement: 'fixed', maxMapCount: 4 * N, initial: { vmas }, steps }
 }
 
 function last(s: Scenario) {

@@ -12,7 +12,7 @@ import { simulate } from './simulate'
 
 const anon = (name: string, at: number, pages: number, extra: Partial<Step> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
-const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/2', windowPages: 32, placement: 'fixed', steps })
+const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/3', windowPages: 32, placement: 'fixed', steps })
 const ranges = (sc: Scenario, kernel: (typeof KERNEL_IDS)[number], at = sc.steps.length) =>
   simulate(sc, kernel).vmasAt(at).map((v) => `[${v.start},${v.end})`).join(' ')
 

@@ -25,7 +25,7 @@ export interface FileObject {
   readonly id: number
   /** What the UI prints: "F", "memfd:M", "/dev/zero", "F (real file under overlayfs)". */
   readonly display: string
-  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring' | 'hugetlb'
+  readonly kind: 'file' | 'shmem' | 'device' | 'anon-shmem' | 'secretmem' | 'perf' | 'io_uring' | 'hugetlb' | 'sysv-shm'
   readonly fs: FileSystem | null
   /**
    * path_noexec(): the file lives on a noexec mount. secretmem, perf and io_uring files live on
@@ -48,6 +48,14 @@ export interface FileObject {
    * Scenario files are as long as the scenario needs (undefined).
    */
   readonly sizePages?: number
+  /**
+   * SysV shared memory (ipc/shm.c, kind 'sysv-shm'): the segment's IPC key. Both the segment's
+   * shmem file (shp->shm_file, made by newseg()) and each attach's own file (do_shmat()'s
+   * alloc_file_clone() with shm_file_operations, whose VMAs have shm_vm_ops) carry it; `shmAttach`
+   * tells the attach's file from the segment's.
+   */
+  readonly shmKey?: number
+  readonly shmAttach?: boolean
 }
 
 /** Which scenario mapping put its pages at [start, end). */

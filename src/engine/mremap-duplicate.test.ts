@@ -9,7 +9,7 @@ import { KERNEL_IDS } from './api'
 import { simulate } from './simulate'
 
 const sc: Scenario = {
-  format: 'vma-scenario/2', windowPages: 24, placement: 'fixed', brkBase: 14,
+  format: 'vma-scenario/3', windowPages: 24, placement: 'fixed', brkBase: 14,
   steps: [
     { op: 'mmap', name: 'A', at: 0, pages: 2, prot: 'rw-', share: 'shared', backing: { kind: 'anon' } },
     { op: 'mremap', at: 1, pages: 0, newPages: 1, mayMove: true },

@@ -46,9 +46,18 @@ const step = (placement: 'fixed' | 'kernel') => fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('pkey_mprotect'), at: page, pages: count, prot, pkey: fc.oneof(fc.integer({ min: -2, max: 17 }), fc.constantFrom(-2147483648, 2147483647)) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'pkey_alloc' }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('pkey_free'), pkey: fc.integer({ min: -1, max: 16 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('shmget'), segment: fc.constantFrom('S', 'T'), key: fc.constantFrom(0, 7, 0xffffffff), pages: count, exclusive: fc.boolean() }, { requiredKeys: ['op', 'segment', 'pages'] }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { op: fc.constant('shmat'), segment: fc.constantFrom('S', 'T', 'X'), at: page, offset: fc.constantFrom(0, 1, 4095), flags: fc.subarray(['SHM_RDONLY', 'SHM_EXEC', 'SHM_RND', 'SHM_REMAP']) },
+      { requiredKeys: placement === 'fixed' ? ['op', 'segment', 'at'] : ['op', 'segment'] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('shmdt'), at: page, offset: fc.constantFrom(0, 0, 8) }, { requiredKeys: ['op', 'at'] }) },
 )
 const doc = fc.constantFrom<'fixed' | 'kernel'>('fixed', 'fixed', 'kernel').chain((placement) => fc.record({
-  format: fc.constant('vma-scenario/1'),
+  format: fc.constantFrom('vma-scenario/1', 'vma-scenario/3'),
   windowPages: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 64 }) }, { weight: 1, arbitrary: fc.constantFrom(1, 512, 2560, 2 ** 20, MAX_WINDOW_PAGES) }),
   placement: fc.constant(placement),
   brkBase: page,

@@ -41,7 +41,7 @@ const anon = { kind: 'anon' } as const
 const map = (name: string, at: number, pages: number, extra: Partial<Step> = {}): Step => ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: anon, ...extra }) as Step
 const prctl = (value: number): Step => ({ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value })
 const touch = (at: number, pages: number): Step => ({ op: 'touch', at, pages, write: true })
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra })
 
 /** Runs `sc` under `profile` (its id names the kernel, the switches come from the object). */
 const run = (sc: Scenario, profile: KernelProfile): Trace => simulate(sc, profile.id, { profile })

@@ -26,7 +26,7 @@ const NAMED: [string, Scenario][] = [
   ['mprotect sweep (40)', stressGenerators.mprotectSweep(40)],
   // mremap with old_len 0 onto the start of the VMA it duplicates: once made the engine split at a VMA's own start and throw.
   ['mremap old_len 0 into its own VMA', {
-    format: 'vma-scenario/2', windowPages: 12, placement: 'fixed', steps: [
+    format: 'vma-scenario/3', windowPages: 12, placement: 'fixed', steps: [
       { op: 'mmap', name: 'A', at: 0, pages: 3, prot: 'rw-', share: 'shared', backing: { kind: 'device', file: '/dev/zero', pgoff: 0, hook: 'mmap', setsFlags: [] } },
       { op: 'mremap', at: 2, pages: 0, newPages: 1, to: 0 },
       { op: 'mprotect', at: 0, pages: 0, prot: 'rw-' },

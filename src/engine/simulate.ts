@@ -29,6 +29,7 @@ import { doMunmap } from './mm/vma-munmap'
 import { doPrctl } from './mm/ksm'
 import { doTouch } from './mm/memory'
 import { doMremap } from './mm/mremap'
+import { doShmat, doShmdt, doShmget } from './ipc/shm'
 import { DEFAULT_MAX_MAP_COUNT, StepContext, newProcess, type ProcessState, type StepReport } from './process'
 import { profileFor, type KernelProfile } from './profiles'
 import { TraceStore } from './trace'
@@ -86,6 +87,9 @@ function runStep(ctx: StepContext, step: Step): void {
     case 'touch': return doTouch(ctx, step)
     case 'fork': return doFork(ctx)
     case 'mremap': return doMremap(ctx, step)
+    case 'shmget': return doShmget(ctx, step)
+    case 'shmat': return doShmat(ctx, step)
+    case 'shmdt': return doShmdt(ctx, step)
   }
 }
 
@@ -341,7 +345,7 @@ function runAssumptions(scenario: Scenario): RunAssumptions {
 
 /** A step's one line; an mmap without `at` names the address it got. */
 function stepSummary(step: Step, range: readonly [number, number] | null): string {
-  return describeStep(step, step.op === 'mmap' && step.at === undefined && range ? range[0] : undefined)
+  return describeStep(step, (step.op === 'mmap' || step.op === 'shmat') && step.at === undefined && range ? range[0] : undefined)
 }
 
 /** What re-running one step with explanations on came to. */
@@ -369,7 +373,7 @@ export function replayStep(trace: Trace, i: number, tamper?: (state: ProcessStat
 
 /** The outcome and KSM timing every mmap and brk reports, whatever its path. */
 function finishReport(step: Step, rep: StepReport): void {
-  const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk'
+  const isMmapOrBrk = step.op === 'mmap' || step.op === 'brk' || step.op === 'shmat'
   if (rep.error && isMmapOrBrk) rep.outcome = 'failed'
   if (rep.ksm === null && isMmapOrBrk) rep.ksm = 'none'
 }

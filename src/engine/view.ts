@@ -22,7 +22,8 @@ function backingOf(v: Vma): BackingKind {
   switch (v.file.kind) {
     case 'anon-shmem': return v.file.display.startsWith('/dev/zero') ? 'device' : 'anon'
     case 'hugetlb': return 'anon'
-    case 'shmem': return 'shmem'
+    case 'shmem':
+    case 'sysv-shm': return 'shmem'
     case 'device':
     case 'secretmem':
     case 'perf':

@@ -403,6 +403,12 @@ function summaryOf(step: Step): string {
       return 'fork'
     case 'mremap':
       return `mremap [${step.at},${step.at + step.pages}) → ${step.newPages} pages${step.to === undefined ? '' : ` to ${step.to}`}${step.dontUnmap ? ' MREMAP_DONTUNMAP' : ''}`
+    case 'shmget':
+      return `shmget ${step.segment} key ${step.key ?? 0} ×${step.pages}`
+    case 'shmat':
+      return `shmat ${step.segment} ${step.at === undefined ? 'kernel-placed' : `@${step.at}`}${step.flags?.length ? ` ${step.flags.join('|')}` : ''}`
+    case 'shmdt':
+      return `shmdt @${step.at}`
   }
 }
 
@@ -439,6 +445,9 @@ class RecordingConverter {
         labels.set(at, at + step.pages, labelOfMmap(step, raw.index))
         outcome = mmapOutcome(raw.vmas, at, step.pages)
       } else if (!raw.unsupported) outcome = 'failed'
+    } else if (step.op === 'shmat' && !raw.unsupported) {
+      // An attach has a struct file of its own, so it never merges: new, or failed.
+      outcome = ok ? 'new' : 'failed'
     } else if (step.op === 'brk' && !raw.unsupported) {
       const want = (scenario.brkBase ?? 0) + step.pages
       if (ok) {

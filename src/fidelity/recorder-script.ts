@@ -11,7 +11,7 @@ import type { InitialVma, Scenario, Step } from '../scenario/types'
 import { machineAssumptions } from '../engine/machine'
 import { initialFileKey, planInitial } from './initial-setup'
 import { madviseNumber, mlockallFlags } from '../engine/uapi'
-import { HOST, MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects, type ScriptTarget } from '../reproducer/real-objects'
+import { HOST, MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, realObjects, segmentIndices, shmatBits, type ScriptTarget } from '../reproducer/real-objects'
 
 export { MADV_MERGEABLE, MADV_UNMERGEABLE, PR_SET_MEMORY_MERGE, type ScriptTarget }
 
@@ -23,7 +23,10 @@ export interface RecorderScript {
   initialProblem?: string
 }
 
-function stepLine(step: Step, index: number, fileIndex: number): string {
+/** The recorder keeps this many segments (recorder.c MAX_SEGMENTS). */
+const MAX_SEGMENTS = 256
+
+function stepLine(step: Step, index: number, fileIndex: number, segments: ReadonlyMap<string, number>): string {
   const head = `step ${index} ${step.op}`
   switch (step.op) {
     case 'mmap': {
@@ -63,6 +66,12 @@ function stepLine(step: Step, index: number, fileIndex: number): string {
       return head
     case 'mremap':
       return `${head} ${step.at} ${step.pages} ${step.newPages} ${step.to ?? -1} ${step.mayMove ? 1 : 0}${step.dontUnmap ? ' 1' : ''}`
+    case 'shmget':
+      return `${head} ${segments.get(step.segment)} ${step.key ?? 0} ${step.pages} ${step.exclusive ? 1 : 0}`
+    case 'shmat':
+      return `${head} ${segments.get(step.segment)} ${step.at ?? -1} ${step.offset ?? 0} ${shmatBits(step.flags)}`
+    case 'shmdt':
+      return `${head} ${step.at} ${step.offset ?? 0}`
   }
 }
 
@@ -109,9 +118,12 @@ export function scenarioToScript(scenario: Scenario, target: ScriptTarget = HOST
   if (scenario.maxMapCount !== undefined) lines.push(`maxmapcount ${scenario.maxMapCount}`)
   for (const f of files) lines.push(`file ${f.type} ${f.sizePages} ${f.displayName.replace(/\s+/g, '_') || '-'}`)
   if ('lines' in plan) lines.push(...plan.lines)
+  const segments = segmentIndices(scenario)
   scenario.steps.forEach((step, i) => {
+    if ((step.op === 'shmget' || step.op === 'shmat') && segments.get(step.segment)! >= MAX_SEGMENTS && !problems.has(i))
+      problems.set(i, `more than ${MAX_SEGMENTS} SysV segments: the recorder keeps ${MAX_SEGMENTS}`)
     const problem = problems.get(i)
-    lines.push(problem !== undefined ? `step ${i + 1} unsupported ${problem.replace(/\s+/g, ' ')}` : stepLine(step, i + 1, fileOfStep[i]!))
+    lines.push(problem !== undefined ? `step ${i + 1} unsupported ${problem.replace(/\s+/g, ' ')}` : stepLine(step, i + 1, fileOfStep[i]!, segments))
   })
   return { text: lines.join('\n') + '\n', unsupported: problems, ...(initialProblem !== undefined ? { initialProblem } : {}) }
 }

@@ -15,7 +15,7 @@ function bigScenario(steps: number): Scenario {
   const list: Step[] = []
   for (let i = 0; i < steps; i++) list.push({ op: 'mprotect', at: i % 100, pages: 1, prot: i % 2 ? 'r--' : 'rw-' })
   return {
-    format: 'vma-scenario/2',
+    format: 'vma-scenario/3',
     title: 'big',
     windowPages: 1024,
     placement: 'fixed',

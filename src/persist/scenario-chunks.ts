@@ -79,9 +79,9 @@ async function writeScenarioNow(db: WorkDb, key: string, scenario: Scenario): Pr
 /** The scenario stored under `key`, or null when there is none (or it is from another version, or incomplete). */
 export async function readScenario(db: WorkDb, key: string): Promise<Scenario | null> {
   const header = await db.get<ScenarioHeader>(headerKey(key))
-  // A scenario saved as vma-scenario/1 is a vma-scenario/2 scenario (version 2 only added names).
+  // A scenario saved as vma-scenario/1 or /2 is a vma-scenario/3 scenario (versions 2 and 3 only added names).
   const format: string | undefined = header?.shell?.format
-  if (!header || header.version !== STORED_SCENARIO_VERSION || (format !== SCENARIO_FORMAT && format !== 'vma-scenario/1')) return null
+  if (!header || header.version !== STORED_SCENARIO_VERSION || (format !== SCENARIO_FORMAT && format !== 'vma-scenario/1' && format !== 'vma-scenario/2')) return null
   // One chunk per request, one after another: each answer is deserialised in a task of its own.
   const steps: Step[] = []
   const vmas: InitialVma[] = []

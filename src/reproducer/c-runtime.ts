@@ -33,7 +33,9 @@ export const C_PRELUDE = String.raw`#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -661,6 +663,49 @@ static const char *vs_huge_pages_problem(void)
 	return strtol(at + 15, NULL, 10) == 0 ? NULL : "MAP_HUGETLB: the profile assumes no free huge pages; this machine has some (HugePages_Free)";
 }
 
+/* ---------- SysV shared memory ---------- */
+
+#define VS_MAX_SEGMENTS 256
+static int vs_shm_ids[VS_MAX_SEGMENTS]; /* by the scenario's segment index: the shmid shmget returned, or -1 */
+static long vs_shm_count;
+
+static void vs_shm_remove(void)
+{
+	for (long i = 0; i < vs_shm_count; i++)
+		if (vs_shm_ids[i] >= 0)
+			shmctl(vs_shm_ids[i], IPC_RMID, NULL);
+}
+
+/*
+ * Segments go in an IPC namespace of the program's own where it may make one (root), so no
+ * segment of the machine's is found by key and all go with the program; otherwise they are
+ * removed at exit.
+ */
+static void vs_shm_setup(long segments)
+{
+	vs_shm_count = segments;
+	for (long i = 0; i < segments; i++)
+		vs_shm_ids[i] = -1;
+	if (unshare(CLONE_NEWIPC) != 0)
+		atexit(vs_shm_remove);
+}
+
+static int vs_shmget(long segment, long key, long pages, int exclusive)
+{
+	int id = shmget((key_t)key, PAGES(pages), IPC_CREAT | 0600 | (exclusive ? IPC_EXCL : 0));
+	if (id < 0)
+		return errno;
+	vs_shm_ids[segment] = id;
+	return 0;
+}
+
+/* shmat at page at plus offset bytes (at -1: the address is offset alone); a segment no shmget made is shmid -1, EINVAL. */
+static int vs_shmat(long segment, long at, long offset, int flags)
+{
+	char *addr = at >= 0 ? (char *)W(at) + offset : (char *)(uintptr_t)offset;
+	return shmat(vs_shm_ids[segment], addr, flags) == (void *)-1 ? errno : 0;
+}
+
 /* ---------- fork ---------- */
 
 /* fork(): the parent waits and leaves with the child's status; the rest runs in the child. Returns errno. */
@@ -681,7 +726,7 @@ static int vs_fork_and_follow_child(void)
 }
 `
 
-export type RuntimeSection = 'files' | 'brk' | 'answers' | 'touch' | 'placement' | 'placed-mmap' | 'mremap-may-move' | 'keys' | 'huge-pages' | 'fork'
+export type RuntimeSection = 'files' | 'brk' | 'answers' | 'touch' | 'placement' | 'placed-mmap' | 'mremap-may-move' | 'keys' | 'huge-pages' | 'shm' | 'fork'
 
 const SECTION_TITLES: Record<RuntimeSection, string> = {
   files: 'the real backing objects',
@@ -693,6 +738,7 @@ const SECTION_TITLES: Record<RuntimeSection, string> = {
   'mremap-may-move': 'mremap that may move',
   keys: 'protection keys',
   'huge-pages': 'huge pages',
+  shm: 'SysV shared memory',
   fork: 'fork',
 }
 

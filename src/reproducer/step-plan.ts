@@ -8,13 +8,13 @@
  * have changed the address space, every later step is skipped too, with that
  * reason: the real address space is then no longer the predicted one.
  */
-import { DEFAULT_PROTECTION_KEYS } from '../engine/machine'
+import { DEFAULT_PROTECTION_KEYS, machineAssumptions } from '../engine/machine'
 import type { KernelId, Trace } from '../engine/api'
 import { profileFor } from '../engine/profiles'
 import { DEFAULT_MAX_MAP_COUNT } from '../scenario/defaults'
 import type { Scenario, Step } from '../scenario/types'
 import type { RuntimeSection } from './c-runtime'
-import { realObjects, type RealFile, type RealFileType } from './real-objects'
+import { realObjects, segmentIndices, shmatBits, type RealFile, type RealFileType } from './real-objects'
 
 export interface PlannedVma {
   start: number
@@ -63,6 +63,8 @@ export interface ReproducerPlan {
   steps: PlannedStep[]
   /** The most VMAs the window holds after any step (sizes the program's buffers). */
   maxVmas: number
+  /** SysV segments the program keeps (0 when no shm step runs). */
+  segments: number
   /** The optional runtime sections the runnable steps use. */
   needs: Set<RuntimeSection>
   /** Steps skipped for a reason known when the file is written (not because an earlier one was). */
@@ -153,7 +155,10 @@ interface CallParts {
   runtime: RuntimeCondition[]
 }
 
-function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): CallParts {
+/** The SysV segments a program keeps (c-runtime.ts VS_MAX_SEGMENTS). */
+const MAX_SEGMENTS = 256
+
+function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario, segments: ReadonlyMap<string, number>, range: readonly [number, number] | null): CallParts {
   const none = { prepare: [], runtime: [] }
   switch (step.op) {
     case 'mmap': {
@@ -209,6 +214,18 @@ function callOf(step: Step, i: number, fileIndex: number, scenario: Scenario): C
       if (step.mayMove)
         return { prepare: [`long moved_${i + 1};`], runtime: [], call: `vs_mremap_may_move(${step.at}, ${step.pages}, ${step.newPages}, &moved_${i + 1})` }
       return { ...none, call: `vs_mapped(mremap(W(${step.at}), PAGES(${step.pages}), PAGES(${step.newPages}), 0), W(${step.at}), ${step.newPages})` }
+    case 'shmget':
+      return { ...none, call: `vs_shmget(${segments.get(step.segment)}, ${step.key ?? 0}L, ${step.pages}, ${step.exclusive ? 1 : 0})` }
+    case 'shmat': {
+      const seg = segments.get(step.segment)
+      const bits = shmatBits(step.flags)
+      if (step.at !== undefined || !range) return { ...none, call: `vs_shmat(${seg}, ${step.at ?? -1}, ${step.offset ?? 0}, ${bits})` }
+      // Kernel-placed: the highest hole of the window that holds the segment, as the profile predicts (vs_place()).
+      const at = `at_${i + 1}`
+      return { prepare: [`long ${at} = -1;`], runtime: [{ problem: `vs_place(&${at}, ${range[1] - range[0]})` }], call: `vs_shmat(${seg}, ${at}, ${step.offset ?? 0}, ${bits})` }
+    }
+    case 'shmdt':
+      return { ...none, call: `VS_RC(shmdt((char *)W(${step.at}) + ${step.offset ?? 0}))` }
   }
   void scenario
 }
@@ -239,6 +256,8 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
   const keys = scenario.machine?.protectionKeys ?? (usesPkeys ? DEFAULT_PROTECTION_KEYS : undefined)
   // Predicted for an empty huge page pool: every step of such a scenario checks the machine's.
   const usesHugePages = scenario.steps.some((s) => s.op === 'mmap' && s.mapFlags?.includes('MAP_HUGETLB'))
+  const segments = segmentIndices(scenario)
+  const machineBase = machineAssumptions(scenario).basePage
   let divergedAt: number | null = null
   const steps = scenario.steps.map((step, i): PlannedStep => {
     const result = trace.steps[i]!
@@ -252,6 +271,10 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
       reason = 'the scenario starts from an address space of its own (initial VMAs, such as an imported process), which real calls cannot recreate'
     else if (real.problems.has(i)) reason = real.problems.get(i)!
     else if (error !== null && !ERRNO_NAME.test(error)) reason = `the profile's answer "${error}" is not an errno a real call could give`
+    else if (step.op === 'shmat' && step.offset && step.flags?.includes('SHM_RND') && !step.flags.includes('SHM_REMAP') && (step.at === undefined || machineBase + step.at === 0))
+      reason = 'shmat SHM_RND of an address in the first page: do_shmat() asks for a fixed mapping at address 0, whose answer depends on the privileges the program runs with'
+    else if (segments.size > MAX_SEGMENTS && (step.op === 'shmget' || step.op === 'shmat') && segments.get(step.segment)! >= MAX_SEGMENTS)
+      reason = `more than ${MAX_SEGMENTS} SysV segments: the program keeps ${MAX_SEGMENTS}`
     else reason = outsideWindow(step, scenario.windowPages)
     if (reason === null && step.op === 'mmap' && step.mapFlags?.includes('MAP_HUGETLB') && step.at === undefined)
       reason = 'MAP_HUGETLB at an address the kernel chooses: the C reproducer places a mapping in the highest hole of its window, not on a 2 MiB boundary with the 511 pages vm_unmapped_area() asks for'
@@ -267,7 +290,7 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
       reason = `step ${divergedAt} was not run, so the address space is no longer the one the profile predicts`
     if (reason !== null && changes && divergedAt === null) divergedAt = i + 1
     const predicted = [result.outcome, result.ksm && result.ksm !== 'none' ? `KSM ${result.ksm}` : null, error ?? null].filter(Boolean)
-    const parts = callOf(step, i, real.fileOfStep[i]!, scenario)
+    const parts = callOf(step, i, real.fileOfStep[i]!, scenario, segments, result.range)
     return {
       index: i + 1,
       title: cText(`${result.summary}${predicted.length ? `: ${predicted.join(', ')}` : ''}`),
@@ -297,10 +320,13 @@ export function planReproducer(scenario: Scenario, trace: Trace): ReproducerPlan
     if (step.op === 'touch') needs.add('touch')
     if (step.op === 'brk') needs.add('brk')
     if (step.op === 'fork') needs.add('fork')
+    if (step.op === 'shmget' || step.op === 'shmat' || step.op === 'shmdt') needs.add('shm')
+    if (step.op === 'shmat' && step.at === undefined && steps[i]!.prepare.length > 0) needs.add('placement').add('placed-mmap')
   })
   return {
     kernel: trace.kernel,
     maxVmas: steps.reduce((m, s) => Math.max(m, s.want.length), 0),
+    segments: needs.has('shm') ? Math.min(segments.size, MAX_SEGMENTS) : 0,
     needs,
     title: cText(scenario.title ?? 'untitled scenario'),
     notes: cText(scenario.notes ?? ''),
@@ -342,6 +368,7 @@ export function bufferDefines(plan: ReproducerPlan): string {
 export function setupStatements(plan: ReproducerPlan): string[] {
   const out: string[] = []
   plan.files.forEach((f, k) => out.push(`vs_fd[${k}] = vs_open_backing(${k}, ${fileTypeC(f.type)}, ${f.sizePages}); /* ${cText(f.displayName)} (${f.type}) */`))
+  if (plan.segments > 0) out.push(`vs_shm_setup(${plan.segments}); /* SysV segments: ${plan.segments} */`)
   return out
 }
 

@@ -2,7 +2,7 @@
  * The built-in scenarios of the explorer: one JSON document per file in
  * ./gallery/, listed here in the order the gallery shows them.
  *
- * The documents are ordinary `vma-scenario/2` files (the same a user can open or
+ * The documents are ordinary `vma-scenario/3` files (the same a user can open or
  * download), stored in the loader's normal form: every default written out, so
  * that `loadScenario(document)` returns the document itself with no warning
  * (gallery.test.ts checks exactly that for each one). So the page can open them

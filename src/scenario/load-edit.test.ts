@@ -97,7 +97,7 @@ describe('loadScenarioEdit', () => {
 
   it('checks the rules that tie fields together on an edited step, as loadScenario does', () => {
     const loaded = loadScenario({
-      format: 'vma-scenario/2',
+      format: 'vma-scenario/3',
       windowPages: 16,
       steps: [
         { op: 'mmap', name: 'A', at: 0, pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } },

@@ -239,7 +239,7 @@ describe('loadScenario: defaults and cross-field rules', () => {
       ),
     )
     expect(scenario).toStrictEqual({
-      format: 'vma-scenario/2',
+      format: 'vma-scenario/3',
       windowPages: 1024,
       placement: 'fixed',
       steps: [
@@ -292,21 +292,21 @@ describe('loadScenario: defaults and cross-field rules', () => {
 
   it('loads a document without format, with a warning', () => {
     const result = loadScenario({ steps: [] })
-    expect(expectLoaded(result).format).toBe('vma-scenario/2')
-    expect(result.ok && result.warnings).toEqual(['no "format" field; read as "vma-scenario/2"'])
+    expect(expectLoaded(result).format).toBe('vma-scenario/3')
+    expect(result.ok && result.warnings).toEqual(['no "format" field; read as "vma-scenario/3"'])
   })
 })
 
 describe('loadScenario: format versions and JSON text', () => {
   it('says a newer format comes from a newer vmascope', () => {
-    expectError(loadScenario({ format: 'vma-scenario/3', steps: [] }), 'format', /"vma-scenario\/3" comes from a newer vmascope; this one reads "vma-scenario\/2" and older/)
+    expectError(loadScenario({ format: 'vma-scenario/4', steps: [] }), 'format', /"vma-scenario\/4" comes from a newer vmascope; this one reads "vma-scenario\/3" and older/)
   })
 
-  it('upgrades a vma-scenario/1 document to vma-scenario/2, steps and all, without a warning', () => {
+  it('upgrades a vma-scenario/1 document to vma-scenario/3, steps and all, without a warning', () => {
     const v1 = { format: 'vma-scenario/1', windowPages: 64, steps: [anonMmap(0, 2), { op: 'madvise', at: 0, pages: 2, advice: 'MADV_MERGEABLE' }] }
     const result = loadScenario(JSON.stringify(v1))
     const scenario = expectLoaded(result)
-    expect(scenario.format).toBe('vma-scenario/2')
+    expect(scenario.format).toBe('vma-scenario/3')
     expect(scenario.steps).toEqual([{ op: 'mmap', at: 0, pages: 2, prot: 'rw-', share: 'private', backing: { kind: 'anon' } }, { op: 'madvise', at: 0, pages: 2, advice: 'MADV_MERGEABLE' }])
     expect(result.ok && result.warnings).toEqual([])
   })
@@ -319,7 +319,7 @@ describe('loadScenario: format versions and JSON text', () => {
   })
 
   it('rejects an unknown format', () => {
-    expectError(loadScenario({ format: 'speedscope', steps: [] }), 'format', 'unknown format "speedscope"; expected "vma-scenario/2"')
+    expectError(loadScenario({ format: 'speedscope', steps: [] }), 'format', 'unknown format "speedscope"; expected "vma-scenario/3"')
     expectError(loadScenario({ format: 'vma-scenario/0', steps: [] }), 'format', /unknown format/)
   })
 
@@ -406,7 +406,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .chain((placement) =>
     fc.record(
       {
-        format: fc.constant('vma-scenario/2' as const),
+        format: fc.constant('vma-scenario/3' as const),
         title: fc.string(),
         notes: fc.string(),
         windowPages: fc.integer({ min: 1, max: MAX_WINDOW_PAGES }),

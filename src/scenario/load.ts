@@ -197,7 +197,7 @@ function crossFieldProblems(document: Record<string, unknown>, only?: readonly n
     problems.push({ path: ['brkBase'], message: `required, because steps[${firstBrk}] is a brk (the break starts at brkBase)` })
   }
   if (placement === 'fixed') {
-    const unplaced = first((step) => step.op === 'mmap' && step.at === undefined)
+    const unplaced = first((step) => (step.op === 'mmap' || step.op === 'shmat') && step.at === undefined)
     if (unplaced >= 0) {
       problems.push({
         path: ['steps', unplaced, 'at'],

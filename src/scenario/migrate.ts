@@ -6,7 +6,9 @@
  * and the advices that leave VMAs alone, MAP_STACK, mlock, munlock, mlockall, munlockall, mseal and mremap's
  * dontUnmap. Every version-1
  * document means the same as version 2, so its upgrade only renames the
- * format. When version 3 comes, add `MIGRATIONS[2]`, bump
+ * format. Version 3 (`vma-scenario/3`) added SysV shared memory (the steps
+ * shmget, shmat and shmdt), again vocabulary only: its upgrade renames the
+ * format too. When version 4 comes, add `MIGRATIONS[3]`, bump
  * CURRENT_FORMAT_VERSION, and every older file, link and gallery entry keeps
  * loading. A document from a newer vmascope is refused with a
  * message that says so, rather than half-read.
@@ -15,7 +17,7 @@ import { SCENARIO_FORMAT } from './types'
 import type { ScenarioError } from './load'
 import { describeValue } from './describe-value'
 
-export const CURRENT_FORMAT_VERSION = 2
+export const CURRENT_FORMAT_VERSION = 3
 const FORMAT_PATTERN = /^vma-scenario\/([0-9]+)$/
 
 type JsonObject = Record<string, unknown>
@@ -24,6 +26,8 @@ type JsonObject = Record<string, unknown>
 const MIGRATIONS: Record<number, (document: JsonObject, warnings: string[]) => JsonObject> = {
   // vma-scenario/1 → /2: the fields and their meaning are unchanged; version 2 only added names.
   1: (document) => ({ ...document, format: 'vma-scenario/2' }),
+  // vma-scenario/2 → /3: likewise; version 3 only added the SysV shared memory steps.
+  2: (document) => ({ ...document, format: 'vma-scenario/3' }),
 }
 
 export type MigrationResult =

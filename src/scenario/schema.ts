@@ -1,7 +1,7 @@
 /**
- * The zod 4 schema of `vma-scenario/2`: the single description of what a
+ * The zod 4 schema of `vma-scenario/3`: the single description of what a
  * valid scenario is. `loadScenario` (./load.ts) parses with it; the JSON Schema
- * in docs/vma-scenario-2.schema.json is generated from it (tools/gen-schema.ts).
+ * in docs/vma-scenario-3.schema.json is generated from it (tools/gen-schema.ts).
  *
  * The schema's output type is checked at compile time to be exactly the
  * `Scenario` of ./types.ts (see `SchemaMatchesScenarioType` at the end).
@@ -33,7 +33,7 @@ export { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES }
 
 // ---------------------------------------------------------------- vocabularies
 
-export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal', 'pkey_mprotect', 'pkey_alloc', 'pkey_free'] as const
+export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal', 'pkey_mprotect', 'pkey_alloc', 'pkey_free', 'shmget', 'shmat', 'shmdt'] as const
 export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
 export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE', 'MAP_GROWSDOWN', 'MAP_HUGETLB'] as const
 /** madvise advices: version 1 had the first two. */
@@ -47,6 +47,10 @@ export const MADVISE_ADVICES = [
 ] as const
 /** mlockall(2) flags (include/uapi/asm-generic/mman-common.h), version 2. */
 export const MLOCKALL_FLAGS = ['MCL_CURRENT', 'MCL_FUTURE', 'MCL_ONFAULT'] as const
+/** shmat(2) flags (include/uapi/linux/shm.h), version 3. */
+export const SHMAT_FLAGS = ['SHM_RDONLY', 'SHM_EXEC', 'SHM_RND', 'SHM_REMAP'] as const
+/** The largest SysV IPC key (key_t is an int; the scenario writes it as the unsigned 32 bits /SYSV%08x prints). */
+export const MAX_SHM_KEY = 0xffffffff
 export const FILE_SYSTEMS = ['ext4', 'tmpfs', 'overlayfs'] as const
 export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
 
@@ -202,6 +206,10 @@ function discriminatorMessage(container: string, key: string, what: string, valu
 const fileName = z
   .string({ error: (issue) => requiredOrUndefined(issue) ?? `expected a file name (text), got ${describeValue(issue.input)}` })
   .describe('Names the open file: the same name is the same struct file; two names are two opens that never merge.')
+const segmentName = z
+  .string({ error: (issue) => requiredOrUndefined(issue) ?? `expected a segment name (text), got ${describeValue(issue.input)}` })
+  .min(1, { error: 'expected a segment name (text), got ""' })
+  .describe('Names the SysV segment (the shmid the program keeps): the same name is the same segment.')
 const pgoff = pageValue('a page offset').default(0).describe('Page offset into the file. Default 0.')
 
 // ---------------------------------------------------------------- backing
@@ -357,6 +365,34 @@ export const stepSchema = z.discriminatedUnion(
       .object({ op: op('pkey_free'), pkey: cInt('a protection key') })
       .describe('Version 2. pkey_free(pkey): EINVAL unless the key is allocated; VMAs keep it.'),
     z.object({ op: op('munlockall') }).describe('Version 2. munlockall(): unlocks every VMA and clears mm->def_flags\' VM_LOCKED.'),
+    z
+      .object({
+        op: op('shmget'),
+        segment: segmentName,
+        key: wholeNumber('a SysV IPC key', MAX_SHM_KEY).optional().describe('The IPC key (0, the default, is IPC_PRIVATE); the segment\'s file is /SYSV<key in 8 hex digits>.'),
+        pages: pageValue('a number of pages'),
+        exclusive: z
+          .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+          .optional()
+          .describe('IPC_EXCL: EEXIST when the segment already exists.'),
+      })
+      .describe('Version 3. shmget(key, pages*4096, IPC_CREAT|0600): makes the segment, or finds it (by name, or by a key other than IPC_PRIVATE); changes no VMA.'),
+    z
+      .object({
+        op: op('shmat'),
+        segment: segmentName,
+        at: pageValue('a page number').optional().describe('First page. Without it the kernel places the attach (required when placement is "fixed").'),
+        offset: wholeNumber('a byte offset within the page', 4095).optional().describe('Bytes past the page: an unaligned address, which SHM_RND rounds down and is otherwise EINVAL. Default 0.'),
+        flags: flagList(SHMAT_FLAGS, 'shmat flag').optional().describe('SHM_RDONLY, SHM_EXEC, SHM_RND, SHM_REMAP.'),
+      })
+      .describe('Version 3. shmat(shmid, base+at*4096+offset, flags): a shared mapping of the whole segment (its own struct file, vm_ops with .close); EINVAL over an existing VMA unless SHM_REMAP.'),
+    z
+      .object({
+        op: op('shmdt'),
+        at: pageValue('a page number'),
+        offset: wholeNumber('a byte offset within the page', 4095).optional().describe('Bytes past the page: an unaligned address is EINVAL. Default 0.'),
+      })
+      .describe('Version 3. shmdt(base+at*4096+offset): unmaps the attach whose pieces start where the segment would (vm_pgoff from at), up to the segment\'s size.'),
   ],
   { error: discriminatorMessage('a step', 'op', 'operation', STEP_OPS) },
 )

@@ -12,6 +12,8 @@
  *   tmpfs and hugetlbfs mounts /dev/shm, /dev/hugepages) is a device: its
  *   driver's mmap hook is not a file system's, so the scenario must say
  *   `"kind": "device"`. Refused, with the backing to write instead.
+ * - A shmget of a segment name an earlier shmget gave is one a real program can make: the same
+ *   key, not IPC_PRIVATE.
  */
 import { DEFAULT_WINDOW_PAGES, MAX_PAGE_VALUE } from './schema'
 import type { IssuePath } from './issue-text'
@@ -48,6 +50,32 @@ function outside(index: number, at: unknown, pages: unknown, atKey: string, page
 }
 
 /**
+ * A segment name stands for the shmid a program keeps, so a later shmget of the name must be one
+ * that finds the same segment on a real kernel: the same key, and not IPC_PRIVATE (which always
+ * makes a new segment, ipcget_new()). With `only`: nothing unless one of them is a shmget (an
+ * edit elsewhere cannot make such a problem), and then every shmget is looked at.
+ */
+function segmentProblems(steps: readonly unknown[], only?: readonly number[]): Problem[] {
+  const problems: Problem[] = []
+  if (only && !only.some((i) => isRecord(steps[i]) && (steps[i] as Record<string, unknown>).op === 'shmget')) return problems
+  const keys = new Map<string, number>()
+  steps.forEach((step, i) => {
+    if (!isRecord(step) || step.op !== 'shmget' || typeof step.segment !== 'string') return
+    const key = step.key === undefined ? 0 : step.key
+    if (!isWhole(key)) return
+    const first = keys.get(step.segment)
+    if (first === undefined) keys.set(step.segment, key)
+    else {
+      if (key === 0)
+        problems.push({ path: ['steps', i, 'key'], message: `a shmget with IPC_PRIVATE (key 0) always makes a new segment, but an earlier shmget already names "${step.segment}": give this one a new segment name` })
+      else if (key !== first)
+        problems.push({ path: ['steps', i, 'key'], message: `an earlier shmget gave "${step.segment}" the key ${first}; a shmget of key ${key} is another segment: give it another segment name` })
+    }
+  })
+  return problems
+}
+
+/**
  * The problems of the steps and initial VMAs; with `only` (ascending indices), those of the
  * steps at `only`, and the initial VMAs are not looked at.
  */
@@ -64,6 +92,11 @@ export function stepProblems(document: Record<string, unknown>, only?: readonly 
         if (problem) problems.push(problem)
       }
     }
+    if (step.op === 'shmdt' || (step.op === 'shmat' && step.at !== undefined)) {
+      // The attach's length is the segment's, known at step time; its first page must be in the window.
+      const problem = outside(i, step.at, 1, 'at', 'at', windowPages, 'the address')
+      if (problem) problems.push(problem)
+    }
     if (step.op === 'mremap' && step.to !== undefined) {
       const problem = outside(i, step.to, step.newPages, 'to', 'newPages', windowPages, 'the destination')
       if (problem) problems.push(problem)
@@ -75,9 +108,11 @@ export function stepProblems(document: Record<string, unknown>, only?: readonly 
   }
   if (only) {
     for (const i of only) check(steps[i], i)
+    problems.push(...segmentProblems(steps, only))
     return problems
   }
   steps.forEach(check)
+  problems.push(...segmentProblems(steps))
   const initial = document.initial
   if (isRecord(initial) && Array.isArray(initial.vmas)) {
     initial.vmas.forEach((vma, i) => {

@@ -31,7 +31,7 @@ function alternatingMappings(count = MAX_MAP_COUNT_DEFAULT): Scenario {
     steps[i] = { op: 'mmap', name: `m${i}`, at: i, pages: 1, prot: i % 2 === 0 ? 'rw-' : 'r--', share: 'private', backing: { kind: 'anon' } }
   }
   return {
-    format: 'vma-scenario/2',
+    format: 'vma-scenario/3',
     title: `${count.toLocaleString('en-US')} alternating mappings`,
     notes: `${count.toLocaleString('en-US')} one-page anonymous mappings side by side, rw- and r-- in turn, so no two neighbours can merge: the address space ends with vm.max_map_count (65,530) VMAs, as many as the kernel allows by default.`,
     windowPages: count,
@@ -82,7 +82,7 @@ function fragmentedHeap(chunks = 6000): Scenario {
     }
   }
   return {
-    format: 'vma-scenario/2',
+    format: 'vma-scenario/3',
     title: 'A fragmented heap',
     notes: 'A program break grown by brk() in small steps while thousands of anonymous chunks are mapped top-down, one below the other; a scattered third of them is then unmapped and some holes are refilled with smaller chunks. Touched chunks have an anon_vma, untouched ones do not, so equal neighbours often still cannot merge.',
     windowPages,
@@ -97,7 +97,7 @@ function mprotectSweep(pages = 60_000): Scenario {
   for (let p = 0; p < pages; p += 2) steps.push({ op: 'mprotect', at: p, pages: 1, prot: 'r--' })
   for (let p = 0; p < pages; p += 2) steps.push({ op: 'mprotect', at: p, pages: 1, prot: 'rw-' })
   return {
-    format: 'vma-scenario/2',
+    format: 'vma-scenario/3',
     title: `A long mprotect sweep (${(steps.length).toLocaleString('en-US')} steps)`,
     notes: `One ${pages.toLocaleString('en-US')}-page mapping. A first sweep makes every other page read-only, one mprotect() per page: each splits the mapping, until ${pages.toLocaleString('en-US')} VMAs alternate. A second sweep makes them writable again: each mprotect() merges the page with both neighbours, until one VMA is left.`,
     windowPages: pages,

@@ -1,7 +1,8 @@
 /**
- * The scenario document, `vma-scenario/2` (see ../../docs/scenario-format.md).
+ * The scenario document, `vma-scenario/3` (see ../../docs/scenario-format.md).
  * Version 2 added madvise's flag advices and the advices that leave VMAs alone, MAP_STACK, mlock, munlock, mlockall, munlockall, mseal, pkey_mprotect, pkey_alloc and pkey_free;
- * a version-1 document is a version-2 document (./migrate.ts upgrades it).
+ * version 3 added SysV shared memory: shmget, shmat, shmdt.
+ * A version-1 or version-2 document is a version-3 document (./migrate.ts upgrades it).
  *
  * These are the types of a scenario *after* `loadScenario` has validated it and
  * filled in defaults. Nothing outside this folder builds a Scenario from raw
@@ -11,7 +12,7 @@
  * count (4 KiB pages) relative to the scenario window's base.
  */
 
-export const SCENARIO_FORMAT = 'vma-scenario/2' as const
+export const SCENARIO_FORMAT = 'vma-scenario/3' as const
 
 /** Three characters from r, w, x or '-', in that order: "rw-", "r-x", "---". */
 export type Prot = string
@@ -98,6 +99,24 @@ export interface MremapStep {
   dontUnmap?: boolean
 }
 
+/**
+ * Version 3. shmget(key, pages*4096, IPC_CREAT|0600 [|IPC_EXCL]): the SysV segment named `segment`.
+ * The name stands for the shmid the program keeps: a shmget of a name already made, or of a key
+ * (not IPC_PRIVATE) a segment already has, finds that segment (EEXIST with `exclusive`, EINVAL
+ * when it is smaller than `pages`); otherwise newseg() makes it (EINVAL for 0 pages).
+ */
+export interface ShmgetStep { op: 'shmget'; segment: string; key?: number; pages: number; exclusive?: boolean }
+/** Version 3. shmat(2)'s flags (include/uapi/linux/shm.h). */
+export type ShmatFlag = 'SHM_RDONLY' | 'SHM_EXEC' | 'SHM_RND' | 'SHM_REMAP'
+/**
+ * Version 3. shmat(shmid of `segment`, base+at*4096+offset, flags): a shared mapping of the whole
+ * segment. Without `at` the kernel places it (required when placement is "fixed"). `offset`
+ * (bytes, 0–4095) makes the address unaligned: SHM_RND rounds it down, otherwise EINVAL.
+ */
+export interface ShmatStep { op: 'shmat'; segment: string; at?: number; offset?: number; flags?: ShmatFlag[] }
+/** Version 3. shmdt(base+at*4096+offset): unmaps the attach that starts at `at`, pieces included. */
+export interface ShmdtStep { op: 'shmdt'; at: number; offset?: number }
+
 export type Step =
   | MmapStep
   | MunmapStep
@@ -116,6 +135,9 @@ export type Step =
   | PkeyMprotectStep
   | PkeyAllocStep
   | PkeyFreeStep
+  | ShmgetStep
+  | ShmatStep
+  | ShmdtStep
 
 export type StepOp = Step['op']
 

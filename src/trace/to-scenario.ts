@@ -1,5 +1,5 @@
 /**
- * One traced address space → the scenarios that replay it (`vma-scenario/2`,
+ * One traced address space → the scenarios that replay it (`vma-scenario/3`,
  * absolute pages: base "0x0", the whole 47-bit user address space as the
  * window, every mmap placed where the real kernel placed it).
  *
@@ -80,7 +80,7 @@ const aligned = (hex: string): boolean => big(hex) % PAGE === 0n
  * madvise_update_vma()).
  */
 const VMA_NEUTRAL_ADVICE = new Set([9, 24, 25, 100, 101, 102, 103])
-/** The advices the format names (vma-scenario/2), by number (include/uapi/asm-generic/mman-common.h). */
+/** The advices the format names (vma-scenario/3), by number (include/uapi/asm-generic/mman-common.h). */
 const ADVICE_BY_NUMBER: ReadonlyMap<number, MadviseAdvice> = new Map(
   Object.entries(MADVISE_NAMES).flatMap(([n, name]) => ((MADVISE_ADVICES as readonly string[]).includes(name) ? [[Number(n), name as MadviseAdvice]] : [])),
 )

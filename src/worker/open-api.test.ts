@@ -7,7 +7,7 @@ const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(valu
 
 describe('the open worker\'s API', () => {
   it('answers a file with its shell, and its steps in chunks, together the scenario loadScenario reads', () => {
-    const document = { format: 'vma-scenario/2', title: 'Three', windowPages: 64, steps: [mmap(0), mmap(1), mmap(2)] }
+    const document = { format: 'vma-scenario/3', title: 'Three', windowPages: 64, steps: [mmap(0), mmap(1), mmap(2)] }
     const api = createOpenApi()
     const answer = api.open(bytesOf(document))
     if (!answer.ok) throw new Error(answer.error.message)
@@ -23,7 +23,7 @@ describe('the open worker\'s API', () => {
   })
 
   it('names what is wrong with a broken file, as the page says it', () => {
-    const answer = createOpenApi().open(bytesOf({ format: 'vma-scenario/2', steps: [{ ...mmap(0), prot: 'rwz' }] }))
+    const answer = createOpenApi().open(bytesOf({ format: 'vma-scenario/3', steps: [{ ...mmap(0), prot: 'rwz' }] }))
     expect(answer.ok).toBe(false)
     expect(!answer.ok && answer.error).toEqual({ path: 'steps[0].prot', message: 'expected three characters from r, w, x, - (like "rw-"), got "rwz"' })
     const notText = createOpenApi().open(new Uint8Array([0x7b, 0xff, 0xfe]))
@@ -31,7 +31,7 @@ describe('the open worker\'s API', () => {
   })
 
   it('gives a large scenario\'s JSON text, which parses back to the scenario', () => {
-    const document = { format: 'vma-scenario/2', windowPages: 50_000, steps: Array.from({ length: 20_000 }, (_, i) => mmap(i)) }
+    const document = { format: 'vma-scenario/3', windowPages: 50_000, steps: Array.from({ length: 20_000 }, (_, i) => mmap(i)) }
     const answer = createOpenApi().open(JSON.stringify(document))
     if (!answer.ok) throw new Error(answer.error.message)
     const loaded = loadScenario(document)

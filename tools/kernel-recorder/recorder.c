@@ -37,6 +37,8 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -77,6 +79,7 @@
 #define PAGE 4096UL
 #define MAX_STEPS 4096
 #define MAX_FILES 64
+#define MAX_SEGMENTS 256
 #define MAX_VMAS 65536
 #define MAX_WORDS 16
 #define INPUT_SIZE (1 << 20)
@@ -88,14 +91,15 @@
 
 /* ---------- script model ---------- */
 
-enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_PKEY_MPROTECT, OP_PKEY_ALLOC, OP_PKEY_FREE, OP_UNSUPPORTED };
-static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "pkey_mprotect", "pkey_alloc", "pkey_free", "unsupported" };
+enum op { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_PRCTL, OP_BRK, OP_TOUCH, OP_FORK, OP_MREMAP, OP_MLOCK, OP_MUNLOCK, OP_MLOCKALL, OP_MUNLOCKALL, OP_MSEAL, OP_PKEY_MPROTECT, OP_PKEY_ALLOC, OP_PKEY_FREE, OP_SHMGET, OP_SHMAT, OP_SHMDT, OP_UNSUPPORTED };
+static const char *const op_names[] = { "mmap", "munmap", "mprotect", "madvise", "prctl", "brk", "touch", "fork", "mremap", "mlock", "munlock", "mlockall", "munlockall", "mseal", "pkey_mprotect", "pkey_alloc", "pkey_free", "shmget", "shmat", "shmdt", "unsupported" };
 
 struct step {
 	int index;
 	enum op op;
 	long at, pages, new_pages, to, file, pgoff, value;
 	int prot, shared, write, may_move, dont_unmap, map_flags;
+	long segment, offset; /* shmget/shmat: the scenario segment's index; shmat/shmdt: bytes past the page */
 	const char *reason; /* OP_UNSUPPORTED, or a file that could not be set up */
 };
 
@@ -117,6 +121,10 @@ static long window_pages = -1;
 static long brk_base = -1;
 static uintptr_t wanted_base; /* "base" line: where page 0 must be; 0 = the recorder picks a 2 MiB-aligned one */
 static long max_map_count = -1; /* "maxmapcount" line: the scenario's vm.max_map_count */
+/* SysV segments by the scenario's segment index: the shmid shmget returned (-1: none yet), and the size asked for. */
+static int shm_ids[MAX_SEGMENTS];
+static long shm_pages[MAX_SEGMENTS];
+static const char *ipc_problem; /* why there is no private IPC namespace for the shm steps, or NULL */
 
 /* ---------- output without stdio ---------- */
 
@@ -364,6 +372,26 @@ static void parse_step(char **w, int n, const char *rest_of_line)
 		s->to = number(w[6]);
 		s->may_move = (int)number(w[7]);
 		s->dont_unmap = n == 9 && number(w[8]);
+	} else if (!strcmp(op, "shmget") && n == 7) {
+		s->op = OP_SHMGET;
+		s->segment = number(w[3]);
+		s->value = number(w[4]); /* the key */
+		s->pages = number(w[5]);
+		s->may_move = (int)number(w[6]); /* IPC_EXCL */
+		if (s->segment < 0 || s->segment >= MAX_SEGMENTS)
+			die_setup("shmget names a segment index out of range", 0);
+	} else if (!strcmp(op, "shmat") && n == 7) {
+		s->op = OP_SHMAT;
+		s->segment = number(w[3]);
+		s->at = number(w[4]); /* -1: NULL, the kernel places it */
+		s->offset = number(w[5]);
+		s->value = number(w[6]); /* SHM_* bits */
+		if (s->segment < 0 || s->segment >= MAX_SEGMENTS)
+			die_setup("shmat names a segment index out of range", 0);
+	} else if (!strcmp(op, "shmdt") && n == 5) {
+		s->op = OP_SHMDT;
+		s->at = number(w[3]);
+		s->offset = number(w[4]);
 	} else if (!strcmp(op, "unsupported")) {
 		s->op = OP_UNSUPPORTED;
 		s->reason = rest_of_line;
@@ -1253,6 +1281,41 @@ static int run_mremap(const struct step *s)
 	return 0;
 }
 
+/*
+ * SysV shared memory (ipc/shm.c), in the recorder's own IPC namespace (main()), so no segment of
+ * the machine's is found by key and every segment goes when the recorder's processes exit.
+ */
+static int run_shmget(const struct step *s)
+{
+	int id = shmget((key_t)s->value, (size_t)s->pages * PAGE, IPC_CREAT | 0600 | (s->may_move ? IPC_EXCL : 0));
+	if (id < 0)
+		return errno;
+	shm_ids[s->segment] = id;
+	if (s->pages > shm_pages[s->segment])
+		shm_pages[s->segment] = s->pages;
+	return 0;
+}
+
+static int run_shmat(const struct step *s)
+{
+	if (s->at >= 0 && (s->value & SHM_REMAP) && s->at + shm_pages[s->segment] > window_pages) {
+		step_unsupported = "shmat SHM_REMAP of a range that leaves the window";
+		return -1;
+	}
+	/* do_shmat() rounds such an address down to 0 and still asks for MAP_FIXED: outside any window. */
+	if ((s->value & SHM_RND) && s->offset && !(s->value & SHM_REMAP) && (s->at < 0 || page_addr(s->at) == 0)) {
+		step_unsupported = "shmat SHM_RND of an address in the first page: a fixed mapping at address 0";
+		return -1;
+	}
+	/* A segment no shmget made: shmat(-1, ...) is EINVAL ("if (shmid < 0) goto out"). */
+	char *addr = s->at >= 0 ? (char *)page_addr(s->at) + s->offset : (char *)(uintptr_t)s->offset;
+	void *got = shmat(shm_ids[s->segment], addr, (int)s->value);
+	if (got == (void *)-1)
+		return errno;
+	result_page = window_page_of(got);
+	return 0;
+}
+
 static int run_step(const struct step *s, int *is_child)
 {
 	int r;
@@ -1348,6 +1411,12 @@ static int run_step(const struct step *s, int *is_child)
 	case OP_MREMAP:
 		r = run_mremap(s);
 		return r;
+	case OP_SHMGET:
+		return run_shmget(s);
+	case OP_SHMAT:
+		return run_shmat(s);
+	case OP_SHMDT:
+		return shmdt((char *)page_addr(s->at) + s->offset) < 0 ? errno : 0;
 	case OP_UNSUPPORTED:
 		return -1;
 	}
@@ -1392,6 +1461,11 @@ int main(void)
 	/* A private mount namespace, so an overlay mount never outlives us. */
 	if (unshare(CLONE_NEWNS) == 0)
 		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	/* A private IPC namespace for SysV shared memory: empty, and gone with our last process. */
+	for (int i = 0; i < MAX_SEGMENTS; i++)
+		shm_ids[i] = -1;
+	if (unshare(CLONE_NEWIPC) != 0)
+		ipc_problem = "no private IPC namespace (unshare(CLONE_NEWIPC) needs root) for SysV shared memory";
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -1483,6 +1557,8 @@ int main(void)
 			unsupported = files[s->file].unavailable;
 		if (!unsupported && s->op == OP_BRK)
 			unsupported = brk_base < 0 ? "brk needs brkBase" : brk_problem;
+		if (!unsupported && (s->op == OP_SHMGET || s->op == OP_SHMAT || s->op == OP_SHMDT))
+			unsupported = ipc_problem;
 		result_page = -1;
 		step_unsupported = NULL;
 		int err = unsupported ? 0 : run_step(s, &is_child);

@@ -11,7 +11,7 @@ import { simulate } from '../simulate'
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const write = (at: number, pages: number): Step => ({ op: 'touch', at, pages, write: true })
-const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps })
+const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps })
 
 describe('dup_mmap', () => {
   // A: faulted   B: MADV_DONTFORK   C: MADV_WIPEONFORK, faulted   D: MAP_LOCKED (populated

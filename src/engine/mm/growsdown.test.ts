@@ -14,7 +14,7 @@ const map = (name: string, at: number | undefined, pages: number, extra: Record<
   ({ op: 'mmap', name, ...(at === undefined ? {} : { at }), pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const gd = { mapFlags: ['MAP_GROWSDOWN'] }
 const touch = (at: number, write = true): Step => ({ op: 'touch', at, pages: 1, write })
-const run = (steps: Step[], windowPages = 1024) => simulate({ format: 'vma-scenario/2', windowPages, placement: 'kernel', steps } satisfies Scenario, '6.18')
+const run = (steps: Step[], windowPages = 1024) => simulate({ format: 'vma-scenario/3', windowPages, placement: 'kernel', steps } satisfies Scenario, '6.18')
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end}) ${v.prot}${v.flags.includes('VM_GROWSDOWN') ? ' gd' : ''}`).join(' ')
 
 describe('do_mmap(): MAP_GROWSDOWN', () => {

@@ -13,7 +13,7 @@ import { simulate } from '../simulate'
 const huge = (name: string, at: number | undefined, pages: number, flags: string[] = ['MAP_HUGETLB', 'MAP_NORESERVE'], share = 'private'): Step =>
   ({ op: 'mmap', name, ...(at === undefined ? {} : { at }), pages, prot: 'rw-', share, backing: { kind: 'anon' }, mapFlags: flags }) as Step
 // A 2 MiB-aligned base, as the recorder's window has.
-const run = (steps: Step[]) => simulate({ format: 'vma-scenario/2', windowPages: 4096, placement: 'kernel', base: '0x7f0000000000', steps } satisfies Scenario, '6.18')
+const run = (steps: Step[]) => simulate({ format: 'vma-scenario/3', windowPages: 4096, placement: 'kernel', base: '0x7f0000000000', steps } satisfies Scenario, '6.18')
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end}) ${v.mnemonics.join(' ')}`).join(' | ')
 
 describe('MAP_HUGETLB, no free huge pages', () => {

@@ -12,7 +12,7 @@ import { ksmCompatible, ksmIncompatibleReason, ksmShouldAdd, ksmVmaFlags } from 
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const prctl = (value: number): Step => ({ op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value })
-const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps })
+const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps })
 const record = (sc: Scenario, i: number, kernel: '6.1' | '6.18' = '6.18') =>
   simulate(sc, kernel).explain(i).map((c) => `${c.fn}:${c.rule}:${c.pass ? 'pass' : 'fail'}:${c.text}`)
 

@@ -13,7 +13,7 @@ const anon: Backing = { kind: 'anon' }
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: anon, ...extra }) as Step
 const advise = (at: number, pages: number, advice: MadviseAdvice): Step => ({ op: 'madvise', at, pages, advice })
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra })
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end})`).join(' ')
 const run = (steps: Step[], kernel: KernelId = '6.18', extra: Partial<Scenario> = {}) => simulate(scenario(steps, extra), kernel)
 const final = (steps: Step[], kernel: KernelId = '6.18') => { const t = run(steps, kernel); return t.vmasAt(t.steps.length) }

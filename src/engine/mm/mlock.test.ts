@@ -13,7 +13,7 @@ const map = (name: string, at: number, pages: number, extra: Record<string, unkn
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const mlock = (at: number, pages: number, onFault = false): Step => ({ op: 'mlock', at, pages, ...(onFault ? { onFault } : {}) })
 const munlock = (at: number, pages: number): Step => ({ op: 'munlock', at, pages })
-const run = (steps: Step[], extra: Partial<Scenario> = {}) => simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra } satisfies Scenario, '6.18')
+const run = (steps: Step[], extra: Partial<Scenario> = {}) => simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra } satisfies Scenario, '6.18')
 const mlockall = (...flags: ('MCL_CURRENT' | 'MCL_FUTURE' | 'MCL_ONFAULT')[]): Step => ({ op: 'mlockall', flags })
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end})${v.flags.includes('VM_LOCKED') ? ' lo' : ''}${v.flags.includes('VM_LOCKONFAULT') ? ' lf' : ''}`).join(' ')
 
@@ -88,6 +88,6 @@ describe('SYSCALL_DEFINE1(mlockall) → apply_mlockall_flags: every VMA, and mm-
     const steps = [mlockall('MCL_FUTURE'), map('D', 0, 2, { mapFlags: ['MAP_DROPPABLE'] })]
     expect(layout(run(steps).vmasAt(2))).toBe('[0,2)')
     expect(PROFILES['6.17'].mmapUnlocksDroppable).toBe(false)
-    expect(layout(simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps }, '6.17').vmasAt(2))).toBe('[0,2) lo')
+    expect(layout(simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps }, '6.17').vmasAt(2))).toBe('[0,2) lo')
   })
 })

@@ -10,7 +10,7 @@ const file = (pgoff: number) => ({ kind: 'file', file: 'F', pgoff, fs: 'ext4' })
 const map = (at: number | undefined, backing: object, mapFlags: string[]): Step =>
   ({ op: 'mmap', name: 'M', ...(at === undefined ? {} : { at }), pages: 2, prot: 'rw-', share: 'shared', backing, mapFlags }) as Step
 const errors = (steps: Step[]) =>
-  simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'kernel', steps } satisfies Scenario, '6.18').steps.map((s) => s.error)
+  simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'kernel', steps } satisfies Scenario, '6.18').steps.map((s) => s.error)
 
 describe('do_mmap: switch (flags & MAP_TYPE) with MAP_SHARED_VALIDATE', () => {
   it('a file: as MAP_SHARED with MAP_FIXED or kernel placement; EOPNOTSUPP with MAP_FIXED_NOREPLACE (not in LEGACY_MAP_MASK), after the EEXIST check', () => {

@@ -35,7 +35,7 @@ type Hook = 'mmap' | 'mmap_prepare' | 'none'
 const NO_MAP_FLAGS: readonly MapFlag[] = []
 
 /** What the backing gives the mapping: its struct file and the hook its f_op has in this release. */
-interface FileSetup {
+export interface FileSetup {
   file: FileObject | null
   hook: Hook
   /** Flags the hook adds (device setsFlags). */
@@ -48,6 +48,10 @@ interface FileSetup {
   hookText: string
   /** A refusal by the hook (errno, kernel function, reason), decided from the call's arguments. */
   refusal?: [string, string, string] | null
+  /** The hook leaves vm_ops with a .close (shm_vm_ops: shm_close()), which limits merges. */
+  vmOpsClose?: boolean
+  /** The file is open without FMODE_WRITE (shmat SHM_RDONLY's O_RDONLY clone). */
+  readOnly?: boolean
 }
 
 /** The hook a file has: `.mmap_prepare` exists only from 6.16; before, such a driver uses `.mmap`. */
@@ -156,7 +160,11 @@ function canSetKsmFlagsEarly(ctx: StepContext, setup: FileSetup): boolean {
   let early: boolean
   if (!f) { early = true; text = 'no file (anonymous mapping): safe to set KSM flags before the merge attempt' }
   else if (setup.hook === 'mmap_prepare') { early = true; text = `${f.display} has .mmap_prepare, which runs before the merge: safe to set KSM flags early` }
-  else if (f.isShmem) { early = true; text = `${f.display} is a shmem file: its .mmap does nothing that affects KSM, so flags are set early` }
+  else if (f.kind === 'sysv-shm') {
+    // shmem_file() tests file->f_mapping, which do_shmat()'s alloc_file_clone() took from the segment's shmem file.
+    early = true
+    text = `${f.display} is a SysV shm attach: its f_op is shm_file_operations (.mmap = shm_mmap, no .mmap_prepare), but shmem_file() looks at f_mapping, the segment's shmem inode, so flags are set early`
+  } else if (f.isShmem) { early = true; text = `${f.display} is a shmem file: its .mmap does nothing that affects KSM, so flags are set early` }
   else { early = false; text = `${f.display} has a .mmap hook that may change the flags after the merge attempt: KSM flags are set late` }
   ctx.check('can_set_ksm_flags_early', 'ksm-early-eligible', early, text, 'new')
   return early
@@ -202,7 +210,7 @@ interface MmapState {
  * do_mmap(): the checks on the call's arguments, vm_flags and pgoff, the file's
  * noexec mount; then mmap_region() → __mmap_region().
  */
-export function doMmap(ctx: StepContext, step: MmapStep): void {
+export function doMmap(ctx: StepContext, step: MmapStep, fileSetup?: FileSetup): void {
   const mm = ctx.mm
   const mapFlags: readonly MapFlag[] = step.mapFlags ?? NO_MAP_FLAGS
   // MAP_SHARED_VALIDATE (0x03) is a shared map type: with MAP_PRIVATE (0x02) its bits are still 0x03.
@@ -229,7 +237,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
     return
   }
   if (at === undefined) {
-    const hole = hugetlb ? hugePageHole(ctx, pages) : getUnmappedArea(ctx, { pages, file: setupFile(ctx, step.backing, share, pages).file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: share === 'shared' })
+    const hole = hugetlb ? hugePageHole(ctx, pages) : getUnmappedArea(ctx, { pages, file: (fileSetup ?? setupFile(ctx, step.backing, share, pages)).file, pgoff: step.backing.kind === 'anon' ? 0 : step.backing.pgoff, shared: share === 'shared' })
     if (hole === null) {
       ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
       return
@@ -303,6 +311,11 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
       : 'MAP_STACK is accepted and ignored in this release (VM_NOHUGEPAGE for it came in 6.7, c4608d1bf7c6)')
   }
   if (share === 'shared') flags |= VM_SHARED | VM_MAYSHARE
+  if (share === 'shared' && fileSetup?.readOnly) {
+    // do_mmap(), MAP_SHARED of a file: "if (!(file->f_mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);"
+    flags &= ~(VM_MAYWRITE | VM_SHARED)
+    ctx.note('do_mmap', 'read-only-file', 'the file is open read-only (no FMODE_WRITE): VM_MAYWRITE and VM_SHARED are cleared, VM_MAYSHARE stays', 'new')
+  }
   if (droppable) flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE
   if (mapFlags.includes('MAP_NORESERVE')) flags |= VM_NORESERVE
   if (growsDown) flags |= VM_GROWSDOWN // calc_vm_flag_bits(): _calc_vm_trans(flags, MAP_GROWSDOWN, VM_GROWSDOWN)
@@ -310,7 +323,7 @@ export function doMmap(ctx: StepContext, step: MmapStep): void {
   if (backing.kind === 'anon') pgoff = share === 'shared' || hugetlb ? 0 : ctx.anonPgoff(start)
   else pgoff = backing.pgoff
 
-  const setup = setupFile(ctx, backing, share, pages, hugetlb, noreserve)
+  const setup = fileSetup ?? setupFile(ctx, backing, share, pages, hugetlb, noreserve)
   if (setup.file?.noexec) {
     // do_mmap(): "if (path_noexec(&file->f_path)) { if (vm_flags & VM_EXEC) return -EPERM; vm_flags &= ~VM_MAYEXEC; }"
     if (flags & VM_EXEC) {
@@ -496,7 +509,7 @@ function mmapNewVma(ctx: StepContext, s: MmapState): Vma | null {
   if (!checkEarly && (vmFlags & VM_MERGEABLE)) s.ksm = 'late'
   let result = ctx.make({
     start: asPage(start), end: asPage(end), pgoff, flags: vmFlags, pkey: s.pkey, file: vmFile, anonVma: 0, forkChild: false,
-    vmOpsClose: false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
+    vmOpsClose: setup.vmOpsClose ?? false, anonymous: setup.anonymous, hook: setup.hook === 'none' ? null : setup.hook, labels,
   })
   mm.insert(result)
   ctx.report.outcome = 'new'

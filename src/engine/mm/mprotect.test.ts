@@ -12,7 +12,7 @@ import { simulate } from '../simulate'
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const mprotect = (at: number, pages: number, prot: string): Step => ({ op: 'mprotect', at, pages, prot })
-const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps })
+const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps })
 const views = (sc: Scenario, i: number, kernel: KernelId = '6.18') =>
   simulate(sc, kernel).vmasAt(i).map((v) => `[${v.start},${v.end}) ${v.prot}`).join(' ')
 const result = (sc: Scenario, i: number, kernel: KernelId = '6.18') => { const s = simulate(sc, kernel).steps[i - 1]!; return [s.outcome, s.error] }

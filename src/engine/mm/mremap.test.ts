@@ -11,7 +11,7 @@ import { simulate } from '../simulate'
 
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
-const run = (steps: Step[]) => simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps } satisfies Scenario, '6.18')
+const run = (steps: Step[]) => simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps } satisfies Scenario, '6.18')
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end})${v.flags.includes('VM_LOCKED') ? ' lo' : ''}${v.anonVma !== null ? ' faulted' : ''}`).join(' ')
 
 describe('check_mremap_params: MREMAP_DONTUNMAP is a move without a resize', () => {

@@ -12,7 +12,7 @@ import { simulate } from '../simulate'
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const mseal = (at: number, pages: number): Step => ({ op: 'mseal', at, pages })
-const run = (steps: Step[], kernel: KernelId = '6.18') => simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps } satisfies Scenario, kernel)
+const run = (steps: Step[], kernel: KernelId = '6.18') => simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps } satisfies Scenario, kernel)
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end}) ${v.prot}${v.flags.includes('VM_SEALED') ? ' sl' : ''}`).join(' ')
 const errors = (steps: Step[]) => run(steps).steps.map((s) => s.error)
 

@@ -17,7 +17,7 @@ const mprotect = (at: number, pages: number, prot: string): Step => ({ op: 'mpro
 const alloc: Step = { op: 'pkey_alloc' }
 const free = (pkey: number): Step => ({ op: 'pkey_free', pkey })
 const run = (steps: Step[], protectionKeys: boolean, kernel: KernelId = '6.18') =>
-  simulate({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', machine: { protectionKeys }, steps } satisfies Scenario, kernel)
+  simulate({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', machine: { protectionKeys }, steps } satisfies Scenario, kernel)
 const keyOf = (v: VmaView) => ['VM_PKEY_BIT0', 'VM_PKEY_BIT1', 'VM_PKEY_BIT2', 'VM_PKEY_BIT3'].reduce((k, bit, b) => (v.flags.includes(bit) ? k | (1 << b) : k), 0)
 const layout = (vs: VmaView[]) => vs.map((v) => `[${v.start},${v.end}) ${v.prot} ${keyOf(v)}`).join(' ')
 

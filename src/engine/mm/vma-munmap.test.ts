@@ -11,7 +11,7 @@ import { simulate } from '../simulate'
 const map = (name: string, at: number, pages: number, extra: Record<string, unknown> = {}): Step =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra }) as Step
 const munmap = (at: number, pages: number): Step => ({ op: 'munmap', at, pages })
-const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/2', windowPages: 64, placement: 'fixed', steps, ...extra })
+const scenario = (steps: Step[], extra: Partial<Scenario> = {}): Scenario => ({ format: 'vma-scenario/3', windowPages: 64, placement: 'fixed', steps, ...extra })
 const layout = (sc: Scenario, i: number) => simulate(sc, '6.18').vmasAt(i).map((v) => `[${v.start},${v.end}) p${v.pgoff}`).join(' ')
 const record = (sc: Scenario, i: number) => simulate(sc, '6.18').explain(i).map((c) => `${c.fn}:${c.rule}:${c.pass ? 'pass' : 'fail'}:${c.text}`)
 const result = (sc: Scenario, i: number) => { const s = simulate(sc, '6.18').steps[i - 1]!; return [s.outcome, s.error] }

@@ -15,7 +15,7 @@ export interface ExplainedStep {
 
 /** Runs a scenario (defaults filled in by loadScenario) and returns its last step, explained. */
 export function lastStep(kernel: KernelId, doc: Record<string, unknown>): ExplainedStep {
-  const loaded = loadScenario({ format: 'vma-scenario/2', ...doc })
+  const loaded = loadScenario({ format: 'vma-scenario/3', ...doc })
   if (!loaded.ok) throw new Error(loaded.text)
   const sim = new Simulation(loaded.scenario, kernel)
   sim.advance(loaded.scenario.steps.length - 1)

@@ -33,7 +33,7 @@ export class Harness {
   readonly ctx: StepContext
 
   constructor(kernel: KernelId | KernelProfile = '6.18', opts: { maxMapCount?: number } = {}) {
-    const scenario = { format: 'vma-scenario/2' as const, windowPages: 4096, placement: 'fixed' as const, steps: [] }
+    const scenario = { format: 'vma-scenario/3' as const, windowPages: 4096, placement: 'fixed' as const, steps: [] }
     this.store.beginStep(1)
     this.ctx = new StepContext(typeof kernel === 'string' ? profileFor(kernel) : kernel, newProcess(this.store, scenario), this.store, scenario, opts.maxMapCount ?? 65530, { anonVma: 100, file: 0 }, true)
   }

@@ -18,6 +18,8 @@ export function insideWindow<S extends object>(steps: readonly S[], windowPages:
       const [at, pages] = fit(s.at, s.pages)
       out = { ...out, at, pages }
     }
+    // shmat and shmdt name only a first page (an attach is as long as its segment).
+    if (typeof s.at === 'number' && s.pages === undefined && s.at >= windowPages) out = { ...out, at: Math.max(0, windowPages - 1) }
     if (typeof s.to === 'number' && typeof s.newPages === 'number' && s.to + s.newPages > windowPages) {
       const [to, newPages] = fit(s.to, s.newPages)
       out = { ...out, to, newPages }

@@ -2,7 +2,8 @@
  * fast-check scenarios for the engine's property tests: small fixed-placement
  * windows where every op lands on, next to or across other mappings.
  * `scenarioArb(W)` uses the ops the page model (./page-model.ts) knows;
- * `{ all: true }` adds brk (with a brkBase) and mremap (in place and moving).
+ * `{ all: true }` adds brk (with a brkBase), mremap (in place and moving) and SysV shm
+ * (segments S and T, and U, which finds S by its key).
  */
 import fc from 'fast-check'
 import type { Backing, Scenario, Step } from '../../scenario/types'
@@ -38,6 +39,15 @@ export function stepArb(W: number, all = false): fc.Arbitrary<Step> {
       { weight: 1, arbitrary: fc.record({ op: fc.constant('brk' as const), pages: fc.nat(6) }) },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap' as const), at, pages: len, newPages: len, mayMove: fc.boolean() }) },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('mremap' as const), at, pages: len, newPages: len, to: at }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('shmget' as const), segment: fc.constantFrom('S', 'T', 'U'), pages: len }).map((g) => ({ ...g, key: g.segment === 'T' ? 9 : 7 })) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          op: fc.constant('shmat' as const), segment: fc.constantFrom('S', 'T', 'U'), at,
+          flags: fc.subarray(['SHM_RDONLY', 'SHM_EXEC', 'SHM_REMAP'] as const).map((f) => [...f]),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('shmdt' as const), at }) },
     )
   }
   return fc.oneof(...steps)
@@ -45,8 +55,8 @@ export function stepArb(W: number, all = false): fc.Arbitrary<Step> {
 
 export function scenarioArb(W: number, options: { all?: boolean; maxMapCount?: fc.Arbitrary<number | undefined> } = {}): fc.Arbitrary<Scenario> {
   const base = fc.array(stepArb(W, options.all), { minLength: 1, maxLength: 14 })
-  if (!options.all) return base.map((steps) => ({ format: 'vma-scenario/2', windowPages: W, placement: 'fixed', steps }))
+  if (!options.all) return base.map((steps) => ({ format: 'vma-scenario/3', windowPages: W, placement: 'fixed', steps }))
   return fc.tuple(base, options.maxMapCount ?? fc.constant(undefined)).map(([steps, maxMapCount]) => ({
-    format: 'vma-scenario/2', windowPages: W, placement: 'fixed', brkBase: W - 10, steps, ...(maxMapCount !== undefined ? { maxMapCount } : {}),
+    format: 'vma-scenario/3', windowPages: W, placement: 'fixed', brkBase: W - 10, steps, ...(maxMapCount !== undefined ? { maxMapCount } : {}),
   }))
 }

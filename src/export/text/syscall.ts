@@ -72,7 +72,7 @@ function returned(step: Step, result: StepResult | undefined, base: bigint, scen
     return addressOf(base, (scenario.brkBase ?? 0) + step.pages)
   }
   if (result.error) return errnoText(result.error)
-  if ((step.op === 'mmap' || step.op === 'mremap') && result.range) return addressOf(base, result.range[0])
+  if ((step.op === 'mmap' || step.op === 'mremap' || step.op === 'shmat') && result.range) return addressOf(base, result.range[0])
   if (step.op === 'touch') return 'ok'
   if (result.returned !== undefined) return String(result.returned)
   return '0'
@@ -108,6 +108,14 @@ export function callParts(step: Step, base: bigint, scenario: Scenario): { name:
       return { words: `${step.write ? 'write to' : 'read from'} each page of ${addressOf(base, step.at)}-${addressOf(base, step.at + step.pages)} (page faults)` }
     case 'fork':
       return { words: 'fork(), then continue in the child' }
+    case 'shmget':
+      return { name: 'shmget', args: [step.key ? `0x${step.key.toString(16)}` : 'IPC_PRIVATE', bytes(step.pages), `IPC_CREAT${step.exclusive ? '|IPC_EXCL' : ''}|0600`] }
+    case 'shmat': {
+      const where = step.at !== undefined ? `0x${(base + BigInt(step.at) * PAGE_BYTES + BigInt(step.offset ?? 0)).toString(16)}` : 'NULL'
+      return { name: 'shmat', args: [`shmid(${step.segment})`, where, step.flags?.length ? step.flags.join('|') : '0'] }
+    }
+    case 'shmdt':
+      return { name: 'shmdt', args: [`0x${(base + BigInt(step.at) * PAGE_BYTES + BigInt(step.offset ?? 0)).toString(16)}`] }
   }
 }
 

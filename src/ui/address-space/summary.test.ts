@@ -5,7 +5,7 @@ import type { Scenario, Step } from '../../scenario/types'
 import { changeNote, changeTokenOf, describeChanges, describeView } from './summary'
 
 const map = (name: string, at: number, pages: number): Step => ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' } })
-const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/2', windowPages: 1024, placement: 'fixed', steps })
+const scenario = (steps: Step[]): Scenario => ({ format: 'vma-scenario/3', windowPages: 1024, placement: 'fixed', steps })
 
 describe('changeTokenOf', () => {
   it('outlines a struct grown in place as merged, one split or shrunk as split, a flags change as modified, the rest as new', () => {

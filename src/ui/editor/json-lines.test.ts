@@ -32,10 +32,10 @@ describe('jsonLines', () => {
 
   it('writes drafts as typed: steps in the middle or last, empty, missing fields, values JSON cannot write', async () => {
     const drafts: Array<Record<string, unknown>> = [
-      { format: 'vma-scenario/2', steps: [{ op: 'mmap', at: undefined, pages: 'two', backing: {} }, { op: 'touch' }], windowPages: 8, initial: { vmas: [] } },
-      { format: 'vma-scenario/2', title: 'last', steps: [undefined, null, 3, 'x', [], {}, { flags: [] }] },
-      { format: 'vma-scenario/2', steps: [] },
-      { format: 'vma-scenario/2', title: 'a "steps": [] in a title,\n and a newline', steps: [{ op: 'brk', pages: 1 }], notes: '  "steps": [],' },
+      { format: 'vma-scenario/3', steps: [{ op: 'mmap', at: undefined, pages: 'two', backing: {} }, { op: 'touch' }], windowPages: 8, initial: { vmas: [] } },
+      { format: 'vma-scenario/3', title: 'last', steps: [undefined, null, 3, 'x', [], {}, { flags: [] }] },
+      { format: 'vma-scenario/3', steps: [] },
+      { format: 'vma-scenario/3', title: 'a "steps": [] in a title,\n and a newline', steps: [{ op: 'brk', pages: 1 }], notes: '  "steps": [],' },
       { steps: [{ op: 'mmap' }] },
     ]
     for (const draft of drafts) expect((await jsonLines(draft, pause)).join('\n')).toBe(oneCall(draft))

@@ -6,7 +6,7 @@
  * Pure: no DOM, no React.
  */
 import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
-import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MLOCKALL_FLAGS, STEP_OPS } from '../../scenario/schema'
+import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MLOCKALL_FLAGS, SHMAT_FLAGS, STEP_OPS } from '../../scenario/schema'
 
 export type DraftStep = Record<string, unknown> & { op: string }
 export type Draft = Record<string, unknown> & { steps: DraftStep[] }
@@ -68,6 +68,18 @@ export const STEP_FIELDS: Record<StepOp, FieldSpec[]> = {
     { key: 'mayMove', label: 'may move', kind: 'bool' },
     { key: 'dontUnmap', label: 'leave the source mapped (MREMAP_DONTUNMAP)', kind: 'bool' },
   ],
+  shmget: [
+    { key: 'segment', label: 'segment', kind: 'text', hint: 'names the segment (its shmid); shmat names it too' },
+    { key: 'key', label: 'key', kind: 'number', hint: '0: IPC_PRIVATE; the file is /SYSV<key in hex>' },
+    PAGES,
+    { key: 'exclusive', label: 'IPC_EXCL', kind: 'bool' },
+  ],
+  shmat: [
+    { key: 'segment', label: 'segment', kind: 'text' },
+    { key: 'at', label: 'at (page)', kind: 'optional-page', address: true, hint: 'empty: the kernel places it (placement "kernel")' },
+    { key: 'flags', label: 'flags', kind: 'flags', options: SHMAT_FLAGS },
+  ],
+  shmdt: [AT],
 }
 
 export const OPS: readonly StepOp[] = STEP_OPS
@@ -177,10 +189,13 @@ export function setScenarioField(draft: Draft, key: string, value: unknown): Dra
 /** The first page after the highest mapping the draft makes (where a new mmap fits). */
 function freePage(draft: Draft): number {
   let end = 0
+  const segmentPages = new Map<unknown, number>()
   for (const step of draft.steps) {
-    if (step.op !== 'mmap') continue
+    if (step.op === 'shmget' && typeof step.pages === 'number') segmentPages.set(step.segment, step.pages)
+    if (step.op !== 'mmap' && step.op !== 'shmat') continue
     const at = typeof step.at === 'number' ? step.at : 0
-    const pages = typeof step.pages === 'number' ? step.pages : 0
+    // An attach is as long as its segment.
+    const pages = step.op === 'shmat' ? segmentPages.get(step.segment) ?? 0 : typeof step.pages === 'number' ? step.pages : 0
     end = Math.max(end, at + pages)
   }
   return end
@@ -190,6 +205,11 @@ function nextName(draft: Draft): string {
   const used = new Set(draft.steps.map((s) => s.name).filter((n): n is string => typeof n === 'string'))
   for (let code = 65; code < 91; code++) if (!used.has(String.fromCharCode(code))) return String.fromCharCode(code)
   return `M${draft.steps.length + 1}`
+}
+
+function nextSegment(draft: Draft): string {
+  const used = new Set(draft.steps.map((s) => s.segment).filter((n): n is string => typeof n === 'string'))
+  for (let n = 1; ; n++) if (!used.has(`S${n}`)) return `S${n}`
 }
 
 export function newStep(op: StepOp, draft: Draft): DraftStep {
@@ -225,6 +245,14 @@ export function newStep(op: StepOp, draft: Draft): DraftStep {
       return { op, at: 0, pages: 1, prot: 'r--', pkey: 1 }
     case 'pkey_free':
       return { op, pkey: 1 }
+    case 'shmget':
+      return { op, segment: nextSegment(draft), key: 0, pages: 2 }
+    case 'shmat': {
+      const made = draft.steps.filter((s) => s.op === 'shmget' && typeof s.segment === 'string')
+      return { op, segment: made.length ? made[made.length - 1]!.segment : 'S1', at: freePage(draft) }
+    }
+    case 'shmdt':
+      return { op, at: 0 }
   }
 }
 
