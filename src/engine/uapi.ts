@@ -1,9 +1,13 @@
 /**
  * Numbers of the kernel's user ABI that the tools translate to and from names
- * (include/uapi/asm-generic/mman-common.h): the tracer reads them from traced
- * calls, the recorder script (src/fidelity) writes them.
+ * (include/uapi/asm-generic/mman-common.h, include/uapi/linux/shm.h): the tracer reads them from
+ * traced calls, the recorder script (src/fidelity) and the C reproducer write them.
  */
-import type { MadviseAdvice, MlockallFlag } from '../scenario/types'
+import type { MadviseAdvice, MlockallFlag, ShmatFlag } from '../scenario/types'
+
+/** shmat(2)'s flag bits (include/uapi/linux/shm.h). */
+export const SHM_BITS: Readonly<Record<ShmatFlag, number>> = { SHM_RDONLY: 0o10000, SHM_RND: 0o20000, SHM_REMAP: 0o40000, SHM_EXEC: 0o100000 }
+export const shmatBits = (flags: readonly ShmatFlag[] | undefined): number => (flags ?? []).reduce((bits, f) => bits | SHM_BITS[f], 0)
 
 /** Every madvise advice by number, including those the scenario format does not name. */
 export const MADVISE_NAMES: Readonly<Record<number, string>> = {

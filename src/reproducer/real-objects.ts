@@ -11,13 +11,11 @@
  * does not use) is a problem with its reason; it is never stood in for by
  * something else under the scenario's name.
  */
-import type { Backing, Scenario, ShmatFlag } from '../scenario/types'
+import type { Backing, Scenario } from '../scenario/types'
 
 export const PR_SET_MEMORY_MERGE = 67
 
-/** shmat(2)'s flag bits (include/uapi/linux/shm.h). */
-export const SHM_BITS: Readonly<Record<ShmatFlag, number>> = { SHM_RDONLY: 0o10000, SHM_RND: 0o20000, SHM_REMAP: 0o40000, SHM_EXEC: 0o100000 }
-export const shmatBits = (flags: readonly ShmatFlag[] | undefined): number => (flags ?? []).reduce((bits, f) => bits | SHM_BITS[f], 0)
+export { shmatBits } from '../engine/uapi'
 
 /** The real SysV segment of each scenario segment name: an index, in order of first mention (shmget or shmat). */
 export function segmentIndices(scenario: Scenario): Map<string, number> {

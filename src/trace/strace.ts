@@ -2,11 +2,11 @@
  * An strace log → a `vma-trace/1` document (source "strace"), so that a log
  * someone already has replays like a trace. The command line it reads:
  *
- *   strace -f -y -e trace=%memory,execve,clone,clone3,fork,vfork,prctl -o LOG COMMAND…
+ *   strace -f -y -e trace=%memory,shmget,execve,clone,clone3,fork,vfork,prctl -o LOG COMMAND…
  *
  * (`-f` follows threads and children: lines start with the pid; `-y` prints a
  * file descriptor with its path, `3</usr/lib/libc.so.6>`, which a file mmap
- * needs.) Lines split by `<unfinished ...>` / `<... mmap resumed>` are joined.
+ * needs; `shmget` gives a SysV segment's size, which a `shmat` line does not say.) Lines split by `<unfinished ...>` / `<... mmap resumed>` are joined.
  *
  * strace sees the calls and their results, not the VMAs: there are no VMAs at
  * execve, no faults, and no VMAs after each call. The document says so in
@@ -22,7 +22,7 @@ export interface StraceProblem { line: number; message: string }
 export interface ImportedStrace { trace: TraceDocument; problems: StraceProblem[]; lines: number }
 
 const NR: Record<string, number> = {
-  mmap: 9, mprotect: 10, munmap: 11, brk: 12, mremap: 25, madvise: 28, shmat: 30, shmdt: 67, clone: 56, fork: 57, vfork: 58,
+  mmap: 9, mprotect: 10, munmap: 11, brk: 12, mremap: 25, madvise: 28, shmget: 29, shmat: 30, shmdt: 67, clone: 56, fork: 57, vfork: 58,
   execve: 59, mlock: 149, munlock: 150, mlockall: 151, munlockall: 152, prctl: 157, remap_file_pages: 216, mlock2: 325,
   pkey_mprotect: 329, execveat: 322, clone3: 435, mseal: 462,
 }
@@ -35,6 +35,8 @@ const CONSTANTS: Record<string, bigint> = {
   MREMAP_MAYMOVE: 1n, MREMAP_FIXED: 2n, MREMAP_DONTUNMAP: 4n, MCL_CURRENT: 1n, MCL_FUTURE: 2n, MCL_ONFAULT: 4n, MLOCK_ONFAULT: 1n,
   PR_SET_MM: 35n, PR_SET_THP_DISABLE: 41n, PR_SET_MEMORY_MERGE: 67n, PR_SET_MDWE: 77n, PR_SET_VMA: 0x53564d41n,
   PR_SET_VMA_ANON_NAME: 0n, NULL: 0n,
+  IPC_PRIVATE: 0n, IPC_CREAT: 0o1000n, IPC_EXCL: 0o2000n, SHM_HUGETLB: 0o4000n, SHM_NORESERVE: 0o10000n,
+  SHM_RDONLY: 0o10000n, SHM_RND: 0o20000n, SHM_REMAP: 0o40000n, SHM_EXEC: 0o100000n,
 }
 for (const [n, name] of Object.entries(MADVISE_NAMES)) CONSTANTS[name] = BigInt(n)
 
@@ -72,6 +74,7 @@ function splitArgs(text: string): string[] {
 function argValue(token: string): bigint | null {
   const fd = /^(-?\d+)<.*>$/.exec(token)
   if (fd) return BigInt.asUintN(64, BigInt(fd[1]!))
+  if (/^0[0-7]+$/.test(token)) return BigInt(`0o${token.slice(1)}`) // a mode, as strace prints shmget's 0600
   if (/^-?\d+$/.test(token)) return BigInt.asUintN(64, BigInt(token))
   if (/^0x[0-9a-f]+$/i.test(token)) return BigInt(token)
   let value = 0n
@@ -79,6 +82,8 @@ function argValue(token: string): bigint | null {
     const known = CONSTANTS[part.trim()]
     if (known !== undefined) value |= known
     else if (/^0x[0-9a-f]+$/i.test(part.trim())) value |= BigInt(part.trim())
+    else if (/^0[0-7]*$/.test(part.trim())) value |= BigInt(`0o${part.trim().slice(1) || '0'}`) // a mode: shmget's IPC_CREAT|0600
+    else if (/^\d+$/.test(part.trim())) value |= BigInt(part.trim())
     else return null
   }
   return value

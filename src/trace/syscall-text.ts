@@ -6,7 +6,7 @@
  *
  * Pure: used by the step list, the text export and the replay report.
  */
-import { MADVISE_NAMES } from '../engine/uapi'
+import { MADVISE_NAMES, SHM_BITS } from '../engine/uapi'
 import type { CallEvent } from './format'
 
 const PROT_BITS: [number, string][] = [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC'], [8, 'PROT_SEM'], [0x01000000, 'PROT_GROWSDOWN'], [0x02000000, 'PROT_GROWSUP']]
@@ -18,6 +18,7 @@ const MAP_BITS: [number, string][] = [
 ]
 const MAP_TYPES: Record<number, string> = { 1: 'MAP_SHARED', 2: 'MAP_PRIVATE', 3: 'MAP_SHARED_VALIDATE' }
 const MREMAP_BITS: [number, string][] = [[1, 'MREMAP_MAYMOVE'], [2, 'MREMAP_FIXED'], [4, 'MREMAP_DONTUNMAP']]
+const SHMAT_BITS: [number, string][] = (Object.entries(SHM_BITS) as [string, number][]).map(([name, bit]) => [bit, name])
 const PRCTL_NAMES: Record<number, string> = { 35: 'PR_SET_MM', 41: 'PR_SET_THP_DISABLE', 67: 'PR_SET_MEMORY_MERGE', 77: 'PR_SET_MDWE', 0x53564d41: 'PR_SET_VMA' }
 
 const big = (hex: string): bigint => BigInt(`0x${hex}`)
@@ -72,7 +73,13 @@ function argsText(call: CallEvent): string {
       const option = Number(big(a[0]!))
       return `${PRCTL_NAMES[option] ?? option}, ${dec(a[1]!)}, ${dec(a[2]!)}, ${dec(a[3]!)}, ${dec(a[4]!)}`
     }
-    case 'shmat': return `${dec(a[0]!)}, ${addr(a[1]!)}, 0x${a[2]}`
+    case 'shmat': return `${dec(a[0]!)}, ${addr(a[1]!)}, ${bits(Number(big(a[2]!)), SHMAT_BITS, '0')}`
+    case 'shmget': {
+      const key = big(a[0]!) & 0xffffffffn
+      const flags = Number(big(a[2]!))
+      const names = bits(flags & ~0o777, [[0o1000, 'IPC_CREAT'], [0o2000, 'IPC_EXCL'], [0o4000, 'SHM_HUGETLB'], [0o10000, 'SHM_NORESERVE']], '')
+      return `${key === 0n ? 'IPC_PRIVATE' : `0x${key.toString(16)}`}, ${dec(a[1]!)}, ${[names, `0${(flags & 0o777).toString(8)}`].filter(Boolean).join('|')}`
+    }
     case 'shmdt': return addr(a[0]!)
     case 'clone': return `flags=0x${a[0]}`
     default: return a.map((x) => `0x${x}`).join(', ')

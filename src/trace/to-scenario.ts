@@ -18,11 +18,11 @@
  */
 import { importSmapsText } from '../import/to-scenario'
 import { USER_SPACE_PAGES } from '../import/smaps'
-import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type MlockallFlag, type Step } from '../scenario/types'
+import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type MlockallFlag, type ShmatFlag, type Step } from '../scenario/types'
 import { MADVISE_ADVICES } from '../scenario/schema'
 import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
-import { MADVISE_NAMES, MLOCKALL_BITS } from '../engine/uapi'
+import { MADVISE_NAMES, MLOCKALL_BITS, SHM_BITS } from '../engine/uapi'
 
 export type CallStatus =
   | { kind: 'step'; steps: Step[] }
@@ -109,6 +109,69 @@ export function applyChanges(vmas: RealVma[], removed: readonly (readonly [strin
 interface Context {
   brkBase: number | null
   mergeAny: boolean
+  /**
+   * The SysV segments ("shmid N") the current scenario has a shmget step for. Replaced, never
+   * changed, so a fork point's copy keeps its own. Absent: none.
+   */
+  shmSegments?: ReadonlySet<string>
+}
+
+const SYSV_PATH = /^\/SYSV([0-9a-f]{8}) \(deleted\)$/
+
+/** shmat(2)'s flags from its third argument (include/uapi/linux/shm.h). */
+function shmatFlags(bits: bigint): ShmatFlag[] {
+  return (Object.entries(SHM_BITS) as [ShmatFlag, number][]).filter(([, bit]) => (bits & BigInt(bit)) !== 0n).map(([name]) => name)
+}
+
+const knowSegment = (ctx: Context, segment: string): void => {
+  ctx.shmSegments = new Set([...(ctx.shmSegments ?? []), segment])
+}
+
+/**
+ * shmat: the segment is named by its shmid. The first attach of a segment the scenario has no
+ * shmget for (the tracer does not record shmget; the program may attach a segment another
+ * process made) gets one before it, from the attach's VMA: the key from its /SYSV%08x name,
+ * the size from its length (do_shmat() maps the whole segment).
+ */
+function classifyShmat(call: CallEvent, ctx: Context): CallStatus {
+  const a = call.args
+  const failed = call.ret === -1
+  const shmid = Number(BigInt.asIntN(32, big(a[0]!)))
+  const segment = `shmid ${shmid}`
+  const addr = big(a[1]!)
+  const flags = shmatFlags(big(a[2]!))
+  const steps: Step[] = []
+  if (!ctx.shmSegments?.has(segment)) {
+    if (failed) return { kind: 'noop', why: `a failed shmat (${call.errno}) of a segment this scenario never attached changes nothing` }
+    const vma = call.added?.find((v) => v[0] === call.ret)
+    const key = vma ? SYSV_PATH.exec(vma[6])?.[1] : undefined
+    if (!vma || key === undefined) return { kind: 'unmodellable', reason: `shmat of ${segment}: the trace has no /SYSV VMA at the address it returned, so the segment's size is unknown` }
+    if (vma[7].split(' ').includes('ht')) return { kind: 'unmodellable', reason: `shmat of ${segment}, a SHM_HUGETLB segment: not modelled` }
+    steps.push({ op: 'shmget', segment, key: parseInt(key, 16), pages: pagesOf(big(vma[1]) - big(vma[0])) })
+    knowSegment(ctx, segment)
+  }
+  if (addr === 0n) {
+    // The kernel placed it: replayed at the page it chose, which was free.
+    if (failed) return steps.length ? { kind: 'step', steps } : { kind: 'noop', why: `a failed shmat (${call.errno}) at an address the kernel was to choose changes nothing` }
+    steps.push({ op: 'shmat', segment, at: pageOf(call.ret as string), ...(flags.length ? { flags } : {}) })
+  } else {
+    const offset = Number(addr % PAGE)
+    steps.push({ op: 'shmat', segment, at: Number(addr / PAGE), ...(offset ? { offset } : {}), ...(flags.length ? { flags } : {}) })
+  }
+  return { kind: 'step', steps }
+}
+
+/** shmget (an strace log has it; the tracer does not record it): the segment its shmid names. */
+function classifyShmget(call: CallEvent, ctx: Context): CallStatus {
+  if (call.ret === -1) return { kind: 'noop', why: `a failed shmget (${call.errno}) changes no VMA` }
+  const segment = `shmid ${Number(BigInt.asIntN(32, big(call.ret)))}`
+  if (ctx.shmSegments?.has(segment)) return { kind: 'noop', why: `shmget finds ${segment}, which the scenario already has` }
+  const size = big(call.args[1]!)
+  // A segment found by key with size 0: the size is learnt at its first attach.
+  if (size === 0n) return { kind: 'noop', why: `shmget finds an existing segment (${segment}) without saying its size; it changes no VMA` }
+  const key = Number(big(call.args[0]!) & 0xffffffffn)
+  knowSegment(ctx, segment)
+  return { kind: 'step', steps: [{ op: 'shmget', segment, key, pages: pagesOf(size) }] }
 }
 
 function fileBacking(call: CallEvent, pgoff: number): Backing | string {
@@ -279,6 +342,15 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       return { kind: 'step', steps: [{ op: 'mseal', at: pageOf(a[0]!), pages: pagesOf(big(a[1]!)) }] }
     }
+    case 'shmat':
+      return classifyShmat(call, ctx)
+    case 'shmdt': {
+      const addr = big(a[0]!)
+      const offset = Number(addr % PAGE)
+      return { kind: 'step', steps: [{ op: 'shmdt', at: Number(addr / PAGE), ...(offset ? { offset } : {}) }] }
+    }
+    case 'shmget':
+      return classifyShmget(call, ctx)
     case 'execve':
     case 'execveat':
       return failed ? { kind: 'noop', why: `the execve failed (${call.errno})` } : { kind: 'noop', why: 'execve ends this address space; the new image has its own' }
@@ -403,6 +475,8 @@ export function replayPlan(trace: TraceDocument, simulated?: (space: number, seg
       if (restart) {
         const sim = simulated ? simulated(space.id, segments.length - 1, segments[segments.length - 1]!.scenario) : null
         segments.push({ fromSeq: event.seq, reason: restart, inheritedSteps: 0, scenario: segmentScenario(space, real, ctx, segments.length, restart, sim) })
+        // The new part has no shmget steps: a later shmat makes its segment again.
+        ctx.shmSegments = new Set()
       }
       events.push({ seq: event.seq, event: index, segment: segments.length - 1, stepsAfter: segments[segments.length - 1]!.scenario.steps.length, status, real })
     })

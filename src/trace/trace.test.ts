@@ -99,6 +99,26 @@ describe('what each call is to the engine', () => {
     const noReplace = classifyCall(call('mmap', ['7f0000001000', '1000', '3', '100003', '3', '0'], -1, 'EOPNOTSUPP', { fd: { path: '/tmp/f', type: 'file', fsMagic: 'ef53' } }), ctx())
     expect(noReplace.kind === 'step' && noReplace.steps[0]).toMatchObject({ at: 0x7f0000001, mapFlags: ['MAP_SHARED_VALIDATE'] })
   })
+  it('shmat: the first attach of a shmid gets a shmget from its /SYSV VMA (key, length); later ones, a shmdt, and an unaligned SHM_RND address map to steps', () => {
+    const c: Parameters<typeof classifyCall>[1] = ctx()
+    const vma = ['7f0000010000', '7f0000014000', 'rw-s', '0', '00:01', 11, '/SYSV1234abcd (deleted)', 'rd wr sh mr mw me ms', 0, 0] as const
+    // shmat(11, NULL, 0) = 0x7f0000010000: kernel-placed, replayed at the page it chose.
+    expect(classifyCall(call('shmat', ['b', '0', '0'], '7f0000010000', null, { added: [[...vma]] }), c)).toEqual({
+      kind: 'step', steps: [{ op: 'shmget', segment: 'shmid 11', key: 0x1234abcd, pages: 4 }, { op: 'shmat', segment: 'shmid 11', at: 0x7f0000010 }],
+    })
+    // shmat(11, 0x7f0000020064, SHM_RND|SHM_RDONLY): the segment is known now.
+    expect(classifyCall(call('shmat', ['b', '7f0000020064', '3000'], '7f0000020000'), c)).toEqual({
+      kind: 'step', steps: [{ op: 'shmat', segment: 'shmid 11', at: 0x7f0000020, offset: 0x64, flags: ['SHM_RDONLY', 'SHM_RND'] }],
+    })
+    expect(classifyCall(call('shmdt', ['7f0000020000'], '0'), c)).toEqual({ kind: 'step', steps: [{ op: 'shmdt', at: 0x7f0000020 }] })
+    expect(classifyCall(call('shmdt', ['7f0000020008'], -1, 'EINVAL'), c)).toEqual({ kind: 'step', steps: [{ op: 'shmdt', at: 0x7f0000020, offset: 8 }] })
+    // A failed attach of a segment the scenario never saw changes nothing; a SHM_HUGETLB one is not modelled.
+    expect(classifyCall(call('shmat', ['c', '0', '0'], -1, 'EINVAL'), c).kind).toBe('noop')
+    const huge = ['7f0000200000', '7f0000400000', 'rw-s', '0', '00:10', 12, '/SYSV00000000 (deleted)', 'rd wr sh mr mw me ms ht', 0, 0] as const
+    expect(classifyCall(call('shmat', ['c', '0', '0'], '7f0000200000', null, { added: [[...huge]] }), c)).toEqual({ kind: 'unmodellable', reason: 'shmat of shmid 12, a SHM_HUGETLB segment: not modelled' })
+    expect(syscallText(call('shmat', ['b', '7f0000020064', '3000'], '7f0000020000'))).toBe('shmat(11, 0x7f0000020064, SHM_RDONLY|SHM_RND) = 0x7f0000020000')
+    expect(syscallText(call('shmget', ['0', '3064', '380'], 'a'))).toBe('shmget(IPC_PRIVATE, 12388, IPC_CREAT|0600) = 10')
+  })
   it('brk learns the heap start from brk(0) and then sets the break in pages from it', () => {
     const c = ctx()
     expect(classifyCall(call('brk', ['0'], '555555554000'), c).kind).toBe('noop')
@@ -139,7 +159,7 @@ function corpus(): Program[] {
   const build = join(TRACER_BINARY, '..')
   mkdirSync(build, { recursive: true })
   const programs = join(TRACER_BINARY, '..', '..', 'programs')
-  for (const p of ['threads', 'churn']) {
+  for (const p of ['threads', 'churn', 'sysv-shm']) {
     const r = spawnSync('gcc', ['-O1', '-Wall', '-pthread', '-o', join(build, p), join(programs, `${p}.c`)], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`gcc ${p}.c: ${r.stderr}`)
   }
@@ -158,6 +178,8 @@ function corpus(): Program[] {
     { name: 'threads, merge-any', command: [join(build, 'threads')], mergeAny: true },
     { name: 'churn (1,200 regions)', command: [join(build, 'churn')] },
     { name: 'churn, merge-any', command: [join(build, 'churn')], mergeAny: true },
+    { name: 'SysV shm (sysv-shm.c)', command: [join(build, 'sysv-shm')] },
+    { name: 'SysV shm, merge-any', command: [join(build, 'sysv-shm')], mergeAny: true },
     { name: 'perl', command: ['perl', '-e', 'my %h = map { $_ => $_ * 2 } 1..20000; print scalar(keys %h), "\\n"'] },
     { name: 'sqlite3', command: ['sqlite3', ':memory:', 'create table t(x); insert into t values (1), (2), (3); select sum(x) from t;'] },
   ]
@@ -245,6 +267,40 @@ describe('an strace log imports with the same meaning', () => {
   })
 })
 
+describe('SysV shared memory in an strace log', () => {
+  // What strace printed for tools/tracer/programs/sysv-shm.c on this machine (the first calls).
+  const log = [
+    '14250 execve("/tmp/sysv-shm", ["/tmp/sysv-shm"], 0x7ffe231c3f30 /* 35 vars */) = 0',
+    '14250 shmget(IPC_PRIVATE, 32768, IPC_CREAT|0600) = 10',
+    '14250 shmget(IPC_PRIVATE, 12388, IPC_CREAT|0600) = 11',
+    '14250 shmat(10, NULL, 0)                = 0x7f300a494000',
+    '14250 shmat(10, NULL, SHM_RDONLY)       = 0x7f300a2a2000',
+    '14250 shmat(11, 0x7f300a28a000, 0)      = 0x7f300a28a000',
+    '14250 shmat(11, 0x7f300a28a000, 0)      = -1 EINVAL (Invalid argument)',
+    '14250 shmat(11, 0x7f300a296000, SHM_REMAP|SHM_EXEC) = 0x7f300a296000',
+    '14250 shmdt(0x7f300a495000)             = -1 EINVAL (Invalid argument)',
+    '14250 shmdt(0x7f300a494000)             = 0',
+    '14250 shmget(0x1234, 0, 0)              = -1 ENOENT (No such file or directory)',
+    '14250 +++ exited with 0 +++',
+  ].join('\n')
+  it('reads shmget (its size), shmat and shmdt, and the replay agrees with every result', () => {
+    const imported = importStrace(log)
+    expect(imported.problems).toEqual([])
+    const space = imported.trace.spaces[0]!
+    const ctx = { brkBase: null as number | null, mergeAny: false }
+    const steps = space.events.flatMap((e) => (e.kind === 'call' ? [classifyCall(e, ctx)] : []))
+    expect(steps.slice(0, 3)).toEqual([
+      { kind: 'step', steps: [{ op: 'shmget', segment: 'shmid 10', key: 0, pages: 8 }] },
+      { kind: 'step', steps: [{ op: 'shmget', segment: 'shmid 11', key: 0, pages: 4 }] },
+      { kind: 'step', steps: [{ op: 'shmat', segment: 'shmid 10', at: 0x7f300a494 }] },
+    ])
+    expect(steps[6]).toEqual({ kind: 'step', steps: [{ op: 'shmat', segment: 'shmid 11', at: 0x7f300a296, flags: ['SHM_REMAP', 'SHM_EXEC'] }] })
+    expect(steps[9]).toEqual({ kind: 'noop', why: 'a failed shmget (ENOENT) changes no VMA' })
+    const r = replayTrace(imported.trace, '6.18')
+    expect(r.verdicts.map((v) => v.verdict)).toEqual(['agree', 'agree', 'agree', 'agree', 'agree', 'agree', 'agree', 'agree', 'agree', 'unmodellable'])
+  })
+})
+
 const strace = spawnSync('strace', ['-V'])
 const setarch = spawnSync('setarch', ['--help'])
 const canStrace = canTrace && !strace.error && strace.status === 0 && !setarch.error
@@ -259,7 +315,7 @@ describe.skipIf(!canStrace)(`the strace import of the same run gives the same st
     if (!traced.ok) throw new Error(traced.message)
     const dir = mkdtempSync(join(tmpdir(), 'vmascope-strace-'))
     const logFile = join(dir, 'log')
-    const s = spawnSync('strace', ['-f', '-y', '-e', 'trace=%memory,execve,clone,clone3,fork,vfork,prctl', '-o', logFile, ...norandom], { stdio: 'ignore' })
+    const s = spawnSync('strace', ['-f', '-y', '-e', 'trace=%memory,shmget,execve,clone,clone3,fork,vfork,prctl', '-o', logFile, ...norandom], { stdio: 'ignore' })
     expect(s.status).toBe(0)
     const imported = importStrace(readFileSync(logFile, 'utf8'))
     expect(imported.problems).toEqual([])
