@@ -130,6 +130,17 @@ describe('mprotect, munmap and shmdt of the pieces', () => {
     expect(t.steps[9]!.outcome).toBe('unmapped')
   })
 
+  it('mremap grows an attach in place on every kernel: 6.1\'s vma_merge() refuses a VMA with vm_ops->close, so it takes d014cd7c1c35\'s simple expand', () => {
+    // Debian's 6.1.192 under QEMU and this machine's 6.18.44 both grow [20,24) to [20,26).
+    for (const kernel of KERNEL_IDS) {
+      const t = run([...ATTACHES, { op: 'mremap', at: 20, pages: 4, newPages: 6 }], kernel)
+      expect(t.steps[7]!.error, kernel).toBeNull()
+      expect(t.steps[7]!.outcome, kernel).toBe('expanded')
+      expect(layout(t.vmasAt(8)).at(-1), kernel).toBe(`[20,26) rwxs 0 rd wr ex sh mr mw me ms ${T}`)
+    }
+    expect(run([...ATTACHES, { op: 'mremap', at: 20, pages: 4, newPages: 6 }], '6.1').explain(8).some((c) => c.fn === 'vma_adjust')).toBe(true)
+  })
+
   it('a fork child keeps the attaches (no VM_DONTCOPY) and detaches its own copy', () => {
     const t = run([...ATTACHES, { op: 'fork' }, shmdt(8)])
     expect(t.steps[7]!.process).toBe('child')

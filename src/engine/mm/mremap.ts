@@ -14,7 +14,7 @@ import { canModifyVma, maySplit, mergeNewRange, type MergeKind, type MergeState 
 import { vmaMerge } from './mmap-vma-merge'
 import { rangeText, type StepContext } from '../process'
 import { asPage } from '../units'
-import { clipLabels, shiftLabels, type Label, type Vma } from '../mm-types'
+import { clipLabels, joinLabels, shiftLabels, type Label, type Vma } from '../mm-types'
 import { unmapRange } from './vma-munmap'
 import { getUnmappedArea } from './mmap-unmapped-area'
 
@@ -384,10 +384,22 @@ function mremapAt(ctx: StepContext, vma: Vma, step: MremapStep): void {
  */
 function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: number): Vma | null {
   const grownEnd = vma.end + delta
+  const labels = extendLabels(clipLabels(vma.labels, asPage(vma.end - 1), vma.end), grownEnd).map((l) => ({ ...l, start: vma.end }))
+  if (vma.vmOpsClose && ctx.profile.vmaMergeCloseRule === 'any-neighbour') {
+    // d014cd7c1c35 ("mm, mremap: fix mremap() expanding for vma's with vm_ops->close()", in 6.1.y): vma_merge()
+    // refuses any VMA with vm_ops->close, so "perform a simple expand for such vma": vma_adjust(vma, vma->vm_start,
+    // addr + new_len, ...), never a merge with next. 4bfbe371dbc5 ("mm/mremap: simplify vma expansion again", 6.5)
+    // dropped it together with the rule (714965ca8252).
+    const grown = ctx.derive(vma, { end: asPage(grownEnd), labels: joinLabels(vma.labels, labels) })
+    ctx.mm.replace([vma], [grown])
+    ctx.report.outcome = 'expanded'
+    ctx.check('vma_adjust', 'expanded', true, () => `the VMA has vm_ops->close, which vma_merge() refuses: a simple expand (vma_adjust()) to ${rangeText(grown)}`, 'new', grown)
+    return grown
+  }
   const r = mergeNew(ctx, {
     start: vma.end, end: grownEnd, pgoff: vma.pgoff + (vma.end - vma.start), flags: vma.flags, pkey: vma.pkey, file: vma.file,
     anonVma: vma.anonVma, anonForkChild: vma.forkChild, middle: null, prev: vma, next, justExpand: false,
-    labels: extendLabels(clipLabels(vma.labels, asPage(vma.end - 1), vma.end), grownEnd).map((l) => ({ ...l, start: vma.end })),
+    labels,
   })
   if (!r) {
     ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')
