@@ -15,6 +15,7 @@ import { HEAP_LABEL } from './mm/mmap-brk'
 import type { IdCounters, ProcessState } from './process'
 import type { TraceStore } from './trace'
 import { asPage } from './units'
+import { shmFileName } from './ipc/shm'
 import { hasLabelNamed, type FileObject, type Label, type Vma } from './mm-types'
 
 /**
@@ -30,7 +31,7 @@ function initialFlags(v: InitialVma): VmFlags {
   return prot | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | shared | account
 }
 
-function fileKeyAndObject(v: InitialVma, shmemCount: number): [key: string, file: Omit<FileObject, 'id'>] | null {
+function fileKeyAndObject(v: InitialVma, shmemCount: number, sysvPages: ReadonlyMap<string, number>): [key: string, file: Omit<FileObject, 'id'>] | null {
   const name = v.file ?? ''
   switch (v.backing) {
     case 'anon':
@@ -41,7 +42,25 @@ function fileKeyAndObject(v: InitialVma, shmemCount: number): [key: string, file
     case 'file': return [`file:ext4:${name}`, { display: name, kind: 'file', fs: 'ext4', isShmem: false }]
     case 'shmem': return [`shmem:${name}`, { display: name.startsWith('/') ? name : `memfd:${name}`, kind: 'shmem', fs: 'tmpfs', isShmem: true }]
     case 'device': return [`device:${name}`, { display: name, kind: 'device', fs: null, isShmem: false }]
+    case 'sysv': {
+      // One attach of a SysV segment (ipc/shm.c): its own struct file, "/SYSV%08x (deleted)" as smaps prints it.
+      const key = /^\/SYSV([0-9a-f]{8})/.exec(name)?.[1]
+      const shmKey = key === undefined ? 0 : parseInt(key, 16)
+      return [`sysv-attach:${name}`, { display: shmFileName(shmKey), kind: 'sysv-shm', fs: 'tmpfs', isShmem: true, shmKey, shmAttach: true, sizePages: sysvPages.get(name) ?? 0 }]
+    }
   }
+}
+
+/**
+ * The size of each initial SysV attach's segment as far as its VMAs show it: the furthest page any
+ * piece maps (vm_pgoff + length). smaps does not print the segment's size (shmdt() takes it from
+ * i_size), so a segment longer than every piece of it reads as shorter.
+ */
+function sysvSegmentPages(vmas: readonly InitialVma[]): Map<string, number> {
+  const pages = new Map<string, number>()
+  for (const v of vmas)
+    if (v.backing === 'sysv' && v.file !== undefined) pages.set(v.file, Math.max(pages.get(v.file) ?? 0, (v.pgoff ?? 0) + v.end - v.start))
+  return pages
 }
 
 /**
@@ -56,9 +75,10 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
   const vmas: Vma[] = []
   const basePage = machineAssumptions(scenario).basePage
   let shmemCount = 0
+  const sysvPages = sysvSegmentPages(initial.vmas)
   for (const v of initial.vmas) {
     let file: FileObject | null = null
-    const made = fileKeyAndObject(v, shmemCount)
+    const made = fileKeyAndObject(v, shmemCount, sysvPages)
     if (made) {
       const [key, fields] = made
       if (key.startsWith('initial-anon-shmem:')) shmemCount++
@@ -81,7 +101,8 @@ export function loadInitialState(scenario: Scenario, state: ProcessState, store:
       file,
       anonVma: v.anonVma ?? 0,
       forkChild: false,
-      vmOpsClose: false,
+      // shm_mmap() gives an attach shm_vm_ops, with .close.
+      vmOpsClose: v.backing === 'sysv',
       anonymous: file === null,
       hook: null,
       labels,

@@ -50,6 +50,8 @@ export function initialFileKey(v: InitialVma): { key: string; type: 'ext4' | 'me
     case 'device':
       if (v.file !== '/dev/zero') return { problem: `device "${v.file ?? ''}": only /dev/zero can be mapped for real` }
       return { key: 'device:/dev/zero', type: 'devzero', name: '/dev/zero' }
+    case 'sysv':
+      return { problem: `SysV attach "${v.file ?? ''}": the recorder does not build initial SysV attaches (write shmget and shmat steps instead)` }
   }
 }
 

@@ -424,7 +424,7 @@ class RecordingConverter {
     // The initial VMAs' pages carry their own names, as the engine labels them.
     if (hasInitial)
       for (const v of scenario.initial?.vmas ?? []) {
-        const label: PageLabel = v.backing === 'heap' ? HEAP_LABEL : { name: v.name ?? '', backing: v.backing, file: v.file ?? null }
+        const label: PageLabel = v.backing === 'heap' ? HEAP_LABEL : { name: v.name ?? '', backing: v.backing === 'sysv' ? 'shmem' : v.backing, file: v.file ?? null }
         if (label.name === '' && v.backing !== 'heap') continue
         this.labels.set(v.start, v.end, label)
       }

@@ -80,6 +80,43 @@ describe('classifyMapping', () => {
   })
 })
 
+describe('SysV shm attaches in an imported process', () => {
+  // Lines of a process on this machine's 6.18.44 (tools' shmtest under PR_SET_MEMORY_MERGE): T's attach at
+  // 0x7fb68f09f000 in two pieces (the second made read-only and back), S's attach, T's read-only attach.
+  const text = [
+    '7fb68f09d000-7fb68f09f000 rw-p 00000000 00:00 0', 'VmFlags: rd wr mr mw me ac mg',
+    '7fb68f09f000-7fb68f0a2000 rw-s 00000000 00:01 3                          /SYSV00000000 (deleted)', 'VmFlags: rd wr sh mr mw me ms',
+    '7fb68f0a2000-7fb68f0a3000 rw-s 00003000 00:01 3                          /SYSV00000000 (deleted)', 'VmFlags: rd wr sh mr mw me ms',
+    '7fb68f0a5000-7fb68f0a9000 rw-s 00000000 00:01 2                          /SYSV1234abcd (deleted)', 'VmFlags: rd wr sh mr mw me ms',
+    '7fb68f0a9000-7fb68f0ad000 r--s 00000000 00:01 3                          /SYSV00000000 (deleted)', 'VmFlags: rd mr me ms',
+  ].join('\n')
+  const base = 0x7fb68f09f
+
+  it('each attach is a struct file of its own, named by the segment, its shmid and where it was attached', () => {
+    const vmas = importSmapsText(text).document.initial.vmas
+    expect(vmas.map((v) => [v.backing, v.file])).toEqual([
+      ['anon', undefined],
+      ['sysv', '/SYSV00000000 shmid 3 attached at 0x7fb68f09f000'],
+      ['sysv', '/SYSV00000000 shmid 3 attached at 0x7fb68f09f000'],
+      ['sysv', '/SYSV1234abcd shmid 2 attached at 0x7fb68f0a5000'],
+      ['sysv', '/SYSV00000000 shmid 3 attached at 0x7fb68f0a9000'],
+    ])
+  })
+
+  it('the engine keeps the pieces apart (vm_ops->close), and shmdt at the attach\'s address takes both, as ksys_shmdt() does', () => {
+    const loaded = loadScenario({ ...importSmapsText(text).document, steps: [
+      { op: 'mprotect', at: base + 3, pages: 1, prot: 'r--' }, { op: 'mprotect', at: base + 3, pages: 1, prot: 'rw-' },
+      { op: 'shmdt', at: base + 1 }, { op: 'shmdt', at: base },
+    ] })
+    if (!loaded.ok) throw new Error(loaded.text)
+    const t = simulate(loaded.scenario, '6.18')
+    expect(t.steps.map((st) => st.error)).toEqual([null, null, 'EINVAL', null])
+    const shown = (i: number) => t.vmasAt(i).map((v) => `${(v.start - base).toString()}-${(v.end - base).toString()} ${v.file ?? ''}`)
+    expect(shown(2)).toEqual(['-2-0 ', '0-3 /SYSV00000000 (deleted)', '3-4 /SYSV00000000 (deleted)', '6-10 /SYSV1234abcd (deleted)', '10-14 /SYSV00000000 (deleted)'])
+    expect(shown(4)).toEqual(['-2-0 ', '6-10 /SYSV1234abcd (deleted)', '10-14 /SYSV00000000 (deleted)'])
+  })
+})
+
 describe('a real process on this machine', () => {
   let child: ChildProcess
   beforeAll(async () => {

@@ -33,7 +33,7 @@ interface Classified {
 }
 
 /** What backs a mapping, from its path and share mode (as show_map_vma() names them). */
-export function classifyMapping(m: Pick<SmapsMapping, 'pathname' | 'share'>): Classified {
+export function classifyMapping(m: Pick<SmapsMapping, 'pathname' | 'share'> & Partial<Pick<SmapsMapping, 'startPage' | 'pgoff' | 'inode'>>): Classified {
   const path = m.pathname
   if (path === '[heap]') return { backing: 'heap' }
   if (path === '') return { backing: 'anon' }
@@ -44,6 +44,10 @@ export function classifyMapping(m: Pick<SmapsMapping, 'pathname' | 'share'>): Cl
   if (live === '/dev/zero') return { backing: 'anon', name: path } // private: anonymous; shared: its own shmem file
   const memfd = /^\/memfd:(.*)$/.exec(live)
   if (memfd) return { backing: 'shmem', file: memfd[1]!, name: path }
+  // A SysV shm attach: maps prints the shmid as the inode. Every piece of one attach starts vm_pgoff
+  // pages above the attach's address (ksys_shmdt()'s own test), which names the attach's struct file.
+  if (/^\/SYSV[0-9a-f]{8}$/.test(live) && m.startPage !== undefined && m.pgoff !== undefined)
+    return { backing: 'sysv', file: `${live} shmid ${m.inode ?? 0} attached at 0x${(BigInt(m.startPage - m.pgoff) * 4096n).toString(16)}`, name: path }
   if (live.startsWith('/SYSV') || live.startsWith('/dev/shm/')) return { backing: 'shmem', file: live, name: path }
   if (live.startsWith('/dev/') || !live.startsWith('/')) return { backing: 'device', file: live, name: path }
   return { backing: 'file', file: live, name: path }

@@ -42,7 +42,7 @@ export function initialStateProblems(document: Record<string, unknown>): Problem
       previousEnd = end
     }
     const backing = vma.backing
-    if ((backing === 'file' || backing === 'shmem' || backing === 'device') && vma.file === undefined) {
+    if ((backing === 'file' || backing === 'shmem' || backing === 'device' || backing === 'sysv') && vma.file === undefined) {
       problems.push({ path: at('file'), message: `required, because the backing is "${backing}"` })
     }
     if (Array.isArray(vma.flags) && typeof vma.prot === 'string') {

@@ -82,8 +82,8 @@ export const HOOK_SETTABLE_FLAGS = [
 
 export const PROT_PATTERN = /^[r-][w-][x-]$/
 
-/** Backings of an initial VMA (`initial.vmas[i].backing`). */
-export const INITIAL_BACKINGS = ['anon', 'heap', 'file', 'shmem', 'device'] as const
+/** Backings of an initial VMA (`initial.vmas[i].backing`); "sysv" is version 3. */
+export const INITIAL_BACKINGS = ['anon', 'heap', 'file', 'shmem', 'device', 'sysv'] as const
 
 /**
  * Every VM_* flag the engine models (src/engine/flags.ts), in kernel bit order:
@@ -409,7 +409,7 @@ export const initialVmaSchema = z
     file: z
       .string({ error: (issue) => `expected a file name (text), got ${describeValue(issue.input)}` })
       .optional()
-      .describe('Required for file, shmem and device: the same name (per backing) is the same struct file.'),
+      .describe('Required for file, shmem, device and sysv: the same name (per backing) is the same struct file (for sysv, one attach: its name starts with the segment\'s /SYSV%08x).'),
     pgoff: pageValue('a page offset')
       .optional()
       .describe('vm_pgoff. Default: start for private anonymous memory and the heap (where the kernel puts it; smaps prints 0), else 0.'),

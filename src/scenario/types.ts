@@ -180,8 +180,11 @@ export interface MachineProperties {
   protectionKeys?: boolean
 }
 
-/** What backs an initial VMA; "heap" is anonymous memory labelled [heap]. */
-export type InitialBacking = 'anon' | 'heap' | 'file' | 'shmem' | 'device'
+/**
+ * What backs an initial VMA; "heap" is anonymous memory labelled [heap]. Version 3 added "sysv":
+ * a SysV shm attach (/SYSV%08x), whose `file` names the attach (its own struct file, shm_vm_ops).
+ */
+export type InitialBacking = 'anon' | 'heap' | 'file' | 'shmem' | 'device' | 'sysv'
 
 /** One VMA present before the first step. Pages are window-relative, end exclusive. */
 export interface InitialVma {
@@ -190,7 +193,10 @@ export interface InitialVma {
   prot: Prot
   share: Share
   backing: InitialBacking
-  /** Required for file, shmem and device: the same name (per backing) is the same struct file. */
+  /**
+   * Required for file, shmem, device and sysv: the same name (per backing) is the same struct file.
+   * For sysv the name starts with the segment's /SYSV%08x: every piece of one attach has it.
+   */
   file?: string
   /** vm_pgoff. Default: start for private anonymous memory and the heap (smaps prints 0 for them), else 0. */
   pgoff?: number

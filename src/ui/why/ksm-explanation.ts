@@ -42,6 +42,8 @@ function incompatibleFlags(vma: VmaView): string[] {
  */
 export function earlyPathFrom617(step: Step): boolean {
   if (step.op === 'brk') return true
+  // A SysV attach: shm_file_operations has no .mmap_prepare, but shmem_file() of its f_mapping is true.
+  if (step.op === 'shmat') return true
   if (step.op !== 'mmap') return false
   const backing = step.backing
   switch (backing.kind) {
