@@ -182,6 +182,28 @@ test('a valid scenario file opens, and the current scenario downloads as JSON', 
   await expect(page.getByRole('alert')).toHaveCount(0)
 })
 
+test('a SysV shm scenario opens: the attach is shared, named /SYSV%08x (deleted), never mg between two mg neighbours', async ({ page }) => {
+  await openScenario(page, 'seed', '6.18')
+  const shm = {
+    format: 'vma-scenario/3',
+    title: 'An attach between two anonymous mappings',
+    windowPages: 16,
+    steps: [
+      { op: 'prctl', option: 'PR_SET_MEMORY_MERGE', value: 1 },
+      { op: 'mmap', name: 'A', at: 0, pages: 4, prot: 'rw-', share: 'private', backing: { kind: 'anon' } },
+      { op: 'shmget', segment: 'S', key: 0x1234abcd, pages: 4 },
+      { op: 'shmat', segment: 'S', at: 4 },
+      { op: 'mmap', name: 'B', at: 8, pages: 4, prot: 'rw-', share: 'private', backing: { kind: 'anon' } },
+    ],
+  }
+  await page.getByLabel('Open scenario file').setInputFiles({ name: 'shm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(shm)) })
+  await expect(page.locator('#scenario-title')).toHaveText('An attach between two anonymous mappings')
+  await expect.poll(() => tableLayout(vmaTable(page))).toEqual([{ start: 0, end: 4, mergeable: true }, { start: 4, end: 8, mergeable: false }, { start: 8, end: 12, mergeable: true }])
+  await expect(vmaTable(page).locator('tbody tr').nth(1)).toContainText('/SYSV1234abcd (deleted)')
+  await expect(page.locator('li[data-step="4"]')).toContainText('shmat S at 4')
+  await expect(page.getByRole('alert')).toHaveCount(0)
+})
+
 test('the v2 kernel shows the VM_PFNMAP defect: mg together with pf and io', async ({ page }) => {
   await openScenario(page, 'pfnmap-driver', 'v2')
   const rows = vmaTable(page).locator('tbody tr')
