@@ -692,7 +692,7 @@ static void vs_shm_setup(long segments)
 
 static int vs_shmget(long segment, long key, long pages, int exclusive)
 {
-	int id = shmget((key_t)key, PAGES(pages), IPC_CREAT | 0600 | (exclusive ? IPC_EXCL : 0));
+	int id = shmget((key_t)key, PAGES(pages), IPC_CREAT | 0700 | (exclusive ? IPC_EXCL : 0));
 	if (id < 0)
 		return errno;
 	vs_shm_ids[segment] = id;

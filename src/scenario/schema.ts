@@ -376,7 +376,7 @@ export const stepSchema = z.discriminatedUnion(
           .optional()
           .describe('IPC_EXCL: EEXIST when the segment already exists.'),
       })
-      .describe('Version 3. shmget(key, pages*4096, IPC_CREAT|0600): makes the segment, or finds it (by name, or by a key other than IPC_PRIVATE); changes no VMA.'),
+      .describe('Version 3. shmget(key, pages*4096, IPC_CREAT|0700): makes the segment, or finds it (by name, or by a key other than IPC_PRIVATE); changes no VMA.'),
     z
       .object({
         op: op('shmat'),

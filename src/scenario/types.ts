@@ -100,7 +100,7 @@ export interface MremapStep {
 }
 
 /**
- * Version 3. shmget(key, pages*4096, IPC_CREAT|0600 [|IPC_EXCL]): the SysV segment named `segment`.
+ * Version 3. shmget(key, pages*4096, IPC_CREAT|0700 [|IPC_EXCL]): the SysV segment named `segment`.
  * The name stands for the shmid the program keeps: a shmget of a name already made, or of a key
  * (not IPC_PRIVATE) a segment already has, finds that segment (EEXIST with `exclusive`, EINVAL
  * when it is smaller than `pages`); otherwise newseg() makes it (EINVAL for 0 pages).

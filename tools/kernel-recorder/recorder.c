@@ -1287,7 +1287,7 @@ static int run_mremap(const struct step *s)
  */
 static int run_shmget(const struct step *s)
 {
-	int id = shmget((key_t)s->value, (size_t)s->pages * PAGE, IPC_CREAT | 0600 | (s->may_move ? IPC_EXCL : 0));
+	int id = shmget((key_t)s->value, (size_t)s->pages * PAGE, IPC_CREAT | 0700 | (s->may_move ? IPC_EXCL : 0));
 	if (id < 0)
 		return errno;
 	shm_ids[s->segment] = id;

@@ -11,7 +11,9 @@
  * VM_MERGEABLE on every kernel), pgoff 0, as long as the segment.
  *
  * Not modelled: shmctl() (IPC_RMID, SHM_LOCK), SHM_HUGETLB segments, the shmmax/shmall/shmmni
- * limits and permissions (the scenario's process made every segment, mode 0600).
+ * limits and permissions: the scenario's process made every segment, mode 0700, so ipcperms()
+ * grants it read, write and SHM_EXEC's S_IXUGO without CAP_IPC_OWNER (with 0600 an unprivileged
+ * SHM_EXEC would be EACCES).
  */
 import type { MmapStep, ShmatFlag, ShmatStep, ShmdtStep, ShmgetStep } from '../../scenario/types'
 import type { FileObject, Vma } from '../mm-types'

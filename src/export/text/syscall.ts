@@ -109,7 +109,7 @@ export function callParts(step: Step, base: bigint, scenario: Scenario): { name:
     case 'fork':
       return { words: 'fork(), then continue in the child' }
     case 'shmget':
-      return { name: 'shmget', args: [step.key ? `0x${step.key.toString(16)}` : 'IPC_PRIVATE', bytes(step.pages), `IPC_CREAT${step.exclusive ? '|IPC_EXCL' : ''}|0600`] }
+      return { name: 'shmget', args: [step.key ? `0x${step.key.toString(16)}` : 'IPC_PRIVATE', bytes(step.pages), `IPC_CREAT${step.exclusive ? '|IPC_EXCL' : ''}|0700`] }
     case 'shmat': {
       const where = step.at !== undefined ? `0x${(base + BigInt(step.at) * PAGE_BYTES + BigInt(step.offset ?? 0)).toString(16)}` : 'NULL'
       return { name: 'shmat', args: [`shmid(${step.segment})`, where, step.flags?.length ? step.flags.join('|') : '0'] }
