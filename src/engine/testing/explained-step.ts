@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadScenario } from '../../scenario/load'
-import type { KernelId } from '../api'
+import type { Check, KernelId, TakenStep } from '../api'
 import { Simulation } from '../simulate'
 
 export interface ExplainedStep {
@@ -13,16 +13,26 @@ export interface ExplainedStep {
   record: string[]
 }
 
-/** Runs a scenario (defaults filled in by loadScenario) and returns its last step, explained. */
-export function lastStep(kernel: KernelId, doc: Record<string, unknown>): ExplainedStep {
+/** Runs a scenario (defaults filled in by loadScenario) and takes its last step with its decision record. */
+export function takeLastStep(kernel: KernelId, doc: Record<string, unknown>): TakenStep {
   const loaded = loadScenario({ format: 'vma-scenario/3', ...doc })
   if (!loaded.ok) throw new Error(loaded.text)
   const sim = new Simulation(loaded.scenario, kernel)
   sim.advance(loaded.scenario.steps.length - 1)
-  const { result, vmas } = sim.takeStep()!
+  return sim.takeStep()!
+}
+
+/** One check as a line: "<kernel function> <rule> pass|FAIL [<subject> [<range>)]: <text>". */
+export function checkLine(c: Check): string {
+  return `${c.fn} ${c.rule} ${c.pass ? 'pass' : 'FAIL'}${c.subject ? ` ${c.subject}` : ''}${c.range ? ` [${c.range[0]},${c.range[1]})` : ''}: ${c.text}`
+}
+
+/** Runs a scenario (defaults filled in by loadScenario) and returns its last step, explained. */
+export function lastStep(kernel: KernelId, doc: Record<string, unknown>): ExplainedStep {
+  const { result, vmas } = takeLastStep(kernel, doc)
   return {
     outcome: { error: result.error, outcome: result.outcome, ksm: result.ksm, vmas: vmas.map((v) => `[${v.start},${v.end})`).join(' ') },
-    record: result.checks.map((c) => `${c.fn} ${c.rule} ${c.pass ? 'pass' : 'FAIL'}${c.subject ? ` ${c.subject}` : ''}${c.range ? ` [${c.range[0]},${c.range[1]})` : ''}: ${c.text}`),
+    record: result.checks.map(checkLine),
   }
 }
 
