@@ -26,7 +26,7 @@ import { checkLine, takeLastStep } from '../testing/explained-step'
 const MREMAP_FNS = new Set([
   'check_mremap_params', 'align_hugetlb', 'vma_lookup', 'remap_move', 'vma_multi_allowed', 'check_prep_vma', 'remap_is_valid',
   'mremap_to', 'mremap_at', 'mremap', 'expand_vma', 'vma_merge_extend', 'get_unmapped_area', 'io_uring_get_unmapped_area',
-  'move_vma', 'prep_move_vma', 'perf_mmap_may_split', 'hugetlb_vm_op_split', 'copy_vma', 'unmap_source_vma', 'dontunmap_complete', 'do_mremap',
+  'vma_adjust', 'move_vma', 'prep_move_vma', 'perf_mmap_may_split', 'hugetlb_vm_op_split', 'copy_vma', 'unmap_source_vma', 'dontunmap_complete', 'do_mremap',
 ])
 
 interface Case {
@@ -585,6 +585,87 @@ const CASES: Case[] = [
     error: null, outcome: 'moved', range: [896, 1408], vmas: '[896,1408) H',
     record: [newAt('[896,1408)')],
   },
+  // Second round: the rest of what mutation testing found unpinned.
+  {
+    title: 'new_len 0 is EINVAL', kernel: '6.18',
+    doc: doc([anon('A', 0, 2), mremap(0, 2, 0)]),
+    error: 'EINVAL', outcome: null, range: [0, 2], vmas: '[0,2) A',
+    record: ['check_mremap_params errno FAIL: EINVAL: new_len is 0'],
+  },
+  {
+    title: 'remap_move: an error in the first VMA\'s move stops the call before the next VMA', kernel: '6.18',
+    doc: doc([perf('R', 2), ro('A', 5, 2), mremap(3, 4, 4, { to: 20 })]),
+    error: 'EINVAL', outcome: null, range: [20, 24], vmas: '[2,5) R [5,7) A',
+    record: [perfSplit(3), PREP_SPLIT],
+  },
+  {
+    title: 'remap_move: the call is "moved" even when the last VMA merged at the destination', kernel: '6.18',
+    doc: doc([anon('A', 0, 2), ro('B', 3, 2), ro('N', 15, 2), mremap(0, 5, 5, { to: 10 })]),
+    error: null, outcome: 'moved', range: [10, 15], vmas: '[10,12) A [13,17) B/N',
+    record: [resetTo(10, '[0,2)'), newAt('[10,12)'), resetTo(13, '[3,5)'), 'copy_vma merged pass new [13,17): the moved range merged with next: [13,17)'],
+  },
+  {
+    title: 'remap_move with MREMAP_DONTUNMAP: each VMA is checked for itself, not the one left at the start (/dev/zero second: EFAULT)', kernel: '6.18',
+    doc: doc([anon('A', 0, 2), devZero('Z', 2, 2), mremap(0, 4, 4, { to: 10, dontUnmap: true })]),
+    error: 'EFAULT', outcome: 'moved', range: [10, 14], vmas: '[0,2) A [2,4) Z [10,12) A',
+    record: [resetTo(10, '[0,2)'), newAt('[10,12)'), stays('[0,2)'), notTogether('[2,4)')],
+  },
+  {
+    title: 'mremap_at: a shrink whose tail reaches a sealed VMA is EPERM, after the split at the new end', kernel: '6.18',
+    doc: doc([anon('A', 0, 2), ro('S', 3, 2), seal(3, 2), mremap(0, 5, 1)]),
+    error: 'EPERM', outcome: null, range: [0, 5], vmas: '[0,1) A [1,2) A [3,5) S',
+    record: [],
+  },
+  {
+    title: 'expand_vma: no room in place at the end of the window (past it lies memory the scenario does not own): ENOMEM', kernel: '6.18',
+    doc: doc([anon('A', 62, 2), mremap(62, 2, 4)]),
+    error: 'ENOMEM', outcome: null, range: [62, 64], vmas: '[62,64) A',
+    record: [noRoom('[62,64)'), 'expand_vma errno FAIL: ENOMEM: no room to grow in place and MREMAP_MAYMOVE is not given'],
+  },
+  {
+    title: 'a move that grows a VMA of three mappings: every name but the last keeps its pages, the last takes the growth', kernel: '6.18',
+    doc: doc([anon('A', 0, 1), anon('B', 1, 1), anon('C', 2, 1), mremap(0, 3, 5, { to: 20 }), mremap(23, 2, 2, { to: 40 })]),
+    error: null, outcome: 'moved', range: [40, 42], vmas: '[20,23) A/B/C [40,42) C',
+    record: [resetTo(40, '[20,25)'), newAt('[40,42)')],
+  },
+  {
+    title: 'a locked VMA moved without growing: nothing to populate', kernel: '6.18',
+    doc: doc([locked('L', 0, 2), mremap(0, 2, 2, { to: 10 })]),
+    error: null, outcome: 'moved', range: [10, 12], vmas: '[10,12) L lo faulted',
+    record: [kept(B, '[0,2)'), newAt('[10,12)')],
+  },
+  {
+    title: 'MREMAP_DONTUNMAP of the tail of a faulted VMA: the source keeps its anon_vma', kernel: '6.18',
+    doc: doc([anon('A', 0, 4), touch(0, 4), mremap(2, 2, 2, { to: 8, dontUnmap: true })]),
+    error: null, outcome: 'moved', range: [8, 10], vmas: '[0,4) A faulted [8,10) A faulted',
+    record: [kept(B + 2, '[0,4)'), newAt('[8,10)'), stays('[0,4)')],
+  },
+  {
+    title: 'MREMAP_DONTUNMAP of a VMA locked with MLOCK_ONFAULT: it loses both bits of VM_LOCKED_MASK', kernel: '6.18',
+    doc: doc([anon('A', 0, 2), { op: 'mlock', at: 0, pages: 2, onFault: true }, mremap(0, 2, 2, { to: 8, dontUnmap: true })]),
+    error: null, outcome: 'moved', range: [8, 10], vmas: '[0,2) A [8,10) A lo',
+    record: [resetTo(8, '[0,2)'), newAt('[8,10)'), stays('[0,2)', '; it loses VM_LOCKED|VM_LOCKONFAULT')],
+  },
+  {
+    title: 'a SysV attach (shm_vm_ops has .close) grows in place: vma_merge_extend may expand a VMA with vm_ops->close', kernel: '6.18',
+    doc: doc([{ op: 'shmget', segment: 'S', pages: 4 }, { op: 'shmat', segment: 'S', at: 10 }, mremap(10, 4, 6)]),
+    error: null, outcome: 'expanded', range: [10, 14], vmas: '[10,16)',
+    record: ['vma_merge_extend expanded pass new [10,16): grown in place to [10,16)'],
+  },
+  {
+    // 6.1.y's d014cd7c1c35 ("mm, mremap: fix mremap() expanding for vma's with vm_ops->close()"): vma_adjust(); what
+    // Debian's 6.1.192 does under QEMU (src/fidelity/scenarios/i11-sysv-shm-mremap.json, real-6.1.test.ts).
+    title: '6.1: vma_merge() refuses a VMA with vm_ops->close, so mremap does a simple expand (vma_adjust())', kernel: '6.1',
+    doc: doc([{ op: 'shmget', segment: 'S', pages: 4 }, { op: 'shmat', segment: 'S', at: 10 }, mremap(10, 4, 6)]),
+    error: null, outcome: 'expanded', range: [10, 14], vmas: '[10,16)',
+    record: ['vma_adjust expanded pass new [10,16): the VMA has vm_ops->close, which vma_merge() refuses: a simple expand (vma_adjust()) to [10,16)'],
+  },
+  {
+    title: 'align_hugetlb: only old_len rounded up (100 → 512): the call is retried with whole huge pages', kernel: '6.18',
+    doc: doc([huge('H', 0), mremap(0, 100, 512, { to: 1024 })], { windowPages: 2048 }),
+    error: null, outcome: 'moved', range: [1024, 1536], vmas: '[1024,1536) H',
+    record: ['align_hugetlb huge-page-lengths pass middle [0,512): [0,512) is a huge page mapping: the lengths become 512 → 512 pages', newAt('[1024,1536)')],
+  },
 ]
 
 /** A VMA as the cases write it: its range, the names of its pages, "lo" for VM_LOCKED, "faulted" with an anon_vma. */
@@ -597,5 +678,29 @@ describe('mremap(), path by path', () => {
     const { result, vmas: after } = takeLastStep(kernel, d)
     expect({ error: result.error, outcome: result.outcome, range: result.range, vmas: layout(after) }).toEqual({ error, outcome, range, vmas })
     expect(result.checks.filter((c) => MREMAP_FNS.has(c.fn)).map(checkLine)).toEqual(record)
+  })
+})
+
+describe('MREMAP_DONTUNMAP leaves an unchanged source as it is', () => {
+  // dontunmap_complete(): only VM_LOCKED_MASK is cleared and, for a wholly moved VMA, its anon_vma links; a source
+  // with neither is the same vm_area_struct, untouched: the step makes the copy and nothing else.
+  it.each([
+    ['a whole unfaulted, unlocked VMA', [anon('A', 0, 2), mremap(0, 2, 2, { to: 8, dontUnmap: true })]],
+    ['part of a faulted VMA', [anon('A', 0, 4), touch(0, 4), mremap(0, 2, 2, { to: 8, dontUnmap: true })]],
+  ])('%s', (_, steps) => {
+    const { result } = takeLastStep('6.18', doc(steps as S[]))
+    expect([result.created.length, result.removed.length]).toEqual([1, 0])
+  })
+})
+
+describe('the merge at the destination is vma_merge() up to 6.11, vma_merge_new_range() (with vma_expand()) from 6.12', () => {
+  // copy_vma(): 6.1 and 6.6 call vma_merge(mm, prev, addr, addr + len, …); 6.12's mm/vma.c calls vma_merge_new_range(&vmg),
+  // which expands prev with vma_expand().
+  const steps = [anon('P', 10, 2), anon('A', 0, 2), mremap(0, 2, 2, { to: 12 })]
+  it.each([['6.1', true], ['6.6', true], ['6.12', false], ['6.18', false]] as const)('%s: vma_merge() %s', (kernel, oldCode) => {
+    const { result, vmas } = takeLastStep(kernel, doc(steps))
+    expect(layout(vmas)).toBe('[10,14) P/A')
+    const fns = new Set(result.checks.map((c) => c.fn))
+    expect([fns.has('vma_merge'), fns.has('vma_expand')]).toEqual([oldCode, !oldCode])
   })
 })
