@@ -7,7 +7,9 @@
  * and munmap lines those make are pinned by vma-record.test.ts and the corpus.
  *
  * Where: every 6.18 errno and VMA layout here is what this machine's real 6.18.44 did with the
- * same calls (`npm run record`, 2026-12-03); the recorder cannot see anon_vmas, so "faulted" is
+ * same calls (`npm run record`, 2026-12-03), except the cases whose comment says they are read from
+ * the kernel source (a driver other than /dev/zero, an empty huge page pool, a window with no hole,
+ * and THP placement, which depends on the real window's base); the recorder cannot see anon_vmas, so "faulted" is
  * from the kernel source (copy_vma() → anon_vma_clone(); dontunmap_complete()'s
  * unlink_anon_vmas() of a wholly moved source). The 6.12 and 6.1 cases are read from those
  * releases' mm/mremap.c (mremap_to(), vma_to_resize(), move_vma()) and mm/mmap.c (6.1 vma_merge()).
@@ -45,8 +47,8 @@ type S = Record<string, unknown>
 const anon = (name: string, at: number, pages: number, extra: S = {}): S => ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'anon' }, ...extra })
 const ro = (name: string, at: number, pages: number): S => anon(name, at, pages, { prot: 'r--' })
 const locked = (name: string, at: number, pages: number): S => anon(name, at, pages, { mapFlags: ['MAP_LOCKED'] })
-const devZero = (name: string, at: number, pages: number, share = 'private'): S =>
-  ({ op: 'mmap', name, at, pages, prot: 'rw-', share, backing: { kind: 'device', file: '/dev/zero', pgoff: 0, hook: 'mmap', setsFlags: [] } })
+const devZero = (name: string, at: number, pages: number, share = 'private', pgoff = 0): S =>
+  ({ op: 'mmap', name, at, pages, prot: 'rw-', share, backing: { kind: 'device', file: '/dev/zero', pgoff, hook: 'mmap', setsFlags: [] } })
 const ext4 = (name: string, at: number, pages: number): S => ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'private', backing: { kind: 'file', file: 'F', pgoff: 0, fs: 'ext4' } })
 const perf = (name: string, at: number): S => ({ op: 'mmap', name, at, pages: 3, prot: 'rw-', share: 'shared', backing: { kind: 'perf', file: 'P', pgoff: 0 } })
 /** io_uring rings cannot be placed at a chosen address: the kernel puts them top-down (page 63, then 62). */
@@ -665,6 +667,35 @@ const CASES: Case[] = [
     doc: doc([huge('H', 0), mremap(0, 100, 512, { to: 1024 })], { windowPages: 2048 }),
     error: null, outcome: 'moved', range: [1024, 1536], vmas: '[1024,1536) H',
     record: ['align_hugetlb huge-page-lengths pass middle [0,512): [0,512) is a huge page mapping: the lengths become 512 → 512 pages', newAt('[1024,1536)')],
+  },
+  // vrm_set_new_addr(): get_unmapped_area(vma->vm_file, 0, new_len, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT),
+  // MAP_SHARED if VM_MAYSHARE). For an ext4 file and a private /dev/zero that is thp_get_unmapped_area(): a hole of len +
+  // 2 MiB, then __thp_get_unmapped_area()'s "off_sub = (off - ret) & (size - 1); if (topdown && !off_sub) return ret + size;
+  // ret += off_sub", so the address ≡ the file offset (mod 512 pages). Worked by hand from the window's top (4096); not
+  // recorded, since a real window's base is not 2 MiB-aligned from run to run.
+  {
+    title: 'MREMAP_DONTUNMAP of part of an ext4 mapping: placed where the address ≡ its file offset 100 (mod 2 MiB)', kernel: '6.18',
+    doc: doc([ext4('F', 8, 1024), mremap(108, 924, 924, { mayMove: true, dontUnmap: true })], { windowPages: 4096 }),
+    error: null, outcome: 'moved', range: [3172, 4096], vmas: '[8,1032) F [3172,4096) F',
+    record: [newAt('[3172,4096)'), stays('[8,1032)')],
+  },
+  {
+    title: 'MREMAP_DONTUNMAP of a private /dev/zero mapping at file offset 100: thp_get_unmapped_area (vm_pgoff is the file offset; a shared one would be shmem)', kernel: '6.18',
+    doc: doc([devZero('Z', 8, 1024, 'private', 100), mremap(8, 1024, 1024, { mayMove: true, dontUnmap: true })], { windowPages: 4096 }),
+    error: null, outcome: 'moved', range: [2660, 3684], vmas: '[8,1032) Z [2660,3684) Z',
+    record: [resetTo(2660, '[8,1032)'), newAt('[2660,3684)'), stays('[8,1032)')],
+  },
+  {
+    title: 'a growing move of part of an ext4 mapping: placed where the address ≡ its file offset 100 (mod 2 MiB)', kernel: '6.18',
+    doc: doc([ext4('F', 8, 1024), ro('X', 1032, 8), mremap(108, 924, 1000, { mayMove: true })], { windowPages: 4096 }),
+    error: null, outcome: 'moved', range: [2660, 3660], vmas: '[8,108) F [1032,1040) X [2660,3660) F',
+    record: [noRoom('[8,1032)'), newAt('[2660,3660)')],
+  },
+  {
+    title: 'a growing move of a private /dev/zero mapping at file offset 100: thp_get_unmapped_area', kernel: '6.18',
+    doc: doc([devZero('Z', 8, 1024, 'private', 100), ro('X', 1032, 8), mremap(8, 1024, 1100, { mayMove: true })], { windowPages: 4096 }),
+    error: null, outcome: 'moved', range: [2660, 3760], vmas: '[1032,1040) X [2660,3760) Z',
+    record: [noRoom('[8,1032)'), resetTo(2660, '[8,1032)'), newAt('[2660,3760)')],
   },
 ]
 
