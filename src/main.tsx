@@ -15,21 +15,28 @@ import { startUrlState } from './ui/share/start-url-state'
 import { markStepRequests } from './ui/explorer/perf-marks'
 import { createPersistence } from './persist/persistence'
 
-const store = createExplorerStore()
-const queryOpened = applyUrlOptions(store, window.location.search)
-// #v1. share state, ?present=1 / ?embed=1, the saved work (src/persist); the address follows
-// the store. A link's state is read (its codec fetched) before the first render, so it never
-// flashes the default.
-const persistence = createPersistence()
-await startUrlState(store, persistence, queryOpened)
-markStepRequests(store)
-const session = new EngineSession(store)
-session.start()
+// No top-level await: the chunks this waits for (the link codec, the saved work) import
+// from the app chunk this module is in, and an await at the top of it would wait for
+// itself (an ES module cycle through top-level await never settles).
+async function main(): Promise<void> {
+  const store = createExplorerStore()
+  const queryOpened = applyUrlOptions(store, window.location.search)
+  // #v1. share state, ?present=1 / ?embed=1, the saved work (src/persist); the address follows
+  // the store. A link's state is read (its codec fetched) before the first render, so it never
+  // flashes the default.
+  const persistence = createPersistence()
+  await startUrlState(store, persistence, queryOpened)
+  markStepRequests(store)
+  const session = new EngineSession(store)
+  session.start()
 
-const root = document.getElementById('root')
-if (!root) throw new Error('index.html has no #root element')
-createRoot(root).render(
-  <StrictMode>
-    <App store={store} session={session} persistence={persistence} />
-  </StrictMode>,
-)
+  const root = document.getElementById('root')
+  if (!root) throw new Error('index.html has no #root element')
+  createRoot(root).render(
+    <StrictMode>
+      <App store={store} session={session} persistence={persistence} />
+    </StrictMode>,
+  )
+}
+
+void main()

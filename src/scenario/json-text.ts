@@ -8,7 +8,9 @@
  * the first offending character and says what it expected there.
  */
 
-export const MAX_JSON_BYTES = 64 * 1024 * 1024
+import { MAX_JSON_BYTES } from './defaults'
+
+export { MAX_JSON_BYTES }
 /** A valid scenario nests 5 levels (document, steps, step, backing, setsFlags); extra fields get some room. */
 export const MAX_NESTING = 64
 

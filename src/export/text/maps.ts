@@ -18,7 +18,7 @@
  *   ("…/x86_64-linux-gnu/libc.so.6" as ".../x86_64-linux-gnu/libc.so.6").
  */
 import type { VmaView } from '../../engine/api'
-import { PAGE_BYTES } from './syscall'
+import { PAGE_BYTES } from './address'
 import { TEXT_COLUMNS } from './ascii'
 
 /** Device and inode of a file the simulator does not know. */

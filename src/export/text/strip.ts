@@ -16,7 +16,7 @@
  * (each column shows the VMA that holds most of its pages).
  */
 import type { VmaView } from '../../engine/api'
-import { addressOf } from './syscall'
+import { addressOf } from './address'
 
 export const STRIP_COLUMNS = 60
 /** Pages of context drawn on each side of the step's range, at most. */

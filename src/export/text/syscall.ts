@@ -13,13 +13,7 @@
 import type { StepResult } from '../../engine/api'
 import type { Scenario, Step } from '../../scenario/types'
 import { wrap } from './ascii'
-
-export const PAGE_BYTES = 4096n
-
-/** The byte address of `page` (a window page) as 0x hex. */
-export function addressOf(base: bigint, page: number): string {
-  return `0x${(base + BigInt(page) * PAGE_BYTES).toString(16)}`
-}
+import { PAGE_BYTES, addressOf } from './address'
 
 const bytes = (pages: number): string => (BigInt(pages) * PAGE_BYTES).toString()
 

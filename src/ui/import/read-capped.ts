@@ -5,7 +5,7 @@
  * page never holds more than the cap plus one chunk, whatever the file claims
  * to be. The same cap holds for text pasted into the JSON editor.
  */
-import { MAX_JSON_BYTES } from '../../scenario/json-text'
+import { MAX_JSON_BYTES } from '../../scenario/defaults'
 
 /** The most the page reads of any one input: the scenario format's 64 MiB. */
 export const MAX_INPUT_BYTES = MAX_JSON_BYTES
