@@ -26,28 +26,37 @@ import { SCENARIO_FORMAT } from '../../scenario/types'
 import { readScenarioInWorker } from '../import/open-in-worker'
 import { pasteTooLarge } from '../import/read-capped'
 import { lineInMessage, lineOfPath } from './json-locate'
-import { documentOf, documentTextInSlices, jsonLines, nextTask } from './json-lines'
+import { documentBytesInSlices, documentOf, jsonLines, nextTask } from './json-lines'
+import { documentOfDraft } from './json-documents'
 
 /** From this many characters on (about 1,300 steps), a change is handed over as a reader, not as text. */
 export const LARGE_TEXT_CHARS = 250_000
 
+/** A large document's text as UTF-8, read in slices (./json-lines.ts), for checkTextInWorker. */
+export const documentBytes = (doc: Text) => documentBytesInSlices(doc)
+
 /**
  * Checks a large document's text in the open worker, as an opened file is read (the header
- * shows its progress, with Cancel). The scenario comes back with its JSON text, which the
- * engine worker then takes instead of the step objects (src/scenario/known-text.ts).
+ * shows its progress, with Cancel); the bytes are transferred, not copied. The scenario comes
+ * back with its JSON text, which the engine worker then takes instead of the step objects
+ * (src/scenario/known-text.ts).
  */
-export const checkTextInWorker = (text: string) => readScenarioInWorker(text, 'the edited JSON')
+export const checkTextInWorker = (bytes: Uint8Array) => readScenarioInWorker(bytes, 'the edited JSON')
 
-/** A large document's latest text, read without a long task. */
+/** A large document, as it is now (CodeMirror's, immutable): read in slices when typing pauses. */
 export interface LargeText {
-  inSlices(): Promise<string>
+  latest(): Text
 }
 
 type ErrorAt = { path: string; message: string } | null
 
 export interface JsonViewProps {
-  /** The text to show, at opening and when `shown` changes; or a (large) draft, whose text is written a slice of steps at a time (./json-lines.ts). */
-  text(): string | { draft: Record<string, unknown> }
+  /**
+   * The text to show, at opening and when `shown` changes: a string; a document typed here
+   * before; or a (large) draft, shown as the document it had (./json-documents.ts) or written
+   * out a slice of steps at a time (./json-lines.ts).
+   */
+  text(): string | { doc: Text } | { draft: Record<string, unknown> }
   /** What the text shows (the draft), or null when it is what was typed here; a new one replaces the document. */
   shown: object | null
   /** How many texts typed here the owner has applied: once the one typed last is, a `shown` replaces it even if it is the same as before. */
@@ -119,6 +128,22 @@ const highlight = HighlightStyle.define([
  */
 const languageFor = (doc: Text) => (doc.length < LARGE_TEXT_CHARS ? [json(), syntaxHighlighting(highlight)] : [])
 
+/**
+ * The document for `text()`: at once for a string, a document, or a draft shown before; written
+ * out over several tasks for a large draft new to the view (and kept for it, for Undo and Redo).
+ */
+function documentFor(source: ReturnType<JsonViewProps['text']>): Text | Promise<Text> {
+  if (typeof source === 'string') return Text.of(source.split('\n'))
+  if ('doc' in source) return source.doc
+  const known = documentOfDraft.get(source.draft)
+  if (known) return known
+  return jsonLines(source.draft).then(async (lines) => {
+    const doc = await documentOf(lines)
+    documentOfDraft.set(source.draft, doc)
+    return doc
+  })
+}
+
 export function JsonView({ text, shown, applied, error, onText, onLargeText }: JsonViewProps) {
   const id = useId()
   const host = useRef<HTMLDivElement>(null)
@@ -175,7 +200,7 @@ export function JsonView({ text, shown, applied, error, onText, onLargeText }: J
             appliedWhenTyped.current = props.current.applied
             const state = update.state
             if (state.doc.length < LARGE_TEXT_CHARS) props.current.onText(state.doc.toString())
-            else props.current.onLargeText({ inSlices: () => documentTextInSlices(editor.state.doc) })
+            else props.current.onLargeText({ latest: () => editor.state.doc })
           }),
         ],
       }),
@@ -191,12 +216,11 @@ export function JsonView({ text, shown, applied, error, onText, onLargeText }: J
       view.current = editor
       setReady(true)
     }
-    const source = props.current.text()
-    if (typeof source === 'string') make(Text.of(source.split('\n')))
+    const source = documentFor(props.current.text())
+    if (source instanceof Text) make(source)
     else {
-      void jsonLines(source.draft).then(async (lines) => {
+      void source.then(async (doc) => {
         if (gone) return
-        const doc = await documentOf(lines)
         await nextTask()
         if (!gone) make(doc)
       })
@@ -221,14 +245,12 @@ export function JsonView({ text, shown, applied, error, onText, onLargeText }: J
     showing.current = shown
     const replace = (doc: Text) =>
       editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: doc }, effects: language.current.reconfigure(languageFor(doc)), annotations: fromOutside.of(true) })
-    const source = props.current.text()
-    if (typeof source === 'string') return replace(Text.of(source.split('\n')))
-    // A large scenario (an undo on the stress scenario) is written out as at opening, over several
-    // tasks; typing meanwhile, or another scenario from outside, wins over it.
+    const source = documentFor(props.current.text())
+    if (source instanceof Text) return replace(source)
+    // A large scenario not shown before is written out as at opening, over several tasks; typing
+    // meanwhile, or another scenario from outside, wins over it.
     const current = () => showing.current === shown && view.current === editor
-    void jsonLines(source.draft).then(async (lines) => {
-      if (!current()) return
-      const doc = await documentOf(lines)
+    void source.then((doc) => {
       if (current()) replace(doc)
     })
   }, [shown, applied, ready])

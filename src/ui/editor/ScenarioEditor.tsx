@@ -13,6 +13,8 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { loadScenario, loadScenarioEdit, type LoadedDocument, type LoadResult } from '../../scenario/load'
 import type { Scenario, StepOp } from '../../scenario/types'
 import type { LargeText } from './JsonView'
+import type { Text } from '@codemirror/state'
+import { documentOfDraft } from './json-documents'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
 import { baseAddressValue } from '../../store/base-address'
 import { SELECT, TOOL_BUTTON } from '../controls/control-styles'
@@ -47,8 +49,8 @@ interface DraftState {
   /** The store scenario this draft was made from (or committed as). */
   base: Scenario
   draft: Draft
-  /** The JSON view's text while it differs from the draft (being typed). */
-  json: string | null
+  /** The JSON view's text while it differs from the draft (being typed): a small one's string, a large one's document. */
+  json: string | { doc: Text } | null
   /** What the loader said of the draft (or of the JSON text): null when it loads. */
   error: ErrorAt
   /** The last draft that loaded and its scenario: loadScenarioEdit reuses its unchanged steps. */
@@ -148,12 +150,14 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     settle({ base: store.getState().scenario, draft, json: null, error: null, loaded, pending: false })
   }
   /** A JSON text checked (here or in the worker): one that loads becomes the store's scenario. */
-  const applyJson = (text: string, checked: { ok: true; scenario: Scenario } | { ok: false; error: ErrorAt }) => {
+  const applyJson = (text: string | { doc: Text }, checked: { ok: true; scenario: Scenario } | { ok: false; error: ErrorAt }) => {
     if (checked.ok) {
       setJsonApplied((count) => count + 1)
       flush()
       history.commit(checked.scenario, { groupKey: 'json' })
       const draft = draftOf(checked.scenario)
+      // Undo and Redo back to this scenario show this document again, not one written out anew.
+      if (typeof text !== 'string') documentOfDraft.set(draft, text.doc)
       settle({ base: store.getState().scenario, draft, json: text, error: null, loaded: { document: draft, scenario: checked.scenario }, pending: false })
     } else {
       settle({ ...latest.current, json: text, error: checked.error })
@@ -186,10 +190,11 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
     if (waiting.timer) clearTimeout(waiting.timer)
     waiting.timer = null
     setJsonCheck('checking')
-    waiting.checked ??= loadJsonView().then(async ({ checkTextInWorker }) => {
-      const text = await waiting.read.inSlices()
+    waiting.checked ??= loadJsonView().then(async ({ checkTextInWorker, documentBytes }) => {
+      const doc = waiting.read.latest()
+      const bytes = await documentBytes(doc)
       if (jsonWaiting.current !== waiting) return
-      const checked = await checkTextInWorker(text)
+      const checked = await checkTextInWorker(bytes)
       waiting.checked = null
       if (jsonWaiting.current !== waiting) return // a newer change
       const sameBase = store.getState().scenario === waiting.base
@@ -197,7 +202,7 @@ export function ScenarioEditor({ onClose }: { onClose(): void }) {
       jsonWaiting.current = null
       setJsonCheck('none')
       // A scenario opened from elsewhere meanwhile replaced the document: the text goes with it.
-      if (sameBase && (checked.ok || !checked.cancelled)) applyJson(text, checked)
+      if (sameBase && (checked.ok || !checked.cancelled)) applyJson({ doc }, checked)
     })
     return waiting.checked
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GALLERY, loadGalleryScenario } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { Text } from '@codemirror/state'
-import { documentOf, documentTextInSlices, jsonLines } from './json-lines'
+import { documentBytesInSlices, documentOf, jsonLines } from './json-lines'
 
 const oneCall = (draft: unknown) => `${JSON.stringify(draft, null, 2)}\n`
 let pauses = 0
@@ -42,18 +42,25 @@ describe('jsonLines', () => {
   })
 })
 
-describe('documentTextInSlices', () => {
-  it('reads a document as toString does, in slices', async () => {
+describe('documentBytesInSlices', () => {
+  it('reads a document as UTF-8 bytes of its toString, in slices, whatever its characters', async () => {
     const stress = STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')!.build()
     const big = Text.of(oneCall(stress).split('\n')).replace(20, 21, Text.of(['x', 'y']))
-    for (const doc of [Text.empty, Text.of(['']), Text.of(['one line']), Text.of(['a', '', 'b', '']), big]) {
+    // Characters of 2, 3 and 4 bytes (a surrogate pair), on both sides of a slice's end (line 100,000).
+    const wide = Array.from({ length: 250_000 }, (_, i) => (i % 3 === 0 ? `é${i}` : i % 3 === 1 ? `名前 ${i}` : `🦀${i}🦀`))
+    const cases = [Text.empty, Text.of(['']), Text.of(['one line']), Text.of(['a', '', 'b', '']), Text.of(['🦀']), big, Text.of(wide)]
+    for (const doc of cases) {
       pauses = 0
-      expect(await documentTextInSlices(doc, pause)).toBe(doc.toString())
+      const bytes = await documentBytesInSlices(doc, pause)
+      expect(new TextDecoder().decode(bytes)).toBe(doc.toString())
+      expect(bytes.length).toBe(new TextEncoder().encode(doc.toString()).length)
       expect(pauses).toBe(Math.max(0, Math.ceil(doc.lines / 100_000) - 1))
     }
     expect(big.lines).toBe(720_841)
   })
+})
 
+describe('documentOf', () => {
   it('makes a document from lines as Text.of does, in slices', async () => {
     const stress = STRESS_SCENARIOS.find((s) => s.id === 'stress-65530')!.build()
     for (const lines of [[''], ['a'], ['a', '', 'b', ''], oneCall(stress).split('\n')]) {
