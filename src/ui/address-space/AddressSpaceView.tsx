@@ -107,7 +107,7 @@ export function AddressSpaceView(props: AddressSpaceViewProps): JSX.Element {
   const tooltipId = `${instanceId}-tooltip`
   const stripRef = useRef<HTMLDivElement>(null)
   const svgRef = useRef<SVGSVGElement>(null)
-  const width = useElementWidth(stripRef)
+  const width = useElementWidth(stripRef, label ? `address-space ${label}` : 'address-space')
 
   const { vmas, previousVmas, changes } = props
 

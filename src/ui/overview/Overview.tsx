@@ -37,7 +37,7 @@ const MARK = 4
 
 export const Overview = memo(function Overview({ series, stepCount, current, differing, failed, onSelect }: OverviewProps) {
   const box = useRef<HTMLDivElement>(null)
-  const width = useElementWidth(box)
+  const width = useElementWidth(box, 'overview')
   const columns = Math.max(1, Math.min(width, stepCount + 1))
   const columnWidth = width / columns
 
