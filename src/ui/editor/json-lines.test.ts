@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GALLERY, loadGalleryScenario } from '../../scenario/gallery'
 import { STRESS_SCENARIOS } from '../../scenario/stress'
 import { Text } from '@codemirror/state'
+import fc from 'fast-check'
 import { documentBytesInSlices, documentOf, jsonLines } from './json-lines'
 
 const oneCall = (draft: unknown) => `${JSON.stringify(draft, null, 2)}\n`
@@ -39,6 +40,24 @@ describe('jsonLines', () => {
       { steps: [{ op: 'mmap' }] },
     ]
     for (const draft of drafts) expect((await jsonLines(draft, pause)).join('\n')).toBe(oneCall(draft))
+  })
+
+  it('writes any steps as JSON.stringify does (or fails as it does): nesting, -0, NaN, null prototypes, boxed values, dates, maps, sparse arrays', async () => {
+    const value = fc.anything({ maxDepth: 4, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withDate: true, withSparseArray: true, withObjectString: true, withBigInt: true, withTypedArray: true })
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 6 }), async (steps) => {
+        const draft = { format: 'vma-scenario/3', steps }
+        let expected: string
+        try {
+          expected = oneCall(draft)
+        } catch (error) {
+          await expect(jsonLines(draft, pause)).rejects.toThrow((error as Error).constructor as ErrorConstructor)
+          return
+        }
+        expect((await jsonLines(draft, pause)).join('\n')).toBe(expected)
+      }),
+      { numRuns: 400 },
+    )
   })
 })
 
