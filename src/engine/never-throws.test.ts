@@ -9,7 +9,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadScenario } from '../scenario/load'
-import { HOOK_SETTABLE_FLAGS, MAP_FLAGS, MAX_PAGE_VALUE, MAX_WINDOW_PAGES } from '../scenario/schema'
+import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS, MAX_PAGE_VALUE, MAX_WINDOW_PAGES, SHMAT_FLAGS } from '../scenario/schema'
 import { KERNEL_IDS } from './api'
 import { simulate } from './simulate'
 import { traceToRunnerJson } from './report'
@@ -24,7 +24,7 @@ const prot = fc.constantFrom('rw-', 'r--', '---', 'r-x', '--x', 'rwx', '-w-')
 const file = fc.constantFrom('F', 'G', '/dev/zero')
 const backing = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ kind: 'anon' }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file'), file, pgoff: page, fs: fc.constantFrom('ext4', 'tmpfs', 'overlayfs'), hook: fc.constantFrom('mmap', 'mmap_prepare') }, { requiredKeys: ['kind', 'file', 'pgoff'] }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('file'), file, pgoff: page, fs: fc.constantFrom(...FILE_SYSTEMS), hook: fc.constantFrom(...FILE_HOOKS) }, { requiredKeys: ['kind', 'file', 'pgoff'] }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('shmem'), file, pgoff: page }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('device'), file, pgoff: page, hook: fc.constantFrom('mmap', 'mmap_prepare'), setsFlags: fc.subarray([...HOOK_SETTABLE_FLAGS]) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('secretmem', 'perf', 'io_uring'), file, pgoff: fc.oneof(fc.constantFrom(0, 32768, 65536), page) }) },
@@ -50,7 +50,7 @@ const step = (placement: 'fixed' | 'kernel') => fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record(
-      { op: fc.constant('shmat'), segment: fc.constantFrom('S', 'T', 'X'), at: page, offset: fc.constantFrom(0, 1, 4095), flags: fc.subarray(['SHM_RDONLY', 'SHM_EXEC', 'SHM_RND', 'SHM_REMAP']) },
+      { op: fc.constant('shmat'), segment: fc.constantFrom('S', 'T', 'X'), at: page, offset: fc.constantFrom(0, 1, 4095), flags: fc.subarray([...SHMAT_FLAGS]) },
       { requiredKeys: placement === 'fixed' ? ['op', 'segment', 'at'] : ['op', 'segment'] },
     ),
   },

@@ -3,8 +3,10 @@
  * valid scenario is. `loadScenario` (./load.ts) parses with it; the JSON Schema
  * in docs/vma-scenario-3.schema.json is generated from it (tools/gen-schema.ts).
  *
- * The schema's output type is checked at compile time to be exactly the
- * `Scenario` of ./types.ts (see `SchemaMatchesScenarioType` at the end).
+ * Its lists of words (ops, backing kinds, flags, advices, file systems) are those of
+ * ./vocabulary.ts, from which ./types.ts derives its unions too. The schema's output type is
+ * checked at compile time to be exactly the `Scenario` of ./types.ts, whose interfaces are
+ * written out with their documentation (see `SchemaMatchesScenarioType` at the end).
  *
  * Error messages for the fields whose rules are not obvious (page numbers,
  * prot strings, the op and backing-kind discriminators, flag lists) are set
@@ -16,6 +18,7 @@ import type { Scenario } from './types'
 import { SCENARIO_FORMAT } from './types'
 import { describeValue } from './describe-value'
 import { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES } from './defaults'
+import { STEP_OPS, BACKING_KINDS, MAP_FLAGS, MADVISE_ADVICES, MLOCKALL_FLAGS, SHMAT_FLAGS, FILE_SYSTEMS, FILE_HOOKS, HOOK_SETTABLE_FLAGS, INITIAL_BACKINGS, MODELLED_VM_FLAGS, PLACEMENTS, PRCTL_OPTIONS, SHARES } from './vocabulary'
 
 // ---------------------------------------------------------------- limits
 
@@ -31,71 +34,13 @@ export const MAX_MAP_COUNT_LIMIT = 2 ** 31 - 1
 
 export { DEFAULT_MAX_MAP_COUNT, DEFAULT_WINDOW_PAGES }
 
-// ---------------------------------------------------------------- vocabularies
+// ---------------------------------------------------------------- vocabularies (./vocabulary.ts)
 
-export const STEP_OPS = ['mmap', 'munmap', 'mprotect', 'madvise', 'prctl', 'brk', 'touch', 'fork', 'mremap', 'mlock', 'munlock', 'mlockall', 'munlockall', 'mseal', 'pkey_mprotect', 'pkey_alloc', 'pkey_free', 'shmget', 'shmat', 'shmdt'] as const
-export const BACKING_KINDS = ['anon', 'file', 'shmem', 'device', 'secretmem', 'perf', 'io_uring'] as const
-export const MAP_FLAGS = ['MAP_NORESERVE', 'MAP_POPULATE', 'MAP_LOCKED', 'MAP_DROPPABLE', 'MAP_FIXED', 'MAP_STACK', 'MAP_SHARED_VALIDATE', 'MAP_GROWSDOWN', 'MAP_HUGETLB'] as const
-/** madvise advices: version 1 had the first two. */
-export const MADVISE_ADVICES = [
-  'MADV_MERGEABLE', 'MADV_UNMERGEABLE',
-  'MADV_NORMAL', 'MADV_RANDOM', 'MADV_SEQUENTIAL',
-  'MADV_DONTFORK', 'MADV_DOFORK', 'MADV_WIPEONFORK', 'MADV_KEEPONFORK',
-  'MADV_HUGEPAGE', 'MADV_NOHUGEPAGE', 'MADV_DONTDUMP', 'MADV_DODUMP',
-  'MADV_WILLNEED', 'MADV_DONTNEED', 'MADV_FREE', 'MADV_COLD', 'MADV_PAGEOUT',
-  'MADV_POPULATE_READ', 'MADV_POPULATE_WRITE',
-] as const
-/** mlockall(2) flags (include/uapi/asm-generic/mman-common.h), version 2. */
-export const MLOCKALL_FLAGS = ['MCL_CURRENT', 'MCL_FUTURE', 'MCL_ONFAULT'] as const
-/** shmat(2) flags (include/uapi/linux/shm.h), version 3. */
-export const SHMAT_FLAGS = ['SHM_RDONLY', 'SHM_EXEC', 'SHM_RND', 'SHM_REMAP'] as const
+export { STEP_OPS, BACKING_KINDS, MAP_FLAGS, MADVISE_ADVICES, MLOCKALL_FLAGS, SHMAT_FLAGS, FILE_SYSTEMS, FILE_HOOKS, HOOK_SETTABLE_FLAGS, INITIAL_BACKINGS, MODELLED_VM_FLAGS } from './vocabulary'
 /** The largest SysV IPC key (key_t is an int; the scenario writes it as the unsigned 32 bits /SYSV%08x prints). */
 export const MAX_SHM_KEY = 0xffffffff
-export const FILE_SYSTEMS = ['ext4', 'tmpfs', 'overlayfs'] as const
-export const FILE_HOOKS = ['mmap', 'mmap_prepare'] as const
-
-/**
- * The VM_* flags a driver's mmap hook may add to its VMA (`setsFlags`), in
- * kernel bit order (include/linux/mm.h). Left out on purpose: the flags
- * that come from prot/share and the fd's mode (VM_READ … VM_MAYSHARE), the
- * ones the core sets (VM_ACCOUNT, VM_MERGEABLE, VM_SOFTDIRTY), and those only
- * other system calls set (mseal's VM_SEALED, mlock2's VM_LOCKONFAULT,
- * MAP_GROWSDOWN, MAP_DROPPABLE, MAP_SYNC, userfaultfd, pkeys, shadow stack).
- * Every name here is one the engine models (src/engine/flags.ts).
- */
-export const HOOK_SETTABLE_FLAGS = [
-  'VM_PFNMAP',
-  'VM_LOCKED',
-  'VM_IO',
-  'VM_SEQ_READ',
-  'VM_RAND_READ',
-  'VM_DONTCOPY',
-  'VM_DONTEXPAND',
-  'VM_NORESERVE',
-  'VM_HUGETLB',
-  'VM_WIPEONFORK',
-  'VM_DONTDUMP',
-  'VM_MIXEDMAP',
-  'VM_HUGEPAGE',
-  'VM_NOHUGEPAGE',
-] as const
 
 export const PROT_PATTERN = /^[r-][w-][x-]$/
-
-/** Backings of an initial VMA (`initial.vmas[i].backing`); "sysv" is version 3. */
-export const INITIAL_BACKINGS = ['anon', 'heap', 'file', 'shmem', 'device', 'sysv'] as const
-
-/**
- * Every VM_* flag the engine models (src/engine/flags.ts), in kernel bit order:
- * what an initial VMA's `flags` may name. A test checks the two lists agree.
- */
-export const MODELLED_VM_FLAGS = [
-  'VM_READ', 'VM_WRITE', 'VM_EXEC', 'VM_SHARED', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC', 'VM_MAYSHARE',
-  'VM_GROWSDOWN', 'VM_PFNMAP', 'VM_LOCKED', 'VM_IO', 'VM_SEQ_READ', 'VM_RAND_READ', 'VM_DONTCOPY',
-  'VM_DONTEXPAND', 'VM_LOCKONFAULT', 'VM_ACCOUNT', 'VM_NORESERVE', 'VM_HUGETLB', 'VM_WIPEONFORK',
-  'VM_DONTDUMP', 'VM_SOFTDIRTY', 'VM_MIXEDMAP', 'VM_HUGEPAGE', 'VM_NOHUGEPAGE', 'VM_MERGEABLE',
-  'VM_DROPPABLE', 'VM_SEALED',
-] as const
 
 // ---------------------------------------------------------------- field builders
 
@@ -263,7 +208,7 @@ export const backingSchema = z.discriminatedUnion(
 // ---------------------------------------------------------------- steps
 
 const op = <const T extends (typeof STEP_OPS)[number]>(name: T) => z.literal(name)
-const share = oneOf(['private', 'shared'], 'share mode')
+const share = oneOf(SHARES, 'share mode')
 
 export const stepSchema = z.discriminatedUnion(
   'op',
@@ -300,7 +245,7 @@ export const stepSchema = z.discriminatedUnion(
     z
       .object({
         op: op('prctl'),
-        option: oneOf(['PR_SET_MEMORY_MERGE'], 'prctl option'),
+        option: oneOf(PRCTL_OPTIONS, 'prctl option'),
         value: wholeNumber('a prctl value', Number.MAX_SAFE_INTEGER),
       })
       .describe('prctl(PR_SET_MEMORY_MERGE, value); any non-zero value enables.'),
@@ -471,7 +416,7 @@ export const scenarioSchema = z
     title: text('a title'),
     notes: text('notes'),
     windowPages: windowPages.default(DEFAULT_WINDOW_PAGES).describe('Window size in pages. Default 1024.'),
-    placement: oneOf(['fixed', 'kernel'], 'placement')
+    placement: oneOf(PLACEMENTS, 'placement')
       .default('fixed')
       .describe('"fixed": every mmap names at. "kernel": an mmap without at is placed top-down. Default "fixed".'),
     brkBase: pageValue('a page number').optional().describe('Page where the program break starts; needed by brk steps.'),

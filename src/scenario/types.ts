@@ -12,15 +12,20 @@
  * count (4 KiB pages) relative to the scenario window's base.
  */
 
+import type { FILE_HOOKS, FILE_SYSTEMS, INITIAL_BACKINGS, MADVISE_ADVICES, MAP_FLAGS, MLOCKALL_FLAGS, PLACEMENTS, PRCTL_OPTIONS, SHARES, SHMAT_FLAGS } from './vocabulary'
+
 export const SCENARIO_FORMAT = 'vma-scenario/3' as const
+
+/** One of a vocabulary list of ./vocabulary.ts, where each list is defined once. */
+type OneOf<List extends readonly string[]> = List[number]
 
 /** Three characters from r, w, x or '-', in that order: "rw-", "r-x", "---". */
 export type Prot = string
 
-export type Share = 'private' | 'shared'
+export type Share = OneOf<typeof SHARES>
 
-export type FileSystem = 'ext4' | 'tmpfs' | 'overlayfs'
-export type FileHook = 'mmap' | 'mmap_prepare'
+export type FileSystem = OneOf<typeof FILE_SYSTEMS>
+export type FileHook = OneOf<typeof FILE_HOOKS>
 
 export type Backing =
   | { kind: 'anon' }
@@ -34,20 +39,8 @@ export type Backing =
   /** An io_uring_setup(2) ring (anon_inode:[io_uring]); pgoff 0 is the SQ/CQ ring, 65536 the SQEs. */
   | { kind: 'io_uring'; file: string; pgoff: number }
 
-export type MapFlag =
-  | 'MAP_NORESERVE'
-  | 'MAP_POPULATE'
-  | 'MAP_LOCKED'
-  | 'MAP_DROPPABLE'
-  | 'MAP_FIXED'
-  /** Version 2. calc_vm_flag_bits(): VM_NOHUGEPAGE since 6.7 (c4608d1bf7c6). */
-  | 'MAP_STACK'
-  /** Version 2. The map type MAP_SHARED_VALIDATE (0x03) instead of MAP_SHARED: the kernel refuses flags it does not know for the file. */
-  | 'MAP_SHARED_VALIDATE'
-  /** Version 2. VM_GROWSDOWN: private anonymous memory only (EINVAL otherwise); a fault just below it grows it down. */
-  | 'MAP_GROWSDOWN'
-  /** Version 2. Anonymous memory in 2 MiB huge pages from a hugetlbfs file of its own (VM_HUGETLB); the engine assumes no free huge pages. */
-  | 'MAP_HUGETLB'
+/** The mmap flags (each one's version and meaning: MAP_FLAGS in ./vocabulary.ts). */
+export type MapFlag = OneOf<typeof MAP_FLAGS>
 
 export interface MmapStep {
   op: 'mmap'
@@ -63,15 +56,9 @@ export interface MmapStep {
 export interface MunmapStep { op: 'munmap'; at: number; pages: number }
 export interface MprotectStep { op: 'mprotect'; at: number; pages: number; prot: Prot }
 /** Version 1 had MADV_MERGEABLE and MADV_UNMERGEABLE; version 2 added the rest. */
-export type MadviseAdvice =
-  | 'MADV_MERGEABLE' | 'MADV_UNMERGEABLE'
-  | 'MADV_NORMAL' | 'MADV_RANDOM' | 'MADV_SEQUENTIAL'
-  | 'MADV_DONTFORK' | 'MADV_DOFORK' | 'MADV_WIPEONFORK' | 'MADV_KEEPONFORK'
-  | 'MADV_HUGEPAGE' | 'MADV_NOHUGEPAGE' | 'MADV_DONTDUMP' | 'MADV_DODUMP'
-  | 'MADV_WILLNEED' | 'MADV_DONTNEED' | 'MADV_FREE' | 'MADV_COLD' | 'MADV_PAGEOUT'
-  | 'MADV_POPULATE_READ' | 'MADV_POPULATE_WRITE'
+export type MadviseAdvice = OneOf<typeof MADVISE_ADVICES>
 export interface MadviseStep { op: 'madvise'; at: number; pages: number; advice: MadviseAdvice }
-export interface PrctlStep { op: 'prctl'; option: 'PR_SET_MEMORY_MERGE'; value: number }
+export interface PrctlStep { op: 'prctl'; option: OneOf<typeof PRCTL_OPTIONS>; value: number }
 export interface BrkStep { op: 'brk'; pages: number }
 export interface TouchStep { op: 'touch'; at: number; pages: number; write: boolean }
 export interface ForkStep { op: 'fork' }
@@ -80,7 +67,7 @@ export interface MlockStep { op: 'mlock'; at: number; pages: number; onFault?: b
 /** Version 2. munlock(2). */
 export interface MunlockStep { op: 'munlock'; at: number; pages: number }
 /** Version 2. mlockall(2)'s flags. */
-export type MlockallFlag = 'MCL_CURRENT' | 'MCL_FUTURE' | 'MCL_ONFAULT'
+export type MlockallFlag = OneOf<typeof MLOCKALL_FLAGS>
 /** Version 2. mlockall(flags): MCL_FUTURE sets mm->def_flags. An empty list or MCL_ONFAULT alone is EINVAL. */
 export interface MlockallStep { op: 'mlockall'; flags: MlockallFlag[] }
 /** Version 2. munlockall(2). */
@@ -107,7 +94,7 @@ export interface MremapStep {
  */
 export interface ShmgetStep { op: 'shmget'; segment: string; key?: number; pages: number; exclusive?: boolean }
 /** Version 3. shmat(2)'s flags (include/uapi/linux/shm.h). */
-export type ShmatFlag = 'SHM_RDONLY' | 'SHM_EXEC' | 'SHM_RND' | 'SHM_REMAP'
+export type ShmatFlag = OneOf<typeof SHMAT_FLAGS>
 /**
  * Version 3. shmat(shmid of `segment`, base+at*4096+offset, flags): a shared mapping of the whole
  * segment. Without `at` the kernel places it (required when placement is "fixed"). `offset`
@@ -148,7 +135,7 @@ export interface Scenario {
   /** Default 1024. */
   windowPages: number
   /** Default "fixed". */
-  placement: 'fixed' | 'kernel'
+  placement: OneOf<typeof PLACEMENTS>
   brkBase?: number
   /**
    * Extension (not in the original format text): the process's
@@ -184,7 +171,7 @@ export interface MachineProperties {
  * What backs an initial VMA; "heap" is anonymous memory labelled [heap]. Version 3 added "sysv":
  * a SysV shm attach (/SYSV%08x), whose `file` names the attach (its own struct file, shm_vm_ops).
  */
-export type InitialBacking = 'anon' | 'heap' | 'file' | 'shmem' | 'device' | 'sysv'
+export type InitialBacking = OneOf<typeof INITIAL_BACKINGS>
 
 /** One VMA present before the first step. Pages are window-relative, end exclusive. */
 export interface InitialVma {

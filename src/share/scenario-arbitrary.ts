@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { loadScenario } from '../scenario/load'
-import { FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS } from '../scenario/schema'
+import { FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MAP_FLAGS } from '../scenario/vocabulary'
 import { DEFAULT_WINDOW_PAGES } from '../scenario/defaults'
 import type { Scenario } from '../scenario/types'
 import { insideWindow } from '../engine/testing/inside-window'

@@ -19,7 +19,7 @@
 import { importSmapsText } from '../import/to-scenario'
 import { USER_SPACE_PAGES } from '../import/smaps'
 import { SCENARIO_FORMAT, type Backing, type InitialVma, type MadviseAdvice, type MapFlag, type MlockallFlag, type ShmatFlag, type Step } from '../scenario/types'
-import { MADVISE_ADVICES } from '../scenario/schema'
+import { MADVISE_ADVICES } from '../scenario/vocabulary'
 import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
 import { MADVISE_NAMES, MLOCKALL_BITS, SHM_BITS } from '../engine/uapi'

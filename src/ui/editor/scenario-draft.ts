@@ -6,7 +6,7 @@
  * Pure: no DOM, no React.
  */
 import { SCENARIO_FORMAT, type Scenario, type StepOp } from '../../scenario/types'
-import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MLOCKALL_FLAGS, SHMAT_FLAGS, STEP_OPS } from '../../scenario/schema'
+import { FILE_HOOKS, FILE_SYSTEMS, HOOK_SETTABLE_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MLOCKALL_FLAGS, SHMAT_FLAGS, STEP_OPS } from '../../scenario/vocabulary'
 
 export type DraftStep = Record<string, unknown> & { op: string }
 export type Draft = Record<string, unknown> & { steps: DraftStep[] }
