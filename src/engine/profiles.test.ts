@@ -211,6 +211,19 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
       run: (p) => last(run(scenario([map('A', 0, 2), map('B', 2, 2, { prot: 'r--' }), { op: 'mremap', at: 0, pages: 4, newPages: 4, to: 20 }]), p)).error,
     }],
   },
+  mremapToUnmapsBeforeChecks: {
+    base: '6.18',
+    pairs: [{
+      values: [true, false],
+      why: 'up to 6.16 mremap_to() unmaps the MREMAP_FIXED destination before vma_to_resize()/resize_is_valid()/remap_is_valid() finds that [0,6) runs past its VMA (EFAULT); a85dc37186a5 (6.17) checks in check_prep_vma() first',
+      // A at [0,4), a hole, D at [20,28): growing [0,6) to 8 pages at 20.
+      expect: [['EFAULT', ['[0,4) rw-']], ['EFAULT', ['[0,4) rw-', '[20,28) rw-']]],
+      run: (p) => {
+        const t = run(scenario([map('A', 0, 4), map('D', 20, 8), { op: 'mremap', at: 0, pages: 6, newPages: 8, to: 20 }]), p)
+        return [last(t).error, layout(t)]
+      },
+    }],
+  },
   mergeCode: {
     base: '6.6',
     pairs: [{

@@ -12,7 +12,12 @@
  * and THP placement, which depends on the real window's base); the recorder cannot see anon_vmas, so "faulted" is
  * from the kernel source (copy_vma() → anon_vma_clone(); dontunmap_complete()'s
  * unlink_anon_vmas() of a wholly moved source). The 6.12 and 6.1 cases are read from those
- * releases' mm/mremap.c (mremap_to(), vma_to_resize(), move_vma()) and mm/mmap.c (6.1 vma_merge()).
+ * releases' mm/mremap.c (mremap_to(), vma_to_resize(), move_vma()) and mm/mmap.c (6.1 vma_merge()),
+ * worked by hand, as is the 6.16 case (mremap_to() of the vma_remap_struct rework, as mainline had
+ * it at 000c0691ec6a "mm/mremap: perform some simple cleanups", the commit before the series'
+ * a85dc37186a5 "mm/mremap: check remap conditions earlier" moved the checks ahead of the unmaps);
+ * the old-kernel order is also compared with Debian's 6.1 under QEMU (corpus scenario
+ * mremap-fixed-error-after-destination-unmapped, real-6.1.test.ts).
  * Names follow the pages as the recorder tracks them; where a call fails part way or leaves
  * the source behind (MREMAP_DONTUNMAP) the recorder names nothing and the names are the engine's
  * rule that a page keeps the name of the mapping that made it.
@@ -72,6 +77,7 @@ const notTogether = (range: string) => `vma_multi_allowed errno FAIL middle ${ra
 const noRoom = (range: string) => `mremap no-room pass middle ${range}: no room to grow ${range} in place`
 const stays = (range: string, more = '') => `dontunmap_complete source-stays pass middle ${range}: MREMAP_DONTUNMAP: ${range} stays mapped, without its pages${more}`
 const mapCount = (fn: string, count: number, max: number) => `${fn} errno FAIL: ENOMEM: map_count ${count} is too close to max_map_count ${max}`
+const unmappedFirst = (more = '') => `mremap_to unmapped-before-check pass: up to 6.16 mremap_to() checks the source only after unmapping the destination${more}: they stay unmapped`
 const VMA_MERGE_EXTEND_FAILS = 'vma_merge_extend errno FAIL: ENOMEM: the VMA could not be expanded in place'
 const PERF_RESIZE = 'remap_is_valid errno FAIL middle [2,5): EFAULT: [2,5) has VM_DONTEXPAND or VM_PFNMAP and cannot be resized'
 const PERF_DONTUNMAP = 'check_prep_vma errno FAIL middle [2,5): EINVAL: [2,5) has VM_DONTEXPAND or VM_PFNMAP: MREMAP_DONTUNMAP cannot leave it behind'
@@ -297,10 +303,10 @@ const CASES: Case[] = [
     record: [PERF_DONTUNMAP],
   },
   {
-    title: '6.12: MREMAP_DONTUNMAP of a perf ring buffer to a fixed address: vma_to_resize() says EINVAL', kernel: '6.12',
+    title: '6.12: MREMAP_DONTUNMAP of a perf ring buffer to a fixed address: vma_to_resize() says EINVAL, after the destination was unmapped', kernel: '6.12',
     doc: doc([perf('R', 2), mremap(2, 3, 3, { to: 20, dontUnmap: true })]),
     error: 'EINVAL', outcome: null, range: [20, 23], vmas: '[2,5) R',
-    record: [PERF_DONTUNMAP],
+    record: [PERF_DONTUNMAP, unmappedFirst()],
   },
   {
     title: 'MREMAP_DONTUNMAP of a perf ring buffer to an address the kernel chooses: EINVAL', kernel: '6.18',
@@ -375,6 +381,44 @@ const CASES: Case[] = [
     doc: doc([anon('A', 0, 2), ro('B', 2, 2), mremap(1, 2, 3, { to: 10 })]),
     error: 'EFAULT', outcome: null, range: [10, 13], vmas: '[0,2) A [2,4) B',
     record: ['remap_is_valid errno FAIL middle [0,2): EFAULT: [1,3) runs past the end of its VMA [0,2): mremap cannot cross VMA boundaries'],
+  },
+  // mremap_to() unmaps the destination, then a shrink's tail; from 6.17 the source is checked before both
+  // (check_prep_vma(), a85dc37186a5), up to 6.16 after both (vma_to_resize(), resize_is_valid(), remap_is_valid()).
+  {
+    title: 'mremap_to: a sealed destination is EPERM before a shrink\'s tail is unmapped (the destination goes first)', kernel: '6.18',
+    doc: doc([ro('S', 10, 2), seal(10, 2), anon('A', 0, 4), mremap(0, 4, 2, { to: 10 })]),
+    error: 'EPERM', outcome: null, range: [10, 12], vmas: '[0,4) A [10,12) S',
+    record: [],
+  },
+  {
+    title: 'mremap_to: growing a range that runs past its VMA onto a mapped destination: EFAULT, the destination stays', kernel: '6.18',
+    doc: doc([anon('A', 0, 4), anon('D', 20, 8), mremap(0, 6, 8, { to: 20 })]),
+    error: 'EFAULT', outcome: null, range: [20, 28], vmas: '[0,4) A [20,28) D',
+    record: ['remap_is_valid errno FAIL middle [0,4): EFAULT: [0,6) runs past the end of its VMA [0,4): mremap cannot cross VMA boundaries'],
+  },
+  {
+    title: '6.1: the same growth: do_munmap() of the destination, then vma_to_resize() says EFAULT', kernel: '6.1',
+    doc: doc([anon('A', 0, 4), anon('D', 20, 8), mremap(0, 6, 8, { to: 20 })]),
+    error: 'EFAULT', outcome: null, range: [20, 28], vmas: '[0,4) A',
+    record: ['remap_is_valid errno FAIL middle [0,4): EFAULT: [0,6) runs past the end of its VMA [0,4): mremap cannot cross VMA boundaries', unmappedFirst()],
+  },
+  {
+    title: 'mremap_to: shrinking to a length that runs past its VMA: EFAULT before the destination or the tail is unmapped', kernel: '6.18',
+    doc: doc([anon('A', 30, 2), ro('B', 32, 2), anon('E', 40, 2), mremap(31, 3, 2, { to: 40 })]),
+    error: 'EFAULT', outcome: null, range: [40, 42], vmas: '[30,32) A [32,34) B [40,42) E',
+    record: ['remap_is_valid errno FAIL middle [30,32): EFAULT: [31,33) runs past the end of its VMA [30,32): mremap cannot cross VMA boundaries'],
+  },
+  {
+    title: '6.16: the same shrink: the destination and the tail [33,34) are unmapped, then remap_is_valid() says EFAULT', kernel: '6.16',
+    doc: doc([anon('A', 30, 2), ro('B', 32, 2), anon('E', 40, 2), mremap(31, 3, 2, { to: 40 })]),
+    error: 'EFAULT', outcome: null, range: [40, 42], vmas: '[30,32) A [32,33) B',
+    record: ['remap_is_valid errno FAIL middle [30,32): EFAULT: [31,33) runs past the end of its VMA [30,32): mremap cannot cross VMA boundaries', unmappedFirst(' and the tail')],
+  },
+  {
+    title: '6.12: a perf ring buffer grown onto a mapped destination: unmapped, then resize_is_valid() says EFAULT (VM_DONTEXPAND)', kernel: '6.12',
+    doc: doc([perf('R', 2), anon('D', 20, 4), mremap(2, 3, 4, { to: 20 })]),
+    error: 'EFAULT', outcome: null, range: [20, 24], vmas: '[2,5) R',
+    record: [PERF_RESIZE, unmappedFirst()],
   },
   {
     title: 'old_len 0 of a shared mapping: a second mapping of the same pages, the source stays', kernel: '6.18',
@@ -733,5 +777,20 @@ describe('the merge at the destination is vma_merge() up to 6.11, vma_merge_new_
     expect(layout(vmas)).toBe('[10,14) P/A')
     const fns = new Set(result.checks.map((c) => c.fn))
     expect([fns.has('vma_merge'), fns.has('vma_expand')]).toEqual([oldCode, !oldCode])
+  })
+})
+
+describe('the Why record puts mremap_to()\'s unmaps before a failing source check up to 6.16, after it from 6.17', () => {
+  // mremap_to() ≤ 6.16: do_munmap(new_addr, new_len), then vma_to_resize() / remap_is_valid(); 6.17+: check_prep_vma() first.
+  const steps = [anon('A', 0, 4), anon('D', 20, 8), mremap(0, 6, 8, { to: 20 })]
+  const ORDER_FNS = new Set(['vms_gather_munmap_vmas', 'remove_vma', 'remap_is_valid', 'mremap_to'])
+  it.each([
+    ['6.1', ['vms_gather_munmap_vmas unmapped', 'remove_vma vma-freed', 'remap_is_valid errno', 'mremap_to unmapped-before-check']],
+    ['6.16', ['vms_gather_munmap_vmas unmapped', 'remove_vma vma-freed', 'remap_is_valid errno', 'mremap_to unmapped-before-check']],
+    ['6.17', ['remap_is_valid errno']],
+    ['6.18', ['remap_is_valid errno']],
+  ] as const)('%s', (kernel, order) => {
+    const { result } = takeLastStep(kernel, doc(steps))
+    expect(result.checks.filter((c) => ORDER_FNS.has(c.fn)).map((c) => `${c.fn} ${c.rule}`)).toEqual(order)
   })
 })

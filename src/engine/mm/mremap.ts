@@ -289,33 +289,42 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
 }
 
 /**
- * check_prep_vma() then mremap_to(), in the order 6.18 shows: the checks look at the
- * length that will be moved (a shrink's tail may run past the VMA, over holes and
- * other VMAs, and is simply unmapped), then the tail goes, then the destination.
+ * mremap_to() with MREMAP_FIXED. In every release it unmaps the destination first
+ * (do_munmap(new_addr, new_len): "munmap dst first"), then a shrink's tail
+ * (shrink_vma() / do_munmap(addr + new_len, old_len - new_len)), then moves the rest.
+ * Where the source is checked depends on the release (mremapToUnmapsBeforeChecks):
+ * from 6.17 check_prep_vma() checks it before mremap_to() (a85dc37186a5), looking at the
+ * length that will be moved (a shrink's tail may run past the VMA, over holes and other
+ * VMAs, and is simply unmapped); up to 6.16 the check (vma_to_resize(), resize_is_valid(),
+ * remap_is_valid()) runs after both unmaps, with old_len already cut to new_len, so a
+ * failing check leaves the destination and the tail unmapped.
  */
 function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): void {
   const { at, pages, newPages } = step
   const moved = Math.min(pages, newPages)
   const dontUnmap = step.dontUnmap === true
-  if (!remapIsValid(ctx, vma, at, pages, newPages, moved, dontUnmap)) return
-  let v: Vma | null = vma
+  const checksAfterUnmaps = ctx.profile.mremapToUnmapsBeforeChecks
+  if (!checksAfterUnmaps && !remapIsValid(ctx, vma, at, pages, newPages, moved, dontUnmap)) return
+  if (!unmapForMove(ctx, to, to + newPages)) return
+  let v = relookup(ctx, at)
+  if (!v) return
   if (pages > newPages) {
-    const e2 = unmapRange(ctx, at + newPages, at + pages)
-    if (e2) {
-      ctx.report.error = e2
-      return
-    }
+    if (!unmapForMove(ctx, at + newPages, at + pages)) return
     v = relookup(ctx, at)
     if (!v) return
   }
-  const err = unmapRange(ctx, to, to + newPages)
-  if (err) {
-    ctx.report.error = err
+  if (checksAfterUnmaps && !remapIsValid(ctx, v, at, moved, newPages, moved, dontUnmap)) {
+    ctx.note('mremap_to', 'unmapped-before-check', () => `up to 6.16 mremap_to() checks the source only after unmapping the destination${pages > newPages ? ' and the tail' : ''}: they stay unmapped`)
     return
   }
-  v = relookup(ctx, at)
-  if (!v) return
   moveRange(ctx, v, at, moved, to, newPages, true, dontUnmap)
+}
+
+/** One of mremap_to()'s do_munmap() calls; false (with its errno recorded) when it fails. */
+function unmapForMove(ctx: StepContext, start: number, end: number): boolean {
+  const err = unmapRange(ctx, start, end)
+  if (err) ctx.report.error = err
+  return !err
 }
 
 /**
