@@ -28,7 +28,7 @@ const USAGE = `Usage: npm run --silent replay -- [--kernel K] [--json] TRACE_FIL
   --scenario FILE     write one part of one address space as a scenario (default: the
                       traced command's own process after its last execve, part 1)
   --recording FILE    and the real kernel's recording of the same steps, for "Open recording"
-  --strace            TRACE_FILE is an strace log (strace -f -y -e trace=%memory,shmget,execve,clone,clone3,fork,vfork,prctl)
+  --strace            TRACE_FILE is an strace log (strace -f -y -e trace=%memory,shmget,shmctl,pkey_alloc,pkey_free,execve,clone,clone3,fork,vfork,prctl)
   --initial SMAPS     with --strace: the first process's VMAs at the start of the log (a /proc/PID/smaps)`
 /** A trace of 100,000 calls is tens of MB; this bounds what is read. */
 const MAX_TRACE_BYTES = 1 << 30

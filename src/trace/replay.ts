@@ -77,6 +77,9 @@ export const realCompared = (vmas: readonly RealVma[]): ComparedVma[] =>
     mergeable: flags.split(' ').includes('mg'),
   }))
 
+/** Calls whose errno the comparison checks as well as the VMAs (they change none, or a key decides). */
+const ERRNO_COMPARED: ReadonlySet<string> = new Set(['shmget', 'pkey_alloc', 'pkey_free', 'pkey_mprotect'])
+
 const simCompared = (vmas: readonly VmaView[]): ComparedVma[] =>
   vmas.map(({ start, end, prot, share, mergeable }) => ({ start, end, prot, share, mergeable }))
 
@@ -181,6 +184,15 @@ export function replayTrace(trace: TraceDocument, kernel: KernelId): ReplayResul
         continue
       }
       const simulated = simCompared(sim)
+      // Calls that change no VMA, or whose key decides whether they change any: their errno too.
+      const call = event as CallEvent
+      if (ev.status?.kind === 'step' && ERRNO_COMPARED.has(call.name)) {
+        const simError = t.steps[ev.stepsAfter - 1]?.error ?? null
+        if (simError !== call.errno) {
+          verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'differ', reason: `errno: real ${call.errno ?? 'none'}, simulated ${simError ?? 'none'}`, real, simulated })
+          continue
+        }
+      }
       if (sameVmas(real, simulated)) verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'agree' })
       else verdicts.push({ space: plan.space.id, seq: ev.seq, text, verdict: 'differ', real, simulated })
     }

@@ -29,6 +29,13 @@ const altHex = (hex: string): string => (big(hex) === 0n ? '0' : `0x${big(hex).t
 /** A C int argument (fd, pkey): the low 32 bits, signed. */
 const int32 = (hex: string): number => Number(BigInt.asIntN(32, big(hex)))
 
+/** shmctl's commands (include/uapi/linux/ipc.h, shm.h); IPC_64 (0x100) is masked off as ipc_parse_version() does. */
+const SHMCTL_NAMES: Record<number, string> = { 0: 'IPC_RMID', 1: 'IPC_SET', 2: 'IPC_STAT', 3: 'IPC_INFO', 11: 'SHM_LOCK', 12: 'SHM_UNLOCK', 13: 'SHM_STAT', 14: 'SHM_INFO', 15: 'SHM_STAT_ANY' }
+export const shmctlCommand = (hex: string): string => {
+  const cmd = Number(big(hex) & 0xffn)
+  return SHMCTL_NAMES[cmd] ?? String(cmd)
+}
+
 function bits(value: number, table: [number, string][], zero: string): string {
   const names: string[] = []
   let rest = value
@@ -81,6 +88,9 @@ function argsText(call: CallEvent): string {
       return `${key === 0n ? 'IPC_PRIVATE' : `0x${key.toString(16)}`}, ${dec(a[1]!)}, ${[names, `0${(flags & 0o777).toString(8)}`].filter(Boolean).join('|')}`
     }
     case 'shmdt': return addr(a[0]!)
+    case 'shmctl': return `${int32(a[0]!)}, ${shmctlCommand(a[1]!)}${big(a[1]!) & 0x100n ? '|IPC_64' : ''}, ${addr(a[2]!)}`
+    case 'pkey_alloc': return `${dec(a[0]!)}, ${dec(a[1]!)}`
+    case 'pkey_free': return `${int32(a[0]!)}`
     case 'clone': return `flags=0x${a[0]}`
     default: return a.map((x) => `0x${x}`).join(', ')
   }

@@ -23,6 +23,7 @@ import { MADVISE_ADVICES } from '../scenario/vocabulary'
 import type { VmaView } from '../engine/api'
 import { pageOf, type CallEvent, type RealVma, type TraceDocument, type TracedSpace } from './format'
 import { MADVISE_NAMES, MLOCKALL_BITS, SHM_BITS } from '../engine/uapi'
+import { shmctlCommand } from './syscall-text'
 
 export type CallStatus =
   | { kind: 'step'; steps: Step[] }
@@ -37,6 +38,8 @@ export interface SegmentScenario {
   windowPages: number
   placement: 'fixed'
   brkBase?: number
+  /** Set once a pkey_alloc in the trace showed whether the CPU has protection keys. */
+  machine?: { protectionKeys: boolean }
   initial: { base: string; mergeAny: boolean; vmas: InitialVma[] }
   steps: Step[]
 }
@@ -114,6 +117,25 @@ interface Context {
    * changed, so a fork point's copy keeps its own. Absent: none.
    */
   shmSegments?: ReadonlySet<string>
+  /** Those segments' keys (0: IPC_PRIVATE). Replaced, never changed. */
+  shmKeys?: ReadonlyMap<string, number>
+  /**
+   * The SysV segments ("shmid N", with their key) a shmctl(IPC_RMID) of this address space
+   * destroyed: do_shm_rmid() marks them SHM_DEST and removes their key, which the engine does
+   * not model. Replaced, never changed. Absent: none.
+   */
+  shmRemoved?: ReadonlyMap<string, number>
+  /** Segments a shmget made that the scenario could not (its key was removed): their attaches are unmodellable. */
+  shmUnknown?: ReadonlySet<string>
+  /** The protection keys a successful pkey_alloc of the current scenario returned and no pkey_free gave back. Replaced, never changed. */
+  pkeys?: ReadonlySet<number>
+  /**
+   * Whether the machine has protection keys, as a pkey_alloc(0, 0) answered: a key (yes) or
+   * EINVAL (no: arch_set_user_pkey_access() refuses key 0 without OSPKE). Absent: not known.
+   */
+  protectionKeys?: boolean
+  /** The replay restarted from the real VMAs while keys were allocated: the simulation no longer has them. */
+  pkeysLost?: boolean
 }
 
 const SYSV_PATH = /^\/SYSV([0-9a-f]{8}) \(deleted\)$/
@@ -123,15 +145,16 @@ function shmatFlags(bits: bigint): ShmatFlag[] {
   return (Object.entries(SHM_BITS) as [ShmatFlag, number][]).filter(([, bit]) => (bits & BigInt(bit)) !== 0n).map(([name]) => name)
 }
 
-const knowSegment = (ctx: Context, segment: string): void => {
+const knowSegment = (ctx: Context, segment: string, key: number): void => {
   ctx.shmSegments = new Set([...(ctx.shmSegments ?? []), segment])
+  ctx.shmKeys = new Map([...(ctx.shmKeys ?? []), [segment, key]])
 }
 
 /**
  * shmat: the segment is named by its shmid. The first attach of a segment the scenario has no
- * shmget for (the tracer does not record shmget; the program may attach a segment another
- * process made) gets one before it, from the attach's VMA: the key from its /SYSV%08x name,
- * the size from its length (do_shmat() maps the whole segment).
+ * shmget for (a trace from before the tracer recorded shmget, a shmget(key, 0, 0) that found
+ * it, a segment another process made) gets one before it, from the attach's VMA: the key from
+ * its /SYSV%08x name, the size from its length (do_shmat() maps the whole segment).
  */
 function classifyShmat(call: CallEvent, ctx: Context): CallStatus {
   const a = call.args
@@ -141,6 +164,12 @@ function classifyShmat(call: CallEvent, ctx: Context): CallStatus {
   const addr = big(a[1]!)
   const flags = shmatFlags(big(a[2]!))
   const steps: Step[] = []
+  if (ctx.shmUnknown?.has(segment)) return { kind: 'unmodellable', reason: `shmat of ${segment}, made by a shmget the engine could not follow (a key shmctl(IPC_RMID) removed)` }
+  if (ctx.shmRemoved?.has(segment)) {
+    // ksys_shmat() → shm_obtain_object_check(): the id still names the segment while it has
+    // attaches (shm_destroy() waits for the last shm_close()); after that, EINVAL.
+    if (failed) return { kind: 'unmodellable', reason: `shmat of ${segment} after shmctl(IPC_RMID) failed (${call.errno}): the engine does not model IPC_RMID's destruction at the last detach` }
+  }
   if (!ctx.shmSegments?.has(segment)) {
     if (failed) return { kind: 'noop', why: `a failed shmat (${call.errno}) of a segment this scenario never attached changes nothing` }
     const vma = call.added?.find((v) => v[0] === call.ret)
@@ -148,7 +177,7 @@ function classifyShmat(call: CallEvent, ctx: Context): CallStatus {
     if (!vma || key === undefined) return { kind: 'unmodellable', reason: `shmat of ${segment}: the trace has no /SYSV VMA at the address it returned, so the segment's size is unknown` }
     if (vma[7].split(' ').includes('ht')) return { kind: 'unmodellable', reason: `shmat of ${segment}, a SHM_HUGETLB segment: not modelled` }
     steps.push({ op: 'shmget', segment, key: parseInt(key, 16), pages: pagesOf(big(vma[1]) - big(vma[0])) })
-    knowSegment(ctx, segment)
+    knowSegment(ctx, segment, parseInt(key, 16))
   }
   if (addr === 0n) {
     // The kernel placed it: replayed at the page it chose, which was free.
@@ -161,17 +190,81 @@ function classifyShmat(call: CallEvent, ctx: Context): CallStatus {
   return { kind: 'step', steps }
 }
 
-/** shmget (an strace log has it; the tracer does not record it): the segment its shmid names. */
+/** shmget's IPC_CREAT and IPC_EXCL (include/uapi/linux/ipc.h). */
+const IPC_CREAT = 0o1000n
+const IPC_EXCL = 0o2000n
+const SHM_HUGETLB = 0o4000n
+
+/**
+ * shmget (the tracer records it, and an strace log has it): the segment its shmid names, with
+ * the key and size of the call. A key a shmctl(IPC_RMID) removed is one the engine still finds
+ * (it does not model do_shm_rmid()), so a shmget of it is unmodellable.
+ */
 function classifyShmget(call: CallEvent, ctx: Context): CallStatus {
+  const key = Number(big(call.args[0]!) & 0xffffffffn)
+  const flags = big(call.args[2]!)
+  if (key !== 0 && [...(ctx.shmRemoved?.values() ?? [])].includes(key)) {
+    if (call.ret !== -1) ctx.shmUnknown = new Set([...(ctx.shmUnknown ?? []), `shmid ${Number(BigInt.asIntN(32, big(call.ret)))}`])
+    return { kind: 'unmodellable', reason: `shmget of key 0x${key.toString(16)}, which a shmctl(IPC_RMID) removed (do_shm_rmid() → shm_rmid() → ipc_rmid()): the engine does not model IPC_RMID and would find the old segment` }
+  }
   if (call.ret === -1) return { kind: 'noop', why: `a failed shmget (${call.errno}) changes no VMA` }
   const segment = `shmid ${Number(BigInt.asIntN(32, big(call.ret)))}`
   if (ctx.shmSegments?.has(segment)) return { kind: 'noop', why: `shmget finds ${segment}, which the scenario already has` }
+  if (flags & SHM_HUGETLB) return { kind: 'unmodellable', reason: `shmget of ${segment} with SHM_HUGETLB: not modelled` }
   const size = big(call.args[1]!)
   // A segment found by key with size 0: the size is learnt at its first attach.
   if (size === 0n) return { kind: 'noop', why: `shmget finds an existing segment (${segment}) without saying its size; it changes no VMA` }
-  const key = Number(big(call.args[0]!) & 0xffffffffn)
-  knowSegment(ctx, segment)
-  return { kind: 'step', steps: [{ op: 'shmget', segment, key, pages: pagesOf(size) }] }
+  knowSegment(ctx, segment, key)
+  const exclusive = (flags & (IPC_CREAT | IPC_EXCL)) === (IPC_CREAT | IPC_EXCL)
+  return { kind: 'step', steps: [{ op: 'shmget', segment, key, pages: pagesOf(size), ...(exclusive ? { exclusive } : {}) }] }
+}
+
+/**
+ * shmctl (ksys_shmctl()): no command changes a VMA. IPC_STAT, IPC_SET and the *_INFO/*_STAT
+ * queries read or write the segment's perm; SHM_LOCK/SHM_UNLOCK (shmem_lock()) lock its pages
+ * in the page cache, leaving vm_flags alone. IPC_RMID (do_shm_rmid()) marks the segment
+ * SHM_DEST and removes its key (shm_rmid()); shm_destroy() runs now if nothing is attached,
+ * else at the last shm_close(). The attaches keep their VMAs, so it is no step; later calls
+ * whose answer depends on it are unmodellable (see classifyShmget, classifyShmat).
+ */
+function classifyShmctl(call: CallEvent, ctx: Context): CallStatus {
+  const name = shmctlCommand(call.args[1]!)
+  if (call.ret === -1) return { kind: 'noop', why: `a failed shmctl(${name}) (${call.errno}) changes no VMA` }
+  if (name !== 'IPC_RMID') return { kind: 'noop', why: `shmctl(${name}) leaves the VMAs alone${name.startsWith('SHM_') && name.endsWith('LOCK') ? ' (shmem_lock() locks the segment\'s pages, not its VMAs)' : ''}` }
+  const segment = `shmid ${Number(BigInt.asIntN(32, big(call.args[0]!)))}`
+  const key = ctx.shmKeys?.get(segment) ?? 0
+  ctx.shmRemoved = new Map([...(ctx.shmRemoved ?? []), [segment, key]])
+  return { kind: 'noop', why: `shmctl(IPC_RMID) of ${segment}: do_shm_rmid() marks it SHM_DEST and removes its key; the attaches keep their VMAs (it is destroyed at the last detach)` }
+}
+
+/** Why the trace cannot say whether `pkey` is allocated (null: it can). */
+function pkeyUnknown(ctx: Context, pkey: number): string | null {
+  if (ctx.pkeysLost) return 'the replay restarted from the real VMAs, and the keys allocated before are not in the simulation'
+  // Known: the keys a successful pkey_alloc returned are allocated, no other is
+  // (mm_pkey_is_allocated(): EINVAL); without protection keys it denies every key.
+  if (ctx.pkeys?.has(pkey) || ctx.protectionKeys !== undefined) return null
+  return 'no pkey_alloc before it in the trace says whether the CPU has protection keys, or whether the key is allocated'
+}
+
+/**
+ * pkey_alloc(flags, init_val): a step; the engine answers as mm_pkey_alloc() and
+ * arch_set_user_pkey_access() do. Its answer says what the machine has: a key (protection
+ * keys), or EINVAL for pkey_alloc(0, 0) (none: arch_max_pkey() is 1, key 0 cannot be set up
+ * in PKRU). Other flags or init_val bits are EINVAL before that (the engine takes only (0, 0)).
+ */
+function classifyPkeyAlloc(call: CallEvent, ctx: Context): CallStatus {
+  if (ctx.pkeysLost) return { kind: 'unmodellable', reason: 'pkey_alloc after the replay restarted from the real VMAs: the keys allocated before are not in the simulation' }
+  const flags = big(call.args[0]!)
+  const initVal = big(call.args[1]!)
+  // "if (flags) return -EINVAL; if (init_val & ~PKEY_ACCESS_MASK) return -EINVAL;"
+  if (flags !== 0n || (initVal & ~3n) !== 0n) return call.ret === -1 ? { kind: 'noop', why: `pkey_alloc with flags 0x${flags.toString(16)} or init_val 0x${initVal.toString(16)} fails with EINVAL and changes nothing` } : { kind: 'unmodellable', reason: 'pkey_alloc with unknown flags succeeded' }
+  if (call.ret !== -1) {
+    ctx.protectionKeys = true
+    ctx.pkeys = new Set([...(ctx.pkeys ?? []), Number(big(call.ret))])
+  } else if (call.errno === 'EINVAL' && ctx.protectionKeys === undefined) {
+    ctx.protectionKeys = false
+  }
+  return { kind: 'step', steps: [{ op: 'pkey_alloc' }] }
 }
 
 function fileBacking(call: CallEvent, pgoff: number): Backing | string {
@@ -254,15 +347,20 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     case 'munmap':
     case 'mprotect':
     case 'pkey_mprotect': {
-      if (call.name === 'pkey_mprotect' && Number(BigInt.asIntN(32, big(a[3]!))) !== -1)
-        return { kind: 'unmodellable', reason: 'pkey_mprotect with a protection key: the trace has neither pkey_alloc/pkey_free nor whether the CPU has protection keys, so whether the key is allocated is unknown' }
+      const pkey = call.name === 'pkey_mprotect' ? Number(BigInt.asIntN(32, big(a[3]!))) : -1
+      if (pkey !== -1) {
+        const why = pkeyUnknown(ctx, pkey)
+        if (why) return { kind: 'unmodellable', reason: `pkey_mprotect with protection key ${pkey}: ${why}` }
+      }
       if (!aligned(a[0]!)) return { kind: 'noop', why: 'a misaligned address fails with EINVAL and changes nothing' }
       const at = pageOf(a[0]!)
       const pages = pagesOf(big(a[1]!))
       if (call.name === 'munmap') return { kind: 'step', steps: [{ op: 'munmap', at, pages }] }
       const prot = Number(big(a[2]!))
       if (prot & ~7) return { kind: 'unmodellable', reason: `mprotect with prot 0x${prot.toString(16)} (PROT_GROWSDOWN/PROT_GROWSUP)` }
-      return { kind: 'step', steps: [{ op: 'mprotect', at, pages, prot: `${prot & 1 ? 'r' : '-'}${prot & 2 ? 'w' : '-'}${prot & 4 ? 'x' : '-'}` }] }
+      const protText = `${prot & 1 ? 'r' : '-'}${prot & 2 ? 'w' : '-'}${prot & 4 ? 'x' : '-'}` as const
+      if (pkey !== -1) return { kind: 'step', steps: [{ op: 'pkey_mprotect', at, pages, prot: protText, pkey }] }
+      return { kind: 'step', steps: [{ op: 'mprotect', at, pages, prot: protText }] }
     }
     case 'madvise': {
       const advice = Number(big(a[2]!))
@@ -351,6 +449,16 @@ export function classifyCall(call: CallEvent, ctx: Context): CallStatus {
     }
     case 'shmget':
       return classifyShmget(call, ctx)
+    case 'shmctl':
+      return classifyShmctl(call, ctx)
+    case 'pkey_alloc':
+      return classifyPkeyAlloc(call, ctx)
+    case 'pkey_free': {
+      const pkey = Number(BigInt.asIntN(32, big(a[0]!)))
+      if (ctx.pkeysLost) return { kind: 'unmodellable', reason: 'pkey_free after the replay restarted from the real VMAs: the keys allocated before are not in the simulation' }
+      if (!failed) ctx.pkeys = new Set([...(ctx.pkeys ?? [])].filter((k) => k !== pkey))
+      return { kind: 'step', steps: [{ op: 'pkey_free', pkey }] }
+    }
     case 'execve':
     case 'execveat':
       return failed ? { kind: 'noop', why: `the execve failed (${call.errno})` } : { kind: 'noop', why: 'execve ends this address space; the new image has its own' }
@@ -410,6 +518,7 @@ function segmentScenario(space: TracedSpace, vmas: readonly RealVma[], ctx: Cont
     windowPages: USER_SPACE_PAGES,
     placement: 'fixed',
     ...(brkBase !== undefined ? { brkBase } : {}),
+    ...(ctx.protectionKeys !== undefined ? { machine: { protectionKeys: ctx.protectionKeys } } : {}),
     initial: { base: '0x0', mergeAny: ctx.mergeAny, vmas: initialVmas },
     steps: [],
   }
@@ -464,6 +573,7 @@ export function replayPlan(trace: TraceDocument, simulated?: (space: number, seg
         status = classifyCall(event, ctx)
         const current = segments[segments.length - 1]!.scenario
         if (ctx.brkBase !== null && current.brkBase === undefined) current.brkBase = ctx.brkBase
+        if (ctx.protectionKeys !== undefined && current.machine === undefined) current.machine = { protectionKeys: ctx.protectionKeys }
         if (status.kind === 'step') segments[segments.length - 1]!.scenario.steps.push(...status.steps)
         else if (status.kind === 'unmodellable' && changed) restart = `${event.name} (seq ${event.seq}) is not modelled: ${status.reason}`
       } else if (event.kind === 'faults') {
@@ -477,6 +587,11 @@ export function replayPlan(trace: TraceDocument, simulated?: (space: number, seg
         segments.push({ fromSeq: event.seq, reason: restart, inheritedSteps: 0, scenario: segmentScenario(space, real, ctx, segments.length, restart, sim) })
         // The new part has no shmget steps: a later shmat makes its segment again.
         ctx.shmSegments = new Set()
+        // Nor has its engine the segments IPC_RMID removed, or the keys pkey_alloc gave.
+        ctx.shmRemoved = new Map()
+        ctx.shmUnknown = new Set()
+        if ((ctx.pkeys?.size ?? 0) > 0) ctx.pkeysLost = true
+        ctx.pkeys = new Set()
       }
       events.push({ seq: event.seq, event: index, segment: segments.length - 1, stepsAfter: segments[segments.length - 1]!.scenario.steps.length, status, real })
     })

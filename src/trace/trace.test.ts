@@ -53,6 +53,34 @@ describe('what each call is to the engine', () => {
     expect(classifyCall(call('pkey_mprotect', ['7f0000000000', '1000', '1', 'ffffffff'], '0'), ctx())).toEqual({ kind: 'step', steps: [{ op: 'mprotect', at: 0x7f0000000, pages: 1, prot: 'r--' }] })
     expect(classifyCall(call('pkey_mprotect', ['7f0000000000', '1000', '1', '1'], '0'), ctx()).kind).toBe('unmodellable')
   })
+  it('pkey_alloc and pkey_free are steps; a pkey_mprotect is a step once a pkey_alloc said what the machine has', () => {
+    // This machine (no pku): pkey_alloc(0, 0) is EINVAL, and pkey_mprotect with key 1 is EINVAL.
+    const none = ctx() as Parameters<typeof classifyCall>[1]
+    expect(classifyCall(call('pkey_alloc', ['0', '0'], -1, 'EINVAL'), none)).toEqual({ kind: 'step', steps: [{ op: 'pkey_alloc' }] })
+    expect(none.protectionKeys).toBe(false)
+    expect(classifyCall(call('pkey_mprotect', ['7f0000000000', '1000', '1', '1'], -1, 'EINVAL'), none)).toEqual({ kind: 'step', steps: [{ op: 'pkey_mprotect', at: 0x7f0000000, pages: 1, prot: 'r--', pkey: 1 }] })
+    // A CPU with keys: the key pkey_alloc returned.
+    const keys = ctx() as Parameters<typeof classifyCall>[1]
+    expect(classifyCall(call('pkey_alloc', ['0', '0'], '1'), keys).kind).toBe('step')
+    expect(keys.pkeys).toEqual(new Set([1]))
+    expect(classifyCall(call('pkey_mprotect', ['7f0000000000', '1000', '3', '1'], '0'), keys)).toEqual({ kind: 'step', steps: [{ op: 'pkey_mprotect', at: 0x7f0000000, pages: 1, prot: 'rw-', pkey: 1 }] })
+    expect(classifyCall(call('pkey_free', ['1'], '0'), keys)).toEqual({ kind: 'step', steps: [{ op: 'pkey_free', pkey: 1 }] })
+    expect(keys.pkeys).toEqual(new Set())
+    expect(classifyCall(call('pkey_alloc', ['1', '0'], -1, 'EINVAL'), ctx()).kind).toBe('noop')
+  })
+  it('shmget is a step with its key, size and IPC_EXCL; shmctl changes no VMA; after IPC_RMID the removed key and a destroyed id are unmodellable', () => {
+    const c = ctx() as Parameters<typeof classifyCall>[1]
+    expect(classifyCall(call('shmget', ['564d0001', '4000', '780'], '2a'), c)).toEqual({ kind: 'step', steps: [{ op: 'shmget', segment: 'shmid 42', key: 0x564d0001, pages: 4, exclusive: true }] })
+    expect(classifyCall(call('shmget', ['564d0001', '4000', '780'], -1, 'EEXIST'), c).kind).toBe('noop')
+    expect(classifyCall(call('shmctl', ['2a', '2', '7ffd00000000'], '0'), c)).toEqual({ kind: 'noop', why: 'shmctl(IPC_STAT) leaves the VMAs alone' })
+    expect(classifyCall(call('shmctl', ['2a', 'b', '0'], '0'), c).kind).toBe('noop')
+    expect(classifyCall(call('shmctl', ['2a', '0', '0'], '0'), c)).toEqual({ kind: 'noop', why: expect.stringContaining('do_shm_rmid() marks it SHM_DEST') })
+    expect(classifyCall(call('shmat', ['2a', '0', '0'], -1, 'EINVAL'), c)).toEqual({ kind: 'unmodellable', reason: expect.stringContaining('after shmctl(IPC_RMID)') })
+    expect(classifyCall(call('shmget', ['564d0001', '2000', '780'], '2b'), c)).toEqual({ kind: 'unmodellable', reason: expect.stringContaining('which a shmctl(IPC_RMID) removed') })
+    expect(classifyCall(call('shmat', ['2b', '0', '0'], '7f0000000000'), c).kind).toBe('unmodellable')
+    expect(syscallText(call('shmctl', ['2a', '0', '0'], '0'))).toBe('shmctl(42, IPC_RMID, NULL) = 0')
+    expect(syscallText(call('pkey_alloc', ['0', '0'], -1, 'EINVAL'))).toBe('pkey_alloc(0, 0) = -1 EINVAL')
+  })
   it('a file mmap names its struct file by path and fd, on the file system its magic names', () => {
     const status = classifyCall(call('mmap', ['0', '1000', '1', '2', '3', '2000'], '7f0000001000', null, { fd: { path: '/usr/lib/x.so', type: 'file', fsMagic: 'ef53' } }), ctx())
     expect(status.kind === 'step' && status.steps[0]).toMatchObject({ backing: { kind: 'file', file: '/usr/lib/x.so [fd 3]', pgoff: 2, fs: 'ext4' }, share: 'private', prot: 'r--' })
@@ -159,7 +187,7 @@ function corpus(): Program[] {
   const build = join(TRACER_BINARY, '..')
   mkdirSync(build, { recursive: true })
   const programs = join(TRACER_BINARY, '..', '..', 'programs')
-  for (const p of ['threads', 'churn', 'sysv-shm']) {
+  for (const p of ['threads', 'churn', 'sysv-shm', 'shm-rmid']) {
     const r = spawnSync('gcc', ['-O1', '-Wall', '-pthread', '-o', join(build, p), join(programs, `${p}.c`)], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`gcc ${p}.c: ${r.stderr}`)
   }
@@ -180,6 +208,7 @@ function corpus(): Program[] {
     { name: 'churn, merge-any', command: [join(build, 'churn')], mergeAny: true },
     { name: 'SysV shm (sysv-shm.c)', command: [join(build, 'sysv-shm')] },
     { name: 'SysV shm, merge-any', command: [join(build, 'sysv-shm')], mergeAny: true },
+    { name: 'SysV IPC_RMID, pkeys', command: [join(build, 'shm-rmid')] },
     { name: 'perl', command: ['perl', '-e', 'my %h = map { $_ => $_ * 2 } 1..20000; print scalar(keys %h), "\\n"'] },
     { name: 'sqlite3', command: ['sqlite3', ':memory:', 'create table t(x); insert into t values (1), (2), (3); select sum(x) from t;'] },
   ]
@@ -301,6 +330,31 @@ describe('SysV shared memory in an strace log', () => {
   })
 })
 
+describe('shmctl and protection keys in an strace log', () => {
+  // What strace printed for tools/tracer/programs/shm-rmid.c on this machine (a part).
+  const log = [
+    '13469 execve("/tmp/shm-rmid", ["/tmp/shm-rmid"], 0x7ffe231c3f30 /* 35 vars */) = 0',
+    '13469 shmget(0x564d3499, 16384, IPC_CREAT|IPC_EXCL|0600) = 42',
+    '13469 shmctl(42, IPC_STAT, {shm_perm={uid=0, gid=0, mode=0600, key=1447900313, cuid=0, cgid=0}, shm_segsz=16384, shm_cpid=13465, shm_lpid=0, shm_nattch=0, shm_atime=0, shm_dtime=0, shm_ctime=1796335600}) = 0',
+    '13469 shmctl(42, IPC_RMID, NULL)              = 0',
+    '13469 pkey_alloc(0, 0)                  = -1 EINVAL (Invalid argument)',
+    '13469 pkey_mprotect(0x7f5dc172d000, 4096, PROT_READ, 1) = -1 EINVAL (Invalid argument)',
+    '13469 +++ exited with 0 +++',
+  ].join('\n')
+  it('reads shmctl (its struct left out) and pkey_alloc; the replay agrees with every errno', () => {
+    const imported = importStrace(log)
+    expect(imported.problems).toEqual([])
+    expect(imported.trace.spaces[0]!.events.map((e) => (e.kind === 'call' ? syscallText(e) : e.kind))).toEqual([
+      'shmget(0x564d3499, 16384, IPC_CREAT|IPC_EXCL|0600) = 42',
+      'shmctl(42, IPC_STAT, NULL) = 0',
+      'shmctl(42, IPC_RMID, NULL) = 0',
+      'pkey_alloc(0, 0) = -1 EINVAL',
+      'pkey_mprotect(0x7f5dc172d000, 4096, PROT_READ, 1) = -1 EINVAL',
+    ])
+    expect(replayTrace(imported.trace, '6.18').verdicts.map((v) => v.verdict)).toEqual(['agree', 'agree', 'agree', 'agree', 'agree'])
+  })
+})
+
 const strace = spawnSync('strace', ['-V'])
 const setarch = spawnSync('setarch', ['--help'])
 const canStrace = canTrace && !strace.error && strace.status === 0 && !setarch.error
@@ -315,7 +369,7 @@ describe.skipIf(!canStrace)(`the strace import of the same run gives the same st
     if (!traced.ok) throw new Error(traced.message)
     const dir = mkdtempSync(join(tmpdir(), 'vmascope-strace-'))
     const logFile = join(dir, 'log')
-    const s = spawnSync('strace', ['-f', '-y', '-e', 'trace=%memory,shmget,execve,clone,clone3,fork,vfork,prctl', '-o', logFile, ...norandom], { stdio: 'ignore' })
+    const s = spawnSync('strace', ['-f', '-y', '-e', 'trace=%memory,shmget,shmctl,pkey_alloc,pkey_free,execve,clone,clone3,fork,vfork,prctl', '-o', logFile, ...norandom], { stdio: 'ignore' })
     expect(s.status).toBe(0)
     const imported = importStrace(readFileSync(logFile, 'utf8'))
     expect(imported.problems).toEqual([])

@@ -101,7 +101,10 @@ struct syscall_info {
 #define SYSCALL_INFO_EXIT 2
 #define SYSCALL_INFO_SECCOMP 3
 
-/* The system calls that can change an address space (x86-64 numbers). */
+/* The system calls that can change an address space (x86-64 numbers), and
+ * four that change none but say what a later one does: shmget (a segment's
+ * key and size), shmctl (IPC_RMID: do_shm_rmid() removes the key), pkey_alloc
+ * and pkey_free (which protection keys pkey_mprotect may give). */
 static const struct { int nr; const char *name; } TRACED[] = {
 	{ __NR_mmap, "mmap" }, { __NR_munmap, "munmap" }, { __NR_mprotect, "mprotect" },
 	{ __NR_pkey_mprotect, "pkey_mprotect" }, { __NR_madvise, "madvise" },
@@ -109,6 +112,8 @@ static const struct { int nr; const char *name; } TRACED[] = {
 	{ __NR_mlockall, "mlockall" }, { __NR_munlockall, "munlockall" },
 	{ __NR_mremap, "mremap" }, { __NR_brk, "brk" }, { __NR_prctl, "prctl" },
 	{ __NR_mseal, "mseal" }, { __NR_shmat, "shmat" }, { __NR_shmdt, "shmdt" },
+	{ __NR_shmget, "shmget" }, { __NR_shmctl, "shmctl" },
+	{ __NR_pkey_alloc, "pkey_alloc" }, { __NR_pkey_free, "pkey_free" },
 	{ __NR_remap_file_pages, "remap_file_pages" },
 	{ __NR_execve, "execve" }, { __NR_execveat, "execveat" },
 	{ __NR_clone, "clone" }, { __NR_clone3, "clone3" }, { __NR_fork, "fork" }, { __NR_vfork, "vfork" },
@@ -510,11 +515,18 @@ static char *describe_fd(pid_t tid, int fd)
 
 /* ------------------------------------------------------------------ events */
 
+/* Calls recorded for what they tell the replay, which never change a VMA:
+ * smaps is not read for them, and they do not wait for another thread's call. */
+static int state_only(long nr)
+{
+	return nr == __NR_shmget || nr == __NR_shmctl || nr == __NR_pkey_alloc || nr == __NR_pkey_free;
+}
+
 /* Calls that change the VMAs of the caller's address space (not clone, execve). */
 static int changes_vmas(long nr)
 {
 	return !(nr == __NR_execve || nr == __NR_execveat || nr == __NR_clone || nr == __NR_clone3 || nr == __NR_fork ||
-		 nr == __NR_vfork);
+		 nr == __NR_vfork || state_only(nr));
 }
 
 /* At a VMA-changing call's entry: faults and changes since the last event, the fd it maps. */
@@ -832,7 +844,7 @@ int main(int argc, char **argv)
 						/* prctl options that cannot change the address space are not traced calls */
 					} else {
 						struct snapshot after = { 0 };
-						if (changes_vm || info.exit.is_error) {
+						if (changes_vm || (info.exit.is_error && !state_only(t->nr))) {
 							spaces[t->space].resident = read_resident(tid);
 							if (read_smaps(tid, &after) == 0) print_call(t, info.exit.rval, info.exit.is_error, &after);
 							else print_call(t, info.exit.rval, info.exit.is_error, NULL);
