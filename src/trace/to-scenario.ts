@@ -166,8 +166,8 @@ function classifyShmat(call: CallEvent, ctx: Context): CallStatus {
   const steps: Step[] = []
   if (ctx.shmUnknown?.has(segment)) return { kind: 'unmodellable', reason: `shmat of ${segment}, made by a shmget the engine could not follow (a key shmctl(IPC_RMID) removed)` }
   if (ctx.shmRemoved?.has(segment)) {
-    // ksys_shmat() → shm_obtain_object_check(): the id still names the segment while it has
-    // attaches (shm_destroy() waits for the last shm_close()); after that, EINVAL.
+    // do_shmat() → shm_obtain_object_check(): the id still names the segment while it has
+    // attaches (shm_destroy() → shm_rmid() waits for the last shm_close()); after that, EINVAL.
     if (failed) return { kind: 'unmodellable', reason: `shmat of ${segment} after shmctl(IPC_RMID) failed (${call.errno}): the engine does not model IPC_RMID's destruction at the last detach` }
   }
   if (!ctx.shmSegments?.has(segment)) {
@@ -205,7 +205,7 @@ function classifyShmget(call: CallEvent, ctx: Context): CallStatus {
   const flags = big(call.args[2]!)
   if (key !== 0 && [...(ctx.shmRemoved?.values() ?? [])].includes(key)) {
     if (call.ret !== -1) ctx.shmUnknown = new Set([...(ctx.shmUnknown ?? []), `shmid ${Number(BigInt.asIntN(32, big(call.ret)))}`])
-    return { kind: 'unmodellable', reason: `shmget of key 0x${key.toString(16)}, which a shmctl(IPC_RMID) removed (do_shm_rmid() → shm_rmid() → ipc_rmid()): the engine does not model IPC_RMID and would find the old segment` }
+    return { kind: 'unmodellable', reason: `shmget of key 0x${key.toString(16)}, which a shmctl(IPC_RMID) removed (do_shm_rmid(): ipc_set_key_private() while attached, else shm_destroy()): the engine does not model IPC_RMID and would find the old segment` }
   }
   if (call.ret === -1) return { kind: 'noop', why: `a failed shmget (${call.errno}) changes no VMA` }
   const segment = `shmid ${Number(BigInt.asIntN(32, big(call.ret)))}`
@@ -222,9 +222,10 @@ function classifyShmget(call: CallEvent, ctx: Context): CallStatus {
 /**
  * shmctl (ksys_shmctl()): no command changes a VMA. IPC_STAT, IPC_SET and the *_INFO/*_STAT
  * queries read or write the segment's perm; SHM_LOCK/SHM_UNLOCK (shmem_lock()) lock its pages
- * in the page cache, leaving vm_flags alone. IPC_RMID (do_shm_rmid()) marks the segment
- * SHM_DEST and removes its key (shm_rmid()); shm_destroy() runs now if nothing is attached,
- * else at the last shm_close(). The attaches keep their VMAs, so it is no step; later calls
+ * in the page cache, leaving vm_flags alone. IPC_RMID (do_shm_rmid()): with attaches, the
+ * segment is marked SHM_DEST and its key made private ("Do not find it any more":
+ * ipc_set_key_private()), and shm_close() destroys it at the last detach (shm_may_destroy());
+ * without, shm_destroy() now. The attaches keep their VMAs, so it is no step; later calls
  * whose answer depends on it are unmodellable (see classifyShmget, classifyShmat).
  */
 function classifyShmctl(call: CallEvent, ctx: Context): CallStatus {
@@ -234,7 +235,7 @@ function classifyShmctl(call: CallEvent, ctx: Context): CallStatus {
   const segment = `shmid ${Number(BigInt.asIntN(32, big(call.args[0]!)))}`
   const key = ctx.shmKeys?.get(segment) ?? 0
   ctx.shmRemoved = new Map([...(ctx.shmRemoved ?? []), [segment, key]])
-  return { kind: 'noop', why: `shmctl(IPC_RMID) of ${segment}: do_shm_rmid() marks it SHM_DEST and removes its key; the attaches keep their VMAs (it is destroyed at the last detach)` }
+  return { kind: 'noop', why: `shmctl(IPC_RMID) of ${segment}: do_shm_rmid() marks it SHM_DEST and makes its key private (ipc_set_key_private()), or destroys it if nothing is attached; the attaches keep their VMAs (shm_close() destroys it at the last detach)` }
 }
 
 /** Why the trace cannot say whether `pkey` is allocated (null: it can). */
