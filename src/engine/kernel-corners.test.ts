@@ -20,7 +20,7 @@ const last = (sc: Scenario, kernel: KernelId = '6.18') => { const t = run(sc, ke
 const errors = (sc: Scenario, kernel: KernelId = '6.18') => run(sc, kernel).steps.map((s) => s.error)
 const fns = (sc: Scenario, i: number) => run(sc).steps[i - 1]!.checks.map((c) => c.fn)
 
-describe('remap_is_valid / unmap_source_vma: mremap with old_len 0', () => {
+describe('check_prep_vma / unmap_source_vma: mremap with old_len 0', () => {
   const shared = map('S', 0, 4, { share: 'shared' })
   it('duplicates a shared mapping: the original stays, a second VMA maps the same file', () => {
     const sc = scenario([shared, { op: 'mremap', at: 1, pages: 0, newPages: 2, to: 20 }])
@@ -30,7 +30,7 @@ describe('remap_is_valid / unmap_source_vma: mremap with old_len 0', () => {
     expect(vs[0]!.fileId).toBe(vs[1]!.fileId)
     expect(fns(sc, 2)).toContain('unmap_source_vma')
   })
-  it('is EINVAL on a private mapping (remap_is_valid) and ENOMEM without MREMAP_MAYMOVE (expand_vma)', () => {
+  it('is EINVAL on a private mapping (check_prep_vma) and ENOMEM without MREMAP_MAYMOVE (expand_vma)', () => {
     expect(errors(scenario([map('P', 0, 4), { op: 'mremap', at: 0, pages: 0, newPages: 2, to: 20 }]))).toEqual([null, 'EINVAL'])
     expect(errors(scenario([shared, { op: 'mremap', at: 0, pages: 0, newPages: 4 }]))).toEqual([null, 'ENOMEM'])
     const placed = last(scenario([shared, { op: 'mremap', at: 0, pages: 0, newPages: 4, mayMove: true }]))

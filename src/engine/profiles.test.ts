@@ -48,6 +48,8 @@ const run = (sc: Scenario, profile: KernelProfile): Trace => simulate(sc, profil
 const last = (t: Trace) => t.steps[t.steps.length - 1]!
 const layout = (t: Trace) => t.vmasAt(t.steps.length).map((v) => `[${v.start},${v.end}) ${v.prot}${v.mergeable ? ' mg' : ''}`)
 const lastFlags = (t: Trace) => t.vmasAt(t.steps.length).flatMap((v) => v.flags)
+/** The last step's errno and the function of the check that gave it, as the Why panel names it. */
+const failedCheck = (t: Trace) => [last(t).error, t.explain(t.steps.length).find((c) => !c.pass && c.rule === 'errno')?.fn ?? null]
 
 const device = (hook: 'mmap' | 'mmap_prepare', setsFlags: string[], pgoff: number) => ({ kind: 'device', file: '/dev/drv', pgoff, hook, setsFlags }) as const
 /** Two /dev/drv mappings, [0,2) and [2,4), pgoff-contiguous, whose `hook` adds VM_DONTDUMP; mapped low first, or high first. */
@@ -215,7 +217,7 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
     base: '6.18',
     pairs: [{
       values: [true, false],
-      why: 'up to 6.16 mremap_to() unmaps the MREMAP_FIXED destination before vma_to_resize()/resize_is_valid()/remap_is_valid() finds that [0,6) runs past its VMA (EFAULT); a85dc37186a5 (6.17) checks in check_prep_vma() first',
+      why: 'up to 6.16 mremap_to() unmaps the MREMAP_FIXED destination before vma_to_resize() (≤ 6.12) or resize_is_valid() (6.13 – 6.16) finds that [0,6) runs past its VMA (EFAULT); a85dc37186a5 (6.17) checks in check_prep_vma() first',
       // A at [0,4), a hole, D at [20,28): growing [0,6) to 8 pages at 20.
       expect: [['EFAULT', ['[0,4) rw-']], ['EFAULT', ['[0,4) rw-', '[20,28) rw-']]],
       run: (p) => {
@@ -223,6 +225,25 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
         return [last(t).error, layout(t)]
       },
     }],
+  },
+  mremapSourceCheck: {
+    base: '6.18',
+    pairs: [
+      {
+        values: ['vma_to_resize', 'check_prep_vma'],
+        why: 'the check that a moved range lies inside its VMA ("We can\'t remap across vm area boundaries") is vma_to_resize()\'s up to 6.12, check_prep_vma()\'s from 6.17 (9b2301bf8d65 "mm/mremap: move remap_is_valid() into check_prep_vma()")',
+        // A at [0,2); growing [1,3) to 4 pages with MREMAP_MAYMOVE: [1,3) runs past [0,2) (EFAULT).
+        expect: [['EFAULT', 'vma_to_resize'], ['EFAULT', 'check_prep_vma']],
+        run: (p) => failedCheck(run(scenario([map('A', 0, 2), { op: 'mremap', at: 1, pages: 2, newPages: 4, mayMove: true }]), p)),
+      },
+      {
+        values: ['resize_is_valid', 'check_prep_vma'],
+        why: 'from 6.13 ("mm/mremap: clean up vma_to_resize()", Liam R. Howlett) to 6.16 the check is resize_is_valid(), with the lookup\'s EFAULT in do_mremap() (6.15\'s vma_remap_struct rework); 6.17\'s check_prep_vma() makes both',
+        // Nothing mapped at page 10.
+        expect: [['EFAULT', 'do_mremap'], ['EFAULT', 'check_prep_vma']],
+        run: (p) => failedCheck(run(scenario([map('A', 0, 2), { op: 'mremap', at: 10, pages: 2, newPages: 4, mayMove: true }]), p)),
+      },
+    ],
   },
   mergeCode: {
     base: '6.6',

@@ -40,13 +40,32 @@ export interface KernelProfile {
   /**
    * mremap_to() unmaps the MREMAP_FIXED destination (do_munmap(new_addr, new_len)) and a shrink's
    * tail (do_munmap(addr + new_len, old_len - new_len)) BEFORE it checks the source: 6.1 and 6.6's
-   * vma_to_resize(), later resize_is_valid() and 6.16's remap_is_valid(), each called after both
+   * vma_to_resize() (to 6.12), then resize_is_valid() (6.13 – 6.16), each called after both
    * unmaps with old_len cut to new_len; so an EFAULT (a range past its VMA's end), EINVAL or a VM_DONTEXPAND/VM_PFNMAP
    * growth's EFAULT comes back with the destination already gone. The source's vma_lookup() EFAULT
    * (and from 6.12 the mseal EPERM) comes first in the syscall in every release. a85dc37186a5
    * ("mm/mremap: check remap conditions earlier", 6.17) checks in check_prep_vma() before mremap_to().
    */
   readonly mremapToUnmapsBeforeChecks: boolean
+  /**
+   * The mm/mremap.c function that checks the source VMA (old_len 0 of a private mapping, MREMAP_DONTUNMAP
+   * of a VM_DONTEXPAND/VM_PFNMAP VMA, a range past the VMA's end, a VM_DONTEXPAND/VM_PFNMAP growth), and
+   * with it where the call's other checks are made (the Why record names them; ./mm/mremap.ts CHECKED_IN):
+   * - 'vma_to_resize' (6.1 – 6.12): vma_to_resize() looks the VMA up again and checks it; the parameter
+   *   checks, the first lookup, the mseal check (6.12) and the huge page alignment are in the body of
+   *   SYSCALL_DEFINE5(mremap), the overlap and map_count checks in mremap_to().
+   * - 'resize_is_valid' (6.15, 6.16): "mm/mremap: clean up vma_to_resize()" (Liam R. Howlett, 6.13) left
+   *   the lookup to the callers and renamed it resize_is_valid(); the vma_remap_struct rework of 6.15
+   *   (Lorenzo Stoakes) put the parameter and map_count checks in check_mremap_params(), the lookup and
+   *   the mseal check in do_mremap(), the alignment in align_hugetlb(); the overlap check stays in mremap_to().
+   * - 'check_prep_vma' (6.17+): 000c0691ec6a ("mm/mremap: perform some simple cleanups") renamed it
+   *   remap_is_valid(), f256a7a4ca1a ("mm/mremap: put VMA check and prep logic into helper function") made
+   *   check_prep_vma() (the lookup's EFAULT, the mseal EPERM, align_hugetlb()), a85dc37186a5 called the
+   *   check from there, and 9b2301bf8d65 ("mm/mremap: move remap_is_valid() into check_prep_vma()") folded
+   *   it in, all in the 6.17 merge window: no release has remap_is_valid(). 3215eaceca87 ("mm/mremap:
+   *   refactor initial parameter sanity checks") moved the overlap check into check_mremap_params().
+   */
+  readonly mremapSourceCheck: 'vma_to_resize' | 'resize_is_valid' | 'check_prep_vma'
   /**
    * The merge code: 'vma_merge' is mm/mmap.c vma_merge() with its numbered cases (and
    * __mmap_region()'s own expand attempt), up to 6.11 (./mm/mmap-vma-merge.ts); 'vma_merge_range' is
@@ -159,49 +178,49 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.1': P({
     longTerm: true, id: '6.1', title: '6.1 LTS: no PR_SET_MEMORY_MERGE; the old vma_merge(); MADV_MERGEABLE merges',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize',
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: false,
   }),
   '6.6': P({
     longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize',
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: false,
   }),
   '6.12': P({
     longTerm: true, id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize',
     mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
     mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.15': P({
     longTerm: false, id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.16': P({
     longTerm: false, id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   v2: P({
     longTerm: false, id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.17': P({
     longTerm: false, id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, mremapSourceCheck: 'check_prep_vma', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
     longTerm: true, id: '6.18', title: '6.18 stable (6.18.8+): as 6.17, with the mremap fork-limit fix',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: true, hasMseal: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, mremapSourceCheck: 'check_prep_vma', ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: true, hasMseal: true,
   }),
 }
 

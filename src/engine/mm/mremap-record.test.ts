@@ -1,8 +1,8 @@
 /**
  * mremap() in mm/mremap.ts, path by path: the errno, the VMAs after the call (with the names of
  * the mappings whose pages they hold), the range the call reports, and what the Why panel says in
- * mremap's own functions (check_mremap_params, remap_move, vma_multi_allowed, check_prep_vma /
- * remap_is_valid, mremap_to, mremap_at, expand_vma, vma_merge_extend, prep_move_vma/move_vma,
+ * mremap's own functions (check_mremap_params, remap_move, vma_multi_allowed, check_prep_vma
+ * (vma_to_resize up to 6.12, resize_is_valid in 6.15 and 6.16), mremap_to, mremap_at, expand_vma, vma_merge_extend, prep_move_vma/move_vma,
  * copy_vma, unmap_source_vma, dontunmap_complete, the populate of do_mremap); the merge, split
  * and munmap lines those make are pinned by vma-record.test.ts and the corpus.
  *
@@ -32,6 +32,7 @@ import { checkLine, takeLastStep } from '../testing/explained-step'
 /** The functions of mm/mremap.c whose lines these tests pin (perf's and hugetlb's may_split as mremap meets them). */
 const MREMAP_FNS = new Set([
   'check_mremap_params', 'align_hugetlb', 'vma_lookup', 'remap_move', 'vma_multi_allowed', 'check_prep_vma', 'remap_is_valid',
+  'sys_mremap', 'vma_to_resize', 'resize_is_valid', 'shrink_vma', 'vma_merge',
   'mremap_to', 'mremap_at', 'mremap', 'expand_vma', 'vma_merge_extend', 'get_unmapped_area', 'io_uring_get_unmapped_area',
   'vma_adjust', 'move_vma', 'prep_move_vma', 'perf_mmap_may_split', 'hugetlb_vm_op_split', 'copy_vma', 'unmap_source_vma', 'dontunmap_complete', 'do_mremap',
 ])
@@ -58,7 +59,7 @@ const ext4 = (name: string, at: number, pages: number): S => ({ op: 'mmap', name
 const perf = (name: string, at: number): S => ({ op: 'mmap', name, at, pages: 3, prot: 'rw-', share: 'shared', backing: { kind: 'perf', file: 'P', pgoff: 0 } })
 /** io_uring rings cannot be placed at a chosen address: the kernel puts them top-down (page 63, then 62). */
 const ring = (name: string): S => ({ op: 'mmap', name, pages: 1, prot: 'rw-', share: 'shared', backing: { kind: 'io_uring', file: 'U', pgoff: 0 } })
-/** A driver whose .mmap adds VM_IO only (no VM_DONTEXPAND or VM_PFNMAP, which remap_is_valid refuses first). */
+/** A driver whose .mmap adds VM_IO only (no VM_DONTEXPAND or VM_PFNMAP, which check_prep_vma refuses first). */
 const driverIo = (name: string, at: number, pages: number): S =>
   ({ op: 'mmap', name, at, pages, prot: 'rw-', share: 'shared', backing: { kind: 'device', file: '/dev/drv', pgoff: 0, hook: 'mmap', setsFlags: ['VM_IO'] } })
 /** MAP_HUGETLB of 512 pages (one 2 MiB huge page); MAP_NORESERVE, since the engine assumes an empty pool. */
@@ -78,9 +79,12 @@ const noRoom = (range: string) => `mremap no-room pass middle ${range}: no room 
 const stays = (range: string, more = '') => `dontunmap_complete source-stays pass middle ${range}: MREMAP_DONTUNMAP: ${range} stays mapped, without its pages${more}`
 const mapCount = (fn: string, count: number, max: number) => `${fn} errno FAIL: ENOMEM: map_count ${count} is too close to max_map_count ${max}`
 const unmappedFirst = (more = '') => `mremap_to unmapped-before-check pass: up to 6.16 mremap_to() checks the source only after unmapping the destination${more}: they stay unmapped`
-const VMA_MERGE_EXTEND_FAILS = 'vma_merge_extend errno FAIL: ENOMEM: the VMA could not be expanded in place'
-const PERF_RESIZE = 'remap_is_valid errno FAIL middle [2,5): EFAULT: [2,5) has VM_DONTEXPAND or VM_PFNMAP and cannot be resized'
-const PERF_DONTUNMAP = 'check_prep_vma errno FAIL middle [2,5): EINVAL: [2,5) has VM_DONTEXPAND or VM_PFNMAP: MREMAP_DONTUNMAP cannot leave it behind'
+/** vma_merge_extend() (6.7+) or, in 6.1 and 6.6, the syscall's own vma_merge() call. */
+const mergeExtendFails = (fn: 'vma_merge_extend' | 'vma_merge') => `${fn} errno FAIL: ENOMEM: the VMA could not be expanded in place`
+/** The source check: vma_to_resize() up to 6.12, resize_is_valid() in 6.15 and 6.16, check_prep_vma() from 6.17. */
+type SourceCheck = 'vma_to_resize' | 'resize_is_valid' | 'check_prep_vma'
+const perfResize = (fn: SourceCheck) => `${fn} errno FAIL middle [2,5): EFAULT: [2,5) has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`
+const perfDontUnmap = (fn: SourceCheck) => `${fn} errno FAIL middle [2,5): EINVAL: [2,5) has VM_DONTEXPAND or VM_PFNMAP: MREMAP_DONTUNMAP cannot leave it behind`
 const RING_FIXED = 'io_uring_get_unmapped_area errno FAIL middle [63,64): EINVAL: [63,64) is an io_uring ring: it cannot be moved to an address the caller chooses (the destination was already unmapped)'
 const perfSplit = (at: number) => `perf_mmap_may_split may-split FAIL middle [2,5): [2,5) is a perf ring buffer: its vm_ops->may_split refuses a split at page ${at} (EINVAL)`
 const PREP_SPLIT = 'prep_move_vma errno FAIL middle [2,5): EINVAL: moving part of [2,5) would split it, and its vm_ops->may_split refuses'
@@ -156,10 +160,11 @@ const CASES: Case[] = [
     record: ['remap_move errno FAIL: EFAULT: page 20 is not mapped: no gap is allowed at the start of the range'],
   },
   {
-    title: '6.12 has no multi-VMA move: nothing mapped at the address is vma_lookup\'s EFAULT', kernel: '6.12',
+    // 6.12 SYSCALL_DEFINE5(mremap): "vma = vma_lookup(mm, addr); if (!vma) { ret = -EFAULT; goto out; }".
+    title: '6.12 has no multi-VMA move: nothing mapped at the address is the syscall\'s own EFAULT (vma_lookup() finds nothing)', kernel: '6.12',
     doc: doc([anon('A', 0, 2), mremap(20, 2, 2, { to: 40 })]),
     error: 'EFAULT', outcome: null, range: [40, 42], vmas: '[0,2) A',
-    record: ['vma_lookup errno FAIL: EFAULT: page 20 is not mapped'],
+    record: ['sys_mremap errno FAIL: EFAULT: page 20 is not mapped'],
   },
   {
     title: 'remap_move keeps the gaps between the VMAs it moves', kernel: '6.18',
@@ -251,7 +256,7 @@ const CASES: Case[] = [
     title: 'an io_uring ring (VM_DONTEXPAND) may not grow: EFAULT', kernel: '6.18',
     doc: doc([ring('U'), mremap(63, 1, 2, { to: 10 })], { placement: 'kernel' }),
     error: 'EFAULT', outcome: null, range: [10, 12], vmas: '[63,64) U',
-    record: ['remap_is_valid errno FAIL middle [63,64): EFAULT: [63,64) has VM_DONTEXPAND or VM_PFNMAP and cannot be resized'],
+    record: ['check_prep_vma errno FAIL middle [63,64): EFAULT: [63,64) has VM_DONTEXPAND or VM_PFNMAP and cannot be resized'],
   },
   // perf's ring buffer: VM_DONTEXPAND | VM_PFNMAP, and a may_split that refuses
   {
@@ -282,13 +287,13 @@ const CASES: Case[] = [
     title: 'a perf ring buffer may not grow in place or by a move: EFAULT', kernel: '6.18',
     doc: doc([perf('R', 2), mremap(2, 3, 5, { mayMove: true })]),
     error: 'EFAULT', outcome: null, range: [2, 5], vmas: '[2,5) R',
-    record: [PERF_RESIZE],
+    record: [perfResize('check_prep_vma')],
   },
   {
     title: 'a perf ring buffer may not grow at a new address: EFAULT', kernel: '6.18',
     doc: doc([perf('R', 2), mremap(2, 3, 5, { to: 20 })]),
     error: 'EFAULT', outcome: null, range: [20, 25], vmas: '[2,5) R',
-    record: [PERF_RESIZE],
+    record: [perfResize('check_prep_vma')],
   },
   {
     title: 'shrinking a perf ring buffer to a new address: unmapping the tail is a split its may_split refuses (EINVAL)', kernel: '6.18',
@@ -300,19 +305,19 @@ const CASES: Case[] = [
     title: 'MREMAP_DONTUNMAP of a perf ring buffer to a fixed address: EINVAL', kernel: '6.18',
     doc: doc([perf('R', 2), mremap(2, 3, 3, { to: 20, dontUnmap: true })]),
     error: 'EINVAL', outcome: null, range: [20, 23], vmas: '[2,5) R',
-    record: [PERF_DONTUNMAP],
+    record: [perfDontUnmap('check_prep_vma')],
   },
   {
     title: '6.12: MREMAP_DONTUNMAP of a perf ring buffer to a fixed address: vma_to_resize() says EINVAL, after the destination was unmapped', kernel: '6.12',
     doc: doc([perf('R', 2), mremap(2, 3, 3, { to: 20, dontUnmap: true })]),
     error: 'EINVAL', outcome: null, range: [20, 23], vmas: '[2,5) R',
-    record: [PERF_DONTUNMAP, unmappedFirst()],
+    record: [perfDontUnmap('vma_to_resize'), unmappedFirst()],
   },
   {
     title: 'MREMAP_DONTUNMAP of a perf ring buffer to an address the kernel chooses: EINVAL', kernel: '6.18',
     doc: doc([perf('R', 2), mremap(2, 3, 3, { mayMove: true, dontUnmap: true })]),
     error: 'EINVAL', outcome: null, range: [2, 5], vmas: '[2,5) R',
-    record: [PERF_DONTUNMAP],
+    record: [perfDontUnmap('check_prep_vma')],
   },
   // MREMAP_DONTUNMAP: dontunmap_complete()
   {
@@ -380,10 +385,10 @@ const CASES: Case[] = [
     title: 'mremap_to: a range that runs past the end of its VMA is EFAULT', kernel: '6.18',
     doc: doc([anon('A', 0, 2), ro('B', 2, 2), mremap(1, 2, 3, { to: 10 })]),
     error: 'EFAULT', outcome: null, range: [10, 13], vmas: '[0,2) A [2,4) B',
-    record: ['remap_is_valid errno FAIL middle [0,2): EFAULT: [1,3) runs past the end of its VMA [0,2): mremap cannot cross VMA boundaries'],
+    record: ['check_prep_vma errno FAIL middle [0,2): EFAULT: [1,3) runs past the end of its VMA [0,2): mremap cannot cross VMA boundaries'],
   },
   // mremap_to() unmaps the destination, then a shrink's tail; from 6.17 the source is checked before both
-  // (check_prep_vma(), a85dc37186a5), up to 6.16 after both (vma_to_resize(), resize_is_valid(), remap_is_valid()).
+  // (check_prep_vma(), a85dc37186a5), up to 6.16 after both (vma_to_resize() up to 6.12, resize_is_valid() in 6.15 and 6.16).
   {
     title: 'mremap_to: a sealed destination is EPERM before a shrink\'s tail is unmapped (the destination goes first)', kernel: '6.18',
     doc: doc([ro('S', 10, 2), seal(10, 2), anon('A', 0, 4), mremap(0, 4, 2, { to: 10 })]),
@@ -394,31 +399,31 @@ const CASES: Case[] = [
     title: 'mremap_to: growing a range that runs past its VMA onto a mapped destination: EFAULT, the destination stays', kernel: '6.18',
     doc: doc([anon('A', 0, 4), anon('D', 20, 8), mremap(0, 6, 8, { to: 20 })]),
     error: 'EFAULT', outcome: null, range: [20, 28], vmas: '[0,4) A [20,28) D',
-    record: ['remap_is_valid errno FAIL middle [0,4): EFAULT: [0,6) runs past the end of its VMA [0,4): mremap cannot cross VMA boundaries'],
+    record: ['check_prep_vma errno FAIL middle [0,4): EFAULT: [0,6) runs past the end of its VMA [0,4): mremap cannot cross VMA boundaries'],
   },
   {
     title: '6.1: the same growth: do_munmap() of the destination, then vma_to_resize() says EFAULT', kernel: '6.1',
     doc: doc([anon('A', 0, 4), anon('D', 20, 8), mremap(0, 6, 8, { to: 20 })]),
     error: 'EFAULT', outcome: null, range: [20, 28], vmas: '[0,4) A',
-    record: ['remap_is_valid errno FAIL middle [0,4): EFAULT: [0,6) runs past the end of its VMA [0,4): mremap cannot cross VMA boundaries', unmappedFirst()],
+    record: ['vma_to_resize errno FAIL middle [0,4): EFAULT: [0,6) runs past the end of its VMA [0,4): mremap cannot cross VMA boundaries', unmappedFirst()],
   },
   {
     title: 'mremap_to: shrinking to a length that runs past its VMA: EFAULT before the destination or the tail is unmapped', kernel: '6.18',
     doc: doc([anon('A', 30, 2), ro('B', 32, 2), anon('E', 40, 2), mremap(31, 3, 2, { to: 40 })]),
     error: 'EFAULT', outcome: null, range: [40, 42], vmas: '[30,32) A [32,34) B [40,42) E',
-    record: ['remap_is_valid errno FAIL middle [30,32): EFAULT: [31,33) runs past the end of its VMA [30,32): mremap cannot cross VMA boundaries'],
+    record: ['check_prep_vma errno FAIL middle [30,32): EFAULT: [31,33) runs past the end of its VMA [30,32): mremap cannot cross VMA boundaries'],
   },
   {
-    title: '6.16: the same shrink: the destination and the tail [33,34) are unmapped, then remap_is_valid() says EFAULT', kernel: '6.16',
+    title: '6.16: the same shrink: the destination and the tail [33,34) are unmapped, then resize_is_valid() says EFAULT', kernel: '6.16',
     doc: doc([anon('A', 30, 2), ro('B', 32, 2), anon('E', 40, 2), mremap(31, 3, 2, { to: 40 })]),
     error: 'EFAULT', outcome: null, range: [40, 42], vmas: '[30,32) A [32,33) B',
-    record: ['remap_is_valid errno FAIL middle [30,32): EFAULT: [31,33) runs past the end of its VMA [30,32): mremap cannot cross VMA boundaries', unmappedFirst(' and the tail')],
+    record: ['resize_is_valid errno FAIL middle [30,32): EFAULT: [31,33) runs past the end of its VMA [30,32): mremap cannot cross VMA boundaries', unmappedFirst(' and the tail')],
   },
   {
-    title: '6.12: a perf ring buffer grown onto a mapped destination: unmapped, then resize_is_valid() says EFAULT (VM_DONTEXPAND)', kernel: '6.12',
+    title: '6.12: a perf ring buffer grown onto a mapped destination: unmapped, then vma_to_resize() says EFAULT (VM_DONTEXPAND)', kernel: '6.12',
     doc: doc([perf('R', 2), anon('D', 20, 4), mremap(2, 3, 4, { to: 20 })]),
     error: 'EFAULT', outcome: null, range: [20, 24], vmas: '[2,5) R',
-    record: [PERF_RESIZE, unmappedFirst()],
+    record: [perfResize('vma_to_resize'), unmappedFirst()],
   },
   {
     title: 'old_len 0 of a shared mapping: a second mapping of the same pages, the source stays', kernel: '6.18',
@@ -430,7 +435,7 @@ const CASES: Case[] = [
     title: 'old_len 0 of a private mapping is EINVAL', kernel: '6.18',
     doc: doc([anon('A', 0, 2), mremap(0, 0, 2, { mayMove: true })]),
     error: 'EINVAL', outcome: null, range: [0, 0], vmas: '[0,2) A',
-    record: ['remap_is_valid errno FAIL: EINVAL: old_len 0 would "duplicate" a private mapping, which mremap refuses'],
+    record: ['check_prep_vma errno FAIL: EINVAL: old_len 0 would "duplicate" a private mapping, which mremap refuses'],
   },
   // copy_vma(): the merge at the destination
   {
@@ -534,7 +539,7 @@ const CASES: Case[] = [
     title: 'expand_vma: a range that runs past the end of its VMA is EFAULT', kernel: '6.18',
     doc: doc([anon('A', 0, 2), ro('B', 2, 2), mremap(1, 2, 3, { mayMove: true })]),
     error: 'EFAULT', outcome: null, range: [1, 3], vmas: '[0,2) A [2,4) B',
-    record: ['remap_is_valid errno FAIL middle [0,2): EFAULT: [1,3) runs past the end of its VMA [0,2): mremap cannot cross VMA boundaries'],
+    record: ['check_prep_vma errno FAIL middle [0,2): EFAULT: [1,3) runs past the end of its VMA [0,2): mremap cannot cross VMA boundaries'],
   },
   {
     title: 'move_vma: map_count >= max_map_count - 3 is ENOMEM (prep_move_vma)', kernel: '6.18',
@@ -575,7 +580,7 @@ const CASES: Case[] = [
     title: 'vma_merge_extend: a driver VMA with VM_IO (VM_SPECIAL) cannot be grown in place: ENOMEM', kernel: '6.18',
     doc: doc([driverIo('D', 0, 2), mremap(0, 2, 4)]),
     error: 'ENOMEM', outcome: null, range: [0, 2], vmas: '[0,2) D',
-    record: [VMA_MERGE_EXTEND_FAILS],
+    record: [mergeExtendFails('vma_merge_extend')],
   },
   {
     // 6.1 mremap(): "vma = vma_merge(mm, vma, extension_start, extension_end, …); if (!vma) { ret = -ENOMEM; goto out; }",
@@ -583,7 +588,7 @@ const CASES: Case[] = [
     title: '6.1: mremap()\'s own vma_merge() refuses VM_IO the same way: ENOMEM', kernel: '6.1',
     doc: doc([driverIo('D', 0, 2), mremap(0, 2, 4)]),
     error: 'ENOMEM', outcome: null, range: [0, 2], vmas: '[0,2) D',
-    record: [VMA_MERGE_EXTEND_FAILS],
+    record: ['vma_merge not-special FAIL new: the flags include VM_IO (VM_SPECIAL): "We later require that vma->vm_flags == vm_flags, so this tests vma->vm_flags & VM_SPECIAL, too"', mergeExtendFails('vma_merge')],
   },
   {
     // vrm_set_new_addr() → get_unmapped_area() → vm_unmapped_area(): -ENOMEM when no gap of the length fits.
@@ -781,16 +786,58 @@ describe('the merge at the destination is vma_merge() up to 6.11, vma_merge_new_
 })
 
 describe('the Why record puts mremap_to()\'s unmaps before a failing source check up to 6.16, after it from 6.17', () => {
-  // mremap_to() ≤ 6.16: do_munmap(new_addr, new_len), then vma_to_resize() / remap_is_valid(); 6.17+: check_prep_vma() first.
+  // mremap_to() ≤ 6.16: do_munmap(new_addr, new_len), then vma_to_resize() (6.1 – 6.12) / resize_is_valid() (6.15, 6.16);
+  // 6.17+: check_prep_vma() first.
   const steps = [anon('A', 0, 4), anon('D', 20, 8), mremap(0, 6, 8, { to: 20 })]
-  const ORDER_FNS = new Set(['vms_gather_munmap_vmas', 'remove_vma', 'remap_is_valid', 'mremap_to'])
+  const ORDER_FNS = new Set(['vms_gather_munmap_vmas', 'remove_vma', 'vma_to_resize', 'resize_is_valid', 'remap_is_valid', 'check_prep_vma', 'mremap_to'])
   it.each([
-    ['6.1', ['vms_gather_munmap_vmas unmapped', 'remove_vma vma-freed', 'remap_is_valid errno', 'mremap_to unmapped-before-check']],
-    ['6.16', ['vms_gather_munmap_vmas unmapped', 'remove_vma vma-freed', 'remap_is_valid errno', 'mremap_to unmapped-before-check']],
-    ['6.17', ['remap_is_valid errno']],
-    ['6.18', ['remap_is_valid errno']],
+    ['6.1', ['vms_gather_munmap_vmas unmapped', 'remove_vma vma-freed', 'vma_to_resize errno', 'mremap_to unmapped-before-check']],
+    ['6.16', ['vms_gather_munmap_vmas unmapped', 'remove_vma vma-freed', 'resize_is_valid errno', 'mremap_to unmapped-before-check']],
+    ['6.17', ['check_prep_vma errno']],
+    ['6.18', ['check_prep_vma errno']],
   ] as const)('%s', (kernel, order) => {
     const { result } = takeLastStep(kernel, doc(steps))
     expect(result.checks.filter((c) => ORDER_FNS.has(c.fn)).map((c) => `${c.fn} ${c.rule}`)).toEqual(order)
+  })
+})
+
+describe('the Why record names the function of each profile\'s mm/mremap.c that makes the check', () => {
+  // Read from each release's mm/mremap.c (6.6.14 and 6.12's SYSCALL_DEFINE5(mremap), mremap_to() and vma_to_resize();
+  // 6.15/6.16's do_mremap(), check_mremap_params(), mremap_to() and resize_is_valid(), as mainline had them at
+  // 000c0691ec6a; 6.17's check_mremap_params() and check_prep_vma() after 3215eaceca87, a85dc37186a5 and 9b2301bf8d65),
+  // not from the engine: [errno, the failing check's function] per profile.
+  type Row = Record<KernelId, [string | null, string | null]>
+  const era = (old: string, mid: string, now: string, error = 'EINVAL'): Row => ({
+    '6.1': [error, old], '6.6': [error, old], '6.12': [error, old],
+    '6.15': [error, mid], '6.16': [error, mid], v2: [error, mid], '6.17': [error, now], '6.18': [error, now],
+  })
+  const SOURCE = ['vma_to_resize', 'resize_is_valid', 'check_prep_vma'] as const
+  const cases: { title: string; doc: S; expect: Row }[] = [
+    { title: 'new_len 0', doc: doc([anon('A', 0, 2), mremap(0, 2, 0)]), expect: era('sys_mremap', 'check_mremap_params', 'check_mremap_params') },
+    { title: 'MREMAP_DONTUNMAP without MREMAP_MAYMOVE', doc: doc([anon('A', 0, 2), mremap(0, 2, 2, { dontUnmap: true })]), expect: era('sys_mremap', 'check_mremap_params', 'check_mremap_params') },
+    { title: 'MREMAP_DONTUNMAP with a resize', doc: doc([anon('A', 0, 2), mremap(0, 2, 3, { mayMove: true, dontUnmap: true })]), expect: era('sys_mremap', 'check_mremap_params', 'check_mremap_params') },
+    // The overlap check stays in mremap_to() until 3215eaceca87 (6.17) moves it into check_mremap_params().
+    { title: 'a destination over the source', doc: doc([anon('A', 0, 4), mremap(0, 4, 4, { to: 2 })]), expect: era('mremap_to', 'mremap_to', 'check_mremap_params') },
+    { title: 'map_count too close to max_map_count (MREMAP_FIXED)', doc: doc([anon('A', 0, 1), anon('B', 2, 1), mremap(0, 1, 1, { to: 10 })], { maxMapCount: 7 }), expect: era('mremap_to', 'check_mremap_params', 'check_mremap_params', 'ENOMEM') },
+    { title: 'map_count too close to max_map_count (MREMAP_DONTUNMAP)', doc: doc([anon('A', 0, 1), anon('B', 2, 1), mremap(0, 1, 1, { mayMove: true, dontUnmap: true })], { maxMapCount: 7 }), expect: era('mremap_to', 'check_mremap_params', 'check_mremap_params', 'ENOMEM') },
+    { title: 'nothing mapped at the address', doc: doc([anon('A', 0, 2), mremap(20, 2, 4, { mayMove: true })]), expect: era('sys_mremap', 'do_mremap', 'check_prep_vma', 'EFAULT') },
+    { title: 'a growth of a range past its VMA\'s end', doc: doc([anon('A', 0, 2), mremap(1, 2, 4, { mayMove: true })]), expect: era(...SOURCE, 'EFAULT') },
+    // A resize, so that 6.17's remap_move() (a same-size MREMAP_FIXED move, over holes too) does not take it.
+    { title: 'a move and growth of a range past its VMA\'s end', doc: doc([anon('A', 0, 2), mremap(1, 2, 3, { to: 20 })]), expect: era(...SOURCE, 'EFAULT') },
+    { title: 'old_len 0 of a private mapping', doc: doc([anon('A', 0, 2), mremap(0, 0, 2, { to: 10 })]), expect: era(...SOURCE) },
+    { title: 'MREMAP_DONTUNMAP of a perf ring buffer (VM_DONTEXPAND)', doc: doc([perf('R', 2), mremap(2, 3, 3, { mayMove: true, dontUnmap: true })]), expect: era(...SOURCE) },
+    { title: 'a growth of a perf ring buffer (VM_DONTEXPAND)', doc: doc([perf('R', 2), mremap(2, 3, 5, { mayMove: true })]), expect: era(...SOURCE, 'EFAULT') },
+    { title: 'no room to grow in place and no MREMAP_MAYMOVE', doc: doc([anon('A', 0, 2), ro('B', 2, 2), mremap(0, 2, 4)]), expect: era('sys_mremap', 'expand_vma', 'expand_vma', 'ENOMEM') },
+    // mseal(2) is 6.10: 6.1 and 6.6 answer ENOSYS and the mremap goes ahead. The seal check is in the syscall's body after
+    // the lookup in 6.12 ("mm/mremap: replace can_modify_mm with can_modify_vma"), do_mremap() in 6.15/6.16, check_prep_vma() from 6.17.
+    { title: 'a sealed VMA', doc: doc([anon('A', 0, 2), seal(0, 2), mremap(0, 2, 1)]), expect: { ...era('sys_mremap', 'do_mremap', 'check_prep_vma', 'EPERM'), '6.1': [null, null], '6.6': [null, null] } },
+    // vma_merge_extend() is 6.7's ("mm: abstract VMA merge and extend into vma_merge_extend() helper"); 6.1 and 6.6 call vma_merge().
+    { title: 'an in-place growth the merge refuses (VM_IO)', doc: doc([driverIo('D', 0, 2), mremap(0, 2, 4)]), expect: { ...era('vma_merge_extend', 'vma_merge_extend', 'vma_merge_extend', 'ENOMEM'), '6.1': ['ENOMEM', 'vma_merge'], '6.6': ['ENOMEM', 'vma_merge'] } },
+  ]
+  const kernels = Object.keys(cases[0]!.expect) as KernelId[]
+  it.each(cases.flatMap((c) => kernels.map((kernel) => ({ ...c, kernel }))))('$kernel: $title', ({ kernel, doc: d, expect: want }) => {
+    const { result } = takeLastStep(kernel, d)
+    const failed = result.checks.find((c) => c.rule === 'errno' && !c.pass)
+    expect([result.error, failed?.fn ?? null]).toEqual(want[kernel])
   })
 })

@@ -17,6 +17,55 @@ import { asPage } from '../units'
 import { clipLabels, joinLabels, shiftLabels, type Label, type Vma } from '../mm-types'
 import { unmapRange } from './vma-munmap'
 import { getUnmappedArea } from './mmap-unmapped-area'
+import type { KernelProfile } from '../profiles'
+
+/**
+ * Which function of the profile's mm/mremap.c makes each of the call's checks: what the Why record
+ * names (KernelProfile.mremapSourceCheck says which releases have which; 6.13 and 6.14 have no profile).
+ * `sys_mremap` is the body of SYSCALL_DEFINE5(mremap), as `sys_brk` is brk's.
+ */
+interface MremapFns {
+  /** new_len 0; MREMAP_DONTUNMAP without MREMAP_MAYMOVE, or with a resize. */
+  readonly params: string
+  /** The destination overlaps the source. */
+  readonly overlap: string
+  /** map_count + 2 ≥ max_map_count - 3 before a move to a new address. */
+  readonly mapCount: string
+  /** Nothing mapped at the address: vma_lookup() found no VMA. */
+  readonly lookup: string
+  /** The source VMA is sealed (can_modify_vma()). */
+  readonly seal: string
+  /** A huge page mapping's lengths and addresses. */
+  readonly hugetlb: string
+  /** The source VMA's own checks: duplicate, DONTUNMAP of VM_DONTEXPAND/VM_PFNMAP, past the VMA's end, growth of VM_DONTEXPAND/VM_PFNMAP. */
+  readonly source: string
+  /** The source looked up again after mremap_to()'s unmap of the destination, and after a shrink's tail. */
+  readonly relookup: string
+  readonly relookupAfterShrink: string
+  /** No room to grow in place and MREMAP_MAYMOVE not given. */
+  readonly noRoom: string
+}
+
+const CHECKED_IN: Readonly<Record<KernelProfile['mremapSourceCheck'], MremapFns>> = {
+  // 6.1 – 6.12: SYSCALL_DEFINE5(mremap) → mremap_to() / vma_to_resize(), which does its own vma_lookup().
+  vma_to_resize: {
+    params: 'sys_mremap', overlap: 'mremap_to', mapCount: 'mremap_to', lookup: 'sys_mremap', seal: 'sys_mremap', hugetlb: 'sys_mremap',
+    source: 'vma_to_resize', relookup: 'vma_to_resize', relookupAfterShrink: 'vma_to_resize', noRoom: 'sys_mremap',
+  },
+  // 6.15, 6.16: do_mremap() → check_mremap_params(), align_hugetlb(); mremap_to() → shrink_vma(), resize_is_valid(); expand_vma().
+  resize_is_valid: {
+    params: 'check_mremap_params', overlap: 'mremap_to', mapCount: 'check_mremap_params', lookup: 'do_mremap', seal: 'do_mremap', hugetlb: 'align_hugetlb',
+    source: 'resize_is_valid', relookup: 'mremap_to', relookupAfterShrink: 'shrink_vma', noRoom: 'expand_vma',
+  },
+  // 6.17+: check_mremap_params(), then check_prep_vma() before mremap_to() / mremap_at() (and for each VMA of remap_move()).
+  check_prep_vma: {
+    params: 'check_mremap_params', overlap: 'check_mremap_params', mapCount: 'check_mremap_params', lookup: 'check_prep_vma', seal: 'check_prep_vma', hugetlb: 'align_hugetlb',
+    source: 'check_prep_vma', relookup: 'mremap_to', relookupAfterShrink: 'shrink_vma', noRoom: 'expand_vma',
+  },
+}
+
+/** The functions that make mremap's checks in the profile's kernel. */
+const fns = (ctx: StepContext): MremapFns => CHECKED_IN[ctx.profile.mremapSourceCheck]
 
 /** Labels for a range that grew to `newEnd`: the last name continues. */
 function extendLabels(labels: readonly Label[], newEnd: number): Label[] {
@@ -175,44 +224,53 @@ function remapMove(ctx: StepContext, at: number, pages: number, to: number, dont
 }
 
 /**
- * check_prep_vma() / remap_is_valid(): may [at, at+checked) of `vma` be moved or
- * resized from oldPages to newPages? (`checked` is what must lie inside the VMA.)
+ * vma_to_resize() (≤ 6.12), resize_is_valid() (6.13 – 6.16), check_prep_vma() (6.17+): may
+ * [at, at+checked) of `vma` be moved or resized from oldPages to newPages? (`checked` is what
+ * must lie inside the VMA.) The record names the profile's function (CHECKED_IN).
  */
 function remapIsValid(ctx: StepContext, vma: Vma, at: number, oldPages: number, newPages: number, checked = oldPages, dontUnmap = false): boolean {
   if (oldPages === 0 && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) {
-    ctx.fail('EINVAL', 'remap_is_valid', 'old_len 0 would "duplicate" a private mapping, which mremap refuses')
+    ctx.fail('EINVAL', fns(ctx).source, 'old_len 0 would "duplicate" a private mapping, which mremap refuses')
     return false
   }
   if (dontUnmap && !dontUnmapAllowed(ctx, vma)) return false
   if (checked > vma.end - at) {
-    ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText({ start: at, end: at + checked })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
+    ctx.fail('EFAULT', fns(ctx).source, () => `${rangeText({ start: at, end: at + checked })} runs past the end of its VMA ${rangeText(vma)}: mremap cannot cross VMA boundaries`, 'middle', vma)
     return false
   }
   if (newPages > oldPages && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) {
-    ctx.fail('EFAULT', 'remap_is_valid', () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`, 'middle', vma)
+    ctx.fail('EFAULT', fns(ctx).source, () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP and cannot be resized`, 'middle', vma)
     return false
   }
   return true
 }
 
-/** check_prep_vma(): "If mseal()'d, mremap() is prohibited." (do_mremap()'s can_modify_vma() before 6.17), for every form of the call. */
+/**
+ * can_modify_vma(): "If mseal()'d, mremap() is prohibited.", for every form of the call: in the
+ * syscall's body after the lookup (6.12, "mm/mremap: replace can_modify_mm with can_modify_vma"),
+ * do_mremap() (6.15, 6.16), check_prep_vma() (6.17+).
+ */
 function mayRemap(ctx: StepContext, vma: Vma): boolean {
   if (canModifyVma(ctx, vma)) return true
-  ctx.fail('EPERM', 'check_prep_vma', () => `${rangeText(vma)} is sealed (mseal): it cannot be moved, shrunk or grown`, 'middle', vma)
+  ctx.fail('EPERM', fns(ctx).seal, () => `${rangeText(vma)} is sealed (mseal): it cannot be moved, shrunk or grown`, 'middle', vma)
   return false
 }
 
-/** check_prep_vma(): "if ((vrm->flags & MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))) return -EINVAL;" */
+/** "if ((flags & MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))) return -EINVAL;": the source check of the profile (vma_to_resize(), resize_is_valid(), check_prep_vma()). */
 function dontUnmapAllowed(ctx: StepContext, vma: Vma): boolean {
   if (!(vma.flags & (VM_DONTEXPAND | VM_PFNMAP))) return true
-  ctx.fail('EINVAL', 'check_prep_vma', () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP: MREMAP_DONTUNMAP cannot leave it behind`, 'middle', vma)
+  ctx.fail('EINVAL', fns(ctx).source, () => `${rangeText(vma)} has VM_DONTEXPAND or VM_PFNMAP: MREMAP_DONTUNMAP cannot leave it behind`, 'middle', vma)
   return false
 }
 
-/** The VMA at `at` after an unmap that may have split or removed it. */
-function relookup(ctx: StepContext, at: number): Vma | null {
+/**
+ * The VMA at `at` after an unmap that may have split or removed it: vma_lookup() again, in
+ * vma_to_resize() (≤ 6.12), or in mremap_to() after the destination's unmap and shrink_vma()
+ * after the tail's (6.13+).
+ */
+function relookup(ctx: StepContext, at: number, afterShrink = false): Vma | null {
   const v = ctx.mm.lookup(at)
-  if (!v) ctx.fail('EFAULT', 'vma_lookup', () => `page ${at} is no longer mapped`)
+  if (!v) ctx.fail('EFAULT', afterShrink ? fns(ctx).relookupAfterShrink : fns(ctx).relookup, () => `page ${at} is no longer mapped`)
   return v ?? null
 }
 
@@ -220,9 +278,9 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   const mm = ctx.mm
   const { at, pages, newPages } = step
   ctx.report.range = [at, at + pages]
-  // check_mremap_params()
+  // check_mremap_params() (6.15+; before, the syscall's body)
   if (newPages === 0) {
-    ctx.fail('EINVAL', 'check_mremap_params', 'new_len is 0')
+    ctx.fail('EINVAL', fns(ctx).params, 'new_len is 0')
     return
   }
   const huge = mm.lookup(at)
@@ -233,11 +291,11 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
     const oldLen = align(pages)
     const newLen = align(newPages)
     if (!onHugePage(at) || (step.to !== undefined && !onHugePage(step.to)) || newLen > oldLen) {
-      ctx.fail('EINVAL', 'align_hugetlb', () => (newLen > oldLen ? `${rangeText(huge)} is a huge page mapping: it may not grow (its reservation cannot be split)` : `${rangeText(huge)} is a huge page mapping: the ${onHugePage(at) ? 'destination' : 'source'} is not on a 2 MiB boundary`), 'middle', huge)
+      ctx.fail('EINVAL', fns(ctx).hugetlb, () => (newLen > oldLen ? `${rangeText(huge)} is a huge page mapping: it may not grow (its reservation cannot be split)` : `${rangeText(huge)} is a huge page mapping: the ${onHugePage(at) ? 'destination' : 'source'} is not on a 2 MiB boundary`), 'middle', huge)
       return
     }
     if (oldLen !== pages || newLen !== newPages) {
-      ctx.note('align_hugetlb', 'huge-page-lengths', () => `${rangeText(huge)} is a huge page mapping: the lengths become ${oldLen} → ${newLen} pages`, 'middle', huge)
+      ctx.note(fns(ctx).hugetlb, 'huge-page-lengths', () => `${rangeText(huge)} is a huge page mapping: the lengths become ${oldLen} → ${newLen} pages`, 'middle', huge)
       doMremap(ctx, { ...step, pages: oldLen, newPages: newLen })
       return
     }
@@ -247,21 +305,21 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
   if (dontUnmap) {
     // check_mremap_params(): vrm_implies_new_addr() — MREMAP_DONTUNMAP is a move, to a new address.
     if (to === undefined && !step.mayMove) {
-      ctx.fail('EINVAL', 'check_mremap_params', 'MREMAP_DONTUNMAP implies a move: without MREMAP_MAYMOVE it is invalid')
+      ctx.fail('EINVAL', fns(ctx).params, 'MREMAP_DONTUNMAP implies a move: without MREMAP_MAYMOVE it is invalid')
       return
     }
     if (pages !== newPages) {
-      ctx.fail('EINVAL', 'check_mremap_params', 'MREMAP_DONTUNMAP does not allow resizing: old_len must equal new_len')
+      ctx.fail('EINVAL', fns(ctx).params, 'MREMAP_DONTUNMAP does not allow resizing: old_len must equal new_len')
       return
     }
   }
   if (to !== undefined) {
     if (to < at + pages && at < to + newPages) {
-      ctx.fail('EINVAL', 'check_mremap_params', 'the destination overlaps the source')
+      ctx.fail('EINVAL', fns(ctx).overlap, 'the destination overlaps the source')
       return
     }
     if (mm.count + 2 >= ctx.maxMapCount - 3) {
-      ctx.fail('ENOMEM', 'check_mremap_params', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+      ctx.fail('ENOMEM', fns(ctx).mapCount, () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
       return
     }
     if (to + newPages > ctx.windowPages) {
@@ -274,12 +332,12 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
       return
     }
   } else if (dontUnmap && mm.count + 2 >= ctx.maxMapCount - 3) {
-    ctx.fail('ENOMEM', 'check_mremap_params', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+    ctx.fail('ENOMEM', fns(ctx).mapCount, () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
     return
   }
   const vma = mm.lookup(at)
   if (!vma) {
-    ctx.fail('EFAULT', 'vma_lookup', () => `page ${at} is not mapped`)
+    ctx.fail('EFAULT', fns(ctx).lookup, () => `page ${at} is not mapped`)
     return
   }
   if (!mayRemap(ctx, vma)) return
@@ -295,8 +353,8 @@ export function doMremap(ctx: StepContext, step: MremapStep): void {
  * Where the source is checked depends on the release (mremapToUnmapsBeforeChecks):
  * from 6.17 check_prep_vma() checks it before mremap_to() (a85dc37186a5), looking at the
  * length that will be moved (a shrink's tail may run past the VMA, over holes and other
- * VMAs, and is simply unmapped); up to 6.16 the check (vma_to_resize(), resize_is_valid(),
- * remap_is_valid()) runs after both unmaps, with old_len already cut to new_len, so a
+ * VMAs, and is simply unmapped); up to 6.16 the check (vma_to_resize() up to 6.12,
+ * resize_is_valid() in 6.13 – 6.16: mremapSourceCheck) runs after both unmaps, with old_len already cut to new_len, so a
  * failing check leaves the destination and the tail unmapped.
  */
 function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): void {
@@ -310,7 +368,7 @@ function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): voi
   if (!v) return
   if (pages > newPages) {
     if (!unmapForMove(ctx, at + newPages, at + pages)) return
-    v = relookup(ctx, at)
+    v = relookup(ctx, at, true)
     if (!v) return
   }
   if (checksAfterUnmaps && !remapIsValid(ctx, v, at, moved, newPages, moved, dontUnmap)) {
@@ -373,7 +431,7 @@ function mremapAt(ctx: StepContext, vma: Vma, step: MremapStep): void {
   }
   ctx.note('mremap', 'no-room', () => `no room to grow ${rangeText(vma)} in place`, 'middle', vma)
   if (!step.mayMove) {
-    ctx.fail('ENOMEM', 'expand_vma', 'no room to grow in place and MREMAP_MAYMOVE is not given')
+    ctx.fail('ENOMEM', fns(ctx).noRoom, 'no room to grow in place and MREMAP_MAYMOVE is not given')
     return
   }
   // vrm_set_new_addr(): get_unmapped_area(vma->vm_file, 0, new_len, pgoff, MAP_SHARED if VM_MAYSHARE).
@@ -387,11 +445,14 @@ function mremapAt(ctx: StepContext, vma: Vma, step: MremapStep): void {
 }
 
 /**
- * vma_merge_extend() (mm/vma.c; up to 6.11 mremap's own vma_merge() call): a new range
- * [vm_end, vm_end + delta) with prev = the VMA itself, which may also reach next. Returns
- * the grown VMA, or null (ENOMEM) when the VMA could not take it.
+ * vma_merge_extend() (mm/mmap.c, mm/vma.c from 6.12): a new range [vm_end, vm_end + delta) with
+ * prev = the VMA itself, which may also reach next. Returns the grown VMA, or null (ENOMEM) when
+ * the VMA could not take it. It came with "mm: abstract VMA merge and extend into vma_merge_extend()
+ * helper" (Lorenzo Stoakes, 6.7); in 6.1 and 6.6, the profiles whose merge code is vma_merge(), the
+ * syscall's body calls vma_merge() itself, and the record names that.
  */
 function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: number): Vma | null {
+  const fn = ctx.profile.mergeCode === 'vma_merge' ? 'vma_merge' : 'vma_merge_extend'
   const grownEnd = vma.end + delta
   const labels = extendLabels(clipLabels(vma.labels, asPage(vma.end - 1), vma.end), grownEnd).map((l) => ({ ...l, start: vma.end }))
   if (vma.vmOpsClose && ctx.profile.vmaMergeCloseRule === 'any-neighbour') {
@@ -411,10 +472,10 @@ function vmaMergeExtend(ctx: StepContext, vma: Vma, next: Vma | null, delta: num
     labels,
   })
   if (!r) {
-    ctx.fail('ENOMEM', 'vma_merge_extend', 'the VMA could not be expanded in place')
+    ctx.fail('ENOMEM', fn, 'the VMA could not be expanded in place')
     return null
   }
   ctx.report.outcome = 'expanded'
-  ctx.check('vma_merge_extend', 'expanded', true, () => `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
+  ctx.check(fn, 'expanded', true, () => `grown in place to ${rangeText(r.vma)}`, 'new', r.vma)
   return r.vma
 }
