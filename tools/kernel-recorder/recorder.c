@@ -1483,6 +1483,20 @@ int main(void)
 		stack_limit.rlim_cur = (rlim_t)8 << 20;
 		setrlimit(RLIMIT_STACK, &stack_limit);
 	}
+	/*
+	 * RLIMIT_AS and RLIMIT_DATA unlimited, as the engine assumes (the format has no limits): then
+	 * may_expand_vm() refuses nothing, not a growth nor an MREMAP_DONTUNMAP move, whose source stays
+	 * (mremap_to(): "MREMAP_DONTUNMAP expands by old_len"). The reservations outside the window count
+	 * in total_vm, so any RLIMIT_AS would be met at once. Left alone if the hard limit is lower.
+	 */
+	static const int unlimited[] = { RLIMIT_AS, RLIMIT_DATA };
+	for (unsigned i = 0; i < sizeof unlimited / sizeof unlimited[0]; i++) {
+		struct rlimit limit;
+		if (getrlimit(unlimited[i], &limit) == 0 && limit.rlim_max == RLIM_INFINITY) {
+			limit.rlim_cur = RLIM_INFINITY;
+			setrlimit(unlimited[i], &limit);
+		}
+	}
 
 	setup_files();
 	setup_window();

@@ -375,6 +375,8 @@ function mremapTo(ctx: StepContext, vma: Vma, step: MremapStep, to: number): voi
     ctx.note('mremap_to', 'unmapped-before-check', () => `up to 6.16 mremap_to() checks the source only after unmapping the destination${pages > newPages ? ' and the tail' : ''}: they stay unmapped`)
     return
   }
+  // mremap_to(): "MREMAP_DONTUNMAP expands by old_len since old_len == new_len": may_expand_vm() would refuse
+  // (ENOMEM) past RLIMIT_AS, or RLIMIT_DATA for a data mapping; the format has none, both are unlimited.
   moveRange(ctx, v, at, moved, to, newPages, true, dontUnmap)
 }
 
@@ -392,6 +394,7 @@ function unmapForMove(ctx: StepContext, start: number, end: number): boolean {
 function mremapDontUnmap(ctx: StepContext, vma: Vma, step: MremapStep): void {
   const { at, pages } = step
   if (!remapIsValid(ctx, vma, at, pages, pages, pages, true)) return
+  // may_expand_vm() of the pages the source keeps: never refuses here (see mremapTo()).
   const dest = getUnmappedArea(ctx, { pages, file: vma.file, pgoff: vma.pgoff + (at - vma.start), shared: (vma.flags & VM_MAYSHARE) !== 0 })
   if (dest === null) {
     ctx.fail('ENOMEM', 'get_unmapped_area', () => `no free hole of ${pages} pages in the window`)
