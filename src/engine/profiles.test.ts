@@ -245,6 +245,16 @@ const SWITCHES: { [K in Switch]: Row<K> } = {
       },
     ],
   },
+  dontunmapClearsAccount: {
+    base: '6.18',
+    pairs: [{
+      values: [false, true],
+      why: 'b714ccb02a76 ("mm/mremap: complete refactor of move_vma()", 6.15) made dontunmap_complete() clear VM_ACCOUNT from the source an MREMAP_DONTUNMAP move leaves; "mm/mremap: correctly account old mapping after MREMAP_DONTUNMAP remap" (6.18) clears VM_LOCKED_MASK only again',
+      // A private writable anonymous [0,2) (VM_ACCOUNT) moved to 10, the source left behind.
+      expect: [true, false],
+      run: (p) => run(scenario([map('A', 0, 2), { op: 'mremap', at: 0, pages: 2, newPages: 2, to: 10, dontUnmap: true }]), p).vmasAt(2)[0]!.flags.includes('VM_ACCOUNT'),
+    }],
+  },
   mergeCode: {
     base: '6.6',
     pairs: [{

@@ -67,6 +67,14 @@ export interface KernelProfile {
    */
   readonly mremapSourceCheck: 'vma_to_resize' | 'resize_is_valid' | 'check_prep_vma'
   /**
+   * dontunmap_complete() clears VM_ACCOUNT from the source VMA an MREMAP_DONTUNMAP move leaves behind, as
+   * well as VM_LOCKED_MASK: b714ccb02a76 ("mm/mremap: complete refactor of move_vma()", 6.15) "mistakenly
+   * introduced" it, and "mm/mremap: correctly account old mapping after MREMAP_DONTUNMAP remap" (Lorenzo
+   * Stoakes, Oct 2025, Fixes: b714ccb02a76, Cc: stable) undid it for 6.18. The 6.17 profile follows the
+   * 6.17 release, which has it; this machine's 6.18.44 keeps `ac` on the source.
+   */
+  readonly dontunmapClearsAccount: boolean
+  /**
    * The merge code: 'vma_merge' is mm/mmap.c vma_merge() with its numbered cases (and
    * __mmap_region()'s own expand attempt), up to 6.11 (./mm/mmap-vma-merge.ts); 'vma_merge_range' is
    * mm/vma.c vma_merge_new_range()/vma_merge_existing_range() (./mm/vma.ts), from 6.12
@@ -178,49 +186,49 @@ export const PROFILES: Readonly<Record<KernelId, KernelProfile>> = {
   '6.1': P({
     longTerm: true, id: '6.1', title: '6.1 LTS: no PR_SET_MEMORY_MERGE; the old vma_merge(); MADV_MERGEABLE merges',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize',
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize', dontunmapClearsAccount: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'any-neighbour', hasMemoryMerge: false, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: false,
   }),
   '6.6': P({
     longTerm: true, id: '6.6', title: '6.6 LTS: KSM flag set late; the old vma_merge()',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize',
+    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize', dontunmapClearsAccount: false,
     mergeCode: 'vma_merge', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: false,
     mprotectUnaccountsUnfaulted: false, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: false, mapStackNoHugepage: false, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: false,
   }),
   '6.12': P({
     longTerm: true, id: '6.12', title: '6.12 LTS: KSM flag set late; vma_merge_new_range(); old anon_vma rule',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize',
+    mmapPrepareFs: [], unmergeableClearsHighFlags: false, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'vma_to_resize', dontunmapClearsAccount: false,
     mergeCode: 'vma_merge_range', vmaMergeCloseRule: 'removed-only', hasMemoryMerge: true, hasMapDroppable: true,
     mprotectUnaccountsUnfaulted: true, retryMergeOf: 'new-range', copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: false, perfMapsInAdvance: false, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.15': P({
     longTerm: false, id: '6.15', title: '6.15: KSM flag set late; old anon_vma rule; mmap retry merge',
     ksm: 'late', anonVmaRule: 'legacy', hasMmapPrepare: false, retryMergeAfterMmapHook: true,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', dontunmapClearsAccount: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.16': P({
     longTerm: false, id: '6.16', title: '6.16: KSM flag set late, after the merge attempt',
     ksm: 'late', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', dontunmapClearsAccount: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   v2: P({
     longTerm: false, id: 'v2', title: 'v2: the fix as posted (May 2025), late path before the .mmap hook',
     ksm: 'v2', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: [], unmergeableClearsHighFlags: true, mremapMovesManyVmas: false, mremapToUnmapsBeforeChecks: true, mremapSourceCheck: 'resize_is_valid', dontunmapClearsAccount: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   '6.17': P({
     longTerm: false, id: '6.17', title: '6.17: KSM flag set early for anon, shmem and .mmap_prepare',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, mremapSourceCheck: 'check_prep_vma', ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: true, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, mremapSourceCheck: 'check_prep_vma', dontunmapClearsAccount: true, ...RANGE_MERGE, copiedFromForkCheck: false, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: false, hasMseal: true,
   }),
   // The 6.18 stable series as of 6.18.8 (this machine runs 6.18.44).
   '6.18': P({
     longTerm: true, id: '6.18', title: '6.18 stable (6.18.8+): as 6.17, with the mremap fork-limit fix',
     ksm: 'fixed', anonVmaRule: 'uncowed-parents', hasMmapPrepare: true, retryMergeAfterMmapHook: false,
-    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, mremapSourceCheck: 'check_prep_vma', ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: true, hasMseal: true,
+    mmapPrepareFs: ['ext4'], unmergeableClearsHighFlags: false, mremapMovesManyVmas: true, mremapToUnmapsBeforeChecks: false, mremapSourceCheck: 'check_prep_vma', dontunmapClearsAccount: false, ...RANGE_MERGE, copiedFromForkCheck: true, thpAlignsAnon: true, mapStackNoHugepage: true, anonInodeNoexec: true, perfMapsInAdvance: true, mmapUnlocksDroppable: true, hasMseal: true,
   }),
 }
 

@@ -8,7 +8,7 @@
  */
 import { HUGE_PAGE_PAGES } from '../machine'
 import type { MremapStep } from '../../scenario/types'
-import { VM_DONTEXPAND, VM_LOCKED, VM_LOCKONFAULT, VM_MAYSHARE, VM_PFNMAP, VM_SHARED, flagNames } from '../flags'
+import { VM_ACCOUNT, VM_DONTEXPAND, VM_LOCKED, VM_LOCKONFAULT, VM_MAYSHARE, VM_PFNMAP, VM_SHARED, flagNames } from '../flags'
 import { populateRange } from './memory'
 import { canModifyVma, maySplit, mergeNewRange, type MergeKind, type MergeState } from './vma'
 import { vmaMerge } from './mmap-vma-merge'
@@ -134,23 +134,25 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
 }
 
 /**
- * dontunmap_complete() (move_vma()'s MREMAP_DONTUNMAP branch before 6.17): the source stays
+ * dontunmap_complete() (move_vma()'s MREMAP_DONTUNMAP branch before 6.15): the source stays
  * mapped, its pages gone with the page tables. "We always clear VM_LOCKED[ONFAULT] on the old
- * vma", in place (no split, no merge), on the whole VMA; when the whole VMA moved its anon_vma
- * links go (unlink_anon_vmas()): it is an unfaulted VMA again.
+ * vma", in place (no split, no merge), on the whole VMA, and in 6.15 – 6.17 VM_ACCOUNT too
+ * (dontunmapClearsAccount); when the whole VMA moved its anon_vma links go (unlink_anon_vmas()):
+ * it is an unfaulted VMA again.
  */
 function dontunmapComplete(ctx: StepContext, src: number, oldPages: number): void {
   const old = ctx.mm.lookup(src)
   if (!old) return
   const whole = old.start === src && old.end === src + oldPages
-  const flags = old.flags & ~DONTUNMAP_CLEARS
+  const clears = DONTUNMAP_CLEARS | (ctx.profile.dontunmapClearsAccount ? VM_ACCOUNT : 0)
+  const flags = old.flags & ~clears
   if (flags === old.flags && !(whole && old.anonVma)) {
     ctx.note('dontunmap_complete', 'source-stays', () => `MREMAP_DONTUNMAP: ${rangeText(old)} stays mapped, without its pages`, 'middle', old)
     return
   }
   const emptied = ctx.derive(old, { flags, ...(whole ? { anonVma: 0, forkChild: false } : {}) })
   ctx.mm.replace([old], [emptied])
-  ctx.note('dontunmap_complete', 'source-stays', () => `MREMAP_DONTUNMAP: ${rangeText(old)} stays mapped, without its pages${flags !== old.flags ? `; it loses ${flagNames(old.flags & DONTUNMAP_CLEARS).join('|')}` : ''}${whole && old.anonVma ? '; the whole VMA moved, so unlink_anon_vmas() leaves it unfaulted' : ''}`, 'middle', emptied)
+  ctx.note('dontunmap_complete', 'source-stays', () => `MREMAP_DONTUNMAP: ${rangeText(old)} stays mapped, without its pages${flags !== old.flags ? `; it loses ${flagNames(old.flags & clears).join('|')}` : ''}${whole && old.anonVma ? '; the whole VMA moved, so unlink_anon_vmas() leaves it unfaulted' : ''}`, 'middle', emptied)
 }
 
 /** What dontunmap_complete() clears on the source VMA: VM_LOCKED_MASK. */
