@@ -545,7 +545,7 @@ const CASES: Case[] = [
     title: 'move_vma: map_count >= max_map_count - 3 is ENOMEM (prep_move_vma)', kernel: '6.18',
     doc: doc([anon('A', 0, 1), ro('B', 1, 1), mremap(0, 1, 2, { mayMove: true })], { maxMapCount: 5 }),
     error: 'ENOMEM', outcome: null, range: [62, 64], vmas: '[0,1) A [1,2) B',
-    record: [noRoom('[0,1)'), mapCount('move_vma', 2, 5)],
+    record: [noRoom('[0,1)'), mapCount('prep_move_vma', 2, 5)],
   },
   {
     title: 'move_vma: one max_map_count more and the move goes ahead (no MREMAP_FIXED: check_mremap_params does not count)', kernel: '6.18',
@@ -828,6 +828,9 @@ describe('the Why record names the function of each profile\'s mm/mremap.c that 
     { title: 'MREMAP_DONTUNMAP of a perf ring buffer (VM_DONTEXPAND)', doc: doc([perf('R', 2), mremap(2, 3, 3, { mayMove: true, dontUnmap: true })]), expect: era(...SOURCE) },
     { title: 'a growth of a perf ring buffer (VM_DONTEXPAND)', doc: doc([perf('R', 2), mremap(2, 3, 5, { mayMove: true })]), expect: era(...SOURCE, 'EFAULT') },
     { title: 'no room to grow in place and no MREMAP_MAYMOVE', doc: doc([anon('A', 0, 2), ro('B', 2, 2), mremap(0, 2, 4)]), expect: era('sys_mremap', 'expand_vma', 'expand_vma', 'ENOMEM') },
+    // move_vma()'s own check up to 6.12 (6.6.14: "if (mm->map_count >= sysctl_max_map_count - 3) return -ENOMEM;"),
+    // prep_move_vma()'s from 6.15's d5c8aec0542e ("mm/mremap: initial refactor of move_vma()").
+    { title: 'map_count ≥ max_map_count - 3 at the move (no MREMAP_FIXED)', doc: doc([anon('A', 0, 1), ro('B', 1, 1), mremap(0, 1, 2, { mayMove: true })], { maxMapCount: 5 }), expect: era('move_vma', 'prep_move_vma', 'prep_move_vma', 'ENOMEM') },
     // mseal(2) is 6.10: 6.1 and 6.6 answer ENOSYS and the mremap goes ahead. The seal check is in the syscall's body after
     // the lookup in 6.12 ("mm/mremap: replace can_modify_mm with can_modify_vma"), do_mremap() in 6.15/6.16, check_prep_vma() from 6.17.
     { title: 'a sealed VMA', doc: doc([anon('A', 0, 2), seal(0, 2), mremap(0, 2, 1)]), expect: { ...era('sys_mremap', 'do_mremap', 'check_prep_vma', 'EPERM'), '6.1': [null, null], '6.6': [null, null] } },

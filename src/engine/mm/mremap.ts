@@ -44,23 +44,26 @@ interface MremapFns {
   readonly relookupAfterShrink: string
   /** No room to grow in place and MREMAP_MAYMOVE not given. */
   readonly noRoom: string
+  /** move_vma()'s first checks (map_count ≥ max_map_count - 3, vm_ops->may_split). */
+  readonly prepMove: string
 }
 
 const CHECKED_IN: Readonly<Record<KernelProfile['mremapSourceCheck'], MremapFns>> = {
   // 6.1 – 6.12: SYSCALL_DEFINE5(mremap) → mremap_to() / vma_to_resize(), which does its own vma_lookup().
   vma_to_resize: {
     params: 'sys_mremap', overlap: 'mremap_to', mapCount: 'mremap_to', lookup: 'sys_mremap', seal: 'sys_mremap', hugetlb: 'sys_mremap',
-    source: 'vma_to_resize', relookup: 'vma_to_resize', relookupAfterShrink: 'vma_to_resize', noRoom: 'sys_mremap',
+    source: 'vma_to_resize', relookup: 'vma_to_resize', relookupAfterShrink: 'vma_to_resize', noRoom: 'sys_mremap', prepMove: 'move_vma',
   },
-  // 6.15, 6.16: do_mremap() → check_mremap_params(), align_hugetlb(); mremap_to() → shrink_vma(), resize_is_valid(); expand_vma().
+  // 6.15, 6.16: do_mremap() → check_mremap_params(), align_hugetlb(); mremap_to() → shrink_vma(), resize_is_valid(); expand_vma();
+  // move_vma() → prep_move_vma() (d5c8aec0542e "mm/mremap: initial refactor of move_vma()").
   resize_is_valid: {
     params: 'check_mremap_params', overlap: 'mremap_to', mapCount: 'check_mremap_params', lookup: 'do_mremap', seal: 'do_mremap', hugetlb: 'align_hugetlb',
-    source: 'resize_is_valid', relookup: 'mremap_to', relookupAfterShrink: 'shrink_vma', noRoom: 'expand_vma',
+    source: 'resize_is_valid', relookup: 'mremap_to', relookupAfterShrink: 'shrink_vma', noRoom: 'expand_vma', prepMove: 'prep_move_vma',
   },
   // 6.17+: check_mremap_params(), then check_prep_vma() before mremap_to() / mremap_at() (and for each VMA of remap_move()).
   check_prep_vma: {
     params: 'check_mremap_params', overlap: 'check_mremap_params', mapCount: 'check_mremap_params', lookup: 'check_prep_vma', seal: 'check_prep_vma', hugetlb: 'align_hugetlb',
-    source: 'check_prep_vma', relookup: 'mremap_to', relookupAfterShrink: 'shrink_vma', noRoom: 'expand_vma',
+    source: 'check_prep_vma', relookup: 'mremap_to', relookupAfterShrink: 'shrink_vma', noRoom: 'expand_vma', prepMove: 'prep_move_vma',
   },
 }
 
@@ -86,13 +89,13 @@ function moveRange(ctx: StepContext, vma: Vma, src: number, oldPages: number, de
     ctx.fail('EINVAL', 'io_uring_get_unmapped_area', () => `${rangeText(vma)} is an io_uring ring: it cannot be moved to an address the caller chooses (the destination was already unmapped)`, 'middle', vma)
     return
   }
-  // prep_move_vma()
+  // prep_move_vma() (move_vma() itself up to 6.12)
   if (mm.count >= ctx.maxMapCount - 3) {
-    ctx.fail('ENOMEM', 'move_vma', () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
+    ctx.fail('ENOMEM', fns(ctx).prepMove, () => `map_count ${mm.count} is too close to max_map_count ${ctx.maxMapCount}`)
     return
   }
   if ((vma.start !== src && !maySplit(ctx, vma, src)) || (vma.end !== src + oldPages && !maySplit(ctx, vma, src + oldPages))) {
-    ctx.fail('EINVAL', 'prep_move_vma', () => `moving part of ${rangeText(vma)} would split it, and its vm_ops->may_split refuses`, 'middle', vma)
+    ctx.fail('EINVAL', fns(ctx).prepMove, () => `moving part of ${rangeText(vma)} would split it, and its vm_ops->may_split refuses`, 'middle', vma)
     return
   }
   let pgoff = vma.pgoff + (src - vma.start)
