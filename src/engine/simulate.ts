@@ -228,14 +228,18 @@ export class SimulatedTrace implements Trace {
     return this.materialised ? this.materialised[i - 1] : this.result(i)
   }
 
-  private result(i: number): StepResult {
+  /**
+   * Step i (1-based) without its checks, as a plain object made for the caller to read
+   * and drop (the worker encodes each one into columns): no accessor, no optional fields.
+   */
+  summaryAt(i: number): Omit<StepResult, 'checks' | 'unpredictable' | 'returned'> | undefined {
+    if (i < 1 || i > this.cols.length) return undefined
     const c = this.cols
     const k = i - 1
     const step = this.scenario.steps[k]!
-    const hasRange = !Number.isNaN(c.rangeStart[k]!)
-    const range: [number, number] | null = hasRange ? [c.rangeStart[k]!, c.rangeEnd[k]!] : null
+    const range: [number, number] | null = Number.isNaN(c.rangeStart[k]!) ? null : [c.rangeStart[k]!, c.rangeEnd[k]!]
     const { created, removed } = this.store.stepChanges(i)
-    return new LazyStepResult(this, {
+    return {
       index: i,
       op: step.op,
       process: c.bits[k]! & BIT_CHILD ? 'child' : 'parent',
@@ -248,6 +252,14 @@ export class SimulatedTrace implements Trace {
       range,
       mapCount: c.mapCount[k]!,
       mergeAny: (c.bits[k]! & BIT_MERGE_ANY) !== 0,
+    }
+  }
+
+  private result(i: number): StepResult {
+    const k = i - 1
+    const c = this.cols
+    return new LazyStepResult(this, {
+      ...this.summaryAt(i)!,
       ...(c.unpredictable.has(k) ? { unpredictable: c.unpredictable.get(k)! } : {}),
       ...(c.returned.has(k) ? { returned: c.returned.get(k)! } : {}),
     })

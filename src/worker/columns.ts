@@ -265,22 +265,34 @@ export interface StepColumns {
 }
 
 export function encodeSteps(steps: readonly StepSummary[]): StepColumns {
-  const n = steps.length
+  return encodeStepsOf(steps.length, (k) => steps[k]!)
+}
+
+/**
+ * The columns of `n` steps read one at a time: step k is asked for once, encoded and
+ * dropped, so a caller that makes each step's object on demand (the worker, from its
+ * trace) leaves only short-lived garbage, not n objects alive until the end.
+ */
+export function encodeStepsOf(n: number, stepAt: (k: number) => StepSummary): StepColumns {
   const numbers = new Float64Array(n * NUMBER_STRIDE)
   const codes = new Int32Array(n * CODE_STRIDE)
   const idIndex = new Int32Array(n * 3)
-  let idTotal = 0
-  for (const s of steps) idTotal += s.created.length + s.removed.length
-  const ids = new Float64Array(idTotal)
+  let ids = new Float64Array(Math.max(16, n))
   const words = new Interner<string>((s) => s)
   const word: Word = (value) => (value === null ? -1 : words.add(value))
   const summaryEnds = new Uint32Array(n)
   let summaryText = ''
   let at = 0
   for (let i = 0; i < n; i++) {
-    const s = steps[i]!
+    const s = stepAt(i)
     for (let k = 0; k < NUMBER_STRIDE; k++) numbers[i * NUMBER_STRIDE + k] = NUMBER_ENCODERS[k]!(s)
     for (let k = 0; k < CODE_STRIDE; k++) codes[i * CODE_STRIDE + k] = CODE_ENCODERS[k]!(s, word)
+    const more = s.created.length + s.removed.length
+    if (at + more > ids.length) {
+      const grown = new Float64Array(Math.max(at + more, ids.length * 2))
+      grown.set(ids.subarray(0, at))
+      ids = grown
+    }
     idIndex[i * 3] = at
     idIndex[i * 3 + 1] = s.created.length
     idIndex[i * 3 + 2] = s.removed.length
@@ -289,7 +301,7 @@ export function encodeSteps(steps: readonly StepSummary[]): StepColumns {
     summaryText += s.summary
     summaryEnds[i] = summaryText.length
   }
-  return { count: n, numbers, codes, ids, idIndex, words: words.values, summaryText, summaryEnds }
+  return { count: n, numbers, codes, ids: ids.slice(0, at), idIndex, words: words.values, summaryText, summaryEnds }
 }
 
 const NO_IDS: readonly number[] = Object.freeze([])

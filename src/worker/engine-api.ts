@@ -12,8 +12,8 @@ import type { Scenario } from '../scenario/types'
 import { findStressScenario } from '../scenario/stress'
 import { compareRecordingInSlices, recordedStepColumns, type SimulatedSteps } from '../trace/recording-compare'
 import { parseRecording, recordedVmaViews, recordingMismatch, stepDifferences as recordedStepWords, type Recording } from '../trace/recording'
-import { encodeSteps, encodeVmas, plainStep, stepTransferables, vmaTransferables } from './columns'
-import type { EngineWorkerApi, RecordingColumns, RecordingRefused, RunColumns, RunEnd, RunProgress, ScenarioInput, StepSummary, StepVmasAnswer } from './engine-protocol'
+import { encodeStepsOf, encodeVmas, stepTransferables, vmaTransferables } from './columns'
+import type { EngineWorkerApi, RecordingColumns, RecordingRefused, RunColumns, RunEnd, RunProgress, ScenarioInput, StepVmasAnswer } from './engine-protocol'
 import { nextTurn } from './next-turn'
 
 /** How many traces the worker keeps; the main thread releases what it stops showing (two sides, and one in flight each). */
@@ -66,9 +66,7 @@ function removedAt(trace: SimulatedTrace, step: number): number[] {
 
 /** Steps from..to (1-based, inclusive) as columns, made one at a time (no list of a million result objects). */
 function stepColumns(trace: SimulatedTrace, from: number, to: number) {
-  const steps: StepSummary[] = []
-  for (let i = from; i <= to; i++) steps.push(plainStep(trace.stepAt(i)!))
-  return encodeSteps(steps)
+  return encodeStepsOf(to - from + 1, (k) => trace.summaryAt(from + k)!)
 }
 
 /** Per record id (ids are dense, from 1): 1 once the client has been sent its view. */

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { simulate } from '../engine/simulate'
 import { loadScenario } from '../scenario/load'
-import { stressGenerators } from '../scenario/stress'
+import { findStressScenario, stressGenerators } from '../scenario/stress'
 import type { EngineClient } from './engine-client'
 import type { ScenarioInput } from './engine-protocol'
 import { connectedClient as connectClient } from './testing/connected-client'
@@ -84,6 +84,22 @@ describe('EngineClient with the engine API', () => {
     controller.abort()
     await expect(running).rejects.toMatchObject({ name: 'EngineFailure', end: 'cancelled', message: 'the run of kernel 6.18 was cancelled' })
     expect(runs).toBe(0)
+    client.dispose()
+  })
+
+  it('cancels a run whose signal was aborted before it was asked for (small or stress), asking nothing of the worker', async () => {
+    let runs = 0
+    const client = connectedClient({ wrapApi: (api) => ({ ...api, run: (...args) => (runs++, api.run(...args)) }) })
+    const controller = new AbortController()
+    controller.abort()
+    for (const scenario of [stressGenerators.mprotectSweep(300), findStressScenario('stress-65530')!.build()]) {
+      await expect(client.run(scenario, '6.16', { signal: controller.signal })).rejects.toMatchObject({ name: 'EngineFailure', end: 'cancelled', message: 'the run of kernel 6.16 was cancelled' })
+    }
+    expect(runs).toBe(0)
+    // The client is not left waiting on anything: the next run works.
+    const run = await client.run(stressGenerators.mprotectSweep(300), '6.16')
+    expect(run.steps).toHaveLength(301)
+    expect(runs).toBe(1)
     client.dispose()
   })
 

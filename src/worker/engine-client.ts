@@ -154,12 +154,15 @@ export class EngineClient {
   }
 
   async run(scenario: Scenario, kernel: KernelId, options: RunOptions = {}): Promise<EngineRun> {
+    const cancelled = () => new EngineFailure(`the run of kernel ${kernel} was cancelled`, 'cancelled')
+    // Aborted before it began (its signal's 'abort' event has passed): nothing is asked of the worker.
+    if (options.signal?.aborted) throw cancelled()
     const stress = stressIdOf(scenario)
     let text = stress === undefined ? scenarioTextOf(scenario) : undefined
     if (stress === undefined && text === undefined && scenario.steps.length >= TEXT_FROM_STEPS) {
       if (this.written?.scenario !== scenario) this.written = { scenario, text: scenarioTextInSlices(scenario) }
       text = await this.written.text
-      if (options.signal?.aborted) throw new EngineFailure(`the run of kernel ${kernel} was cancelled`, 'cancelled')
+      if (options.signal?.aborted) throw cancelled()
     }
     const { remote, generation } = this.ensureWorker()
     const ticket = ++this.tickets

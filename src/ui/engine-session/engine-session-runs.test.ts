@@ -16,7 +16,7 @@ import type { Scenario } from '../../scenario/types'
 import { createExplorerStore } from '../../store/explorer-store'
 import { connectedClient } from '../../worker/testing/connected-client'
 import type { EngineWorkerApi } from '../../worker/engine-protocol'
-import { EngineSession, type SessionSnapshot } from './engine-session'
+import { EngineSession, SUPERSEDE_SETTLE_MS, type SessionSnapshot } from './engine-session'
 
 const stops: (() => void)[] = []
 afterEach(() => {
@@ -81,11 +81,11 @@ async function expectStepping(session: EngineSession, scenario: Scenario, kernel
 }
 
 describe('EngineSession runs', () => {
-  it('ends kernel-switch spam with one finished run of the last kernel, each superseded run ended within 2 slices; stepping works', async () => {
+  it('ends kernel-switch spam with one finished run of the last kernel: a switch with nothing in flight runs at once and is cancelled within 2 slices by the next, a burst runs only its last; stepping works', async () => {
     const scenario = stressGenerators.mprotectSweep(6000)
     // What happened, in order: the test's switches, the engine's slices (a run goes ~20 ms between
     // two turns of the event loop), the runs the engine was asked for and how each ended.
-    type Event = { kind: 'switch'; kernel: KernelId } | { kind: 'slice' } | { kind: 'run'; ticket: number } | { kind: 'end'; ticket: number; how: string }
+    type Event = { kind: 'switch'; kernel: KernelId; time: number } | { kind: 'slice' } | { kind: 'run'; ticket: number } | { kind: 'end'; ticket: number; how: string }
     const log: Event[] = []
     // A slice is a synchronous loop of advance() calls: the first call after a turn of the loop starts one.
     let inSlice = false
@@ -116,37 +116,53 @@ describe('EngineSession runs', () => {
     let kernel: KernelId = '6.18'
     for (let i = 0; i < 30; i++) {
       kernel = KERNEL_IDS[i % KERNEL_IDS.length]!
-      log.push({ kind: 'switch', kernel })
+      log.push({ kind: 'switch', kernel, time: performance.now() })
       store.getState().setKernel(kernel)
       await new Promise((resolve) => setTimeout(resolve, 15))
     }
     await until(session, settled(kernel), `kernel ${kernel}`)
     expect(session.getSnapshot().failure).toBeNull()
 
-    const switches = log.flatMap((event, at) => (event.kind === 'switch' ? [{ at, kernel: event.kernel }] : []))
+    const switches = log.flatMap((event, at) => (event.kind === 'switch' ? [{ at, kernel: event.kernel, time: event.time }] : []))
     const runs = log.flatMap((event) => (event.kind === 'run' ? [event.ticket] : []))
     const ends = new Map(log.flatMap((event, at) => (event.kind === 'end' ? [[event.ticket, { at, how: event.how }] as const] : [])))
-    // Back to the kernel on screen (6.18) runs nothing: its run is the last good one.
-    const away = switches.filter((s) => s.kernel !== '6.18')
-    expect(runs).toHaveLength(away.length)
+    // A lone switch (nothing in flight, none in the last SUPERSEDE_SETTLE_MS) runs at once: its run
+    // starts before the next switch. One in a burst waits SUPERSEDE_SETTLE_MS, so a burst runs only its
+    // first and its last; back to the kernel on screen (6.18) runs nothing: its run is the last good one.
+    const starting: number[] = []
+    let inFlight = false
+    switches.forEach((s, k) => {
+      const burst = inFlight || (k > 0 && s.time - switches[k - 1]!.time < SUPERSEDE_SETTLE_MS)
+      if (s.kernel === '6.18') {
+        inFlight = false
+        return
+      }
+      if (!burst || k === switches.length - 1) starting.push(k)
+      inFlight = true
+    })
+    expect(starting.length).toBeGreaterThanOrEqual(2)
+    expect(runs).toHaveLength(starting.length)
     let cancelledRuns = 0
-    runs.forEach((ticket, k) => {
+    runs.forEach((ticket, r) => {
+      const k = starting[r]!
+      const started = log.findIndex((event) => event.kind === 'run' && event.ticket === ticket)
+      expect(started, `run ${r + 1} (kernel ${switches[k]!.kernel})`).toBeGreaterThan(switches[k]!.at)
       const end = ends.get(ticket)!
-      const next = switches.find((s) => s.at > away[k]!.at)
+      const next = switches[k + 1]
       if (!next) {
         // The last kernel's run finishes.
         expect(end.how).toBe('done')
         return
       }
-      // The switch that superseded the run sent a cancel: the run ended (cancelled, or done if it
-      // was just finishing) within 2 slices of it.
-      const slicesAfter = log.slice(next.at, Math.max(next.at, end.at)).filter((event) => event.kind === 'slice').length
-      expect(slicesAfter, `run ${k + 1} (kernel ${away[k]!.kernel}) after the switch to ${next.kernel}`).toBeLessThanOrEqual(2)
+      expect(started, `run ${r + 1} (kernel ${switches[k]!.kernel}) started before the next switch`).toBeLessThan(next.at)
+      // The next switch sent a cancel: the run ended (cancelled, or done if it was just finishing) within 2 slices of it.
       expect(['done', 'cancelled']).toContain(end.how)
       if (end.how === 'cancelled') cancelledRuns++
+      const slicesAfter = log.slice(next.at, Math.max(next.at, end.at)).filter((event) => event.kind === 'slice').length
+      expect(slicesAfter, `run ${r + 1} (kernel ${switches[k]!.kernel}) after the switch to ${next.kernel}`).toBeLessThanOrEqual(2)
     })
     // A 6,000-step run takes longer than 15 ms: most runs were cancelled, not finished.
-    expect(cancelledRuns).toBeGreaterThan(away.length / 2)
+    expect(cancelledRuns).toBeGreaterThan((runs.length - 1) / 2)
     store.getState().goToStep(4321)
     await expectStepping(session, scenario, kernel, 4321)
   })
