@@ -20,3 +20,4 @@ export {
   type UnitAxis,
 } from './scales'
 export { mapsHeaderLine, sizeLine, vmFlagsLine } from './smaps'
+export { mergeableCount } from './summary'

@@ -58,8 +58,21 @@ export interface ViewSummaryInput {
 }
 
 /** "6.18: 12 VMAs in a 1024-page window, 3 mergeable (mg). Step 4, mmap B [2,4) …: merged-prev ([0,2) expanded to [0,4)). Showing pages 0–1024." */
+const mergeableCounts = new WeakMap<readonly VmaView[], number>()
+
+/** How many of `vmas` are VM_MERGEABLE, counted once per list (a pan or zoom describes the same list again). */
+export function mergeableCount(vmas: readonly VmaView[]): number {
+  let count = mergeableCounts.get(vmas)
+  if (count === undefined) {
+    count = 0
+    for (const vma of vmas) if (vma.mergeable) count++
+    mergeableCounts.set(vmas, count)
+  }
+  return count
+}
+
 export function describeView({ vmas, windowPages, viewport, step, changes, axisMode, label }: ViewSummaryInput): string {
-  const mergeable = vmas.reduce((count, vma) => count + (vma.mergeable ? 1 : 0), 0)
+  const mergeable = mergeableCount(vmas)
   const parts = [
     `${label ? label + ': ' : ''}${plural(vmas.length, 'VMA')} in a ${windowPages}-page window, ${mergeable} mergeable (mg).`,
   ]

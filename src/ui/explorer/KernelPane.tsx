@@ -4,7 +4,7 @@
  * they share the step, the viewport and the view options from the store.
  */
 import { vmaChanges, type VmaChangeKind } from '../../engine/changes'
-import { lazy, memo, Suspense, useMemo, useRef } from 'react'
+import { lazy, memo, Suspense, useMemo, useRef, type ComponentProps } from 'react'
 import type { KernelId } from '../../engine/api'
 import { baseAddressValue } from '../../store/base-address'
 import { useExplorer, useExplorerStoreApi } from '../../store/use-explorer-store'
@@ -12,7 +12,7 @@ import type { ShownStep } from '../engine-session/engine-session'
 import { VmaTable } from '../vma-table/VmaTable'
 import { rangeKey, type ImportedFields } from '../vma-table/table-sort'
 import type { InitialVma } from '../../scenario/types'
-import { AddressSpaceView } from '../address-space'
+import { AddressSpaceView, mergeableCount } from '../address-space'
 import { useSteadyHeight } from './use-steady-height'
 // The Why panel (its words, the KSM sentence, the kernel's changes) is a chunk of its own, loaded
 // with the first view but not part of the main bundle.
@@ -38,11 +38,19 @@ function importedFieldsOf(vmas: readonly InitialVma[] | undefined): ImportedFiel
 
 const SECTION_TITLE = 'text-[12px] font-semibold tracking-wide text-muted uppercase'
 
+/**
+ * The address-space view with the store's viewport: a pan or zoom re-renders the view alone,
+ * not the pane's Why panel, VMA table and header (which do not depend on it).
+ */
+function PaneAddressSpace(props: Omit<ComponentProps<typeof AddressSpaceView>, 'viewport'>) {
+  const viewport = useExplorer((s) => s.viewport)
+  return <AddressSpaceView {...props} viewport={viewport} />
+}
+
 export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, label, id }: KernelPaneProps) {
   const store = useExplorerStoreApi()
   const axisMode = useExplorer((s) => s.axisMode)
   const baseAddressText = useExplorer((s) => s.baseAddress)
-  const viewport = useExplorer((s) => s.viewport)
   const highlight = useExplorer((s) => s.highlight)
   const pinnedVmaId = useExplorer((s) => s.pinnedVmaId)
   const baseAddress = useMemo(() => baseAddressValue(baseAddressText), [baseAddressText])
@@ -59,7 +67,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
   const actions = store.getState()
   const initialVmas = shown.run.scenario.initial?.vmas
   const imported = useMemo(() => importedFieldsOf(initialVmas), [initialVmas])
-  const mergeable = useMemo(() => shown.vmas.reduce((n, v) => n + (v.mergeable ? 1 : 0), 0), [shown.vmas])
+  const mergeable = mergeableCount(shown.vmas)
   const viewBox = useRef<HTMLDivElement>(null)
   useSteadyHeight(viewBox)
 
@@ -73,7 +81,7 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
         <span className="text-[11.5px] text-muted">at step {shown.step}</span>
       </h2>
       <div ref={viewBox} className="rounded border border-line bg-panel p-2">
-        <AddressSpaceView
+        <PaneAddressSpace
           vmas={shown.vmas}
           previousVmas={shown.previousVmas}
           changes={changes}
@@ -81,7 +89,6 @@ export const KernelPane = memo(function KernelPane({ shown, kernel, tableName, l
           windowPages={shown.run.scenario.windowPages}
           baseAddress={baseAddress}
           axisMode={axisMode}
-          viewport={viewport}
           onViewportChange={actions.setViewport}
           highlight={highlight}
           pinnedVmaId={pinnedVmaId}
