@@ -25,11 +25,35 @@ export interface VmaTooltipProps {
   id: string
 }
 
+const clientSize = () => ({ width: document.documentElement.clientWidth, height: document.documentElement.clientHeight })
+
 const MARGIN_PX = 8
 const OFFSET_PX = 14
 
 export function VmaTooltip({ vma, baseAddress, getAnchor, pinned, note, id }: VmaTooltipProps): JSX.Element {
   const cardRef = useRef<HTMLDivElement>(null)
+  /**
+   * The card's size, kept by a ResizeObserver (told after layout, before paint): placing the
+   * card on each render (a zoom under a still pointer re-renders the view every frame) then
+   * forces no layout of the page. Measured directly only before the observer's first report.
+   */
+  const size = useRef<{ width: number; height: number } | null>(null)
+  /** The page's client size (without scroll bars), read where layout is clean: the observer's report, a resize. */
+  const viewport = useRef<{ width: number; height: number } | null>(null)
+  const placeRef = useRef<() => void>(() => undefined)
+
+  useLayoutEffect(() => {
+    const card = cardRef.current
+    if (!card || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(([entry]) => {
+      const box = entry?.borderBoxSize?.[0]
+      size.current = box ? { width: box.inlineSize, height: box.blockSize } : card.getBoundingClientRect()
+      viewport.current = clientSize()
+      placeRef.current()
+    })
+    observer.observe(card)
+    return () => observer.disconnect()
+  }, [])
 
   useLayoutEffect(() => {
     const card = cardRef.current
@@ -40,9 +64,8 @@ export function VmaTooltip({ vma, baseAddress, getAnchor, pinned, note, id }: Vm
         card.style.visibility = 'hidden'
         return
       }
-      const { width, height } = card.getBoundingClientRect()
-      const viewportWidth = document.documentElement.clientWidth
-      const viewportHeight = document.documentElement.clientHeight
+      const { width, height } = size.current ?? card.getBoundingClientRect()
+      const { width: viewportWidth, height: viewportHeight } = viewport.current ?? clientSize()
       let left = anchor.clientX + OFFSET_PX
       if (left + width > viewportWidth - MARGIN_PX) left = anchor.clientX - OFFSET_PX - width
       left = Math.max(MARGIN_PX, Math.min(left, viewportWidth - MARGIN_PX - width))
@@ -53,12 +76,17 @@ export function VmaTooltip({ vma, baseAddress, getAnchor, pinned, note, id }: Vm
       card.style.top = `${top}px`
       card.style.visibility = 'visible'
     }
+    placeRef.current = place
     place()
+    const resized = () => {
+      viewport.current = clientSize()
+      place()
+    }
     window.addEventListener('scroll', place, true)
-    window.addEventListener('resize', place)
+    window.addEventListener('resize', resized)
     return () => {
       window.removeEventListener('scroll', place, true)
-      window.removeEventListener('resize', place)
+      window.removeEventListener('resize', resized)
     }
   })
 

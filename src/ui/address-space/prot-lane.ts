@@ -25,9 +25,11 @@ export const PROT_TOKEN: Record<ProtClass, string> = {
 /** Bit set in a column where two neighbours with the same prot differ in their flags. */
 export const FLAGS_CHANGE = 1 << 7
 
+/** The class index of each named protection (all but 'other'): one lookup per VMA per frame, not a search. */
+const CLASS_OF_PROT = new Map<string, number>(PROT_CLASSES.slice(0, -1).map((prot, index) => [prot, index]))
+
 export function protClassIndex(prot: string): number {
-  const index = (PROT_CLASSES as readonly string[]).indexOf(prot)
-  return index >= 0 && index < PROT_CLASSES.length - 1 ? index : PROT_CLASSES.length - 1
+  return CLASS_OF_PROT.get(prot) ?? PROT_CLASSES.length - 1
 }
 
 function sameFlags(a: VmaView, b: VmaView): boolean {
